@@ -1,0 +1,32 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "dharma",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dharma", targets: ["dharma"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        .target(name: "DharmaCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "DharmaStore", dependencies: ["DharmaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "DharmaProviders", dependencies: ["DharmaCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "DharmaWorkload"),
+        .target(name: "DharmaEngine", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders"]),
+        .executableTarget(name: "dharma", dependencies: [
+            "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "DharmaCoreTests", dependencies: ["DharmaCore"]),
+        .testTarget(name: "DharmaStoreTests", dependencies: ["DharmaStore"]),
+        .testTarget(name: "DharmaProvidersTests", dependencies: ["DharmaProviders", "DharmaWorkload"]),
+        .testTarget(name: "DharmaEngineTests", dependencies: ["DharmaEngine"]),
+        .testTarget(name: "DharmaCLITests", dependencies: ["DharmaCore"]),
+    ]
+)

@@ -1,0 +1,136 @@
+import Foundation
+
+/// Compares the blueprint (desired), recorded state and what refresh observed, and decides
+/// per resource: create, update, replace, delete or nothing.
+public struct Planner: Sendable {
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    public var blueprint: Blueprint
+    public var variables: [String: Value]
+    public var blueprintHash: String
+
+    public init(blueprint: Blueprint, variables: [String: Value], blueprintHash: String) {
+        self.blueprint = blueprint
+        self.variables = variables
+        self.blueprintHash = blueprintHash
+    }
+
+    public func plan(recorded: StackState, observed: [String: Observation]) throws(Failure) -> Plan {
+        let graph = BlueprintReferences.graph(of: blueprint)
+        guard let order = graph.topologicalOrder() else {
+            throw Failure(message: "the blueprint has a dependency cycle; run `dharma validate` for details")
+        }
+        var evaluator = Evaluator(variables: variables)
+        var changes: [ResourceChange] = []
+        for name in order {
+            guard let spec = blueprint.resource(named: name), let type = ResourceCatalog.type(named: spec.type) else { continue }
+            let raw = PropertyValues.inputs(of: spec, type: type)
+            // Properties that do not refer to `self` first, so `${self.path}` can use them.
+            let firstPass = raw.mapValues { evaluator.evaluate($0, selfType: type) }
+            let inputs = raw.mapValues { evaluator.evaluate($0, selfType: type, selfInputs: firstPass) }
+            let desired = DesiredResource(
+                name: name, type: spec.type, provider: spec.provider ?? blueprint.target.provider,
+                region: spec.region ?? blueprint.target.region, inputs: inputs,
+                dependencies: graph.dependencies(of: name), lifecycle: spec.lifecycle,
+                tags: blueprint.metadata.labels.merging(spec.tags) { $1 })
+            let change = try decide(desired, type: type, recorded: recorded.resources[name], observation: observed[name])
+            changes.append(change)
+
+            var known = inputs.filter { !$0.value.containsUnknown }
+            if change.action == .noop, let state = recorded.resources[name] {
+                known.merge(state.outputs) { _, output in output }
+                if let fresh = observed[name]?.outputs { known.merge(fresh) { _, output in output } }
+            }
+            evaluator.resources[name] = known
+        }
+        let deletions = try deletions(recorded: recorded, keeping: Set(order))
+        changes += deletions
+        var outputs: [String: Value] = [:]
+        for output in blueprint.outputs { outputs[output.name] = evaluator.evaluate(output.node.value) }
+        return Plan(stack: blueprint.stack, blueprintPath: blueprint.path, blueprintHash: blueprintHash,
+                    stateSerial: recorded.serial, observedFingerprint: Self.fingerprint(observed),
+                    changes: changes, outputs: outputs, variables: variables)
+    }
+
+    private func decide(_ desired: DesiredResource, type: ResourceType, recorded: ResourceState?,
+                        observation: Observation?) throws(Failure) -> ResourceChange {
+        let sensitive = type.sensitiveProperties
+        func change(_ action: ChangeAction, _ diff: [AttributeDiff], _ reason: String?) -> ResourceChange {
+            ResourceChange(resource: desired.name, type: desired.type, action: action, diff: diff, reason: reason, desired: desired)
+        }
+        guard let recorded else {
+            let diff = desired.inputs.keys.sorted().map {
+                AttributeDiff(attribute: $0, old: nil, new: desired.inputs[$0], sensitive: sensitive.contains($0))
+            }
+            return change(.create, diff, nil)
+        }
+        if observation?.exists == false {
+            let diff = desired.inputs.keys.sorted().map {
+                AttributeDiff(attribute: $0, old: nil, new: desired.inputs[$0], sensitive: sensitive.contains($0))
+            }
+            return change(.create, diff, "recorded but no longer exists (removed outside Dharma)")
+        }
+        if recorded.type != desired.type || recorded.provider != desired.provider {
+            try guardDestroy(recorded, why: "its type or provider changed")
+            return change(.replace, [AttributeDiff(attribute: "type", old: .string("\(recorded.provider.rawValue):\(recorded.type)"),
+                                                   new: .string("\(desired.provider.rawValue):\(desired.type)"), forcesReplacement: true)],
+                          "type or provider changed")
+        }
+        let ignored = Set(desired.lifecycle.ignoreChanges)
+        var diff: [AttributeDiff] = []
+        for key in Set(recorded.inputs.keys).union(desired.inputs.keys).sorted() where !ignored.contains(key) {
+            let old = recorded.inputs[key], new = desired.inputs[key]
+            guard old != new else { continue }
+            diff.append(AttributeDiff(attribute: key, old: old, new: new, sensitive: sensitive.contains(key),
+                                      forcesReplacement: type.property(key)?.forcesReplacement ?? false))
+        }
+        if diff.contains(where: \.forcesReplacement) {
+            try guardDestroy(recorded, why: "a change to \(diff.filter(\.forcesReplacement).map(\.attribute).joined(separator: ", ")) forces replacement")
+            return change(.replace, diff, "\(diff.filter(\.forcesReplacement).map(\.attribute).joined(separator: ", ")) cannot change in place")
+        }
+        let drift = (observation?.drift ?? []).filter { !ignored.contains($0.attribute.split(separator: ".").first.map(String.init) ?? $0.attribute) }
+        if !diff.isEmpty {
+            return change(.update, diff + drift, drift.isEmpty ? nil : "blueprint changed, and drift was observed")
+        }
+        if !drift.isEmpty {
+            return change(.update, drift, "drift: the running resource no longer matches what was applied")
+        }
+        return change(.noop, [], nil)
+    }
+
+    private func deletions(recorded: StackState, keeping desired: Set<String>) throws(Failure) -> [ResourceChange] {
+        let gone = recorded.resources.values.filter { !desired.contains($0.name) }
+        // Dependents go before what they depend on.
+        let graph = DependencyGraph(nodes: gone.map(\.name).sorted(),
+                                    dependencies: Dictionary(uniqueKeysWithValues: gone.map { ($0.name, Set($0.dependencies)) }))
+        let order = (graph.topologicalOrder() ?? graph.nodes).reversed()
+        var changes: [ResourceChange] = []
+        for name in order {
+            guard let state = recorded.resources[name] else { continue }
+            try guardDestroy(state, why: "it is no longer in the blueprint")
+            changes.append(ResourceChange(resource: name, type: state.type, action: .delete,
+                                          diff: state.inputs.keys.sorted().map { AttributeDiff(attribute: $0, old: state.inputs[$0], new: nil,
+                                                                                               sensitive: ResourceCatalog.type(named: state.type)?.sensitiveProperties.contains($0) ?? false) },
+                                          reason: "no longer in the blueprint", desired: nil))
+        }
+        return changes
+    }
+
+    private func guardDestroy(_ state: ResourceState, why: String) throws(Failure) {
+        if state.lifecycle.preventDestroy {
+            throw Failure(message: "resource `\(state.name)` has lifecycle.preventDestroy set, but the plan would destroy it: \(why). "
+                + "Set preventDestroy: false first if that is what you want.")
+        }
+    }
+
+    /// A stable digest of what refresh saw, stored in saved plans.
+    public static func fingerprint(_ observed: [String: Observation]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(observed)) ?? Data()
+        return Digest.fnv1a64Hex(data)
+    }
+}

@@ -1,0 +1,43 @@
+/// What Dharma recorded about a resource after applying it: the inputs it applied and the
+/// outputs the provider reported back.
+public struct ResourceState: Sendable, Codable, Hashable {
+    public var name: String
+    public var type: String
+    public var provider: ProviderName
+    public var region: String
+    public var inputs: [String: Value]
+    public var outputs: [String: Value]
+    public var dependencies: [String]
+    public var lifecycle: Lifecycle
+
+    public init(name: String, type: String, provider: ProviderName, region: String, inputs: [String: Value],
+                outputs: [String: Value], dependencies: [String], lifecycle: Lifecycle) {
+        self.name = name
+        self.type = type
+        self.provider = provider
+        self.region = region
+        self.inputs = inputs
+        self.outputs = outputs
+        self.dependencies = dependencies
+        self.lifecycle = lifecycle
+    }
+
+    /// An attribute by name: outputs first (what really exists), then inputs.
+    public func attribute(_ name: String) -> Value? {
+        outputs[name] ?? inputs[name]
+    }
+}
+
+/// The recorded state of one stack. `serial` goes up with every recorded change, which is how a
+/// saved plan knows it has gone stale.
+public struct StackState: Sendable, Codable, Hashable {
+    public var stack: StackID
+    public var serial: Int
+    public var resources: [String: ResourceState]
+
+    public init(stack: StackID, serial: Int = 0, resources: [String: ResourceState] = [:]) {
+        self.stack = stack
+        self.serial = serial
+        self.resources = resources
+    }
+}

@@ -1,0 +1,143 @@
+/// Checks what a well-formed blueprint *means*: resource types and their properties,
+/// references, provider support and dependency cycles. Reports every problem it finds.
+public struct BlueprintValidator {
+    public private(set) var diagnostics: [Diagnostic] = []
+    private let blueprint: Blueprint
+    private let resourcesByName: [String: ResourceSpec]
+
+    public init(_ blueprint: Blueprint) {
+        self.blueprint = blueprint
+        var byName: [String: ResourceSpec] = [:]
+        for resource in blueprint.resources where byName[resource.name] == nil { byName[resource.name] = resource }
+        self.resourcesByName = byName
+    }
+
+    public static func validate(_ blueprint: Blueprint) -> [Diagnostic] {
+        var validator = BlueprintValidator(blueprint)
+        validator.run()
+        return validator.diagnostics
+    }
+
+    mutating func run() {
+        for resource in blueprint.resources { check(resource) }
+        for output in blueprint.outputs {
+            checkExpressions(in: output.node, owner: nil)
+        }
+        for (name, overlay) in blueprint.environments.sorted(by: { $0.key < $1.key }) {
+            for (variable, value) in overlay.variables.sorted(by: { $0.key < $1.key }) {
+                guard let declaration = blueprint.variables.first(where: { $0.name == variable }) else {
+                    report(.unknownReference, "environment `\(name)` sets `\(variable)`, which is not a declared variable", at: value.location,
+                           hint: Suggestion.hint(for: variable, in: blueprint.variables.map(\.name)))
+                    continue
+                }
+                if !VariableKinds.matches(value.value, declaration.kind) {
+                    report(.wrongType, "environment `\(name)` sets `\(variable)` to \(article(value.value.kindName)); it is declared \(declaration.kind.rawValue)",
+                           at: value.location)
+                }
+            }
+        }
+        for cycle in dependencyGraph().cycles() {
+            let text = (cycle + [cycle[0]]).joined(separator: " → ")
+            let location = resourcesByName[cycle[0]]?.location
+            report(.dependencyCycle, "dependency cycle: \(text)", at: location ?? SourceLocation(file: blueprint.path, line: 1, column: 1),
+                   hint: "break the cycle by removing one of these references or `dependsOn` entries")
+        }
+    }
+
+    private mutating func check(_ resource: ResourceSpec) {
+        guard let type = ResourceCatalog.type(named: resource.type) else {
+            if !resource.type.isEmpty {
+                report(.unknownResourceType, "unknown resource type `\(resource.type)`", at: resource.typeLocation,
+                       hint: Suggestion.hint(for: resource.type, in: ResourceCatalog.names) ?? "run `dharma schema` to list the types")
+            }
+            for entry in resource.properties { checkExpressions(in: entry.node, owner: nil) }
+            return
+        }
+        let provider = resource.provider ?? blueprint.target.provider
+        if !type.providers.contains(provider) {
+            let supported = type.providers.sorted().map(\.rawValue).joined(separator: ", ")
+            report(.unsupportedByProvider, "`\(type.name)` is not supported by provider `\(provider.rawValue)`",
+                   at: resource.typeLocation, hint: "providers that offer it: \(supported)")
+        }
+        var checker = PropertyChecker()
+        for entry in resource.properties {
+            guard let schema = type.property(entry.name) else {
+                report(.unknownProperty, "property `\(entry.name)` is not part of \(type.name)", at: entry.nameLocation,
+                       hint: Suggestion.hint(for: entry.name, in: type.properties.map(\.name))
+                           ?? "\(type.name) has: \(type.properties.map(\.name).joined(separator: ", "))")
+                continue
+            }
+            checker.check(entry.node, against: schema.kind, name: entry.name)
+            checkExpressions(in: entry.node, owner: (resource, type))
+        }
+        diagnostics += checker.diagnostics
+        let required = type.properties.filter(\.required).map(\.name) + ProviderRequirements.required(provider: provider, type: type.name)
+        for name in required where resource.property(name) == nil {
+            report(.missingField, "resource `\(resource.name)` (\(type.name) on \(provider.rawValue)) is missing the required property `\(name)`",
+                   at: resource.location)
+        }
+        for dependency in resource.dependsOn where resourcesByName[dependency.value] == nil {
+            report(.unknownReference, "`dependsOn` names `\(dependency.value)`, which is not a resource in this blueprint", at: dependency.location,
+                   hint: Suggestion.hint(for: dependency.value, in: resourcesByName.keys))
+        }
+        for ignored in resource.lifecycle.ignoreChanges where type.property(ignored) == nil {
+            report(.unknownProperty, "`ignoreChanges` names `\(ignored)`, which is not a property of \(type.name)", at: resource.location,
+                   hint: Suggestion.hint(for: ignored, in: type.properties.map(\.name)))
+        }
+    }
+
+    private mutating func checkExpressions(in node: YNode, owner: (resource: ResourceSpec, type: ResourceType)?) {
+        switch node.kind {
+        case .sequence(let items): for item in items { checkExpressions(in: item, owner: owner) }
+        case .mapping(let pairs): for pair in pairs { checkExpressions(in: pair.value, owner: owner) }
+        case .scalar(let text, _):
+            guard Template.containsExpression(text) else { return }
+            do {
+                let template = try Template.parse(text)
+                for reference in template.references { check(reference, at: node.location, owner: owner) }
+            } catch {
+                var location = node.location
+                location.column += error.offset
+                report(.badExpression, error.message, at: location)
+            }
+        }
+    }
+
+    private mutating func check(_ reference: Reference, at location: SourceLocation, owner: (resource: ResourceSpec, type: ResourceType)?) {
+        switch reference.root {
+        case .variable(let name):
+            if !blueprint.variables.contains(where: { $0.name == name }) {
+                report(.unknownReference, "unknown variable `var.\(name)`", at: location,
+                       hint: Suggestion.hint(for: name, in: blueprint.variables.map(\.name)) ?? "declare it under `variables:`")
+            }
+        case .selfResource:
+            guard let owner else {
+                return report(.unknownReference, "`${self.\(reference.attribute)}` is only meaningful inside a resource", at: location)
+            }
+            if !owner.type.attributeNames.contains(reference.attribute) {
+                report(.unknownReference, "`\(reference.attribute)` is not an attribute of \(owner.type.name)", at: location,
+                       hint: Suggestion.hint(for: reference.attribute, in: owner.type.attributeNames))
+            }
+        case .resource(let name):
+            guard let target = resourcesByName[name] else {
+                return report(.unknownReference, "unknown resource `\(name)` in `${\(reference)}`", at: location,
+                              hint: Suggestion.hint(for: name, in: resourcesByName.keys) ?? (name == "vars" ? "variables are `${var.NAME}`" : nil))
+            }
+            guard let type = ResourceCatalog.type(named: target.type) else { return }
+            if !type.attributeNames.contains(reference.attribute) {
+                report(.unknownReference, "`\(reference.attribute)` is not an attribute of `\(name)` (\(type.name))", at: location,
+                       hint: Suggestion.hint(for: reference.attribute, in: type.attributeNames)
+                           ?? "attributes: \(type.attributeNames.joined(separator: ", "))")
+            }
+        }
+    }
+
+    private mutating func report(_ code: DiagnosticCode, _ message: String, at location: SourceLocation, hint: String? = nil) {
+        diagnostics.append(Diagnostic(code: code, message: message, at: location, hint: hint))
+    }
+
+    /// Edges from references and `dependsOn`, restricted to resources that exist.
+    public func dependencyGraph() -> DependencyGraph {
+        BlueprintReferences.graph(of: blueprint)
+    }
+}

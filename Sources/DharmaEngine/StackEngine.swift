@@ -1,0 +1,165 @@
+import DharmaCore
+import DharmaProviders
+import DharmaStore
+import Foundation
+
+/// Runs the stages for one stack — load, refresh, plan, apply, record — against a store and
+/// the providers. The CLI and the supervisor (`dharma up`) both drive it.
+public struct StackEngine: Sendable {
+    public var store: any Store
+    public var providers: ProviderRegistry
+    public var parallelism: Int
+    /// Where runtime files live (logs); the directory of the state database.
+    public var stateDirectory: String
+
+    public init(store: any Store, providers: ProviderRegistry = .standard, parallelism: Int = 10, stateDirectory: String) {
+        self.store = store
+        self.providers = providers
+        self.parallelism = parallelism
+        self.stateDirectory = stateDirectory
+    }
+
+    /// A blueprint that passed validation, with its variables resolved.
+    public struct Prepared: Sendable {
+        public var blueprint: Blueprint
+        public var variables: [String: Value]
+        public var hash: String
+        public var source: SourceText?
+
+        public var stack: StackID { blueprint.stack }
+        public var baseDirectory: String { (blueprint.path as NSString).deletingLastPathComponent.isEmpty ? "." : (blueprint.path as NSString).deletingLastPathComponent }
+    }
+
+    public static func prepare(path: String, environment: String?, variables overrides: [String: String]) throws(EngineError) -> Prepared {
+        let loaded = BlueprintLoader().load(path: path)
+        guard var blueprint = loaded.blueprint else { throw .invalidBlueprint(loaded.diagnostics, loaded.source) }
+        if let environment { blueprint.metadata.environment = environment }
+        let variables: [String: Value]
+        do {
+            variables = try VariableResolver.resolve(blueprint, environment: environment, overrides: overrides)
+        } catch {
+            throw .invalidInput(error.message)
+        }
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        blueprint.path = absolute
+        let hash = Digest.fnv1a64Hex(Array((loaded.source?.text ?? "").utf8) + Array("\(variables.sorted { $0.key < $1.key })".utf8))
+        return Prepared(blueprint: blueprint, variables: variables, hash: hash, source: loaded.source)
+    }
+
+    public func context(for prepared: Prepared) -> ProviderContext {
+        ProviderContext(stack: prepared.stack, baseDirectory: prepared.baseDirectory, stateDirectory: stateDirectory)
+    }
+
+    /// Reads back every recorded resource from its provider.
+    public func refresh(_ recorded: StackState, context: ProviderContext) async throws(EngineError) -> [String: Observation] {
+        var observed: [String: Observation] = [:]
+        for (name, state) in recorded.resources.sorted(by: { $0.key < $1.key }) {
+            guard let provider = providers.provider(state.provider) else { continue }
+            do {
+                observed[name] = try await provider.refresh(state, context: context)
+            } catch {
+                throw .failed("refreshing \(name): \(error)")
+            }
+        }
+        return observed
+    }
+
+    public func plan(_ prepared: Prepared) async throws(EngineError) -> (Plan, StackState) {
+        let recorded = try await loadState(prepared.stack)
+        let observed = try await refresh(recorded, context: context(for: prepared))
+        do {
+            let plan = try Planner(blueprint: prepared.blueprint, variables: prepared.variables, blueprintHash: prepared.hash)
+                .plan(recorded: recorded, observed: observed)
+            return (plan, recorded)
+        } catch {
+            throw .invalidInput(error.message)
+        }
+    }
+
+    /// Applies `plan` under the stack lock. A saved plan is applied exactly, or refused as stale
+    /// when state or the observed world changed after it was made.
+    public func apply(_ plan: Plan, prepared: Prepared, operation: String = "apply",
+                      progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in },
+                      onLock: @Sendable (LockAcquisition) -> Void = { _ in }) async throws(EngineError) -> ApplyReport {
+        let holder = LockHolder.current(operation)
+        do {
+            onLock(try await store.lock(plan.stack, as: holder))
+        } catch let error as LockError {
+            throw .failed(error.description)
+        } catch {
+            throw .failed("cannot take the stack lock: \(error)")
+        }
+        // Released whether the apply worked or not; only a dead process leaves a lock behind.
+        do {
+            let report = try await applyLocked(plan, prepared: prepared, operation: operation, progress: progress)
+            try? await store.unlock(plan.stack, holder: holder)
+            return report
+        } catch {
+            try? await store.unlock(plan.stack, holder: holder)
+            throw error
+        }
+    }
+
+    private func applyLocked(_ plan: Plan, prepared: Prepared, operation: String,
+                             progress: @escaping @Sendable (ApplyEvent) -> Void) async throws(EngineError) -> ApplyReport {
+        let recorded = try await loadState(plan.stack)
+        let context = self.context(for: prepared)
+        if recorded.serial != plan.stateSerial {
+            throw .stalePlan("the saved plan is stale: state changed since it was made (serial \(plan.stateSerial) → \(recorded.serial)); run `dharma plan` again")
+        }
+        let observed = try await refresh(recorded, context: context)
+        if Planner.fingerprint(observed) != plan.observedFingerprint {
+            throw .stalePlan("the saved plan is stale: the running resources changed since it was made; run `dharma plan` again")
+        }
+        let executor = Executor(providers: providers, parallelism: parallelism, context: context)
+        do {
+            try executor.checkAvailability(plan, recorded: recorded)
+        } catch {
+            throw .failed(error.description)
+        }
+        let report = await executor.apply(plan, recorded: recorded, recorder: StoreRecorder(store: store, stack: plan.stack), progress: progress)
+        let counts = plan.summary
+        let summary = "\(operation): \(counts[.create] ?? 0) created, \(counts[.update] ?? 0) updated, \(counts[.replace] ?? 0) replaced, "
+            + "\(counts[.delete] ?? 0) deleted" + (report.ok ? "" : "; \(report.failed.count) failed")
+        do {
+            let recordedOutputs = try await store.outputs(of: plan.stack)
+            let outputs = report.outputs.filter { !$0.value.containsUnknown }
+            if plan.hasChanges || outputs != recordedOutputs {
+                try await store.commitVersion(of: plan.stack, outputs: outputs, summary: summary)
+            }
+        } catch {
+            throw .failed("recording the new state version failed: \(error)")
+        }
+        return report
+    }
+
+    /// A plan that removes everything recorded for the stack.
+    public func destroyPlan(_ prepared: Prepared) async throws(EngineError) -> Plan {
+        var empty = prepared
+        empty.blueprint.resources = []
+        empty.blueprint.outputs = []
+        return try await plan(empty).0
+    }
+
+    public func loadState(_ stack: StackID) async throws(EngineError) -> StackState {
+        do {
+            return try await store.state(of: stack)
+        } catch {
+            throw .failed("cannot read state: \(error)")
+        }
+    }
+}
+
+/// Records each applied resource in the store the moment it is done.
+struct StoreRecorder: StateRecorder {
+    var store: any Store
+    var stack: StackID
+
+    func record(_ state: ResourceState) async throws {
+        try await store.record(state, in: stack)
+    }
+
+    func remove(_ resource: String) async throws {
+        try await store.remove(resource, in: stack)
+    }
+}

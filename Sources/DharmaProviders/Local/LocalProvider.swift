@@ -1,0 +1,45 @@
+import DharmaCore
+
+/// The local runtime: real files, directories, secrets and processes on this machine.
+public struct LocalProvider: Provider {
+    public let name = ProviderName.local
+
+    public init() {}
+
+    public func applyAvailability(for type: String) -> Availability {
+        switch type {
+        case "storage.file", "storage.bucket", "security.secret", "compute.service": return .available
+        default: return .unavailable("the local provider cannot run \(type)")
+        }
+    }
+
+    public func refresh(_ state: ResourceState, context: ProviderContext) async throws -> Observation {
+        switch state.type {
+        case "storage.file": return FileResource().refresh(state)
+        case "storage.bucket": return BucketResource().refresh(state)
+        case "security.secret": return SecretResource().refresh(state)
+        case "compute.service": return ServiceResource().refresh(state, context: context)
+        default: return .missing
+        }
+    }
+
+    public func apply(_ resource: DesiredResource, prior: ResourceState?, context: ProviderContext) async throws -> [String: Value] {
+        switch resource.type {
+        case "storage.file": return try FileResource().apply(resource, context: context)
+        case "storage.bucket": return try BucketResource().apply(resource, context: context)
+        case "security.secret": return try SecretResource().apply(resource, prior: prior, context: context)
+        case "compute.service": return try await ServiceResource().apply(resource, prior: prior, context: context)
+        default: throw ProviderError(resource: resource.name, "the local provider cannot run \(resource.type)")
+        }
+    }
+
+    public func delete(_ state: ResourceState, context: ProviderContext) async throws {
+        switch state.type {
+        case "storage.file": try FileResource().delete(state)
+        case "storage.bucket": try BucketResource().delete(state)
+        case "security.secret": try SecretResource().delete(state)
+        case "compute.service": await ServiceResource().delete(state, context: context)
+        default: break
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import DharmaCore
+import Foundation
+
+/// `compute.service` on the local provider: replicas as real child processes, each in its own
+/// session, with a port, a log file, a readiness check and a graceful stop.
+///
+/// Every instance carries `DHARMA_INSTANCE_OF` in its environment, so an instance started by
+/// an apply that was killed before it could record it is still found, and cleaned up.
+struct ServiceResource {
+    /// Overrides what the program name `dharma` in a command means (tests point it at the
+    /// freshly built binary; by default it is the running executable).
+    static let executableOverrideVariable = "DHARMA_EXECUTABLE"
+
+    func apply(_ resource: DesiredResource, prior: ResourceState?, context: ProviderContext) async throws -> [String: Value] {
+        let spec = try ServiceSpec(resource, context: context)
+        let previous = prior.map { ServiceInstance.all(in: $0.outputs) } ?? []
+        let sameDefinition = prior.map { ServiceSpec.runtimeInputs($0.inputs) == ServiceSpec.runtimeInputs(resource.inputs) } ?? false
+
+        var kept: [ServiceInstance] = []
+        var retired: [ServiceInstance] = []
+        for instance in previous {
+            let alive = ProcessStopper.isSame(instance.pid, instance.startTicks)
+                && ProcessTable.info(instance.pid)?.arguments == instance.arguments
+            if sameDefinition && alive && instance.index < spec.replicas {
+                kept.append(instance)
+            } else {
+                retired.append(instance)
+            }
+        }
+        let keptPids = Set(kept.map(\.pid))
+        let orphans = ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: spec.marker)
+            .filter { !keptPids.contains($0) && !retired.map(\.pid).contains($0) }
+        for instance in retired { await ProcessStopper.stop(pid: instance.pid, startTicks: instance.startTicks, grace: spec.grace) }
+        for pid in orphans { await ProcessStopper.stop(pid: pid, startTicks: nil, grace: spec.grace) }
+
+        var started: [ServiceInstance] = []
+        var taken = Set(kept.map(\.port))
+        let previousPorts = Dictionary(previous.map { ($0.index, $0.port) }, uniquingKeysWith: { first, _ in first })
+        for index in 0..<spec.replicas where !kept.contains(where: { $0.index == index }) {
+            let port: Int
+            if let fixed = spec.fixedPort {
+                port = fixed + index
+            } else if let reused = previousPorts[index], !taken.contains(reused), ReadinessProbe.tcpAccepts(port: reused, timeout: 0.2) == false {
+                port = reused
+            } else if let free = PortAllocator.freePort(avoiding: taken) {
+                port = free
+            } else {
+                throw ProviderError(resource: resource.name, "no free loopback port left")
+            }
+            taken.insert(port)
+            do {
+                started.append(try spec.launch(index: index, port: port, context: context))
+            } catch {
+                for instance in started { await ProcessStopper.stop(pid: instance.pid, startTicks: instance.startTicks, grace: 1) }
+                throw error
+            }
+        }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for instance in started { group.addTask { try await spec.waitUntilReady(instance, context: context) } }
+                try await group.waitForAll()
+            }
+        } catch {
+            for instance in started { await ProcessStopper.stop(pid: instance.pid, startTicks: instance.startTicks, grace: 1) }
+            throw error
+        }
+        return ServiceInstance.outputs(kept + started)
+    }
+
+    func refresh(_ state: ResourceState, context: ProviderContext) -> Observation {
+        let instances = ServiceInstance.all(in: state.outputs)
+        var drift: [AttributeDiff] = []
+        for instance in instances {
+            let label = "replica[\(instance.index)]"
+            guard let info = ProcessTable.info(instance.pid), !info.isZombie, info.startTicks == instance.startTicks else {
+                drift.append(AttributeDiff(attribute: "\(label).process", old: .string("pid \(instance.pid) running"), new: .string("not running")))
+                continue
+            }
+            if info.arguments != instance.arguments {
+                drift.append(AttributeDiff(attribute: "\(label).command", old: .list(instance.arguments.map(Value.string)),
+                                           new: .list(info.arguments.map(Value.string))))
+            }
+        }
+        let wanted = state.inputs["replicas"]?.intValue ?? 1
+        if instances.count != wanted {
+            drift.append(AttributeDiff(attribute: "replicas", old: .int(wanted), new: .int(instances.count)))
+        }
+        let recorded = Set(instances.map(\.pid))
+        let marker = ServiceSpec.marker(stack: context.stack, resource: state.name, stateDirectory: context.stateDirectory)
+        for pid in ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker) where !recorded.contains(pid) {
+            drift.append(AttributeDiff(attribute: "unrecorded process", old: nil, new: .string("pid \(pid)")))
+        }
+        return Observation(exists: true, drift: drift)
+    }
+
+    func delete(_ state: ResourceState, context: ProviderContext) async {
+        let grace = Units.seconds(state.inputs["stopGracePeriod"] ?? .string("10s")) ?? 10
+        for instance in ServiceInstance.all(in: state.outputs) {
+            await ProcessStopper.stop(pid: instance.pid, startTicks: instance.startTicks, grace: grace)
+        }
+        let marker = ServiceSpec.marker(stack: context.stack, resource: state.name, stateDirectory: context.stateDirectory)
+        for pid in ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker) {
+            await ProcessStopper.stop(pid: pid, startTicks: nil, grace: grace)
+        }
+    }
+}

@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DharmaCore
+import Foundation
+
+/// A `compute.service`'s inputs, checked and resolved into what it takes to start an instance.
+struct ServiceSpec: Sendable {
+    static let markerKey = "DHARMA_INSTANCE_OF"
+
+    var name: String
+    var executable: String
+    var argumentTemplates: [String]
+    var environment: [String: String]
+    var workingDirectory: String
+    var replicas: Int
+    var fixedPort: Int?
+    var grace: Double
+    var healthPath: String?
+    var healthTCP: Bool
+    var healthInterval: Double
+    var healthTimeout: Double
+    var marker: String
+
+    init(_ resource: DesiredResource, context: ProviderContext) throws {
+        name = resource.name
+        guard let command = resource.inputs["command"]?.listValue?.compactMap(\.stringValue), let program = command.first else {
+            throw ProviderError(resource: resource.name, "`command` must be a non-empty list of strings")
+        }
+        if program == "dharma" {
+            executable = ProcessInfoEnvironment.value(ServiceResource.executableOverrideVariable)
+                ?? Self.currentExecutable() ?? "dharma"
+        } else if let resolved = ProcessLauncher.resolveExecutable(program, base: context.baseDirectory) {
+            executable = resolved
+        } else {
+            throw ProviderError(resource: resource.name, "program `\(program)` was not found (searched PATH and \(context.baseDirectory))")
+        }
+        argumentTemplates = Array(command.dropFirst())
+        environment = (resource.inputs["env"]?.mapValue ?? [:]).compactMapValues { $0.stringValue ?? $0.interpolated }
+        workingDirectory = LocalPaths.absolute(resource.inputs["workingDir"]?.stringValue ?? ".", in: context)
+        replicas = resource.inputs["replicas"]?.intValue ?? 1
+        fixedPort = resource.inputs["port"]?.intValue
+        grace = Units.seconds(resource.inputs["stopGracePeriod"] ?? .string("10s")) ?? 10
+        let health = resource.inputs["health"]?.mapValue ?? [:]
+        healthPath = health["http"]?.stringValue
+        healthTCP = health["tcp"]?.boolValue ?? false
+        healthInterval = Units.seconds(health["interval"] ?? .string("1s")).map { min(max($0, 0.05), 5) } ?? 1
+        healthTimeout = Units.seconds(health["timeout"] ?? .string("30s")) ?? 30
+        marker = Self.marker(stack: context.stack, resource: resource.name, stateDirectory: context.stateDirectory)
+        guard LocalPaths.isDirectory(workingDirectory) else {
+            throw ProviderError(resource: resource.name, "working directory \(workingDirectory) does not exist")
+        }
+    }
+
+    /// Identifies this resource's processes across restarts of Dharma, and apart from other
+    /// projects' stacks of the same name.
+    static func marker(stack: StackID, resource: String, stateDirectory: String) -> String {
+        "\(Digest.fnv1a64Hex(Array(stateDirectory.utf8)).prefix(8)):\(stack.name)/\(stack.environment)/\(resource)"
+    }
+
+    /// The inputs whose change means instances must be restarted.
+    static func runtimeInputs(_ inputs: [String: Value]) -> [Value?] {
+        ["command", "env", "workingDir", "port", "health", "cpu", "memory", "version"].map { inputs[$0] }
+    }
+
+    func launch(index: Int, port: Int, context: ProviderContext) throws -> ServiceInstance {
+        let substitute = { (text: String) in
+            text.replacing("${self.port}", with: String(port)).replacing("${self.replica}", with: String(index))
+        }
+        let arguments = argumentTemplates.map(substitute)
+        var env = ProcessInfoEnvironment.all
+        for (key, value) in environment { env[key] = substitute(value) }
+        env["PORT"] = String(port)
+        env["DHARMA_REPLICA"] = String(index)
+        env[Self.markerKey] = marker
+        let logDirectory = "\(context.stateDirectory)/logs/\(context.stack.name)-\(context.stack.environment)"
+        try? FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
+        let logPath = "\(logDirectory)/\(name)-\(index).log"
+        let pid: Int32
+        do {
+            pid = try ProcessLauncher.launch(executable: executable, arguments: arguments, environment: env,
+                                             workingDirectory: workingDirectory, logPath: logPath)
+        } catch {
+            throw ProviderError(resource: name, error.description)
+        }
+        let info = ProcessTable.info(pid)
+        return ServiceInstance(index: index, pid: pid, port: port, startTicks: info?.startTicks ?? 0,
+                               arguments: [executable] + arguments)
+    }
+
+    func waitUntilReady(_ instance: ServiceInstance, context: ProviderContext) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int(healthTimeout * 1000))
+        var lastProblem = "no answer yet"
+        while ContinuousClock.now < deadline {
+            ProcessTable.reapExitedChildren()
+            guard let info = ProcessTable.info(instance.pid), !info.isZombie else {
+                throw ProviderError(resource: name, "replica \(instance.index) (pid \(instance.pid)) exited during start-up\(logTail(instance, context))")
+            }
+            if let path = healthPath {
+                if let status = ReadinessProbe.httpStatus(port: instance.port, path: path), (200..<400).contains(status) { return }
+                lastProblem = "GET \(path) on port \(instance.port) did not answer 2xx"
+            } else if healthTCP {
+                if ReadinessProbe.tcpAccepts(port: instance.port) { return }
+                lastProblem = "port \(instance.port) did not accept connections"
+            } else {
+                // No check configured: the process staying up briefly is all we can tell.
+                try await Task.sleep(for: .milliseconds(200))
+                if ProcessStopper.isSame(instance.pid, instance.startTicks) { return }
+                continue
+            }
+            try await Task.sleep(for: .milliseconds(Int(healthInterval * 1000 / 4)))
+        }
+        throw ProviderError(resource: name, "replica \(instance.index) was not ready within \(Int(healthTimeout))s: \(lastProblem)\(logTail(instance, context))")
+    }
+
+    private func logTail(_ instance: ServiceInstance, _ context: ProviderContext) -> String {
+        let path = "\(context.stateDirectory)/logs/\(context.stack.name)-\(context.stack.environment)/\(name)-\(instance.index).log"
+        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return "" }
+        let lines = String(decoding: data.suffix(2000), as: UTF8.self).split(separator: "\n").suffix(5)
+        return "\n    last lines of \(path):\n" + lines.map { "      \($0)" }.joined(separator: "\n")
+    }
+
+    static func currentExecutable() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// What the kernel says about a process, read from /proc. Used to observe services for drift:
+/// a recorded pid must still exist, not be a zombie, be the same process (start time), and run
+/// the same arguments.
+public struct ProcessInfo: Sendable, Hashable {
+    public var pid: Int32
+    public var arguments: [String]
+    /// Start time in clock ticks since boot: with the pid, it identifies a process uniquely.
+    public var startTicks: UInt64
+    public var state: Character
+    /// Resident memory in bytes.
+    public var residentBytes: Int
+
+    public var isZombie: Bool { state == "Z" || state == "X" }
+}
+
+public enum ProcessTable {
+    public static func info(_ pid: Int32) -> ProcessInfo? {
+        guard pid > 0, let stat = read("/proc/\(pid)/stat") else { return nil }
+        // Field 2 (comm) is in parentheses and may contain spaces; fields after it are fixed.
+        guard let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 22, let state = fields[0].first, let start = UInt64(fields[19]),
+              let rssPages = Int(fields[21]) else { return nil }
+        let arguments = (read("/proc/\(pid)/cmdline") ?? "").split(separator: "\0", omittingEmptySubsequences: false)
+            .dropLast().map(String.init)
+        return ProcessInfo(pid: pid, arguments: arguments, startTicks: start, state: state,
+                           residentBytes: rssPages * Int(sysconf(Int32(_SC_PAGESIZE))))
+    }
+
+    /// Live processes whose environment carries `KEY=VALUE` — how Dharma finds instances it
+    /// started but could not record (the apply was killed between spawn and write).
+    public static func processes(withEnvironment key: String, value: String) -> [Int32] {
+        let needle = Array("\(key)=\(value)".utf8)
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        var found: [Int32] = []
+        for entry in entries {
+            guard let pid = Int32(entry), pid != getpid(),
+                  let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { continue }
+            let matches = environment.split(separator: 0).contains { Array($0) == needle }
+            if matches, let info = info(pid), !info.isZombie { found.append(pid) }
+        }
+        return found.sorted()
+    }
+
+    /// Collects exited children so they do not linger as zombies in a long-running supervisor.
+    public static func reapExitedChildren() {
+        var status: Int32 = 0
+        while waitpid(-1, &status, WNOHANG) > 0 {}
+    }
+
+    private static func read(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

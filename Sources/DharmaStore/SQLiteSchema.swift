@@ -1,0 +1,52 @@
+import GRDB
+
+/// The schema, as numbered migrations. Never edit a shipped migration; add the next one.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE stacks (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  name TEXT NOT NULL,
+                  environment TEXT NOT NULL,
+                  serial INTEGER NOT NULL DEFAULT 0,
+                  outputs TEXT NOT NULL DEFAULT '{}',
+                  created_at REAL NOT NULL,
+                  updated_at REAL NOT NULL,
+                  UNIQUE (name, environment)
+                );
+                CREATE TABLE resources (
+                  stack_id INTEGER NOT NULL REFERENCES stacks(id) ON DELETE CASCADE,
+                  name TEXT NOT NULL,
+                  type TEXT NOT NULL,
+                  provider TEXT NOT NULL,
+                  region TEXT NOT NULL,
+                  inputs TEXT NOT NULL,
+                  outputs TEXT NOT NULL,
+                  dependencies TEXT NOT NULL,
+                  lifecycle TEXT NOT NULL,
+                  updated_at REAL NOT NULL,
+                  PRIMARY KEY (stack_id, name)
+                );
+                CREATE TABLE state_versions (
+                  stack_id INTEGER NOT NULL REFERENCES stacks(id) ON DELETE CASCADE,
+                  version INTEGER NOT NULL,
+                  serial INTEGER NOT NULL,
+                  created_at REAL NOT NULL,
+                  summary TEXT NOT NULL,
+                  snapshot TEXT NOT NULL,
+                  PRIMARY KEY (stack_id, version)
+                );
+                CREATE TABLE locks (
+                  stack_id INTEGER PRIMARY KEY REFERENCES stacks(id) ON DELETE CASCADE,
+                  pid INTEGER NOT NULL,
+                  host TEXT NOT NULL,
+                  operation TEXT NOT NULL,
+                  acquired_at REAL NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}
