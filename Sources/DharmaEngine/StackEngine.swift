@@ -78,7 +78,7 @@ public struct StackEngine: Sendable {
 
     /// Applies `plan` under the stack lock. A saved plan is applied exactly, or refused as stale
     /// when state or the observed world changed after it was made.
-    public func apply(_ plan: Plan, prepared: Prepared, operation: String = "apply",
+    public func apply(_ plan: Plan, context: ProviderContext, operation: String = "apply",
                       progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in },
                       onLock: @Sendable (LockAcquisition) -> Void = { _ in }) async throws(EngineError) -> ApplyReport {
         let holder = LockHolder.current(operation)
@@ -91,7 +91,7 @@ public struct StackEngine: Sendable {
         }
         // Released whether the apply worked or not; only a dead process leaves a lock behind.
         do {
-            let report = try await applyLocked(plan, prepared: prepared, operation: operation, progress: progress)
+            let report = try await applyLocked(plan, context: context, operation: operation, progress: progress)
             try? await store.unlock(plan.stack, holder: holder)
             return report
         } catch {
@@ -100,10 +100,9 @@ public struct StackEngine: Sendable {
         }
     }
 
-    private func applyLocked(_ plan: Plan, prepared: Prepared, operation: String,
+    private func applyLocked(_ plan: Plan, context: ProviderContext, operation: String,
                              progress: @escaping @Sendable (ApplyEvent) -> Void) async throws(EngineError) -> ApplyReport {
         let recorded = try await loadState(plan.stack)
-        let context = self.context(for: prepared)
         if recorded.serial != plan.stateSerial {
             throw .stalePlan("the saved plan is stale: state changed since it was made (serial \(plan.stateSerial) → \(recorded.serial)); run `dharma plan` again")
         }

@@ -42,7 +42,7 @@ public struct Executor: Sendable {
                       progress: @escaping @Sendable (ApplyEvent) -> Void) async -> ApplyReport {
         let work = plan.changes.filter { $0.action != .noop }
         var known: [String: [String: Value]] = [:]
-        for (name, state) in recorded.resources { known[name] = state.inputs.merging(state.outputs) { _, output in output } }
+        for (name, state) in recorded.resources { known[name] = state.inputs.merging(state.outputs) { input, _ in input } }
 
         var report = ApplyReport()
         let deletions = work.filter { $0.action == .delete }
@@ -95,7 +95,7 @@ public struct Executor: Sendable {
                 switch result.outcome {
                 case .success(let state):
                     report.succeeded.append(result.change.resource)
-                    if let state { known[state.name] = state.inputs.merging(state.outputs) { _, output in output } }
+                    if let state { known[state.name] = state.inputs.merging(state.outputs) { input, _ in input } }
                     for key in waiting.keys { waiting[key]?.remove(result.change.resource) }
                     progress(ApplyEvent(resource: result.change.resource, action: result.change.action, phase: .succeeded(seconds: result.seconds)))
                 case .failure(let message):

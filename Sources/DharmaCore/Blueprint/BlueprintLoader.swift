@@ -23,7 +23,8 @@ public struct BlueprintLoader: Sendable {
         finish(YAMLLoader(limits: limits).load(text: text, path: path), path: path)
     }
 
-    private func finish(_ loaded: YAMLLoader.Loaded, path: String) -> Result {
+    /// Decodes and validates an already parsed document (the benchmark times the stages apart).
+    public func finish(_ loaded: YAMLLoader.Loaded, path: String) -> Result {
         guard let root = loaded.root else {
             return Result(blueprint: nil, diagnostics: loaded.diagnostics, source: loaded.source)
         }

@@ -41,8 +41,9 @@ public struct Planner: Sendable {
 
             var known = inputs.filter { !$0.value.containsUnknown }
             if change.action == .noop, let state = recorded.resources[name] {
-                known.merge(state.outputs) { _, output in output }
-                if let fresh = observed[name]?.outputs { known.merge(fresh) { _, output in output } }
+                // A property keeps its declared value; outputs add what only exists after apply.
+                known.merge(state.outputs) { input, _ in input }
+                if let fresh = observed[name]?.outputs { known.merge(fresh) { input, _ in input } }
             }
             evaluator.resources[name] = known
         }

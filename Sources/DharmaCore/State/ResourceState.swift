@@ -22,9 +22,9 @@ public struct ResourceState: Sendable, Codable, Hashable {
         self.lifecycle = lifecycle
     }
 
-    /// An attribute by name: outputs first (what really exists), then inputs.
+    /// An attribute by name: a property's declared value, else what the provider reported.
     public func attribute(_ name: String) -> Value? {
-        outputs[name] ?? inputs[name]
+        inputs[name] ?? outputs[name]
     }
 }
 

@@ -1,0 +1,162 @@
+import ArgumentParser
+import DharmaCore
+import DharmaEngine
+import Foundation
+
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Make the stack match the blueprint.",
+        discussion: """
+            On a terminal, shows the plan and asks before changing anything. Without a terminal it
+            needs --auto-approve, or a plan saved by `dharma plan --out`, which is applied exactly
+            or refused as stale when anything changed since.
+
+            Examples:
+              dharma apply examples/webapp.yaml
+              dharma apply examples/webapp.yaml --auto-approve --parallelism 4
+              dharma apply --plan webapp.plan
+            """)
+
+    @Argument(help: "The blueprint file (not needed with --plan).", completion: .file(extensions: ["yaml", "yml"]))
+    var file: String?
+
+    @Option(name: .customLong("env"), help: "Environment overlay to select.")
+    var environment: String?
+
+    @Option(name: .customLong("var"), help: ArgumentHelp("Set a variable: --var NAME=VALUE (repeatable).", valueName: "NAME=VALUE"))
+    var variables: [String] = []
+
+    @Option(help: "State database (default: .dharma/dharma.db next to the blueprint).")
+    var state: String?
+
+    @Option(help: "Apply this saved plan exactly.")
+    var plan: String?
+
+    @Flag(help: "Apply without asking.")
+    var autoApprove = false
+
+    @Option(help: "Resources changed at once.")
+    var parallelism = 10
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard file != nil || plan != nil else { throw ValidationError("name a blueprint file, or a saved plan with --plan FILE") }
+        guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1") }
+    }
+
+    func run() async throws {
+        try await runReporting {
+            if let planPath = plan {
+                try await applySaved(planPath)
+                return
+            }
+            let options = try BlueprintOptions.parse([file!] + (environment.map { ["--env", $0] } ?? [])
+                + variables.flatMap { ["--var", $0] } + (state.map { ["--state", $0] } ?? []))
+            let prepared = try options.prepare()
+            let engine = try options.engine(parallelism: parallelism)
+            let (plan, _) = try await engine.plan(prepared)
+            if !json { print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "") }
+            guard plan.hasChanges else {
+                if json { print(ApplyOutput.json(plan: plan, report: nil)) }
+                return
+            }
+            try confirm()
+            let report = try await engine.apply(plan, context: engine.context(for: prepared), progress: ApplyOutput.progress(json: json),
+                                                onLock: ApplyOutput.lockNotice)
+            try ApplyOutput.finish(plan: plan, report: report, json: json)
+        }
+    }
+
+    private func applySaved(_ path: String) async throws {
+        let saved: SavedPlan
+        do {
+            saved = try JSONDecoder().decode(SavedPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw CLIFailure(message: "\(path) is not a plan saved by `dharma plan --out` (\(error.localizedDescription))", code: Exit.invalidInput)
+        }
+        let engine = try StatePaths.engine(at: state ?? saved.statePath, parallelism: parallelism)
+        let base = (saved.plan.blueprintPath as NSString).deletingLastPathComponent
+        let context = DharmaCore.ProviderContext(stack: saved.plan.stack, baseDirectory: base.isEmpty ? "." : base,
+                                                 stateDirectory: engine.stateDirectory)
+        if !json { print(PlanRenderer(colour: Terminal.colour).text(saved.plan), terminator: "") }
+        let report = try await engine.apply(saved.plan, context: context, progress: ApplyOutput.progress(json: json),
+                                            onLock: ApplyOutput.lockNotice)
+        try ApplyOutput.finish(plan: saved.plan, report: report, json: json)
+    }
+
+    private func confirm() throws {
+        guard !autoApprove else { return }
+        guard Terminal.isInteractive else {
+            throw CLIFailure(message: "not asking for confirmation without a terminal; pass --auto-approve or apply a saved plan with --plan",
+                             code: Exit.invalidInput)
+        }
+        let answer = Terminal.readLine(prompt: "\nApply these changes? Only 'yes' is accepted: ")
+        guard answer?.trimmingCharacters(in: .whitespaces) == "yes" else {
+            throw CLIFailure(message: "apply cancelled; nothing was changed", code: Exit.failure)
+        }
+    }
+}
+
+/// Progress lines and the closing summary shared by apply, destroy and up.
+enum ApplyOutput {
+    static func progress(json: Bool) -> @Sendable (ApplyEvent) -> Void {
+        { event in
+            guard !json else { return }
+            switch event.phase {
+            case .started:
+                print("\(event.resource): \(verb(event.action, done: false))…")
+            case .succeeded(let seconds):
+                print("\(event.resource): \(verb(event.action, done: true)) (\(String(format: "%.1f", seconds))s)")
+            case .failed(let message):
+                Terminal.error("\(event.resource): failed — \(message)")
+            }
+            fflush(nil)
+        }
+    }
+
+    static let lockNotice: @Sendable (DharmaStore.LockAcquisition) -> Void = { acquisition in
+        if case .brokeStale(let holder) = acquisition {
+            Terminal.error("note: broke a stale lock left by \(holder), which is no longer running")
+        }
+    }
+
+    static func verb(_ action: ChangeAction, done: Bool) -> String {
+        switch action {
+        case .create: return done ? "created" : "creating"
+        case .update: return done ? "updated" : "updating"
+        case .replace: return done ? "replaced" : "replacing"
+        case .delete: return done ? "destroyed" : "destroying"
+        case .noop: return "unchanged"
+        }
+    }
+
+    static func json(plan: Plan, report: ApplyReport?) -> String {
+        var value: [String: Value] = ["plan": PlanRenderer.jsonValue(plan)]
+        if let report {
+            value["succeeded"] = .list(report.succeeded.map(Value.string))
+            value["failed"] = .list(report.failed.map { .map(["resource": .string($0.resource), "message": .string($0.message)]) })
+            value["skipped"] = .list(report.skipped.map(Value.string))
+            value["outputs"] = .map(report.outputs)
+            value["ok"] = .bool(report.ok)
+        }
+        return Value.map(value).jsonText
+    }
+
+    static func finish(plan: Plan, report: ApplyReport, json: Bool) throws {
+        if json {
+            print(self.json(plan: plan, report: report))
+        } else if report.ok {
+            print("\nApply complete: \(report.succeeded.count) resource\(report.succeeded.count == 1 ? "" : "s") changed.")
+            for (name, value) in report.outputs.sorted(by: { $0.key < $1.key }) { print("  \(name) = \(value.rendered)") }
+        } else {
+            Terminal.error("\nApply stopped: \(report.succeeded.count) succeeded (recorded), \(report.failed.count) failed, "
+                + "\(report.skipped.count) not started. Fix the cause and apply again; it continues from here.")
+        }
+        if !report.ok { throw ExitCode(Exit.failure) }
+    }
+}
+
+import DharmaStore

@@ -1,0 +1,72 @@
+import ArgumentParser
+import DharmaEngine
+import Foundation
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure planning and applying; prints figures (build with -c release).",
+        subcommands: [PlanBench.self, ApplyBench.self])
+
+    struct PlanBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "plan",
+            abstract: "Parse, validate, graph and plan a synthetic blueprint of N resources (and of N/10, for scaling).",
+            discussion: "Example: dharma bench plan --resources 10000")
+
+        @Option(help: "Resources in the synthetic blueprint.") var resources = 10_000
+        @Option(help: "Runs; the best is reported.") var runs = 3
+
+        func run() async throws {
+            guard resources >= 20, runs >= 1 else { throw ValidationError("--resources must be at least 20 and --runs at least 1") }
+            let small = try best(resources / 10)
+            let large = try best(resources)
+            print("resources  bytes      parse      validate   graph      plan       total")
+            for timings in [small, large] {
+                print([String(timings.resources).padding(11), String(timings.bytes).padding(11), ms(timings.parse), ms(timings.validate),
+                       ms(timings.graph), ms(timings.plan), ms(timings.total)].joined())
+            }
+            let ratio = seconds(large.total) / max(seconds(small.total), 1e-9)
+            print(String(format: "scaling: time(%d) / time(%d) = %.2f (linear would be 10)", large.resources, small.resources, ratio))
+        }
+
+        private func best(_ count: Int) throws -> Benchmarks.PlanTimings {
+            var results: [Benchmarks.PlanTimings] = []
+            for _ in 0..<runs { results.append(try Benchmarks.plan(resources: count)) }
+            return results.min { $0.total < $1.total }!
+        }
+    }
+
+    struct ApplyBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "apply",
+            abstract: "Apply N storage.file resources into a temporary directory and state database.",
+            discussion: "Example: dharma bench apply --files 1000")
+
+        @Option(help: "Files to create.") var files = 1000
+        @Option(help: "Resources applied at once.") var parallelism = 10
+
+        func run() async throws {
+            guard files >= 1, parallelism >= 1 else { throw ValidationError("--files and --parallelism must be at least 1") }
+            let timings = try await Benchmarks.apply(files: files, parallelism: parallelism)
+            print("files  parallelism  plan       apply")
+            print([String(timings.files).padding(7), String(timings.parallelism).padding(13), ms(timings.plan), ms(timings.apply)].joined())
+            print(String(format: "apply throughput: %.0f resources/s (each written atomically and recorded in its own transaction)",
+                         Double(timings.files) / max(seconds(timings.apply), 1e-9)))
+        }
+    }
+}
+
+private func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+private func ms(_ duration: Duration) -> String {
+    String(format: "%.1f ms", seconds(duration) * 1000).padding(11)
+}
+
+private extension String {
+    func padding(_ width: Int) -> String {
+        padding(toLength: max(width, count + 1), withPad: " ", startingAt: 0)
+    }
+}

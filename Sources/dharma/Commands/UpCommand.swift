@@ -1,0 +1,86 @@
+import ArgumentParser
+import DharmaCore
+import DharmaEngine
+import Foundation
+
+struct UpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up",
+        abstract: "Validate, plan, apply, and keep the stack running (foreground).",
+        discussion: """
+            Applies the blueprint without asking, then reconciles every few seconds: a process
+            that died is restarted, a file someone edited is restored, a change saved to the
+            blueprint (or applied with `dharma apply` meanwhile) is picked up. Ctrl-C stops
+            supervising; the services keep running until `dharma destroy`.
+
+            Examples:
+              dharma up examples/webapp.yaml
+              dharma up examples/webapp.yaml --env staging --interval 5
+            """)
+
+    @OptionGroup var blueprint: BlueprintOptions
+
+    @Option(help: "Seconds between reconcile steps.")
+    var interval: Double = 2
+
+    @Flag(help: "Apply once and return instead of supervising.")
+    var once = false
+
+    func run() async throws {
+        try await runReporting {
+            let prepared = try blueprint.prepare()
+            let engine = try blueprint.engine()
+            print("Dharma is bringing up \(prepared.stack) from \(blueprint.file)")
+            let (plan, _) = try await engine.plan(prepared)
+            print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "")
+            if plan.hasChanges {
+                let report = try await engine.apply(plan, context: engine.context(for: prepared), operation: "up",
+                                                    progress: ApplyOutput.progress(json: false), onLock: ApplyOutput.lockNotice)
+                try ApplyOutput.finish(plan: plan, report: report, json: false)
+            }
+            guard !once else { return }
+            let stop = StopSignal()
+            print("\nSupervising \(prepared.stack) every \(interval)s. Ctrl-C stops supervising (services keep running).")
+            fflush(nil)
+            let supervisor = Supervisor(engine: engine, path: blueprint.file, environment: blueprint.environment,
+                                        variables: try blueprint.variableOverrides(),
+                                        interval: .milliseconds(Int(max(0.2, interval) * 1000)))
+            await supervisor.run(shouldStop: { stop.received }, report: { outcome in
+                switch outcome {
+                case .applied(let changes, let failures):
+                    print("reconciled \(changes) change\(changes == 1 ? "" : "s")" + (failures.isEmpty ? "" : "; failed: " + failures.joined(separator: "; ")))
+                case .skipped(let why):
+                    Terminal.error("reconcile skipped: \(why)")
+                case .unchanged:
+                    break
+                }
+                fflush(nil)
+            }, progress: ApplyOutput.progress(json: false))
+            print("\nStopped supervising. Services keep running; `dharma destroy \(blueprint.file)` removes them.")
+        }
+    }
+}
+
+/// Turns SIGINT/SIGTERM into a flag the supervisor polls, so it stops between steps and never
+/// in the middle of recording state.
+final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    private var sources: [DispatchSourceSignal] = []
+
+    init() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [weak self] in self?.set() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    var received: Bool { lock.withLock { flag } }
+
+    private func set() {
+        lock.withLock { flag = true }
+    }
+}

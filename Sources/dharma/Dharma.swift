@@ -1,0 +1,22 @@
+import ArgumentParser
+
+@main
+struct Dharma: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "dharma",
+        abstract: "Describe infrastructure in a blueprint; Dharma validates, plans, applies and keeps it running.",
+        discussion: """
+            Exit codes: 0 ok, 1 failure, 2 invalid input, 3 policy violation, 4 changes present / drift detected.
+
+            Start here:
+              dharma up examples/webapp.yaml
+            """,
+        version: version,
+        subcommands: [
+            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, DriftCommand.self,
+            UpCommand.self, StateCommand.self, OutputCommand.self, GraphCommand.self, SchemaCommand.self,
+            WorkloadCommand.self, BenchCommand.self, VersionCommand.self,
+        ])
+}

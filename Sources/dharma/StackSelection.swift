@@ -1,0 +1,46 @@
+import ArgumentParser
+import DharmaCore
+import DharmaEngine
+import DharmaStore
+
+/// How state commands find their stack: from a blueprint (`-f`), by name (`--stack`), or the
+/// only stack in the state database.
+struct StackSelection: ParsableArguments {
+    @Option(name: [.customShort("f"), .customLong("file")], help: "Blueprint whose stack to use.")
+    var file: String?
+
+    @Option(help: "Stack as NAME or NAME/ENVIRONMENT.")
+    var stack: String?
+
+    @Option(name: .customLong("env"), help: "Environment, with -f.")
+    var environment: String?
+
+    @Option(help: "State database (default: .dharma/dharma.db next to the blueprint or here, or $DHARMA_STATE).")
+    var state: String?
+
+    func engine() throws -> StackEngine {
+        try StatePaths.engine(at: StatePaths.resolve(explicit: state, blueprint: file), parallelism: 1)
+    }
+
+    func resolve(_ engine: StackEngine) async throws -> StackID {
+        if let file {
+            let loaded = BlueprintLoader().load(path: file)
+            guard let blueprint = loaded.blueprint else {
+                throw CLIFailure(message: "\(file) is not a valid blueprint; run `dharma validate \(file)`", code: Exit.invalidInput)
+            }
+            return StackID(name: blueprint.metadata.name, environment: environment ?? blueprint.metadata.environment)
+        }
+        if let stack {
+            let parts = stack.split(separator: "/", maxSplits: 1).map(String.init)
+            return StackID(name: parts[0], environment: parts.count > 1 ? parts[1] : "default")
+        }
+        let stacks = try await engine.store.stacks()
+        guard stacks.count == 1, let only = stacks.first else {
+            throw CLIFailure(message: stacks.isEmpty
+                ? "the state database has no stacks yet; apply a blueprint first"
+                : "the state database holds \(stacks.count) stacks (\(stacks.map { $0.stack.description }.joined(separator: ", "))); choose one with --stack or -f",
+                code: Exit.invalidInput)
+        }
+        return only.stack
+    }
+}

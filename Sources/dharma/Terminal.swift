@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DharmaCore
+
+/// Where output goes, and whether it may be coloured (only on a terminal, never with NO_COLOR).
+enum Terminal {
+    static var isInteractive: Bool { isatty(0) == 1 && isatty(1) == 1 }
+
+    static var colour: Bool {
+        isatty(1) == 1 && getenv("NO_COLOR") == nil && String(cString: getenv("TERM") ?? strdup("dumb")) != "dumb"
+    }
+
+    static var errorColour: Bool {
+        isatty(2) == 1 && getenv("NO_COLOR") == nil
+    }
+
+    static func error(_ message: String) {
+        let text = message.hasSuffix("\n") ? message : message + "\n"
+        fflush(nil)
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+
+    static func readLine(prompt: String) -> String? {
+        print(prompt, terminator: "")
+        fflush(nil)
+        return Swift.readLine()
+    }
+}
+
+/// Exit codes from DESIGN.md.
+enum Exit {
+    static let failure: Int32 = 1
+    static let invalidInput: Int32 = 2
+    static let policyViolation: Int32 = 3
+    static let changesPresent: Int32 = 4
+}
