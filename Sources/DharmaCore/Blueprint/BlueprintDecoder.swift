@@ -4,6 +4,9 @@
 /// `BlueprintValidator`'s job.
 struct BlueprintDecoder {
     private(set) var diagnostics: [Diagnostic] = []
+    /// False when `target` could not be read; provider checks are then skipped rather than
+    /// reported against a guessed provider.
+    private(set) var hasTarget = false
 
     static let topLevelKeys = ["apiVersion", "kind", "metadata", "target", "variables", "resources", "outputs", "environments", "waivers", "policies"]
     static let metadataKeys = ["name", "environment", "owner", "labels", "description", "budget", "annotations"]
@@ -27,8 +30,10 @@ struct BlueprintDecoder {
         let outputs = (top["outputs"].flatMap { mapping($0, "`outputs`") } ?? []).map { OutputSpec(name: $0.key, node: $0.value) }
         let environments = decodeEnvironments(top["environments"])
 
-        guard let metadata, let target else { return nil }
-        return Blueprint(path: path, metadata: metadata, target: target, variables: variables, resources: resources,
+        // Keep going with placeholders so the resources are still checked in this run.
+        hasTarget = target != nil
+        return Blueprint(path: path, metadata: metadata ?? Metadata(name: "", environment: "default", owner: nil, labels: [:], extra: [:]),
+                         target: target ?? Placement(provider: .local, region: ""), variables: variables, resources: resources,
                          outputs: outputs, environments: environments)
     }
 

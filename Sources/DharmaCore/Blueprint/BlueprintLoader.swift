@@ -32,7 +32,7 @@ public struct BlueprintLoader: Sendable {
         let decoded = decoder.decode(root, path: path)
         var diagnostics = loaded.diagnostics + decoder.diagnostics
         if let decoded {
-            diagnostics += BlueprintValidator.validate(decoded)
+            diagnostics += BlueprintValidator.validate(decoded, checkProviders: decoder.hasTarget)
         }
         diagnostics.sort { lhs, rhs in
             let l = lhs.location, r = rhs.location

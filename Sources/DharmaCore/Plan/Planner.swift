@@ -25,8 +25,10 @@ public struct Planner: Sendable {
         }
         var evaluator = Evaluator(variables: variables)
         var changes: [ResourceChange] = []
+        changes.reserveCapacity(order.count)
+        let specs = Dictionary(blueprint.resources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for name in order {
-            guard let spec = blueprint.resource(named: name), let type = ResourceCatalog.type(named: spec.type) else { continue }
+            guard let spec = specs[name], let type = ResourceCatalog.type(named: spec.type) else { continue }
             let raw = PropertyValues.inputs(of: spec, type: type)
             // Properties that do not refer to `self` first, so `${self.path}` can use them.
             let firstPass = raw.mapValues { evaluator.evaluate($0, selfType: type) }

@@ -154,9 +154,3 @@ public enum BlueprintSchema {
         }
     }
 }
-
-extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int) { self = .int(value) }
-    public init(arrayLiteral elements: Value...) { self = .list(elements) }
-}

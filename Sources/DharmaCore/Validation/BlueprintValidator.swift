@@ -4,16 +4,18 @@ public struct BlueprintValidator {
     public private(set) var diagnostics: [Diagnostic] = []
     private let blueprint: Blueprint
     private let resourcesByName: [String: ResourceSpec]
+    private let checkProviders: Bool
 
-    public init(_ blueprint: Blueprint) {
+    public init(_ blueprint: Blueprint, checkProviders: Bool = true) {
         self.blueprint = blueprint
+        self.checkProviders = checkProviders
         var byName: [String: ResourceSpec] = [:]
         for resource in blueprint.resources where byName[resource.name] == nil { byName[resource.name] = resource }
         self.resourcesByName = byName
     }
 
-    public static func validate(_ blueprint: Blueprint) -> [Diagnostic] {
-        var validator = BlueprintValidator(blueprint)
+    public static func validate(_ blueprint: Blueprint, checkProviders: Bool = true) -> [Diagnostic] {
+        var validator = BlueprintValidator(blueprint, checkProviders: checkProviders)
         validator.run()
         return validator.diagnostics
     }
@@ -54,7 +56,7 @@ public struct BlueprintValidator {
             return
         }
         let provider = resource.provider ?? blueprint.target.provider
-        if !type.providers.contains(provider) {
+        if checkProviders || resource.provider != nil, !type.providers.contains(provider) {
             let supported = type.providers.sorted().map(\.rawValue).joined(separator: ", ")
             report(.unsupportedByProvider, "`\(type.name)` is not supported by provider `\(provider.rawValue)`",
                    at: resource.typeLocation, hint: "providers that offer it: \(supported)")
@@ -71,7 +73,8 @@ public struct BlueprintValidator {
             checkExpressions(in: entry.node, owner: (resource, type))
         }
         diagnostics += checker.diagnostics
-        let required = type.properties.filter(\.required).map(\.name) + ProviderRequirements.required(provider: provider, type: type.name)
+        let providerRequired = checkProviders || resource.provider != nil ? ProviderRequirements.required(provider: provider, type: type.name) : []
+        let required = type.properties.filter(\.required).map(\.name) + providerRequired
         for name in required where resource.property(name) == nil {
             report(.missingField, "resource `\(resource.name)` (\(type.name) on \(provider.rawValue)) is missing the required property `\(name)`",
                    at: resource.location)

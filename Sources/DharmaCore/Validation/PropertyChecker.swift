@@ -92,7 +92,12 @@ struct PropertyChecker {
 
     private mutating func wrongType(_ node: YNode, expected kind: PropertyKind, name: String) {
         var hint: String?
-        if case .scalar(let text, false) = node.kind, case .integer = kind, Int(text) != nil { hint = "remove the quotes: `\(text)`" }
+        if case .scalar(let text, false) = node.kind, Int(text) != nil {
+            switch kind {
+            case .integer, .port, .number: hint = "remove the quotes: `\(text)`"
+            default: break
+            }
+        }
         diagnostics.append(Diagnostic(code: .wrongType, message: "`\(name)` must be \(article(kind.summary)), not \(article(node.kindName))",
                                       at: node.location, hint: hint))
     }

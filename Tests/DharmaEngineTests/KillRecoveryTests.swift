@@ -1,0 +1,72 @@
+import DharmaCore
+import DharmaEngine
+import DharmaProviders
+import DharmaStore
+import Foundation
+import Testing
+
+/// `kill -9` of a real `dharma apply` in the middle of its work.
+@Suite("Crash recovery", .serialized)
+struct KillRecoveryTests {
+    @Test("after kill -9 mid-apply, state is consistent, the next plan shows the truth, and apply finishes the job")
+    func killNineDuringApply() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: dharmaBinary), "build the CLI first: swift build")
+        var resources = ""
+        for index in 0..<40 {
+            resources += "  f\(index): {type: storage.file, properties: {path: \"files/\(index).txt\", content: \"file \(index)\"}}\n"
+        }
+        // A service that takes 4 s to become ready keeps the apply busy long enough to be killed.
+        let slow = """
+              slow:
+                type: compute.service
+                properties:
+                  command: [python3, -c, "import time, http.server, sys; time.sleep(4); http.server.test(HandlerClass=http.server.SimpleHTTPRequestHandler, port=int(sys.argv[1]), bind='127.0.0.1')", "${self.port}"]
+                  health: {http: /, timeout: 30s}
+                  stopGracePeriod: 1s
+            """
+        let project = try Project(blueprint(resources + slow, name: "crash"))
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: dharmaBinary)
+        child.arguments = ["apply", project.blueprint, "--auto-approve", "--parallelism", "2"]
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        // Wait until the slow service's process exists, then kill the apply without warning.
+        let prepared = try project.prepare()
+        let marker = "\(Digest.fnv1a64Hex(Array((project.directory + "/.dharma").utf8)).prefix(8)):crash/default/slow"
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ProcessTable.processes(withEnvironment: "DHARMA_INSTANCE_OF", value: marker).isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        #expect(child.terminationReason == .uncaughtSignal)
+
+        // State is readable and every recorded file really exists with the recorded content.
+        let state = try await project.engine.loadState(prepared.stack)
+        #expect(state.resources["slow"] == nil)
+        for (name, resource) in state.resources {
+            let path = try #require(resource.outputs["path"]?.stringValue)
+            #expect(FileManager.default.fileExists(atPath: path), "\(name) recorded but missing")
+        }
+        let orphans = ProcessTable.processes(withEnvironment: "DHARMA_INSTANCE_OF", value: marker)
+        #expect(orphans.count == 1)
+        // The dead apply's lock is still there.
+        #expect(try await project.engine.store.lockHolder(of: prepared.stack)?.pid == child.processIdentifier)
+
+        // The next plan creates exactly what is not recorded.
+        let plan = try await project.plan()
+        #expect(plan.summary[.create] == 41 - state.resources.count)
+        #expect(plan.summary[.noop] == state.resources.count)
+
+        // The next apply breaks the dead lock, replaces the orphan, and converges.
+        let report = try await project.apply()
+        #expect(report.ok)
+        let instances = ProcessTable.processes(withEnvironment: "DHARMA_INSTANCE_OF", value: marker)
+        #expect(instances.count == 1)
+        #expect(instances != orphans)
+        #expect(try await project.plan().hasChanges == false)
+        try await project.destroy()
+        #expect(ProcessTable.processes(withEnvironment: "DHARMA_INSTANCE_OF", value: marker).isEmpty)
+    }
+}

@@ -1,0 +1,94 @@
+import DharmaCore
+@testable import DharmaProviders
+import Foundation
+import Testing
+
+/// Real processes: python's http.server stands in for any program with a port.
+@Suite("Local provider: services", .serialized)
+struct ServiceTests {
+    let provider = LocalProvider()
+
+    func httpServer(replicas: Int) -> DesiredResource {
+        desired("web", "compute.service", [
+            "command": ["python3", "-m", "http.server", "${self.port}", "--bind", "127.0.0.1"],
+            "replicas": .int(replicas), "health": ["http": "/", "timeout": "20s"], "stopGracePeriod": "2s",
+        ])
+    }
+
+    @Test("replicas start on their own ports, answer, and are observed; kill and foreign args are drift")
+    func lifecycle() async throws {
+        let directory = temporaryDirectory()
+        let ctx = context(directory)
+        let resource = httpServer(replicas: 2)
+        let outputs = try await provider.apply(resource, prior: nil, context: ctx)
+        let recorded = state(resource, outputs: outputs)
+        let instances = ServiceInstance.all(in: outputs)
+        #expect(instances.count == 2)
+        #expect(Set(instances.map(\.port)).count == 2)
+        for instance in instances {
+            #expect(ReadinessProbe.httpStatus(port: instance.port, path: "/") == 200)
+            #expect(ProcessTable.info(instance.pid)?.arguments.contains(String(instance.port)) == true)
+        }
+        #expect(outputs["url"] == .string("http://127.0.0.1:\(instances[0].port)"))
+        #expect(try await provider.refresh(recorded, context: ctx).drift.isEmpty)
+
+        kill(instances[1].pid, SIGKILL)
+        try await Task.sleep(for: .milliseconds(200))
+        ProcessTable.reapExitedChildren()
+        let drift = try await provider.refresh(recorded, context: ctx).drift
+        #expect(drift.map(\.attribute) == ["replica[1].process"])
+        #expect(drift.first?.new == "not running")
+
+        // Repair keeps the healthy replica and its pid, restarts the dead one on the same port.
+        let repaired = ServiceInstance.all(in: try await provider.apply(resource, prior: recorded, context: ctx))
+        #expect(repaired[0].pid == instances[0].pid)
+        #expect(repaired[1].pid != instances[1].pid)
+        #expect(repaired[1].port == instances[1].port)
+        let repairedState = state(resource, outputs: ServiceInstance.outputs(repaired))
+        #expect(try await provider.refresh(repairedState, context: ctx).drift.isEmpty)
+
+        try await provider.delete(repairedState, context: ctx)
+        for instance in repaired { #expect(!ProcessStopper.isSame(instance.pid, instance.startTicks)) }
+    }
+
+    @Test("an instance that was started but never recorded is found and cleaned up")
+    func orphans() async throws {
+        let directory = temporaryDirectory()
+        let ctx = context(directory, stack: "orphans")
+        let resource = httpServer(replicas: 1)
+        // Simulate an apply killed after spawning: the process runs, state knows nothing of it.
+        let lost = ServiceInstance.all(in: try await provider.apply(resource, prior: nil, context: ctx))[0]
+        let emptyRecord = state(resource, outputs: ServiceInstance.outputs([]))
+        let drift = try await provider.refresh(emptyRecord, context: ctx).drift
+        #expect(drift.contains { $0.attribute == "unrecorded process" && $0.new == .string("pid \(lost.pid)") })
+
+        let fresh = ServiceInstance.all(in: try await provider.apply(resource, prior: nil, context: ctx))
+        #expect(!ProcessStopper.isSame(lost.pid, lost.startTicks))
+        #expect(fresh.count == 1)
+        try await provider.delete(state(resource, outputs: ServiceInstance.outputs(fresh)), context: ctx)
+    }
+
+    @Test("a program that exits during start-up fails the apply with its log")
+    func failingStart() async throws {
+        let directory = temporaryDirectory()
+        let resource = desired("bad", "compute.service", [
+            "command": ["python3", "-c", "import sys; print('boom: missing config'); sys.exit(3)"],
+            "health": ["tcp": .bool(true), "timeout": "10s"],
+        ])
+        do {
+            _ = try await provider.apply(resource, prior: nil, context: context(directory))
+            Issue.record("a crashing program was reported as started")
+        } catch let error as ProviderError {
+            #expect(error.message.contains("exited during start-up"))
+            #expect(error.message.contains("boom: missing config"))
+        }
+    }
+
+    @Test("an unknown program is a clear error")
+    func unknownProgram() async {
+        let resource = desired("x", "compute.service", ["command": ["no-such-program-dharma"]])
+        await #expect(throws: ProviderError.self) {
+            _ = try await provider.apply(resource, prior: nil, context: context(temporaryDirectory()))
+        }
+    }
+}
