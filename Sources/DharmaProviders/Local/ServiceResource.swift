@@ -64,7 +64,14 @@ struct ServiceResource {
             for instance in started { await ProcessStopper.stop(pid: instance.pid, startTicks: instance.startTicks, grace: 1) }
             throw error
         }
-        return ServiceInstance.outputs(kept + started)
+        // Record the command line the kernel reports once the instance is ready: wrappers such
+        // as version-manager shims exec the real program, and drift compares against that.
+        let observed = started.map { instance in
+            var instance = instance
+            if let arguments = ProcessTable.info(instance.pid)?.arguments, !arguments.isEmpty { instance.arguments = arguments }
+            return instance
+        }
+        return ServiceInstance.outputs(kept + observed)
     }
 
     func refresh(_ state: ResourceState, context: ProviderContext) -> Observation {

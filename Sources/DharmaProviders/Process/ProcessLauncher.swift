@@ -46,6 +46,7 @@ public enum ProcessLauncher {
         guard status == 0 else {
             throw LaunchError(description: "cannot start \(executable): \(String(cString: strerror(status)))")
         }
+        LaunchedChildren.shared.add(pid)
         return pid
     }
 

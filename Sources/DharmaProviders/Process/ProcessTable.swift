@@ -47,10 +47,11 @@ public enum ProcessTable {
         return found.sorted()
     }
 
-    /// Collects exited children so they do not linger as zombies in a long-running supervisor.
+    /// Collects exited instances this process started, so they do not linger as zombies in a
+    /// long-running supervisor. Only our own instances: reaping every child (`waitpid(-1)`)
+    /// would steal exit statuses that other code in the process is waiting for.
     public static func reapExitedChildren() {
-        var status: Int32 = 0
-        while waitpid(-1, &status, WNOHANG) > 0 {}
+        LaunchedChildren.shared.reap()
     }
 
     private static func read(_ path: String) -> String? {
