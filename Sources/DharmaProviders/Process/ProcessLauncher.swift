@@ -34,6 +34,9 @@ public enum ProcessLauncher {
             throw LaunchError(description: "this C library cannot set a working directory for new processes (glibc 2.29 or later needed)")
         }
         _ = addChdir(&actions, workingDirectory)
+        // Nothing of ours leaks into a service: not the state database, not the pipes of
+        // whoever ran `dharma` (a caller reading our output to EOF would wait forever).
+        if let closeFrom = addCloseFrom { _ = closeFrom(&actions, 3) }
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -60,6 +63,14 @@ public enum ProcessLauncher {
     private static let addChdir: AddChdir? = {
         guard let symbol = dlsym(nil, "posix_spawn_file_actions_addchdir_np") else { return nil }
         return unsafeBitCast(symbol, to: AddChdir.self)
+    }()
+
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// `posix_spawn_file_actions_addclosefrom_np`, glibc 2.34 and later.
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
     }()
 
     /// Finds a program the way a shell would: a path with `/` is taken relative to `base`,
