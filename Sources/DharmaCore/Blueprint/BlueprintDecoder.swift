@@ -175,7 +175,8 @@ struct BlueprintDecoder {
     }
 
     private mutating func checkKeys(_ pairs: [YPair], allowed: [String], in context: String) {
-        for pair in pairs where !allowed.contains(pair.key) {
+        // `x-…` keys are the place for anchors and notes, as in Compose files.
+        for pair in pairs where !allowed.contains(pair.key) && !pair.key.hasPrefix("x-") {
             report(.unknownKey, "unknown key `\(pair.key)` in \(context)", at: pair.keyLocation,
                    hint: Suggestion.hint(for: pair.key, in: allowed) ?? "allowed keys: \(allowed.joined(separator: ", "))")
         }

@@ -41,6 +41,10 @@ struct NodeConverter {
             pairs.reserveCapacity(mapping.count)
             for (key, value) in mapping where !stopped {
                 let keyLocation = self.location(key.mark)
+                if case .scalar(let keyScalar) = key, keyScalar.string == "<<", keyScalar.style == .plain {
+                    merge(value, into: &pairs, explicitKeys: Set(mapping.keys.compactMap(\.scalar?.string)), depth: depth)
+                    continue
+                }
                 guard case .scalar(let keyScalar) = key else {
                     diagnostics.append(Diagnostic(code: .wrongType, message: "map keys must be plain strings, not a \(key.sequence != nil ? "list" : "map")",
                                                   at: keyLocation))
@@ -51,6 +55,30 @@ struct NodeConverter {
             return YNode(.mapping(pairs), at: location)
         case .alias:
             return YNode(.scalar("", plain: true), at: location)
+        }
+    }
+
+    /// YAML merge keys (`<<: *defaults`): entries of the merged maps that the map does not set
+    /// itself, in order; a list of maps merges each, earlier ones winning.
+    private mutating func merge(_ node: Node, into pairs: inout [YPair], explicitKeys: Set<String>, depth: Int) {
+        let sources: [Node]
+        switch node {
+        case .mapping: sources = [node]
+        case .sequence(let sequence): sources = Array(sequence)
+        default:
+            diagnostics.append(Diagnostic(code: .wrongType, message: "`<<` merges maps; this is neither a map nor a list of maps",
+                                          at: location(node.mark)))
+            return
+        }
+        for source in sources {
+            guard case .mapping = source else {
+                diagnostics.append(Diagnostic(code: .wrongType, message: "`<<` merges maps; this entry is not a map", at: location(source.mark)))
+                continue
+            }
+            guard case .mapping(let converted) = convert(source, depth: depth).kind else { continue }
+            for pair in converted where !explicitKeys.contains(pair.key) && !pairs.contains(where: { $0.key == pair.key }) {
+                pairs.append(pair)
+            }
         }
     }
 

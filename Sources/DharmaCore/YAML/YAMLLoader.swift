@@ -80,7 +80,9 @@ public struct YAMLLoader: Sendable {
         }
         switch composed {
         case .failure(let error):
-            return Loaded(root: nil, source: nil, diagnostics: [Self.diagnostic(for: error, path: path)])
+            var diagnostic = Self.diagnostic(for: error, path: path)
+            diagnostic.hint = diagnostic.hint ?? Self.syntaxHint(for: diagnostic, in: SourceText(path: path, text: text))
+            return Loaded(root: nil, source: nil, diagnostics: [diagnostic])
         case .success(nil):
             return failure(.missingField, "the file is empty", at: SourceLocation(file: path, line: 1, column: 1),
                            hint: "a blueprint starts with `apiVersion: dharma.dev/v3` and `kind: Blueprint`")
@@ -108,6 +110,18 @@ public struct YAMLLoader: Sendable {
         thread.start()
         done.wait()
         return try outcome.result.get()
+    }
+
+    /// The two YAML mistakes people make most in blueprints.
+    static func syntaxHint(for diagnostic: Diagnostic, in source: SourceText) -> String? {
+        guard let location = diagnostic.location, let line = source.line(location.line) else { return nil }
+        if line.contains("\t") {
+            return "indent with spaces; YAML does not allow tabs for indentation"
+        }
+        if line.contains("${"), line.contains("{"), diagnostic.message.contains("flow mapping") || diagnostic.message.contains("flow sequence") {
+            return "inside `{…}` or `[…]`, quote expressions: \"${…}\""
+        }
+        return nil
     }
 
     private func failure(_ code: DiagnosticCode, _ message: String, at location: SourceLocation?, hint: String? = nil) -> Loaded {
