@@ -25,6 +25,8 @@ public struct Supervisor: Sendable {
         case unchanged
         case applied(changes: Int, failures: [String])
         case skipped(String)
+        /// Someone ran `dharma destroy`; supervising on would bring the stack back.
+        case destroyed
     }
 
     /// One reconcile step.
@@ -37,6 +39,9 @@ public struct Supervisor: Sendable {
             return .skipped("the blueprint is not valid right now (\(error)); keeping the stack as it is")
         }
         do {
+            if let latest = try? await engine.store.versions(of: prepared.stack).last, latest.summary.hasPrefix("destroy:") {
+                return .destroyed
+            }
             let (plan, _) = try await engine.plan(prepared)
             guard plan.hasChanges else { return .unchanged }
             let report = try await engine.apply(plan, context: engine.context(for: prepared), operation: "up", progress: progress)
@@ -53,6 +58,7 @@ public struct Supervisor: Sendable {
         while !shouldStop() {
             let outcome = await tick(progress: progress)
             if outcome != .unchanged { report(outcome) }
+            if outcome == .destroyed { return }
             let deadline = ContinuousClock.now + interval
             while !shouldStop(), ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(100))

@@ -44,7 +44,7 @@ struct Project {
     func destroy() async throws {
         let prepared = try prepare()
         let plan = try await engine.destroyPlan(prepared)
-        _ = try await engine.apply(plan, context: engine.context(for: prepared))
+        _ = try await engine.apply(plan, context: engine.context(for: prepared), operation: "destroy")
     }
 }
 

@@ -172,5 +172,8 @@ struct EngineTests {
         #expect(await supervisor.tick() == .applied(changes: 1, failures: []))
         #expect(await supervisor.tick() == .unchanged)
         try await project.destroy()
+        // A destroy by someone else ends supervision instead of bringing the stack back.
+        #expect(await supervisor.tick() == .destroyed)
+        #expect(try await project.engine.loadState(stack).resources.isEmpty)
     }
 }

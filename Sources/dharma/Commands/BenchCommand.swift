@@ -1,4 +1,5 @@
 import ArgumentParser
+import DharmaCore
 import DharmaEngine
 import Foundation
 
@@ -16,17 +17,27 @@ struct BenchCommand: AsyncParsableCommand {
 
         @Option(help: "Resources in the synthetic blueprint.") var resources = 10_000
         @Option(help: "Runs; the best is reported.") var runs = 3
+        @Flag(help: "Print the figures as JSON.") var json = false
 
         func run() async throws {
             guard resources >= 20, runs >= 1 else { throw ValidationError("--resources must be at least 20 and --runs at least 1") }
             let small = try best(resources / 10)
             let large = try best(resources)
+            let ratio = seconds(large.total) / max(seconds(small.total), 1e-9)
+            if json {
+                print(Value.map(["runs": .list([small, large].map { timings in
+                    .map(["resources": .int(timings.resources), "bytes": .int(timings.bytes),
+                          "parseMs": .double(seconds(timings.parse) * 1000), "validateMs": .double(seconds(timings.validate) * 1000),
+                          "graphMs": .double(seconds(timings.graph) * 1000), "planMs": .double(seconds(timings.plan) * 1000),
+                          "totalMs": .double(seconds(timings.total) * 1000)])
+                }), "scaling": .double(ratio)]).jsonText)
+                return
+            }
             print("resources  bytes      parse      validate   graph      plan       total")
             for timings in [small, large] {
                 print([String(timings.resources).padding(11), String(timings.bytes).padding(11), ms(timings.parse), ms(timings.validate),
                        ms(timings.graph), ms(timings.plan), ms(timings.total)].joined())
             }
-            let ratio = seconds(large.total) / max(seconds(small.total), 1e-9)
             print(String(format: "scaling: time(%d) / time(%d) = %.2f (linear would be 10)", large.resources, small.resources, ratio))
         }
 
@@ -45,10 +56,16 @@ struct BenchCommand: AsyncParsableCommand {
 
         @Option(help: "Files to create.") var files = 1000
         @Option(help: "Resources applied at once.") var parallelism = 10
+        @Flag(help: "Print the figures as JSON.") var json = false
 
         func run() async throws {
             guard files >= 1, parallelism >= 1 else { throw ValidationError("--files and --parallelism must be at least 1") }
             let timings = try await Benchmarks.apply(files: files, parallelism: parallelism)
+            if json {
+                print(Value.map(["files": .int(timings.files), "parallelism": .int(timings.parallelism),
+                                 "planMs": .double(seconds(timings.plan) * 1000), "applyMs": .double(seconds(timings.apply) * 1000)]).jsonText)
+                return
+            }
             print("files  parallelism  plan       apply")
             print([String(timings.files).padding(7), String(timings.parallelism).padding(13), ms(timings.plan), ms(timings.apply)].joined())
             print(String(format: "apply throughput: %.0f resources/s (each written atomically and recorded in its own transaction)",

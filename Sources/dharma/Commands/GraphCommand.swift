@@ -11,6 +11,7 @@ struct GraphCommand: AsyncParsableCommand {
             """)
 
     @Argument(help: "The blueprint file.") var file: String
+    @Flag(help: "Print {\"nodes\": [...], \"edges\": [...]} instead of DOT.") var json = false
 
     func run() async throws {
         try await runReporting {
@@ -19,7 +20,18 @@ struct GraphCommand: AsyncParsableCommand {
                 throw CLIFailure(message: "the blueprint is not valid", code: Exit.invalidInput, diagnostics: loaded.diagnostics, source: loaded.source)
             }
             let labels = Dictionary(uniqueKeysWithValues: blueprint.resources.map { ($0.name, $0.type) })
-            print(BlueprintReferences.graph(of: blueprint).dot(name: blueprint.metadata.name, labels: labels), terminator: "")
+            let graph = BlueprintReferences.graph(of: blueprint)
+            if json {
+                print(Value.map([
+                    "nodes": .list(graph.nodes.map { .map(["name": .string($0), "type": .string(labels[$0] ?? "")]) }),
+                    "edges": .list(graph.nodes.flatMap { node in
+                        graph.dependencies(of: node).map { Value.map(["from": .string(node), "to": .string($0)]) }
+                    }),
+                    "order": .list((graph.topologicalOrder() ?? []).map(Value.string)),
+                ]).jsonText)
+            } else {
+                print(graph.dot(name: blueprint.metadata.name, labels: labels), terminator: "")
+            }
         }
     }
 }

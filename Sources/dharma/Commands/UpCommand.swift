@@ -51,6 +51,8 @@ struct UpCommand: AsyncParsableCommand {
                     print("reconciled \(changes) change\(changes == 1 ? "" : "s")" + (failures.isEmpty ? "" : "; failed: " + failures.joined(separator: "; ")))
                 case .skipped(let why):
                     Terminal.error("reconcile skipped: \(why)")
+                case .destroyed:
+                    print("the stack was destroyed with `dharma destroy`; stopping supervision")
                 case .unchanged:
                     break
                 }
