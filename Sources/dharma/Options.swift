@@ -4,11 +4,8 @@ import DharmaEngine
 import DharmaStore
 import Foundation
 
-/// Options every command that reads a blueprint takes.
-struct BlueprintOptions: ParsableArguments {
-    @Argument(help: "The blueprint file.", completion: .file(extensions: ["yaml", "yml"]))
-    var file: String
-
+/// Which variant of a stack, and where its state lives.
+struct StackOptions: ParsableArguments {
     @Option(name: .customLong("env"), help: "Environment overlay to select (from the blueprint's `environments`).")
     var environment: String?
 
@@ -29,8 +26,9 @@ struct BlueprintOptions: ParsableArguments {
         return overrides
     }
 
-    /// Loads and validates the blueprint, printing diagnostics and exiting 2 when it is invalid.
-    func prepare() throws -> StackEngine.Prepared {
+    /// Loads and validates the blueprint; an invalid one ends the command with its diagnostics
+    /// and exit code 2.
+    func prepare(_ file: String) throws -> StackEngine.Prepared {
         do {
             return try StackEngine.prepare(path: file, environment: environment, variables: try variableOverrides())
         } catch let error as EngineError {
@@ -38,13 +36,28 @@ struct BlueprintOptions: ParsableArguments {
         }
     }
 
-    func statePath() -> String {
+    func statePath(_ file: String) -> String {
         StatePaths.resolve(explicit: state, blueprint: file)
     }
 
-    func engine(parallelism: Int = 10) throws -> StackEngine {
-        try StatePaths.engine(at: statePath(), parallelism: parallelism)
+    func engine(_ file: String, parallelism: Int = 10) throws -> StackEngine {
+        try StatePaths.engine(at: statePath(file), parallelism: parallelism)
     }
+}
+
+/// A blueprint file and the stack options: what most commands take.
+struct BlueprintOptions: ParsableArguments {
+    @Argument(help: "The blueprint file.", completion: .file(extensions: ["yaml", "yml"]))
+    var file: String
+
+    @OptionGroup var stack: StackOptions
+
+    var environment: String? { stack.environment }
+
+    func variableOverrides() throws -> [String: String] { try stack.variableOverrides() }
+    func prepare() throws -> StackEngine.Prepared { try stack.prepare(file) }
+    func statePath() -> String { stack.statePath(file) }
+    func engine(parallelism: Int = 10) throws -> StackEngine { try stack.engine(file, parallelism: parallelism) }
 }
 
 enum StatePaths {

@@ -22,6 +22,12 @@ struct StackSelection: ParsableArguments {
         try StatePaths.engine(at: StatePaths.resolve(explicit: state, blueprint: file), parallelism: 1)
     }
 
+    /// The engine on the selected state database, and the selected stack.
+    func open() async throws -> (StackEngine, StackID) {
+        let engine = try engine()
+        return (engine, try await resolve(engine))
+    }
+
     func resolve(_ engine: StackEngine) async throws -> StackID {
         if let file {
             let loaded = BlueprintLoader().load(path: file)

@@ -21,14 +21,7 @@ struct ApplyCommand: AsyncParsableCommand {
     @Argument(help: "The blueprint file (not needed with --plan).", completion: .file(extensions: ["yaml", "yml"]))
     var file: String?
 
-    @Option(name: .customLong("env"), help: "Environment overlay to select.")
-    var environment: String?
-
-    @Option(name: .customLong("var"), help: ArgumentHelp("Set a variable: --var NAME=VALUE (repeatable).", valueName: "NAME=VALUE"))
-    var variables: [String] = []
-
-    @Option(help: "State database (default: .dharma/dharma.db next to the blueprint).")
-    var state: String?
+    @OptionGroup var stack: StackOptions
 
     @Option(help: "Apply this saved plan exactly.")
     var plan: String?
@@ -43,20 +36,18 @@ struct ApplyCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard file != nil || plan != nil else { throw ValidationError("name a blueprint file, or a saved plan with --plan FILE") }
+        guard (file == nil) != (plan == nil) else { throw ValidationError("name either a blueprint file or a saved plan with --plan FILE") }
         guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1") }
     }
 
     func run() async throws {
         try await runReporting {
-            if let planPath = plan {
-                try await applySaved(planPath)
+            guard let file else {
+                try await applySaved(plan ?? "")
                 return
             }
-            let options = try BlueprintOptions.parse([file!] + (environment.map { ["--env", $0] } ?? [])
-                + variables.flatMap { ["--var", $0] } + (state.map { ["--state", $0] } ?? []))
-            let prepared = try options.prepare()
-            let engine = try options.engine(parallelism: parallelism)
+            let prepared = try stack.prepare(file)
+            let engine = try stack.engine(file, parallelism: parallelism)
             let (plan, _) = try await engine.plan(prepared)
             if !json { print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "") }
             guard plan.hasChanges else {
@@ -77,7 +68,7 @@ struct ApplyCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure(message: "\(path) is not a plan saved by `dharma plan --out` (\(error.localizedDescription))", code: Exit.invalidInput)
         }
-        let engine = try StatePaths.engine(at: state ?? saved.statePath, parallelism: parallelism)
+        let engine = try StatePaths.engine(at: stack.state ?? saved.statePath, parallelism: parallelism)
         let base = (saved.plan.blueprintPath as NSString).deletingLastPathComponent
         let context = DharmaCore.ProviderContext(stack: saved.plan.stack, baseDirectory: base.isEmpty ? "." : base,
                                                  stateDirectory: engine.stateDirectory)

@@ -17,8 +17,7 @@ struct OutputCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let engine = try selection.engine()
-            let stack = try await selection.resolve(engine)
+            let (engine, stack) = try await selection.open()
             let outputs = try await engine.store.outputs(of: stack)
             if let name {
                 guard let value = outputs[name] else {

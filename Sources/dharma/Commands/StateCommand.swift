@@ -22,8 +22,7 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let engine = try selection.engine()
-                let stack = try await selection.resolve(engine)
+                let (engine, stack) = try await selection.open()
                 let state = try await engine.loadState(stack)
                 let rows = state.resources.values.sorted { $0.name < $1.name }
                 if json {
@@ -46,8 +45,7 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let engine = try selection.engine()
-                let stack = try await selection.resolve(engine)
+                let (engine, stack) = try await selection.open()
                 let state = try await engine.loadState(stack)
                 guard var entry = state.resources[resource] else {
                     throw CLIFailure(message: "no resource `\(resource)` is recorded for \(stack)"
@@ -80,8 +78,7 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let engine = try selection.engine()
-                let stack = try await selection.resolve(engine)
+                let (engine, stack) = try await selection.open()
                 let versions = try await engine.store.versions(of: stack)
                 if json {
                     print(Value.list(versions.map { .map(["version": .int($0.version), "serial": .int($0.serial),
@@ -103,8 +100,7 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let engine = try selection.engine()
-                let stack = try await selection.resolve(engine)
+                let (engine, stack) = try await selection.open()
                 if let holder = try await engine.store.breakLock(stack) {
                     print("Removed the lock on \(stack) held by \(holder).")
                 } else {
