@@ -7,7 +7,7 @@ import Testing
 struct HostileInputTests {
     func write(_ bytes: [UInt8], name: String = "input.yaml") -> String {
         let path = temporaryDirectory() + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         return path
     }
 
@@ -72,7 +72,7 @@ struct HostileInputTests {
     @Test("a 50 MB file is refused without reading it all")
     func huge() {
         let path = temporaryDirectory() + "/huge.yaml"
-        FileManager.default.createFile(atPath: path, contents: Data(repeating: UInt8(ascii: "a"), count: 50 << 20))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(repeating: UInt8(ascii: "a"), count: 50 << 20)))
         let result = BlueprintLoader().load(path: path)
         #expect(codes(result) == ["E003"])
         try? FileManager.default.removeItem(atPath: path)

@@ -78,7 +78,7 @@ struct SQLiteStoreTests {
         let path = temporaryDatabase()
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let garbage = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
-        FileManager.default.createFile(atPath: path, contents: garbage)
+        #expect(FileManager.default.createFile(atPath: path, contents: garbage))
         do {
             _ = try SQLiteStore(path: path)
             Issue.record("a garbage file was accepted as a database")

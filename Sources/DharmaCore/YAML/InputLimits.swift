@@ -6,7 +6,7 @@ public struct InputLimits: Sendable {
     /// Deepest nesting of maps and lists a blueprint may use.
     public var maxDepth: Int = 64
     /// Most nodes a document may expand to once aliases are followed.
-    public var maxNodes: Int = 2_000_000
+    public var maxNodes: Int = 1_000_000
 
     public init() {}
 

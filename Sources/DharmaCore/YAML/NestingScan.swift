@@ -10,7 +10,8 @@ struct NestingScan {
         var column = 1
     }
 
-    static func deepest(in text: String) -> Deepest {
+    /// The deepest point, or the first point deeper than `limit` (scanning stops there).
+    static func deepest(in text: String, limit: Int = .max) -> Deepest {
         var deepest = Deepest()
         var flowDepth = 0
         var lineNumber = 0
@@ -37,7 +38,7 @@ struct NestingScan {
             // at the same indentation, hence the extra dash weight and the +1.
             let blockDepth = indent + 2 * dashes + 1
             func note(_ depth: Int, at index: Int) {
-                if depth > deepest.depth { deepest = Deepest(depth: depth, line: lineNumber, column: index + 1) }
+                if depth > deepest.depth, deepest.depth <= limit { deepest = Deepest(depth: depth, line: lineNumber, column: index + 1) }
             }
             note(blockDepth + flowDepth, at: column)
             var quote: Unicode.Scalar?
@@ -58,6 +59,7 @@ struct NestingScan {
                 }
                 previous = scalar
             }
+            if deepest.depth > limit { break }
             if quote == nil, opensBlockScalar(scalars) { blockScalarParentIndent = indent }
         }
         return deepest

@@ -65,7 +65,7 @@ public struct YAMLLoader: Sendable {
     }
 
     private func parse(_ text: String, path: String) -> Loaded {
-        let deepest = NestingScan.deepest(in: text)
+        let deepest = NestingScan.deepest(in: text, limit: 4 * limits.maxDepth)
         if deepest.depth > 4 * limits.maxDepth {
             let location = SourceLocation(file: path, line: deepest.line, column: deepest.column)
             return failure(.tooDeep, "nesting is deeper than the \(limits.maxDepth) levels a blueprint may use", at: location)
