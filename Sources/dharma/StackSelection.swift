@@ -2,6 +2,7 @@ import ArgumentParser
 import DharmaCore
 import DharmaEngine
 import DharmaStore
+import Foundation
 
 /// How state commands find their stack: from a blueprint (`-f`), by name (`--stack`), or the
 /// only stack in the state database.
@@ -18,8 +19,13 @@ struct StackSelection: ParsableArguments {
     @Option(help: "State database (default: .dharma/dharma.db next to the blueprint or here, or $DHARMA_STATE).")
     var state: String?
 
+    /// Reading commands never create a state database as a side effect.
     func engine() throws -> StackEngine {
-        try StatePaths.engine(at: StatePaths.resolve(explicit: state, blueprint: file), parallelism: 1)
+        let path = StatePaths.resolve(explicit: state, blueprint: file)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIFailure(message: "no state database at \(path); apply a blueprint first, or point at one with --state or -f", code: Exit.invalidInput)
+        }
+        return try StatePaths.engine(at: path, parallelism: 1)
     }
 
     /// The engine on the selected state database, and the selected stack.

@@ -32,6 +32,13 @@ struct ServiceTests {
         #expect(outputs["url"] == .string("http://127.0.0.1:\(instances[0].port)"))
         #expect(try await provider.refresh(recorded, context: ctx).drift.isEmpty)
 
+        // The recorded pid now runs something else than what was started: drift on the command.
+        var foreign = instances
+        foreign[0].arguments = ["python3", "-m", "http.server", "1"]
+        let foreignDrift = try await provider.refresh(state(resource, outputs: ServiceInstance.outputs(foreign)), context: ctx).drift
+        #expect(foreignDrift.map(\.attribute) == ["replica[0].command"])
+        #expect(foreignDrift.first?.new?.listValue?.contains(.string(String(instances[0].port))) == true)
+
         kill(instances[1].pid, SIGKILL)
         try await Task.sleep(for: .milliseconds(200))
         ProcessTable.reapExitedChildren()
