@@ -18,7 +18,8 @@ let package = Package(
         .target(name: "DharmaStore", dependencies: ["DharmaCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "DharmaProviders", dependencies: ["DharmaCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "DharmaWorkload"),
-        .target(name: "DharmaAudit", dependencies: ["DharmaCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "DharmaSecurity", dependencies: ["DharmaCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "DharmaAudit", dependencies: ["DharmaCore", "DharmaSecurity", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "DharmaEngine", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders"]),
         .executableTarget(name: "dharma", dependencies: [
             "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload",
@@ -29,6 +30,7 @@ let package = Package(
         .testTarget(name: "DharmaProvidersTests", dependencies: ["DharmaProviders", "DharmaWorkload"]),
         .testTarget(name: "DharmaEngineTests", dependencies: ["DharmaEngine"]),
         .testTarget(name: "DharmaCLITests", dependencies: ["DharmaCore"]),
+        .testTarget(name: "DharmaSecurityTests", dependencies: ["DharmaSecurity"]),
         .testTarget(name: "DharmaAuditTests", dependencies: ["DharmaAudit"]),
     ]
 )

@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Signing keys on disk, under `.dharma/keys/`: one JSON file per key name holding the seeds
+/// of its Ed25519 and ML-DSA-65 keys. Files are created with mode 0600 on first use, and a file
+/// that others can read is refused rather than used.
+public struct KeyDirectory: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    struct KeyFile: Codable {
+        var name: String
+        var created: Double
+        var ed25519Seed: String
+        var mldsa65Seed: String
+    }
+
+    /// Both signers for `name`, created on first use.
+    public func signers(named name: String) throws(Failure) -> [NoteSigner] {
+        let file = "\(path)/\(name).key"
+        if !FileManager.default.fileExists(atPath: file) { try create(name, at: file) }
+        var info = stat()
+        guard stat(file, &info) == 0 else { throw Failure(description: "cannot read \(file): \(String(cString: strerror(errno)))") }
+        guard info.st_mode & 0o077 == 0 else {
+            throw Failure(description: "\(file) is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))); "
+                + "run `chmod 600 \(file)`; Dharma does not sign with a key others may have copied")
+        }
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: file))
+            let key = try JSONDecoder().decode(KeyFile.self, from: data)
+            guard let ed = Data(base64Encoded: key.ed25519Seed), let ml = Data(base64Encoded: key.mldsa65Seed) else {
+                throw Failure(description: "\(file) holds malformed seeds")
+            }
+            return [try NoteSigner(name: key.name, algorithm: .ed25519, seed: ed),
+                    try NoteSigner(name: key.name, algorithm: .mldsa65, seed: ml)]
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure(description: "\(file) is not a Dharma key file (\(error)); restore it from a backup, or move it away to start a new key")
+        }
+    }
+
+    private func create(_ name: String, at file: String) throws(Failure) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let ed = try NoteSigner.generate(name: name, algorithm: .ed25519)
+            let ml = try NoteSigner.generate(name: name, algorithm: .mldsa65)
+            let key = KeyFile(name: name, created: Date().timeIntervalSince1970,
+                              ed25519Seed: ed.seed.base64EncodedString(), mldsa65Seed: ml.seed.base64EncodedString())
+            let data = try JSONEncoder().encode(key)
+            // Created 0600 from the start, never briefly readable.
+            let fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            guard fd >= 0 else { throw Failure(description: "cannot create \(file): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard written == data.count else { throw Failure(description: "cannot write \(file)") }
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure(description: "cannot create a key in \(path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Crypto
+import Foundation
+
+/// A public key that verifies signed-note signatures, identified as C2SP signed-note does:
+/// key ID = first 4 bytes of SHA-256(name || 0x0A || type || public key).
+public struct NoteVerifier: Sendable, Hashable, Codable {
+    public var name: String
+    public var algorithm: SignatureAlgorithm
+    public var publicKey: Data
+
+    public init(name: String, algorithm: SignatureAlgorithm, publicKey: Data) {
+        self.name = name
+        self.algorithm = algorithm
+        self.publicKey = publicKey
+    }
+
+    public var keyID: [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: Array(name.utf8) + [0x0A, algorithm.rawValue])
+        hasher.update(data: publicKey)
+        return Array(hasher.finalize().prefix(4))
+    }
+
+    public func isValid(signature: Data, for message: Data) -> Bool {
+        switch algorithm {
+        case .ed25519:
+            guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
+            return key.isValidSignature(signature, for: message)
+        case .mldsa65:
+            guard let key = try? MLDSA65.PublicKey(rawRepresentation: publicKey) else { return false }
+            return key.isValidSignature(signature, for: message)
+        }
+    }
+
+    /// The verifier key in the Go note format: `name+hexkeyid+base64(type||key)`.
+    public var encoded: String {
+        "\(name)+\(keyID.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())+"
+            + (Data([algorithm.rawValue]) + publicKey).base64EncodedString()
+    }
+}
+
+/// A private signing key for notes. Seeds only: both algorithms derive the key from 32 bytes.
+public struct NoteSigner: Sendable {
+    public let name: String
+    public let algorithm: SignatureAlgorithm
+    let seed: Data
+    private let sign: @Sendable (Data) throws -> Data
+    public let verifier: NoteVerifier
+
+    public init(name: String, algorithm: SignatureAlgorithm, seed: Data) throws {
+        self.name = name
+        self.algorithm = algorithm
+        self.seed = seed
+        switch algorithm {
+        case .ed25519:
+            let key = try Curve25519.Signing.PrivateKey(rawRepresentation: seed)
+            sign = { try key.signature(for: $0) }
+            verifier = NoteVerifier(name: name, algorithm: algorithm, publicKey: key.publicKey.rawRepresentation)
+        case .mldsa65:
+            let key = try MLDSA65.PrivateKey(seedRepresentation: seed, publicKey: nil)
+            sign = { try key.signature(for: $0) }
+            verifier = NoteVerifier(name: name, algorithm: algorithm, publicKey: key.publicKey.rawRepresentation)
+        }
+    }
+
+    /// A fresh key from the system's secure random source.
+    public static func generate(name: String, algorithm: SignatureAlgorithm) throws -> NoteSigner {
+        var generator = SystemRandomNumberGenerator()
+        let seed = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        return try NoteSigner(name: name, algorithm: algorithm, seed: seed)
+    }
+
+    public func signature(for message: Data) throws -> Data {
+        try sign(message)
+    }
+}
