@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "DharmaProviders", dependencies: ["DharmaCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "DharmaWorkload"),
         .target(name: "DharmaSecurity", dependencies: ["DharmaCore", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "DharmaAudit", dependencies: ["DharmaCore", "DharmaSecurity", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "DharmaAudit", dependencies: ["DharmaCore", "DharmaSecurity", "DharmaStore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "DharmaEngine", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders"]),
         .executableTarget(name: "dharma", dependencies: [
             "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload",
@@ -31,6 +31,6 @@ let package = Package(
         .testTarget(name: "DharmaEngineTests", dependencies: ["DharmaEngine"]),
         .testTarget(name: "DharmaCLITests", dependencies: ["DharmaCore"]),
         .testTarget(name: "DharmaSecurityTests", dependencies: ["DharmaSecurity"]),
-        .testTarget(name: "DharmaAuditTests", dependencies: ["DharmaAudit"]),
+        .testTarget(name: "DharmaAuditTests", dependencies: ["DharmaAudit", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -24,9 +24,14 @@ public struct KeyDirectory: Sendable {
         var mldsa65Seed: String
     }
 
-    /// Both signers for `name`, created on first use.
+    /// Both signers for `name`, created on first use. Key names may hold `/` (note names are
+    /// often URLs); the file name keeps only characters that are safe in a path.
     public func signers(named name: String) throws(Failure) -> [NoteSigner] {
-        let file = "\(path)/\(name).key"
+        let safe = String(name.unicodeScalars.map { scalar -> Character in
+            scalar.properties.isAlphabetic && scalar.isASCII || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar)
+                ? Character(scalar) : "_"
+        })
+        let file = "\(path)/\(safe).key"
         if !FileManager.default.fileExists(atPath: file) { try create(name, at: file) }
         var info = stat()
         guard stat(file, &info) == 0 else { throw Failure(description: "cannot read \(file): \(String(cString: strerror(errno)))") }

@@ -47,6 +47,32 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-audit") { db in
+            try db.execute(sql: """
+                CREATE TABLE audit_entries (
+                  seq INTEGER PRIMARY KEY,
+                  time REAL NOT NULL,
+                  actor TEXT NOT NULL,
+                  action TEXT NOT NULL,
+                  stack TEXT NOT NULL,
+                  body TEXT NOT NULL,
+                  leaf_hash BLOB NOT NULL
+                );
+                CREATE INDEX audit_entries_stack ON audit_entries (stack, seq);
+                CREATE TABLE audit_nodes (
+                  level INTEGER NOT NULL,
+                  idx INTEGER NOT NULL,
+                  hash BLOB NOT NULL,
+                  PRIMARY KEY (level, idx)
+                ) WITHOUT ROWID;
+                CREATE TABLE audit_checkpoints (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  size INTEGER NOT NULL,
+                  note TEXT NOT NULL,
+                  created_at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -5,7 +5,7 @@ import GRDB
 /// The embedded store: one SQLite file (WAL mode), versioned migrations, one transaction per
 /// recorded change so a crash at any moment leaves a consistent database.
 public final class SQLiteStore: Store {
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
     public let path: String
 
     public init(path: String) throws {

@@ -1,0 +1,63 @@
+import Foundation
+
+/// One audited action: who did what to which stack and resources, when and why. Its canonical
+/// JSON (sorted keys) is the Merkle leaf, so any later edit changes the tree.
+public struct AuditEntry: Sendable, Hashable, Codable {
+    public var seq: UInt64
+    /// ISO 8601, UTC.
+    public var time: String
+    /// A user (`alice@host`), a service or an agent key id.
+    public var actor: String
+    /// apply, destroy, drift-repair, approve, remediate, policy-waiver, key-rotate, lock-break, …
+    public var action: String
+    public var stack: String
+    public var resources: [String]
+    public var reason: String
+    public var planHash: String?
+    public var payloadHash: String?
+
+    public init(seq: UInt64, time: String, actor: String, action: String, stack: String, resources: [String], reason: String,
+                planHash: String? = nil, payloadHash: String? = nil) {
+        self.seq = seq
+        self.time = time
+        self.actor = actor
+        self.action = action
+        self.stack = stack
+        self.resources = resources
+        self.reason = reason
+        self.planHash = planHash
+        self.payloadHash = payloadHash
+    }
+
+    public var canonicalJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    public static func parse(_ body: String) -> AuditEntry? {
+        try? JSONDecoder().decode(AuditEntry.self, from: Data(body.utf8))
+    }
+}
+
+/// What a caller wants to record; the log assigns the sequence number and time.
+public struct AuditDraft: Sendable {
+    public var actor: String
+    public var action: String
+    public var stack: String
+    public var resources: [String]
+    public var reason: String
+    public var planHash: String?
+    public var payloadHash: String?
+
+    public init(actor: String, action: String, stack: String, resources: [String] = [], reason: String,
+                planHash: String? = nil, payloadHash: String? = nil) {
+        self.actor = actor
+        self.action = action
+        self.stack = stack
+        self.resources = resources
+        self.reason = reason
+        self.planHash = planHash
+        self.payloadHash = payloadHash
+    }
+}

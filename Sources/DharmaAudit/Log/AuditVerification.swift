@@ -1,0 +1,122 @@
+import DharmaSecurity
+import Foundation
+
+/// Recomputes a log from its entries and checks every checkpoint against it: signatures (both
+/// algorithms), roots, truncation, forks and consistency between checkpoints. Names the first
+/// bad sequence number it can pin down.
+public struct AuditVerification: Sendable {
+    public struct Entry: Sendable {
+        /// The sequence number the store filed the entry under.
+        public var seq: UInt64
+        public var body: String
+        /// The leaf hash recorded at append time, when the store kept one.
+        public var recordedLeafHash: MerkleHash?
+
+        public init(seq: UInt64, body: String, recordedLeafHash: MerkleHash?) {
+            self.seq = seq
+            self.body = body
+            self.recordedLeafHash = recordedLeafHash
+        }
+    }
+
+    public struct CheckpointNote: Sendable {
+        public var id: Int
+        public var note: String
+
+        public init(id: Int, note: String) {
+            self.id = id
+            self.note = note
+        }
+    }
+
+    public struct Problem: Sendable, Hashable, Codable, CustomStringConvertible {
+        public var kind: String
+        public var seq: UInt64?
+        public var message: String
+        public var description: String { message }
+    }
+
+    public struct Report: Sendable, Codable {
+        public var entries: Int
+        public var checkpoints: Int
+        public var verifiedCheckpoints: Int
+        public var problems: [Problem]
+        /// The lowest sequence number known to be bad.
+        public var firstBadSeq: UInt64? { problems.compactMap(\.seq).min() }
+        public var ok: Bool { problems.isEmpty }
+    }
+
+    public static func run(entries: [Entry], checkpoints: [CheckpointNote], keys: [NoteVerifier]) -> Report {
+        var problems: [Problem] = []
+        func problem(_ kind: String, _ seq: UInt64?, _ message: String) {
+            problems.append(Problem(kind: kind, seq: seq, message: message))
+        }
+        // 1. Entries: contiguous numbering, bodies that carry their own number, unchanged hashes.
+        var nodes = InMemoryMerkleNodes()
+        for (position, entry) in entries.enumerated() {
+            let expected = UInt64(position)
+            if entry.seq != expected {
+                problem("deleted", expected, "entry \(expected) is missing: the next stored entry is \(entry.seq) (deleted entries?)")
+                break
+            }
+            let leaf = MerkleHasher.leaf(Array(entry.body.utf8))
+            guard let parsed = AuditEntry.parse(entry.body) else {
+                problem("edited", expected, "entry \(expected) is not a valid audit entry body (edited?)")
+                nodes.append(leafHash: leaf)
+                continue
+            }
+            if parsed.seq != expected {
+                problem("swapped", expected, "entry \(expected) holds the body of entry \(parsed.seq) (entries swapped or moved)")
+            } else if let recorded = entry.recordedLeafHash, recorded != leaf {
+                problem("edited", expected, "entry \(expected) was edited after it was logged: its body no longer hashes to the recorded leaf")
+            }
+            nodes.append(leafHash: leaf)
+        }
+        let tree = MerkleTree(nodes)
+        let policy = CheckpointPolicy(logKeys: keys)
+
+        // 2. Checkpoints: signatures, then each one's root against the recomputed tree.
+        var verified: [(id: Int, checkpoint: Checkpoint)] = []
+        for stored in checkpoints {
+            do {
+                verified.append((stored.id, try policy.verify(stored.note)))
+            } catch {
+                problem("signature", nil, "checkpoint #\(stored.id) is not validly signed by the log: \(error)")
+            }
+        }
+        var lastGood: UInt64 = 0
+        for (id, checkpoint) in verified.sorted(by: { $0.checkpoint.size < $1.checkpoint.size }) {
+            if checkpoint.size > nodes.size {
+                problem("truncated", nodes.size, "the log is truncated: checkpoint #\(id) covers \(checkpoint.size) entries, only \(nodes.size) are stored (first missing: \(nodes.size))")
+                continue
+            }
+            guard let root = try? tree.root(size: checkpoint.size) else { continue }
+            if root == checkpoint.root {
+                lastGood = max(lastGood, checkpoint.size)
+            } else {
+                let suspect = problems.compactMap(\.seq).filter { $0 < checkpoint.size }.min() ?? lastGood
+                problem("root", suspect, "checkpoint #\(id) (size \(checkpoint.size)) does not match the stored entries; "
+                    + "entries \(lastGood)..<\(checkpoint.size) are suspect, the first bad one is at or after \(suspect)")
+            }
+        }
+        // 3. Forks: two signed checkpoints of one size with different roots.
+        let bySize = Dictionary(grouping: verified, by: \.checkpoint.size)
+        for (size, group) in bySize.sorted(by: { $0.key < $1.key }) where Set(group.map(\.checkpoint.root)).count > 1 {
+            problem("fork", nil, "fork: checkpoints \(group.map { "#\($0.id)" }.joined(separator: ", ")) all claim size \(size) with different roots")
+        }
+        // 4. Consecutive checkpoints must be consistent (proof checked, not assumed).
+        let ordered = verified.filter { $0.checkpoint.size <= nodes.size }.sorted { ($0.checkpoint.size, $0.id) < ($1.checkpoint.size, $1.id) }
+        for (older, newer) in zip(ordered, ordered.dropFirst()) where older.checkpoint.size > 0 && older.checkpoint.size < newer.checkpoint.size {
+            guard let proof = try? tree.consistencyProof(old: older.checkpoint.size, new: newer.checkpoint.size) else { continue }
+            do {
+                try MerkleVerifier.verifyConsistency(old: older.checkpoint.size, new: newer.checkpoint.size, oldRoot: older.checkpoint.root,
+                                                     newRoot: newer.checkpoint.root, proof: proof)
+            } catch {
+                if !problems.contains(where: { $0.kind == "root" || $0.kind == "fork" }) {
+                    problem("consistency", nil, "checkpoints #\(older.id) and #\(newer.id) are not consistent: \(error)")
+                }
+            }
+        }
+        return Report(entries: entries.count, checkpoints: checkpoints.count, verifiedCheckpoints: verified.count, problems: problems)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: AuditStore {
+    public func auditSize() async throws -> UInt64 {
+        try await database.read { db in
+            UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_entries") ?? 0)
+        }
+    }
+
+    public func appendAudit(_ entries: [AuditRecord], nodes: [AuditNode]) async throws {
+        try await database.write { db in
+            let size = UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_entries") ?? 0)
+            for (offset, entry) in entries.enumerated() where entry.seq != size + UInt64(offset) {
+                throw StoreError("audit entry \(entry.seq) does not continue the log at \(size + UInt64(offset)); nothing was appended")
+            }
+            for entry in entries {
+                try db.execute(sql: "INSERT INTO audit_entries (seq, time, actor, action, stack, body, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [Int64(entry.seq), entry.time, entry.actor, entry.action, entry.stack, entry.body, Data(entry.leafHash)])
+            }
+            for node in nodes {
+                try db.execute(sql: "INSERT OR REPLACE INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)",
+                               arguments: [node.coordinate.level, Int64(node.coordinate.index), Data(node.hash)])
+            }
+        }
+    }
+
+    public func auditEntries(from: UInt64, to: UInt64) async throws -> [AuditRecord] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_entries WHERE seq >= ? AND seq < ? ORDER BY seq",
+                             arguments: [Int64(clamping: from), Int64(clamping: to)]).map { row in
+                AuditRecord(seq: UInt64(row["seq"] as Int64), time: row["time"], actor: row["actor"], action: row["action"],
+                            stack: row["stack"], body: row["body"], leafHash: Array(row["leaf_hash"] as Data))
+            }
+        }
+    }
+
+    public func auditNodes(_ wanted: [AuditNode.Coordinate]) async throws -> [AuditNode.Coordinate: [UInt8]] {
+        try await database.read { db in
+            var found: [AuditNode.Coordinate: [UInt8]] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT hash FROM audit_nodes WHERE level = ? AND idx = ?")
+            for coordinate in Set(wanted) {
+                if let hash = try Data.fetchOne(statement, arguments: [coordinate.level, Int64(clamping: coordinate.index)]) {
+                    found[coordinate] = Array(hash)
+                }
+            }
+            return found
+        }
+    }
+
+    public func appendCheckpoint(size: UInt64, note: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "INSERT INTO audit_checkpoints (size, note, created_at) VALUES (?, ?, ?)",
+                           arguments: [Int64(size), note, Timestamp.now()])
+        }
+    }
+
+    public func checkpoints() async throws -> [StoredCheckpoint] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY id").map { row in
+                StoredCheckpoint(id: row["id"], size: UInt64(row["size"] as Int64), note: row["note"], createdAt: row["created_at"])
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import DharmaAudit
+import DharmaSecurity
+import DharmaStore
+import Foundation
+import GRDB
+import Testing
+
+/// A log in a real SQLite database, tampered with the way an attacker with file access would.
+struct LogFixture {
+    let path: String
+    let store: SQLiteStore
+    let log: AuditLog
+    let signers: [NoteSigner]
+
+    init(entries: Int) async throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-audit-\(UUID().uuidString).db").path
+        store = try SQLiteStore(path: path)
+        signers = try KeyDirectory(path: path + ".keys").signers(named: "dharma.test/log")
+        log = AuditLog(store: store, origin: "dharma.test/log", signers: signers)
+        for index in 0..<entries {
+            // One checkpoint per append, as `dharma apply` does.
+            try await log.append([AuditDraft(actor: "alice@host", action: "apply", stack: "shop/default",
+                                             resources: ["r\(index)"], reason: "change \(index)")])
+        }
+    }
+
+    func sql(_ statement: String, _ arguments: StatementArguments = []) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: statement, arguments: arguments) }
+    }
+
+    func body(_ seq: Int) throws -> String {
+        try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "SELECT body FROM audit_entries WHERE seq = ?", arguments: [seq])! }
+    }
+
+    func signedNote(size: UInt64, root: MerkleHash, signers: [NoteSigner]? = nil) throws -> String {
+        try SignedNote(text: Checkpoint(origin: "dharma.test/log", size: size, root: root).body, signers: signers ?? self.signers).serialized
+    }
+}
+
+@Suite("Audit log", .serialized)
+struct AuditLogTests {
+    @Test("appends get sequence numbers, a signed checkpoint each, and proofs that verify")
+    func appendAndProve() async throws {
+        let fixture = try await LogFixture(entries: 13)
+        #expect(try await fixture.store.auditSize() == 13)
+        #expect(try await fixture.store.checkpoints().count == 13)
+        let (checkpoint, _) = try #require(try await fixture.log.latestCheckpoint())
+        #expect(checkpoint.size == 13)
+        for seq in [UInt64(0), 6, 12] {
+            let proof = try await fixture.log.inclusionProof(seq: seq, size: 13)
+            let leaf = MerkleHasher.leaf(Array(try fixture.body(Int(seq)).utf8))
+            try MerkleVerifier.verifyInclusion(leafHash: leaf, index: seq, size: 13, proof: proof, root: checkpoint.root)
+        }
+        let oldRoot = try await fixture.log.root(size: 5)
+        try MerkleVerifier.verifyConsistency(old: 5, new: 13, oldRoot: oldRoot, newRoot: checkpoint.root,
+                                             proof: try await fixture.log.consistencyProof(old: 5, new: 13))
+        // A batch is one transaction and one checkpoint.
+        try await fixture.log.append((0..<10).map { AuditDraft(actor: "ci", action: "apply", stack: "s", reason: "batch \($0)") })
+        #expect(try await fixture.store.checkpoints().count == 14)
+        #expect(try await fixture.log.verify().ok)
+    }
+
+    @Test("an edited body is caught and named")
+    func editedBody() async throws {
+        let fixture = try await LogFixture(entries: 8)
+        try fixture.sql("UPDATE audit_entries SET body = replace(body, 'change 3', 'nothing to see') WHERE seq = 3")
+        let report = try await fixture.log.verify()
+        #expect(report.firstBadSeq == 3)
+        #expect(report.problems.contains { $0.kind == "edited" })
+    }
+
+    @Test("an edit that also rewrites the recorded hash is caught by the checkpoints")
+    func editedBodyAndHash() async throws {
+        let fixture = try await LogFixture(entries: 8)
+        let forged = try fixture.body(3).replacingOccurrences(of: "change 3", with: "nothing to see")
+        try fixture.sql("UPDATE audit_entries SET body = ?, leaf_hash = ? WHERE seq = 3",
+                        [forged, Data(MerkleHasher.leaf(Array(forged.utf8)))])
+        let report = try await fixture.log.verify()
+        #expect(report.firstBadSeq == 3)
+        #expect(report.problems.contains { $0.kind == "root" })
+    }
+
+    @Test("a deleted entry, swapped entries and a truncated log are named")
+    func deletedSwappedTruncated() async throws {
+        let deleted = try await LogFixture(entries: 8)
+        try deleted.sql("DELETE FROM audit_entries WHERE seq = 4")
+        #expect(try await deleted.log.verify().firstBadSeq == 4)
+
+        let swapped = try await LogFixture(entries: 8)
+        let two = try swapped.body(2), five = try swapped.body(5)
+        try swapped.sql("UPDATE audit_entries SET body = ? WHERE seq = 2", [five])
+        try swapped.sql("UPDATE audit_entries SET body = ? WHERE seq = 5", [two])
+        let swapReport = try await swapped.log.verify()
+        #expect(swapReport.firstBadSeq == 2)
+        #expect(swapReport.problems.contains { $0.kind == "swapped" })
+
+        let truncated = try await LogFixture(entries: 8)
+        try truncated.sql("DELETE FROM audit_entries WHERE seq >= 6")
+        let truncReport = try await truncated.log.verify()
+        #expect(truncReport.firstBadSeq == 6)
+        #expect(truncReport.problems.contains { $0.kind == "truncated" })
+    }
+
+    @Test("a checkpoint with a wrong root, a forged or missing signature, and a fork are reported")
+    func checkpoints() async throws {
+        let fixture = try await LogFixture(entries: 6)
+        #expect(try await fixture.log.verify().ok)
+
+        let wrongRoot = try fixture.signedNote(size: 6, root: MerkleHash(repeating: 7, count: 32))
+        try fixture.sql("INSERT INTO audit_checkpoints (size, note, created_at) VALUES (6, ?, 0)", [wrongRoot])
+        let report = try await fixture.log.verify()
+        #expect(report.problems.contains { $0.kind == "root" })
+        #expect(report.problems.contains { $0.kind == "fork" })
+
+        let clean = try await LogFixture(entries: 4)
+        let impostor = [try NoteSigner.generate(name: "dharma.test/log", algorithm: .ed25519),
+                        try NoteSigner.generate(name: "dharma.test/log", algorithm: .mldsa65)]
+        let forged = try clean.signedNote(size: 4, root: try await clean.log.root(size: 4), signers: impostor)
+        try clean.sql("INSERT INTO audit_checkpoints (size, note, created_at) VALUES (4, ?, 0)", [forged])
+        let onlyEd = try clean.signedNote(size: 4, root: try await clean.log.root(size: 4), signers: [clean.signers[0]])
+        try clean.sql("INSERT INTO audit_checkpoints (size, note, created_at) VALUES (4, ?, 0)", [onlyEd])
+        let signatureProblems = try await clean.log.verify().problems.filter { $0.kind == "signature" }
+        #expect(signatureProblems.count == 2)
+        #expect(signatureProblems.contains { $0.message.contains("ML-DSA-65") })
+    }
+
+    @Test("an append that does not continue the log is refused whole")
+    func refusedAppend() async throws {
+        let fixture = try await LogFixture(entries: 2)
+        let record = AuditRecord(seq: 5, time: 0, actor: "x", action: "apply", stack: "s", body: "{}", leafHash: [])
+        await #expect(throws: StoreError.self) { try await fixture.store.appendAudit([record], nodes: []) }
+        #expect(try await fixture.store.auditSize() == 2)
+    }
+}
