@@ -1,3 +1,4 @@
+import DharmaAudit
 import DharmaCore
 import DharmaProviders
 import DharmaStore
@@ -11,6 +12,10 @@ public struct StackEngine: Sendable {
     public var parallelism: Int
     /// Where runtime files live (logs); the directory of the state database.
     public var stateDirectory: String
+    /// Where every change is recorded; nil only for read-only work (plan, drift, state).
+    public var audit: AuditLog?
+    /// Why the operator is making this change (`--reason`); a default names the command.
+    public var reason: String?
 
     public init(store: any Store, providers: ProviderRegistry = .standard, parallelism: Int = 10, stateDirectory: String) {
         self.store = store
@@ -83,7 +88,14 @@ public struct StackEngine: Sendable {
                       onLock: @Sendable (LockAcquisition) -> Void = { _ in }) async throws(EngineError) -> ApplyReport {
         let holder = LockHolder.current(operation)
         do {
-            onLock(try await store.lock(plan.stack, as: holder))
+            let acquisition = try await store.lock(plan.stack, as: holder)
+            if case .brokeStale(let stale) = acquisition {
+                try await record(AuditDraft(actor: AuditLog.currentActor, action: "lock-break", stack: plan.stack.description,
+                                            reason: "broke the stale lock of \(stale), which is no longer running"))
+            }
+            onLock(acquisition)
+        } catch let error as EngineError {
+            throw error
         } catch let error as LockError {
             throw .failed(error.description)
         } catch {
@@ -93,6 +105,9 @@ public struct StackEngine: Sendable {
         do {
             let report = try await applyLocked(plan, context: context, operation: operation, progress: progress)
             try? await store.unlock(plan.stack, holder: holder)
+            if !report.succeeded.isEmpty || !report.failed.isEmpty {
+                try await record(auditDraft(plan, report: report, operation: operation))
+            }
             return report
         } catch {
             try? await store.unlock(plan.stack, holder: holder)
@@ -130,6 +145,37 @@ public struct StackEngine: Sendable {
             throw .failed("recording the new state version failed: \(error)")
         }
         return report
+    }
+
+    /// What an apply records: who, what, which resources, why, and hashes of the exact plan
+    /// and of the outcome.
+    func auditDraft(_ plan: Plan, report: ApplyReport, operation: String) -> AuditDraft {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let planData = (try? encoder.encode(plan)) ?? Data()
+        let outcome = Value.map([
+            "succeeded": .list(report.succeeded.sorted().map(Value.string)),
+            "failed": .list(report.failed.map { .map(["resource": .string($0.resource), "message": .string($0.message)]) }),
+            "skipped": .list(report.skipped.sorted().map(Value.string)),
+        ])
+        let counts = plan.summary
+        let action = operation == "up" ? "reconcile" : operation
+        return AuditDraft(
+            actor: AuditLog.currentActor, action: action, stack: plan.stack.description,
+            resources: (report.succeeded + report.failed.map(\.resource)).sorted(),
+            reason: reason ?? "dharma \(operation) \(plan.blueprintPath): \(counts[.create] ?? 0) to create, \(counts[.update] ?? 0) to update, "
+                + "\(counts[.replace] ?? 0) to replace, \(counts[.delete] ?? 0) to delete" + (report.ok ? "" : " (\(report.failed.count) failed)"),
+            planHash: AuditHash.sha256Hex(planData), payloadHash: AuditHash.sha256Hex(Data(outcome.jsonText.utf8)))
+    }
+
+    /// Appends to the audit log, if this engine keeps one.
+    public func record(_ draft: AuditDraft) async throws(EngineError) {
+        guard let audit else { return }
+        do {
+            try await audit.append([draft])
+        } catch {
+            throw .failed("the change was made and recorded in state, but appending it to the audit log failed: \(error)")
+        }
     }
 
     /// A plan that removes everything recorded for the stack.

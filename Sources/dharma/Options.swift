@@ -1,4 +1,5 @@
 import ArgumentParser
+import DharmaAudit
 import DharmaCore
 import DharmaEngine
 import DharmaStore
@@ -40,8 +41,8 @@ struct StackOptions: ParsableArguments {
         StatePaths.resolve(explicit: state, blueprint: file)
     }
 
-    func engine(_ file: String, parallelism: Int = 10) throws -> StackEngine {
-        try StatePaths.engine(at: statePath(file), parallelism: parallelism)
+    func engine(_ file: String, parallelism: Int = 10, audited: Bool = false, reason: String? = nil) throws -> StackEngine {
+        try StatePaths.engine(at: statePath(file), parallelism: parallelism, audited: audited, reason: reason)
     }
 }
 
@@ -57,7 +58,9 @@ struct BlueprintOptions: ParsableArguments {
     func variableOverrides() throws -> [String: String] { try stack.variableOverrides() }
     func prepare() throws -> StackEngine.Prepared { try stack.prepare(file) }
     func statePath() -> String { stack.statePath(file) }
-    func engine(parallelism: Int = 10) throws -> StackEngine { try stack.engine(file, parallelism: parallelism) }
+    func engine(parallelism: Int = 10, audited: Bool = false, reason: String? = nil) throws -> StackEngine {
+        try stack.engine(file, parallelism: parallelism, audited: audited, reason: reason)
+    }
 }
 
 enum StatePaths {
@@ -68,12 +71,19 @@ enum StatePaths {
         return ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(".dharma/dharma.db")
     }
 
-    static func engine(at path: String, parallelism: Int) throws -> StackEngine {
+    /// The engine on the state database at `path`. `audited` engines record every change in
+    /// the audit log kept in the same database (keys under `keys/` beside it).
+    static func engine(at path: String, parallelism: Int, audited: Bool = false, reason: String? = nil) throws -> StackEngine {
         do {
             let store = try SQLiteStore(path: path)
-            let directory = (path as NSString).deletingLastPathComponent
-            chmod(directory.isEmpty ? "." : directory, 0o700)
-            return StackEngine(store: store, parallelism: parallelism, stateDirectory: directory.isEmpty ? "." : directory)
+            let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+            chmod(directory, 0o700)
+            var engine = StackEngine(store: store, parallelism: parallelism, stateDirectory: directory)
+            if audited {
+                engine.audit = try AuditLog.local(store: store, stateDirectory: directory, databasePath: path)
+            }
+            engine.reason = reason
+            return engine
         } catch {
             throw CLIFailure(message: "\(error)", code: Exit.failure)
         }

@@ -20,17 +20,17 @@ struct StackSelection: ParsableArguments {
     var state: String?
 
     /// Reading commands never create a state database as a side effect.
-    func engine() throws -> StackEngine {
+    func engine(audited: Bool = false) throws -> StackEngine {
         let path = StatePaths.resolve(explicit: state, blueprint: file)
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIFailure(message: "no state database at \(path); apply a blueprint first, or point at one with --state or -f", code: Exit.invalidInput)
         }
-        return try StatePaths.engine(at: path, parallelism: 1)
+        return try StatePaths.engine(at: path, parallelism: 1, audited: audited)
     }
 
     /// The engine on the selected state database, and the selected stack.
-    func open() async throws -> (StackEngine, StackID) {
-        let engine = try engine()
+    func open(audited: Bool = false) async throws -> (StackEngine, StackID) {
+        let engine = try engine(audited: audited)
         return (engine, try await resolve(engine))
     }
 

@@ -1,3 +1,4 @@
+import DharmaAudit
 import DharmaCore
 import DharmaEngine
 import DharmaProviders
@@ -18,8 +19,10 @@ struct Project {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         blueprint = directory + "/stack.yaml"
         try text.write(toFile: blueprint, atomically: true, encoding: .utf8)
-        engine = StackEngine(store: try SQLiteStore(path: directory + "/.dharma/dharma.db"), parallelism: parallelism,
-                             stateDirectory: directory + "/.dharma")
+        let store = try SQLiteStore(path: directory + "/.dharma/dharma.db")
+        var engine = StackEngine(store: store, parallelism: parallelism, stateDirectory: directory + "/.dharma")
+        engine.audit = try AuditLog.local(store: store, stateDirectory: directory + "/.dharma", databasePath: directory + "/.dharma/dharma.db")
+        self.engine = engine
     }
 
     func rewrite(_ text: String) throws {
@@ -69,3 +72,12 @@ let httpService = """
           health: {http: /, timeout: 20s}
           stopGracePeriod: 2s
     """
+
+extension Project {
+    /// The audit log's entries, oldest first.
+    func auditEntries() async throws -> [AuditEntry] {
+        guard let audit = engine.audit else { return [] }
+        let size = try await audit.store.auditSize()
+        return try await audit.store.auditEntries(from: 0, to: size).compactMap { AuditEntry.parse($0.body) }
+    }
+}

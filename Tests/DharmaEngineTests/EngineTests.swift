@@ -39,6 +39,13 @@ struct EngineTests {
         try await project.destroy()
         #expect(try await project.engine.loadState(state.stack).resources.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: project.directory + "/data/db.json"))
+
+        // Every change is in the audit log, which verifies.
+        let entries = try await project.auditEntries()
+        #expect(entries.map(\.action) == ["apply", "apply", "destroy"])
+        #expect(entries[1].resources == ["db", "web"])
+        #expect(entries.allSatisfy { $0.stack == "test/default" && $0.planHash?.count == 64 })
+        #expect(try await project.engine.audit?.verify().ok == true)
     }
 
     @Test("a saved plan is refused as stale when state or the world changed after it was made")

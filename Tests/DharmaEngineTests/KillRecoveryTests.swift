@@ -73,6 +73,9 @@ struct KillRecoveryTests {
         #expect(running.count == 1)
         #expect(running != orphans)
         #expect(try await project.plan().hasChanges == false)
+        // The killed apply logged nothing; the next one logged the lock break and its apply.
+        #expect(try await project.auditEntries().map(\.action) == ["lock-break", "apply"])
+        #expect(try await project.engine.audit?.verify().ok == true)
         try await project.destroy()
         #expect(ProcessTable.processes(withEnvironment: "DHARMA_INSTANCE_OF", value: marker).isEmpty)
     }

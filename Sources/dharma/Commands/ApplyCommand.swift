@@ -29,6 +29,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "Apply without asking.")
     var autoApprove = false
 
+    @Option(help: "Why, for the audit log (default: the command that ran).")
+    var reason: String?
+
     @Option(help: "Resources changed at once.")
     var parallelism = 10
 
@@ -47,7 +50,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 return
             }
             let prepared = try stack.prepare(file)
-            let engine = try stack.engine(file, parallelism: parallelism)
+            let engine = try stack.engine(file, parallelism: parallelism, audited: true, reason: reason)
             let (plan, _) = try await engine.plan(prepared)
             if !json { print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "") }
             guard plan.hasChanges else {
@@ -68,7 +71,7 @@ struct ApplyCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure(message: "\(path) is not a plan saved by `dharma plan --out` (\(error.localizedDescription))", code: Exit.invalidInput)
         }
-        let engine = try StatePaths.engine(at: stack.state ?? saved.statePath, parallelism: parallelism)
+        let engine = try StatePaths.engine(at: stack.state ?? saved.statePath, parallelism: parallelism, audited: true, reason: reason)
         let base = (saved.plan.blueprintPath as NSString).deletingLastPathComponent
         let context = DharmaCore.ProviderContext(stack: saved.plan.stack, baseDirectory: base.isEmpty ? "." : base,
                                                  stateDirectory: engine.stateDirectory)

@@ -16,6 +16,9 @@ struct DestroyCommand: AsyncParsableCommand {
     @Flag(help: "Destroy without asking.")
     var autoApprove = false
 
+    @Option(help: "Why, for the audit log (default: the command that ran).")
+    var reason: String?
+
     @Option(help: "Resources removed at once.")
     var parallelism = 10
 
@@ -25,7 +28,7 @@ struct DestroyCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReporting {
             let prepared = try blueprint.prepare()
-            let engine = try blueprint.engine(parallelism: max(1, parallelism))
+            let engine = try blueprint.engine(parallelism: max(1, parallelism), audited: true, reason: reason)
             let plan = try await engine.destroyPlan(prepared)
             if !json { print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "") }
             guard plan.hasChanges else { return }

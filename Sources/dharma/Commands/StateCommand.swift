@@ -1,4 +1,5 @@
 import ArgumentParser
+import DharmaAudit
 import DharmaCore
 import DharmaStore
 
@@ -100,8 +101,10 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (engine, stack) = try await selection.open()
+                let (engine, stack) = try await selection.open(audited: true)
                 if let holder = try await engine.store.breakLock(stack) {
+                    try await engine.record(AuditDraft(actor: AuditLog.currentActor, action: "lock-break", stack: stack.description,
+                                                       reason: "dharma state unlock: removed the lock held by \(holder)"))
                     print("Removed the lock on \(stack) held by \(holder).")
                 } else {
                     print("\(stack) was not locked.")

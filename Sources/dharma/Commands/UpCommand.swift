@@ -26,10 +26,13 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(help: "Apply once and return instead of supervising.")
     var once = false
 
+    @Option(help: "Why, for the audit log (default: the command that ran).")
+    var reason: String?
+
     func run() async throws {
         try await runReporting {
             let prepared = try blueprint.prepare()
-            let engine = try blueprint.engine()
+            let engine = try blueprint.engine(audited: true, reason: reason)
             print("Dharma is bringing up \(prepared.stack) from \(blueprint.file)")
             let (plan, _) = try await engine.plan(prepared)
             print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "")

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+@Suite("dharma audit", .serialized)
+struct AuditCLITests {
+    @Test("applies are logged; proof, verify and an offline bundle work; a tampered bundle is caught and named")
+    func auditTour() throws {
+        let directory = scratchDirectory()
+        try """
+            apiVersion: dharma.dev/v3
+            kind: Blueprint
+            metadata: {name: audited}
+            target: {provider: local, region: local-1}
+            variables:
+              text: {type: string, default: one}
+            resources:
+              a: {type: storage.file, properties: {path: a.txt, content: "${var.text}"}}
+            """.write(toFile: directory + "/s.yaml", atomically: true, encoding: .utf8)
+        let environment = ["DHARMA_ACTOR": "alice"]
+        #expect(try dharma(["apply", "s.yaml", "--auto-approve", "--reason", "ticket OPS-1"], in: directory, environment: environment).status == 0)
+        #expect(try dharma(["apply", "s.yaml", "--auto-approve", "--var", "text=two"], in: directory, environment: environment).status == 0)
+        #expect(try dharma(["plan", "s.yaml", "--var", "text=two"], in: directory).status == 0)  // no changes, nothing logged
+
+        let log = try dharma(["audit", "log", "-f", "s.yaml", "--json"], in: directory)
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]])
+        #expect(entries.count == 2)
+        #expect(entries[0]["reason"] as? String == "ticket OPS-1")
+        #expect((entries[0]["actor"] as? String)?.hasPrefix("alice@") == true)
+        let none = try dharma(["audit", "log", "-f", "s.yaml", "--actor", "bob@nowhere", "--json"], in: directory).stdout
+        #expect((try JSONSerialization.jsonObject(with: Data(none.utf8)) as? [Any])?.isEmpty == true)
+
+        let proof = try dharma(["audit", "proof", "0", "-f", "s.yaml"], in: directory)
+        #expect(proof.status == 0 && proof.stdout.contains("verified: the entry is in the signed checkpoint"))
+        #expect(try dharma(["audit", "consistency", "1", "2", "-f", "s.yaml"], in: directory).status == 0)
+        #expect(try dharma(["audit", "verify", "-f", "s.yaml"], in: directory).status == 0)
+        #expect(try dharma(["audit", "proof", "9", "-f", "s.yaml"], in: directory).status == 2)
+
+        #expect(try dharma(["audit", "export", "-f", "s.yaml", "--out", "bundle.json"], in: directory).status == 0)
+        let offline = try dharma(["audit", "verify", "--bundle", directory + "/bundle.json"], in: scratchDirectory())
+        #expect(offline.status == 0, "\(offline.stdout)")
+
+        // Rewrite history in the bundle: the reason of entry 0.
+        let original = try String(contentsOfFile: directory + "/bundle.json", encoding: .utf8)
+        try original.replacingOccurrences(of: "ticket OPS-1", with: "nothing happened")
+            .write(toFile: directory + "/tampered.json", atomically: true, encoding: .utf8)
+        let tampered = try dharma(["audit", "verify", "--bundle", directory + "/tampered.json"], in: directory)
+        #expect(tampered.status == 1)
+        #expect(tampered.stdout.contains("first bad entry: #0"))
+        let garbage = try dharma(["audit", "verify", "--bundle", directory + "/s.yaml"], in: directory)
+        #expect(garbage.status == 2)
+    }
+}
