@@ -14,13 +14,15 @@ extension SQLiteStore: AuditStore {
             for (offset, entry) in entries.enumerated() where entry.seq != size + UInt64(offset) {
                 throw StoreError("audit entry \(entry.seq) does not continue the log at \(size + UInt64(offset)); nothing was appended")
             }
+            let insertEntry = try db.cachedStatement(
+                sql: "INSERT INTO audit_entries (seq, time, actor, action, stack, body, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
             for entry in entries {
-                try db.execute(sql: "INSERT INTO audit_entries (seq, time, actor, action, stack, body, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               arguments: [Int64(entry.seq), entry.time, entry.actor, entry.action, entry.stack, entry.body, Data(entry.leafHash)])
+                try insertEntry.execute(arguments: [Int64(entry.seq), entry.time, entry.actor, entry.action, entry.stack, entry.body,
+                                                    Data(entry.leafHash)])
             }
+            let insertNode = try db.cachedStatement(sql: "INSERT OR REPLACE INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)")
             for node in nodes {
-                try db.execute(sql: "INSERT OR REPLACE INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)",
-                               arguments: [node.coordinate.level, Int64(node.coordinate.index), Data(node.hash)])
+                try insertNode.execute(arguments: [node.coordinate.level, Int64(node.coordinate.index), Data(node.hash)])
             }
         }
     }
@@ -31,6 +33,26 @@ extension SQLiteStore: AuditStore {
                              arguments: [Int64(clamping: from), Int64(clamping: to)]).map { row in
                 AuditRecord(seq: UInt64(row["seq"] as Int64), time: row["time"], actor: row["actor"], action: row["action"],
                             stack: row["stack"], body: row["body"], leafHash: Array(row["leaf_hash"] as Data))
+            }
+        }
+    }
+
+    public func forEachAuditEntry(from: UInt64, to: UInt64,
+                                  _ visit: (_ seq: UInt64, _ body: String, _ leafHash: [UInt8]) throws -> Void) async throws {
+        try forEachAuditEntrySynchronously(from: from, to: to, visit)
+    }
+
+    /// A read transaction on the calling thread: the visitor is neither escaping nor sendable.
+    private func forEachAuditEntrySynchronously(from: UInt64, to: UInt64,
+                                                _ visit: (_ seq: UInt64, _ body: String, _ leafHash: [UInt8]) throws -> Void) throws {
+        try database.read { db in
+            let cursor = try Row.fetchCursor(db, sql: "SELECT seq, body, leaf_hash FROM audit_entries WHERE seq >= ? AND seq < ? ORDER BY seq",
+                                             arguments: [Int64(clamping: from), Int64(clamping: to)])
+            while let row = try cursor.next() {
+                let seq: Int64 = row[0]
+                let body: String = row[1]
+                let hash: Data = row[2]
+                try visit(UInt64(seq), body, Array(hash))
             }
         }
     }

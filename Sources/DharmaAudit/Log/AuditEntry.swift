@@ -35,6 +35,37 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
+    /// The `seq` field of a canonical body, read without decoding the whole entry (verification
+    /// of a million entries reads only this).
+    public static func sequenceNumber(in body: String) -> UInt64? {
+        var body = body
+        return body.withUTF8 { bytes -> UInt64? in
+            let key: [UInt8] = Array("\"seq\":".utf8)
+            guard bytes.count >= key.count else { return nil }
+            var start = 0
+            while start + key.count <= bytes.count {
+                var matches = true
+                for offset in 0..<key.count where bytes[start + offset] != key[offset] {
+                    matches = false
+                    break
+                }
+                if matches { break }
+                start += 1
+            }
+            guard start + key.count <= bytes.count else { return nil }
+            var value: UInt64 = 0
+            var index = start + key.count
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+                let (next, overflow2) = shifted.addingReportingOverflow(UInt64(bytes[index] - UInt8(ascii: "0")))
+                guard !overflow1, !overflow2 else { return nil }
+                value = next
+                index += 1
+            }
+            return index > start + key.count ? value : nil
+        }
+    }
+
     public static func parse(_ body: String) -> AuditEntry? {
         try? JSONDecoder().decode(AuditEntry.self, from: Data(body.utf8))
     }

@@ -88,12 +88,12 @@ public actor AuditLog {
 
     /// Recomputes the whole log from its stored entries and checks every checkpoint.
     public func verify() async throws -> AuditVerification.Report {
-        let size = try await store.auditSize()
-        let records = try await store.auditEntries(from: 0, to: size)
-        return AuditVerification.run(
-            entries: records.map { .init(seq: $0.seq, body: $0.body, recordedLeafHash: $0.leafHash) },
-            checkpoints: try await store.checkpoints().map { .init(id: $0.id, note: $0.note) },
-            keys: verifiers)
+        var leaves = AuditVerification.LeafChecker()
+        try await store.forEachAuditEntry(from: 0, to: .max) { seq, body, leafHash in
+            leaves.check(seq: seq, body: body, recordedLeafHash: leafHash)
+        }
+        return AuditVerification.finish(leaves, checkpoints: try await store.checkpoints().map { .init(id: $0.id, note: $0.note) },
+                                        keys: verifiers)
     }
 
     /// Stored nodes a computation over a tree of `size` reads, learned by a dry run.

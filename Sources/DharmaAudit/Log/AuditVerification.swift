@@ -47,31 +47,52 @@ public struct AuditVerification: Sendable {
     }
 
     public static func run(entries: [Entry], checkpoints: [CheckpointNote], keys: [NoteVerifier]) -> Report {
-        var problems: [Problem] = []
-        func problem(_ kind: String, _ seq: UInt64?, _ message: String) {
-            problems.append(Problem(kind: kind, seq: seq, message: message))
-        }
-        // 1. Entries: contiguous numbering, bodies that carry their own number, unchanged hashes.
+        var leaves = LeafChecker()
+        for entry in entries { leaves.check(seq: entry.seq, body: entry.body, recordedLeafHash: entry.recordedLeafHash) }
+        return finish(leaves, checkpoints: checkpoints, keys: keys)
+    }
+
+    /// Checks entries one at a time as they stream from a store: contiguous numbering, bodies
+    /// that carry their own number, hashes unchanged since append; and builds the tree.
+    public struct LeafChecker {
         var nodes = InMemoryMerkleNodes()
-        for (position, entry) in entries.enumerated() {
-            let expected = UInt64(position)
-            if entry.seq != expected {
-                problem("deleted", expected, "entry \(expected) is missing: the next stored entry is \(entry.seq) (deleted entries?)")
-                break
+        var problems: [Problem] = []
+        var stopped = false
+
+        public init() {}
+
+        public mutating func check(seq: UInt64, body: String, recordedLeafHash: MerkleHash?) {
+            guard !stopped else { return }
+            let expected = nodes.size
+            if seq != expected {
+                problems.append(Problem(kind: "deleted", seq: expected,
+                                        message: "entry \(expected) is missing: the next stored entry is \(seq) (deleted entries?)"))
+                stopped = true
+                return
             }
-            let leaf = MerkleHasher.leaf(Array(entry.body.utf8))
-            guard let parsed = AuditEntry.parse(entry.body) else {
-                problem("edited", expected, "entry \(expected) is not a valid audit entry body (edited?)")
-                nodes.append(leafHash: leaf)
-                continue
-            }
-            if parsed.seq != expected {
-                problem("swapped", expected, "entry \(expected) holds the body of entry \(parsed.seq) (entries swapped or moved)")
-            } else if let recorded = entry.recordedLeafHash, recorded != leaf {
-                problem("edited", expected, "entry \(expected) was edited after it was logged: its body no longer hashes to the recorded leaf")
+            let leaf = MerkleHasher.leaf(body.utf8)
+            if let bodySeq = AuditEntry.sequenceNumber(in: body) {
+                if bodySeq != expected {
+                    problems.append(Problem(kind: "swapped", seq: expected,
+                                            message: "entry \(expected) holds the body of entry \(bodySeq) (entries swapped or moved)"))
+                } else if let recordedLeafHash, recordedLeafHash != leaf {
+                    problems.append(Problem(kind: "edited", seq: expected,
+                                            message: "entry \(expected) was edited after it was logged: its body no longer hashes to the recorded leaf"))
+                }
+            } else {
+                problems.append(Problem(kind: "edited", seq: expected, message: "entry \(expected) is not a valid audit entry body (edited?)"))
             }
             nodes.append(leafHash: leaf)
         }
+    }
+
+    public static func finish(_ leaves: LeafChecker, checkpoints: [CheckpointNote], keys: [NoteVerifier]) -> Report {
+        var problems = leaves.problems
+        func problem(_ kind: String, _ seq: UInt64?, _ message: String) {
+            problems.append(Problem(kind: kind, seq: seq, message: message))
+        }
+        let nodes = leaves.nodes
+        let entryCount = Int(nodes.size) + (leaves.stopped ? 1 : 0)
         let tree = MerkleTree(nodes)
         let policy = CheckpointPolicy(logKeys: keys)
 
@@ -117,6 +138,6 @@ public struct AuditVerification: Sendable {
                 }
             }
         }
-        return Report(entries: entries.count, checkpoints: checkpoints.count, verifiedCheckpoints: verified.count, problems: problems)
+        return Report(entries: entryCount, checkpoints: checkpoints.count, verifiedCheckpoints: verified.count, problems: problems)
     }
 }

@@ -18,8 +18,22 @@ public enum MerkleHasher {
         return Array(hasher.finalize())
     }
 
+    /// The leaf hash of text, hashing its UTF-8 in place when the string is contiguous.
+    public static func leaf(_ text: String.UTF8View) -> MerkleHash {
+        var hasher = SHA256()
+        hasher.update(data: [0x00])
+        if text.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
+            hasher.update(data: Array(text))
+        }
+        return Array(hasher.finalize())
+    }
+
     /// `SHA-256(0x01 || left || right)`.
     public static func node(_ left: MerkleHash, _ right: MerkleHash) -> MerkleHash {
+        node(left[...], right[...])
+    }
+
+    static func node(_ left: ArraySlice<UInt8>, _ right: ArraySlice<UInt8>) -> MerkleHash {
         var hasher = SHA256()
         hasher.update(data: [0x01])
         hasher.update(data: left)

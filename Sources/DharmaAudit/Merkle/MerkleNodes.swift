@@ -8,10 +8,13 @@ public protocol MerkleNodes {
     func node(level: Int, index: UInt64) throws -> MerkleHash?
 }
 
-/// Complete-subtree hashes kept in memory, updated as leaves are appended.
+/// Complete-subtree hashes kept in memory, updated as leaves are appended. Each level is one
+/// contiguous buffer of 32-byte hashes: a million-entry log is two allocations per level, not
+/// two million small arrays.
 public struct InMemoryMerkleNodes: MerkleNodes, Sendable {
-    /// levels[l][i] is the node at level l, index i.
-    private var levels: [[MerkleHash]] = [[]]
+    private static let width = 32
+    /// levels[l] holds the nodes of level l back to back.
+    private var levels: [[UInt8]] = [[]]
 
     public init() {}
 
@@ -19,22 +22,24 @@ public struct InMemoryMerkleNodes: MerkleNodes, Sendable {
         for hash in leafHashes { append(leafHash: hash) }
     }
 
-    public var size: UInt64 { UInt64(levels[0].count) }
+    public var size: UInt64 { UInt64(levels[0].count / Self.width) }
 
     public func node(level: Int, index: UInt64) -> MerkleHash? {
-        guard level >= 0, level < levels.count, index < UInt64(levels[level].count) else { return nil }
-        return levels[level][Int(index)]
+        guard level >= 0, level < levels.count, index < UInt64(levels[level].count / Self.width) else { return nil }
+        let start = Int(index) * Self.width
+        return Array(levels[level][start..<start + Self.width])
     }
 
-    /// Adds a leaf and every subtree it completes.
+    /// Adds a leaf (a 32-byte hash; other lengths are padded or cut, never trapped on) and every
+    /// subtree it completes.
     public mutating func append(leafHash: MerkleHash) {
-        levels[0].append(leafHash)
+        levels[0] += leafHash.prefix(Self.width) + [UInt8](repeating: 0, count: max(0, Self.width - leafHash.count))
         var level = 0
-        while levels[level].count % 2 == 0 {
-            let count = levels[level].count
-            let parent = MerkleHasher.node(levels[level][count - 2], levels[level][count - 1])
+        while (levels[level].count / Self.width) % 2 == 0 {
+            let end = levels[level].count
+            let parent = MerkleHasher.node(levels[level][(end - 2 * Self.width)..<(end - Self.width)], levels[level][(end - Self.width)..<end])
             if levels.count == level + 1 { levels.append([]) }
-            levels[level + 1].append(parent)
+            levels[level + 1] += parent
             level += 1
         }
     }
