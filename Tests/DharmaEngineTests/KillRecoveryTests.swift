@@ -15,13 +15,14 @@ struct KillRecoveryTests {
         for index in 0..<40 {
             resources += "  f\(index): {type: storage.file, properties: {path: \"files/\(index).txt\", content: \"file \(index)\"}}\n"
         }
-        // A service that takes 4 s to become ready keeps the apply busy long enough to be killed.
+        // A service that takes 30 s to become ready keeps the apply busy long enough to be killed,
+        // however loaded the machine is.
         let slow = """
               slow:
                 type: compute.service
                 properties:
-                  command: [python3, -c, "import time, http.server, sys; time.sleep(4); http.server.test(HandlerClass=http.server.SimpleHTTPRequestHandler, port=int(sys.argv[1]), bind='127.0.0.1')", "${self.port}"]
-                  health: {http: /, timeout: 30s}
+                  command: [python3, -c, "import time, http.server, sys; time.sleep(30); http.server.test(HandlerClass=http.server.SimpleHTTPRequestHandler, port=int(sys.argv[1]), bind='127.0.0.1')", "${self.port}"]
+                  health: {http: /, timeout: 60s}
                   stopGracePeriod: 1s
             """
         let project = try Project(blueprint(resources + slow, name: "crash"))
@@ -60,6 +61,10 @@ struct KillRecoveryTests {
         #expect(orphans.count == 1)
         // The dead apply's lock is still there.
         #expect(try await project.engine.store.lockHolder(of: prepared.stack)?.pid == child)
+
+        // The operator fixes the slow start-up; the service is still not recorded, so it is
+        // still a create, and the lost instance of the old command must go.
+        try project.rewrite(blueprint(resources + slow.replacingOccurrences(of: "time.sleep(30); ", with: ""), name: "crash"))
 
         // The next plan creates exactly what is not recorded.
         let plan = try await project.plan()
