@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "DharmaWorkload"),
         .target(name: "DharmaSecurity", dependencies: ["DharmaCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "DharmaAudit", dependencies: ["DharmaCore", "DharmaSecurity", "DharmaStore", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "DharmaEngine", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaAudit"]),
+        .target(name: "DharmaEngine", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaAudit", "DharmaSecurity"]),
         .executableTarget(name: "dharma", dependencies: [
             "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaAudit", "DharmaSecurity",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -31,6 +31,6 @@ let package = Package(
         .testTarget(name: "DharmaEngineTests", dependencies: ["DharmaEngine", "DharmaAudit"]),
         .testTarget(name: "DharmaCLITests", dependencies: ["DharmaCore"]),
         .testTarget(name: "DharmaSecurityTests", dependencies: ["DharmaSecurity"]),
-        .testTarget(name: "DharmaAuditTests", dependencies: ["DharmaAudit", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "DharmaAuditTests", dependencies: ["DharmaAudit", "DharmaCore", "DharmaSecurity", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

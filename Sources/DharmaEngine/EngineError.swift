@@ -9,11 +9,13 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
     case failed(String)
     /// A saved plan no longer matches the world (exit 1).
     case stalePlan(String)
+    /// The plan lacks the approvals its blueprint requires (exit 3).
+    case notApproved(String)
 
     public var description: String {
         switch self {
         case .invalidBlueprint(let diagnostics, _): return "the blueprint has \(diagnostics.filter { $0.severity == .error }.count) error(s)"
-        case .invalidInput(let message), .failed(let message), .stalePlan(let message): return message
+        case .invalidInput(let message), .failed(let message), .stalePlan(let message), .notApproved(let message): return message
         }
     }
 }

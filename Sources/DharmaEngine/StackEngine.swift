@@ -1,6 +1,7 @@
 import DharmaAudit
 import DharmaCore
 import DharmaProviders
+import DharmaSecurity
 import DharmaStore
 import Foundation
 
@@ -86,6 +87,7 @@ public struct StackEngine: Sendable {
     public func apply(_ plan: Plan, context: ProviderContext, operation: String = "apply",
                       progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in },
                       onLock: @Sendable (LockAcquisition) -> Void = { _ in }) async throws(EngineError) -> ApplyReport {
+        try await checkApprovals(plan)
         let holder = LockHolder.current(operation)
         do {
             let acquisition = try await store.lock(plan.stack, as: holder)
@@ -166,6 +168,23 @@ public struct StackEngine: Sendable {
             reason: reason ?? "dharma \(operation) \(plan.blueprintPath): \(counts[.create] ?? 0) to create, \(counts[.update] ?? 0) to update, "
                 + "\(counts[.replace] ?? 0) to replace, \(counts[.delete] ?? 0) to delete" + (report.ok ? "" : " (\(report.failed.count) failed)"),
             planHash: AuditHash.sha256Hex(planData), payloadHash: AuditHash.sha256Hex(Data(outcome.jsonText.utf8)))
+    }
+
+    /// Refuses a plan whose blueprint requires approvals it does not have, naming who is missing.
+    func checkApprovals(_ plan: Plan) async throws(EngineError) {
+        guard let policy = plan.approvals, plan.hasChanges else { return }
+        guard let audit else { throw .notApproved("this stack requires approvals, and this command keeps no audit log to find them in") }
+        let status: Approvals.Status?
+        do {
+            status = try await Approvals(log: audit, keys: KeyDirectory(path: stateDirectory + "/keys/approvers")).status(of: plan)
+        } catch {
+            throw .failed("cannot check approvals: \(error)")
+        }
+        guard let status, !status.satisfied else { return }
+        let hash = Approvals.hash(of: plan).prefix(12)
+        throw .notApproved("plan \(hash) needs \(policy.required) approval\(policy.required == 1 ? "" : "s") from \(policy.from.joined(separator: ", ")); "
+            + "approved by: \(status.approvedBy.isEmpty ? "nobody" : status.approvedBy.joined(separator: ", ")); "
+            + "missing: \(status.missing.joined(separator: ", ")). Save it with `dharma plan --out FILE` and run `dharma approve FILE --as NAME`")
     }
 
     /// Appends to the audit log, if this engine keeps one.

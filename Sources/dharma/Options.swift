@@ -107,6 +107,8 @@ struct CLIFailure: Error, CustomStringConvertible {
             return CLIFailure(message: message, code: Exit.invalidInput)
         case .failed(let message), .stalePlan(let message):
             return CLIFailure(message: message, code: Exit.failure)
+        case .notApproved(let message):
+            return CLIFailure(message: message, code: Exit.policyViolation)
         }
     }
 }

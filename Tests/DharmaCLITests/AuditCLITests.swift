@@ -50,3 +50,42 @@ struct AuditCLITests {
         #expect(garbage.status == 2)
     }
 }
+
+@Suite("dharma approve", .serialized)
+struct ApproveCLITests {
+    @Test("a stack with an approval gate applies a plan only once enough listed people signed exactly it")
+    func approvals() throws {
+        let directory = scratchDirectory()
+        try """
+            apiVersion: dharma.dev/v3
+            kind: Blueprint
+            metadata: {name: gated}
+            target: {provider: local, region: local-1}
+            approvals: {required: 2, from: [alice, bob, carol]}
+            resources:
+              a: {type: storage.file, properties: {path: a.txt, content: one}}
+            """.write(toFile: directory + "/g.yaml", atomically: true, encoding: .utf8)
+        let direct = try dharma(["apply", "g.yaml", "--auto-approve"], in: directory)
+        #expect(direct.status == 3)
+        #expect(direct.stderr.contains("needs 2 approvals from alice, bob, carol"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/a.txt"))
+
+        #expect(try dharma(["plan", "g.yaml", "--out", "g.plan"], in: directory).status == 4)
+        let stranger = try dharma(["approve", "g.plan", "--as", "mallory"], in: directory)
+        #expect(stranger.status == 2 && stranger.stderr.contains("not among the approvers"))
+        let alice = try dharma(["approve", "g.plan", "--as", "alice", "--reason", "looks right"], in: directory)
+        #expect(alice.status == 0 && alice.stdout.contains("1 of 2"))
+        let early = try dharma(["apply", "--plan", "g.plan"], in: directory)
+        #expect(early.status == 3)
+        #expect(early.stderr.contains("approved by: alice; missing: bob, carol"))
+        #expect(try dharma(["approve", "g.plan", "--as", "bob"], in: directory).stdout.contains("ready to apply"))
+        let applied = try dharma(["apply", "--plan", "g.plan"], in: directory)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(try String(contentsOfFile: directory + "/a.txt", encoding: .utf8) == "one")
+
+        let log = try dharma(["audit", "log", "-f", "g.yaml", "--json"], in: directory)
+        let actions = (try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]])?.compactMap { $0["action"] as? String }
+        #expect(actions == ["approve", "approve", "apply"])
+        #expect(try dharma(["audit", "verify", "-f", "g.yaml"], in: directory).status == 0)
+    }
+}

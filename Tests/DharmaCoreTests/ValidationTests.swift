@@ -182,4 +182,15 @@ struct ValidationTests {
         #expect(result.diagnostics.contains { $0.code == "E014" && $0.message.contains("`replicas`") })
         #expect(result.diagnostics.contains { $0.code == "E021" && $0.message.contains("`size`") })
     }
+
+    @Test("an approval gate needs a sensible count and distinct approvers")
+    func approvalPolicy() {
+        let resource = "resources:\n  f: {type: storage.file, properties: {path: f}}\n"
+        let good = load(header + "approvals: {required: 2, from: [alice, bob]}\n" + resource)
+        #expect(good.blueprint?.approvals == ApprovalPolicy(required: 2, from: ["alice", "bob"]))
+        let tooMany = load(header + "approvals: {required: 3, from: [alice, bob]}\n" + resource)
+        #expect(diagnostic(tooMany, .outOfRange)?.message.contains("between 1 and the 2 approvers") == true)
+        let twice = load(header + "approvals: {required: 1, from: [alice, alice]}\n" + resource)
+        #expect(diagnostic(twice, .duplicateKey) != nil)
+    }
 }

@@ -15,9 +15,12 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var reason: String
     public var planHash: String?
     public var payloadHash: String?
+    /// Signed material the entry stands on (an approval's signed note).
+    public var evidence: String?
 
     public init(seq: UInt64, time: String, actor: String, action: String, stack: String, resources: [String], reason: String,
-                planHash: String? = nil, payloadHash: String? = nil) {
+                planHash: String? = nil, payloadHash: String? = nil, evidence: String? = nil) {
+        self.evidence = evidence
         self.seq = seq
         self.time = time
         self.actor = actor
@@ -80,9 +83,11 @@ public struct AuditDraft: Sendable {
     public var reason: String
     public var planHash: String?
     public var payloadHash: String?
+    public var evidence: String?
 
     public init(actor: String, action: String, stack: String, resources: [String] = [], reason: String,
-                planHash: String? = nil, payloadHash: String? = nil) {
+                planHash: String? = nil, payloadHash: String? = nil, evidence: String? = nil) {
+        self.evidence = evidence
         self.actor = actor
         self.action = action
         self.stack = stack

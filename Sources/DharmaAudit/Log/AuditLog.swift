@@ -31,7 +31,8 @@ public actor AuditLog {
         for (offset, draft) in drafts.enumerated() {
             let seq = start + UInt64(offset)
             let entry = AuditEntry(seq: seq, time: time, actor: draft.actor, action: draft.action, stack: draft.stack,
-                                   resources: draft.resources, reason: draft.reason, planHash: draft.planHash, payloadHash: draft.payloadHash)
+                                   resources: draft.resources, reason: draft.reason, planHash: draft.planHash, payloadHash: draft.payloadHash,
+                                   evidence: draft.evidence)
             let body = entry.canonicalJSON
             let leaf = MerkleHasher.leaf(Array(body.utf8))
             entries.append(entry)

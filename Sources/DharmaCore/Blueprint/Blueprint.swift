@@ -10,6 +10,8 @@ public struct Blueprint: Sendable {
     public var resources: [ResourceSpec]
     public var outputs: [OutputSpec]
     public var environments: [String: EnvironmentOverlay]
+    /// Who must approve a plan before it may be applied; nil means no approval gate.
+    public var approvals: ApprovalPolicy? = nil
 
     public var stack: StackID { StackID(name: metadata.name, environment: metadata.environment) }
 
@@ -112,4 +114,15 @@ public struct StackID: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public var description: String { "\(name)/\(environment)" }
+}
+
+/// "A plan is applied only when `required` of the people in `from` approved exactly it."
+public struct ApprovalPolicy: Sendable, Hashable, Codable {
+    public var required: Int
+    public var from: [String]
+
+    public init(required: Int, from: [String]) {
+        self.required = required
+        self.from = from
+    }
 }

@@ -8,7 +8,8 @@ struct BlueprintDecoder {
     /// reported against a guessed provider.
     private(set) var hasTarget = false
 
-    static let topLevelKeys = ["apiVersion", "kind", "metadata", "target", "variables", "resources", "outputs", "environments", "waivers", "policies"]
+    static let topLevelKeys = ["apiVersion", "kind", "metadata", "target", "variables", "resources", "outputs", "environments", "approvals", "waivers", "policies"]
+    static let approvalKeys = ["required", "from"]
     static let metadataKeys = ["name", "environment", "owner", "labels", "description", "budget", "annotations"]
     static let targetKeys = ["provider", "region"]
     static let variableKeys = ["type", "default", "description", "sensitive"]
@@ -30,11 +31,42 @@ struct BlueprintDecoder {
         let outputs = (top["outputs"].flatMap { mapping($0, "`outputs`") } ?? []).map { OutputSpec(name: $0.key, node: $0.value) }
         let environments = decodeEnvironments(top["environments"])
 
+        let approvals = top["approvals"].flatMap { decodeApprovals($0) }
         // Keep going with placeholders so the resources are still checked in this run.
         hasTarget = target != nil
-        return Blueprint(path: path, metadata: metadata ?? Metadata(name: "", environment: "default", owner: nil, labels: [:], extra: [:]),
+        var blueprint = Blueprint(path: path, metadata: metadata ?? Metadata(name: "", environment: "default", owner: nil, labels: [:], extra: [:]),
                          target: target ?? Placement(provider: .local, region: ""), variables: variables, resources: resources,
                          outputs: outputs, environments: environments)
+        blueprint.approvals = approvals
+        return blueprint
+    }
+
+    private mutating func decodeApprovals(_ node: YNode) -> ApprovalPolicy? {
+        guard let pairs = mapping(node, "`approvals`") else { return nil }
+        checkKeys(pairs, allowed: Self.approvalKeys, in: "`approvals`")
+        var approvers: [String] = []
+        if let fromNode = required(pairs, "from", in: "`approvals`", at: node.location), let items = list(fromNode, "`approvals.from`") {
+            for item in items {
+                guard let name = string(item, "an approver") else { continue }
+                if !Template.isIdentifier(name) {
+                    report(.badName, "approver `\(name)` is not a name (letters, digits, `_`, `-`)", at: item.location)
+                } else if approvers.contains(name) {
+                    report(.duplicateKey, "approver `\(name)` is listed twice", at: item.location)
+                }
+                approvers.append(name)
+            }
+        }
+        guard let requiredNode = required(pairs, "required", in: "`approvals`", at: node.location) else { return nil }
+        guard case .int(let count) = requiredNode.value else {
+            report(.wrongType, "`approvals.required` must be an integer, not \(article(requiredNode.kindName))", at: requiredNode.location)
+            return nil
+        }
+        guard count >= 1, count <= approvers.count else {
+            report(.outOfRange, "`approvals.required` is \(count); it must be between 1 and the \(approvers.count) approvers listed",
+                   at: requiredNode.location)
+            return nil
+        }
+        return ApprovalPolicy(required: count, from: approvers)
     }
 
     // MARK: sections

@@ -82,6 +82,8 @@ public struct Plan: Sendable, Codable {
     public var outputs: [String: Value]
     /// Variable values the plan was made with, for expressions resolved during apply.
     public var variables: [String: Value]
+    /// The blueprint's approval gate, carried so a saved plan is judged by the rule it was made under.
+    public var approvals: ApprovalPolicy?
 
     public init(stack: StackID, blueprintPath: String, blueprintHash: String, stateSerial: Int, observedFingerprint: String,
                 changes: [ResourceChange], outputs: [String: Value], variables: [String: Value]) {

@@ -53,9 +53,11 @@ public struct Planner: Sendable {
         changes += deletions
         var outputs: [String: Value] = [:]
         for output in blueprint.outputs { outputs[output.name] = evaluator.evaluate(output.node.value) }
-        return Plan(stack: blueprint.stack, blueprintPath: blueprint.path, blueprintHash: blueprintHash,
-                    stateSerial: recorded.serial, observedFingerprint: Self.fingerprint(observed),
-                    changes: changes, outputs: outputs, variables: variables)
+        var plan = Plan(stack: blueprint.stack, blueprintPath: blueprint.path, blueprintHash: blueprintHash,
+                        stateSerial: recorded.serial, observedFingerprint: Self.fingerprint(observed),
+                        changes: changes, outputs: outputs, variables: variables)
+        plan.approvals = blueprint.approvals
+        return plan
     }
 
     private func decide(_ desired: DesiredResource, type: ResourceType, recorded: ResourceState?,

@@ -65,6 +65,11 @@ public enum BlueprintSchema {
                     "additionalProperties": .map(["type": "object", "additionalProperties": .bool(false),
                                                   "properties": .map(["variables": .map(["type": "object"])])]),
                 ]),
+                "approvals": .map([
+                    "type": "object", "required": ["required", "from"], "additionalProperties": .bool(false),
+                    "properties": .map(["required": .map(["type": "integer", "minimum": 1]),
+                                        "from": .map(["type": "array", "items": .map(["type": "string"])])]),
+                ]),
                 "waivers": .map(["type": "array"]),
                 "policies": .map(["type": "array"]),
             ]),

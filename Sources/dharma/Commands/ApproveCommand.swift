@@ -1,0 +1,49 @@
+import ArgumentParser
+import DharmaAudit
+import DharmaCore
+import DharmaSecurity
+import Foundation
+
+struct ApproveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve",
+        abstract: "Approve a saved plan: sign its hash with your key and record it on the audit log.",
+        discussion: """
+            For blueprints with `approvals: {required: 2, from: [alice, bob, carol]}`, apply refuses
+            a plan until enough of the listed people approved exactly that plan.
+
+            Examples:
+              dharma plan shop.yaml --out shop.plan
+              dharma approve shop.plan --as alice --reason "reviewed in CHG-42"
+              dharma approve shop.plan --as bob
+              dharma apply --plan shop.plan
+            """)
+
+    @Argument(help: "A plan saved by `dharma plan --out`.") var plan: String
+    @Option(name: .customLong("as"), help: "Your approver name, as listed in the blueprint.") var approver: String
+    @Option(help: "Why you approve, for the audit log.") var reason: String?
+    @Option(help: "State database (default: the one the plan was made against).") var state: String?
+
+    func run() async throws {
+        try await runReporting {
+            let saved: SavedPlan
+            do {
+                saved = try JSONDecoder().decode(SavedPlan.self, from: Data(contentsOf: URL(fileURLWithPath: plan)))
+            } catch {
+                throw CLIFailure(message: "\(plan) is not a plan saved by `dharma plan --out` (\(error.localizedDescription))", code: Exit.invalidInput)
+            }
+            let engine = try StatePaths.engine(at: state ?? saved.statePath, parallelism: 1, audited: true)
+            guard let log = engine.audit else { throw CLIFailure(message: "no audit log", code: Exit.failure) }
+            let approvals = Approvals(log: log, keys: KeyDirectory(path: engine.stateDirectory + "/keys/approvers"))
+            do {
+                let entry = try await approvals.approve(saved.plan, as: approver, reason: reason)
+                let status = try await approvals.status(of: saved.plan)
+                print("\(approver) approved plan \(Approvals.hash(of: saved.plan).prefix(12)) (audit entry #\(entry.seq)); "
+                    + "\(status?.approvedBy.count ?? 0) of \(status?.required ?? 0) required approvals"
+                    + ((status?.satisfied ?? false) ? " — ready to apply" : "; still missing: \(status?.missing.joined(separator: ", ") ?? "")"))
+            } catch let error as AuditError {
+                throw CLIFailure(message: error.description, code: Exit.invalidInput)
+            }
+        }
+    }
+}
