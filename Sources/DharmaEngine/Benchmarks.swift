@@ -47,10 +47,11 @@ public enum Benchmarks {
     public static func plan(resources count: Int) throws -> PlanTimings {
         let text = syntheticBlueprint(resources: count)
         let clock = ContinuousClock()
-        var loaded: YAMLLoader.Loaded?
-        let parse = clock.measure { loaded = YAMLLoader(limits: benchLimits).load(text: text, path: "bench.yaml") }
+        let loader = YAMLLoader(limits: benchLimits)
+        var loaded = loader.load(text: "", path: "bench.yaml")
+        let parse = clock.measure { loaded = loader.load(text: text, path: "bench.yaml") }
         var result: BlueprintLoader.Result?
-        let validate = clock.measure { result = BlueprintLoader(limits: benchLimits).finish(loaded!, path: "bench.yaml") }
+        let validate = clock.measure { result = BlueprintLoader(limits: benchLimits).finish(loaded, path: "bench.yaml") }
         guard let blueprint = result?.blueprint else {
             throw EngineError.failed("the synthetic blueprint did not validate: \(result?.diagnostics.first?.message ?? "?")")
         }

@@ -48,9 +48,9 @@ final class WorkloadState: @unchecked Sendable {
     func metrics() -> String {
         lock.withLock {
             var out = "# HELP dharma_workload_requests_total HTTP requests served.\n# TYPE dharma_workload_requests_total counter\n"
-            for key in requests.keys.sorted() {
+            for (key, count) in requests.sorted(by: { $0.key < $1.key }) {
                 let parts = key.split(separator: "|", maxSplits: 1)
-                out += "dharma_workload_requests_total{path=\"\(parts[0])\",code=\"\(parts.count > 1 ? parts[1] : "")\"} \(requests[key]!)\n"
+                out += "dharma_workload_requests_total{path=\"\(parts.first ?? "")\",code=\"\(parts.count > 1 ? parts[1] : "")\"} \(count)\n"
             }
             out += "# HELP dharma_workload_request_duration_seconds Request latency.\n# TYPE dharma_workload_request_duration_seconds histogram\n"
             for (index, bound) in Self.latencyBuckets.enumerated() {

@@ -7,9 +7,9 @@ public struct DependencyGraph: Sendable {
 
     public init(nodes: [String], dependencies: [String: Set<String>]) {
         self.nodes = nodes
-        let position = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1, $0) })
+        let position = Self.positions(nodes)
         self.dependencies = dependencies.mapValues { set in
-            set.filter { position[$0] != nil }.sorted { position[$0]! < position[$1]! }
+            set.compactMap { name in position[name].map { (name, $0) } }.sorted { $0.1 < $1.1 }.map(\.0)
         }
     }
 
@@ -29,21 +29,22 @@ public struct DependencyGraph: Sendable {
     /// Dependencies before dependents (Kahn's algorithm, ties broken by blueprint order);
     /// nil when there is a cycle.
     public func topologicalOrder() -> [String]? {
-        var remaining = Dictionary(uniqueKeysWithValues: nodes.map { ($0, dependencies(of: $0).count) })
+        var remaining = Dictionary(nodes.map { ($0, dependencies(of: $0).count) }, uniquingKeysWith: { first, _ in first })
         let dependents = self.dependents
-        let position = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1, $0) })
-        var ready = Heap(nodes.filter { remaining[$0] == 0 }.map { position[$0]! })
+        let position = Self.positions(nodes)
+        var ready = Heap(nodes.indices.filter { remaining[nodes[$0]] == 0 && position[nodes[$0]] == $0 })
         var order: [String] = []
         order.reserveCapacity(nodes.count)
         while let next = ready.popMin() {
             let node = nodes[next]
             order.append(node)
             for dependent in dependents[node] ?? [] {
-                remaining[dependent]! -= 1
-                if remaining[dependent] == 0 { ready.insert(position[dependent]!) }
+                let left = (remaining[dependent] ?? 1) - 1
+                remaining[dependent] = left
+                if left == 0, let index = position[dependent] { ready.insert(index) }
             }
         }
-        return order.count == nodes.count ? order : nil
+        return order.count == position.count ? order : nil
     }
 
     /// Every elementary cycle found by depth-first search, each starting at the node that comes
@@ -54,7 +55,7 @@ public struct DependencyGraph: Sendable {
         var stack: [String] = []
         var found: [[String]] = []
         var seen: Set<[String]> = []
-        let position = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1, $0) })
+        let position = Self.positions(nodes)
 
         // Iterative DFS: blueprints may chain thousands of resources.
         for start in nodes where marks[start] == nil {
@@ -75,7 +76,7 @@ public struct DependencyGraph: Sendable {
                     case .visiting:
                         if let from = stack.lastIndex(of: target) {
                             var cycle = Array(stack[from...])
-                            let first = cycle.indices.min { position[cycle[$0]]! < position[cycle[$1]]! }!
+                            let first = cycle.indices.min { (position[cycle[$0]] ?? 0) < (position[cycle[$1]] ?? 0) } ?? 0
                             cycle = Array(cycle[first...] + cycle[..<first])
                             if seen.insert(cycle).inserted { found.append(cycle) }
                         }
@@ -89,6 +90,11 @@ public struct DependencyGraph: Sendable {
             }
         }
         return found
+    }
+
+    /// Each node's first position in blueprint order.
+    private static func positions(_ nodes: [String]) -> [String: Int] {
+        Dictionary(nodes.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Graphviz DOT, edges pointing from a resource to what it depends on.

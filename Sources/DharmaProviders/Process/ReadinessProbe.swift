@@ -21,7 +21,10 @@ public enum ReadinessProbe {
         var buffer = [UInt8](repeating: 0, count: 512)
         var received = 0
         while received < 16 {
-            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress! + received, $0.count - received, 0) }
+            let count = buffer.withUnsafeMutableBytes { bytes -> Int in
+                guard let base = bytes.baseAddress else { return -1 }
+                return recv(socket, base + received, bytes.count - received, 0)
+            }
             if count <= 0 { break }
             received += count
             if buffer[..<received].contains(UInt8(ascii: "\n")) { break }

@@ -65,12 +65,7 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     private func applySaved(_ path: String) async throws {
-        let saved: SavedPlan
-        do {
-            saved = try JSONDecoder().decode(SavedPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            throw CLIFailure(message: "\(path) is not a plan saved by `dharma plan --out` (\(error.localizedDescription))", code: Exit.invalidInput)
-        }
+        let saved = try SavedPlan.load(path)
         let engine = try StatePaths.engine(at: stack.state ?? saved.statePath, parallelism: parallelism, audited: true, reason: reason)
         let base = (saved.plan.blueprintPath as NSString).deletingLastPathComponent
         let context = DharmaCore.ProviderContext(stack: saved.plan.stack, baseDirectory: base.isEmpty ? "." : base,

@@ -26,12 +26,7 @@ struct ApproveCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let saved: SavedPlan
-            do {
-                saved = try JSONDecoder().decode(SavedPlan.self, from: Data(contentsOf: URL(fileURLWithPath: plan)))
-            } catch {
-                throw CLIFailure(message: "\(plan) is not a plan saved by `dharma plan --out` (\(error.localizedDescription))", code: Exit.invalidInput)
-            }
+            let saved = try SavedPlan.load(plan)
             let engine = try StatePaths.engine(at: state ?? saved.statePath, parallelism: 1, audited: true)
             guard let log = engine.audit else { throw CLIFailure(message: "no audit log", code: Exit.failure) }
             let approvals = Approvals(log: log, keys: KeyDirectory(path: engine.stateDirectory + "/keys/approvers"))

@@ -28,7 +28,7 @@ struct OutputCommand: AsyncParsableCommand {
             } else if json {
                 print(Value.map(outputs).jsonText)
             } else {
-                for key in outputs.keys.sorted() { print("\(key) = \(outputs[key]!.rendered)") }
+                for (key, value) in outputs.sorted(by: { $0.key < $1.key }) { print("\(key) = \(value.rendered)") }
             }
         }
     }

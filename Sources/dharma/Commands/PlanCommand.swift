@@ -53,4 +53,13 @@ struct PlanCommand: AsyncParsableCommand {
 struct SavedPlan: Codable {
     var plan: Plan
     var statePath: String
+
+    /// Reads a plan file, or ends the command with exit 2 saying it is not one.
+    static func load(_ path: String) throws -> SavedPlan {
+        do {
+            return try JSONDecoder().decode(SavedPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw CLIFailure(message: "\(path) is not a plan saved by `dharma plan --out` (\(error.localizedDescription))", code: Exit.invalidInput)
+        }
+    }
 }

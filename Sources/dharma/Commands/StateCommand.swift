@@ -63,9 +63,9 @@ struct StateCommand: AsyncParsableCommand {
                 } else {
                     print("\(entry.name) (\(entry.type) on \(entry.provider.rawValue), region \(entry.region))")
                     print("  inputs:")
-                    for key in entry.inputs.keys.sorted() { print("    \(key) = \(entry.inputs[key]!.rendered)") }
+                    for (key, value) in entry.inputs.sorted(by: { $0.key < $1.key }) { print("    \(key) = \(value.rendered)") }
                     print("  outputs:")
-                    for key in entry.outputs.keys.sorted() { print("    \(key) = \(entry.outputs[key]!.rendered)") }
+                    for (key, value) in entry.outputs.sorted(by: { $0.key < $1.key }) { print("    \(key) = \(value.rendered)") }
                     if !entry.dependencies.isEmpty { print("  depends on: \(entry.dependencies.joined(separator: ", "))") }
                 }
             }
