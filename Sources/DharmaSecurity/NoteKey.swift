@@ -32,6 +32,26 @@ public struct NoteVerifier: Sendable, Hashable, Codable {
         }
     }
 
+    public struct Malformed: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Parses `name+hexkeyid+base64(type||key)`, checking that the key ID matches the key.
+    public init(encoded: String) throws(Malformed) {
+        let parts = encoded.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, parts[1].count == 8 else {
+            throw Malformed(description: "`\(encoded.prefix(40))` is not a verifier key (NAME+KEYID+BASE64)")
+        }
+        guard let blob = Data(base64Encoded: String(parts[2])), let type = blob.first, let algorithm = SignatureAlgorithm(rawValue: type) else {
+            throw Malformed(description: "verifier key for `\(parts[0])` has an unknown or malformed key")
+        }
+        self.init(name: String(parts[0]), algorithm: algorithm, publicKey: blob.dropFirst())
+        let expected = keyID.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        guard expected == parts[1].lowercased() else {
+            throw Malformed(description: "verifier key for `\(parts[0])` says key ID \(parts[1]), but the key's ID is \(expected)")
+        }
+    }
+
     /// The verifier key in the Go note format: `name+hexkeyid+base64(type||key)`.
     public var encoded: String {
         "\(name)+\(keyID.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())+"

@@ -14,6 +14,8 @@ public protocol AuditStore: Sendable {
     /// The stored nodes among `wanted`.
     func auditNodes(_ wanted: [AuditNode.Coordinate]) async throws -> [AuditNode.Coordinate: [UInt8]]
     func appendCheckpoint(size: UInt64, note: String) async throws
+    /// Appends signature lines (a witness's cosignature) to a stored checkpoint note.
+    func addCosignature(checkpoint id: Int, lines: String) async throws
     /// All checkpoints, oldest first.
     func checkpoints() async throws -> [StoredCheckpoint]
 }

@@ -77,6 +77,12 @@ extension SQLiteStore: AuditStore {
         }
     }
 
+    public func addCosignature(checkpoint id: Int, lines: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE audit_checkpoints SET note = note || ? WHERE id = ?", arguments: [lines, id])
+        }
+    }
+
     public func checkpoints() async throws -> [StoredCheckpoint] {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY id").map { row in

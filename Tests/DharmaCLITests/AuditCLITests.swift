@@ -89,3 +89,39 @@ struct ApproveCLITests {
         #expect(try dharma(["audit", "verify", "-f", "g.yaml"], in: directory).status == 0)
     }
 }
+
+@Suite("dharma witness", .serialized)
+struct WitnessCLITests {
+    @Test("a witness process cosigns the log's checkpoint; verify reports it final under a 1-of-1 policy")
+    func witnessProcess() throws {
+        let directory = scratchDirectory()
+        try """
+            apiVersion: dharma.dev/v3
+            kind: Blueprint
+            metadata: {name: witnessed}
+            target: {provider: local, region: local-1}
+            resources:
+              a: {type: storage.file, properties: {path: a.txt}}
+            """.write(toFile: directory + "/w.yaml", atomically: true, encoding: .utf8)
+        #expect(try dharma(["apply", "w.yaml", "--auto-approve"], in: directory).status == 0)
+        let logKeys = try dharma(["audit", "keys", "-f", "w.yaml"], in: directory).stdout.split(separator: "\n").map(String.init)
+        #expect(logKeys.count == 2)
+        let witnessKeys = try dharma(["witness", "key", "--name", "w1", "--keys", directory + "/w1"]).stdout.split(separator: "\n").map(String.init)
+        #expect(witnessKeys.count == 2 && witnessKeys.allSatisfy { $0.hasPrefix("w1+") })
+
+        let before = try dharma(["audit", "verify", "-f", "w.yaml"] + witnessKeys.flatMap { ["--witness", $0] }, in: directory)
+        #expect(before.stdout.contains("not final, cosigned by no witness"))
+
+        let serve = try dharma(["witness", "serve", "--name", "w1", "--keys", directory + "/w1", "--log", directory + "/.dharma/dharma.db", "--once"]
+            + logKeys.flatMap { ["--log-key", $0] })
+        #expect(serve.status == 0 && serve.stdout.contains("cosigned the checkpoint of size 1"), "\(serve.stderr)")
+        let after = try dharma(["audit", "verify", "-f", "w.yaml", "--quorum", "1"] + witnessKeys.flatMap { ["--witness", $0] }, in: directory)
+        #expect(after.status == 0)
+        #expect(after.stdout.contains("checkpoint #1 (size 1): final, cosigned by w1"))
+
+        // A witness given the wrong log keys refuses.
+        let stranger = try dharma(["witness", "serve", "--name", "w2", "--keys", directory + "/w2", "--log", directory + "/.dharma/dharma.db", "--once"]
+            + witnessKeys.flatMap { ["--log-key", $0] })
+        #expect(stranger.status == 1 && stranger.stderr.contains("not validly signed by the log"))
+    }
+}

@@ -88,13 +88,13 @@ public actor AuditLog {
     }
 
     /// Recomputes the whole log from its stored entries and checks every checkpoint.
-    public func verify() async throws -> AuditVerification.Report {
+    public func verify(witnesses: AuditVerification.WitnessPolicy? = nil) async throws -> AuditVerification.Report {
         var leaves = AuditVerification.LeafChecker()
         try await store.forEachAuditEntry(from: 0, to: .max) { seq, body, leafHash in
             leaves.check(seq: seq, body: body, recordedLeafHash: leafHash)
         }
         return AuditVerification.finish(leaves, checkpoints: try await store.checkpoints().map { .init(id: $0.id, note: $0.note) },
-                                        keys: verifiers)
+                                        keys: verifiers, witnesses: witnesses)
     }
 
     /// Stored nodes a computation over a tree of `size` reads, learned by a dry run.

@@ -36,20 +36,41 @@ public struct AuditVerification: Sendable {
         public var description: String { message }
     }
 
+    /// "A checkpoint is final when `quorum` of these witnesses cosigned it."
+    public struct WitnessPolicy: Sendable {
+        public var witnesses: [NoteVerifier]
+        public var quorum: Int
+
+        public init(witnesses: [NoteVerifier], quorum: Int) {
+            self.witnesses = witnesses
+            self.quorum = quorum
+        }
+    }
+
+    public struct Witnessing: Sendable, Codable, Hashable {
+        public var checkpoint: Int
+        public var size: UInt64
+        public var witnesses: [String]
+        public var final: Bool
+    }
+
     public struct Report: Sendable, Codable {
         public var entries: Int
         public var checkpoints: Int
         public var verifiedCheckpoints: Int
         public var problems: [Problem]
+        /// Per checkpoint, which witnesses validly cosigned it (empty without a witness policy).
+        public var witnessing: [Witnessing] = []
         /// The lowest sequence number known to be bad.
         public var firstBadSeq: UInt64? { problems.compactMap(\.seq).min() }
         public var ok: Bool { problems.isEmpty }
     }
 
-    public static func run(entries: [Entry], checkpoints: [CheckpointNote], keys: [NoteVerifier]) -> Report {
+    public static func run(entries: [Entry], checkpoints: [CheckpointNote], keys: [NoteVerifier],
+                           witnesses: WitnessPolicy? = nil) -> Report {
         var leaves = LeafChecker()
         for entry in entries { leaves.check(seq: entry.seq, body: entry.body, recordedLeafHash: entry.recordedLeafHash) }
-        return finish(leaves, checkpoints: checkpoints, keys: keys)
+        return finish(leaves, checkpoints: checkpoints, keys: keys, witnesses: witnesses)
     }
 
     /// Checks entries one at a time as they stream from a store: contiguous numbering, bodies
@@ -86,7 +107,8 @@ public struct AuditVerification: Sendable {
         }
     }
 
-    public static func finish(_ leaves: LeafChecker, checkpoints: [CheckpointNote], keys: [NoteVerifier]) -> Report {
+    public static func finish(_ leaves: LeafChecker, checkpoints: [CheckpointNote], keys: [NoteVerifier],
+                              witnesses: WitnessPolicy? = nil) -> Report {
         var problems = leaves.problems
         func problem(_ kind: String, _ seq: UInt64?, _ message: String) {
             problems.append(Problem(kind: kind, seq: seq, message: message))
@@ -138,6 +160,16 @@ public struct AuditVerification: Sendable {
                 }
             }
         }
-        return Report(entries: entryCount, checkpoints: checkpoints.count, verifiedCheckpoints: verified.count, problems: problems)
+        var report = Report(entries: entryCount, checkpoints: checkpoints.count, verifiedCheckpoints: verified.count, problems: problems)
+        if let witnesses {
+            let verifiedIDs = Dictionary(verified.map { ($0.id, $0.checkpoint) }, uniquingKeysWith: { first, _ in first })
+            for stored in checkpoints {
+                guard let checkpoint = verifiedIDs[stored.id], let note = try? SignedNote(parsing: stored.note) else { continue }
+                let cosigners = Cosignature.validWitnesses(on: note, among: witnesses.witnesses).sorted()
+                report.witnessing.append(Witnessing(checkpoint: stored.id, size: checkpoint.size, witnesses: cosigners,
+                                                    final: cosigners.count >= witnesses.quorum))
+            }
+        }
+        return report
     }
 }

@@ -36,11 +36,11 @@ public struct EvidenceBundle: Sendable, Codable {
 
     /// Verifies the bundle on its own: the log recomputed from its entries against every
     /// checkpoint, then each inclusion proof against the newest checkpoint.
-    public func verify() -> AuditVerification.Report {
+    public func verify(witnesses: AuditVerification.WitnessPolicy? = nil) -> AuditVerification.Report {
         var report = AuditVerification.run(
             entries: entries.enumerated().map { .init(seq: UInt64($0.offset), body: $0.element, recordedLeafHash: nil) },
             checkpoints: checkpoints.enumerated().map { .init(id: $0.offset + 1, note: $0.element) },
-            keys: keys)
+            keys: keys, witnesses: witnesses)
         guard format == Self.format else {
             report.problems.append(AuditVerification.Problem(kind: "format", seq: nil, message: "not a \(Self.format) bundle (format `\(format)`)"))
             return report

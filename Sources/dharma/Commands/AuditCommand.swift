@@ -1,6 +1,7 @@
 import ArgumentParser
 import DharmaAudit
 import DharmaCore
+import DharmaSecurity
 import DharmaStore
 import Foundation
 
@@ -20,7 +21,18 @@ struct AuditCommand: AsyncParsableCommand {
               dharma audit export -f examples/webapp.yaml --out evidence.json
               dharma audit verify --bundle evidence.json
             """,
-        subcommands: [Log.self, Proof.self, Consistency.self, Verify.self, Export.self])
+        subcommands: [Log.self, Proof.self, Consistency.self, Verify.self, Export.self, Keys.self])
+
+    struct Keys: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the log's verifier keys (for witnesses and auditors).")
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            try await runReporting {
+                for key in await try location.open().verifiers { print(key.encoded) }
+            }
+        }
+    }
 
     /// Where the log is: the state database of a blueprint (`-f`), or `--state`.
     struct Location: ParsableArguments {
@@ -153,12 +165,22 @@ struct AuditCommand: AsyncParsableCommand {
             abstract: "Recompute the log from its entries and check every checkpoint; exit 1 on any problem.")
         @OptionGroup var location: Location
         @Option(help: "Verify an exported evidence bundle instead, offline.") var bundle: String?
+        @Option(help: "A witness's verifier key (repeatable; each witness has two).") var witness: [String] = []
+        @Option(help: "Cosignatures needed for a checkpoint to count as final.") var quorum: Int = 1
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             try await runReporting {
                 let report: AuditVerification.Report
                 var keys: [String] = []
+                var policy: AuditVerification.WitnessPolicy?
+                if !witness.isEmpty {
+                    do {
+                        policy = AuditVerification.WitnessPolicy(witnesses: try witness.map { try NoteVerifier(encoded: $0) }, quorum: quorum)
+                    } catch {
+                        throw CLIFailure(message: "--witness: \(error)", code: Exit.invalidInput)
+                    }
+                }
                 if let bundle {
                     let evidence: EvidenceBundle
                     do {
@@ -166,11 +188,11 @@ struct AuditCommand: AsyncParsableCommand {
                     } catch {
                         throw CLIFailure(message: "\(bundle) is not an evidence bundle: \(error.localizedDescription)", code: Exit.invalidInput)
                     }
-                    report = evidence.verify()
+                    report = evidence.verify(witnesses: policy)
                     keys = evidence.keys.map(\.encoded)
                 } else {
                     let log = try location.open()
-                    report = try await log.verify()
+                    report = try await log.verify(witnesses: policy)
                     keys = await log.verifiers.map(\.encoded)
                 }
                 if json {
@@ -181,6 +203,10 @@ struct AuditCommand: AsyncParsableCommand {
                     print("\(report.entries) entries, \(report.verifiedCheckpoints) of \(report.checkpoints) checkpoints validly signed")
                     print("log keys (compare with the published ones):")
                     for key in keys { print("  \(key.prefix(72))…") }
+                    for entry in report.witnessing {
+                        print("checkpoint #\(entry.checkpoint) (size \(entry.size)): \(entry.final ? "final" : "not final"), "
+                            + "cosigned by \(entry.witnesses.isEmpty ? "no witness" : entry.witnesses.joined(separator: ", "))")
+                    }
                     for problem in report.problems { print("PROBLEM: \(problem.message)") }
                     if let seq = report.firstBadSeq { print("first bad entry: #\(seq)") }
                     print(report.ok ? "verified: every entry and checkpoint checks out" : "verification FAILED")
