@@ -24,15 +24,46 @@ public struct KeyDirectory: Sendable {
         var mldsa65Seed: String
     }
 
-    /// Both signers for `name`, created on first use. Key names may hold `/` (note names are
-    /// often URLs); the file name keeps only characters that are safe in a path.
-    public func signers(named name: String) throws(Failure) -> [NoteSigner] {
-        let safe = String(name.unicodeScalars.map { scalar -> Character in
+    /// Key names may hold `/` (note names are often URLs); file names keep only characters
+    /// that are safe in a path.
+    private func fileName(_ name: String) -> String {
+        String(name.unicodeScalars.map { scalar -> Character in
             scalar.properties.isAlphabetic && scalar.isASCII || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar)
                 ? Character(scalar) : "_"
         })
-        let file = "\(path)/\(safe).key"
+    }
+
+    /// Retires the current keys of `name` (kept as `NAME.retired-TIME.key`, so signatures made
+    /// with them still verify); the next `signers(named:)` creates new ones. Returns the
+    /// retired verifiers.
+    @discardableResult
+    public func retire(_ name: String) throws(Failure) -> [NoteVerifier] {
+        let old = try signers(named: name).map(\.verifier)
+        let file = "\(path)/\(fileName(name)).key"
+        let retired = "\(path)/\(fileName(name)).retired-\(Int(Date().timeIntervalSince1970 * 1000)).key"
+        guard rename(file, retired) == 0 else {
+            throw Failure(description: "cannot retire \(file): \(String(cString: strerror(errno)))")
+        }
+        return old
+    }
+
+    /// Public keys of every retired key pair of `name`, oldest first.
+    public func retiredVerifiers(of name: String) throws(Failure) -> [NoteVerifier] {
+        let prefix = "\(fileName(name)).retired-"
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasPrefix(prefix) && $0.hasSuffix(".key") }.sorted()
+        var verifiers: [NoteVerifier] = []
+        for file in files { verifiers += try load("\(path)/\(file)").map(\.verifier) }
+        return verifiers
+    }
+
+    /// Both signers for `name`, created on first use.
+    public func signers(named name: String) throws(Failure) -> [NoteSigner] {
+        let file = "\(path)/\(fileName(name)).key"
         if !FileManager.default.fileExists(atPath: file) { try create(name, at: file) }
+        return try load(file)
+    }
+
+    private func load(_ file: String) throws(Failure) -> [NoteSigner] {
         var info = stat()
         guard stat(file, &info) == 0 else { throw Failure(description: "cannot read \(file): \(String(cString: strerror(errno)))") }
         guard info.st_mode & 0o077 == 0 else {

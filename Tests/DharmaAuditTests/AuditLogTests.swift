@@ -133,3 +133,31 @@ struct AuditLogTests {
         #expect(try await fixture.store.auditSize() == 2)
     }
 }
+
+@Suite("Audit key rotation", .serialized)
+struct KeyRotationTests {
+    @Test("rotation is a log entry signed with the new keys, and checkpoints made before it still verify")
+    func rotate() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-rotate-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: directory + "/dharma.db")
+        let before = try AuditLog.local(store: store, stateDirectory: directory, databasePath: directory + "/dharma.db")
+        for index in 0..<3 { try await before.append([AuditDraft(actor: "a", action: "apply", stack: "s", reason: "\(index)")]) }
+        let oldKeys = await before.currentVerifiers
+
+        let (after, entry) = try await AuditLog.rotateKeys(store: store, stateDirectory: directory, databasePath: directory + "/dharma.db",
+                                                           reason: "yearly rotation")
+        #expect(entry.action == "key-rotate" && entry.seq == 3 && entry.reason.hasPrefix("yearly rotation; retired"))
+        let newKeys = await after.currentVerifiers
+        #expect(Set(newKeys).isDisjoint(with: oldKeys))
+        try await after.append([AuditDraft(actor: "a", action: "apply", stack: "s", reason: "after")])
+
+        let reopened = try AuditLog.local(store: store, stateDirectory: directory, databasePath: directory + "/dharma.db")
+        #expect(try await reopened.verify().ok)
+        #expect(try await reopened.latestCheckpoint()?.0.size == 5)
+        // The last checkpoint is signed with the new keys only.
+        let last = try #require(try await store.checkpoints().last)
+        #expect(throws: CheckpointPolicy.Failure.self) { try CheckpointPolicy(logKeys: oldKeys).verify(last.note) }
+        #expect(try CheckpointPolicy(logKeys: newKeys).verify(last.note).size == 5)
+    }
+}

@@ -9,14 +9,21 @@ public actor AuditLog {
     public let store: any AuditStore
     public let origin: String
     private let signers: [NoteSigner]
+    /// Keys the log signed with before a rotation; its old checkpoints still verify with them.
+    private let retired: [NoteVerifier]
 
-    public init(store: any AuditStore, origin: String, signers: [NoteSigner]) {
+    public init(store: any AuditStore, origin: String, signers: [NoteSigner], retired: [NoteVerifier] = []) {
         self.store = store
         self.origin = origin
         self.signers = signers
+        self.retired = retired
     }
 
-    public var verifiers: [NoteVerifier] { signers.map(\.verifier) }
+    /// Every key a checkpoint of this log may be signed with: the current ones and retired ones.
+    public var verifiers: [NoteVerifier] { signers.map(\.verifier) + retired }
+
+    /// The keys it signs with now.
+    public var currentVerifiers: [NoteVerifier] { signers.map(\.verifier) }
 
     /// Appends a batch and signs a checkpoint over the new tree. Returns the entries written.
     @discardableResult

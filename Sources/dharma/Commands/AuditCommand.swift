@@ -21,7 +21,26 @@ struct AuditCommand: AsyncParsableCommand {
               dharma audit export -f examples/webapp.yaml --out evidence.json
               dharma audit verify --bundle evidence.json
             """,
-        subcommands: [Log.self, Proof.self, Consistency.self, Verify.self, Export.self, Keys.self])
+        subcommands: [Log.self, Proof.self, Consistency.self, Verify.self, Export.self, Keys.self, RotateKey.self])
+
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Retire the log's signing keys and start signing with new ones; old checkpoints still verify.")
+        @OptionGroup var location: Location
+        @Option(help: "Why, for the audit log.") var reason: String?
+
+        func run() async throws {
+            try await runReporting {
+                let path = StatePaths.resolve(explicit: location.state, blueprint: location.file)
+                let log = try location.open()
+                let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+                let (rotated, entry) = try await AuditLog.rotateKeys(store: log.store, stateDirectory: directory, databasePath: path, reason: reason)
+                print("Rotated the log keys (audit entry #\(entry.seq)). Publish the new keys:")
+                for key in await rotated.currentVerifiers { print("  \(key.encoded)") }
+            }
+        }
+    }
 
     struct Keys: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the log's verifier keys (for witnesses and auditors).")
