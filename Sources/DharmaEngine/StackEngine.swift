@@ -17,6 +17,10 @@ public struct StackEngine: Sendable {
     public var audit: AuditLog?
     /// Why the operator is making this change (`--reason`); a default names the command.
     public var reason: String?
+    /// Where logged entries are also posted; a failed delivery is reported, never fatal.
+    public var webhook: AuditWebhook?
+    /// Receives warnings that must not stop the work (an undelivered webhook).
+    public var warn: @Sendable (String) -> Void = { _ in }
 
     public init(store: any Store, providers: ProviderRegistry = .standard, parallelism: Int = 10, stateDirectory: String) {
         self.store = store
@@ -190,10 +194,15 @@ public struct StackEngine: Sendable {
     /// Appends to the audit log, if this engine keeps one.
     public func record(_ draft: AuditDraft) async throws(EngineError) {
         guard let audit else { return }
+        let entries: [AuditEntry]
         do {
-            try await audit.append([draft])
+            entries = try await audit.append([draft])
         } catch {
             throw .failed("the change was made and recorded in state, but appending it to the audit log failed: \(error)")
+        }
+        guard let webhook else { return }
+        for entry in entries {
+            if case .failed(let why) = await webhook.deliver(entry) { warn(why) }
         }
     }
 

@@ -16,6 +16,9 @@ struct StackOptions: ParsableArguments {
     @Option(help: "State database (default: .dharma/dharma.db next to the blueprint, or $DHARMA_STATE).")
     var state: String?
 
+    @Option(help: "Post audit entries here (or $DHARMA_AUDIT_WEBHOOK), signed with $DHARMA_AUDIT_WEBHOOK_SECRET.")
+    var auditWebhook: String?
+
     func variableOverrides() throws -> [String: String] {
         var overrides: [String: String] = [:]
         for assignment in variables {
@@ -42,7 +45,7 @@ struct StackOptions: ParsableArguments {
     }
 
     func engine(_ file: String, parallelism: Int = 10, audited: Bool = false, reason: String? = nil) throws -> StackEngine {
-        try StatePaths.engine(at: statePath(file), parallelism: parallelism, audited: audited, reason: reason)
+        try StatePaths.engine(at: statePath(file), parallelism: parallelism, audited: audited, reason: reason, webhook: auditWebhook)
     }
 }
 
@@ -73,7 +76,8 @@ enum StatePaths {
 
     /// The engine on the state database at `path`. `audited` engines record every change in
     /// the audit log kept in the same database (keys under `keys/` beside it).
-    static func engine(at path: String, parallelism: Int, audited: Bool = false, reason: String? = nil) throws -> StackEngine {
+    static func engine(at path: String, parallelism: Int, audited: Bool = false, reason: String? = nil,
+                       webhook: String? = nil) throws -> StackEngine {
         do {
             let store = try SQLiteStore(path: path)
             let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
@@ -81,12 +85,34 @@ enum StatePaths {
             var engine = StackEngine(store: store, parallelism: parallelism, stateDirectory: directory)
             if audited {
                 engine.audit = try AuditLog.local(store: store, stateDirectory: directory, databasePath: path)
+                engine.webhook = try AuditWebhookSettings.fromEnvironment(url: webhook)
+                engine.warn = { Terminal.error("warning: \($0)") }
             }
             engine.reason = reason
             return engine
+        } catch let failure as CLIFailure {
+            throw failure
         } catch {
             throw CLIFailure(message: "\(error)", code: Exit.failure)
         }
+    }
+}
+
+/// The audit webhook: `--audit-webhook URL` or `DHARMA_AUDIT_WEBHOOK`; the HMAC secret only from
+/// `DHARMA_AUDIT_WEBHOOK_SECRET` (never a flag, where it would show in `ps`); optionally
+/// `DHARMA_AUDIT_WEBHOOK_ACTIONS=apply,destroy`.
+enum AuditWebhookSettings {
+    static func fromEnvironment(url flag: String?) throws -> AuditWebhook? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let text = flag ?? environment["DHARMA_AUDIT_WEBHOOK"], !text.isEmpty else { return nil }
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw CLIFailure(message: "audit webhook `\(text)` is not an http(s) URL", code: Exit.invalidInput)
+        }
+        guard let secret = environment["DHARMA_AUDIT_WEBHOOK_SECRET"], !secret.isEmpty else {
+            throw CLIFailure(message: "the audit webhook needs DHARMA_AUDIT_WEBHOOK_SECRET set to the shared HMAC secret", code: Exit.invalidInput)
+        }
+        let actions = Set((environment["DHARMA_AUDIT_WEBHOOK_ACTIONS"] ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+        return AuditWebhook(url: url, secret: Data(secret.utf8), actions: actions.filter { !$0.isEmpty })
     }
 }
 

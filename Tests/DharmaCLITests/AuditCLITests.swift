@@ -125,3 +125,50 @@ struct WitnessCLITests {
         #expect(stranger.status == 1 && stranger.stderr.contains("not validly signed by the log"))
     }
 }
+
+@Suite("audit webhook", .serialized)
+struct AuditWebhookTests {
+    @Test("entries are posted with an HMAC-SHA256 signature, retried after a failure; a dead endpoint never blocks the apply")
+    func webhook() throws {
+        let directory = scratchDirectory()
+        try """
+            apiVersion: dharma.dev/v3
+            kind: Blueprint
+            metadata: {name: hooked}
+            target: {provider: local, region: local-1}
+            resources:
+              a: {type: storage.file, properties: {path: a.txt}}
+            """.write(toFile: directory + "/h.yaml", atomically: true, encoding: .utf8)
+        let receiver = try HTTPReceiver(statuses: [503])
+        let environment = ["DHARMA_AUDIT_WEBHOOK": "http://127.0.0.1:\(receiver.port)/audit", "DHARMA_AUDIT_WEBHOOK_SECRET": "s3cret"]
+        let apply = try dharma(["apply", "h.yaml", "--auto-approve"], in: directory, environment: environment)
+        #expect(apply.status == 0, "\(apply.stderr)")
+        let requests = receiver.requests
+        #expect(requests.count == 2, "one 503, then the retry")
+        let delivered = try #require(requests.last)
+        #expect(delivered.head.hasPrefix("POST /audit "))
+        #expect(delivered.body.contains("\"action\":\"apply\""))
+        // The signature is HMAC-SHA256 of the body with the shared secret (checked with Python's hmac).
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", "import hmac,hashlib,sys; print('sha256=' + hmac.new(b's3cret', sys.argv[1].encode(), hashlib.sha256).hexdigest())",
+                           delivered.body]
+        let pipe = Pipe()
+        check.standardOutput = pipe
+        try check.run()
+        let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        check.waitUntilExit()
+        #expect(delivered.header("X-Dharma-Signature") == expected)
+
+        // Nobody listening: the change still happens, the failure is reported.
+        let dead = ["DHARMA_AUDIT_WEBHOOK": "http://127.0.0.1:9/audit", "DHARMA_AUDIT_WEBHOOK_SECRET": "s3cret"]
+        try "apiVersion: dharma.dev/v3\nkind: Blueprint\nmetadata: {name: hooked}\ntarget: {provider: local, region: local-1}\nresources:\n  a: {type: storage.file, properties: {path: a.txt, content: two}}\n"
+            .write(toFile: directory + "/h.yaml", atomically: true, encoding: .utf8)
+        let blocked = try dharma(["apply", "h.yaml", "--auto-approve"], in: directory, environment: dead)
+        #expect(blocked.status == 0)
+        #expect(blocked.stderr.contains("warning: audit webhook"))
+        #expect(try String(contentsOfFile: directory + "/a.txt", encoding: .utf8) == "two")
+        let noSecret = try dharma(["apply", "h.yaml", "--auto-approve"], in: directory, environment: ["DHARMA_AUDIT_WEBHOOK": "http://127.0.0.1:9/x"])
+        #expect(noSecret.status == 2 && noSecret.stderr.contains("DHARMA_AUDIT_WEBHOOK_SECRET"))
+    }
+}

@@ -66,7 +66,8 @@ struct ApplyCommand: AsyncParsableCommand {
 
     private func applySaved(_ path: String) async throws {
         let saved = try SavedPlan.load(path)
-        let engine = try StatePaths.engine(at: stack.state ?? saved.statePath, parallelism: parallelism, audited: true, reason: reason)
+        let engine = try StatePaths.engine(at: stack.state ?? saved.statePath, parallelism: parallelism, audited: true, reason: reason,
+                                           webhook: stack.auditWebhook)
         let base = (saved.plan.blueprintPath as NSString).deletingLastPathComponent
         let context = DharmaCore.ProviderContext(stack: saved.plan.stack, baseDirectory: base.isEmpty ? "." : base,
                                                  stateDirectory: engine.stateDirectory)
