@@ -154,5 +154,14 @@ func runReporting(_ body: () async throws -> Void) async throws {
         let failure = CLIFailure.from(error)
         Terminal.error("error: \(failure.message)")
         throw ExitCode(failure.code)
+    } catch let exit as ExitCode {
+        throw exit
+    } catch let usage as ValidationError {
+        throw usage
+    } catch {
+        // Anything else (a damaged database, a file that vanished): say what, exit 1, no trace.
+        let text = "\(error)"
+        Terminal.error("error: \(text)" + (text.contains("malformed") ? "\n  the state database is damaged; nothing was changed. Restore it from a backup." : ""))
+        throw ExitCode(Exit.failure)
     }
 }
