@@ -16,6 +16,8 @@ public protocol AuditStore: Sendable {
     func appendCheckpoint(size: UInt64, note: String) async throws
     /// Appends signature lines (a witness's cosignature) to a stored checkpoint note.
     func addCosignature(checkpoint id: Int, lines: String) async throws
+    /// The newest checkpoint.
+    func lastCheckpoint() async throws -> StoredCheckpoint?
     /// All checkpoints, oldest first.
     func checkpoints() async throws -> [StoredCheckpoint]
 }

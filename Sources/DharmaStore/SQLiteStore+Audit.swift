@@ -83,6 +83,14 @@ extension SQLiteStore: AuditStore {
         }
     }
 
+    public func lastCheckpoint() async throws -> StoredCheckpoint? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM audit_checkpoints ORDER BY id DESC LIMIT 1").map { row in
+                StoredCheckpoint(id: row["id"], size: UInt64(row["size"] as Int64), note: row["note"], createdAt: row["created_at"])
+            }
+        }
+    }
+
     public func checkpoints() async throws -> [StoredCheckpoint] {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY id").map { row in

@@ -161,3 +161,20 @@ struct KeyRotationTests {
         #expect(try CheckpointPolicy(logKeys: newKeys).verify(last.note).size == 5)
     }
 }
+
+@Suite("Audit keys lost", .serialized)
+struct LostKeyTests {
+    @Test("a replaced key file is refused instead of silently starting a second history")
+    func lostKey() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-lost-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: directory + "/dharma.db")
+        let log = try AuditLog.local(store: store, stateDirectory: directory, databasePath: directory + "/dharma.db")
+        try await log.append([AuditDraft(actor: "a", action: "apply", stack: "s", reason: "first")])
+        try FileManager.default.removeItem(atPath: directory + "/keys/\(AuditLog.keyName).key")
+        let fresh = try AuditLog.local(store: store, stateDirectory: directory, databasePath: directory + "/dharma.db")
+        await #expect { try await fresh.append([AuditDraft(actor: "a", action: "apply", stack: "s", reason: "second")]) }
+            throws: { "\($0)".contains("did not sign its latest checkpoint") }
+        #expect(try await store.auditSize() == 1)
+    }
+}

@@ -29,6 +29,16 @@ public actor AuditLog {
     @discardableResult
     public func append(_ drafts: [AuditDraft], at date: Date = Date()) async throws -> [AuditEntry] {
         guard !drafts.isEmpty else { return [] }
+        // Signing on with a key that did not sign the log so far (a lost or replaced key file)
+        // would split its history in two; refuse and say what to restore.
+        if let last = try await store.lastCheckpoint() {
+            do {
+                _ = try CheckpointPolicy(logKeys: verifiers).verify(last.note)
+            } catch {
+                throw AuditError("the log's keys did not sign its latest checkpoint (#\(last.id)): \(error). Restore the key file "
+                    + "that signed it (keys/\(AuditLog.keyName).key) or, if it is truly lost, investigate with `dharma audit verify`; nothing was appended")
+            }
+        }
         let start = try await store.auditSize()
         var frontier = try await frontierNodes(size: start)
         var records: [AuditRecord] = []
@@ -86,7 +96,7 @@ public actor AuditLog {
 
     /// The newest checkpoint, verified.
     public func latestCheckpoint() async throws -> (Checkpoint, String)? {
-        guard let stored = try await store.checkpoints().last else { return nil }
+        guard let stored = try await store.lastCheckpoint() else { return nil }
         do {
             return (try CheckpointPolicy(logKeys: verifiers).verify(stored.note), stored.note)
         } catch {

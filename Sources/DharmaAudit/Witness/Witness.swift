@@ -85,7 +85,7 @@ extension Witness {
     /// checked and, if acceptable, cosigned in place. The log's keys come from the witness's
     /// own configuration, never from the log.
     public func witness(_ log: AuditLog, logKeys: [NoteVerifier]) async throws -> Outcome {
-        guard let stored = try await log.store.checkpoints().last else { return .alreadyCosigned }
+        guard let stored = try await log.store.lastCheckpoint() else { return .alreadyCosigned }
         let outcome = try await cosign(note: stored.note, logKeys: logKeys) { oldSize in
             try await log.consistencyProof(old: oldSize, new: try CheckpointPolicy(logKeys: logKeys).verify(stored.note).size)
         }
