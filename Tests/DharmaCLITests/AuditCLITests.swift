@@ -6,16 +6,7 @@ struct AuditCLITests {
     @Test("applies are logged; proof, verify and an offline bundle work; a tampered bundle is caught and named")
     func auditTour() throws {
         let directory = scratchDirectory()
-        try """
-            apiVersion: dharma.dev/v3
-            kind: Blueprint
-            metadata: {name: audited}
-            target: {provider: local, region: local-1}
-            variables:
-              text: {type: string, default: one}
-            resources:
-              a: {type: storage.file, properties: {path: a.txt, content: "${var.text}"}}
-            """.write(toFile: directory + "/s.yaml", atomically: true, encoding: .utf8)
+        try writeBlueprint("s.yaml", in: directory, stack: "audited", extra: "variables:\n  text: {type: string, default: one}\n", resources: "  a: {type: storage.file, properties: {path: a.txt, content: \"${var.text}\"}}")
         let environment = ["DHARMA_ACTOR": "alice"]
         #expect(try dharma(["apply", "s.yaml", "--auto-approve", "--reason", "ticket OPS-1"], in: directory, environment: environment).status == 0)
         #expect(try dharma(["apply", "s.yaml", "--auto-approve", "--var", "text=two"], in: directory, environment: environment).status == 0)
@@ -56,15 +47,7 @@ struct ApproveCLITests {
     @Test("a stack with an approval gate applies a plan only once enough listed people signed exactly it")
     func approvals() throws {
         let directory = scratchDirectory()
-        try """
-            apiVersion: dharma.dev/v3
-            kind: Blueprint
-            metadata: {name: gated}
-            target: {provider: local, region: local-1}
-            approvals: {required: 2, from: [alice, bob, carol]}
-            resources:
-              a: {type: storage.file, properties: {path: a.txt, content: one}}
-            """.write(toFile: directory + "/g.yaml", atomically: true, encoding: .utf8)
+        try writeBlueprint("g.yaml", in: directory, stack: "gated", extra: "approvals: {required: 2, from: [alice, bob, carol]}\n", resources: "  a: {type: storage.file, properties: {path: a.txt, content: one}}")
         let direct = try dharma(["apply", "g.yaml", "--auto-approve"], in: directory)
         #expect(direct.status == 3)
         #expect(direct.stderr.contains("needs 2 approvals from alice, bob, carol"))
@@ -95,14 +78,7 @@ struct WitnessCLITests {
     @Test("a witness process cosigns the log's checkpoint; verify reports it final under a 1-of-1 policy")
     func witnessProcess() throws {
         let directory = scratchDirectory()
-        try """
-            apiVersion: dharma.dev/v3
-            kind: Blueprint
-            metadata: {name: witnessed}
-            target: {provider: local, region: local-1}
-            resources:
-              a: {type: storage.file, properties: {path: a.txt}}
-            """.write(toFile: directory + "/w.yaml", atomically: true, encoding: .utf8)
+        try writeBlueprint("w.yaml", in: directory, stack: "witnessed", resources: "  a: {type: storage.file, properties: {path: a.txt}}")
         #expect(try dharma(["apply", "w.yaml", "--auto-approve"], in: directory).status == 0)
         let logKeys = try dharma(["audit", "keys", "-f", "w.yaml"], in: directory).stdout.split(separator: "\n").map(String.init)
         #expect(logKeys.count == 2)
@@ -131,14 +107,7 @@ struct AuditWebhookTests {
     @Test("entries are posted with an HMAC-SHA256 signature, retried after a failure; a dead endpoint never blocks the apply")
     func webhook() throws {
         let directory = scratchDirectory()
-        try """
-            apiVersion: dharma.dev/v3
-            kind: Blueprint
-            metadata: {name: hooked}
-            target: {provider: local, region: local-1}
-            resources:
-              a: {type: storage.file, properties: {path: a.txt}}
-            """.write(toFile: directory + "/h.yaml", atomically: true, encoding: .utf8)
+        try writeBlueprint("h.yaml", in: directory, stack: "hooked", resources: "  a: {type: storage.file, properties: {path: a.txt}}")
         let receiver = try HTTPReceiver(statuses: [503])
         let environment = ["DHARMA_AUDIT_WEBHOOK": "http://127.0.0.1:\(receiver.port)/audit", "DHARMA_AUDIT_WEBHOOK_SECRET": "s3cret"]
         let apply = try dharma(["apply", "h.yaml", "--auto-approve"], in: directory, environment: environment)
@@ -162,8 +131,7 @@ struct AuditWebhookTests {
 
         // Nobody listening: the change still happens, the failure is reported.
         let dead = ["DHARMA_AUDIT_WEBHOOK": "http://127.0.0.1:9/audit", "DHARMA_AUDIT_WEBHOOK_SECRET": "s3cret"]
-        try "apiVersion: dharma.dev/v3\nkind: Blueprint\nmetadata: {name: hooked}\ntarget: {provider: local, region: local-1}\nresources:\n  a: {type: storage.file, properties: {path: a.txt, content: two}}\n"
-            .write(toFile: directory + "/h.yaml", atomically: true, encoding: .utf8)
+        try writeBlueprint("h.yaml", in: directory, stack: "hooked", resources: "  a: {type: storage.file, properties: {path: a.txt, content: two}}")
         let blocked = try dharma(["apply", "h.yaml", "--auto-approve"], in: directory, environment: dead)
         #expect(blocked.status == 0)
         #expect(blocked.stderr.contains("warning: audit webhook"))

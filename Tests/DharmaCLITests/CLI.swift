@@ -37,3 +37,19 @@ func scratchDirectory() -> String {
 func json(_ text: String) throws -> [String: Any] {
     (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
 }
+
+/// Writes a local-provider blueprint named `stack` with the given extra top-level YAML and
+/// resources (indented under `resources:`), and returns its path.
+@discardableResult
+func writeBlueprint(_ file: String, in directory: String, stack: String, extra: String = "", resources: String) throws -> String {
+    let path = directory + "/" + file
+    try """
+        apiVersion: dharma.dev/v3
+        kind: Blueprint
+        metadata: {name: \(stack)}
+        target: {provider: local, region: local-1}
+        \(extra)resources:
+        \(resources)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}

@@ -57,7 +57,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 if json { print(ApplyOutput.json(plan: plan, report: nil)) }
                 return
             }
-            try confirm()
+            try Confirmation.require("Apply these changes?", autoApprove: autoApprove, verb: "apply")
             let report = try await engine.apply(plan, context: engine.context(for: prepared), progress: ApplyOutput.progress(json: json),
                                                 onLock: ApplyOutput.lockNotice)
             try ApplyOutput.finish(plan: plan, report: report, json: json)
@@ -77,17 +77,6 @@ struct ApplyCommand: AsyncParsableCommand {
         try ApplyOutput.finish(plan: saved.plan, report: report, json: json)
     }
 
-    private func confirm() throws {
-        guard !autoApprove else { return }
-        guard Terminal.isInteractive else {
-            throw CLIFailure(message: "not asking for confirmation without a terminal; pass --auto-approve or apply a saved plan with --plan",
-                             code: Exit.invalidInput)
-        }
-        let answer = Terminal.readLine(prompt: "\nApply these changes? Only 'yes' is accepted: ")
-        guard answer?.trimmingCharacters(in: .whitespaces) == "yes" else {
-            throw CLIFailure(message: "apply cancelled; nothing was changed", code: Exit.failure)
-        }
-    }
 }
 
 /// Progress lines and the closing summary shared by apply, destroy and up.

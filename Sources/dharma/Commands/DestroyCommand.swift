@@ -32,13 +32,7 @@ struct DestroyCommand: AsyncParsableCommand {
             let plan = try await engine.destroyPlan(prepared)
             if !json { print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "") }
             guard plan.hasChanges else { return }
-            if !autoApprove {
-                guard Terminal.isInteractive else {
-                    throw CLIFailure(message: "not asking for confirmation without a terminal; pass --auto-approve", code: Exit.invalidInput)
-                }
-                let answer = Terminal.readLine(prompt: "\nDestroy these resources? Only 'yes' is accepted: ")
-                guard answer == "yes" else { throw CLIFailure(message: "destroy cancelled; nothing was changed", code: Exit.failure) }
-            }
+            try Confirmation.require("Destroy these resources?", autoApprove: autoApprove, verb: "destroy")
             let report = try await engine.apply(plan, context: engine.context(for: prepared), operation: "destroy",
                                                 progress: ApplyOutput.progress(json: json), onLock: ApplyOutput.lockNotice)
             try ApplyOutput.finish(plan: plan, report: report, json: json)
