@@ -20,9 +20,10 @@ let package = Package(
         .target(name: "DharmaWorkload"),
         .target(name: "DharmaSecurity", dependencies: ["DharmaCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "DharmaAudit", dependencies: ["DharmaCore", "DharmaSecurity", "DharmaStore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "DharmaExport", dependencies: ["DharmaCore"]),
         .target(name: "DharmaEngine", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaAudit", "DharmaSecurity"]),
         .executableTarget(name: "dharma", dependencies: [
-            "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaAudit", "DharmaSecurity",
+            "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaAudit", "DharmaSecurity", "DharmaExport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DharmaCoreTests", dependencies: ["DharmaCore"]),
@@ -30,6 +31,7 @@ let package = Package(
         .testTarget(name: "DharmaProvidersTests", dependencies: ["DharmaProviders", "DharmaWorkload"]),
         .testTarget(name: "DharmaEngineTests", dependencies: ["DharmaEngine", "DharmaAudit"]),
         .testTarget(name: "DharmaCLITests", dependencies: ["DharmaCore"]),
+        .testTarget(name: "DharmaExportTests", dependencies: ["DharmaExport", "DharmaCore"]),
         .testTarget(name: "DharmaSecurityTests", dependencies: ["DharmaSecurity"]),
         .testTarget(name: "DharmaAuditTests", dependencies: ["DharmaAudit", "DharmaCore", "DharmaSecurity", .product(name: "GRDB", package: "GRDB.swift")]),
     ]

@@ -1,0 +1,86 @@
+import DharmaCore
+
+/// A blueprint resolved for code generation: resources in dependency order, the variables
+/// that stay variables in the output, and the outputs.
+public struct ExportStack: Sendable {
+    public var name: String
+    public var environment: String
+    public var owner: String?
+    public var resources: [ExportResource]
+    public var variables: [VariableDeclaration]
+    public var variableValues: [String: Value]
+    public var outputs: [(name: String, expr: Expr)]
+
+    public func resource(named name: String) -> ExportResource? {
+        resources.first { $0.name == name }
+    }
+
+    public struct Options: Sendable {
+        /// Puts every resource on this provider, as `--provider` asks.
+        public var provider: ProviderName?
+        /// Region for resources moved to `provider`; its default region when nil.
+        public var region: String?
+
+        public init(provider: ProviderName? = nil, region: String? = nil) {
+            self.provider = provider
+            self.region = region
+        }
+    }
+
+    public init(blueprint: Blueprint, variables: [String: Value], options: Options = Options()) {
+        name = blueprint.metadata.name
+        environment = blueprint.metadata.environment
+        owner = blueprint.metadata.owner
+        self.variables = blueprint.variables
+        variableValues = variables
+        let order = BlueprintReferences.graph(of: blueprint).topologicalOrder() ?? blueprint.resources.map(\.name)
+        let byName = Dictionary(blueprint.resources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var baseTags = blueprint.metadata.labels
+        baseTags["stack"] = blueprint.metadata.name
+        baseTags["environment"] = blueprint.metadata.environment
+        if let owner = blueprint.metadata.owner { baseTags["owner"] = owner }
+        baseTags["managed-by"] = "dharma"
+        resources = order.compactMap { name in
+            guard let spec = byName[name], let type = ResourceCatalog.type(named: spec.type) else { return nil }
+            let inputs = PropertyValues.inputs(of: spec, type: type)
+            let provider: ProviderName
+            let region: String
+            if let forced = options.provider {
+                provider = forced
+                let original = spec.provider ?? blueprint.target.provider
+                let kept = original == forced ? (spec.region ?? blueprint.target.region) : ProviderDefaults.region(for: forced)
+                region = options.region ?? kept
+            } else {
+                provider = spec.provider ?? blueprint.target.provider
+                region = spec.region ?? blueprint.target.region
+            }
+            return ExportResource(
+                name: spec.name, type: spec.type, provider: provider, region: region,
+                properties: inputs.mapValues { Expr.parse($0, variables: variables) },
+                dependsOn: spec.dependsOn.map(\.value),
+                tags: baseTags.merging(spec.tags) { _, resourceTag in resourceTag },
+                location: spec.location)
+        }
+        outputs = blueprint.outputs.map { output in
+            (output.name, Expr.parse(output.node.value, variables: variables))
+        }
+    }
+}
+
+/// Where a resource lands when `--provider` moves it to a provider the blueprint did not name.
+public enum ProviderDefaults {
+    public static func region(for provider: ProviderName) -> String {
+        switch provider {
+        case .aws: return "eu-west-1"
+        case .azure: return "westeurope"
+        case .gcp: return "europe-west1"
+        case .digitalocean: return "ams3"
+        case .alibaba: return "eu-central-1"
+        case .ibm: return "eu-de"
+        case .oracle: return "eu-frankfurt-1"
+        case .snowflake: return "aws-eu-central-1"
+        case .databricks: return "eu-west-1"
+        case .local, .vsphere, .openstack, .proxmox, .kubernetes: return "default"
+        }
+    }
+}
