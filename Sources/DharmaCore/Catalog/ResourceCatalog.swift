@@ -160,7 +160,7 @@ public enum ResourceCatalog {
             PropertySchema("zone", .string, forcesReplacement: true, "availability zone"),
             PropertySchema("attachTo", .string, "VM to attach to"),
         ]),
-        ResourceType("storage.file", "a file with given content", providers: [.local], outputs: ["sha256"], properties: [
+        ResourceType("storage.file", "a file with given content (a ConfigMap on kubernetes)", providers: [.local, .kubernetes], outputs: ["sha256"], properties: [
             PropertySchema("path", .string, required: true, forcesReplacement: true, "file path, relative to the blueprint"),
             PropertySchema("content", .string, default: .string(""), "file content"),
             PropertySchema("mode", .string, default: .string("0644"), "permission bits in octal, e.g. 0644"),

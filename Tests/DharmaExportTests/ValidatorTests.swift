@@ -1,0 +1,109 @@
+import DharmaCore
+import Foundation
+import Testing
+@testable import DharmaExport
+
+/// Generated code checked by the real tools teams use (installed from PyPI by .ci/run).
+@Suite(.serialized) struct ValidatorTests {
+    /// Checkov findings accepted on the three-tier example, with the reason (also in the README).
+    static let acceptedCheckovFailures: Set<String> = [
+        "CKV_AWS_130 aws_subnet.public-a",              // the blueprint asks for public subnets
+        "CKV_AWS_130 aws_subnet.public-b",
+        "CKV_AWS_144 aws_s3_bucket.assets",             // cross-region replication doubles storage; not asked for
+        "CKV_AWS_144 aws_s3_bucket.dharma-logs",
+        "CKV_AWS_145 aws_s3_bucket.dharma-logs",        // ELB access logs can only be delivered to SSE-S3 buckets
+        "CKV2_AZURE_33 azurerm_storage_account.assets", // private endpoints need a subnet the operator designates
+        "CKV2_AZURE_32 azurerm_key_vault.dharma",
+        "CKV2_AZURE_57 azurerm_postgresql_flexible_server.db",
+        "CKV2_AZURE_21 azurerm_storage_container.assets", // read logs go through a diagnostic setting checkov does not follow
+        "CKV_GCP_79 google_sql_database_instance.db",   // the blueprint pins PostgreSQL 16
+        "CKV_GCP_62 google_storage_bucket.dharma-logs", // the access-log bucket does not log into itself
+    ]
+
+    @Test func everyGeneratedTerraformFileParsesWithPythonHCL2() throws {
+        var directories: [String] = []
+        for mapping in TerraformExporter.mappings.values {
+            let yaml = blueprint(provider: mapping.provider, region: ProviderDefaults.region(for: mapping.provider), types: Array(mapping.supportedTypes))
+            directories.append(try write(TerraformExporter().export(exportStack(yaml: yaml))))
+        }
+        for provider in [ProviderName.aws, .azure, .gcp] {
+            directories.append(try write(TerraformExporter().export(exportStack(path: example("aws-3tier.yaml"), provider: provider))))
+        }
+        directories.append(try write(TerraformExporter().export(exportStack(path: example("multicloud.yaml")))))
+        let script = """
+            import glob, sys, hcl2
+            count = 0
+            for directory in sys.argv[1:]:
+                for path in sorted(glob.glob(directory + "/*.tf")):
+                    with open(path) as f:
+                        hcl2.load(f)
+                    count += 1
+            print(count)
+            """
+        let result = try runTool(["python3", "-c", script] + directories)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(Int(result.output.trimmingCharacters(in: .whitespacesAndNewlines)) == directories.count * 3)
+    }
+
+    @Test(arguments: [ProviderName.aws, .azure, .gcp])
+    func checkovFindsNothingBeyondTheAcceptedFindings(provider: ProviderName) throws {
+        let directory = try write(TerraformExporter().export(exportStack(path: example("aws-3tier.yaml"), provider: provider)))
+        let result = try runTool(["checkov", "-d", directory, "--framework", "terraform", "--quiet", "--compact", "-o", "json"], keepErrors: false)
+        let parsed = try JSONSerialization.jsonObject(with: Data(result.output.utf8))
+        let report = (parsed as? [[String: Any]])?.first ?? (parsed as? [String: Any]) ?? [:]
+        let results = report["results"] as? [String: Any] ?? [:]
+        let failed = (results["failed_checks"] as? [[String: Any]] ?? []).map { "\($0["check_id"] ?? "") \($0["resource"] ?? "")" }
+        let passed = (report["summary"] as? [String: Any])?["passed"] as? Int ?? 0
+        #expect(passed > 40, "checkov ran its checks on \(provider)")
+        #expect(Set(failed).subtracting(Self.acceptedCheckovFailures).isEmpty, "unexpected: \(Set(failed).subtracting(Self.acceptedCheckovFailures).sorted())")
+    }
+
+    @Test(arguments: [CloudFormationExporter.Encoding.yaml, .json])
+    func cloudFormationPassesCfnLintWithoutErrors(encoding: CloudFormationExporter.Encoding) throws {
+        let files = try CloudFormationExporter(encoding: encoding).export(exportStack(path: example("aws-3tier.yaml")))
+        let directory = try write(files)
+        let result = try runTool(["cfn-lint", directory + "/" + files[0].path])
+        // cfn-lint's exit status is a bit mask: 2 errors, 4 warnings, 8 informational.
+        #expect(result.status & 2 == 0 && result.status & 1 == 0, "\(result.output)")
+        #expect(!result.output.contains("\nE") && !result.output.hasPrefix("E"), "\(result.output)")
+    }
+
+    @Test func kubernetesManifestsPassKubernetesValidate() throws {
+        let stack = try exportStack(yaml: """
+            apiVersion: dharma.dev/v3
+            kind: Blueprint
+            metadata: {name: shop, environment: prod, owner: team-web}
+            target: {provider: kubernetes, region: cluster-1}
+            resources:
+              config: {type: storage.file, properties: {path: conf/app.toml, content: "port = 8080"}}
+              token: {type: security.secret}
+              data: {type: storage.volume, properties: {size: 10Gi}}
+              runner: {type: security.identity}
+              web:
+                type: compute.service
+                properties:
+                  image: ghcr.io/example/web:2.1.0
+                  replicas: 3
+                  port: 8080
+                  cpu: 0.5
+                  memory: 512Mi
+                  health: {http: /healthz}
+                  heal: {scale: {cpu: 70%, min: 2, max: 10}}
+                  env: {CONFIG: "${config.path}", TOKEN_FILE: "${token.path}", PEER: "${api.url}"}
+              api: {type: compute.service, properties: {image: "ghcr.io/example/api:1.0.0"}}
+              edge: {type: network.loadbalancer, properties: {targets: ["${web.id}"]}}
+              fw: {type: network.firewall, properties: {ingress: [{port: 8080, from: [10.0.0.0/8]}]}}
+            """)
+        let files = try KubernetesExporter().export(stack)
+        let directory = try write(files)
+        let result = try runTool(["kubernetes-validate", "--strict"] + files.map { directory + "/" + $0.path })
+        #expect(result.status == 0, "\(result.output)")
+        let kinds = ["Deployment", "Service", "ConfigMap", "Secret", "PersistentVolumeClaim", "Ingress", "HorizontalPodAutoscaler", "NetworkPolicy", "ServiceAccount"]
+        for kind in kinds { #expect(files.contains { $0.contents.contains("kind: \(kind)\n") }, "\(kind) missing") }
+        let web = text(files, "web.yaml")
+        #expect(web.contains("value: /config/config/app.toml"))
+        #expect(web.contains("value: /secrets/token/value"))
+        #expect(web.contains("value: \"http://shop-api\""))
+        #expect(web.contains("averageUtilization: 70"))
+    }
+}
