@@ -21,9 +21,10 @@ let package = Package(
         .target(name: "DharmaSecurity", dependencies: ["DharmaCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "DharmaAudit", dependencies: ["DharmaCore", "DharmaSecurity", "DharmaStore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "DharmaExport", dependencies: ["DharmaCore"]),
+        .target(name: "DharmaCost", dependencies: ["DharmaCore"], resources: [.copy("Resources/prices.json")]),
         .target(name: "DharmaEngine", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaAudit", "DharmaSecurity"]),
         .executableTarget(name: "dharma", dependencies: [
-            "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaAudit", "DharmaSecurity", "DharmaExport",
+            "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaAudit", "DharmaSecurity", "DharmaExport", "DharmaCost",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DharmaCoreTests", dependencies: ["DharmaCore"]),
@@ -32,6 +33,7 @@ let package = Package(
         .testTarget(name: "DharmaEngineTests", dependencies: ["DharmaEngine", "DharmaAudit"]),
         .testTarget(name: "DharmaCLITests", dependencies: ["DharmaCore"]),
         .testTarget(name: "DharmaExportTests", dependencies: ["DharmaExport", "DharmaCore"]),
+        .testTarget(name: "DharmaCostTests", dependencies: ["DharmaCost", "DharmaCore"]),
         .testTarget(name: "DharmaSecurityTests", dependencies: ["DharmaSecurity"]),
         .testTarget(name: "DharmaAuditTests", dependencies: ["DharmaAudit", "DharmaCore", "DharmaSecurity", .product(name: "GRDB", package: "GRDB.swift")]),
     ]

@@ -1,5 +1,8 @@
 import ArgumentParser
 import DharmaCore
+import DharmaCost
+import DharmaEngine
+import DharmaExport
 import Foundation
 
 struct PlanCommand: AsyncParsableCommand {
@@ -17,6 +20,7 @@ struct PlanCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var blueprint: BlueprintOptions
+    @OptionGroup var costOptions: CostOptions
 
     @Option(help: "Save the plan; `dharma apply --plan FILE` applies exactly it.")
     var out: String?
@@ -28,7 +32,8 @@ struct PlanCommand: AsyncParsableCommand {
         try await runReporting {
             let prepared = try blueprint.prepare()
             let engine = try blueprint.engine()
-            let (plan, _) = try await engine.plan(prepared)
+            let (plan, recorded) = try await engine.plan(prepared)
+            let cost = try PlanCost.of(prepared, recorded: recorded, options: costOptions)
             if let out {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -39,10 +44,23 @@ struct PlanCommand: AsyncParsableCommand {
                 }
             }
             if json {
-                print(PlanRenderer.jsonValue(plan).jsonText)
+                var value = PlanRenderer.jsonValue(plan)
+                if case .map(var entries) = value {
+                    entries["cost"] = cost.json
+                    value = .map(entries)
+                }
+                print(value.jsonText)
             } else {
                 print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "")
+                print(cost.summary)
+                let exposed = PublicExposure.of(prepared.blueprint)
+                if !exposed.isEmpty {
+                    print("Public by request: " + exposed.map { "\($0.resource) (\($0.reason))" }.joined(separator: ", "))
+                }
                 if let out { print("Saved the plan to \(out); apply it with `dharma apply --plan \(out)`.") }
+            }
+            if let exceeded = cost.budgetExceeded {
+                throw CLIFailure(message: exceeded, code: Exit.policyViolation)
             }
             if plan.hasChanges { throw ExitCode(Exit.changesPresent) }
         }
