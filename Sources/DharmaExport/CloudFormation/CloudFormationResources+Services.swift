@@ -74,11 +74,10 @@ extension CloudFormationResources {
         return out
     }
 
-    /// RDS creates new instances only on current minor versions; CloudFormation wants one named.
+    /// The major version only: RDS then creates the instance on that major's current default
+    /// minor, where a pinned minor goes stale as AWS deprecates it.
     static func engineVersion(postgres: Bool, major: String?) -> String {
-        let minors = postgres ? ["13": "13.20", "14": "14.17", "15": "15.12", "16": "16.8", "17": "17.4"] : ["8.0": "8.0.41", "8.4": "8.4.4"]
-        let chosen = major ?? (postgres ? "16" : "8.0")
-        return minors[chosen] ?? chosen
+        major ?? (postgres ? "16" : "8.0")
     }
 
     /// ECS on Fargate, as in the Terraform export.
