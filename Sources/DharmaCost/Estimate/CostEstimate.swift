@@ -8,6 +8,10 @@ public struct PricedResource: Sendable {
     public var region: String
     public var inputs: [String: Value]
     public var usage: Usage?
+    /// How instances are bought; nil means as the blueprint says (`spot: true`, else on-demand).
+    public var purchase: PurchaseOption?
+    /// Resources this one refers to; the optimiser moves connected resources together.
+    public var dependencies: [String] = []
 
     public init(name: String, type: String, provider: ProviderName, region: String, inputs: [String: Value], usage: Usage? = nil) {
         self.name = name
@@ -17,6 +21,13 @@ public struct PricedResource: Sendable {
         self.inputs = inputs
         self.usage = usage
     }
+}
+
+/// How compute capacity is bought.
+public enum PurchaseOption: String, Sendable, CaseIterable {
+    case onDemand = "on-demand"
+    case reserved1y = "reserved-1y"
+    case spot
 }
 
 /// One priced component: "2 × m6i.large on-demand", "100 GB gp3".

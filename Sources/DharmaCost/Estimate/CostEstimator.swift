@@ -145,7 +145,9 @@ struct Pricing {
         var hourly = price.onDemand
         var option = "on-demand"
         var source = instance.source
-        if spot {
+        let wanted = resource.purchase ?? (spot ? .spot : .onDemand)
+        switch wanted {
+        case .spot:
             if let spotPrice = price.spot {
                 hourly = spotPrice
                 option = "spot"
@@ -154,6 +156,17 @@ struct Pricing {
             } else {
                 cost.assumptions.append("\(resource.provider.rawValue) has no spot option; priced on-demand")
             }
+        case .reserved1y:
+            if let reserved = price.reserved1y {
+                hourly = reserved
+                option = "reserved 1y"
+                source = instance.reservedSource ?? source
+                cost.assumptions.append("reserved price needs a 1-year commitment, paid whether used or not")
+            } else {
+                cost.assumptions.append("\(resource.provider.rawValue) has no 1-year reservation; priced on-demand")
+            }
+        case .onDemand:
+            break
         }
         cost.choice = "\(instance.name) \(option)"
         add("\(format(count)) × \(instance.name) \(option) (\(format(instance.vcpus)) vCPU, \(format(instance.memoryGiB)) GiB), \(format(hours)) h × $\(format(hourly))/h",

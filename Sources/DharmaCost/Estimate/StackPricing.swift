@@ -17,11 +17,14 @@ public enum StackPricing {
             throw CostError("usage for `\(name)`: the blueprint has no such resource" + (Suggestion.hint(for: name, in: names).map { "; \($0)" } ?? ""))
         }
         let evaluator = Evaluator(variables: variables)
+        let graph = BlueprintReferences.graph(of: blueprint)
         return blueprint.resources.compactMap { spec in
             guard let type = ResourceCatalog.type(named: spec.type) else { return nil }
             let inputs = PropertyValues.inputs(of: spec, type: type).mapValues { evaluator.evaluate($0, selfType: type) }
-            return PricedResource(name: spec.name, type: spec.type, provider: spec.provider ?? blueprint.target.provider,
-                                  region: spec.region ?? blueprint.target.region, inputs: inputs, usage: usage[spec.name])
+            var resource = PricedResource(name: spec.name, type: spec.type, provider: spec.provider ?? blueprint.target.provider,
+                                          region: spec.region ?? blueprint.target.region, inputs: inputs, usage: usage[spec.name])
+            resource.dependencies = graph.dependencies(of: spec.name)
+            return resource
         }
     }
 
