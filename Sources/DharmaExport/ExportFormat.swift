@@ -5,6 +5,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case terraform
     case cloudformation
     case cloudformationJSON = "cloudformation-json"
+    case bicep
     case kubernetes
 
     /// `opentofu` and `tf` are accepted for Terraform, `cfn` for CloudFormation, `k8s` for Kubernetes.
@@ -20,6 +21,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
         case .terraform: return try TerraformExporter().export(stack)
         case .cloudformation: return try CloudFormationExporter(encoding: .yaml).export(stack)
         case .cloudformationJSON: return try CloudFormationExporter(encoding: .json).export(stack)
+        case .bicep: return try BicepExporter().export(stack)
         case .kubernetes: return try KubernetesExporter().export(stack)
         }
     }

@@ -68,6 +68,28 @@ import Testing
         #expect(!result.output.contains("\nE") && !result.output.hasPrefix("E"), "\(result.output)")
     }
 
+    @Test func bicepParsesWithPycepAndPassesCheckov() throws {
+        var files = [try write(BicepExporter().export(exportStack(path: example("aws-3tier.yaml"), provider: .azure)))]
+        let catalogYAML = blueprint(provider: .azure, region: "westeurope", types: Array(BicepExporter.supportedTypes))
+        files.append(try write(BicepExporter().export(exportStack(yaml: catalogYAML))))
+        let script = """
+            import pathlib, sys
+            from pycep import BicepParser
+            for directory in sys.argv[1:]:
+                parsed = BicepParser().parse(file_path=pathlib.Path(directory) / "main.bicep")
+                print(len(parsed["resources"]))
+            """
+        let parsed = try runTool(["python3", "-c", script] + files)
+        #expect(parsed.status == 0, "\(parsed.output)")
+        let counts = parsed.output.split(separator: "\n").compactMap { Int($0) }
+        #expect(counts.count == 2 && counts.allSatisfy { $0 >= 15 }, "\(parsed.output)")
+        let result = try runTool(["checkov", "-f", files[0] + "/main.bicep", "--framework", "bicep", "--quiet", "--compact", "-o", "json"], keepErrors: false)
+        let report = (try JSONSerialization.jsonObject(with: Data(result.output.utf8))) as? [String: Any] ?? [:]
+        let summary = report["summary"] as? [String: Any] ?? [:]
+        #expect((summary["passed"] as? Int ?? 0) >= 10)
+        #expect(summary["failed"] as? Int == 0, "\(report["results"] ?? "")")
+    }
+
     @Test func kubernetesManifestsPassKubernetesValidate() throws {
         let stack = try exportStack(yaml: """
             apiVersion: dharma.dev/v3

@@ -10,9 +10,10 @@ public struct ExportStack: Sendable {
     public var variables: [VariableDeclaration]
     public var variableValues: [String: Value]
     public var outputs: [(name: String, expr: Expr)]
+    private var index: [String: Int] = [:]
 
     public func resource(named name: String) -> ExportResource? {
-        resources.first { $0.name == name }
+        index[name].map { resources[$0] }
     }
 
     public struct Options: Sendable {
@@ -61,6 +62,7 @@ public struct ExportStack: Sendable {
                 tags: baseTags.merging(spec.tags) { _, resourceTag in resourceTag },
                 location: spec.location)
         }
+        index = Dictionary(resources.enumerated().map { ($1.name, $0) }) { first, _ in first }
         outputs = blueprint.outputs.map { output in
             (output.name, Expr.parse(output.node.value, variables: variables))
         }

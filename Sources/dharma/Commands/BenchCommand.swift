@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure planning and applying; prints figures (build with -c release).",
-        subcommands: [PlanBench.self, ApplyBench.self, AuditBench.self])
+        subcommands: [PlanBench.self, ApplyBench.self, AuditBench.self, ExportBench.self])
 
     struct AuditBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -101,7 +101,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 }
 
-private func seconds(_ duration: Duration) -> Double {
+func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
