@@ -6,6 +6,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case cloudformation
     case cloudformationJSON = "cloudformation-json"
     case bicep
+    case pulumi
     case kubernetes
 
     /// `opentofu` and `tf` are accepted for Terraform, `cfn` for CloudFormation, `k8s` for Kubernetes.
@@ -22,6 +23,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
         case .cloudformation: return try CloudFormationExporter(encoding: .yaml).export(stack)
         case .cloudformationJSON: return try CloudFormationExporter(encoding: .json).export(stack)
         case .bicep: return try BicepExporter().export(stack)
+        case .pulumi: return try PulumiExporter().export(stack)
         case .kubernetes: return try KubernetesExporter().export(stack)
         }
     }

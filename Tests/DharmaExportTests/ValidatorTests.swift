@@ -90,6 +90,37 @@ import Testing
         #expect(summary["failed"] as? Int == 0, "\(report["results"] ?? "")")
     }
 
+    /// No Pulumi engine runs here; the program is checked for what the engine would reject
+    /// first: YAML that parses, known type tokens, camelCase properties, and every `${…}`
+    /// naming a resource, variable or config value of the program.
+    @Test(arguments: [ProviderName.aws, .azure, .gcp])
+    func pulumiProgramIsSelfConsistent(provider: ProviderName) throws {
+        let files = try PulumiExporter().export(exportStack(path: example("aws-3tier.yaml"), provider: provider))
+        let directory = try write(files)
+        let script = #"""
+            import re, sys, yaml
+            program = yaml.safe_load(open(sys.argv[1] + "/Pulumi.yaml"))
+            names = set(program.get("resources", {})) | set(program.get("variables", {})) | set(program.get("config", {}))
+            problems = []
+            for name, resource in program["resources"].items():
+                if not re.fullmatch(r"(pulumi:providers:[a-z]+|[a-z]+:[a-z0-9]+:[A-Z][A-Za-z0-9]*|random:RandomPassword)", resource["type"]):
+                    problems.append(f"{name}: bad type {resource['type']}")
+                for key in resource.get("properties", {}):
+                    if "_" in key:
+                        problems.append(f"{name}: property {key} is not camelCase")
+            for root in re.findall(r"(?<!\$)\$\{([A-Za-z0-9_-]+)", open(sys.argv[1] + "/Pulumi.yaml").read()):
+                if root not in names:
+                    problems.append(f"unresolved ${{{root}}}")
+            print(len(program["resources"]))
+            print(chr(10).join(problems))
+            """#
+        let result = try runTool(["python3", "-c", script, directory])
+        #expect(result.status == 0, "\(result.output)")
+        let lines = result.output.split(separator: "\n").map(String.init)
+        #expect((Int(lines.first ?? "") ?? 0) > 20, "\(result.output)")
+        #expect(lines.dropFirst().filter { !$0.isEmpty }.isEmpty, "\(result.output)")
+    }
+
     @Test func kubernetesManifestsPassKubernetesValidate() throws {
         let stack = try exportStack(yaml: """
             apiVersion: dharma.dev/v3

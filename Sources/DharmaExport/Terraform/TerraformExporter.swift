@@ -14,7 +14,36 @@ public struct TerraformExporter: Sendable {
 
     public init() {}
 
+    /// What a Terraform configuration of the stack consists of, before it is written out.
+    struct Configuration {
+        /// Regions used per provider, the first being the default (un-aliased) one.
+        var regions: [ProviderName: [String]]
+        /// `resource` and `data` blocks, in dependency order, then the shared ones.
+        var body: [HCLBlock]
+        var providerVariables: [HCLBlock]
+        var outputs: [HCLBlock]
+        var needsRandom: Bool
+    }
+
     public func export(_ stack: ExportStack) throws(ExportError) -> [GeneratedFile] {
+        let configuration = try configuration(stack)
+        var header: [HCLBlock] = [terraformBlock(providers: configuration.regions.keys.sorted(), random: configuration.needsRandom)]
+        for provider in configuration.regions.keys.sorted() {
+            guard let mapping = Self.mappings[provider], let regions = configuration.regions[provider] else { continue }
+            for (index, region) in regions.enumerated() {
+                var items = mapping.configuration(region: region, stack: stack)
+                if index > 0 { items.insert(.attr("alias", Self.alias(region)), at: 0) }
+                header.append(HCLBlock("provider", [mapping.localName], items))
+            }
+        }
+        return [
+            GeneratedFile("main.tf", HCLWriter.file(header + configuration.body)),
+            GeneratedFile("variables.tf", HCLWriter.file(variableBlocks(stack) + configuration.providerVariables)),
+            GeneratedFile("outputs.tf", HCLWriter.file(configuration.outputs)),
+        ]
+    }
+
+    func configuration(_ stack: ExportStack) throws(ExportError) -> Configuration {
         let context = TerraformContext(stack: stack, mappings: Self.mappings)
         var used: [ProviderName: [String]] = [:]
         var body: [HCLBlock] = []
@@ -58,24 +87,11 @@ public struct TerraformExporter: Sendable {
             providerVariables += shared.filter { $0.type == "variable" }
             body += shared.filter { $0.type != "variable" }
         }
-        var header: [HCLBlock] = [terraformBlock(providers: used.keys.sorted(), random: needsRandom)]
-        for provider in used.keys.sorted() {
-            guard let mapping = Self.mappings[provider], let regions = used[provider] else { continue }
-            for (index, region) in regions.enumerated() {
-                var items = mapping.configuration(region: region, stack: stack)
-                if index > 0 { items.insert(.attr("alias", Self.alias(region)), at: 0) }
-                header.append(HCLBlock("provider", [mapping.localName], items))
-            }
-        }
         var outputs: [HCLBlock] = []
         for output in stack.outputs {
             outputs.append(HCLBlock("output", [output.name], [.attr("value", try context.hcl(output.expr))]))
         }
-        return [
-            GeneratedFile("main.tf", HCLWriter.file(header + body)),
-            GeneratedFile("variables.tf", HCLWriter.file(variableBlocks(stack) + providerVariables)),
-            GeneratedFile("outputs.tf", HCLWriter.file(outputs)),
-        ]
+        return Configuration(regions: used, body: body, providerVariables: providerVariables, outputs: outputs, needsRandom: needsRandom)
     }
 
     private func terraformBlock(providers: [ProviderName], random: Bool) -> HCLBlock {

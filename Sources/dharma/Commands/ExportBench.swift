@@ -30,6 +30,8 @@ extension BenchCommand {
                 ("terraform gcp", ExportFormat.terraform, gcp),
                 ("cloudformation yaml", ExportFormat.cloudformation, cloud.stack),
                 ("cloudformation json", ExportFormat.cloudformationJSON, cloud.stack),
+                ("bicep", ExportFormat.bicep, azure),
+                ("pulumi aws", ExportFormat.pulumi, cloud.stack),
                 ("kubernetes", ExportFormat.kubernetes, cluster.stack),
             ]
             for (name, format, stack) in cases {

@@ -13,7 +13,7 @@ struct ExportCommand: AsyncParsableCommand {
             provider has them, and owner/environment/stack tags on everything. A resource type a
             provider cannot express is an error naming both; nothing is dropped silently.
 
-            Formats: terraform (also opentofu), cloudformation, cloudformation-json, bicep (azure),
+            Formats: terraform (also opentofu), cloudformation, cloudformation-json, bicep (azure), pulumi (aws, azure, gcp),
             pulumi, kubernetes.
 
             Examples:
