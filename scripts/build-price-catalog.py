@@ -226,6 +226,13 @@ CARBON_COMMON = {"memoryKwhPerGbHour": 0.000392, "ssdWhPerTbHour": 1.2, "hddWhPe
                  "defaultUtilisation": 0.5}
 
 
+ARM = ("t4g.", "m7g.", "c7g.", "r7g.", "Standard_D2ps", "Standard_D4ps", "Standard_D8ps", "Standard_D16ps", "t2a-", "VM.Standard.A1")
+
+
+def arch(name):
+    return "arm64" if name.startswith(ARM) else "x86_64"
+
+
 def round_price(value):
     return float(f"{value:.6g}")
 
@@ -252,7 +259,7 @@ def main():
                     prices[region]["spot"] = round_price(onDemand * (1 - spot[0]))
                 if reserved:
                     prices[region]["reserved1y"] = round_price(onDemand * (1 - reserved[0]))
-            entry["instances"].append({"name": name, "vcpus": vcpus, "memoryGiB": memory, "source": source,
+            entry["instances"].append({"name": name, "vcpus": vcpus, "memoryGiB": memory, "arch": arch(name), "source": source,
                                        "spotSource": spot[1] if spot else None, "reservedSource": reserved[1] if reserved else None,
                                        "prices": prices})
         block, objectPrice, blockSource, objectSource = STORAGE[provider]

@@ -64,3 +64,26 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: directory + "/template.yaml"))
     }
 }
+
+@Suite struct ExportSizingCLITests {
+    @Test func exportDeploysTheInstanceTypeThatCostPriced() throws {
+        let directory = scratchDirectory()
+        let path = directory + "/vm.yaml"
+        try """
+            apiVersion: dharma.dev/v3
+            kind: Blueprint
+            metadata: {name: vm}
+            target: {provider: gcp, region: europe-west1}
+            resources:
+              batch: {type: compute.vm, properties: {image: ubuntu-24.04, cpu: 4, memory: 16Gi}}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let cost = try json(try dharma(["cost", path, "--json"]).stdout)
+        let choice = ((cost["resources"] as? [[String: Any]])?.first?["choice"] as? String ?? "").split(separator: " ").first.map(String.init) ?? ""
+        #expect(!choice.isEmpty)
+        let export = try dharma(["export", path, "--format", "terraform", "--out", directory + "/tf"])
+        #expect(export.status == 0, "\(export.stderr)")
+        let main = try String(contentsOfFile: directory + "/tf/main.tf", encoding: .utf8)
+        let line = main.split(separator: "\n").first { $0.contains("machine_type") } ?? ""
+        #expect(line.hasSuffix("= \"\(choice)\""), "cost chose \(choice); export wrote \(line)")
+    }
+}

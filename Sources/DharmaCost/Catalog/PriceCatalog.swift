@@ -46,6 +46,8 @@ public struct PriceCatalog: Sendable, Decodable {
         public var name: String
         public var vcpus: Double
         public var memoryGiB: Double
+        /// `x86_64` or `arm64`: images are built for one of them.
+        public var arch: String
         public var source: String
         public var spotSource: String?
         public var reservedSource: String?

@@ -133,7 +133,8 @@ struct Pricing {
             }
             return found
         }
-        let fitting = prices.instances.filter { $0.vcpus >= cpu && $0.memoryGiB >= memory && $0.prices[resource.region] != nil }
+        // Only x86-64 types: an image built for x86 does not boot on Arm. Name an Arm `size` to use one.
+        let fitting = prices.instances.filter { $0.arch == "x86_64" && $0.vcpus >= cpu && $0.memoryGiB >= memory && $0.prices[resource.region] != nil }
         return fitting.min { ($0.prices[resource.region]?.onDemand ?? .infinity) < ($1.prices[resource.region]?.onDemand ?? .infinity) }
     }
 
@@ -178,7 +179,7 @@ struct Pricing {
     mutating func priceVirtualMachine() {
         let cpu = number("cpu") ?? 2
         let memory = gibibytes("memory") ?? 4
-        if input("size") == nil { cost.assumptions.append("instance chosen as the cheapest with ≥ \(format(cpu)) vCPU and ≥ \(format(memory)) GiB") }
+        if input("size") == nil { cost.assumptions.append("instance chosen as the cheapest x86-64 type with ≥ \(format(cpu)) vCPU and ≥ \(format(memory)) GiB") }
         guard let instance = instance(named: input("size")?.stringValue, cpu: cpu, memory: memory) else {
             markUnknown(cost.problem?.message ?? "no instance type in the catalog has \(format(cpu)) vCPU and \(format(memory)) GiB")
             return
@@ -226,7 +227,7 @@ struct Pricing {
             markUnknown(cost.problem?.message ?? "no node instance type fits")
             return
         }
-        if input("nodeSize") == nil { cost.assumptions.append("nodes priced as the cheapest type with ≥ 2 vCPU and 8 GiB") }
+        if input("nodeSize") == nil { cost.assumptions.append("nodes priced as the cheapest x86-64 type with ≥ 2 vCPU and 8 GiB") }
         priceInstance(instance, count: nodes, spot: false, what: "node")
         cost.choice = "\(format(nodes)) × \(instance.name)"
     }

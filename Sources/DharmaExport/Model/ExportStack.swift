@@ -21,10 +21,14 @@ public struct ExportStack: Sendable {
         public var provider: ProviderName?
         /// Region for resources moved to `provider`; its default region when nil.
         public var region: String?
+        /// Instance types chosen by price for VMs (`size`) and clusters (`nodeSize`) that name
+        /// none, so the code deploys what `dharma cost` priced.
+        public var sizes: [String: String]
 
-        public init(provider: ProviderName? = nil, region: String? = nil) {
+        public init(provider: ProviderName? = nil, region: String? = nil, sizes: [String: String] = [:]) {
             self.provider = provider
             self.region = region
+            self.sizes = sizes
         }
     }
 
@@ -43,7 +47,9 @@ public struct ExportStack: Sendable {
         baseTags["managed-by"] = "dharma"
         resources = order.compactMap { name in
             guard let spec = byName[name], let type = ResourceCatalog.type(named: spec.type) else { return nil }
-            let inputs = PropertyValues.inputs(of: spec, type: type)
+            var inputs = PropertyValues.inputs(of: spec, type: type)
+            let sizeProperty = spec.type == "compute.cluster" ? "nodeSize" : "size"
+            if inputs[sizeProperty] == nil, let size = options.sizes[spec.name] { inputs[sizeProperty] = .string(size) }
             let provider: ProviderName
             let region: String
             if let forced = options.provider {

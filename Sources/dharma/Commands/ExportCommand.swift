@@ -1,5 +1,6 @@
 import ArgumentParser
 import DharmaCore
+import DharmaCost
 import DharmaExport
 import Foundation
 
@@ -40,6 +41,24 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(help: "Print {\"files\": [...]} instead of a summary.")
     var json = false
 
+    /// The instance type `dharma cost` would price for each VM and cluster without one, where
+    /// they land; mappings fall back to a general-purpose type where the catalog has no price.
+    static func pricedSizes(_ stack: ExportStack) -> [String: String] {
+        guard let catalog = try? PriceCatalog.bundled() else { return [:] }
+        let estimator = CostEstimator(catalog: catalog)
+        var sizes: [String: String] = [:]
+        for resource in stack.resources where ["compute.vm", "compute.cluster"].contains(resource.type) {
+            let inputs = resource.properties.compactMapValues(\.resolved)
+            let cost = estimator.estimate(PricedResource(name: resource.name, type: resource.type, provider: resource.provider,
+                                                         region: resource.region, inputs: inputs))
+            let names = Set(catalog.prices(for: resource.provider)?.instances.map(\.name) ?? [])
+            if let choice = cost.choice?.split(separator: " ").map(String.init).first(where: names.contains) {
+                sizes[resource.name] = choice
+            }
+        }
+        return sizes
+    }
+
     func run() async throws {
         try await runReporting {
             guard let format = ExportFormat(name: format) else {
@@ -57,8 +76,9 @@ struct ExportCommand: AsyncParsableCommand {
                 target = name
             }
             let prepared = try blueprint.prepare()
-            let stack = ExportStack(blueprint: prepared.blueprint, variables: prepared.variables,
-                                    options: .init(provider: target, region: region))
+            var options = ExportStack.Options(provider: target, region: region)
+            options.sizes = Self.pricedSizes(ExportStack(blueprint: prepared.blueprint, variables: prepared.variables, options: options))
+            let stack = ExportStack(blueprint: prepared.blueprint, variables: prepared.variables, options: options)
             let files: [GeneratedFile]
             do {
                 files = try format.export(stack)
