@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "DharmaAudit", dependencies: ["DharmaCore", "DharmaSecurity", "DharmaStore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "DharmaExport", dependencies: ["DharmaCore"]),
         .target(name: "DharmaCost", dependencies: ["DharmaCore"], resources: [.copy("Resources/prices.json")]),
+        .target(name: "DharmaPolicy", dependencies: ["DharmaCore"]),
         .target(name: "DharmaEngine", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaAudit", "DharmaSecurity"]),
         .executableTarget(name: "dharma", dependencies: [
             "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaAudit", "DharmaSecurity", "DharmaExport", "DharmaCost",
@@ -34,6 +35,7 @@ let package = Package(
         .testTarget(name: "DharmaCLITests", dependencies: ["DharmaCore"]),
         .testTarget(name: "DharmaExportTests", dependencies: ["DharmaExport", "DharmaCore"]),
         .testTarget(name: "DharmaCostTests", dependencies: ["DharmaCost", "DharmaCore"]),
+        .testTarget(name: "DharmaPolicyTests", dependencies: ["DharmaPolicy", "DharmaCore"]),
         .testTarget(name: "DharmaSecurityTests", dependencies: ["DharmaSecurity"]),
         .testTarget(name: "DharmaAuditTests", dependencies: ["DharmaAudit", "DharmaCore", "DharmaSecurity", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
