@@ -48,7 +48,13 @@ struct TerraformEvaluator {
             }
             return .string(text)
         case .variable(let name):
-            return scope[name] ?? .unknown
+            if let bound = scope[name] { return bound }
+            // Checkov's parser reads Python-style `True`/`False`; so do we.
+            switch name.lowercased() {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            default: return .unknown
+            }
         case .traversal(let root, let traversers):
             return traverse(root, traversers)
         case .tuple(let items):

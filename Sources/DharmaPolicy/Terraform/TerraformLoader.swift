@@ -74,7 +74,10 @@ public struct TerraformLoader: Sendable {
         for file in parsed {
             for block in file.body.blocks where block.type == "variable" {
                 guard let name = block.labels.first else { continue }
-                variables[name] = block.body.attribute("default").map { constants.evaluate($0.expression) } ?? .unknown
+                // A variable without a default keeps its identity: two attributes set from the same
+                // variable name the same thing, which is how companions are linked by name.
+                variables[name] = block.body.attribute("default").map { constants.evaluate($0.expression) }
+                    ?? .reference(address: "var.\(name)", attribute: "")
             }
         }
         let evaluator = TerraformEvaluator(variables: variables, locals: locals)
@@ -122,10 +125,10 @@ public struct TerraformLoader: Sendable {
                     if case .variable(let variable) = attribute.expression { return variable }
                     return nil
                 } ?? name
-                guard let forEach = block.body.attribute("for_each"), let pairs = TerraformEvaluator.pairs(evaluator.evaluate(forEach.expression)) else {
-                    attributes[name] = .unknown
-                    continue
-                }
+                guard let forEach = block.body.attribute("for_each") else { continue }
+                // When the collection is unknown, the content is read once with an unknown
+                // iterator: its literal settings still say what the block would configure.
+                let pairs = TerraformEvaluator.pairs(evaluator.evaluate(forEach.expression)) ?? [(.unknown, .unknown)]
                 var items = attributes[name]?.list ?? []
                 for (key, value) in pairs {
                     let scope = evaluator.with([iterator: .map(["key": key, "value": value])])
