@@ -22,10 +22,10 @@ let package = Package(
         .target(name: "DharmaAudit", dependencies: ["DharmaCore", "DharmaSecurity", "DharmaStore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "DharmaExport", dependencies: ["DharmaCore"]),
         .target(name: "DharmaCost", dependencies: ["DharmaCore"], resources: [.copy("Resources/prices.json")]),
-        .target(name: "DharmaPolicy", dependencies: ["DharmaCore"], resources: [.copy("Resources/rules.yaml")]),
+        .target(name: "DharmaPolicy", dependencies: ["DharmaCore", .product(name: "Yams", package: "Yams")], resources: [.copy("Resources/rules.yaml")]),
         .target(name: "DharmaEngine", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaAudit", "DharmaSecurity"]),
         .executableTarget(name: "dharma", dependencies: [
-            "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaAudit", "DharmaSecurity", "DharmaExport", "DharmaCost",
+            "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaAudit", "DharmaSecurity", "DharmaExport", "DharmaCost", "DharmaPolicy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DharmaCoreTests", dependencies: ["DharmaCore"]),

@@ -116,8 +116,10 @@ extension CloudFormationResources {
 
     /// The stack's KMS key and access-log bucket.
     static func shared(stack: ExportStack) -> [(String, Document)] {
-        let tags = ("Tags", Document.list([.object([("Key", "stack"), ("Value", .string(stack.name))]), .object([("Key", "environment"), ("Value", .string(stack.environment))]),
-                                           .object([("Key", "managed-by"), ("Value", "dharma")])]))
+        var tagList: [Document] = [.object([("Key", "stack"), ("Value", .string(stack.name))]), .object([("Key", "environment"), ("Value", .string(stack.environment))]),
+                                   .object([("Key", "managed-by"), ("Value", "dharma")])]
+        if let owner = stack.owner { tagList.append(.object([("Key", "owner"), ("Value", .string(owner))])) }
+        let tags = ("Tags", Document.list(tagList))
         let account = Document.object([("Fn::Sub", "arn:${AWS::Partition}:iam::${AWS::AccountId}:root")])
         return [
             ("DharmaKey", resource("AWS::KMS::Key", [

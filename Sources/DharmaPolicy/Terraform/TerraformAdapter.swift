@@ -24,7 +24,9 @@ public enum TerraformAdapter {
         let links = Links(resources)
         return resources.compactMap { resource in
             guard let mapping = mappings[resource.type] else { return nil }
-            let (kind, properties) = mapping(resource, links)
+            var (kind, properties) = mapping(resource, links)
+            if properties["tags"] == nil { properties["tags"] = resource["tags"] ?? resource["labels"] ?? .map([:]) }
+            if properties["name"] == nil, let name = resource["name"] ?? resource["bucket"] { properties["name"] = known(name) }
             let provider = String(resource.type.prefix { $0 != "_" })
             return PolicyResource(address: resource.address, nativeType: resource.type, kind: kind,
                                   provider: ["azurerm": "azure", "google": "gcp"][provider] ?? provider,
@@ -35,7 +37,7 @@ public enum TerraformAdapter {
     typealias Mapping = @Sendable (ScannedResource, Links) -> (String, [String: PolicyValue])
 
     static let mappings: [String: Mapping] = storageMappings.merging(networkMappings) { a, _ in a }
-        .merging(dataMappings) { a, _ in a }.merging(identityMappings) { a, _ in a }
+        .merging(dataMappings) { a, _ in a }.merging(identityMappings) { a, _ in a }.merging(serviceMappings) { a, _ in a }
 
     /// Which companion resources point at which resource.
     struct Links: Sendable {

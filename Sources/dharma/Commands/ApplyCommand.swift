@@ -1,6 +1,8 @@
 import ArgumentParser
 import DharmaCore
+import DharmaAudit
 import DharmaEngine
+import DharmaPolicy
 import Foundation
 
 struct ApplyCommand: AsyncParsableCommand {
@@ -22,6 +24,7 @@ struct ApplyCommand: AsyncParsableCommand {
     var file: String?
 
     @OptionGroup var stack: StackOptions
+    @OptionGroup var policy: PolicyOptions
 
     @Option(help: "Apply this saved plan exactly.")
     var plan: String?
@@ -52,7 +55,12 @@ struct ApplyCommand: AsyncParsableCommand {
             let prepared = try stack.prepare(file)
             let engine = try stack.engine(file, parallelism: parallelism, audited: true, reason: reason)
             let (plan, _) = try await engine.plan(prepared)
-            if !json { print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "") }
+            let findings = try BlueprintPolicy.evaluate(prepared, options: policy)
+            if !json {
+                print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "")
+                print(BlueprintPolicy.summary(findings))
+            }
+            try BlueprintPolicy.gate(findings, threshold: try policy.threshold(default: nil))
             guard plan.hasChanges else {
                 if json { print(ApplyOutput.json(plan: plan, report: nil)) }
                 return
@@ -60,6 +68,13 @@ struct ApplyCommand: AsyncParsableCommand {
             try Confirmation.require("Apply these changes?", autoApprove: autoApprove, verb: "apply")
             let report = try await engine.apply(plan, context: engine.context(for: prepared), progress: ApplyOutput.progress(json: json),
                                                 onLock: ApplyOutput.lockNotice)
+            // Every waiver that let a failing check through is on the record.
+            for finding in findings.waived {
+                guard let waiver = finding.waiver else { continue }
+                try await engine.record(AuditDraft(actor: AuditLog.currentActor, action: "policy-waiver", stack: plan.stack.description,
+                                                   resources: [finding.resource.address],
+                                                   reason: "\(finding.rule.id) waived: \(waiver.justification) (approved by \(waiver.approver), expires \(waiver.expires))"))
+            }
             try ApplyOutput.finish(plan: plan, report: report, json: json)
         }
     }

@@ -3,6 +3,7 @@ import DharmaCore
 import DharmaCost
 import DharmaEngine
 import DharmaExport
+import DharmaPolicy
 import Foundation
 
 struct PlanCommand: AsyncParsableCommand {
@@ -21,6 +22,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var blueprint: BlueprintOptions
     @OptionGroup var costOptions: CostOptions
+    @OptionGroup var policy: PolicyOptions
 
     @Option(help: "Save the plan; `dharma apply --plan FILE` applies exactly it.")
     var out: String?
@@ -34,6 +36,7 @@ struct PlanCommand: AsyncParsableCommand {
             let engine = try blueprint.engine()
             let (plan, recorded) = try await engine.plan(prepared)
             let cost = try PlanCost.of(prepared, recorded: recorded, options: costOptions)
+            let findings = try BlueprintPolicy.evaluate(prepared, options: policy)
             if let out {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -47,18 +50,21 @@ struct PlanCommand: AsyncParsableCommand {
                 var value = PlanRenderer.jsonValue(plan)
                 if case .map(var entries) = value {
                     entries["cost"] = cost.json
+                    entries["policy"] = findings.json
                     value = .map(entries)
                 }
                 print(value.jsonText)
             } else {
                 print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "")
                 print(cost.summary)
+                print(BlueprintPolicy.summary(findings))
                 let exposed = PublicExposure.of(prepared.blueprint)
                 if !exposed.isEmpty {
                     print("Public by request: " + exposed.map { "\($0.resource) (\($0.reason))" }.joined(separator: ", "))
                 }
                 if let out { print("Saved the plan to \(out); apply it with `dharma apply --plan \(out)`.") }
             }
+            try BlueprintPolicy.gate(findings, threshold: try policy.threshold(default: nil))
             if let exceeded = cost.budgetExceeded {
                 throw CLIFailure(message: exceeded, code: Exit.policyViolation)
             }
