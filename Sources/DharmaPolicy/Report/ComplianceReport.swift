@@ -53,7 +53,10 @@ public struct ComplianceReport: Sendable {
         for control in controls {
             let pad = String(repeating: " ", count: width - control.id.count)
             out += "  \(control.id)\(pad)  \(control.status.rawValue.uppercased())"
-            if control.status != .notApplicable { out += "  \(control.resources) resource\(control.resources == 1 ? "" : "s"), rules \(control.rules.joined(separator: ", "))" }
+            if control.status != .notApplicable {
+                let shown = control.rules.prefix(6).joined(separator: ", ") + (control.rules.count > 6 ? " +\(control.rules.count - 6) more" : "")
+                out += "  \(control.resources) resource\(control.resources == 1 ? "" : "s"), rules \(shown)"
+            }
             out += "\n"
             for failing in control.failing.prefix(10) { out += "      ✗ \(failing)\n" }
             if control.failing.count > 10 { out += "      … and \(control.failing.count - 10) more\n" }
