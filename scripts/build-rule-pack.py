@@ -52,7 +52,12 @@ ADMIN_PORTS = [(22, "SSH", "CKV_AWS_24", "CKV_AZURE_10", "CKV_GCP_2", "5.2", "6.
 OTHER_PORTS = [(21, "FTP"), (23, "Telnet"), (445, "SMB"), (1433, "SQL Server"), (1521, "Oracle"), (3306, "MySQL"), (5432, "PostgreSQL"),
                (5601, "Kibana"), (6379, "Redis"), (9200, "Elasticsearch"), (11211, "Memcached"), (27017, "MongoDB"), (2375, "Docker API"),
                (10250, "Kubelet"), (8080, "HTTP alternate"), (5900, "VNC"), (135, "RPC"), (137, "NetBIOS"), (161, "SNMP"), (389, "LDAP"),
-               (2379, "etcd"), (5984, "CouchDB"), (9042, "Cassandra"), (50070, "Hadoop NameNode")]
+               (2379, "etcd"), (5984, "CouchDB"), (9042, "Cassandra"), (50070, "Hadoop NameNode"),
+               (20, "FTP data"), (25, "SMTP"), (53, "DNS"), (110, "POP3"), (143, "IMAP"), (111, "portmapper"), (512, "rexec"), (513, "rlogin"),
+               (514, "rsh"), (873, "rsync"), (1434, "SQL Server Browser"), (2049, "NFS"), (3000, "Grafana / development servers"),
+               (4333, "mSQL"), (5000, "development servers"), (5672, "AMQP"), (6443, "Kubernetes API"), (7001, "WebLogic"),
+               (8000, "HTTP development servers"), (8888, "notebooks"), (9000, "SonarQube / MinIO"), (9092, "Kafka"), (9300, "Elasticsearch transport"),
+               (15672, "RabbitMQ management"), (27018, "MongoDB shard"), (61616, "ActiveMQ"), (2376, "Docker TLS API"), (10255, "Kubelet read-only")]
 
 RULES = []
 
@@ -242,6 +247,32 @@ rule("DH-SVC-IMAGE-TAG", "Container images are pinned", "medium", ["compute.serv
 rule("DH-FN-RUNTIME", "Functions use a supported runtime", "medium", ["compute.function"],
      'runtime in ["nodejs20.x", "nodejs22.x", "python3.11", "python3.12", "python3.13", "java21", "dotnet8", "ruby3.3", "provided.al2023"]',
      ["patching"], "The runtime is deprecated.", "Move to a supported runtime.", equivalents=["CKV_AWS_363"])
+
+rule("DH-LB-DELETION", "Load balancers are protected from deletion", "low", ["network.loadbalancer"], "deletionProtection == true",
+     ["availability", "change"], "The load balancer can be deleted by one call.", "Enable deletion protection.", equivalents=["CKV_AWS_150"])
+rule("DH-LB-HEADERS", "Load balancers drop invalid HTTP headers", "low", ["network.loadbalancer"], "protocol == \"tcp\" || protocol == \"udp\" || dropInvalidHeaders == true",
+     ["exposure"], "Malformed headers reach the backends (request smuggling).", "Set drop_invalid_header_fields = true.", equivalents=["CKV_AWS_131"])
+rule("DH-LB-WAF", "Internet-facing load balancers have a WAF", "medium", ["network.loadbalancer"], "public == false || waf == true", ["exposure"],
+     "Public HTTP traffic reaches the service unfiltered.", "Associate a web ACL.", equivalents=["CKV2_AWS_28"])
+rule("DH-VM-MONITORING", "VMs have detailed monitoring", "low", ["compute.vm"], "monitoring == true", ["monitoring"],
+     "Metrics are coarse (5-minute).", "Enable detailed monitoring.", equivalents=["CKV_AWS_126"])
+rule("DH-FN-TRACING", "Functions are traced", "low", ["compute.function"], "tracing == true", ["monitoring"],
+     "Calls cannot be followed across services.", "Enable active tracing.", equivalents=["CKV_AWS_50"])
+rule("DH-QUEUE-DLQ", "Queues have a dead-letter queue", "low", ["queue"], "deadLetter == true", ["availability"],
+     "Messages that keep failing are retried forever or lost.", "Set a dead-letter queue (deadLetterAfter).", when="exists(deadLetter)")
+rule("DH-CACHE-REPLICA", "Caches have a replica", "low", ["cache.redis"], "replicas >= 1", ["availability"],
+     "A node failure loses the cache.", "Run at least one replica.")
+rule("DH-CACHE-VERSION", "Redis is 7.0 or newer", "low", ["cache.redis"], "version >= 7", ["patching"],
+     "Older Redis versions are out of support.", "Upgrade to 7.x.")
+rule("DH-DB-AUTOUPGRADE", "Databases take minor version upgrades", "low", ["database"], "autoMinorUpgrade == true", ["patching"],
+     "Security fixes in minor versions are not applied.", "Enable automatic minor version upgrades.", equivalents=["CKV_AWS_226"])
+rule("DH-DB-MYSQL-VERSION", "MySQL is a supported version", "medium", ["database"],
+     'engine != "mysql" || engineVersion in ["8.0", "8.4"] || engineVersion matches "^8\\.(0|4)"', ["patching"],
+     "MySQL 5.7 and older are out of support.", "Upgrade to 8.0 or 8.4.")
+rule("DH-CERT-VALIDATION", "Certificates are validated by DNS", "low", ["security.certificate"], 'validation != "email"', ["change"],
+     "Email validation needs a person at every renewal.", "Use DNS validation so renewal is automatic.")
+rule("DH-BKT-RETENTION", "Object lifecycles keep data at least 30 days", "low", ["storage.bucket"], "retentionDays >= 30", ["backup"],
+     "Objects expire too soon to recover from a mistake.", "Keep objects at least 30 days.", when="exists(retentionDays)")
 
 # Governance
 rule("DH-TAG-OWNER", "Resources name an owner", "low", ["storage.bucket", "storage.volume", "database", "compute.vm", "compute.service",

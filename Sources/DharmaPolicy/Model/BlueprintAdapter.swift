@@ -68,7 +68,9 @@ public enum BlueprintAdapter {
         case "storage.volume":
             return ("storage.volume", ["encrypted": bool("encrypted"), "size": p["size"] ?? .null])
         case "database.postgres", "database.mysql":
+            // Dharma's generated code turns on IAM authentication and automatic minor upgrades.
             return ("database", ["encrypted": bool("encrypted"), "public": bool("public"), "multiAz": bool("highAvailability"),
+                                 "iamAuthentication": .bool(true), "autoMinorUpgrade": .bool(true),
                                  "deletionProtection": bool("deletionProtection"), "backupRetentionDays": days("backupRetention"),
                                  "engine": .string(type == "database.postgres" ? "postgres" : "mysql"), "engineVersion": p["version"] ?? .null])
         case "database.nosql":
@@ -97,7 +99,8 @@ public enum BlueprintAdapter {
             return ("network.subnet", ["public": bool("public")])
         case "network.loadbalancer":
             return ("network.loadbalancer", ["public": .bool(p["scheme"]?.string == "internet-facing"), "protocol": p["protocol"] ?? .null,
-                                             "tlsPolicy": p["tlsPolicy"] ?? .null, "accessLogs": bool("accessLogs"), "deletionProtection": .bool(true)])
+                                             "tlsPolicy": p["tlsPolicy"] ?? .null, "accessLogs": bool("accessLogs"), "deletionProtection": .bool(true),
+                                             "dropInvalidHeaders": .bool(true), "waf": .bool(p["scheme"]?.string == "internet-facing")])
         case "network.cdn":
             return ("network.cdn", ["httpsOnly": bool("httpsOnly"), "waf": bool("waf")])
         case "security.identity":
@@ -112,11 +115,12 @@ public enum BlueprintAdapter {
             return ("security.certificate", ["keyAlgorithm": p["keyAlgorithm"] ?? .null, "renewBeforeDays": p["renewBeforeDays"] ?? .null,
                                              "validation": p["validation"] ?? .null])
         case "compute.vm":
-            return ("compute.vm", ["publicIp": bool("publicIp"), "encrypted": .bool(true), "imdsv2": .bool(true), "image": p["image"] ?? .null])
+            return ("compute.vm", ["publicIp": bool("publicIp"), "encrypted": .bool(true), "imdsv2": .bool(true), "image": p["image"] ?? .null,
+                                   "monitoring": .bool(true)])
         case "compute.service":
             return ("compute.service", ["replicas": p["replicas"] ?? .null, "image": p["image"] ?? .null, "env": p["env"] ?? .null])
         case "compute.function":
-            return ("compute.function", ["runtime": p["runtime"] ?? .null, "concurrency": p["concurrency"] ?? .null])
+            return ("compute.function", ["runtime": p["runtime"] ?? .null, "concurrency": p["concurrency"] ?? .null, "tracing": .bool(true)])
         case "compute.cluster":
             return ("compute.cluster", ["privateEndpoint": bool("privateEndpoint"), "version": p["version"] ?? .null, "nodes": p["nodes"] ?? .null,
                                         "secretsEncrypted": .bool(true)])

@@ -33,6 +33,9 @@ public struct PolicyEngine: Sendable {
             var scope = resource.properties
             scope["provider"] = .string(resource.provider)
             for rule in rules where rule.applies(to: resource) {
+                // A property the resource's adapter does not describe means the rule does not
+                // apply to it (a GCP bucket has no S3 public access block), rather than a failure.
+                if rule.assertion.rootPaths.contains(where: { scope[$0] == nil && !PolicyKinds.common.contains($0) }) { continue }
                 let evaluator = ExpressionEvaluator(scopes: [scope])
                 if let when = rule.when, evaluator.truth(when) != true { continue }
                 let verdict: Verdict
