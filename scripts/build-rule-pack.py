@@ -274,6 +274,47 @@ rule("DH-CERT-VALIDATION", "Certificates are validated by DNS", "low", ["securit
 rule("DH-BKT-RETENTION", "Object lifecycles keep data at least 30 days", "low", ["storage.bucket"], "retentionDays >= 30", ["backup"],
      "Objects expire too soon to recover from a mistake.", "Keep objects at least 30 days.", when="exists(retentionDays)")
 
+rule("DH-BKT-MFA-DELETE", "Versioned buckets require MFA to delete versions", "low", ["storage.bucket"], "mfaDelete == true", ["backup", "authentication"],
+     "A stolen key can permanently delete object versions.", "Enable MFA delete on the bucket's versioning.", providers=["aws"], cis=["AWS 2.1.2"])
+rule("DH-STA-SHAREDKEY", "Storage accounts disable shared-key access", "medium", ["storage.account"], "sharedKey == false", ["authentication"],
+     "Account keys grant full access and never expire.", "Set shared_access_key_enabled = false and use Entra ID.", equivalents=["CKV2_AZURE_40"])
+rule("DH-STA-PUBLICNET", "Storage accounts are not reachable from public networks", "medium", ["storage.account"], "publicNetwork == false",
+     ["exposure"], "The account's endpoints accept traffic from the internet.", "Disable public network access; use private endpoints.",
+     equivalents=["CKV_AZURE_59"], cis=["Azure 3.10"])
+rule("DH-STA-INFRA", "Storage accounts double-encrypt at the infrastructure layer", "low", ["storage.account"], "infrastructureEncryption == true",
+     ["at-rest"], "Data is encrypted once.", "Set infrastructure_encryption_enabled = true.", cis=["Azure 3.2"])
+rule("DH-STA-GRS", "Storage accounts replicate to another region", "low", ["storage.account"], "geoRedundant == true", ["backup", "availability"],
+     "A regional outage makes the data unavailable.", "Use GRS/RA-GRS/GZRS replication.", equivalents=["CKV_AZURE_206"])
+rule("DH-DB-LOGS", "Databases export their logs", "medium", ["database"], "logging == true", ["logging"],
+     "Database logs stay on the instance and are lost with it.", "Export logs (enabled_cloudwatch_logs_exports).", equivalents=["CKV_AWS_129"])
+rule("DH-DB-INSIGHTS", "Databases have Performance Insights", "low", ["database"], "performanceInsights == true", ["monitoring"],
+     "Slow queries cannot be diagnosed after the fact.", "Enable Performance Insights.", equivalents=["CKV_AWS_353"])
+rule("DH-DB-TLS", "Databases require TLS from clients", "high", ["database"], "tlsRequired == true", ["in-transit"],
+     "Clients may connect without TLS.", "Require SSL/TLS for all connections.", equivalents=["CKV_GCP_6"], cis=["GCP 6.4"])
+for flag, cis_id in [("log_connections", "6.2.3"), ("log_disconnections", "6.2.4"), ("log_checkpoints", "6.2.1"), ("log_lock_waits", "6.2.6")]:
+    rule(f"DH-PG-{flag.upper().replace('_', '-')}", f"PostgreSQL sets {flag} = on", "low", ["database"],
+         f'engine != "postgres" || flags.{flag} == "on"', ["logging"], f"{flag} is off, so that activity is not logged.",
+         f"Set the database flag {flag} to on.", when="exists(flags)", cis=[f"GCP {cis_id}"])
+rule("DH-KEY-ROTATION", "Encryption keys rotate at least yearly", "medium", ["security.key"], "rotation == true", ["keys"],
+     "The key is never rotated.", "Enable automatic rotation (at most every 365 days; 90 on GCP).", equivalents=["CKV_AWS_7", "CKV_GCP_43"],
+     cis=["AWS 3.6", "GCP 1.10"])
+rule("DH-VM-SHIELDED", "VMs boot with Shielded VM / secure boot", "low", ["compute.vm"], "shieldedVm == true", ["integrity"],
+     "Boot integrity is not verified.", "Enable secure boot, vTPM and integrity monitoring.", equivalents=["CKV_GCP_39"], cis=["GCP 4.8"])
+rule("DH-VM-SERIAL", "VMs do not expose the serial console", "medium", ["compute.vm"], "serialPort == false", ["exposure"],
+     "The interactive serial console accepts connections.", "Set serial-port-enable = false.", equivalents=["CKV_GCP_35"], cis=["GCP 4.5"])
+rule("DH-VM-OSLOGIN", "VMs use OS Login", "low", ["compute.vm"], "osLogin == true", ["authentication"],
+     "SSH keys are managed outside IAM.", "Set enable-oslogin = TRUE.", equivalents=["CKV_GCP_34"], cis=["GCP 4.4"])
+rule("DH-CLUSTER-LOGS", "Kubernetes control-plane logs are enabled", "medium", ["compute.cluster"], "logging == true", ["logging"],
+     "API server and audit logs are not kept.", "Enable control-plane logging.", equivalents=["CKV_AWS_37"])
+rule("DH-CLUSTER-NETPOL", "Kubernetes network policy is enforced", "medium", ["compute.cluster"], "networkPolicy == true", ["exposure"],
+     "Every pod can reach every other pod.", "Enable network policy enforcement.", equivalents=["CKV_GCP_12"])
+rule("DH-DNS-DNSSEC", "Public DNS zones are signed with DNSSEC", "medium", ["network.dns"], "dnssec == true", ["integrity"],
+     "Answers for the zone can be spoofed.", "Enable DNSSEC.", equivalents=["CKV_GCP_16"], cis=["GCP 3.3"])
+rule("DH-CDN-TLS", "CDNs require TLS 1.2 from viewers", "medium", ["network.cdn"], 'tlsPolicy in ["tls1.2", "tls1.3"]', ["in-transit"],
+     "Viewers may use TLS 1.0/1.1.", "Set the minimum protocol version to TLSv1.2_2021.", equivalents=["CKV_AWS_174"])
+rule("DH-SECRET-KMS", "Secrets are encrypted with a customer-managed key", "low", ["security.secret"], 'encryptionKey == "kms"', ["keys"],
+     "The provider's default key encrypts the secret.", "Set kms_key_id.", equivalents=["CKV_AWS_149"])
+
 # Governance
 rule("DH-TAG-OWNER", "Resources name an owner", "low", ["storage.bucket", "storage.volume", "database", "compute.vm", "compute.service",
                                                          "compute.cluster", "network.vpc", "cache.redis", "queue"],

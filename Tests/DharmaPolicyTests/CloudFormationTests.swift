@@ -57,3 +57,42 @@ import Testing
         #expect(result.problems.count == 1 && result.problems[0].file.hasSuffix("broken.yaml"))
     }
 }
+
+@Suite struct TerraformRuleTests {
+    @Test func keyRotationMFADeleteAndPostgresFlagsAreChecked() throws {
+        let directory = try tree(["main.tf": """
+            resource "aws_kms_key" "rotated" { enable_key_rotation = true }
+            resource "aws_kms_key" "static" {}
+            resource "aws_s3_bucket" "guarded" {
+              bucket = "guarded"
+              versioning {
+                enabled    = true
+                mfa_delete = true
+              }
+            }
+            resource "google_sql_database_instance" "pg" {
+              database_version = "POSTGRES_16"
+              settings {
+                tier = "db-custom-2-7680"
+                ip_configuration { ssl_mode = "ENCRYPTED_ONLY" }
+                database_flags {
+                  name  = "log_connections"
+                  value = "on"
+                }
+              }
+            }
+            """])
+        let result = PolicyScanner().scan([directory])
+        let findings = PolicyEngine(rules: try RuleLoader.builtIn()).evaluate(result.resources, today: "2026-01-01")
+        func verdict(_ rule: String, _ address: String) -> Verdict? {
+            findings.first { $0.rule.id == rule && $0.resource.address == address }?.verdict
+        }
+        #expect(verdict("DH-KEY-ROTATION", "aws_kms_key.rotated") == .pass)
+        #expect(verdict("DH-KEY-ROTATION", "aws_kms_key.static") == .fail)
+        #expect(verdict("DH-BKT-MFA-DELETE", "aws_s3_bucket.guarded") == .pass)
+        #expect(verdict("DH-PG-LOG-CONNECTIONS", "google_sql_database_instance.pg") == .pass)
+        #expect(verdict("DH-PG-LOG-DISCONNECTIONS", "google_sql_database_instance.pg") == .fail)
+        #expect(verdict("DH-DB-TLS", "google_sql_database_instance.pg") == .pass)
+        #expect(verdict("DH-BKT-PAB", "google_sql_database_instance.pg") == nil)
+    }
+}

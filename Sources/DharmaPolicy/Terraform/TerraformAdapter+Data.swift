@@ -10,6 +10,9 @@ extension TerraformAdapter {
                 "backupRetentionDays": known(db["backup_retention_period"] ?? .number(1)),
                 "engine": known(db["engine"]),
                 "engineVersion": known(db["engine_version"]),
+                "autoMinorUpgrade": flag(db["auto_minor_version_upgrade"], default: true),
+                "performanceInsights": flag(db["performance_insights_enabled"], default: false),
+                "logging": .bool(!(db["enabled_cloudwatch_logs_exports"]?.list ?? []).isEmpty),
             ])
         },
         "aws_cloudtrail": { trail, _ in

@@ -42,6 +42,7 @@ extension TerraformAdapter {
             ("compute.cluster", [
                 "privateEndpoint": TerraformAdapter.not(flag(dig(cluster["vpc_config"], "endpoint_public_access"), default: true)),
                 "secretsEncrypted": .bool(cluster["encryption_config"] != nil), "version": known(cluster["version"]),
+                "logging": .bool(!(cluster["enabled_cluster_log_types"]?.list ?? []).isEmpty),
             ])
         },
         "aws_lambda_function": { function, _ in
@@ -50,7 +51,23 @@ extension TerraformAdapter {
         "aws_secretsmanager_secret": { secret, links in
             let rotation = links.companions(of: secret, type: "aws_secretsmanager_secret_rotation").first
             let days = dig(rotation?["rotation_rules"], "automatically_after_days")?.number
-            return ("security.secret", ["rotation": days.map { .number($0 * 86_400) } ?? .null])
+            return ("security.secret", ["rotation": days.map { .number($0 * 86_400) } ?? .null,
+                                        "encryptionKey": .string(secret["kms_key_id"] != nil ? "kms" : "provider")])
+        },
+        "aws_kms_key": { key, _ in ("security.key", ["rotation": flag(key["enable_key_rotation"], default: false)]) },
+        "google_kms_crypto_key": { key, _ in
+            let period = key["rotation_period"]?.string.flatMap { Double($0.dropLast()) }
+            return ("security.key", ["rotation": .bool(period.map { $0 <= 90 * 86_400 } ?? false)])
+        },
+        "azurerm_key_vault_key": { key, _ in ("security.key", ["rotation": .bool(key["rotation_policy"] != nil)]) },
+        "google_dns_managed_zone": { zone, _ in
+            ("network.dns", ["dnssec": .bool(dig(zone["dnssec_config"], "state")?.string == "on" || zone["visibility"]?.string == "private")])
+        },
+        "aws_cloudfront_distribution": { distribution, _ in
+            let policy = dig(distribution["default_cache_behavior"], "viewer_protocol_policy")?.string
+            let minimum = dig(distribution["viewer_certificate"], "minimum_protocol_version")?.string ?? "TLSv1"
+            return ("network.cdn", ["httpsOnly": .bool(policy != nil && policy != "allow-all"), "waf": .bool(distribution["web_acl_id"] != nil),
+                                    "tlsPolicy": .string(minimum.hasPrefix("TLSv1.2") ? "tls1.2" : "tls1.0")])
         },
         "google_sql_database_instance": { instance, _ in
             let settings = instance["settings"]
@@ -63,6 +80,10 @@ extension TerraformAdapter {
                     ? (dig(settings, "backup_configuration", "backup_retention_settings", "retained_backups") ?? .number(7)) : .number(0),
                 "engine": .string((instance["database_version"]?.string ?? "").lowercased().hasPrefix("postgres") ? "postgres" : "mysql"),
                 "engineVersion": .string((instance["database_version"]?.string ?? "").split(separator: "_").dropFirst().joined(separator: ".")),
+                "flags": .map(Dictionary((settings?.list?.first?["database_flags"]?.list ?? [])
+                    .compactMap { flag -> (String, PolicyValue)? in flag["name"]?.string.map { ($0, flag["value"] ?? .null) } }) { first, _ in first }),
+                "tlsRequired": .bool(["ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"].contains(dig(settings, "ip_configuration", "ssl_mode")?.string ?? "")
+                                     || dig(settings, "ip_configuration", "require_ssl")?.bool == true),
             ])
         },
         "google_compute_instance": { instance, _ in
@@ -70,6 +91,9 @@ extension TerraformAdapter {
             return ("compute.vm", [
                 "publicIp": .bool((instance["network_interface"]?.list ?? []).contains { $0["access_config"] != nil }),
                 "encrypted": .bool(true), "imdsv2": .bool(metadata?["block-project-ssh-keys"]?.bool ?? false),
+                "shieldedVm": .bool(dig(instance["shielded_instance_config"], "enable_secure_boot")?.bool == true),
+                "serialPort": .bool(metadata?["serial-port-enable"]?.bool ?? false),
+                "osLogin": .bool(metadata?["enable-oslogin"]?.bool ?? false),
             ])
         },
         "google_container_cluster": { cluster, _ in
@@ -77,6 +101,7 @@ extension TerraformAdapter {
                 "privateEndpoint": flag(dig(cluster["private_cluster_config"], "enable_private_endpoint"), default: false),
                 "secretsEncrypted": .bool(dig(cluster["database_encryption"], "state")?.string == "ENCRYPTED"),
                 "version": known(cluster["min_master_version"]),
+                "networkPolicy": flag(dig(cluster["network_policy"], "enabled"), default: false),
             ])
         },
         "azurerm_postgresql_flexible_server": { server, _ in

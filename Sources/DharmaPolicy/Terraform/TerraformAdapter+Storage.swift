@@ -25,6 +25,8 @@ extension TerraformAdapter {
                 "publicAccessBlocked": blocks.isEmpty ? .bool(false) : anyOf(blocks),
                 "aclPublic": aclPublic(bucket, acls: links.companions(of: bucket, type: "aws_s3_bucket_acl")),
                 "accessLogs": .bool(bucket["logging"] != nil || !links.companions(of: bucket, type: "aws_s3_bucket_logging").isEmpty),
+                "mfaDelete": anyOf([equals(dig(bucket["versioning"], "mfa_delete"), .bool(true))]
+                    + links.companions(of: bucket, type: "aws_s3_bucket_versioning").map { equals(dig($0["versioning_configuration"], "mfa_delete"), .string("Enabled")) }),
             ])
         },
         "google_storage_bucket": { bucket, _ in
@@ -42,6 +44,10 @@ extension TerraformAdapter {
                 "nestedItemsPublic": flag(account["allow_nested_items_to_be_public"] ?? account["allow_blob_public_access"], default: true),
                 "minimumTls": known(account["min_tls_version"] ?? .string("TLS1_2")),
                 "encrypted": .bool(true),
+                "sharedKey": flag(account["shared_access_key_enabled"], default: true),
+                "publicNetwork": flag(account["public_network_access_enabled"], default: true),
+                "infrastructureEncryption": flag(account["infrastructure_encryption_enabled"], default: false),
+                "geoRedundant": .bool(["GRS", "RAGRS", "GZRS", "RAGZRS"].contains(account["account_replication_type"]?.string ?? "")),
             ])
         },
         "aws_ebs_volume": { volume, _ in
