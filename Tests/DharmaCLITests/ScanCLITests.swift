@@ -131,6 +131,15 @@ import Testing
         _ = try dharma(["destroy", directory + "/gate.yaml", "--auto-approve"])
     }
 
+    @Test func validateChecksPolicyAndGatesOnlyWhenAsked() throws {
+        let plain = try dharma(["validate", repositoryRoot + "/examples/aws-3tier.yaml"])
+        #expect(plain.status == 0 && plain.stdout.contains("Policy: "), "\(plain.stdout)")
+        let gated = try dharma(["validate", repositoryRoot + "/examples/aws-3tier.yaml", "--fail-on", "medium"])
+        #expect(gated.status == 3 && gated.stderr.contains("DH-SUBNET-PUBLIC on public-a"), "\(gated.stderr)")
+        let bad = try dharma(["validate", repositoryRoot + "/examples/aws-3tier.yaml", "--fail-on", "severe"])
+        #expect(bad.status == 2 && bad.stderr.contains("critical"))
+    }
+
     @Test func complianceReportListsControlsWithCoverageAndScore() throws {
         let result = try dharma(["compliance", "report", repositoryRoot + "/examples/aws-3tier.yaml", "--framework", "soc2", "--framework", "gdpr", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
