@@ -1,0 +1,65 @@
+import DharmaInsight
+import Foundation
+
+/// The Numenta Anomaly Benchmark corpus on disk: `data/<category>/<file>.csv` and
+/// `labels/combined_windows.json`.
+struct NABCorpus {
+    struct Series {
+        var name: String
+        var timestamps: [String]
+        var values: [Double]
+        var windows: [ClosedRange<Int>]
+    }
+
+    var series: [Series]
+
+    static func load(_ directory: String) throws -> NABCorpus {
+        let windowsPath = directory + "/labels/combined_windows.json"
+        guard let data = FileManager.default.contents(atPath: windowsPath),
+              let windows = try? JSONSerialization.jsonObject(with: data) as? [String: [[String]]] else {
+            throw CLIFailure(message: "\(windowsPath) is missing or not NAB's combined_windows.json; pass --data pointing at the NAB folder", code: Exit.invalidInput)
+        }
+        var series: [Series] = []
+        for name in windows.keys.sorted() {
+            let path = directory + "/data/" + name
+            let (timestamps, values) = try readCSV(path)
+            var ranges: [ClosedRange<Int>] = []
+            for window in windows[name] ?? [] {
+                // A window edge may fall in a gap of the data: the window covers the rows inside it.
+                guard window.count == 2, let start = timestamps.firstIndex(where: { $0 >= trim(window[0]) }),
+                      let end = timestamps.lastIndex(where: { $0 <= trim(window[1]) }), start <= end else {
+                    throw CLIFailure(message: "\(windowsPath): a window of \(name) does not match its timestamps", code: Exit.invalidInput)
+                }
+                ranges.append(start...end)
+            }
+            series.append(Series(name: name, timestamps: timestamps, values: values, windows: ranges.sorted { $0.lowerBound < $1.lowerBound }))
+        }
+        return NABCorpus(series: series)
+    }
+
+    static func trim(_ timestamp: String) -> String {
+        timestamp.hasSuffix(".000000") ? String(timestamp.dropLast(7)) : timestamp
+    }
+
+    /// `timestamp,value` rows; a row that is not one is an error naming its line.
+    static func readCSV(_ path: String) throws -> ([String], [Double]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIFailure(message: "\(path): cannot be read", code: Exit.invalidInput)
+        }
+        var timestamps: [String] = []
+        var values: [Double] = []
+        var line = 0
+        // "\r\n" is one Character in Swift, so both line endings are separators.
+        for row in String(decoding: data, as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            line += 1
+            if line == 1 || row.isEmpty { continue }
+            let fields = row.split(separator: ",", maxSplits: 1)
+            guard fields.count == 2, let value = Double(fields[1].trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                throw CLIFailure(message: "\(path):\(line): expected `timestamp,value`, found `\(row.prefix(60))`", code: Exit.invalidInput)
+            }
+            timestamps.append(String(fields[0]))
+            values.append(value)
+        }
+        return (timestamps, values)
+    }
+}
