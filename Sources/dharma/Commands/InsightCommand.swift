@@ -13,7 +13,66 @@ struct InsightCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "eval",
             abstract: "Evaluate a model on its public benchmark and print the figures.",
-            subcommands: [Anomaly.self])
+            subcommands: [Anomaly.self, Forecast.self])
+    }
+
+    struct Forecast: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "forecast",
+            abstract: "Forecast the M4 hourly series and score them as M4 does (sMAPE, MASE with m = 24, OWA against Naive2).",
+            discussion: "Example: dharma insight eval forecast --data ../shared/data/m4-hourly")
+
+        @Option(help: "The folder with Hourly-train.csv and Hourly-test.csv.") var data: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await runReporting {
+                let dataset = try M4Dataset.load(data)
+                let horizon = 48
+                let forecaster = SeasonalForecaster()
+                var totals: [String: (smape: Double, mase: Double)] = [:]
+                var chosen: [String: Int] = [:]
+                let start = ContinuousClock.now
+                for (train, test) in zip(dataset.train, dataset.test) {
+                    let choice = forecaster.forecast(train, horizon: horizon)
+                    for name in choice.methods { chosen[name, default: 0] += 1 }
+                    let candidates: [(String, [Double])] = [
+                        ("Naive", BenchmarkForecasts.naive(train, horizon: horizon)),
+                        ("sNaive", BenchmarkForecasts.seasonalNaive(train, horizon: horizon, period: 24)),
+                        ("Naive2", BenchmarkForecasts.naive2(train, horizon: horizon, period: 24)),
+                        ("dharma", choice.forecast),
+                    ]
+                    for (name, forecast) in candidates {
+                        let smape = ForecastAccuracy.sMAPE(actual: test, forecast: forecast)
+                        let mase = ForecastAccuracy.MASE(insample: train, actual: test, forecast: forecast, period: 24)
+                        let sum = totals[name] ?? (0, 0)
+                        totals[name] = (sum.smape + smape, sum.mase + mase)
+                    }
+                }
+                let elapsed = ContinuousClock.now - start
+                let count = Double(dataset.train.count)
+                let means = totals.mapValues { ($0.smape / count, $0.mase / count) }
+                let naive2 = means["Naive2"] ?? (1, 1)
+                let rows = ["Naive", "sNaive", "Naive2", "dharma"].compactMap { name in
+                    means[name].map { (name, $0.0, $0.1, ForecastAccuracy.OWA(sMAPE: $0.0, MASE: $0.1, naive2SMAPE: naive2.0, naive2MASE: naive2.1)) }
+                }
+                if json {
+                    print(Value.map(["series": .int(dataset.train.count), "horizon": .int(horizon),
+                                     "methods": .map(Dictionary(uniqueKeysWithValues: rows.map { ($0.0, Value.map([
+                                        "sMAPE": .double(($0.1 * 1000).rounded() / 1000), "MASE": .double(($0.2 * 1000).rounded() / 1000),
+                                        "OWA": .double(($0.3 * 1000).rounded() / 1000)])) }))]).jsonText)
+                } else {
+                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    print("M4 Hourly, \(dataset.train.count) series, horizon \(horizon), in \(String(format: "%.2f", seconds)) s")
+                    print("  method     sMAPE    MASE    OWA")
+                    for row in rows {
+                        print("  " + row.0.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: " %7.3f %7.3f %6.3f", row.1, row.2, row.3))
+                    }
+                    print("  published: Theta OWA 1.006, FFORMA 0.484, ES-RNN 0.440, best hourly 0.410")
+                    print("  methods chosen: " + chosen.sorted { $0.value > $1.value }.prefix(8).map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                }
+            }
+        }
     }
 
     struct Anomaly: AsyncParsableCommand {
