@@ -13,7 +13,46 @@ struct InsightCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "eval",
             abstract: "Evaluate a model on its public benchmark and print the figures.",
-            subcommands: [Anomaly.self, Forecast.self])
+            subcommands: [Anomaly.self, Forecast.self, RootCause.self])
+    }
+
+    struct RootCause: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rca",
+            abstract: "Rank root causes of simulated incidents whose cause is known; top-1 and top-3 accuracy against the earliest-anomaly baseline.",
+            discussion: "Example: dharma insight eval rca --incidents 300 --seed 1")
+
+        @Option(help: "Incidents to simulate.") var incidents = 300
+        @Option(help: "Seed, so the run can be repeated.") var seed: UInt64 = 1
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            guard incidents >= 1 else { throw ValidationError("--incidents must be at least 1") }
+            var simulator = IncidentSimulator(seed: seed)
+            let analyzer = RootCauseAnalyzer()
+            var hits = (pagerank: (top1: 0, top3: 0), baseline: (top1: 0, top3: 0))
+            var sizes = 0
+            for _ in 0..<incidents {
+                let incident = simulator.next()
+                sizes += incident.nodes.count
+                let ranked = analyzer.rank(incident.nodes).map(\.name)
+                let baseline = analyzer.earliestAnomaly(incident.nodes).map(\.name)
+                if ranked.first == incident.rootCause { hits.pagerank.top1 += 1 }
+                if ranked.prefix(3).contains(incident.rootCause) { hits.pagerank.top3 += 1 }
+                if baseline.first == incident.rootCause { hits.baseline.top1 += 1 }
+                if baseline.prefix(3).contains(incident.rootCause) { hits.baseline.top3 += 1 }
+            }
+            let percent = { (hits: Int) in Double(hits) / Double(incidents) * 100 }
+            if json {
+                print(Value.map(["incidents": .int(incidents), "seed": .int(Int(seed)),
+                                 "pagerank": .map(["top1": .double(percent(hits.pagerank.top1)), "top3": .double(percent(hits.pagerank.top3))]),
+                                 "earliestAnomaly": .map(["top1": .double(percent(hits.baseline.top1)), "top3": .double(percent(hits.baseline.top3))])]).jsonText)
+            } else {
+                print("\(incidents) simulated incidents (seed \(seed)), \(String(format: "%.1f", Double(sizes) / Double(incidents))) services each on average")
+                print(String(format: "  personalised PageRank   top-1 %5.1f %%   top-3 %5.1f %%", percent(hits.pagerank.top1), percent(hits.pagerank.top3)))
+                print(String(format: "  earliest anomaly        top-1 %5.1f %%   top-3 %5.1f %%", percent(hits.baseline.top1), percent(hits.baseline.top3)))
+            }
+        }
     }
 
     struct Forecast: AsyncParsableCommand {
