@@ -73,6 +73,20 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v3-metrics") { db in
+            try db.execute(sql: """
+                CREATE TABLE metric_chunks (
+                  series TEXT NOT NULL,
+                  resolution TEXT NOT NULL DEFAULT 'raw',
+                  first_time INTEGER NOT NULL,
+                  last_time INTEGER NOT NULL,
+                  count INTEGER NOT NULL,
+                  data BLOB NOT NULL
+                );
+                CREATE INDEX metric_chunks_series ON metric_chunks (series, resolution, last_time);
+                CREATE INDEX metric_chunks_time ON metric_chunks (resolution, last_time);
+                """)
+        }
         return migrator
     }
 }

@@ -33,3 +33,59 @@ let sharedData: String = {
         #expect(result.stderr.contains("a.csv:3: expected `timestamp,value`"), "\(result.stderr)")
     }
 }
+
+@Suite(.serialized) struct MetricsCLITests {
+    func launch(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    @Test func scrapeStoresWhatTargetsExposeWhileHangingAndGarbageTargetsOnlyCountAsErrors() throws {
+        let directory = scratchDirectory()
+        let port = Int.random(in: 20_000...30_000)
+        let workload = try launch([dharmaBinary, "workload", "--port", String(port)])
+        let hanging = try launch(["python3", "-c", "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', \(port + 1))); s.listen(5); c=s.accept(); time.sleep(30)"])
+        let garbage = try launch(["python3", "-c", """
+            import http.server
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    self.send_response(200); self.end_headers(); self.wfile.write(b'<<<{{not metrics}}>>>\\n')
+                def log_message(self, *a): pass
+            http.server.HTTPServer(('127.0.0.1', \(port + 2)), H).serve_forever()
+            """])
+        defer { workload.terminate(); hanging.terminate(); garbage.terminate() }
+        for _ in 0..<100 where (try? http("GET", port: port, path: "/healthz")) == nil { usleep(50_000) }
+        usleep(300_000)
+        _ = try http("GET", port: port, path: "/work?ms=1")
+        let state = directory + "/m.db"
+        let started = Date()
+        let scrape = try dharma(["metrics", "scrape", "http://127.0.0.1:\(port)/metrics", "http://127.0.0.1:\(port + 1)/metrics",
+                                 "http://127.0.0.1:\(port + 2)/metrics", "--label", "resource=web", "--timeout", "1s", "--interval", "1s",
+                                 "--rounds", "2", "--state", state])
+        #expect(scrape.status == 0, "\(scrape.stderr)")
+        #expect(scrape.stdout.contains("round 2:") && scrape.stdout.contains("from 1 of 3 targets, 2 failed"), "\(scrape.stdout)")
+        #expect(Date().timeIntervalSince(started) < 15, "a hanging target is cut off by its timeout")
+        let query = try dharma(["metrics", "query", #"dharma_workload_requests_total{resource="web",path="/work"}"#, "--since", "10m", "--state", state, "--json"])
+        let rows = try json(query.stdout)["rows"] as? [[String: Any]] ?? []
+        #expect(rows.first?["value"] as? Double == 1 && rows.first?["samples"] as? Int == 2, "\(query.stdout)")
+    }
+
+    @Test func importsThenQueriesAndNamesBadRows() throws {
+        let directory = scratchDirectory()
+        try "timestamp,value\n2024-01-01 00:00:00,10\n2024-01-01 00:01:00,20\n2024-01-01 00:02:00,oops\n2024-01-01 00:03:00,30\n"
+            .write(toFile: directory + "/disk.csv", atomically: true, encoding: .utf8)
+        let imported = try dharma(["metrics", "import", directory + "/disk.csv", "--name", "disk_used", "--label", "host=a", "--state", directory + "/m.db"])
+        #expect(imported.status == 2, "a bad row makes the exit code say so")
+        #expect(imported.stdout.contains("Imported 3 samples of 1 series"))
+        #expect(imported.stderr.contains("disk.csv:4: `oops`"), "\(imported.stderr)")
+        let average = try dharma(["metrics", "query", #"avg(disk_used{host="a"})"#, "--since", "1h", "--until", "1704067500", "--state", directory + "/m.db"])
+        #expect(average.stdout.contains("20.0  (3 samples)"), "\(average.stdout)")
+        let bad = try dharma(["metrics", "query", "avg(disk_used", "--state", directory + "/m.db"])
+        #expect(bad.status == 2 && bad.stderr.contains("not closed"))
+    }
+}

@@ -1,0 +1,243 @@
+import ArgumentParser
+import DharmaCore
+import DharmaInsight
+import DharmaStore
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+struct MetricsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "Collect, import and query metrics (stored compressed in the state database).",
+        subcommands: [Import.self, Query.self, Scrape.self, Compact.self])
+
+    struct Location: ParsableArguments {
+        @Option(help: "State database (default: .dharma/dharma.db here, or $DHARMA_STATE).") var state: String?
+        func path() -> String { StatePaths.resolve(explicit: state, blueprint: nil) }
+    }
+
+    static func labels(_ assignments: [String]) throws -> [String: String] {
+        var labels: [String: String] = [:]
+        for assignment in assignments {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+                throw CLIFailure(message: "--label \(assignment): write it as NAME=VALUE", code: Exit.invalidInput)
+            }
+            labels[MetricImport.sanitise(String(assignment[..<equals]))] = String(assignment[assignment.index(after: equals)...])
+        }
+        return labels
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import CSV (timestamp,value or wide) or OTLP/HTTP JSON metrics from a file.",
+            discussion: """
+                Examples:
+                  dharma metrics import cpu.csv --name cpu --label resource=web
+                  dharma metrics import otlp.json
+                """)
+
+        @Argument(help: "The file (.csv or .json).") var file: String
+        @Option(help: "Metric name for a timestamp,value CSV (or the name of a wide CSV's columns).") var name: String?
+        @Option(help: "Label NAME=VALUE added to every series (repeatable).") var label: [String] = []
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            try await runReporting {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw CLIFailure(message: "cannot read \(file)", code: Exit.invalidInput)
+                }
+                let labels = try MetricsCommand.labels(label)
+                let result: MetricImport.Result
+                if file.hasSuffix(".json") {
+                    guard let object = try? JSONSerialization.jsonObject(with: data) else {
+                        throw CLIFailure(message: "\(file) is not JSON", code: Exit.invalidInput)
+                    }
+                    result = MetricImport.otlp(object, labels: labels)
+                } else {
+                    result = MetricImport.csv(String(decoding: data, as: UTF8.self), name: name.map(MetricImport.sanitise), labels: labels)
+                }
+                var buffer = SeriesBuffer()
+                for (key, sample) in result.samples { buffer.append(key, sample) }
+                let accepted = buffer.accepted, rejected = buffer.rejected
+                try await MetricsDatabase.open(location.path()).write(&buffer)
+                let series = Set(result.samples.map(\.0)).count
+                print("Imported \(accepted) samples of \(series) series from \(file)"
+                    + (rejected > 0 ? "; dropped \(rejected) (not finite, duplicate or out-of-order times)" : ""))
+                for problem in result.problems.prefix(20) { Terminal.error("\(file):\(problem.line): \(problem.message)") }
+                if !result.problems.isEmpty { throw ExitCode(Exit.invalidInput) }
+            }
+        }
+    }
+
+    struct Query: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Query stored metrics.",
+            discussion: """
+                A selector with label matchers (=, !=, =~), optionally inside rate(…), or
+                avg/min/max/sum/count(…) by (labels), or quantile(0.95, …) by (labels).
+
+                Examples:
+                  dharma metrics query 'cpu{resource="web"}' --since 1h
+                  dharma metrics query 'avg(workload_requests_total) by (replica)' --since 30m
+                  dharma metrics query 'rate(workload_requests_total{resource="web"})' --since 5m
+                """)
+
+        @Argument(help: "The query.") var query: String
+        @Option(help: "How far back: 30s, 15m, 1h, 7d.") var since: String = "1h"
+        @Option(help: "End of the range in seconds since 1970 (default: now).") var until: Double?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            try await runReporting {
+                let parsed: MetricQuery
+                do { parsed = try MetricQuery.parse(query) } catch let error as MetricQuery.SyntaxError {
+                    throw CLIFailure(message: "query: \(error.message)", code: Exit.invalidInput)
+                }
+                guard let window = Units.seconds(.string(since)), window > 0 else {
+                    throw CLIFailure(message: "--since \(since): write a duration such as 30s, 15m, 1h or 7d", code: Exit.invalidInput)
+                }
+                let end = Int64((until ?? Date().timeIntervalSince1970) * 1000)
+                let series = try await MetricsDatabase.open(location.path()).read(parsed, from: end - Int64(window * 1000), to: end)
+                let rows = parsed.evaluate(series)
+                if json {
+                    print(Value.map(["rows": .list(rows.map { row in
+                        .map(["labels": .map(row.labels.mapValues(Value.string)), "value": row.value.isFinite ? .double(row.value) : .null,
+                              "samples": .int(row.samples)])
+                    })]).jsonText)
+                } else if rows.isEmpty {
+                    print("no samples match \(query) in the last \(since)")
+                } else {
+                    for row in rows {
+                        let labels = row.labels.isEmpty ? "{}" : "{" + row.labels.keys.sorted().map { "\($0)=\"\(row.labels[$0] ?? "")\"" }.joined(separator: ",") + "}"
+                        print("\(labels)  \(row.value)  (\(row.samples) samples)")
+                    }
+                }
+            }
+        }
+    }
+
+    struct Scrape: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Scrape Prometheus /metrics endpoints on an interval and store what they expose.",
+            discussion: """
+                A target that times out or returns something that is not the exposition format is
+                counted as an error for that round; the other targets are unaffected.
+
+                Example: dharma metrics scrape http://127.0.0.1:8080/metrics --label resource=web --interval 5s --rounds 12
+                """)
+
+        @Argument(help: "URLs to scrape.") var targets: [String]
+        @Option(help: "Time between rounds.") var interval: String = "15s"
+        @Option(help: "Rounds before stopping (0: until interrupted).") var rounds: Int = 1
+        @Option(help: "Per-target timeout.") var timeout: String = "5s"
+        @Option(help: "Label NAME=VALUE added to every sample (repeatable).") var label: [String] = []
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            try await runReporting {
+                guard let every = Units.seconds(.string(interval)), every > 0, let limit = Units.seconds(.string(timeout)), limit > 0 else {
+                    throw CLIFailure(message: "--interval and --timeout are durations such as 5s or 1m", code: Exit.invalidInput)
+                }
+                let urls = try targets.map { text -> URL in
+                    guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? "") else {
+                        throw CLIFailure(message: "`\(text)` is not an http(s) URL", code: Exit.invalidInput)
+                    }
+                    return url
+                }
+                let extra = try MetricsCommand.labels(label)
+                let database = try MetricsDatabase.open(location.path())
+                var round = 0
+                while rounds == 0 || round < rounds {
+                    round += 1
+                    let started = Date()
+                    var buffer = SeriesBuffer()
+                    var errors = 0
+                    for url in urls {
+                        let now = Int64(Date().timeIntervalSince1970 * 1000)
+                        do {
+                            let text = try await Self.fetch(url, timeout: limit)
+                            let (lines, problems) = PrometheusText.parse(text)
+                            if lines.isEmpty && !problems.isEmpty { throw CLIFailure(message: "not Prometheus text (line \(problems[0].line): \(problems[0].message))", code: Exit.failure) }
+                            for line in lines {
+                                var key = line.key
+                                key.labels.merge(extra) { _, new in new }
+                                key.labels["instance"] = key.labels["instance"] ?? (url.host ?? "") + (url.port.map { ":\($0)" } ?? "")
+                                buffer.append(key, Sample(time: line.time ?? now, value: line.value))
+                            }
+                        } catch {
+                            errors += 1
+                            Terminal.error("scrape \(url.absoluteString): \((error as? CLIFailure)?.message ?? error.localizedDescription)")
+                        }
+                    }
+                    let stored = buffer.accepted
+                    try await database.write(&buffer)
+                    print("round \(round): \(stored) samples from \(urls.count - errors) of \(urls.count) targets" + (errors > 0 ? ", \(errors) failed" : ""))
+                    if rounds != 0 && round >= rounds { break }
+                    let wait = every - Date().timeIntervalSince(started)
+                    if wait > 0 { try await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
+                }
+            }
+        }
+
+        static func fetch(_ url: URL, timeout: Double) async throws -> String {
+            var request = URLRequest(url: url)
+            request.timeoutInterval = timeout
+            let configuration = URLSessionConfiguration.ephemeral
+            configuration.timeoutIntervalForRequest = timeout
+            configuration.timeoutIntervalForResource = timeout
+            let session = URLSession(configuration: configuration)
+            let (data, response) = try await session.data(for: request)
+            if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
+                throw CLIFailure(message: "HTTP \(http.statusCode)", code: Exit.failure)
+            }
+            guard data.count <= 16 << 20 else { throw CLIFailure(message: "response over 16 MB", code: Exit.failure) }
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    struct Compact: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Downsample and expire old samples.",
+            discussion: """
+                Raw samples older than 2 days become 5-minute and 1-hour rollups (series NAME:5m_min,
+                NAME:5m_max, NAME:5m_avg, NAME:5m_count and the same for 1h, with the same labels);
+                5-minute rollups older than 30 days and 1-hour rollups older than a year are dropped.
+                Each step replaces what it reads in one transaction.
+                """)
+
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            try await runReporting {
+                let database = try MetricsDatabase.open(location.path())
+                let now = Int64(Date().timeIntervalSince1970 * 1000)
+                let day: Int64 = 86_400_000
+                let old = try await database.store.metricChunks(resolution: "raw", endingBefore: now - 2 * day)
+                var bySeries: [String: [Sample]] = [:]
+                for chunk in old { bySeries[chunk.series, default: []] += GorillaChunk.decode(bytes: chunk.data, count: chunk.count) }
+                var rollups: [StoredMetricChunk] = []
+                for (series, samples) in bySeries {
+                    guard let key = MetricsDatabase.key(series) else { continue }
+                    for (resolution, step) in [("5m", Int64(300_000)), ("1h", Int64(3_600_000))] {
+                        let points = Downsampler.rollup(samples.sorted { $0.time < $1.time }, step: step)
+                        let parts: [(String, (Downsampler.Point) -> Double)] = [("min", { $0.min }), ("max", { $0.max }), ("avg", { $0.average }), ("count", { Double($0.count) })]
+                        for (suffix, value) in parts {
+                            var chunk = GorillaChunk()
+                            for point in points { chunk.append(time: point.time, value: value(point)) }
+                            rollups.append(StoredMetricChunk(series: SeriesKey(name: key.name + ":\(resolution)_\(suffix)", labels: key.labels).description,
+                                                             resolution: resolution, firstTime: chunk.firstTime, lastTime: chunk.lastTime,
+                                                             count: chunk.count, data: chunk.bytes))
+                        }
+                    }
+                }
+                try await database.store.replaceMetricChunks(resolution: "raw", endingBefore: now - 2 * day, with: rollups)
+                try await database.store.replaceMetricChunks(resolution: "5m", endingBefore: now - 30 * day, with: [])
+                try await database.store.replaceMetricChunks(resolution: "1h", endingBefore: now - 365 * day, with: [])
+                print(old.isEmpty ? "nothing old enough to downsample" : "\(old.count) raw chunks of \(bySeries.count) series → \(rollups.count) rollup chunks")
+            }
+        }
+    }
+}
