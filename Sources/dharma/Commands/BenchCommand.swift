@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure planning and applying; prints figures (build with -c release).",
-        subcommands: [PlanBench.self, ApplyBench.self, AuditBench.self, ExportBench.self, ScanBench.self])
+        subcommands: [PlanBench.self, ApplyBench.self, AuditBench.self, ExportBench.self, ScanBench.self, InsightBench.self])
 
     struct AuditBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
