@@ -35,6 +35,8 @@ public struct AnomalyDetector: Sendable {
     private var errors: RingBuffer
     private var recent: RingBuffer
     private var sinceAlarm = Int.max
+    /// The tail probability behind the last score (1 when nothing was unusual or during learning).
+    public private(set) var lastTail = 1.0
     private var lowest = Double.infinity
     private var highest = -Double.infinity
 
@@ -73,6 +75,7 @@ public struct AnomalyDetector: Sendable {
                 score *= Double(sinceAlarm) / Double(settings.restPeriod)
             }
             if tail < settings.alarmTail, sinceAlarm >= settings.restPeriod { sinceAlarm = 0 }
+            lastTail = tail
         }
         if sinceAlarm < Int.max { sinceAlarm += 1 }
         errors.append(error)

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Forecasts series with daily and weekly seasonality (hourly metrics) by choosing, per
-/// series, among simple seasonal methods by their accuracy on a held-out stretch of the
-/// series' own history, then averaging the best two. The test period is never looked at.
+/// series, among seasonal methods (seasonal naive and median profiles over 24 h and 168 h,
+/// Naive2, and ETS selected by AICc) by their accuracy on a held-out stretch of the series'
+/// own history, then averaging the best two. The test period is never looked at.
 public struct SeasonalForecaster: Sendable {
     public struct Method: Sendable {
         public var name: String
@@ -24,6 +25,10 @@ public struct SeasonalForecaster: Sendable {
                 methods.append(Method(name: "levelled\(period)x\(cycles)") { Self.seasonalMedian($0, horizon: $1, period: period, cycles: cycles, levelled: true) })
             }
         }
+        methods.append(Method(name: "ets") { series, horizon in
+            let smoothing = ExponentialSmoothing()
+            return smoothing.fit(series).map { smoothing.forecast($0, horizon: horizon).mean } ?? BenchmarkForecasts.naive(series, horizon: horizon)
+        })
         self.methods = methods
         self.combine = combine
     }

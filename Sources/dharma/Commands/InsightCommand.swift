@@ -69,6 +69,7 @@ struct InsightCommand: AsyncParsableCommand {
                 let dataset = try M4Dataset.load(data)
                 let horizon = 48
                 let forecaster = SeasonalForecaster()
+                let ets = ExponentialSmoothing()
                 var totals: [String: (smape: Double, mase: Double)] = [:]
                 var chosen: [String: Int] = [:]
                 let start = ContinuousClock.now
@@ -80,6 +81,7 @@ struct InsightCommand: AsyncParsableCommand {
                         ("sNaive", BenchmarkForecasts.seasonalNaive(train, horizon: horizon, period: 24)),
                         ("Naive2", BenchmarkForecasts.naive2(train, horizon: horizon, period: 24)),
                         ("dharma", choice.forecast),
+                        ("ETS", ets.fit(train).map { ets.forecast($0, horizon: horizon).mean } ?? BenchmarkForecasts.naive(train, horizon: horizon)),
                     ]
                     for (name, forecast) in candidates {
                         let smape = ForecastAccuracy.sMAPE(actual: test, forecast: forecast)
@@ -92,7 +94,7 @@ struct InsightCommand: AsyncParsableCommand {
                 let count = Double(dataset.train.count)
                 let means = totals.mapValues { ($0.smape / count, $0.mase / count) }
                 let naive2 = means["Naive2"] ?? (1, 1)
-                let rows = ["Naive", "sNaive", "Naive2", "dharma"].compactMap { name in
+                let rows = ["Naive", "sNaive", "Naive2", "ETS", "dharma"].compactMap { name in
                     means[name].map { (name, $0.0, $0.1, ForecastAccuracy.OWA(sMAPE: $0.0, MASE: $0.1, naive2SMAPE: naive2.0, naive2MASE: naive2.1)) }
                 }
                 if json {
