@@ -62,7 +62,29 @@ struct InsightCommand: AsyncParsableCommand {
             discussion: "Example: dharma insight eval forecast --data ../shared/data/m4-hourly")
 
         @Option(help: "The folder with Hourly-train.csv and Hourly-test.csv.") var data: String
+        @Option(help: "The NAB folder: also forecast its realAWSCloudwatch CPU series from rolling origins.") var nab: String?
         @Flag(help: "Print JSON.") var json = false
+
+        /// Rolling origins every 6 hours over the second half of each series, one hour ahead;
+        /// sMAPE of the forecaster and of the daily seasonal naive (288 five-minute steps).
+        func rollingCPU(_ directory: String) throws -> (ours: Double, seasonal: Double, origins: Int, series: Int) {
+            let corpus = try NABCorpus.load(directory)
+            let cpu = corpus.series.filter { $0.name.hasPrefix("realAWSCloudwatch/") && $0.name.contains("cpu") }
+            let forecaster = SeasonalForecaster(periods: [288])
+            var ours = 0.0, seasonal = 0.0, origins = 0
+            for series in cpu {
+                var origin = series.values.count / 2
+                while origin + 12 <= series.values.count {
+                    let history = Array(series.values[..<origin])
+                    let actual = Array(series.values[origin..<(origin + 12)])
+                    ours += ForecastAccuracy.sMAPE(actual: actual, forecast: forecaster.forecast(history, horizon: 12).forecast)
+                    seasonal += ForecastAccuracy.sMAPE(actual: actual, forecast: BenchmarkForecasts.seasonalNaive(history, horizon: 12, period: 288))
+                    origins += 1
+                    origin += 72
+                }
+            }
+            return (ours / Double(max(1, origins)), seasonal / Double(max(1, origins)), origins, cpu.count)
+        }
 
         func run() async throws {
             try await runReporting {
@@ -111,6 +133,11 @@ struct InsightCommand: AsyncParsableCommand {
                     }
                     print("  published: Theta OWA 1.006, FFORMA 0.484, ES-RNN 0.440, best hourly 0.410")
                     print("  methods chosen: " + chosen.sorted { $0.value > $1.value }.prefix(8).map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                    if let nab {
+                        let rolling = try rollingCPU(nab)
+                        print("NAB realAWSCloudwatch CPU, \(rolling.series) series, \(rolling.origins) rolling origins, 1 hour ahead (12 steps)")
+                        print(String(format: "  dharma sMAPE %.3f   seasonal naive (daily) sMAPE %.3f", rolling.ours, rolling.seasonal))
+                    }
                 }
             }
         }
