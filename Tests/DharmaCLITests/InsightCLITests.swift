@@ -89,3 +89,27 @@ let sharedData: String = {
         #expect(bad.status == 2 && bad.stderr.contains("not closed"))
     }
 }
+
+@Suite struct StackScrapeTests {
+    @Test func scrapingABlueprintLabelsEveryReplicaWithStackResourceAndReplica() throws {
+        let directory = scratchDirectory()
+        let path = try writeBlueprint("shop.yaml", in: directory, stack: "shop", resources: """
+              web:
+                type: compute.service
+                properties:
+                  command: [\(dharmaBinary), workload, --port, "${self.port}"]
+                  replicas: 2
+                  health: {http: /healthz, timeout: 20s}
+            """)
+        let applied = try dharma(["apply", path, "--auto-approve"])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        defer { _ = try? dharma(["destroy", path, "--auto-approve"]) }
+        let scrape = try dharma(["metrics", "scrape", "-f", path, "--interval", "1s", "--rounds", "1"])
+        #expect(scrape.status == 0 && scrape.stdout.contains("from 2 of 2 targets"), "\(scrape.stdout)\(scrape.stderr)")
+        let query = try dharma(["metrics", "query", #"max(process_resident_memory_bytes{stack="shop/default"}) by (resource, replica)"#,
+                                "--since", "5m", "-f", path, "--json"])
+        let rows = try json(query.stdout)["rows"] as? [[String: Any]] ?? []
+        #expect(rows.compactMap { ($0["labels"] as? [String: String])?["replica"] }.sorted() == ["0", "1"], "\(query.stdout)")
+        #expect(rows.allSatisfy { ($0["labels"] as? [String: String])?["resource"] == "web" && ($0["value"] as? Double ?? 0) > 1_000_000 })
+    }
+}

@@ -14,8 +14,10 @@ struct MetricsCommand: AsyncParsableCommand {
         subcommands: [Import.self, Query.self, Scrape.self, Compact.self])
 
     struct Location: ParsableArguments {
-        @Option(help: "State database (default: .dharma/dharma.db here, or $DHARMA_STATE).") var state: String?
-        func path() -> String { StatePaths.resolve(explicit: state, blueprint: nil) }
+        @Option(help: "State database (default: .dharma/dharma.db next to -f, or here, or $DHARMA_STATE).") var state: String?
+        @Option(name: [.customShort("f"), .customLong("file")], help: "A blueprint: use its stack's state database (and, for scrape, its services).")
+        var blueprint: String?
+        func path() -> String { StatePaths.resolve(explicit: state, blueprint: blueprint) }
     }
 
     static func labels(_ assignments: [String]) throws -> [String: String] {
@@ -126,10 +128,17 @@ struct MetricsCommand: AsyncParsableCommand {
                 A target that times out or returns something that is not the exposition format is
                 counted as an error for that round; the other targets are unaffected.
 
-                Example: dharma metrics scrape http://127.0.0.1:8080/metrics --label resource=web --interval 5s --rounds 12
+                With -f BLUEPRINT, every replica of the stack's services (as recorded in its state) is a
+                target, labelled stack, resource and replica, and the samples go to that stack's
+                state database.
+
+                Examples:
+                  dharma metrics scrape http://127.0.0.1:8080/metrics --label resource=web --interval 5s --rounds 12
+                  dharma metrics scrape -f examples/webapp.yaml --interval 15s --rounds 0
                 """)
 
-        @Argument(help: "URLs to scrape.") var targets: [String]
+        @Argument(help: "URLs to scrape.") var targets: [String] = []
+        @Option(name: .customLong("env"), help: "Environment of the blueprint's stack.") var environment: String?
         @Option(help: "Time between rounds.") var interval: String = "15s"
         @Option(help: "Rounds before stopping (0: until interrupted).") var rounds: Int = 1
         @Option(help: "Per-target timeout.") var timeout: String = "5s"
@@ -141,21 +150,38 @@ struct MetricsCommand: AsyncParsableCommand {
                 guard let every = Units.seconds(.string(interval)), every > 0, let limit = Units.seconds(.string(timeout)), limit > 0 else {
                     throw CLIFailure(message: "--interval and --timeout are durations such as 5s or 1m", code: Exit.invalidInput)
                 }
-                let urls = try targets.map { text -> URL in
+                var urls: [(URL, [String: String])] = try targets.map { text in
                     guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? "") else {
                         throw CLIFailure(message: "`\(text)` is not an http(s) URL", code: Exit.invalidInput)
                     }
-                    return url
+                    return (url, [:])
                 }
+                let databasePath = location.path()
+                if let blueprint = location.blueprint {
+                    let prepared = try StackOptions.parse(environment.map { ["--env", $0] } ?? []).prepare(blueprint)
+                    let store: SQLiteStore
+                    do { store = try SQLiteStore(path: databasePath) } catch {
+                        throw CLIFailure(message: "cannot open \(databasePath): \(error)", code: Exit.failure)
+                    }
+                    let state = try await store.state(of: prepared.stack)
+                    for resource in state.resources.values.sorted(by: { $0.name < $1.name }) where resource.type == "compute.service" {
+                        for (replica, port) in (resource.outputs["ports"]?.listValue ?? []).enumerated() {
+                            guard let port = port.intValue, let url = URL(string: "http://127.0.0.1:\(port)/metrics") else { continue }
+                            urls.append((url, ["stack": prepared.stack.description, "resource": resource.name, "replica": String(replica)]))
+                        }
+                    }
+                    if urls.isEmpty { throw CLIFailure(message: "\(prepared.stack) runs no services to scrape; apply it first", code: Exit.invalidInput) }
+                }
+                guard !urls.isEmpty else { throw CLIFailure(message: "name URLs to scrape, or a blueprint with -f", code: Exit.invalidInput) }
                 let extra = try MetricsCommand.labels(label)
-                let database = try MetricsDatabase.open(location.path())
+                let database = try MetricsDatabase.open(databasePath)
                 var round = 0
                 while rounds == 0 || round < rounds {
                     round += 1
                     let started = Date()
                     var buffer = SeriesBuffer()
                     var errors = 0
-                    for url in urls {
+                    for (url, targetLabels) in urls {
                         let now = Int64(Date().timeIntervalSince1970 * 1000)
                         do {
                             let text = try await Self.fetch(url, timeout: limit)
@@ -163,6 +189,7 @@ struct MetricsCommand: AsyncParsableCommand {
                             if lines.isEmpty && !problems.isEmpty { throw CLIFailure(message: "not Prometheus text (line \(problems[0].line): \(problems[0].message))", code: Exit.failure) }
                             for line in lines {
                                 var key = line.key
+                                key.labels.merge(targetLabels) { _, new in new }
                                 key.labels.merge(extra) { _, new in new }
                                 key.labels["instance"] = key.labels["instance"] ?? (url.host ?? "") + (url.port.map { ":\($0)" } ?? "")
                                 buffer.append(key, Sample(time: line.time ?? now, value: line.value))
