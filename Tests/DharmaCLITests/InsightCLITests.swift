@@ -113,3 +113,31 @@ let sharedData: String = {
         #expect(rows.allSatisfy { ($0["labels"] as? [String: String])?["resource"] == "web" && ($0["value"] as? Double ?? 0) > 1_000_000 })
     }
 }
+
+@Suite struct ForecastCLITests {
+    @Test func aFillingDiskGetsItsTimeToFullAndMonthEndSpendIsCheckedAgainstTheBudget() throws {
+        let directory = scratchDirectory()
+        let now = Int(Date().timeIntervalSince1970)
+        var csv = "timestamp,value\n"
+        for hour in 0..<200 { csv += "\(now - (200 - hour) * 3600),\(30 + 0.25 * Double(hour) + Double(hour % 3) * 0.1)\n" }
+        try csv.write(toFile: directory + "/disk.csv", atomically: true, encoding: .utf8)
+        let state = directory + "/m.db"
+        _ = try dharma(["metrics", "import", directory + "/disk.csv", "--name", "disk_used_percent", "--state", state])
+        let forecast = try dharma(["metrics", "forecast", "disk_used_percent", "--since", "30d", "--capacity", "100", "--state", state, "--json"])
+        #expect(forecast.status == 0, "\(forecast.stderr)")
+        let hours = (try json(forecast.stdout)["exhaustionHours"] as? [String: Any])?["expected"] as? Double ?? 0
+        #expect(abs(hours - 81) < 8, "79.75 % and +0.25 %/h: about 81 hours, got \(hours)")
+
+        var spend = "date,cost\n"
+        for day in 1...30 { spend += String(format: "2026-10-%02d,%.2f\n", day, 16 + Double(day % 7) * 0.5) }
+        for day in 1...10 { spend += String(format: "2026-11-%02d,%.2f\n", day, 16 + Double((day + 30) % 7) * 0.5) }
+        try spend.write(toFile: directory + "/spend.csv", atomically: true, encoding: .utf8)
+        var blueprint = try String(contentsOfFile: repositoryRoot + "/examples/aws-3tier.yaml", encoding: .utf8)
+        blueprint = blueprint.replacingOccurrences(of: "  owner: team-payments\n", with: "  owner: team-payments\n  budget: {monthly: 500, currency: USD}\n")
+        try blueprint.write(toFile: directory + "/shop.yaml", atomically: true, encoding: .utf8)
+        let cost = try dharma(["cost", directory + "/shop.yaml", "--spend", directory + "/spend.csv"])
+        #expect(cost.status == 3, "about $17.5 a day for 30 days crosses $500: \(cost.stdout)\(cost.stderr)")
+        #expect(cost.stdout.contains("month-end forecast $5"), "\(cost.stdout)")
+        #expect(cost.stderr.contains("crosses the budget of $500.00"))
+    }
+}

@@ -107,8 +107,10 @@ public enum MetricImport {
     public static func timestamp(_ text: String) -> Int64? {
         if let number = Double(text) { return number > 1e11 ? Int64(number) : Int64(number * 1000) }
         let digits = text.split(whereSeparator: { !$0.isNumber })
-        guard digits.count >= 6, let year = Int(digits[0]), let month = Int(digits[1]), let day = Int(digits[2]),
-              let hour = Int(digits[3]), let minute = Int(digits[4]), let second = Int(digits[5]),
+        // A date alone (`2026-11-27`) is midnight UTC.
+        guard digits.count == 3 || digits.count >= 6, digits[0].count == 4, let year = Int(digits[0]), let month = Int(digits[1]), let day = Int(digits[2]),
+              let hour = digits.count > 3 ? Int(digits[3]) : 0, let minute = digits.count > 4 ? Int(digits[4]) : 0,
+              let second = digits.count > 5 ? Int(digits[5]) : 0,
               (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
         var milliseconds = 0
         if digits.count > 6, let fraction = Int(digits[6].prefix(3).padding(toLength: 3, withPad: "0", startingAt: 0)) { milliseconds = fraction }

@@ -2,6 +2,7 @@ import ArgumentParser
 import DharmaCore
 import DharmaCost
 import DharmaEngine
+import DharmaInsight
 import Foundation
 
 /// `--usage FILE`: how much resources are used, for usage-priced items.
@@ -60,6 +61,9 @@ struct CostCommand: AsyncParsableCommand {
     @Flag(help: "Print the estimate as JSON.")
     var json = false
 
+    @Option(help: "Daily spend so far (CSV date,cost): forecast this month's total and check it against metadata.budget.")
+    var spend: String?
+
     func run() async throws {
         try await runReporting {
             let prepared = try blueprint.prepare()
@@ -70,6 +74,9 @@ struct CostCommand: AsyncParsableCommand {
             } else {
                 print(CostRenderer.text(estimate, title: prepared.stack.description, retrieved: catalog.retrieved, budget: budget), terminator: "")
             }
+            if let spend {
+                try forecastSpend(spend, budget: budget)
+            }
             if let problem = estimate.problems.first {
                 throw CLIFailure(message: estimate.problems.count == 1 ? problem.message : estimate.problems.map(\.message).joined(separator: "\n"),
                                  code: Exit.invalidInput)
@@ -78,6 +85,30 @@ struct CostCommand: AsyncParsableCommand {
                 throw CLIFailure(message: "the estimate \(CostRenderer.money(estimate.total))/month exceeds the budget of \(CostRenderer.money(budget.monthly))",
                                  code: Exit.policyViolation)
             }
+        }
+    }
+
+    /// The month-end forecast from actual daily spend; exit 3 when it crosses the budget.
+    func forecastSpend(_ path: String, budget: Budget?) throws {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIFailure(message: "cannot read \(path)", code: Exit.invalidInput) }
+        let imported = MetricImport.csv(String(decoding: data, as: UTF8.self), name: "spend", labels: [:])
+        if let problem = imported.problems.first { throw CLIFailure(message: "\(path):\(problem.line): \(problem.message)", code: Exit.invalidInput) }
+        let days = imported.samples.map(\.1).sorted { $0.time < $1.time }
+        guard let last = days.last else { throw CLIFailure(message: "\(path) has no rows", code: Exit.invalidInput) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let date = Date(timeIntervalSince1970: Double(last.time) / 1000)
+        let day = calendar.component(.day, from: date)
+        let length = calendar.range(of: .day, in: .month, for: date)?.count ?? 30
+        guard let forecast = CapacityForecaster.monthEnd(daily: days.map(\.value), daysThisMonth: min(day, days.count), daysInMonth: length,
+                                                         budget: budget?.monthly) else {
+            throw CLIFailure(message: "\(path): not enough days to forecast", code: Exit.invalidInput)
+        }
+        print("Spend: \(CostRenderer.money(forecast.spent)) in the first \(day) days; month-end forecast \(CostRenderer.money(forecast.total))"
+            + " (80 % interval \(CostRenderer.money(forecast.lower)) – \(CostRenderer.money(forecast.upper)), \(forecast.model))")
+        if let budget, forecast.overBudget == true {
+            throw CLIFailure(message: "the month-end forecast \(CostRenderer.money(forecast.total)) crosses the budget of \(CostRenderer.money(budget.monthly))",
+                             code: Exit.policyViolation)
         }
     }
 }

@@ -11,7 +11,7 @@ struct MetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics",
         abstract: "Collect, import and query metrics (stored compressed in the state database).",
-        subcommands: [Import.self, Query.self, Scrape.self, Compact.self])
+        subcommands: [Import.self, Query.self, Scrape.self, Compact.self, Forecast.self])
 
     struct Location: ParsableArguments {
         @Option(help: "State database (default: .dharma/dharma.db next to -f, or here, or $DHARMA_STATE).") var state: String?
@@ -118,6 +118,101 @@ struct MetricsCommand: AsyncParsableCommand {
                     }
                 }
             }
+        }
+    }
+
+    struct Forecast: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Forecast one series with exponential smoothing; with --capacity, say when it gets there.",
+            discussion: """
+                The series is put on a regular grid (its median sampling interval; a missing step
+                repeats the last value), an ETS model is chosen by AICc, and the forecast is printed
+                with an 80 % interval.
+
+                Example: dharma metrics forecast 'disk_used_percent{resource="db"}' --since 7d --capacity 100
+                """)
+
+        @Argument(help: "A selector that picks exactly one series.") var query: String
+        @Option(help: "History to fit on.") var since: String = "7d"
+        @Option(help: "How far ahead.") var horizon: String = "48h"
+        @Option(help: "The value that means full.") var capacity: Double?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            try await runReporting {
+                let parsed: MetricQuery
+                do { parsed = try MetricQuery.parse(query) } catch let error as MetricQuery.SyntaxError {
+                    throw CLIFailure(message: "query: \(error.message)", code: Exit.invalidInput)
+                }
+                guard let window = Units.seconds(.string(since)), window > 0, let ahead = Units.seconds(.string(horizon)), ahead > 0 else {
+                    throw CLIFailure(message: "--since and --horizon are durations such as 1h or 7d", code: Exit.invalidInput)
+                }
+                let end = Int64(Date().timeIntervalSince1970 * 1000)
+                let series = try await MetricsDatabase.open(location.path()).read(parsed, from: end - Int64(window * 1000), to: end)
+                guard series.count == 1, let (key, samples) = series.first else {
+                    throw CLIFailure(message: series.isEmpty ? "no series matches \(query) in the last \(since)"
+                        : "\(series.count) series match; narrow the selector to one: " + series.keys.sorted().prefix(5).map(\.description).joined(separator: ", "),
+                        code: Exit.invalidInput)
+                }
+                let (values, step) = Self.regular(samples)
+                guard values.count >= 8, step > 0 else { throw CLIFailure(message: "\(key) has too few samples to forecast (\(samples.count))", code: Exit.invalidInput) }
+                let smoothing = ExponentialSmoothing()
+                guard let model = smoothing.fit(values) else { throw CLIFailure(message: "no model fits \(key)", code: Exit.failure) }
+                let steps = max(1, Int((ahead * 1000 / Double(step)).rounded(.up)))
+                let forecast = smoothing.forecast(model, horizon: steps)
+                let hours = { (steps: Double) in steps * Double(step) / 3_600_000 }
+                var exhaustion: CapacityForecaster.Exhaustion?
+                if let capacity { exhaustion = CapacityForecaster.timeToExhaustion(values, capacity: capacity, maximumSteps: max(steps, 2000)) }
+                if json {
+                    var object: [String: Value] = ["series": .string(key.description), "model": .string(model.name), "stepSeconds": .double(Double(step) / 1000),
+                                                   "mean": .list(forecast.mean.map(Value.double)), "lower": .list(forecast.lower.map(Value.double)),
+                                                   "upper": .list(forecast.upper.map(Value.double))]
+                    if let exhaustion {
+                        object["exhaustionHours"] = .map(["expected": .double(hours(exhaustion.steps)), "earliest": .double(hours(exhaustion.earliest)),
+                                                          "latest": exhaustion.latest.map { .double(hours($0)) } ?? .null])
+                    }
+                    print(Value.map(object).jsonText)
+                    return
+                }
+                print("\(key): \(values.count) points every \(Double(step) / 1000) s; \(model.name)")
+                if let last = forecast.mean.last, let low = forecast.lower.last, let high = forecast.upper.last {
+                    print(String(format: "in %@: %.4g (80 %% interval %.4g – %.4g)", horizon, last, low, high))
+                }
+                if let capacity {
+                    if let exhaustion {
+                        let expected = hours(exhaustion.steps)
+                        let spread = max(expected - hours(exhaustion.earliest), exhaustion.latest.map { hours($0) - expected } ?? 0)
+                        print(String(format: "reaches %g in %.1f h ± %.1f h", capacity, expected, spread)
+                            + (exhaustion.latest == nil ? " (the optimistic bound never reaches it)" : ""))
+                    } else {
+                        print("does not reach \(capacity) in the forecast")
+                    }
+                }
+            }
+        }
+
+        /// Samples on a grid of the median interval; a missing step repeats the last value.
+        static func regular(_ samples: [Sample]) -> ([Double], Int64) {
+            guard samples.count > 1 else { return (samples.map(\.value), 0) }
+            let gaps = zip(samples, samples.dropFirst()).map { $1.time - $0.time }.sorted()
+            let step = max(1, gaps[gaps.count / 2])
+            var values: [Double] = []
+            var bucket = samples[0].time
+            var index = 0
+            var last = samples[0].value
+            while bucket <= samples[samples.count - 1].time, values.count < 100_000 {
+                var sum = 0.0, count = 0.0
+                while index < samples.count, samples[index].time < bucket + step {
+                    sum += samples[index].value
+                    count += 1
+                    index += 1
+                }
+                if count > 0 { last = sum / count }
+                values.append(last)
+                bucket += step
+            }
+            return (values, step)
         }
     }
 
