@@ -20,6 +20,26 @@ import Testing
         #expect(ForecastAccuracy.sMAPE(actual: (480..<504).map { 50 + 10 * sin(Double($0) * 2 * .pi / 24) }, forecast: next) < 3)
     }
 
+    @Test func multiplicativeSeasonalityIsChosenWhenTheSwingGrowsWithTheLevel() throws {
+        var generator = SplitMix(seed: 13)
+        // Level grows from 100 to about 400 while the daily swing stays ±30 % of the level.
+        let series = (0..<(24 * 25)).map { hour -> Double in
+            let level = 100 + 0.5 * Double(hour)
+            let noise = 1 + (Double(generator.next() % 1000) / 1000 - 0.5) * 0.02
+            return level * (1 + 0.3 * sin(Double(hour) * 2 * .pi / 24)) * noise
+        }
+        let model = try #require(ExponentialSmoothing().fit(series))
+        #expect(model.seasonality == .multiplicative && model.trend != .none, "\(model.name)")
+        let additive = try #require(ExponentialSmoothing().fit(Array(series.dropLast(24)), error: .additive, trend: .additive, seasonality: .additive, period: 24))
+        let multiplicative = try #require(ExponentialSmoothing().fit(Array(series.dropLast(24)), error: .multiplicative, trend: .additive,
+                                                                     seasonality: .multiplicative, period: 24))
+        let actual = Array(series.suffix(24))
+        let additiveError = ForecastAccuracy.sMAPE(actual: actual, forecast: ExponentialSmoothing().forecast(additive, horizon: 24).mean)
+        let multiplicativeError = ForecastAccuracy.sMAPE(actual: actual, forecast: ExponentialSmoothing().forecast(multiplicative, horizon: 24).mean)
+        #expect(multiplicativeError < additiveError, "M \(multiplicativeError) vs A \(additiveError)")
+        #expect(ExponentialSmoothing().fit([-1, 2, -3, 4, -5, 6, -7, 8, -9, 10])?.error == .additive, "negative data gets additive models only")
+    }
+
     @Test func timeToExhaustionFindsWhenADiskFills() throws {
         var generator = SplitMix(seed: 5)
         // 50 % used and growing 0.25 % an hour: after 100 hours at 74.75 %, full about 101 hours later.

@@ -1,14 +1,19 @@
 import Foundation
 
-/// Exponential smoothing state-space models with additive errors — ETS(A,N,N), (A,A,N),
-/// (A,Ad,N), (A,N,A), (A,A,A), (A,Ad,A) — fitted by minimising the sum of squared one-step
-/// errors (Nelder–Mead over the smoothing parameters), chosen by AICc, with prediction
-/// intervals from simulated sample paths.
+/// Exponential smoothing state-space models (Hyndman et al.): additive or multiplicative
+/// error, no / additive / damped trend, no / additive / multiplicative seasonality. Each is
+/// fitted by maximum likelihood (Nelder–Mead over the smoothing parameters), the model is
+/// chosen by AICc, and prediction intervals come from simulated sample paths.
+/// Multiplicative components need positive data; additive error with multiplicative
+/// seasonality is left out, as it is numerically unstable.
 public struct ExponentialSmoothing: Sendable {
     public enum Trend: String, Sendable, CaseIterable { case none = "N", additive = "A", damped = "Ad" }
+    public enum Component: String, Sendable, CaseIterable { case none = "N", additive = "A", multiplicative = "M" }
 
     public struct Model: Sendable {
+        public var error: Component
         public var trend: Trend
+        public var seasonality: Component
         public var period: Int
         public var alpha: Double
         public var beta: Double
@@ -19,7 +24,9 @@ public struct ExponentialSmoothing: Sendable {
         public var season: [Double]
         public var sigma: Double
         public var aicc: Double
-        public var name: String { "ETS(A,\(trend.rawValue),\(period > 1 ? "A" : "N"))" + (period > 1 ? "[\(period)]" : "") }
+        public var name: String {
+            "ETS(\(error.rawValue),\(trend.rawValue),\(seasonality.rawValue))" + (seasonality != .none ? "[\(period)]" : "")
+        }
     }
 
     public struct Forecast: Sendable {
@@ -44,25 +51,63 @@ public struct ExponentialSmoothing: Sendable {
         return best.period
     }
 
-    /// Fits every model for the detected period (and non-seasonal ones) and keeps the lowest AICc.
+    /// Fits every admissible model for the detected (or given) period and keeps the lowest AICc.
     public func fit(_ raw: [Double], period: Int? = nil) -> Model? {
         let series = raw.filter(\.isFinite)
         guard series.count >= 4 else { return nil }
         let m = period ?? Self.detectPeriod(series)
+        let positive = series.allSatisfy { $0 > 0 }
         var best: Model?
-        for seasonal in m > 1 && series.count >= 2 * m ? [1, m] : [1] {
-            for trend in Trend.allCases {
-                guard let model = fit(series, trend: trend, period: seasonal) else { continue }
-                if best == nil || model.aicc < best?.aicc ?? .infinity { best = model }
+        for error in positive ? [Component.additive, .multiplicative] : [.additive] {
+            for seasonality in Component.allCases {
+                if seasonality != .none && (m <= 1 || series.count < 2 * m) { continue }
+                if seasonality == .multiplicative && (!positive || error == .additive) { continue }
+                for trend in Trend.allCases {
+                    guard let model = fit(series, error: error, trend: trend, seasonality: seasonality, period: seasonality == .none ? 1 : m) else { continue }
+                    if best == nil || model.aicc < best?.aicc ?? .infinity { best = model }
+                }
             }
         }
         return best
     }
 
+    /// The additive-error model with or without seasonality, as earlier callers ask for it.
     public func fit(_ series: [Double], trend: Trend, period: Int) -> Model? {
+        fit(series, error: .additive, trend: trend, seasonality: period > 1 ? .additive : .none, period: period)
+    }
+
+    /// One step of the state equations: the one-step forecast, then the updated states.
+    static func step(_ y: Double?, level: inout Double, slope: inout Double, seasonal: inout Double,
+                     trend: Trend, seasonality: Component, alpha: Double, beta: Double, gamma: Double, phi: Double,
+                     shock: Double? = nil, error: Component = .additive) -> (mean: Double, value: Double) {
+        let damped = trend == .none ? 0 : (trend == .damped ? phi : 1) * slope
+        let base = level + damped
+        let mean: Double
+        switch seasonality {
+        case .none: mean = base
+        case .additive: mean = base + seasonal
+        case .multiplicative: mean = base * seasonal
+        }
+        let value = y ?? (error == .multiplicative ? mean * (1 + (shock ?? 0)) : mean + (shock ?? 0))
+        let residual = value - mean
+        switch seasonality {
+        case .multiplicative:
+            let s = seasonal == 0 ? 1e-9 : seasonal
+            level = base + alpha * residual / s
+            if trend != .none { slope = damped + beta * residual / s }
+            seasonal = s + gamma * residual / (base == 0 ? 1e-9 : base)
+        default:
+            level = base + alpha * residual
+            if trend != .none { slope = damped + beta * residual }
+            if seasonality == .additive { seasonal += gamma * residual }
+        }
+        return (mean, value)
+    }
+
+    public func fit(_ series: [Double], error: Component, trend: Trend, seasonality: Component, period: Int) -> Model? {
         let n = series.count
-        let m = max(1, period)
-        guard n >= max(4, 2 * m) else { return nil }
+        let m = seasonality == .none ? 1 : max(2, period)
+        guard n >= max(4, 2 * m), error != .none else { return nil }
         // Initial states from the first cycles.
         let first = Array(series.prefix(m > 1 ? m : min(10, n)))
         let level0 = first.reduce(0, +) / Double(first.count)
@@ -75,25 +120,38 @@ public struct ExponentialSmoothing: Sendable {
                 slope0 = (series[min(n - 1, 9)] - series[0]) / Double(min(n - 1, 9))
             }
         }
-        let season0 = m > 1 ? first.map { $0 - level0 } : []
-        func run(_ parameters: [Double]) -> (sse: Double, model: Model) {
+        let season0: [Double]
+        switch seasonality {
+        case .none: season0 = []
+        case .additive: season0 = first.map { $0 - level0 }
+        case .multiplicative: season0 = first.map { level0 == 0 ? 1 : $0 / level0 }
+        }
+        func run(_ parameters: [Double]) -> (criterion: Double, sse: Double, model: Model) {
             let alpha = parameters[0], beta = parameters[1], gamma = parameters[2], phi = parameters[3]
             var level = level0, slope = slope0, season = season0
-            var sse = 0.0
+            var squares = 0.0, logMeans = 0.0
             for (t, y) in series.enumerated() {
-                let seasonal = m > 1 ? season[t % m] : 0
-                let damped = trend == .none ? 0 : (trend == .damped ? phi : 1) * slope
-                let forecast = level + damped + seasonal
-                let error = y - forecast
-                sse += error * error
-                level = level + damped + alpha * error
-                if trend != .none { slope = damped + beta * error }
-                if m > 1 { season[t % m] = seasonal + gamma * error }
+                var seasonal = m > 1 ? season[t % m] : (seasonality == .multiplicative ? 1 : 0)
+                let (mean, _) = Self.step(y, level: &level, slope: &slope, seasonal: &seasonal, trend: trend, seasonality: seasonality,
+                                          alpha: alpha, beta: beta, gamma: gamma, phi: phi)
+                if m > 1 { season[t % m] = seasonal }
+                if error == .multiplicative {
+                    guard mean > 0 else { return (.infinity, .infinity, placeholder) }
+                    let relative = (y - mean) / mean
+                    squares += relative * relative
+                    logMeans += log(mean)
+                } else {
+                    squares += (y - mean) * (y - mean)
+                }
             }
-            let model = Model(trend: trend, period: m, alpha: alpha, beta: beta, gamma: gamma, phi: phi, level: level, slope: slope,
-                              season: season.isEmpty ? [] : (0..<m).map { season[(n + $0) % m] }, sigma: (sse / Double(n)).squareRoot(), aicc: 0)
-            return (sse, model)
+            let criterion = Double(n) * log(max(squares / Double(n), 1e-300)) + 2 * logMeans
+            let model = Model(error: error, trend: trend, seasonality: seasonality, period: m, alpha: alpha, beta: beta, gamma: gamma, phi: phi,
+                              level: level, slope: slope, season: season.isEmpty ? [] : (0..<m).map { season[(n + $0) % m] },
+                              sigma: (squares / Double(n)).squareRoot(), aicc: 0)
+            return (criterion, squares, model)
         }
+        let placeholder = Model(error: error, trend: trend, seasonality: seasonality, period: m, alpha: 0, beta: 0, gamma: 0, phi: 1,
+                                level: 0, slope: 0, season: [], sigma: 0, aicc: .infinity)
         // Parameters live in (0, 1) through a logistic map; β ≤ α, γ ≤ 1 − α, φ in [0.8, 0.98].
         func parameters(_ x: [Double]) -> [Double] {
             let squash = { (v: Double) in 1 / (1 + exp(-v)) }
@@ -103,45 +161,42 @@ public struct ExponentialSmoothing: Sendable {
             let phi = trend == .damped ? 0.8 + 0.18 * squash(x[3]) : 1
             return [alpha, beta, gamma, phi]
         }
-        let result = NelderMead.minimise(start: [-1, -2, -2, 1]) { run(parameters($0)).sse }
-        var (sse, model) = run(parameters(result))
-        guard sse.isFinite, sse >= 0 else { return nil }
+        let result = NelderMead.minimise(start: [-1, -2, -2, 1]) { run(parameters($0)).criterion }
+        var (criterion, sse, model) = run(parameters(result))
+        guard criterion.isFinite, sse.isFinite else { return nil }
         let k = 2.0 + (trend == .none ? 0 : 2) + (trend == .damped ? 1 : 0) + (m > 1 ? Double(m) : 0)
-        let likelihood = Double(n) * log(max(sse / Double(n), 1e-300))
         let denominator = Double(n) - k - 1
-        model.aicc = denominator > 0 ? likelihood + 2 * k + 2 * k * (k + 1) / denominator : .infinity
+        model.aicc = denominator > 0 ? criterion + 2 * k + 2 * k * (k + 1) / denominator : .infinity
         return model
     }
 
-    /// Point forecasts and `coverage` intervals from 500 simulated paths with Gaussian errors.
+    /// Point forecasts (the mean of the sample paths for multiplicative models) and `coverage`
+    /// intervals from 500 simulated paths with Gaussian errors.
     public func forecast(_ model: Model, horizon: Int, coverage: Double = 0.8, seed: UInt64 = 1) -> Forecast {
         let m = model.period
-        func point(_ h: Int) -> Double {
-            var trendPart = 0.0
-            if model.trend != .none {
-                var factor = 0.0, power = 1.0
-                for _ in 0..<h { power *= model.trend == .damped ? model.phi : 1; factor += power }
-                trendPart = factor * model.slope
-            }
-            return model.level + trendPart + (m > 1 ? model.season[(h - 1) % m] : 0)
+        var level = model.level, slope = model.slope, season = model.season
+        var mean: [Double] = []
+        for step in 0..<max(1, horizon) {
+            var seasonal = m > 1 ? season[step % m] : (model.seasonality == .multiplicative ? 1 : 0)
+            let point = Self.step(nil, level: &level, slope: &slope, seasonal: &seasonal, trend: model.trend, seasonality: model.seasonality,
+                                  alpha: model.alpha, beta: model.beta, gamma: model.gamma, phi: model.phi, shock: 0, error: model.error)
+            if m > 1 { season[step % m] = seasonal }
+            mean.append(point.mean)
         }
-        let mean = (1...max(1, horizon)).map(point)
         var random = SeededRandom(seed: seed)
         var paths = [[Double]](repeating: [], count: horizon)
         var totals: [Double] = []
         for _ in 0..<500 {
-            var total = 0.0
             var level = model.level, slope = model.slope, season = model.season
+            var total = 0.0
             for step in 0..<horizon {
-                let seasonal = m > 1 ? season[step % m] : 0
-                let damped = model.trend == .none ? 0 : (model.trend == .damped ? model.phi : 1) * slope
-                let error = model.sigma * random.normal()
-                let value = level + damped + seasonal + error
+                var seasonal = m > 1 ? season[step % m] : (model.seasonality == .multiplicative ? 1 : 0)
+                let (_, value) = Self.step(nil, level: &level, slope: &slope, seasonal: &seasonal, trend: model.trend, seasonality: model.seasonality,
+                                           alpha: model.alpha, beta: model.beta, gamma: model.gamma, phi: model.phi,
+                                           shock: model.sigma * random.normal(), error: model.error)
+                if m > 1 { season[step % m] = seasonal }
                 paths[step].append(value)
                 total += value
-                level = level + damped + model.alpha * error
-                if model.trend != .none { slope = damped + model.beta * error }
-                if m > 1 { season[step % m] = seasonal + model.gamma * error }
             }
             totals.append(total)
         }
