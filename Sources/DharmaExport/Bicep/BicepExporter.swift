@@ -45,7 +45,7 @@ public struct BicepExporter: Sendable {
             if let description = declaration.description { text += "@description('\(BicepWriter.escape(description))')\n" }
             if declaration.sensitive { text += "@secure()\n" }
             let type = Self.bicepType(declaration.kind)
-            let value = declaration.defaultValue.flatMap { $0 == .null ? nil : $0 }.map { " = " + BicepWriter.expression(BicepContext.literal($0), indent: 0) } ?? ""
+            let value = declaration.defaultValue.flatMap { $0 == .null ? nil : $0 }.map { " = " + BicepWriter.expression(Bicep.literal($0), indent: 0) } ?? ""
             text += "param \(BicepWriter.symbol(declaration.name)) \(type)\(value)\n"
         }
         // Passwords and secret values are parameters the operator supplies at deployment.
@@ -77,7 +77,7 @@ struct BicepContext: Sendable {
 
     func bicep(_ expr: Expr) throws(ExportError) -> Bicep {
         switch expr {
-        case .value(let value): return Self.literal(value)
+        case .value(let value): return Bicep.literal(value)
         case .variable(let name, _): return .raw(BicepWriter.symbol(name))
         case .output(let name, let attribute, _):
             guard let target = stack.resource(named: name) else { throw ExportError("reference to `\(name).\(attribute)`: no resource `\(name)` in the stack") }
@@ -110,17 +110,6 @@ struct BicepContext: Sendable {
         return try bicep(expr)
     }
 
-    static func literal(_ value: Value) -> Bicep {
-        switch value {
-        case .null: return .null
-        case .bool(let flag): return .bool(flag)
-        case .int(let number): return .int(number)
-        case .double(let number): return .number(number)
-        case .string(let text), .unknown(let text): return .string(text)
-        case .list(let items): return .array(items.map(literal))
-        case .map(let entries): return .sorted(entries.mapValues(literal))
-        }
-    }
 
     /// The stack-wide tags every resource carries; a resource's own extra tags are merged in.
     static func tags(_ stack: ExportStack) -> Bicep {

@@ -30,7 +30,7 @@ struct CloudFormationContext: Sendable {
 
     func doc(_ expr: Expr) throws(ExportError) -> Document {
         switch expr {
-        case .value(let value): return Self.literal(value)
+        case .value(let value): return Document.literal(value)
         case .variable(let name, _): return Self.ref(Self.parameterName(name))
         case .output(let name, let attribute, _):
             guard let target = stack.resource(named: name) else { throw ExportError("reference to `\(name).\(attribute)`: no resource `\(name)` in the stack") }
@@ -63,17 +63,6 @@ struct CloudFormationContext: Sendable {
         return try doc(expr)
     }
 
-    static func literal(_ value: Value) -> Document {
-        switch value {
-        case .null: return .null
-        case .bool(let flag): return .bool(flag)
-        case .int(let number): return .int(number)
-        case .double(let number): return .number(number)
-        case .string(let text), .unknown(let text): return .string(text)
-        case .list(let items): return .list(items.map(literal))
-        case .map(let entries): return .sorted(entries.mapValues(literal))
-        }
-    }
 
     static func tags(_ resource: ExportResource) -> Document {
         .list(resource.tags.sorted { $0.key < $1.key }.map { .object([("Key", .string($0.key)), ("Value", .string($0.value))]) })

@@ -26,7 +26,7 @@ public struct PulumiExporter: Sendable {
         if !stack.variables.isEmpty {
             document.append(("config", .object(stack.variables.map { declaration in
                 var fields: [(String, Document)] = [("type", .string(Self.configType(declaration.kind)))]
-                if let value = declaration.defaultValue, value != .null { fields.append(("default", CloudFormationContext.literal(value))) }
+                if let value = declaration.defaultValue, value != .null { fields.append(("default", Document.literal(value))) }
                 if declaration.sensitive { fields.append(("secret", .bool(true))) }
                 return (declaration.name, .object(fields))
             })))

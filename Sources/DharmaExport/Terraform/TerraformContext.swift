@@ -9,7 +9,7 @@ struct TerraformContext: Sendable {
     /// The HCL for a blueprint expression; references become Terraform references.
     func hcl(_ expr: Expr) throws(ExportError) -> HCL {
         switch expr {
-        case .value(let value): return Self.literal(value)
+        case .value(let value): return HCL.literal(value)
         case .variable(let name, _): return .traversal("var.\(Self.variableName(name))")
         case .output(let name, let attribute, let path):
             guard let target = stack.resource(named: name), let mapping = mappings[target.provider] else {
@@ -76,17 +76,6 @@ struct TerraformContext: Sendable {
         return id.split(separator: ".").prefix(2).joined(separator: ".")
     }
 
-    static func literal(_ value: Value) -> HCL {
-        switch value {
-        case .null: return .null
-        case .bool(let flag): return .bool(flag)
-        case .int(let number): return .int(number)
-        case .double(let number): return .number(number)
-        case .string(let text), .unknown(let text): return .string(text)
-        case .list(let items): return .list(items.map(literal))
-        case .map(let entries): return .sortedObject(entries.mapValues(literal))
-        }
-    }
 
     static func variableName(_ name: String) -> String { name }
 

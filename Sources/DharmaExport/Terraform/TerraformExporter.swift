@@ -107,7 +107,7 @@ public struct TerraformExporter: Sendable {
         stack.variables.map { declaration in
             var items: [HCLBlock.Item] = [.ref("type", Self.terraformType(declaration.kind))]
             if let description = declaration.description { items.insert(.attr("description", description), at: 0) }
-            if let value = declaration.defaultValue, value != .null { items.append(.attr("default", TerraformContext.literal(value))) }
+            if let value = declaration.defaultValue, value != .null { items.append(.attr("default", HCL.literal(value))) }
             if declaration.sensitive { items.append(.attr("sensitive", true)) }
             return HCLBlock("variable", [declaration.name], items)
         }
