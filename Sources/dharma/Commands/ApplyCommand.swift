@@ -10,9 +10,7 @@ struct ApplyCommand: AsyncParsableCommand {
         commandName: "apply",
         abstract: "Make the stack match the blueprint.",
         discussion: """
-            On a terminal, shows the plan and asks before changing anything. Without a terminal it
-            needs --auto-approve, or a plan saved by `dharma plan --out`, which is applied exactly
-            or refused as stale when anything changed since.
+            On a terminal, shows the plan and asks before changing anything. Without a terminal it needs --auto-approve, or a plan saved by `dharma plan --out`, which is applied exactly or refused as stale when anything changed since.
 
             Examples:
               dharma apply examples/webapp.yaml

@@ -9,8 +9,7 @@ struct ApproveCommand: AsyncParsableCommand {
         commandName: "approve",
         abstract: "Approve a saved plan: sign its hash with your key and record it on the audit log.",
         discussion: """
-            For blueprints with `approvals: {required: 2, from: [alice, bob, carol]}`, apply refuses
-            a plan until enough of the listed people approved exactly that plan.
+            For blueprints with `approvals: {required: 2, from: [alice, bob, carol]}`, apply refuses a plan until enough of the listed people approved exactly that plan.
 
             Examples:
               dharma plan shop.yaml --out shop.plan

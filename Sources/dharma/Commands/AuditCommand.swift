@@ -10,9 +10,7 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit",
         abstract: "The tamper-evident log of every change: read it, prove entries, verify it, export evidence.",
         discussion: """
-            Every apply, destroy, reconcile and lock break is an entry in a Merkle tree (RFC 9162).
-            After each batch the log signs a checkpoint with Ed25519 and ML-DSA-65; a checkpoint
-            counts only if both signatures verify.
+            Every apply, destroy, reconcile and lock break is an entry in a Merkle tree (RFC 9162). After each batch the log signs a checkpoint with Ed25519 and ML-DSA-65; a checkpoint counts only if both signatures verify.
 
             Examples:
               dharma audit log -f examples/webapp.yaml --since 1h

@@ -14,11 +14,7 @@ struct ComplianceCommand: AsyncParsableCommand {
             commandName: "report",
             abstract: "Each control of a framework: pass, fail or not applicable, with coverage and a score.",
             discussion: """
-                Frameworks: cis, soc2, iso27001, hipaa, pci-dss, nist-800-53, gdpr, fedramp.
-                A control passes when every resource its rules check passes, fails when one
-                fails (unless waived), and is not applicable when no rule of it found anything to
-                check. Coverage is the share of controls with applicable checks; the score is the
-                share of those that pass.
+                Frameworks: cis, soc2, iso27001, hipaa, pci-dss, nist-800-53, gdpr, fedramp. A control passes when every resource its rules check passes, fails when one fails (unless waived), and is not applicable when no rule of it found anything to check. Coverage is the share of controls with applicable checks; the score is the share of those that pass.
 
                 Examples:
                   dharma compliance report examples/aws-3tier.yaml --framework soc2

@@ -44,11 +44,7 @@ struct CostCommand: AsyncParsableCommand {
         commandName: "cost",
         abstract: "Estimate the monthly cost and carbon of a blueprint.",
         discussion: """
-            Prices every resource from Dharma's catalog of public list prices (each line names
-            its source), chooses the cheapest instance type that fits abstract cpu/memory, and
-            spells out every assumption. Carbon follows Cloud Carbon Footprint's method.
-            A price the catalog does not have is shown as unknown, with the reason.
-            Exits 2 on an unknown region or instance type, 3 when over metadata.budget.
+            Prices every resource from Dharma's catalog of public list prices (each line names its source), chooses the cheapest instance type that fits abstract cpu/memory, and spells out every assumption. Carbon follows Cloud Carbon Footprint's method. A price the catalog does not have is shown as unknown, with the reason. Exits 2 on an unknown region or instance type, 3 when over metadata.budget.
 
             Examples:
               dharma cost examples/aws-3tier.yaml

@@ -6,9 +6,7 @@ struct DriftCommand: AsyncParsableCommand {
         commandName: "drift",
         abstract: "Compare what runs with what was applied; exit 4 when anything drifted.",
         discussion: """
-            A changed file hash or mode, a missing directory, a dead process, a process running
-            other arguments, or a process Dharma started but never recorded is drift.
-            `dharma apply` repairs it.
+            A changed file hash or mode, a missing directory, a dead process, a process running other arguments, or a process Dharma started but never recorded is drift. `dharma apply` repairs it.
 
             Examples:
               dharma drift examples/webapp.yaml

@@ -9,19 +9,17 @@ struct ExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Generate Terraform, CloudFormation, Bicep, Pulumi or Kubernetes code from a blueprint.",
         discussion: """
-            The generated code is secure by default: encryption at rest with a stack key, public
-            access blocked unless the blueprint asks for it, versioning and logs where the
-            provider has them, and owner/environment/stack tags on everything. A resource type a
-            provider cannot express is an error naming both; nothing is dropped silently.
+            The generated code is secure by default: encryption at rest with a stack key, public access blocked unless the blueprint asks for it, versioning and logs where the provider has them, and owner/environment/stack tags on everything. A resource type a provider cannot express is an error naming both; nothing is dropped silently.
 
-            Formats: terraform (also opentofu), cloudformation, cloudformation-json, bicep (azure), pulumi (aws, azure, gcp),
-            pulumi, kubernetes.
+            Formats: terraform (also opentofu), cloudformation, cloudformation-json, bicep (azure), pulumi (aws, azure, gcp), kubernetes.
 
             Examples:
-              dharma export examples/aws-3tier.yaml --format terraform --out build/tf
-              dharma export examples/aws-3tier.yaml --format terraform --provider azure --out build/azure
-              dharma export examples/aws-3tier.yaml --format cloudformation --out build/cfn
-              dharma export examples/webapp.yaml --format kubernetes --provider kubernetes --out build/k8s
+              dharma export examples/aws-3tier.yaml --format terraform --out tf
+              dharma export examples/aws-3tier.yaml --format terraform \\
+                --provider azure --out azure
+              dharma export examples/aws-3tier.yaml --format cloudformation --out cfn
+              dharma export examples/webapp.yaml --format kubernetes \\
+                --provider kubernetes --out k8s
             """)
 
     @OptionGroup var blueprint: BlueprintOptions

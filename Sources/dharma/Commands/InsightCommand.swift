@@ -148,11 +148,9 @@ struct InsightCommand: AsyncParsableCommand {
             commandName: "anomaly",
             abstract: "Score the anomaly detector on the Numenta Anomaly Benchmark with NAB's rules.",
             discussion: """
-                Runs the streaming detector over every NAB series, then scores it as NAB does: windows,
-                probationary period, scaled sigmoid, one global threshold per profile chosen over the
-                corpus, normalised between the null detector (0) and the perfect one (100).
-                --scores-out writes one CSV per series in NAB's results layout
-                (timestamp,value,anomaly_score,label) for NAB's own scorer.
+                Runs the streaming detector over every NAB series, then scores it as NAB does: windows, probationary period, scaled sigmoid, one global threshold per profile chosen over the corpus, normalised between the null detector (0) and the perfect one (100).
+
+                --scores-out writes one CSV per series in NAB's results layout (timestamp,value,anomaly_score,label) for NAB's own scorer.
 
                 Example: dharma insight eval anomaly --data ../shared/data/nab
                 """)

@@ -77,13 +77,13 @@ struct MetricsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Query stored metrics.",
             discussion: """
-                A selector with label matchers (=, !=, =~), optionally inside rate(…), or
-                avg/min/max/sum/count(…) by (labels), or quantile(0.95, …) by (labels).
+                A selector with label matchers (=, !=, =~), optionally inside rate(…), or avg/min/max/sum/count(…) by (labels), or quantile(0.95, …) by (labels).
 
                 Examples:
                   dharma metrics query 'cpu{resource="web"}' --since 1h
                   dharma metrics query 'avg(workload_requests_total) by (replica)' --since 30m
-                  dharma metrics query 'rate(workload_requests_total{resource="web"})' --since 5m
+                  dharma metrics query 'rate(workload_requests_total{resource="web"})' \\
+                    --since 5m
                 """)
 
         @Argument(help: "The query.") var query: String
@@ -125,11 +125,11 @@ struct MetricsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Forecast one series with exponential smoothing; with --capacity, say when it gets there.",
             discussion: """
-                The series is put on a regular grid (its median sampling interval; a missing step
-                repeats the last value), an ETS model is chosen by AICc, and the forecast is printed
-                with an 80 % interval.
+                The series is put on a regular grid (its median sampling interval; a missing step repeats the last value), an ETS model is chosen by AICc, and the forecast is printed with an 80 % interval.
 
-                Example: dharma metrics forecast 'disk_used_percent{resource="db"}' --since 7d --capacity 100
+                Example:
+                  dharma metrics forecast 'disk_used_percent{resource="db"}' \\
+                    --since 7d --capacity 100
                 """)
 
         @Argument(help: "A selector that picks exactly one series.") var query: String
@@ -220,15 +220,13 @@ struct MetricsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Scrape Prometheus /metrics endpoints on an interval and store what they expose.",
             discussion: """
-                A target that times out or returns something that is not the exposition format is
-                counted as an error for that round; the other targets are unaffected.
+                A target that times out or returns something that is not the exposition format is counted as an error for that round; the other targets are unaffected.
 
-                With -f BLUEPRINT, every replica of the stack's services (as recorded in its state) is a
-                target, labelled stack, resource and replica, and the samples go to that stack's
-                state database.
+                With -f BLUEPRINT, every replica of the stack's services (as recorded in its state) is a target, labelled stack, resource and replica, and the samples go to that stack's state database.
 
                 Examples:
-                  dharma metrics scrape http://127.0.0.1:8080/metrics --label resource=web --interval 5s --rounds 12
+                  dharma metrics scrape http://127.0.0.1:8080/metrics --label resource=web \\
+                    --interval 5s --rounds 12
                   dharma metrics scrape -f examples/webapp.yaml --interval 15s --rounds 0
                 """)
 
@@ -324,10 +322,7 @@ struct MetricsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Downsample and expire old samples.",
             discussion: """
-                Raw samples older than 2 days become 5-minute and 1-hour rollups (series NAME:5m_min,
-                NAME:5m_max, NAME:5m_avg, NAME:5m_count and the same for 1h, with the same labels);
-                5-minute rollups older than 30 days and 1-hour rollups older than a year are dropped.
-                Each step replaces what it reads in one transaction.
+                Raw samples older than 2 days become 5-minute and 1-hour rollups (series NAME:5m_min, NAME:5m_max, NAME:5m_avg, NAME:5m_count and the same for 1h, with the same labels); 5-minute rollups older than 30 days and 1-hour rollups older than a year are dropped. Each step replaces what it reads in one transaction.
                 """)
 
         @OptionGroup var location: Location

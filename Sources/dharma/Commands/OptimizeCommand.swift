@@ -8,15 +8,12 @@ struct OptimizeCommand: AsyncParsableCommand {
         commandName: "optimize",
         abstract: "Find the cheapest and the greenest place for each resource.",
         discussion: """
-            For every priced resource, tries each provider, region and purchase option the
-            blueprint's metadata.placement allows (providers, regions, residency: eu|us|apac,
-            latency: same-region|regional|global) and prints the cheapest and the greenest, the
-            savings against the blueprint as written in dollars and kgCO2e, and for compute a
-            reserved/on-demand/spot mix with its interruption risk.
+            For every priced resource, tries each provider, region and purchase option the blueprint's metadata.placement allows (providers, regions, residency: eu|us|apac, latency: same-region|regional|global) and prints the cheapest and the greenest, the savings against the blueprint as written in dollars and kgCO2e, and for compute a reserved/on-demand/spot mix with its interruption risk.
 
             Examples:
               dharma optimize examples/aws-3tier.yaml
-              dharma optimize examples/aws-3tier.yaml --objective carbon --write shop.optimized.yaml
+              dharma optimize examples/aws-3tier.yaml --objective carbon \\
+                --write shop.optimized.yaml
             """)
 
     enum Objective: String, ExpressibleByArgument, CaseIterable {

@@ -11,8 +11,7 @@ struct PlanCommand: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Show what apply would change, attribute by attribute.",
         discussion: """
-            Refreshes what is running, then compares blueprint, recorded state and reality.
-            Exits 0 when there is nothing to do and 4 when there are changes.
+            Refreshes what is running, then compares blueprint, recorded state and reality. Exits 0 when there is nothing to do and 4 when there are changes.
 
             Examples:
               dharma plan examples/webapp.yaml

@@ -9,9 +9,7 @@ extension BenchCommand {
             commandName: "scan",
             abstract: "Time `dharma scan` and `checkov -d` on the same Terraform tree, side by side.",
             discussion: """
-                Without DIR, writes a synthetic tree of --resources resources (security groups, buckets
-                with split versioning/encryption resources, databases, volumes, IAM policies) across
-                modules, and scans that.
+                Without DIR, writes a synthetic tree of --resources resources (security groups, buckets with split versioning/encryption resources, databases, volumes, IAM policies) across modules, and scans that.
 
                 Example: dharma bench scan --resources 600
                 """)

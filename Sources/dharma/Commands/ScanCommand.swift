@@ -9,12 +9,9 @@ struct ScanCommand: AsyncParsableCommand {
         commandName: "scan",
         abstract: "Check Terraform, CloudFormation and blueprints against the policy rules.",
         discussion: """
-            Scans directories (Terraform modules and CloudFormation templates, recursively) and
-            files, including Dharma blueprints. Findings are grouped by severity with file:line;
-            --format json, sarif (2.1.0, for GitHub code scanning) or junit. Files that cannot be
-            read are listed and the rest is still scanned.
-            Exits 3 when a finding at or above --fail-on (default: low) fails, else 2 when a file
-            could not be read, else 0.
+            Scans directories (Terraform modules and CloudFormation templates, recursively) and files, including Dharma blueprints. Findings are grouped by severity with file:line; --format json, sarif (2.1.0, for GitHub code scanning) or junit. Files that cannot be read are listed and the rest is still scanned.
+
+            Exits 3 when a finding at or above --fail-on (default: low) fails, else 2 when a file could not be read, else 0.
 
             Examples:
               dharma scan infra/

@@ -8,10 +8,7 @@ struct UpCommand: AsyncParsableCommand {
         commandName: "up",
         abstract: "Validate, plan, apply, and keep the stack running (foreground).",
         discussion: """
-            Applies the blueprint without asking, then reconciles every few seconds: a process
-            that died is restarted, a file someone edited is restored, a change saved to the
-            blueprint (or applied with `dharma apply` meanwhile) is picked up. Ctrl-C stops
-            supervising; the services keep running until `dharma destroy`.
+            Applies the blueprint without asking, then reconciles every few seconds: a process that died is restarted, a file someone edited is restored, a change saved to the blueprint (or applied with `dharma apply` meanwhile) is picked up. Ctrl-C stops supervising; the services keep running until `dharma destroy`.
 
             Examples:
               dharma up examples/webapp.yaml

@@ -8,8 +8,7 @@ struct ValidateCommand: AsyncParsableCommand {
         commandName: "validate",
         abstract: "Check blueprints and report every problem at once.",
         discussion: """
-            Each problem is printed as FILE:LINE:COL: error[CODE]: message, with the source line,
-            a caret and a hint where there is one. Exits 2 when anything is wrong.
+            Each problem is printed as FILE:LINE:COL: error[CODE]: message, with the source line, a caret and a hint where there is one. Exits 2 when anything is wrong.
 
             Examples:
               dharma validate examples/webapp.yaml

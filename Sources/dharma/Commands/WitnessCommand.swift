@@ -8,16 +8,16 @@ struct WitnessCommand: AsyncParsableCommand {
         commandName: "witness",
         abstract: "Run an independent witness that cosigns a log's checkpoints only when they extend what it saw.",
         discussion: """
-            The witness has its own keys (Ed25519 and ML-DSA-65) and state, trusts the log's keys
-            only as given with --log-key, checks a consistency proof from the last checkpoint it
-            cosigned, and refuses rollbacks and forks.
+            The witness has its own keys (Ed25519 and ML-DSA-65) and state, trusts the log's keys only as given with --log-key, checks a consistency proof from the last checkpoint it cosigned, and refuses rollbacks and forks.
 
             Examples:
               dharma witness key --name w1 --keys ~/.dharma-witness/keys
-              dharma audit keys -f examples/webapp.yaml        # the log's keys, for --log-key
+              dharma audit keys -f examples/webapp.yaml   # the log's keys, for --log-key
               dharma witness serve --name w1 --keys ~/.dharma-witness/keys \\
-                  --log examples/.dharma/dharma.db --log-key 'dharma-log+…' --log-key 'dharma-log+…'
-              dharma audit verify -f examples/webapp.yaml --witness 'w1+…' --witness 'w1+…' --quorum 1
+                --log examples/.dharma/dharma.db \\
+                --log-key 'dharma-log+…' --log-key 'dharma-log+…'
+              dharma audit verify -f examples/webapp.yaml \\
+                --witness 'w1+…' --witness 'w1+…' --quorum 1
             """,
         subcommands: [Serve.self, Key.self])
 

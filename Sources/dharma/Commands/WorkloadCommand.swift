@@ -6,8 +6,7 @@ struct WorkloadCommand: ParsableCommand {
         commandName: "workload",
         abstract: "Run the demo HTTP service (health, CPU work, faults, Prometheus metrics).",
         discussion: """
-            Endpoints: GET /healthz, GET /work?ms=N, POST /fault/{crash,leak,cpu,slow,hang}
-            (toggles), GET /metrics.
+            Endpoints: GET /healthz, GET /work?ms=N, POST /fault/{crash,leak,cpu,slow,hang} (toggles), GET /metrics.
 
             Examples:
               dharma workload --port 8080
