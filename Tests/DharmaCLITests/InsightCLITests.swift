@@ -114,6 +114,45 @@ let sharedData: String = {
     }
 }
 
+@Suite struct UpScrapeTests {
+    @Test func upCollectsEveryReplicasMetricsWhileItSupervisesAndRejectsABadInterval() throws {
+        let directory = scratchDirectory()
+        let path = try writeBlueprint("shop.yaml", in: directory, stack: "shop", resources: """
+              web:
+                type: compute.service
+                properties:
+                  command: [\(dharmaBinary), workload, --port, "${self.port}"]
+                  replicas: 2
+                  health: {http: /healthz, timeout: 20s}
+            """)
+        let bad = try dharma(["up", path, "--scrape-interval", "soon"])
+        #expect(bad.status == 2 && bad.stderr.contains("--scrape-interval soon"), "\(bad.stderr)")
+
+        let up = Process()
+        up.executableURL = URL(fileURLWithPath: dharmaBinary)
+        up.arguments = ["up", path, "--scrape-interval", "1s"]
+        let out = Pipe()
+        up.standardOutput = out
+        up.standardError = FileHandle.nullDevice
+        try up.run()
+        defer { _ = try? dharma(["destroy", path, "--auto-approve"]) }
+        // Wait (up to a minute on a busy machine) until both replicas have been scraped twice.
+        var rows: [[String: Any]] = []
+        for _ in 0..<120 where rows.count < 2 || rows.contains(where: { ($0["samples"] as? Int ?? 0) < 2 }) {
+            Thread.sleep(forTimeInterval: 0.5)
+            let query = try dharma(["metrics", "query", #"process_resident_memory_bytes{stack="shop/default"}"#, "--since", "5m", "-f", path, "--json"])
+            rows = (try? json(query.stdout))?["rows"] as? [[String: Any]] ?? []
+        }
+        up.interrupt()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        up.waitUntilExit()
+        #expect(up.terminationStatus == 0)
+        #expect(printed.contains("collecting metrics from 2 replicas every 1s"), "\(printed)")
+        #expect(rows.compactMap { ($0["labels"] as? [String: String])?["replica"] }.sorted() == ["0", "1"], "\(rows)")
+        #expect(rows.allSatisfy { ($0["labels"] as? [String: String])?["resource"] == "web" && ($0["samples"] as? Int ?? 0) >= 2 }, "\(rows)")
+    }
+}
+
 @Suite struct ForecastCLITests {
     @Test func aFillingDiskGetsItsTimeToFullAndMonthEndSpendIsCheckedAgainstTheBudget() throws {
         let directory = scratchDirectory()

@@ -243,11 +243,11 @@ struct MetricsCommand: AsyncParsableCommand {
                 guard let every = Units.seconds(.string(interval)), every > 0, let limit = Units.seconds(.string(timeout)), limit > 0 else {
                     throw CLIFailure(message: "--interval and --timeout are durations such as 5s or 1m", code: Exit.invalidInput)
                 }
-                var urls: [(URL, [String: String])] = try targets.map { text in
+                var targets: [MetricsScraper.Target] = try self.targets.map { text in
                     guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? "") else {
                         throw CLIFailure(message: "`\(text)` is not an http(s) URL", code: Exit.invalidInput)
                     }
-                    return (url, [:])
+                    return MetricsScraper.Target(url: url, labels: [:])
                 }
                 let databasePath = location.path()
                 if let blueprint = location.blueprint {
@@ -256,65 +256,29 @@ struct MetricsCommand: AsyncParsableCommand {
                     do { store = try SQLiteStore(path: databasePath) } catch {
                         throw CLIFailure(message: "cannot open \(databasePath): \(error)", code: Exit.failure)
                     }
-                    let state = try await store.state(of: prepared.stack)
-                    for resource in state.resources.values.sorted(by: { $0.name < $1.name }) where resource.type == "compute.service" {
-                        for (replica, port) in (resource.outputs["ports"]?.listValue ?? []).enumerated() {
-                            guard let port = port.intValue, let url = URL(string: "http://127.0.0.1:\(port)/metrics") else { continue }
-                            urls.append((url, ["stack": prepared.stack.description, "resource": resource.name, "replica": String(replica)]))
-                        }
-                    }
-                    if urls.isEmpty { throw CLIFailure(message: "\(prepared.stack) runs no services to scrape; apply it first", code: Exit.invalidInput) }
+                    targets += try await MetricsScraper.targets(of: prepared.stack, in: store)
+                    if targets.isEmpty { throw CLIFailure(message: "\(prepared.stack) runs no services to scrape; apply it first", code: Exit.invalidInput) }
                 }
-                guard !urls.isEmpty else { throw CLIFailure(message: "name URLs to scrape, or a blueprint with -f", code: Exit.invalidInput) }
-                let extra = try MetricsCommand.labels(label)
+                guard !targets.isEmpty else { throw CLIFailure(message: "name URLs to scrape, or a blueprint with -f", code: Exit.invalidInput) }
+                let scraper = MetricsScraper(timeout: limit, labels: try MetricsCommand.labels(label))
                 let database = try MetricsDatabase.open(databasePath)
                 var round = 0
                 while rounds == 0 || round < rounds {
                     round += 1
                     let started = Date()
-                    var buffer = SeriesBuffer()
-                    var errors = 0
-                    for (url, targetLabels) in urls {
-                        let now = Int64(Date().timeIntervalSince1970 * 1000)
-                        do {
-                            let text = try await Self.fetch(url, timeout: limit)
-                            let (lines, problems) = PrometheusText.parse(text)
-                            if lines.isEmpty && !problems.isEmpty { throw CLIFailure(message: "not Prometheus text (line \(problems[0].line): \(problems[0].message))", code: Exit.failure) }
-                            for line in lines {
-                                var key = line.key
-                                key.labels.merge(targetLabels) { _, new in new }
-                                key.labels.merge(extra) { _, new in new }
-                                key.labels["instance"] = key.labels["instance"] ?? (url.host ?? "") + (url.port.map { ":\($0)" } ?? "")
-                                buffer.append(key, Sample(time: line.time ?? now, value: line.value))
-                            }
-                        } catch {
-                            errors += 1
-                            Terminal.error("scrape \(url.absoluteString): \((error as? CLIFailure)?.message ?? error.localizedDescription)")
-                        }
+                    var result = await scraper.round(targets)
+                    for failure in result.failures {
+                        Terminal.error("scrape \(failure.target.url.absoluteString): \(failure.message)")
                     }
-                    let stored = buffer.accepted
-                    try await database.write(&buffer)
-                    print("round \(round): \(stored) samples from \(urls.count - errors) of \(urls.count) targets" + (errors > 0 ? ", \(errors) failed" : ""))
+                    let stored = result.buffer.accepted
+                    try await database.write(&result.buffer)
+                    let errors = result.failures.count
+                    print("round \(round): \(stored) samples from \(targets.count - errors) of \(targets.count) targets" + (errors > 0 ? ", \(errors) failed" : ""))
                     if rounds != 0 && round >= rounds { break }
                     let wait = every - Date().timeIntervalSince(started)
                     if wait > 0 { try await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
                 }
             }
-        }
-
-        static func fetch(_ url: URL, timeout: Double) async throws -> String {
-            var request = URLRequest(url: url)
-            request.timeoutInterval = timeout
-            let configuration = URLSessionConfiguration.ephemeral
-            configuration.timeoutIntervalForRequest = timeout
-            configuration.timeoutIntervalForResource = timeout
-            let session = URLSession(configuration: configuration)
-            let (data, response) = try await session.data(for: request)
-            if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-                throw CLIFailure(message: "HTTP \(http.statusCode)", code: Exit.failure)
-            }
-            guard data.count <= 16 << 20 else { throw CLIFailure(message: "response over 16 MB", code: Exit.failure) }
-            return String(decoding: data, as: UTF8.self)
         }
     }
 

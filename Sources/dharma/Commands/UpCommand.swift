@@ -10,6 +10,8 @@ struct UpCommand: AsyncParsableCommand {
         discussion: """
             Applies the blueprint without asking, then reconciles every few seconds: a process that died is restarted, a file someone edited is restored, a change saved to the blueprint (or applied with `dharma apply` meanwhile) is picked up. Ctrl-C stops supervising; the services keep running until `dharma destroy`.
 
+            While it supervises, it scrapes every replica's /metrics into the stack's state database (labelled stack, resource and replica) every --scrape-interval, for `dharma metrics query` and `dharma metrics forecast`. A replica that stops answering is reported once, and again when it recovers.
+
             Examples:
               dharma up examples/webapp.yaml
               dharma up examples/webapp.yaml --env staging --interval 5
@@ -23,11 +25,17 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(help: "Apply once and return instead of supervising.")
     var once = false
 
+    @Option(help: "Time between metrics scrapes of the stack's services, such as 15s or 1m; a bare number is seconds, 0 turns scraping off.")
+    var scrapeInterval: String = "15s"
+
     @Option(help: "Why, for the audit log (default: the command that ran).")
     var reason: String?
 
     func run() async throws {
         try await runReporting {
+            guard let scrapeEvery = Double(scrapeInterval) ?? Units.seconds(.string(scrapeInterval)), scrapeEvery >= 0, scrapeEvery.isFinite else {
+                throw CLIFailure(message: "--scrape-interval \(scrapeInterval): write a duration such as 15s or 1m, or 0", code: Exit.invalidInput)
+            }
             let prepared = try blueprint.prepare()
             let engine = try blueprint.engine(audited: true, reason: reason)
             print("Dharma is bringing up \(prepared.stack) from \(blueprint.file)")
@@ -42,6 +50,11 @@ struct UpCommand: AsyncParsableCommand {
             let stop = StopSignal()
             print("\nSupervising \(prepared.stack) every \(interval)s. Ctrl-C stops supervising (services keep running).")
             fflush(nil)
+            let scraping = Task { [statePath = blueprint.statePath(), stack = prepared.stack, store = engine.store] in
+                guard scrapeEvery > 0 else { return }
+                await StackMetricsScraping(stack: stack, store: store, databasePath: statePath, interval: max(0.2, scrapeEvery)).run()
+            }
+            defer { scraping.cancel() }
             let supervisor = Supervisor(engine: engine, path: blueprint.file, environment: blueprint.environment,
                                         variables: try blueprint.variableOverrides(),
                                         interval: .milliseconds(Int(max(0.2, interval) * 1000)))
