@@ -38,24 +38,34 @@ struct MetricsScraper {
         return targets
     }
 
+    /// One target's answer, or why there was none.
+    private struct Answer: Sendable {
+        var order: Int
+        var target: Target
+        var time: Int64
+        var body: Result<String, any Error>
+    }
+
     func round(_ targets: [Target]) async -> Round {
         let timeout = self.timeout
-        let answers = await withTaskGroup(of: (Int, Int64, Result<String, Error>).self) { group in
-            for (index, target) in targets.enumerated() {
+        let answers = await withTaskGroup(of: Answer.self) { group in
+            for (order, target) in targets.enumerated() {
                 group.addTask {
-                    let now = Int64(Date().timeIntervalSince1970 * 1000)
-                    do { return (index, now, .success(try await Self.fetch(target.url, timeout: timeout))) } catch { return (index, now, .failure(error)) }
+                    let time = Int64(Date().timeIntervalSince1970 * 1000)
+                    do { return Answer(order: order, target: target, time: time, body: .success(try await Self.fetch(target.url, timeout: timeout))) } catch {
+                        return Answer(order: order, target: target, time: time, body: .failure(error))
+                    }
                 }
             }
-            var answers: [(Int, Int64, Result<String, Error>)] = []
+            var answers: [Answer] = []
             for await answer in group { answers.append(answer) }
-            return answers.sorted { $0.0 < $1.0 }
+            return answers.sorted { $0.order < $1.order }
         }
         var round = Round()
-        for (index, now, answer) in answers {
-            let target = targets[index]
+        for answer in answers {
+            let target = answer.target
             do {
-                let (lines, problems) = PrometheusText.parse(try answer.get())
+                let (lines, problems) = PrometheusText.parse(try answer.body.get())
                 if lines.isEmpty, let problem = problems.first {
                     throw CLIFailure(message: "not Prometheus text (line \(problem.line): \(problem.message))", code: Exit.failure)
                 }
@@ -64,7 +74,7 @@ struct MetricsScraper {
                     key.labels.merge(target.labels) { _, new in new }
                     key.labels.merge(labels) { _, new in new }
                     key.labels["instance"] = key.labels["instance"] ?? (target.url.host ?? "") + (target.url.port.map { ":\($0)" } ?? "")
-                    round.buffer.append(key, Sample(time: line.time ?? now, value: line.value))
+                    round.buffer.append(key, Sample(time: line.time ?? answer.time, value: line.value))
                 }
             } catch {
                 round.failures.append((target, (error as? CLIFailure)?.message ?? error.localizedDescription))
