@@ -17,6 +17,9 @@ public struct StackEngine: Sendable {
     public var audit: AuditLog?
     /// Why the operator is making this change (`--reason`); a default names the command.
     public var reason: String?
+    /// Who the audit log names for changes this engine makes: the person running the command,
+    /// or `autopilot` for the control loop's own remediations.
+    public var actor: String = AuditLog.currentActor
     /// Where logged entries are also posted; a failed delivery is reported, never fatal.
     public var webhook: AuditWebhook?
     /// Receives warnings that must not stop the work (an undelivered webhook).
@@ -75,12 +78,25 @@ public struct StackEngine: Sendable {
     }
 
     public func plan(_ prepared: Prepared) async throws(EngineError) -> (Plan, StackState) {
+        let survey = try await survey(prepared)
+        return (survey.plan, survey.recorded)
+    }
+
+    /// What a plan is made from, kept together: recorded state, what refresh observed, and
+    /// the plan. The autopilot tells symptoms (observed drift) from wanted changes with it.
+    public struct Survey: Sendable {
+        public var plan: Plan
+        public var recorded: StackState
+        public var observed: [String: Observation]
+    }
+
+    public func survey(_ prepared: Prepared) async throws(EngineError) -> Survey {
         let recorded = try await loadState(prepared.stack)
         let observed = try await refresh(recorded, context: context(for: prepared))
         do {
             let plan = try Planner(blueprint: prepared.blueprint, variables: prepared.variables, blueprintHash: prepared.hash)
                 .plan(recorded: recorded, observed: observed)
-            return (plan, recorded)
+            return Survey(plan: plan, recorded: recorded, observed: observed)
         } catch {
             throw .invalidInput(error.message)
         }
@@ -96,7 +112,7 @@ public struct StackEngine: Sendable {
         do {
             let acquisition = try await store.lock(plan.stack, as: holder)
             if case .brokeStale(let stale) = acquisition {
-                try await record(AuditDraft(actor: AuditLog.currentActor, action: "lock-break", stack: plan.stack.description,
+                try await record(AuditDraft(actor: actor, action: "lock-break", stack: plan.stack.description,
                                             reason: "broke the stale lock of \(stale), which is no longer running"))
             }
             onLock(acquisition)
@@ -167,7 +183,7 @@ public struct StackEngine: Sendable {
         let counts = plan.summary
         let action = operation == "up" ? "reconcile" : operation
         return AuditDraft(
-            actor: AuditLog.currentActor, action: action, stack: plan.stack.description,
+            actor: actor, action: action, stack: plan.stack.description,
             resources: (report.succeeded + report.failed.map(\.resource)).sorted(),
             reason: reason ?? "dharma \(operation) \(plan.blueprintPath): \(counts[.create] ?? 0) to create, \(counts[.update] ?? 0) to update, "
                 + "\(counts[.replace] ?? 0) to replace, \(counts[.delete] ?? 0) to delete" + (report.ok ? "" : " (\(report.failed.count) failed)"),

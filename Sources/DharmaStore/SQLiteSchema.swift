@@ -87,6 +87,31 @@ enum SQLiteSchema {
                 CREATE INDEX metric_chunks_time ON metric_chunks (resolution, last_time);
                 """)
         }
+        migrator.registerMigration("v4-incidents") { db in
+            try db.execute(sql: """
+                CREATE TABLE incidents (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  stack TEXT NOT NULL,
+                  resource TEXT NOT NULL,
+                  symptom TEXT NOT NULL,
+                  status TEXT NOT NULL,
+                  opened_at REAL NOT NULL,
+                  updated_at REAL NOT NULL,
+                  closed_at REAL,
+                  body TEXT NOT NULL
+                );
+                CREATE INDEX incidents_stack ON incidents (stack, status, id);
+                CREATE TABLE remediation_outcomes (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  stack TEXT NOT NULL,
+                  symptom TEXT NOT NULL,
+                  action TEXT NOT NULL,
+                  succeeded INTEGER NOT NULL,
+                  seconds REAL NOT NULL,
+                  time REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -2,6 +2,7 @@ import DharmaCore
 import DharmaEngine
 import DharmaProviders
 import DharmaStore
+import DharmaTestSupport
 import Foundation
 import Testing
 
@@ -161,26 +162,5 @@ struct EngineTests {
             "\(error)".contains("nothing was changed") && "\(error)".contains("aws")
         }
         #expect(!FileManager.default.fileExists(atPath: project.directory + "/f.txt"))
-    }
-
-    @Test("the supervisor restarts a killed process on its next tick")
-    func supervisor() async throws {
-        let project = try Project(blueprint("""
-              db: {type: storage.file, properties: {path: db.json}}
-            \(httpService)
-            """))
-        try await project.apply()
-        let supervisor = Supervisor(engine: project.engine, path: project.blueprint, environment: nil, variables: [:])
-        #expect(await supervisor.tick() == .unchanged)
-        let stack = try project.prepare().stack
-        let pid = try #require(try await project.engine.loadState(stack).resources["web"]?.outputs["pids"]?.listValue?.last?.intValue)
-        kill(Int32(pid), SIGKILL)
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(await supervisor.tick() == .applied(changes: 1, failures: []))
-        #expect(await supervisor.tick() == .unchanged)
-        try await project.destroy()
-        // A destroy by someone else ends supervision instead of bringing the stack back.
-        #expect(await supervisor.tick() == .destroyed)
-        #expect(try await project.engine.loadState(stack).resources.isEmpty)
     }
 }

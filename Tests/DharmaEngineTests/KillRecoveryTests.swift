@@ -2,6 +2,7 @@ import DharmaCore
 import DharmaEngine
 import DharmaProviders
 import DharmaStore
+import DharmaTestSupport
 import Foundation
 import Testing
 

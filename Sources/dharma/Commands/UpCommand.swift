@@ -1,6 +1,8 @@
 import ArgumentParser
+import DharmaAutopilot
 import DharmaCore
 import DharmaEngine
+import DharmaStore
 import Foundation
 
 struct UpCommand: AsyncParsableCommand {
@@ -8,7 +10,7 @@ struct UpCommand: AsyncParsableCommand {
         commandName: "up",
         abstract: "Validate, plan, apply, and keep the stack running (foreground).",
         discussion: """
-            Applies the blueprint without asking, then reconciles every few seconds: a process that died is restarted, a file someone edited is restored, a change saved to the blueprint (or applied with `dharma apply` meanwhile) is picked up. Ctrl-C stops supervising; the services keep running until `dharma destroy`.
+            Applies the blueprint without asking, then runs the autopilot every --interval: what no longer matches what was applied becomes an incident (`dharma incidents`) — a replica that died, a file someone edited, a resource that is gone — and is healed: restarted with CrashLoopBackOff (immediately, then after 10 s, 20 s … up to 5 min; the count starts over after 10 min without a crash), reconciled or recreated. An incident is resolved once its symptom has stayed away for --verify-window. A change saved to the blueprint is applied as it is. While someone else holds the stack lock (`dharma apply`), the autopilot only watches. Every step is in the audit log, the autopilot's own as actor `autopilot`. Ctrl-C stops supervising; the services keep running until `dharma destroy`.
 
             While it supervises, it scrapes every replica's /metrics into the stack's state database (labelled stack, resource and replica) every --scrape-interval, for `dharma metrics query` and `dharma metrics forecast`. A replica that stops answering is reported once, and again when it recovers.
 
@@ -19,8 +21,11 @@ struct UpCommand: AsyncParsableCommand {
 
     @OptionGroup var blueprint: BlueprintOptions
 
-    @Option(help: "Seconds between reconcile steps.")
-    var interval: Double = 2
+    @Option(help: "Seconds between control-loop ticks.")
+    var interval: Double = 1
+
+    @Option(help: "Seconds a fixed symptom must stay away before its incident is resolved.")
+    var verifyWindow: Double = 3
 
     @Flag(help: "Apply once and return instead of supervising.")
     var once = false
@@ -55,22 +60,18 @@ struct UpCommand: AsyncParsableCommand {
                 await StackMetricsScraping(stack: stack, store: store, databasePath: statePath, interval: max(0.2, scrapeEvery)).run()
             }
             defer { scraping.cancel() }
-            let supervisor = Supervisor(engine: engine, path: blueprint.file, environment: blueprint.environment,
-                                        variables: try blueprint.variableOverrides(),
-                                        interval: .milliseconds(Int(max(0.2, interval) * 1000)))
-            await supervisor.run(shouldStop: { stop.received }, report: { outcome in
-                switch outcome {
-                case .applied(let changes, let failures):
-                    print("reconciled \(changes) change\(changes == 1 ? "" : "s")" + (failures.isEmpty ? "" : "; failed: " + failures.joined(separator: "; ")))
-                case .skipped(let why):
-                    Terminal.error("reconcile skipped: \(why)")
-                case .destroyed:
-                    print("the stack was destroyed with `dharma destroy`; stopping supervision")
-                case .unchanged:
-                    break
-                }
+            guard let incidents = engine.store as? any IncidentStore else {
+                throw CLIFailure(message: "the state store at \(blueprint.statePath()) keeps no incidents; the autopilot needs one", code: Exit.failure)
+            }
+            let autopilot = Autopilot(engine: engine, incidents: incidents, path: blueprint.file,
+                                      environment: blueprint.environment, variables: try blueprint.variableOverrides(),
+                                      settings: Autopilot.Settings(verifyWindow: verifyWindow))
+            await autopilot.run(interval: .milliseconds(Int(max(0.1, interval) * 1000)), shouldStop: { stop.received }) { report in
+                for line in report.lines { print(line) }
+                for problem in report.problems { Terminal.error(problem) }
+                if report.destroyed { print("the stack was destroyed with `dharma destroy`; stopping supervision") }
                 fflush(nil)
-            }, progress: ApplyOutput.progress(json: false))
+            }
             print("\nStopped supervising. Services keep running; `dharma destroy \(blueprint.file)` removes them.")
         }
     }

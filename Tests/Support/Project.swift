@@ -5,16 +5,16 @@ import DharmaProviders
 import DharmaStore
 import Foundation
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-let dharmaBinary = repositoryRoot + "/.build/debug/dharma"
+public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+public let dharmaBinary = repositoryRoot + "/.build/debug/dharma"
 
-/// A scratch project: a directory with a blueprint and its own state database.
-struct Project {
-    let directory: String
-    let blueprint: String
-    let engine: StackEngine
+/// A scratch project for tests that drive the engine: a directory with a blueprint and its own state database.
+public struct Project: Sendable {
+    public let directory: String
+    public let blueprint: String
+    public let engine: StackEngine
 
-    init(_ text: String, parallelism: Int = 10) throws {
+    public init(_ text: String, parallelism: Int = 10) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-engine-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         blueprint = directory + "/stack.yaml"
@@ -25,33 +25,45 @@ struct Project {
         self.engine = engine
     }
 
-    func rewrite(_ text: String) throws {
+    public func rewrite(_ text: String) throws {
         try text.write(toFile: blueprint, atomically: true, encoding: .utf8)
     }
 
-    func prepare() throws -> StackEngine.Prepared {
+    public func prepare() throws -> StackEngine.Prepared {
         try StackEngine.prepare(path: blueprint, environment: nil, variables: [:])
     }
 
-    func plan() async throws -> Plan {
+    public func plan() async throws -> Plan {
         try await engine.plan(try prepare()).0
     }
 
     @discardableResult
-    func apply() async throws -> ApplyReport {
+    public func apply() async throws -> ApplyReport {
         let prepared = try prepare()
         let plan = try await engine.plan(prepared).0
         return try await engine.apply(plan, context: engine.context(for: prepared))
     }
 
-    func destroy() async throws {
+    /// Runs `body`, then destroys the stack whether `body` threw or not, so no test leaves
+    /// processes behind.
+    public func destroyingAfter(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            try? await destroy()
+            throw error
+        }
+        try await destroy()
+    }
+
+    public func destroy() async throws {
         let prepared = try prepare()
         let plan = try await engine.destroyPlan(prepared)
         _ = try await engine.apply(plan, context: engine.context(for: prepared), operation: "destroy")
     }
 }
 
-func blueprint(_ resources: String, name: String = "test") -> String {
+public func blueprint(_ resources: String, name: String = "test") -> String {
     """
     apiVersion: dharma.dev/v3
     kind: Blueprint
@@ -62,7 +74,7 @@ func blueprint(_ resources: String, name: String = "test") -> String {
     """
 }
 
-let httpService = """
+public let httpService = """
       web:
         type: compute.service
         properties:
@@ -75,7 +87,7 @@ let httpService = """
 
 extension Project {
     /// The audit log's entries, oldest first.
-    func auditEntries() async throws -> [AuditEntry] {
+    public func auditEntries() async throws -> [AuditEntry] {
         guard let audit = engine.audit else { return [] }
         let size = try await audit.store.auditSize()
         return try await audit.store.auditEntries(from: 0, to: size).compactMap { AuditEntry.parse($0.body) }

@@ -1,0 +1,65 @@
+import DharmaCore
+
+/// One thing observed to be wrong with a resource: the difference between what was applied
+/// and what runs, as refresh reports it.
+public struct Symptom: Sendable, Hashable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// Replicas of a service are not running.
+        case crash
+        /// The resource runs but no longer matches what was applied (an edited file, a
+        /// changed command line, an extra process).
+        case drift
+        /// The resource is gone altogether.
+        case missing
+
+        /// What the autopilot does about it.
+        public var remediation: String {
+            switch self {
+            case .crash: "restart"
+            case .drift: "reconcile"
+            case .missing: "recreate"
+            }
+        }
+    }
+
+    public var kind: Kind
+    public var resource: String
+    public var resourceType: String
+    /// The drift as refresh reported it.
+    public var diff: [AttributeDiff]
+    /// For a crash: the replicas that are down, and how many the resource should have.
+    public var downReplicas: [Int] = []
+    public var replicas: Int = 1
+
+    public var severity: Incident.Severity {
+        switch kind {
+        case .crash: downReplicas.count >= replicas ? .critical : .major
+        case .missing: .major
+        case .drift: .minor
+        }
+    }
+
+    public var summary: String {
+        switch kind {
+        case .crash:
+            let which = downReplicas.map { "replica \($0)" }.joined(separator: ", ")
+            return downReplicas.count >= replicas ? "\(resource) is down (\(which) not running)"
+                : "\(resource): \(which) of \(replicas) not running"
+        case .missing:
+            return "\(resource) no longer exists"
+        case .drift:
+            return "\(resource) drifted: \(diff.map(\.attribute).joined(separator: ", "))"
+        }
+    }
+
+    /// The observation, in words, for the timeline and the audit log.
+    public var evidence: String {
+        let observed = diff.map { "\($0.attribute): \(Self.text($0.old)) → \(Self.text($0.new))" }
+        return summary + (observed.isEmpty ? "" : " [" + observed.joined(separator: "; ") + "]")
+    }
+
+    private static func text(_ value: Value?) -> String {
+        guard let value else { return "absent" }
+        return value.stringValue ?? value.jsonText
+    }
+}

@@ -1,0 +1,99 @@
+import DharmaCore
+
+/// Something wrong with one resource of a running stack, from the moment the autopilot sees it
+/// to the moment a fix is verified, with everything that happened in between.
+public struct Incident: Sendable, Codable, Hashable {
+    public enum Status: String, Sendable, Codable {
+        case open, resolved
+    }
+
+    /// Where an open incident stands.
+    public enum Phase: String, Sendable, Codable {
+        /// Seen; the next remediation waits for its back-off or for the stack lock.
+        case waiting
+        /// A fix was applied; the symptom must stay away for the verification window.
+        case verifying
+        case closed
+    }
+
+    public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
+        case minor, major, critical
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool {
+            allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+        }
+    }
+
+    public struct Event: Sendable, Codable, Hashable {
+        public enum Kind: String, Sendable, Codable {
+            case detected, changed, waiting, action, failed, verifying, returned, resolved
+        }
+
+        public var time: Double
+        public var kind: Kind
+        public var text: String
+
+        public init(time: Double, kind: Kind, text: String) {
+            self.time = time
+            self.kind = kind
+            self.text = text
+        }
+    }
+
+    public var id: Int
+    public var stack: StackID
+    public var resource: String
+    public var resourceType: String
+    public var symptom: Symptom.Kind
+    public var severity: Severity
+    public var status: Status
+    public var phase: Phase
+    /// One line: what is wrong, in words.
+    public var summary: String
+    public var openedAt: Double
+    public var closedAt: Double?
+    /// Remediations applied so far.
+    public var attempts: Int
+    /// The remediation this incident calls for (`restart`, `reconcile`, `recreate`).
+    public var action: String
+    public var verifyingSince: Double?
+    /// The likely root causes, most likely first (the resource itself when nothing upstream is
+    /// implicated).
+    public var suspects: [String]
+    public var timeline: [Event]
+
+    public init(id: Int = 0, stack: StackID, symptom: Symptom, openedAt: Double) {
+        self.id = id
+        self.stack = stack
+        resource = symptom.resource
+        resourceType = symptom.resourceType
+        self.symptom = symptom.kind
+        severity = symptom.severity
+        status = .open
+        phase = .waiting
+        summary = symptom.summary
+        self.openedAt = openedAt
+        attempts = 0
+        action = symptom.kind.remediation
+        suspects = [symptom.resource]
+        timeline = [Event(time: openedAt, kind: .detected, text: symptom.evidence)]
+    }
+
+    public var isOpen: Bool { status == .open }
+
+    /// Seconds from opening to resolution (or to `now` while open).
+    public func duration(now: Double) -> Double {
+        (closedAt ?? now) - openedAt
+    }
+
+    mutating func note(_ kind: Event.Kind, _ text: String, at time: Double) {
+        timeline.append(Event(time: time, kind: kind, text: text))
+    }
+
+    /// Notes `text` unless it is already the latest entry, so a waiting incident does not
+    /// grow by one line per tick.
+    mutating func noteOnce(_ kind: Event.Kind, _ text: String, at time: Double) {
+        guard timeline.last?.text != text else { return }
+        note(kind, text, at: time)
+    }
+}

@@ -1,0 +1,271 @@
+import DharmaAudit
+import DharmaCore
+import DharmaEngine
+import DharmaProviders
+import DharmaStore
+import Foundation
+
+/// The control loop `dharma up` runs. Level-triggered and idempotent, like a Kubernetes
+/// controller: every tick it observes the stack, turns what is wrong into incidents, applies a
+/// remediation when its back-off allows, verifies that the symptom stays away, and closes the
+/// incident with its timeline. Changes saved to the blueprint are applied as they are.
+/// Every step lands in the audit log, the autopilot's own under the actor `autopilot`.
+public actor Autopilot {
+    public struct Settings: Sendable {
+        /// How long a fixed symptom must stay away before its incident is resolved.
+        public var verifyWindow: Double
+        public var backoff: RestartBackoff
+
+        public init(verifyWindow: Double = 3, backoff: RestartBackoff = RestartBackoff()) {
+            self.verifyWindow = verifyWindow
+            self.backoff = backoff
+        }
+    }
+
+    /// What one tick did, in lines for the terminal.
+    public struct TickReport: Sendable, Equatable {
+        public var lines: [String] = []
+        public var problems: [String] = []
+        /// Someone ran `dharma destroy`; supervising on would bring the stack back.
+        public var destroyed = false
+
+        public init(lines: [String] = [], problems: [String] = [], destroyed: Bool = false) {
+            self.lines = lines
+            self.problems = problems
+            self.destroyed = destroyed
+        }
+    }
+
+    public static let actor = "autopilot"
+
+    /// Applies blueprint changes, as whoever runs `dharma up`.
+    let engine: StackEngine
+    /// Applies remediations and records incidents, as `autopilot`.
+    let healer: StackEngine
+    let book: IncidentBook
+    let path: String
+    let environment: String?
+    let variables: [String: String]
+    let verifyWindow: Double
+    let clock: @Sendable () -> Double
+    var backoff: RestartBackoff
+    /// Open incidents by `resource/symptom`.
+    var open: [String: Incident] = [:]
+    var loadedStack: StackID?
+
+    public init(engine: StackEngine, incidents: any IncidentStore, path: String, environment: String?, variables: [String: String],
+                settings: Settings = Settings(), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.engine = engine
+        var healer = engine
+        healer.actor = Self.actor
+        self.healer = healer
+        book = IncidentBook(store: incidents)
+        self.path = path
+        self.environment = environment
+        self.variables = variables
+        verifyWindow = settings.verifyWindow
+        backoff = settings.backoff
+        self.clock = clock
+    }
+
+    /// One pass of observe → detect → track → act.
+    public func tick() async -> TickReport {
+        var report = TickReport()
+        ProcessTable.reapExitedChildren()
+        let prepared: StackEngine.Prepared
+        do {
+            prepared = try StackEngine.prepare(path: path, environment: environment, variables: variables)
+        } catch {
+            report.problems.append("the blueprint is not valid right now (\(error)); keeping the stack as it is")
+            return report
+        }
+        do {
+            try await loadOpenIncidents(of: prepared.stack)
+            if let latest = try? await engine.store.versions(of: prepared.stack).last, latest.summary.hasPrefix("destroy:") {
+                report.destroyed = true
+                return report
+            }
+            let survey = try await engine.survey(prepared)
+            let findings = SymptomDetector.examine(survey)
+            try await track(findings.symptoms, in: prepared.stack, report: &report)
+            try await act(on: survey, findings: findings, prepared: prepared, report: &report)
+        } catch {
+            report.problems.append("\(error)")
+        }
+        return report
+    }
+
+    /// Ticks every `interval` until `shouldStop` says so or the stack is destroyed.
+    public func run(interval: Duration, shouldStop: @escaping @Sendable () -> Bool,
+                    report: @escaping @Sendable (TickReport) -> Void) async {
+        while !shouldStop() {
+            let outcome = await tick()
+            report(outcome)
+            if outcome.destroyed { return }
+            let deadline = ContinuousClock.now + interval
+            while !shouldStop(), ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    public var openIncidents: [Incident] { open.values.sorted { $0.id < $1.id } }
+
+    static func key(_ resource: String, _ kind: Symptom.Kind) -> String { "\(resource)/\(kind.rawValue)" }
+
+    /// Picks up incidents left open by an earlier run, with their back-off.
+    private func loadOpenIncidents(of stack: StackID) async throws {
+        guard loadedStack != stack else { return }
+        open = [:]
+        for incident in try await book.incidents(stack: stack, openOnly: true) {
+            let key = Self.key(incident.resource, incident.symptom)
+            open[key] = incident
+            let lastAction = incident.timeline.last { $0.kind == .action || $0.kind == .failed }?.time
+            if incident.attempts > 0, let lastAction {
+                backoff.resume(key, restarts: incident.attempts, lastRestart: lastAction)
+            }
+        }
+        loadedStack = stack
+    }
+
+    /// Opens, updates and resolves incidents from what this tick observed.
+    private func track(_ symptoms: [Symptom], in stack: StackID, report: inout TickReport) async throws {
+        let now = clock()
+        var present: Set<String> = []
+        for symptom in symptoms {
+            let key = Self.key(symptom.resource, symptom.kind)
+            present.insert(key)
+            guard var incident = open[key] else {
+                let incident = try await book.open(Incident(stack: stack, symptom: symptom, openedAt: now))
+                open[key] = incident
+                try await healer.record(AuditDraft(actor: Self.actor, action: "incident-open", stack: stack.description,
+                                                   resources: [symptom.resource], reason: "incident \(incident.id): \(symptom.evidence)"))
+                report.lines.append("incident \(incident.id) opened (\(incident.severity.rawValue)): \(incident.summary)")
+                continue
+            }
+            if incident.phase == .verifying {
+                incident.phase = .waiting
+                incident.verifyingSince = nil
+                incident.note(.returned, "the symptom came back after \(incident.action): \(symptom.evidence)", at: now)
+                try await book.store.recordOutcome(RemediationOutcome(stack: stack.description, symptom: symptom.kind.rawValue,
+                                                                      action: incident.action, succeeded: false,
+                                                                      seconds: incident.duration(now: now), time: now))
+                report.lines.append("incident \(incident.id): \(incident.action) did not hold; \(symptom.summary)")
+            } else if incident.summary != symptom.summary {
+                incident.note(.changed, symptom.evidence, at: now)
+            } else {
+                continue
+            }
+            incident.summary = symptom.summary
+            incident.severity = max(incident.severity, symptom.severity)
+            try await book.save(incident)
+            open[key] = incident
+        }
+        for (key, var incident) in open.sorted(by: { $0.key < $1.key }) where !present.contains(key) {
+            if incident.phase != .verifying {
+                incident.phase = .verifying
+                incident.verifyingSince = now
+                incident.note(.verifying, "the symptom is gone; verifying for \(Self.seconds(verifyWindow))", at: now)
+                try await book.save(incident)
+                open[key] = incident
+                continue
+            }
+            guard let since = incident.verifyingSince, now - since >= verifyWindow else { continue }
+            try await resolve(&incident, key: key, now: now, report: &report)
+        }
+    }
+
+    private func resolve(_ incident: inout Incident, key: String, now: Double, report: inout TickReport) async throws {
+        incident.status = .resolved
+        incident.phase = .closed
+        incident.closedAt = now
+        let how = incident.attempts == 0 ? "without a remediation" : "after \(incident.action) ×\(incident.attempts)"
+        incident.note(.resolved, "verified: the symptom stayed away for \(Self.seconds(verifyWindow)); resolved \(how), "
+            + "\(Self.seconds(incident.duration(now: now))) after it opened", at: now)
+        try await book.save(incident)
+        open[key] = nil
+        if incident.attempts > 0 {
+            try await book.store.recordOutcome(RemediationOutcome(stack: incident.stack.description, symptom: incident.symptom.rawValue,
+                                                                  action: incident.action, succeeded: true,
+                                                                  seconds: incident.duration(now: now), time: now))
+        }
+        try await healer.record(AuditDraft(actor: Self.actor, action: "incident-resolve", stack: incident.stack.description,
+                                           resources: [incident.resource],
+                                           reason: "incident \(incident.id) resolved \(how) in \(Self.seconds(incident.duration(now: now))): \(incident.summary)"))
+        report.lines.append("incident \(incident.id) resolved in \(Self.seconds(incident.duration(now: now))): \(incident.summary)")
+    }
+
+    /// Applies the blueprint's own changes, and the remediations whose back-off has passed —
+    /// unless someone else holds the stack lock: the loop never fights a person applying.
+    private func act(on survey: StackEngine.Survey, findings: SymptomDetector.Findings, prepared: StackEngine.Prepared,
+                     report: inout TickReport) async throws {
+        let waiting = open.filter { $0.value.phase == .waiting }
+        guard !waiting.isEmpty || !findings.wanted.isEmpty else { return }
+        let now = clock()
+        if let holder = try await engine.store.lockHolder(of: prepared.stack), holder.pid != getpid() {
+            for (key, var incident) in waiting {
+                incident.noteOnce(.waiting, "waiting: the stack is locked by \(holder); the autopilot does not act while someone else applies", at: now)
+                try await book.save(incident)
+                open[key] = incident
+            }
+            return
+        }
+        var due: [String] = []
+        for (key, var incident) in waiting.sorted(by: { $0.key < $1.key }) {
+            let next = backoff.observe(key, at: now)
+            if next <= now {
+                due.append(key)
+            } else {
+                incident.noteOnce(.waiting, "back-off: \(incident.action) \(incident.attempts + 1) waits \(Self.seconds(backoff.delay(afterRestarts: backoff.restarts(key)))) "
+                    + "after \(backoff.restarts(key)) in a row (CrashLoopBackOff)", at: now)
+                try await book.save(incident)
+                open[key] = incident
+            }
+        }
+        let remediated = Set(due.compactMap { open[$0]?.resource })
+        let included = findings.wanted.union(remediated)
+        guard !included.isEmpty else { return }
+        var plan = survey.plan
+        plan.changes = plan.changes.map { change in
+            included.contains(change.resource) ? change
+                : ResourceChange(resource: change.resource, type: change.type, action: .noop, diff: [], reason: nil, desired: change.desired)
+        }
+        let applied: ApplyReport
+        if findings.wanted.isEmpty {
+            var healer = healer
+            healer.reason = due.compactMap { open[$0] }.map { "incident \($0.id): \($0.action) — \($0.summary)" }.joined(separator: "; ")
+            applied = try await healer.apply(plan, context: healer.context(for: prepared), operation: "remediate")
+        } else {
+            applied = try await engine.apply(plan, context: engine.context(for: prepared), operation: "up")
+            let count = plan.changes.filter { $0.action != .noop }.count
+            report.lines.append("reconciled \(count) change\(count == 1 ? "" : "s")"
+                + (applied.failed.isEmpty ? "" : "; failed: " + applied.failed.map { "\($0.resource): \($0.message)" }.joined(separator: "; ")))
+        }
+        let done = clock()
+        for key in due {
+            guard var incident = open[key] else { continue }
+            backoff.restarted(key, at: done)
+            incident.attempts += 1
+            if let failure = applied.failed.first(where: { $0.resource == incident.resource }) {
+                incident.note(.failed, "\(incident.action) \(incident.attempts) failed: \(failure.message)", at: done)
+                try await book.store.recordOutcome(RemediationOutcome(stack: incident.stack.description, symptom: incident.symptom.rawValue,
+                                                                      action: incident.action, succeeded: false,
+                                                                      seconds: incident.duration(now: done), time: done))
+                report.problems.append("incident \(incident.id): \(incident.action) of \(incident.resource) failed: \(failure.message)")
+            } else if applied.skipped.contains(incident.resource) {
+                incident.note(.failed, "\(incident.action) \(incident.attempts) skipped: a resource it depends on failed", at: done)
+            } else {
+                incident.phase = .verifying
+                incident.verifyingSince = done
+                incident.note(.action, "\(incident.action) \(incident.attempts) applied; verifying for \(Self.seconds(verifyWindow))", at: done)
+                report.lines.append("incident \(incident.id): \(incident.action) \(incident.resource) (attempt \(incident.attempts))")
+            }
+            try await book.save(incident)
+            open[key] = incident
+        }
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value < 10 ? String(format: "%.1f s", value) : "\(Int(value.rounded())) s"
+    }
+}

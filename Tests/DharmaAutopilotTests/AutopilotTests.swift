@@ -1,0 +1,185 @@
+import DharmaAudit
+import DharmaAutopilot
+import DharmaCore
+import DharmaEngine
+import DharmaStore
+import DharmaTestSupport
+import Foundation
+import Testing
+
+/// The control loop against real processes and a real state database; only the clock is the
+/// test's, so back-off and verification take no real time.
+@Suite("Autopilot: incidents, remediation, verification", .serialized)
+struct AutopilotTests {
+    @Test("a killed replica opens an incident, is restarted, verified, and the incident resolves; all audited as autopilot")
+    func crashIsHealed() async throws {
+        let project = try Project(blueprint("""
+              db: {type: storage.file, properties: {path: db.json}}
+            \(httpService)
+            """))
+        try await project.apply()
+        try await project.destroyingAfter {
+            let clock = ManualClock()
+            let autopilot = try project.autopilot(clock: clock)
+            #expect(await autopilot.tick() == Autopilot.TickReport())
+
+            let before = try await project.pids(of: "web")
+            kill(before[1], SIGKILL)
+            try await Task.sleep(for: .milliseconds(200))
+            let first = await autopilot.tick()
+            #expect(first.problems.isEmpty)
+            #expect(first.lines.contains { $0.contains("opened (major): web: replica 1 of 2 not running") })
+            #expect(first.lines.contains { $0.contains("restart web (attempt 1)") })
+            let after = try await project.pids(of: "web")
+            #expect(after[0] == before[0], "the healthy replica is left alone")
+            #expect(after[1] != before[1] && kill(after[1], 0) == 0)
+
+            clock.advance(1)
+            #expect(await autopilot.tick().lines.isEmpty, "still inside the verification window")
+            clock.advance(2.5)
+            let resolved = await autopilot.tick()
+            #expect(resolved.lines.contains { $0.hasPrefix("incident 1 resolved in 3.5 s") })
+
+            let incident = try #require(try await project.incidents().first)
+            #expect(incident.status == .resolved && incident.attempts == 1 && incident.symptom == .crash)
+            #expect(incident.timeline.map(\.kind) == [.detected, .action, .resolved])
+            #expect(incident.timeline[0].text.contains("replica[1].process: pid \(before[1]) running → not running"))
+            #expect(try await project.outcomes().map { [$0.symptom, $0.action, "\($0.succeeded)"] } == [["crash", "restart", "true"]])
+
+            let autopilotEntries = try await project.auditEntries().filter { $0.actor == "autopilot" }
+            #expect(autopilotEntries.map(\.action) == ["incident-open", "remediate", "incident-resolve"])
+            #expect(autopilotEntries[1].reason.contains("incident 1: restart — web: replica 1 of 2 not running"))
+            #expect(await autopilot.openIncidents.isEmpty)
+        }
+    }
+
+    @Test("a service that keeps crashing is restarted with CrashLoopBackOff, and the incident stays open")
+    func crashLoopBacksOff() async throws {
+        let project = try Project(blueprint("""
+              flaky:
+                type: compute.service
+                properties:
+                  command: [sh, -c, "sleep 0.6; exit 3"]
+                  stopGracePeriod: 1s
+            """))
+        try await project.apply()
+        try await project.destroyingAfter {
+            let clock = ManualClock()
+            let autopilot = try project.autopilot(clock: clock)
+
+            try await Task.sleep(for: .milliseconds(900))
+            #expect(await autopilot.tick().lines.contains { $0.contains("restart flaky (attempt 1)") })
+            // It dies again: the fix did not hold, and the next restart waits 10 s.
+            try await Task.sleep(for: .milliseconds(900))
+            clock.advance(1)
+            let again = await autopilot.tick()
+            #expect(again.lines.contains { $0.contains("restart did not hold") })
+            #expect(!again.lines.contains { $0.contains("attempt 2") })
+            clock.advance(5)
+            #expect(!(await autopilot.tick().lines.contains { $0.contains("attempt 2") }))
+            clock.advance(5)
+            #expect(await autopilot.tick().lines.contains { $0.contains("restart flaky (attempt 2)") })
+            try await Task.sleep(for: .milliseconds(900))
+            clock.advance(1)
+            _ = await autopilot.tick()
+            clock.advance(19)
+            #expect(!(await autopilot.tick().lines.contains { $0.contains("attempt 3") }), "the second wait is 20 s")
+            clock.advance(1)
+            #expect(await autopilot.tick().lines.contains { $0.contains("restart flaky (attempt 3)") })
+
+            let incident = try #require(try await project.incidents().first)
+            #expect(incident.isOpen && incident.severity == .critical && incident.attempts == 3)
+            #expect(incident.timeline.contains { $0.kind == .waiting && $0.text.contains("restart 2 waits 10 s after 1 in a row") })
+            #expect(incident.timeline.contains { $0.kind == .waiting && $0.text.contains("restart 3 waits 20 s after 2 in a row") })
+            #expect(try await project.outcomes().map(\.succeeded) == [false, false])
+        }
+    }
+
+    @Test("while someone else holds the stack lock the autopilot only watches, and acts once it is released")
+    func neverFightsAHuman() async throws {
+        let project = try Project(blueprint("""
+              db: {type: storage.file, properties: {path: db.json}}
+            \(httpService)
+            """))
+        try await project.apply()
+        try await project.destroyingAfter {
+            let stack = try project.prepare().stack
+            // pid 1 stands for another live process applying to the stack.
+            let person = LockHolder(pid: 1, host: LockHolder.current("apply").host, operation: "apply", since: Date().timeIntervalSince1970)
+            #expect(try await project.engine.store.lock(stack, as: person) == .acquired)
+            let clock = ManualClock()
+            let autopilot = try project.autopilot(clock: clock)
+            let before = try await project.pids(of: "web")
+            kill(before[0], SIGKILL)
+            try await Task.sleep(for: .milliseconds(200))
+            for _ in 0..<3 {
+                #expect(!(await autopilot.tick().lines.contains { $0.contains("restart") }))
+                clock.advance(1)
+            }
+            #expect(try await project.pids(of: "web") == before, "nothing was applied under someone else's lock")
+            let waiting = try #require(try await project.incidents().first)
+            #expect(waiting.timeline.filter { $0.kind == .waiting }.count == 1)
+            #expect(waiting.timeline.last?.text.contains("locked by pid 1") == true)
+
+            try await project.engine.store.unlock(stack, holder: person)
+            #expect(await autopilot.tick().lines.contains { $0.contains("restart web (attempt 1)") })
+        }
+    }
+
+    @Test("an edited file is drift: reconciled and resolved; an ignored attribute is left alone; a blueprint edit is no incident")
+    func driftAndWantedChanges() async throws {
+        let project = try Project(blueprint("""
+              config: {type: storage.file, properties: {path: app.conf, content: "port=80"}}
+              notes: {type: storage.file, properties: {path: notes.txt, content: "hello"}, lifecycle: {ignoreChanges: [content]}}
+            """))
+        try await project.apply()
+        let clock = ManualClock()
+        let autopilot = try project.autopilot(clock: clock, verifyWindow: 1)
+        try "port=8080".write(toFile: project.directory + "/app.conf", atomically: true, encoding: .utf8)
+        try "scribbled".write(toFile: project.directory + "/notes.txt", atomically: true, encoding: .utf8)
+        let first = await autopilot.tick()
+        #expect(first.lines.contains { $0.contains("opened (minor): config drifted: content") })
+        #expect(first.lines.contains { $0.contains("reconcile config (attempt 1)") })
+        #expect(try String(contentsOfFile: project.directory + "/app.conf", encoding: .utf8) == "port=80")
+        #expect(try String(contentsOfFile: project.directory + "/notes.txt", encoding: .utf8) == "scribbled")
+        clock.advance(1)
+        #expect(await autopilot.tick().lines.contains { $0.contains("resolved") })
+
+        try project.rewrite(blueprint("""
+              config: {type: storage.file, properties: {path: app.conf, content: "port=81"}}
+              notes: {type: storage.file, properties: {path: notes.txt, content: "hello"}, lifecycle: {ignoreChanges: [content]}}
+            """))
+        #expect(await autopilot.tick().lines == ["reconciled 1 change"])
+        #expect(try String(contentsOfFile: project.directory + "/app.conf", encoding: .utf8) == "port=81")
+        #expect(try await project.incidents().count == 1)
+        let reconcile = try #require(try await project.auditEntries().last)
+        #expect(reconcile.actor != "autopilot" && reconcile.action == "reconcile")
+
+        try await project.destroy()
+        #expect(await autopilot.tick().destroyed)
+    }
+
+    @Test("a restarted autopilot picks up the open incident and its back-off")
+    func resumesAfterRestart() async throws {
+        let project = try Project(blueprint("""
+              flaky:
+                type: compute.service
+                properties:
+                  command: [sh, -c, "sleep 0.6; exit 3"]
+                  stopGracePeriod: 1s
+            """))
+        try await project.apply()
+        try await project.destroyingAfter {
+            let clock = ManualClock()
+            try await Task.sleep(for: .milliseconds(900))
+            #expect(await (try project.autopilot(clock: clock)).tick().lines.contains { $0.contains("attempt 1") })
+            try await Task.sleep(for: .milliseconds(900))
+            clock.advance(2)
+            let restarted = try project.autopilot(clock: clock)
+            let report = await restarted.tick()
+            #expect(!report.lines.contains { $0.contains("opened") }, "the same incident, not a new one")
+            #expect(!report.lines.contains { $0.contains("attempt 2") }, "the back-off carried over")
+            #expect(await restarted.openIncidents.map(\.id) == [1])
+        }
+    }
+}
