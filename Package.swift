@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "DharmaExportTests", dependencies: ["DharmaExport", "DharmaCore"]),
         .testTarget(name: "DharmaCostTests", dependencies: ["DharmaCost", "DharmaCore"]),
         .testTarget(name: "DharmaInsightTests", dependencies: ["DharmaInsight"]),
-        .testTarget(name: "DharmaPolicyTests", dependencies: ["DharmaPolicy", "DharmaCore"]),
+        .testTarget(name: "DharmaPolicyTests", dependencies: ["DharmaPolicy", "DharmaCore"], exclude: ["Fixtures"]),
         .testTarget(name: "DharmaSecurityTests", dependencies: ["DharmaSecurity"]),
         .testTarget(name: "DharmaAuditTests", dependencies: ["DharmaAudit", "DharmaCore", "DharmaSecurity", .product(name: "GRDB", package: "GRDB.swift")]),
     ]

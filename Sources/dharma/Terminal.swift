@@ -53,3 +53,10 @@ enum Confirmation {
         }
     }
 }
+
+extension String {
+    /// Left-aligned in a column `width` wide; longer text is never cut.
+    func padded(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

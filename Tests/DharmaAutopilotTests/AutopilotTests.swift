@@ -53,6 +53,35 @@ struct AutopilotTests {
         }
     }
 
+    @Test("restarting a service others refer to is a remediation of that service only, not a change to its dependents")
+    func dependentsAreNotWantedChanges() async throws {
+        let project = try Project(blueprint("""
+              db: {type: storage.file, properties: {path: db.json}}
+              api:
+                type: compute.service
+                properties:
+                  command: [python3, -m, http.server, "${self.port}", --bind, 127.0.0.1]
+                  health: {http: /, timeout: 20s}
+                  stopGracePeriod: 2s
+            \(httpService.replacingOccurrences(of: "env: {DB: \"${db.path}\"}", with: "env: {DB: \"${db.path}\", API: \"${api.url}\"}"))
+            """))
+        try await project.apply()
+        try await project.destroyingAfter {
+            let clock = ManualClock()
+            let autopilot = try project.autopilot(clock: clock)
+            let web = try await project.pids(of: "web")
+            kill(try #require(try await project.pids(of: "api").first), SIGKILL)
+            try await Task.sleep(for: .milliseconds(200))
+            let report = await autopilot.tick()
+            #expect(report.lines.contains { $0.contains("restart api (attempt 1)") }, "\(report)")
+            #expect(!report.lines.contains { $0.hasPrefix("reconciled") }, "\(report)")
+            #expect(try await project.pids(of: "web") == web)
+            clock.advance(1)
+            #expect(await autopilot.tick() == Autopilot.TickReport(), "the api came back on its port: nothing for web to change")
+            #expect(try await project.auditEntries().last?.actor == "autopilot")
+        }
+    }
+
     @Test("a service that keeps crashing is restarted with CrashLoopBackOff, and the incident stays open")
     func crashLoopBacksOff() async throws {
         let project = try Project(blueprint("""

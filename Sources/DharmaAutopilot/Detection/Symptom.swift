@@ -12,12 +12,13 @@ public struct Symptom: Sendable, Hashable {
         /// The resource is gone altogether.
         case missing
 
-        /// What the autopilot does about it.
-        public var remediation: String {
+        /// What the autopilot can do about it; when there are several, the chooser picks by
+        /// what worked before.
+        public var remediations: [String] {
             switch self {
-            case .crash: "restart"
-            case .drift: "reconcile"
-            case .missing: "recreate"
+            case .crash: ["restart"]
+            case .drift: ["reconcile"]
+            case .missing: ["recreate"]
             }
         }
     }

@@ -25,7 +25,10 @@ public enum SymptomDetector {
                 continue
             }
             let drifted = Set((observation?.drift ?? []).map(\.attribute))
-            if change.action == .replace || change.diff.contains(where: { !drifted.contains($0.attribute) }) {
+            // A value still unknown only follows from a change upstream (a restarted service's
+            // outputs); it is known again once that is applied, and only then is it a change.
+            let edited = change.diff.filter { !drifted.contains($0.attribute) && $0.new?.containsUnknown != true }
+            if change.action == .replace || !edited.isEmpty {
                 wanted.insert(change.resource)
             }
             let drift = change.diff.filter { drifted.contains($0.attribute) }

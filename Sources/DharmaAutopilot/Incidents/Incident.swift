@@ -62,7 +62,7 @@ public struct Incident: Sendable, Codable, Hashable {
     public var suspects: [String]
     public var timeline: [Event]
 
-    public init(id: Int = 0, stack: StackID, symptom: Symptom, openedAt: Double) {
+    public init(id: Int = 0, stack: StackID, symptom: Symptom, action: String, openedAt: Double) {
         self.id = id
         self.stack = stack
         resource = symptom.resource
@@ -74,7 +74,7 @@ public struct Incident: Sendable, Codable, Hashable {
         summary = symptom.summary
         self.openedAt = openedAt
         attempts = 0
-        action = symptom.kind.remediation
+        self.action = action
         suspects = [symptom.resource]
         timeline = [Event(time: openedAt, kind: .detected, text: symptom.evidence)]
     }

@@ -52,6 +52,8 @@ public actor Autopilot {
     /// Open incidents by `resource/symptom`.
     var open: [String: Incident] = [:]
     var loadedStack: StackID?
+    /// Every remediation outcome so far, for choosing among remediations.
+    var history: [RemediationOutcome] = []
 
     public init(engine: StackEngine, incidents: any IncidentStore, path: String, environment: String?, variables: [String: String],
                 settings: Settings = Settings(), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
@@ -117,6 +119,7 @@ public actor Autopilot {
     private func loadOpenIncidents(of stack: StackID) async throws {
         guard loadedStack != stack else { return }
         open = [:]
+        history = try await book.store.outcomes(stack: nil)
         for incident in try await book.incidents(stack: stack, openOnly: true) {
             let key = Self.key(incident.resource, incident.symptom)
             open[key] = incident
@@ -136,7 +139,9 @@ public actor Autopilot {
             let key = Self.key(symptom.resource, symptom.kind)
             present.insert(key)
             guard var incident = open[key] else {
-                let incident = try await book.open(Incident(stack: stack, symptom: symptom, openedAt: now))
+                let action = RemediationChooser.choose(among: symptom.kind.remediations, for: symptom.kind.rawValue, history: history)
+                    ?? symptom.kind.rawValue
+                let incident = try await book.open(Incident(stack: stack, symptom: symptom, action: action, openedAt: now))
                 open[key] = incident
                 try await healer.record(AuditDraft(actor: Self.actor, action: "incident-open", stack: stack.description,
                                                    resources: [symptom.resource], reason: "incident \(incident.id): \(symptom.evidence)"))
@@ -147,9 +152,7 @@ public actor Autopilot {
                 incident.phase = .waiting
                 incident.verifyingSince = nil
                 incident.note(.returned, "the symptom came back after \(incident.action): \(symptom.evidence)", at: now)
-                try await book.store.recordOutcome(RemediationOutcome(stack: stack.description, symptom: symptom.kind.rawValue,
-                                                                      action: incident.action, succeeded: false,
-                                                                      seconds: incident.duration(now: now), time: now))
+                try await learn(incident, succeeded: false, at: now)
                 report.lines.append("incident \(incident.id): \(incident.action) did not hold; \(symptom.summary)")
             } else if incident.summary != symptom.summary {
                 incident.note(.changed, symptom.evidence, at: now)
@@ -185,9 +188,7 @@ public actor Autopilot {
         try await book.save(incident)
         open[key] = nil
         if incident.attempts > 0 {
-            try await book.store.recordOutcome(RemediationOutcome(stack: incident.stack.description, symptom: incident.symptom.rawValue,
-                                                                  action: incident.action, succeeded: true,
-                                                                  seconds: incident.duration(now: now), time: now))
+            try await learn(incident, succeeded: true, at: now)
         }
         try await healer.record(AuditDraft(actor: Self.actor, action: "incident-resolve", stack: incident.stack.description,
                                            resources: [incident.resource],
@@ -248,9 +249,7 @@ public actor Autopilot {
             incident.attempts += 1
             if let failure = applied.failed.first(where: { $0.resource == incident.resource }) {
                 incident.note(.failed, "\(incident.action) \(incident.attempts) failed: \(failure.message)", at: done)
-                try await book.store.recordOutcome(RemediationOutcome(stack: incident.stack.description, symptom: incident.symptom.rawValue,
-                                                                      action: incident.action, succeeded: false,
-                                                                      seconds: incident.duration(now: done), time: done))
+                try await learn(incident, succeeded: false, at: done)
                 report.problems.append("incident \(incident.id): \(incident.action) of \(incident.resource) failed: \(failure.message)")
             } else if applied.skipped.contains(incident.resource) {
                 incident.note(.failed, "\(incident.action) \(incident.attempts) skipped: a resource it depends on failed", at: done)
@@ -263,6 +262,14 @@ public actor Autopilot {
             try await book.save(incident)
             open[key] = incident
         }
+    }
+
+    /// Records how the incident's remediation did, for the stats and the chooser.
+    private func learn(_ incident: Incident, succeeded: Bool, at time: Double) async throws {
+        let outcome = RemediationOutcome(stack: incident.stack.description, symptom: incident.symptom.rawValue, action: incident.action,
+                                         succeeded: succeeded, seconds: incident.duration(now: time), time: time)
+        try await book.store.recordOutcome(outcome)
+        history.append(outcome)
     }
 
     static func seconds(_ value: Double) -> String {

@@ -62,7 +62,7 @@ struct BenchCommand: AsyncParsableCommand {
             }
             print("resources  bytes      parse      validate   graph      plan       total")
             for timings in [small, large] {
-                print([String(timings.resources).padding(11), String(timings.bytes).padding(11), ms(timings.parse), ms(timings.validate),
+                print([String(timings.resources).padded(10) + " ", String(timings.bytes).padded(10) + " ", ms(timings.parse), ms(timings.validate),
                        ms(timings.graph), ms(timings.plan), ms(timings.total)].joined())
             }
             print(String(format: "scaling: time(%d) / time(%d) = %.2f (linear would be 10)", large.resources, small.resources, ratio))
@@ -94,7 +94,7 @@ struct BenchCommand: AsyncParsableCommand {
                 return
             }
             print("files  parallelism  plan       apply")
-            print([String(timings.files).padding(7), String(timings.parallelism).padding(13), ms(timings.plan), ms(timings.apply)].joined())
+            print([String(timings.files).padded(6) + " ", String(timings.parallelism).padded(12) + " ", ms(timings.plan), ms(timings.apply)].joined())
             print(String(format: "apply throughput: %.0f resources/s (each written atomically and recorded in its own transaction)",
                          Double(timings.files) / max(seconds(timings.apply), 1e-9)))
         }
@@ -106,11 +106,5 @@ func seconds(_ duration: Duration) -> Double {
 }
 
 private func ms(_ duration: Duration) -> String {
-    String(format: "%.1f ms", seconds(duration) * 1000).padding(11)
-}
-
-private extension String {
-    func padding(_ width: Int) -> String {
-        padding(toLength: max(width, count + 1), withPad: " ", startingAt: 0)
-    }
+    String(format: "%.1f ms", seconds(duration) * 1000).padded(10) + " "
 }

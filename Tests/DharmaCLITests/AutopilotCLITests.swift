@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+@Suite("dharma up heals; incidents, incident and autopilot stats show it", .serialized)
+struct AutopilotCLITests {
+    @Test func aKilledReplicaIsRestartedByUpAndTheIncidentTellsTheStory() throws {
+        let directory = scratchDirectory()
+        try FileManager.default.copyItem(atPath: "\(repositoryRoot)/examples/webapp.yaml", toPath: "\(directory)/webapp.yaml")
+        let environment = ["DHARMA_EXECUTABLE": dharmaBinary]
+        let none = try dharma(["incidents", "-f", "webapp.yaml"], in: directory)
+        #expect(none.status == 2 && none.stderr.contains("no state database"), "\(none.stderr)")
+
+        let up = Process()
+        up.executableURL = URL(fileURLWithPath: dharmaBinary)
+        up.arguments = ["up", "webapp.yaml", "--scrape-interval", "0", "--verify-window", "1"]
+        up.currentDirectoryURL = URL(fileURLWithPath: directory)
+        up.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        up.standardOutput = out
+        up.standardError = FileHandle.nullDevice
+        try up.run()
+        defer { _ = try? dharma(["destroy", "webapp.yaml", "--auto-approve"], in: directory, environment: environment) }
+
+        var pids: [Int] = []
+        for _ in 0..<120 where pids.count < 2 {
+            Thread.sleep(forTimeInterval: 0.5)
+            let show = try? json(try dharma(["state", "show", "web", "-f", "webapp.yaml", "--json"], in: directory).stdout)
+            pids = (show?["outputs"] as? [String: Any])?["pids"] as? [Int] ?? []
+        }
+        try #require(pids.count == 2)
+        kill(Int32(pids[0]), SIGKILL)
+
+        var incidents: [[String: Any]] = []
+        for _ in 0..<120 where (incidents.first?["status"] as? String) != "resolved" {
+            Thread.sleep(forTimeInterval: 0.5)
+            incidents = (try? json(try dharma(["incidents", "-f", "webapp.yaml", "--json"], in: directory).stdout))?["incidents"] as? [[String: Any]] ?? []
+        }
+        up.interrupt()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        up.waitUntilExit()
+        #expect(up.terminationStatus == 0)
+        #expect(printed.contains("incident 1 opened (major): web: replica 0 of 2 not running"), "\(printed)")
+        #expect(printed.contains("incident 1: restart web (attempt 1)"), "\(printed)")
+        #expect(printed.contains("incident 1 resolved in"), "\(printed)")
+
+        try #require(incidents.count == 1)
+        #expect(incidents[0]["resource"] as? String == "web" && incidents[0]["symptom"] as? String == "crash")
+        #expect(incidents[0]["attempts"] as? Int == 1 && incidents[0]["severity"] as? String == "major")
+
+        let detail = try dharma(["incident", "1", "-f", "webapp.yaml"], in: directory)
+        #expect(detail.status == 0)
+        #expect(detail.stdout.contains("Incident 1 — resolved, major: web: replica 0 of 2 not running"), "\(detail.stdout)")
+        #expect(detail.stdout.contains("remediation restart, 1 attempt"))
+        for kind in ["detected", "action", "resolved"] { #expect(detail.stdout.contains(" \(kind) "), "\(detail.stdout)") }
+        #expect(detail.stdout.contains("replica[0].process: pid \(pids[0]) running → not running"))
+        let missing = try dharma(["incident", "42", "-f", "webapp.yaml"], in: directory)
+        #expect(missing.status == 2 && missing.stderr.contains("there is no incident 42"))
+
+        let stats = try json(try dharma(["autopilot", "stats", "-f", "webapp.yaml", "--json"], in: directory).stdout)
+        let rows = stats["remediations"] as? [[String: Any]] ?? []
+        #expect(rows.count == 1 && rows.first?["action"] as? String == "restart" && rows.first?["successes"] as? Int == 1, "\(stats)")
+        let table = try dharma(["autopilot", "stats", "-f", "webapp.yaml"], in: directory)
+        #expect(table.stdout.contains("crash     restart    1         100 %"), "\(table.stdout)")
+
+        let audit = try dharma(["audit", "log", "-f", "webapp.yaml", "--actor", "autopilot", "--json"], in: directory)
+        let entries = try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(entries.compactMap { $0["action"] as? String } == ["incident-open", "remediate", "incident-resolve"], "\(audit.stdout)")
+        #expect(try dharma(["audit", "verify", "-f", "webapp.yaml"], in: directory).status == 0)
+    }
+}
