@@ -10,11 +10,20 @@ struct AutopilotCLITests {
         let none = try dharma(["incidents", "-f", "webapp.yaml"], in: directory)
         #expect(none.status == 2 && none.stderr.contains("no state database"), "\(none.stderr)")
 
+        let badNotify = try dharma(["up", "webapp.yaml", "--notify", "pagerduty=http://127.0.0.1:9/x"], in: directory)
+        #expect(badNotify.status == 2 && badNotify.stderr.contains("set DHARMA_PAGERDUTY_ROUTING_KEY"), "\(badNotify.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/.dharma"), "a bad flag changes nothing")
+
+        // The receiver fails the first delivery: it must be retried.
+        let receiver = try HTTPReceiver(statuses: [500])
+        let base = "http://127.0.0.1:\(receiver.port)"
         let up = Process()
         up.executableURL = URL(fileURLWithPath: dharmaBinary)
-        up.arguments = ["up", "webapp.yaml", "--scrape-interval", "0", "--verify-window", "1"]
+        up.arguments = ["up", "webapp.yaml", "--scrape-interval", "0", "--verify-window", "1",
+                        "--notify", "pagerduty=\(base)/v2/enqueue", "--notify", "opsgenie=\(base)", "--notify", "slack=\(base)/hooks/T0/B0"]
         up.currentDirectoryURL = URL(fileURLWithPath: directory)
         up.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            .merging(["DHARMA_PAGERDUTY_ROUTING_KEY": "R0UTING", "DHARMA_OPSGENIE_API_KEY": "g3nie"]) { $1 }
         let out = Pipe()
         up.standardOutput = out
         up.standardError = FileHandle.nullDevice
@@ -61,6 +70,25 @@ struct AutopilotCLITests {
         #expect(rows.count == 1 && rows.first?["action"] as? String == "restart" && rows.first?["successes"] as? Int == 1, "\(stats)")
         let table = try dharma(["autopilot", "stats", "-f", "webapp.yaml"], in: directory)
         #expect(table.stdout.contains("crash     restart    1         100 %"), "\(table.stdout)")
+
+        let requests = receiver.requests
+        let lines = requests.map { $0.head.split(separator: "\r\n").first.map(String.init) ?? "" }
+        #expect(lines == ["POST /v2/enqueue HTTP/1.1", "POST /v2/enqueue HTTP/1.1", "POST /v2/alerts HTTP/1.1", "POST /hooks/T0/B0 HTTP/1.1",
+                          "POST /v2/enqueue HTTP/1.1", "POST /v2/alerts/dharma%2Fwebapp%2Fdefault%2Fincident%2F1/close?identifierType=alias HTTP/1.1",
+                          "POST /hooks/T0/B0 HTTP/1.1"], "\(lines)")
+        if requests.count == 7 {
+            let trigger = try json(requests[1].body)
+            #expect(trigger["routing_key"] as? String == "R0UTING" && trigger["event_action"] as? String == "trigger")
+            #expect(trigger["dedup_key"] as? String == "dharma/webapp/default/incident/1")
+            let payload = trigger["payload"] as? [String: Any] ?? [:]
+            #expect(payload["severity"] as? String == "error" && payload["component"] as? String == "web", "\(payload)")
+            #expect(requests[2].header("Authorization") == "GenieKey g3nie")
+            #expect(try json(requests[2].body)["priority"] as? String == "P3")
+            #expect((try json(requests[3].body)["text"] as? String)?.hasPrefix("[major] webapp/default: web: replica 0 of 2 not running") == true)
+            let resolve = try json(requests[4].body)
+            #expect(resolve["event_action"] as? String == "resolve" && resolve["dedup_key"] as? String == "dharma/webapp/default/incident/1")
+            #expect((try json(requests[6].body)["text"] as? String)?.contains("[resolved]") == true)
+        }
 
         let audit = try dharma(["audit", "log", "-f", "webapp.yaml", "--actor", "autopilot", "--json"], in: directory)
         let entries = try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [[String: Any]] ?? []

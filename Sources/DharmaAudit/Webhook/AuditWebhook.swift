@@ -1,8 +1,5 @@
 import Crypto
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Posts audit entries to an HTTP endpoint as JSON, signed with HMAC-SHA256 over the body
 /// (`X-Dharma-Signature: sha256=HEX`, as GitHub webhooks do), retried with backoff. Delivery
@@ -43,40 +40,13 @@ public struct AuditWebhook: Sendable {
     public func deliver(_ entry: AuditEntry) async -> Delivery {
         guard actions.isEmpty || actions.contains(entry.action) else { return .skipped }
         let body = Data(entry.canonicalJSON.utf8)
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.httpBody = body
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(Self.signature(of: body, secret: secret), forHTTPHeaderField: Self.signatureHeader)
-        request.setValue(String(entry.seq), forHTTPHeaderField: "X-Dharma-Audit-Seq")
-        var backoff = firstBackoff
-        var lastProblem = ""
-        for attempt in 1...attempts {
-            do {
-                let status = try await post(request)
-                if (200..<300).contains(status) { return .delivered(attempts: attempt) }
-                lastProblem = "HTTP \(status)"
-                if (400..<500).contains(status) && status != 408 && status != 429 { break }  // the receiver will not change its mind
-            } catch {
-                lastProblem = error.localizedDescription
-            }
-            if attempt < attempts {
-                try? await Task.sleep(for: backoff)
-                backoff *= 2
-            }
-        }
-        return .failed("audit webhook \(url.absoluteString): entry #\(entry.seq) not delivered after \(attempts) attempt(s): \(lastProblem)")
-    }
-
-    private func post(_ request: URLRequest) async throws -> Int {
-        try await withCheckedThrowingContinuation { continuation in
-            URLSession.shared.dataTask(with: request) { _, response, error in
-                if let error {
-                    continuation.resume(throwing: error)
-                } else {
-                    continuation.resume(returning: (response as? HTTPURLResponse)?.statusCode ?? 0)
-                }
-            }.resume()
+        let delivery = WebhookDelivery(attempts: attempts, firstBackoff: firstBackoff, timeout: timeout)
+        switch await delivery.post(body, to: url, headers: [Self.signatureHeader: Self.signature(of: body, secret: secret),
+                                                             "X-Dharma-Audit-Seq": String(entry.seq)]) {
+        case .delivered(let attempts):
+            return .delivered(attempts: attempts)
+        case .failed(let attempts, let problem):
+            return .failed("audit webhook \(url.absoluteString): entry #\(entry.seq) not delivered after \(attempts) attempt(s): \(problem)")
         }
     }
 }

@@ -32,6 +32,15 @@ public struct Symptom: Sendable, Hashable {
     public var downReplicas: [Int] = []
     public var replicas: Int = 1
 
+    public init(kind: Kind, resource: String, resourceType: String, diff: [AttributeDiff], downReplicas: [Int] = [], replicas: Int = 1) {
+        self.kind = kind
+        self.resource = resource
+        self.resourceType = resourceType
+        self.diff = diff
+        self.downReplicas = downReplicas
+        self.replicas = replicas
+    }
+
     public var severity: Incident.Severity {
         switch kind {
         case .crash: downReplicas.count >= replicas ? .critical : .major

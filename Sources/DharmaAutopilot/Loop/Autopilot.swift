@@ -15,10 +15,13 @@ public actor Autopilot {
         /// How long a fixed symptom must stay away before its incident is resolved.
         public var verifyWindow: Double
         public var backoff: RestartBackoff
+        /// Told when incidents open and resolve.
+        public var notifier: IncidentNotifier?
 
-        public init(verifyWindow: Double = 3, backoff: RestartBackoff = RestartBackoff()) {
+        public init(verifyWindow: Double = 3, backoff: RestartBackoff = RestartBackoff(), notifier: IncidentNotifier? = nil) {
             self.verifyWindow = verifyWindow
             self.backoff = backoff
+            self.notifier = notifier
         }
     }
 
@@ -47,6 +50,7 @@ public actor Autopilot {
     let environment: String?
     let variables: [String: String]
     let verifyWindow: Double
+    let notifier: IncidentNotifier?
     let clock: @Sendable () -> Double
     var backoff: RestartBackoff
     /// Open incidents by `resource/symptom`.
@@ -67,6 +71,7 @@ public actor Autopilot {
         self.variables = variables
         verifyWindow = settings.verifyWindow
         backoff = settings.backoff
+        notifier = settings.notifier
         self.clock = clock
     }
 
@@ -145,6 +150,7 @@ public actor Autopilot {
                 open[key] = incident
                 try await healer.record(AuditDraft(actor: Self.actor, action: "incident-open", stack: stack.description,
                                                    resources: [symptom.resource], reason: "incident \(incident.id): \(symptom.evidence)"))
+                notifier?.send(IncidentNotice(.opened, incident))
                 report.lines.append("incident \(incident.id) opened (\(incident.severity.rawValue)): \(incident.summary)")
                 continue
             }
@@ -193,6 +199,7 @@ public actor Autopilot {
         try await healer.record(AuditDraft(actor: Self.actor, action: "incident-resolve", stack: incident.stack.description,
                                            resources: [incident.resource],
                                            reason: "incident \(incident.id) resolved \(how) in \(Self.seconds(incident.duration(now: now))): \(incident.summary)"))
+        notifier?.send(IncidentNotice(.resolved, incident))
         report.lines.append("incident \(incident.id) resolved in \(Self.seconds(incident.duration(now: now))): \(incident.summary)")
     }
 

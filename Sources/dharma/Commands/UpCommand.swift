@@ -33,6 +33,9 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Time between metrics scrapes of the stack's services, such as 15s or 1m; a bare number is seconds, 0 turns scraping off.")
     var scrapeInterval: String = "15s"
 
+    @Option(help: ArgumentHelp("Tell a receiver when incidents open and resolve: pagerduty=URL (key in $DHARMA_PAGERDUTY_ROUTING_KEY), opsgenie=URL (key in $DHARMA_OPSGENIE_API_KEY) or slack=URL; repeatable, or comma-separated in $DHARMA_NOTIFY.", valueName: "KIND=URL"))
+    var notify: [String] = []
+
     @Option(help: "Why, for the audit log (default: the command that ran).")
     var reason: String?
 
@@ -40,6 +43,14 @@ struct UpCommand: AsyncParsableCommand {
         try await runReporting {
             guard let scrapeEvery = Double(scrapeInterval) ?? Units.seconds(.string(scrapeInterval)), scrapeEvery >= 0, scrapeEvery.isFinite else {
                 throw CLIFailure(message: "--scrape-interval \(scrapeInterval): write a duration such as 15s or 1m, or 0", code: Exit.invalidInput)
+            }
+            let environment = ProcessInfo.processInfo.environment
+            let targets = notify + (environment["DHARMA_NOTIFY"] ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty }
+            let channels: [NotificationChannel]
+            do {
+                channels = try targets.map { try NotificationChannel.parse($0, environment: environment) }
+            } catch {
+                throw CLIFailure(message: "--notify \(error)", code: Exit.invalidInput)
             }
             let prepared = try blueprint.prepare()
             let engine = try blueprint.engine(audited: true, reason: reason)
@@ -60,18 +71,20 @@ struct UpCommand: AsyncParsableCommand {
                 await StackMetricsScraping(stack: stack, store: store, databasePath: statePath, interval: max(0.2, scrapeEvery)).run()
             }
             defer { scraping.cancel() }
+            let notifier = channels.isEmpty ? nil : IncidentNotifier(channels: channels) { Terminal.error("warning: \($0)") }
             guard let incidents = engine.store as? any IncidentStore else {
                 throw CLIFailure(message: "the state store at \(blueprint.statePath()) keeps no incidents; the autopilot needs one", code: Exit.failure)
             }
             let autopilot = Autopilot(engine: engine, incidents: incidents, path: blueprint.file,
                                       environment: blueprint.environment, variables: try blueprint.variableOverrides(),
-                                      settings: Autopilot.Settings(verifyWindow: verifyWindow))
+                                      settings: Autopilot.Settings(verifyWindow: verifyWindow, notifier: notifier))
             await autopilot.run(interval: .milliseconds(Int(max(0.1, interval) * 1000)), shouldStop: { stop.received }) { report in
                 for line in report.lines { print(line) }
                 for problem in report.problems { Terminal.error(problem) }
                 if report.destroyed { print("the stack was destroyed with `dharma destroy`; stopping supervision") }
                 fflush(nil)
             }
+            await notifier?.drain()
             print("\nStopped supervising. Services keep running; `dharma destroy \(blueprint.file)` removes them.")
         }
     }
