@@ -1,3 +1,4 @@
+import DharmaNet
 import Foundation
 
 /// Just enough HTTP/1.1 for the workload: request line, headers, a bounded body.
@@ -50,13 +51,7 @@ struct HTTPResponse {
         let bytes = Array(body.utf8)
         let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(bytes.count)\r\n"
             + "Connection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
-        let message = Array(head.utf8) + bytes
-        var sent = 0
-        while sent < message.count {
-            let count = message[sent...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if count <= 0 { return }
-            sent += count
-        }
+        LoopbackSocket.sendAll(socket, Array(head.utf8) + bytes)
     }
 }
 

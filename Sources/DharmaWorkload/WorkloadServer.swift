@@ -1,3 +1,4 @@
+import DharmaNet
 import Foundation
 
 /// `dharma workload`: a small HTTP/1.1 service for examples, tests and chaos experiments.
@@ -37,20 +38,10 @@ public final class WorkloadServer: @unchecked Sendable {
     }
 
     private func bind() throws {
-        guard (1...65_535).contains(port) else { throw StartError(description: "port \(port) is not between 1 and 65535") }
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw StartError(description: "cannot create a socket: \(String(cString: strerror(errno)))") }
-        var reuse: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 128) == 0 else {
-            throw StartError(description: "cannot listen on 127.0.0.1:\(port): \(String(cString: strerror(errno)))")
+        do {
+            listener = try LoopbackSocket.listen(port: port)
+        } catch {
+            throw StartError(description: error.description)
         }
     }
 

@@ -1,4 +1,5 @@
 import DharmaCore
+import DharmaNet
 @testable import DharmaProviders
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import DharmaCore
+import DharmaNet
 import Foundation
 
 /// `compute.service` on the local provider: replicas as real child processes, each in its own

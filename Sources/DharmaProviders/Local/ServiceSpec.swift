@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import DharmaCore
+import DharmaNet
 import Foundation
 
 /// A `compute.service`'s inputs, checked and resolved into what it takes to start an instance.
