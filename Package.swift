@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "DharmaCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "DharmaStore", dependencies: ["DharmaCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "DharmaNet"),
-        .target(name: "DharmaProviders", dependencies: ["DharmaCore", "DharmaNet", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "DharmaProviders", dependencies: ["DharmaCore", "DharmaNet", "DharmaProxy", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "DharmaWorkload", dependencies: ["DharmaNet"]),
         .target(name: "DharmaProxy", dependencies: ["DharmaNet"]),
         .target(name: "DharmaSecurity", dependencies: ["DharmaCore", .product(name: "Crypto", package: "swift-crypto")]),

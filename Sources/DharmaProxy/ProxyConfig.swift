@@ -39,9 +39,19 @@ public struct ProxyConfig: Codable, Sendable, Hashable {
         self.latencyMilliseconds = latencyMilliseconds
     }
 
-    public static func load(_ path: String) throws -> ProxyConfig {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        return try JSONDecoder().decode(ProxyConfig.self, from: data)
+    public struct LoadError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func load(_ path: String) throws(LoadError) -> ProxyConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LoadError(description: "cannot read the backends file \(path)")
+        }
+        do {
+            return try JSONDecoder().decode(ProxyConfig.self, from: data)
+        } catch {
+            throw LoadError(description: "the backends file \(path) is not valid: \(error)")
+        }
     }
 
     /// Writes to a temporary file and renames it over `path`, so the proxy never reads half.

@@ -9,8 +9,13 @@ func temporaryDirectory() -> String {
     return path
 }
 
+/// The freshly built `dharma`, which proxied services run as their proxy.
+let dharmaBinary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    + "/.build/debug/dharma"
+
 func context(_ directory: String, stack: String = "t") -> ProviderContext {
-    ProviderContext(stack: StackID(name: stack, environment: "default"), baseDirectory: directory, stateDirectory: directory + "/.dharma")
+    setenv("DHARMA_EXECUTABLE", dharmaBinary, 1)
+    return ProviderContext(stack: StackID(name: stack, environment: "default"), baseDirectory: directory, stateDirectory: directory + "/.dharma")
 }
 
 func desired(_ name: String, _ type: String, _ inputs: [String: Value]) -> DesiredResource {

@@ -30,7 +30,10 @@ struct ServiceTests {
             #expect(ReadinessProbe.httpStatus(port: instance.port, path: "/") == 200)
             #expect(ProcessTable.info(instance.pid)?.arguments.contains(String(instance.port)) == true)
         }
-        #expect(outputs["url"] == .string("http://127.0.0.1:\(instances[0].port)"))
+        // Two replicas run behind the proxy, whose address is the service's.
+        let proxyPort = try #require(outputs["proxy"]?.mapValue?["port"]?.intValue)
+        #expect(outputs["url"] == .string("http://127.0.0.1:\(proxyPort)") && !instances.map(\.port).contains(proxyPort))
+        #expect(ReadinessProbe.httpStatus(port: proxyPort, path: "/") == 200)
         #expect(try await provider.refresh(recorded, context: ctx).drift.isEmpty)
 
         // The recorded pid now runs something else than what was started: drift on the command.
@@ -76,6 +79,29 @@ struct ServiceTests {
         try await provider.delete(state(resource, outputs: ServiceInstance.outputs(fresh)), context: ctx)
     }
 
+    @Test("behind the proxy, a changed definition replaces every replica without one failed request")
+    func rollingReplacement() async throws {
+        let ctx = context(temporaryDirectory())
+        let workload = { (version: String) in
+            desired("web", "compute.service", [
+                "command": .list([.string(dharmaBinary), "workload", "--port", "${self.port}"]), "replicas": 2,
+                "env": ["VERSION": .string(version)], "health": ["http": "/healthz", "timeout": "20s"], "stopGracePeriod": "5s",
+            ])
+        }
+        let first = try await provider.apply(workload("1"), prior: nil, context: ctx)
+        let proxyPort = try #require(first["proxy"]?.mapValue?["port"]?.intValue)
+        let load = LoadLoop(port: proxyPort)
+        load.start()
+        let second = try await provider.apply(workload("2"), prior: state(workload("1"), outputs: first), context: ctx)
+        let (answered, failed) = load.stop()
+        #expect(answered > 20 && failed == 0, "\(answered) answered, \(failed) failed during the replacement")
+        #expect(second["proxy"]?.mapValue?["port"]?.intValue == proxyPort, "clients keep their address")
+        let before = ServiceInstance.all(in: first), after = ServiceInstance.all(in: second)
+        #expect(before.allSatisfy { !ProcessStopper.isSame($0.pid, $0.startTicks) } && after.allSatisfy(\.isRunning))
+        try await provider.delete(state(workload("2"), outputs: second), context: ctx)
+        #expect(!ReadinessProbe.tcpAccepts(port: proxyPort, timeout: 0.3), "the proxy goes with the service")
+    }
+
     @Test("a program that exits during start-up fails the apply with its log")
     func failingStart() async throws {
         let directory = temporaryDirectory()
@@ -98,5 +124,36 @@ struct ServiceTests {
         await #expect(throws: ProviderError.self) {
             _ = try await provider.apply(resource, prior: nil, context: context(temporaryDirectory()))
         }
+    }
+}
+
+/// Requests through a port on a thread of its own until stopped, counting answers that are
+/// not 200.
+final class LoadLoop: @unchecked Sendable {
+    let port: Int
+    private let lock = NSLock()
+    private var running = true
+    private var answered = 0
+    private var failed = 0
+    private let done = DispatchSemaphore(value: 0)
+
+    init(port: Int) {
+        self.port = port
+    }
+
+    func start() {
+        Thread.detachNewThread { [self] in
+            while lock.withLock({ running }) {
+                let ok = ReadinessProbe.httpStatus(port: port, path: "/", timeout: 5) == 200
+                lock.withLock { if ok { answered += 1 } else { failed += 1 } }
+            }
+            done.signal()
+        }
+    }
+
+    func stop() -> (answered: Int, failed: Int) {
+        lock.withLock { running = false }
+        done.wait()
+        return lock.withLock { (answered, failed) }
     }
 }

@@ -15,6 +15,8 @@ public struct Project: Sendable {
     public let engine: StackEngine
 
     public init(_ text: String, parallelism: Int = 10) throws {
+        // Proxied services run the freshly built `dharma` as their proxy.
+        setenv("DHARMA_EXECUTABLE", dharmaBinary, 1)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-engine-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         blueprint = directory + "/stack.yaml"

@@ -51,7 +51,16 @@ public enum ResourceCatalog {
                 PropertySchema("timeout", .duration(min: 0.1, max: 3600), default: .string("30s"), "how long to wait for readiness"),
             ]), "readiness check"),
             PropertySchema("stopGracePeriod", .duration(min: 0, max: 3600), default: .string("10s"), "SIGTERM, then SIGKILL after this long"),
-            PropertySchema("heal", .any, "self-healing settings for the autopilot"),
+            PropertySchema("heal", .object([
+                PropertySchema("scale", .object([
+                    PropertySchema("cpu", .percent, default: .string("70%"), "target average CPU utilisation of a replica's `cpu`"),
+                    PropertySchema("min", .integer(min: 1, max: 1000), default: .int(1), "fewest replicas"),
+                    PropertySchema("max", .integer(min: 1, max: 1000), default: .int(10), "most replicas"),
+                    PropertySchema("scaleDownAfter", .duration(min: 0, max: 3600), default: .string("5m"),
+                                   "stabilisation window: scale in only to the highest replica count recommended over this long"),
+                ]), "horizontal scaling on CPU with the HPA formula; the autopilot owns `replicas` within min…max"),
+            ]), "self-healing settings for the autopilot"),
+            PropertySchema("backups", .list(.string), "URLs the service's proxy fails over to while no replica is healthy"),
             PropertySchema("version", .string, "version of the software the service runs"),
         ]),
         ResourceType("compute.function", "a serverless function", providers: cloudsAndDO, outputs: ["url", "arn"], properties: [

@@ -32,7 +32,8 @@ public struct Planner: Sendable {
             let raw = PropertyValues.inputs(of: spec, type: type)
             // Properties that do not refer to `self` first, so `${self.path}` can use them.
             let firstPass = raw.mapValues { evaluator.evaluate($0, selfType: type) }
-            let inputs = raw.mapValues { evaluator.evaluate($0, selfType: type, selfInputs: firstPass) }
+            var inputs = raw.mapValues { evaluator.evaluate($0, selfType: type, selfInputs: firstPass) }
+            AutoscaledReplicas.adjust(&inputs, recorded: recorded.resources[name])
             let desired = DesiredResource(
                 name: name, type: spec.type, provider: spec.provider ?? blueprint.target.provider,
                 region: spec.region ?? blueprint.target.region, inputs: inputs,

@@ -32,14 +32,25 @@ struct ServiceInstance: Sendable, Hashable {
         (outputs["instances"]?.listValue ?? []).compactMap(ServiceInstance.init).sorted { $0.index < $1.index }
     }
 
-    static func outputs(_ instances: [ServiceInstance]) -> [String: Value] {
+    /// Whether the recorded process is still the one running.
+    var isRunning: Bool {
+        ProcessStopper.isSame(pid, startTicks) && ProcessTable.info(pid)?.arguments == arguments
+    }
+
+    /// What the resource exposes: replica ports and pids, and its address — the proxy's when
+    /// it has one, else the first replica's.
+    static func outputs(_ instances: [ServiceInstance], proxy: ServiceProxy? = nil) -> [String: Value] {
         let sorted = instances.sorted { $0.index < $1.index }
         var outputs: [String: Value] = [
             "instances": .list(sorted.map(\.value)),
             "pids": .list(sorted.map { .int(Int($0.pid)) }),
             "ports": .list(sorted.map { .int($0.port) }),
         ]
-        if let first = sorted.first {
+        if let proxy {
+            outputs["proxy"] = proxy.value
+            outputs["port"] = .int(proxy.port)
+            outputs["url"] = .string("http://127.0.0.1:\(proxy.port)")
+        } else if let first = sorted.first {
             outputs["port"] = .int(first.port)
             outputs["url"] = .string("http://127.0.0.1:\(first.port)")
         }

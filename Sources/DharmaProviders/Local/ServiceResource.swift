@@ -1,5 +1,6 @@
 import DharmaCore
 import DharmaNet
+import DharmaProxy
 import Foundation
 
 /// `compute.service` on the local provider: replicas as real child processes, each in its own
@@ -15,38 +16,65 @@ struct ServiceResource {
     func apply(_ resource: DesiredResource, prior: ResourceState?, context: ProviderContext) async throws -> [String: Value] {
         let spec = try ServiceSpec(resource, context: context)
         let previous = prior.map { ServiceInstance.all(in: $0.outputs) } ?? []
+        let priorProxy = ServiceProxy(prior?.outputs["proxy"])
         let sameDefinition = prior.map { ServiceSpec.runtimeInputs($0.inputs) == ServiceSpec.runtimeInputs(resource.inputs) } ?? false
+        let proxyPort = spec.proxied ? try Self.proxyPort(spec, prior: priorProxy, avoiding: Set(previous.map(\.port))) : nil
 
         var kept: [ServiceInstance] = []
         var retired: [ServiceInstance] = []
         for instance in previous {
-            let alive = ProcessStopper.isSame(instance.pid, instance.startTicks)
-                && ProcessTable.info(instance.pid)?.arguments == instance.arguments
-            if sameDefinition && alive && instance.index < spec.replicas {
+            if sameDefinition && instance.isRunning && instance.index < spec.replicas && instance.port != proxyPort {
                 kept.append(instance)
             } else {
                 retired.append(instance)
             }
         }
-        let keptPids = Set(kept.map(\.pid))
-        let orphans = ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: spec.marker)
-            .filter { !keptPids.contains($0) && !retired.map(\.pid).contains($0) }
-        for instance in retired { await ProcessStopper.stop(pid: instance.pid, startTicks: instance.startTicks, grace: spec.grace) }
+        // Behind a proxy, replaced replicas keep serving until their successors are ready,
+        // then drain; without one, replicas own fixed ports, so the old must stop first.
+        let draining = spec.proxied ? retired.filter { $0.isRunning && $0.port != proxyPort } : []
+        let stopNow = retired.filter { !draining.contains($0) }
+        let known = Set(previous.map(\.pid))
+        let orphans = ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: spec.marker).filter { !known.contains($0) }
+        for instance in stopNow { await ProcessStopper.stop(pid: instance.pid, startTicks: instance.startTicks, grace: spec.grace) }
         for pid in orphans { await ProcessStopper.stop(pid: pid, startTicks: nil, grace: spec.grace) }
 
+        var taken = Set((kept + draining).map(\.port))
+        if let proxyPort { taken.insert(proxyPort) }
+        let started = try await startReplicas(spec, missingFrom: kept, previous: previous, taken: taken, context: context)
+        let running = kept + started
+        guard let proxyPort else {
+            if let priorProxy { await priorProxy.stop() }
+            return ServiceInstance.outputs(running)
+        }
+        let backends = running.map { ProxyConfig.Backend(port: $0.port, replica: $0.index) }
+            + spec.backupPorts.map { ProxyConfig.Backend(port: $0, backup: true) }
+        let leaving = draining.map { ProxyConfig.Backend(port: $0.port, replica: $0.index, draining: true) }
+        let proxy = try await ServiceProxy.ensure(spec, prior: priorProxy, port: proxyPort, backends: backends + leaving, context: context)
+        if !draining.isEmpty {
+            try await proxy.drain(Set(draining.map(\.port)), keeping: backends + leaving, spec: spec, timeout: spec.grace)
+            for instance in draining { await ProcessStopper.stop(pid: instance.pid, startTicks: instance.startTicks, grace: spec.grace) }
+            try ServiceProxy.publish(backends, spec: spec, path: proxy.configPath)
+        }
+        return ServiceInstance.outputs(running, proxy: proxy)
+    }
+
+    /// Starts the replicas `kept` lacks and waits until all are ready; stops them all if one
+    /// fails, so a failed apply leaves what ran before.
+    private func startReplicas(_ spec: ServiceSpec, missingFrom kept: [ServiceInstance], previous: [ServiceInstance], taken: Set<Int>,
+                               context: ProviderContext) async throws -> [ServiceInstance] {
         var started: [ServiceInstance] = []
-        var taken = Set(kept.map(\.port))
+        var taken = taken
         let previousPorts = Dictionary(previous.map { ($0.index, $0.port) }, uniquingKeysWith: { first, _ in first })
         for index in 0..<spec.replicas where !kept.contains(where: { $0.index == index }) {
             let port: Int
-            if let fixed = spec.fixedPort {
+            if let fixed = spec.fixedPort, !spec.proxied {
                 port = fixed + index
             } else if let reused = previousPorts[index], !taken.contains(reused), ReadinessProbe.tcpAccepts(port: reused, timeout: 0.2) == false {
                 port = reused
             } else if let free = PortAllocator.freePort(avoiding: taken) {
                 port = free
             } else {
-                throw ProviderError(resource: resource.name, "no free loopback port left")
+                throw ProviderError(resource: spec.name, "no free loopback port left")
             }
             taken.insert(port)
             do {
@@ -67,12 +95,20 @@ struct ServiceResource {
         }
         // Record the command line the kernel reports once the instance is ready: wrappers such
         // as version-manager shims exec the real program, and drift compares against that.
-        let observed = started.map { instance in
+        return started.map { instance in
             var instance = instance
             if let arguments = ProcessTable.info(instance.pid)?.arguments, !arguments.isEmpty { instance.arguments = arguments }
             return instance
         }
-        return ServiceInstance.outputs(kept + observed)
+    }
+
+    /// The proxy keeps its port for the life of the service: the fixed `port`, or the one it
+    /// had, or a free one.
+    private static func proxyPort(_ spec: ServiceSpec, prior: ServiceProxy?, avoiding: Set<Int>) throws -> Int {
+        if let fixed = spec.fixedPort { return fixed }
+        if let prior { return prior.port }
+        guard let free = PortAllocator.freePort(avoiding: avoiding) else { throw ProviderError(resource: spec.name, "no free loopback port left for the proxy") }
+        return free
     }
 
     func refresh(_ state: ResourceState, context: ProviderContext) -> Observation {
@@ -88,6 +124,9 @@ struct ServiceResource {
                 drift.append(AttributeDiff(attribute: "\(label).command", old: .list(instance.arguments.map(Value.string)),
                                            new: .list(info.arguments.map(Value.string))))
             }
+        }
+        if let proxy = ServiceProxy(state.outputs["proxy"]), !proxy.isRunning {
+            drift.append(AttributeDiff(attribute: "proxy.process", old: .string("pid \(proxy.pid) running"), new: .string("not running")))
         }
         let wanted = state.inputs["replicas"]?.intValue ?? 1
         if instances.count != wanted {
@@ -109,6 +148,13 @@ struct ServiceResource {
         let marker = ServiceSpec.marker(stack: context.stack, resource: state.name, stateDirectory: context.stateDirectory)
         for pid in ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker) {
             await ProcessStopper.stop(pid: pid, startTicks: nil, grace: grace)
+        }
+        if let proxy = ServiceProxy(state.outputs["proxy"]) {
+            await proxy.stop()
+            try? FileManager.default.removeItem(atPath: proxy.configPath)
+        }
+        for pid in ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker + "#proxy") {
+            await ProcessStopper.stop(pid: pid, startTicks: nil, grace: 2)
         }
     }
 }

@@ -22,6 +22,10 @@ struct ServiceSpec: Sendable {
     var healthInterval: Double
     var healthTimeout: Double
     var marker: String
+    /// Runs behind a `dharma proxy`: more than one replica, autoscaling, or backups.
+    var proxied: Bool
+    /// Ports of the `backups` URLs, for the proxy's failover.
+    var backupPorts: [Int]
 
     init(_ resource: DesiredResource, context: ProviderContext) throws {
         name = resource.name
@@ -29,8 +33,7 @@ struct ServiceSpec: Sendable {
             throw ProviderError(resource: resource.name, "`command` must be a non-empty list of strings")
         }
         if program == "dharma" {
-            executable = ProcessInfoEnvironment.value(ServiceResource.executableOverrideVariable)
-                ?? Self.currentExecutable() ?? "dharma"
+            executable = Self.dharmaExecutable()
         } else if let resolved = ProcessLauncher.resolveExecutable(program, base: context.baseDirectory) {
             executable = resolved
         } else {
@@ -48,6 +51,15 @@ struct ServiceSpec: Sendable {
         healthInterval = Units.seconds(health["interval"] ?? .string("1s")).map { min(max($0, 0.05), 5) } ?? 1
         healthTimeout = Units.seconds(health["timeout"] ?? .string("30s")) ?? 30
         marker = Self.marker(stack: context.stack, resource: resource.name, stateDirectory: context.stateDirectory)
+        var backupPorts: [Int] = []
+        for text in resource.inputs["backups"]?.listValue?.compactMap(\.stringValue) ?? [] {
+            guard let url = URL(string: text), ["127.0.0.1", "localhost"].contains(url.host ?? ""), let port = url.port else {
+                throw ProviderError(resource: resource.name, "backups: `\(text)` is not a loopback URL with a port; the local proxy reaches 127.0.0.1 only")
+            }
+            backupPorts.append(port)
+        }
+        self.backupPorts = backupPorts
+        proxied = replicas > 1 || resource.inputs["heal"]?.mapValue?["scale"] != nil || !backupPorts.isEmpty
         guard LocalPaths.isDirectory(workingDirectory) else {
             throw ProviderError(resource: resource.name, "working directory \(workingDirectory) does not exist")
         }
@@ -119,6 +131,12 @@ struct ServiceSpec: Sendable {
         guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return "" }
         let lines = String(decoding: data.suffix(2000), as: UTF8.self).split(separator: "\n").suffix(5)
         return "\n    last lines of \(path):\n" + lines.map { "      \($0)" }.joined(separator: "\n")
+    }
+
+    /// What the program name `dharma` means in a command: the override tests set, else the
+    /// running executable.
+    static func dharmaExecutable() -> String {
+        ProcessInfoEnvironment.value(ServiceResource.executableOverrideVariable) ?? currentExecutable() ?? "dharma"
     }
 
     static func currentExecutable() -> String? {

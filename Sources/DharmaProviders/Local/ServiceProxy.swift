@@ -1,0 +1,125 @@
+import DharmaCore
+import DharmaNet
+import DharmaProxy
+import Foundation
+
+/// The `dharma proxy` process in front of a proxied `compute.service`, as recorded in its
+/// outputs under `proxy`. Clients use its port; replicas come and go behind it.
+struct ServiceProxy: Sendable, Hashable {
+    var pid: Int32
+    var port: Int
+    var adminPort: Int
+    var startTicks: UInt64
+    var configPath: String
+
+    var value: Value {
+        .map(["pid": .int(Int(pid)), "port": .int(port), "adminPort": .int(adminPort), "start": .string(String(startTicks)),
+              "config": .string(configPath)])
+    }
+
+    init(pid: Int32, port: Int, adminPort: Int, startTicks: UInt64, configPath: String) {
+        self.pid = pid
+        self.port = port
+        self.adminPort = adminPort
+        self.startTicks = startTicks
+        self.configPath = configPath
+    }
+
+    init?(_ value: Value?) {
+        guard let map = value?.mapValue, let pid = map["pid"]?.intValue, let port = map["port"]?.intValue,
+              let admin = map["adminPort"]?.intValue, let start = map["start"]?.stringValue.flatMap({ UInt64($0) }),
+              let config = map["config"]?.stringValue else { return nil }
+        self.init(pid: Int32(pid), port: port, adminPort: admin, startTicks: start, configPath: config)
+    }
+
+    var isRunning: Bool { ProcessStopper.isSame(pid, startTicks) }
+
+    static func marker(_ spec: ServiceSpec) -> String { spec.marker + "#proxy" }
+
+    /// Absolute, because the proxy runs in a directory of its own.
+    static func configPath(_ spec: ServiceSpec, context: ProviderContext) -> String {
+        URL(fileURLWithPath: "\(context.stateDirectory)/proxy/\(context.stack.name)-\(context.stack.environment)-\(spec.name).json")
+            .standardizedFileURL.path
+    }
+
+    /// Writes the backends, then makes sure a proxy runs on `port` reading them: the one
+    /// recorded if it still runs there, else a new one.
+    static func ensure(_ spec: ServiceSpec, prior: ServiceProxy?, port: Int, backends: [ProxyConfig.Backend],
+                       context: ProviderContext) async throws -> ServiceProxy {
+        let path = configPath(spec, context: context)
+        try publish(backends, spec: spec, path: path)
+        if let prior, prior.isRunning, prior.port == port, prior.configPath == path { return prior }
+        if let prior { await ProcessStopper.stop(pid: prior.pid, startTicks: prior.startTicks, grace: 2) }
+        for pid in ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker(spec)) {
+            await ProcessStopper.stop(pid: pid, startTicks: nil, grace: 2)
+        }
+        guard let admin = PortAllocator.freePort(avoiding: [port]) else { throw ProviderError(resource: spec.name, "no free loopback port left for the proxy") }
+        var environment = ProcessInfoEnvironment.all
+        environment[ServiceSpec.markerKey] = marker(spec)
+        let logDirectory = "\(context.stateDirectory)/logs/\(context.stack.name)-\(context.stack.environment)"
+        try? FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
+        let pid: Int32
+        do {
+            pid = try ProcessLauncher.launch(executable: ServiceSpec.dharmaExecutable(),
+                                             arguments: ["proxy", "--port", String(port), "--admin-port", String(admin), "--config", path],
+                                             environment: environment, workingDirectory: context.stateDirectory,
+                                             logPath: "\(logDirectory)/\(spec.name)-proxy.log")
+        } catch {
+            throw ProviderError(resource: spec.name, "the proxy did not start: \(error)")
+        }
+        let proxy = ServiceProxy(pid: pid, port: port, adminPort: admin, startTicks: ProcessTable.info(pid)?.startTicks ?? 0, configPath: path)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            ProcessTable.reapExitedChildren()
+            guard proxy.isRunning else { throw ProviderError(resource: spec.name, "the proxy exited during start-up (port \(port) taken?)") }
+            if ReadinessProbe.tcpAccepts(port: port, timeout: 0.2) { return proxy }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        await ProcessStopper.stop(pid: pid, startTicks: proxy.startTicks, grace: 1)
+        throw ProviderError(resource: spec.name, "the proxy did not accept connections on port \(port) within 10 s")
+    }
+
+    /// Replaces the backends file (the proxy picks it up within 100 ms); returns its generation.
+    @discardableResult
+    static func publish(_ backends: [ProxyConfig.Backend], spec: ServiceSpec, path: String) throws -> Int {
+        let generation = ((try? ProxyConfig.load(path))?.generation ?? 0) + 1
+        let config = ProxyConfig(generation: generation, backends: backends, healthPath: spec.healthPath,
+                                 healthInterval: min(spec.healthInterval, 1))
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try config.write(to: path)
+        } catch {
+            throw ProviderError(resource: spec.name, "cannot write the proxy's backends to \(path): \(error)")
+        }
+        return generation
+    }
+
+    /// Takes `ports` out of rotation and waits until the proxy has no request in flight to
+    /// them (at most `timeout` seconds): what makes a replica safe to stop.
+    func drain(_ ports: Set<Int>, keeping backends: [ProxyConfig.Backend], spec: ServiceSpec, timeout: Double) async throws {
+        guard !ports.isEmpty else { return }
+        let marked = backends.map { backend in
+            var backend = backend
+            if ports.contains(backend.port) { backend.draining = true }
+            return backend
+        }
+        let generation = try Self.publish(marked, spec: spec, path: configPath)
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while ContinuousClock.now < deadline, isRunning {
+            if let status = status(), status.generation >= generation,
+               status.backends.filter({ ports.contains($0.port) }).allSatisfy({ $0.inFlight == 0 }) {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    func status() -> ProxyStatus? {
+        guard let answer = LoopbackHTTP.get(port: adminPort, path: "/status", timeout: 1), answer.status == 200 else { return nil }
+        return try? JSONDecoder().decode(ProxyStatus.self, from: Data(answer.body.utf8))
+    }
+
+    func stop() async {
+        await ProcessStopper.stop(pid: pid, startTicks: startTicks, grace: 2)
+    }
+}
