@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "DharmaProvidersTests", dependencies: ["DharmaProviders", "DharmaWorkload", "DharmaNet", "DharmaProxy"]),
         .target(name: "DharmaTestSupport", dependencies: ["DharmaEngine", "DharmaAudit", "DharmaStore", "DharmaCore"], path: "Tests/Support"),
         .testTarget(name: "DharmaEngineTests", dependencies: ["DharmaEngine", "DharmaAudit", "DharmaTestSupport"]),
-        .testTarget(name: "DharmaAutopilotTests", dependencies: ["DharmaAutopilot", "DharmaEngine", "DharmaStore", "DharmaAudit", "DharmaCore", "DharmaTestSupport"]),
+        .testTarget(name: "DharmaAutopilotTests", dependencies: ["DharmaAutopilot", "DharmaNet", "DharmaEngine", "DharmaStore", "DharmaAudit", "DharmaCore", "DharmaTestSupport"]),
         .testTarget(name: "DharmaCLITests", dependencies: ["DharmaCore", "DharmaNet", "DharmaProxy"]),
         .testTarget(name: "DharmaExportTests", dependencies: ["DharmaExport", "DharmaCore"]),
         .testTarget(name: "DharmaCostTests", dependencies: ["DharmaCost", "DharmaCore"]),

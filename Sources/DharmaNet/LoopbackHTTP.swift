@@ -19,3 +19,15 @@ public enum LoopbackHTTP {
         return (status, String(decoding: response[split.upperBound...], as: UTF8.self))
     }
 }
+
+extension LoopbackHTTP {
+    /// A POST with an empty body; the status, or nil when nothing answered.
+    public static func post(port: Int, path: String, timeout: Double = 2) -> Int? {
+        guard let socket = LoopbackSocket.connect(port: port, timeout: timeout) else { return nil }
+        defer { close(socket) }
+        let request = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+        guard LoopbackSocket.sendAll(socket, request.utf8), let head = LoopbackSocket.receive(socket, limit: 64) else { return nil }
+        let parts = String(decoding: head, as: UTF8.self).split(separator: " ")
+        return parts.count >= 2 ? Int(parts[1]) : nil
+    }
+}

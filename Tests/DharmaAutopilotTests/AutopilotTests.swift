@@ -2,6 +2,7 @@ import DharmaAudit
 import DharmaAutopilot
 import DharmaCore
 import DharmaEngine
+import DharmaNet
 import DharmaStore
 import DharmaTestSupport
 import Foundation
@@ -79,6 +80,54 @@ struct AutopilotTests {
             clock.advance(1)
             #expect(await autopilot.tick() == Autopilot.TickReport(), "the api came back on its port: nothing for web to change")
             #expect(try await project.auditEntries().last?.actor == "autopilot")
+        }
+    }
+
+    @Test("replicas running hot are scaled out with the HPA formula behind the proxy, and scaled back in when the load goes")
+    func scalesOutAndIn() async throws {
+        let project = try Project(blueprint("""
+              web:
+                type: compute.service
+                properties:
+                  command: [\(dharmaBinary), workload, --port, "${self.port}"]
+                  replicas: 2
+                  health: {http: /healthz, timeout: 20s}
+                  heal: {scale: {cpu: 40%, min: 2, max: 4, scaleDownAfter: 0s}}
+                  stopGracePeriod: 2s
+            """))
+        try await project.apply()
+        try await project.destroyingAfter {
+            let clock = ManualClock()
+            let autopilot = try project.autopilot(clock: clock, verifyWindow: 2)
+            let state = try await project.engine.loadState(try project.prepare().stack)
+            let replicaPorts = (state.resources["web"]?.outputs["ports"]?.listValue ?? []).compactMap(\.intValue)
+            let proxyPort = try #require(state.resources["web"]?.outputs["port"]?.intValue)
+            #expect(replicaPorts.count == 2 && !replicaPorts.contains(proxyPort))
+            for port in replicaPorts { #expect(LoopbackHTTP.post(port: port, path: "/fault/cpu") == 200) }
+
+            var lines: [String] = []
+            for _ in 0..<60 where !lines.contains(where: { $0.contains("scale-out web") }) {
+                try await Task.sleep(for: .milliseconds(500))
+                clock.advance(0.5)
+                lines += await autopilot.tick().lines
+            }
+            #expect(lines.contains { $0.contains("opened (major): web runs hot: CPU above its 40% target on 2 replicas") }, "\(lines)")
+            let scaled = try await project.pids(of: "web")
+            #expect(scaled.count > 2, "\(lines)")
+            #expect(ReadinessProbe.httpStatus(port: proxyPort, path: "/healthz") == 200, "the proxy serves the new replicas too")
+
+            for port in replicaPorts { #expect(LoopbackHTTP.post(port: port, path: "/fault/cpu") == 200) }
+            for _ in 0..<60 where !lines.contains(where: { $0.contains("scaled web in") }) {
+                try await Task.sleep(for: .milliseconds(500))
+                clock.advance(0.5)
+                lines += await autopilot.tick().lines
+            }
+            #expect(lines.contains { $0.hasPrefix("incident 1 resolved") }, "\(lines)")
+            #expect(lines.contains { $0.contains("scaled web in: \(scaled.count) → 2 replicas") }, "\(lines)")
+            #expect(try await project.pids(of: "web").count == 2)
+            #expect(try await project.plan().hasChanges == false, "the plan keeps the count the autopilot applied")
+            let actions = try await project.auditEntries().filter { $0.actor == "autopilot" }.map(\.action)
+            #expect(actions == ["incident-open", "remediate", "incident-resolve", "scale-in"], "\(actions)")
         }
     }
 

@@ -11,6 +11,8 @@ public struct Symptom: Sendable, Hashable {
         case drift
         /// The resource is gone altogether.
         case missing
+        /// An autoscaled service's replicas run above their CPU target.
+        case cpu
 
         /// What the autopilot can do about it; when there are several, the chooser picks by
         /// what worked before.
@@ -19,6 +21,7 @@ public struct Symptom: Sendable, Hashable {
             case .crash: ["restart"]
             case .drift: ["reconcile"]
             case .missing: ["recreate"]
+            case .cpu: ["scale-out"]
             }
         }
     }
@@ -31,6 +34,8 @@ public struct Symptom: Sendable, Hashable {
     /// For a crash: the replicas that are down, and how many the resource should have.
     public var downReplicas: [Int] = []
     public var replicas: Int = 1
+    /// For high CPU: what the autoscaler saw.
+    public var load: LoadReading?
 
     public init(kind: Kind, resource: String, resourceType: String, diff: [AttributeDiff], downReplicas: [Int] = [], replicas: Int = 1) {
         self.kind = kind
@@ -41,10 +46,17 @@ public struct Symptom: Sendable, Hashable {
         self.replicas = replicas
     }
 
+    public init(load: LoadReading) {
+        self.init(kind: .cpu, resource: load.resource, resourceType: load.resourceType,
+                  diff: [AttributeDiff(attribute: "cpu", old: .string("\(Int(load.target))%"), new: .string("\(Int(load.utilisation.rounded()))%"))],
+                  replicas: load.current)
+        self.load = load
+    }
+
     public var severity: Incident.Severity {
         switch kind {
         case .crash: downReplicas.count >= replicas ? .critical : .major
-        case .missing: .major
+        case .missing, .cpu: .major
         case .drift: .minor
         }
     }
@@ -59,6 +71,8 @@ public struct Symptom: Sendable, Hashable {
             return "\(resource) no longer exists"
         case .drift:
             return "\(resource) drifted: \(diff.map(\.attribute).joined(separator: ", "))"
+        case .cpu:
+            return "\(resource) runs hot: CPU above its \(Int(load?.target ?? 0))% target on \(replicas) replica\(replicas == 1 ? "" : "s")"
         }
     }
 

@@ -58,6 +58,7 @@ public actor Autopilot {
     var loadedStack: StackID?
     /// Every remediation outcome so far, for choosing among remediations.
     var history: [RemediationOutcome] = []
+    var load = LoadWatch()
 
     public init(engine: StackEngine, incidents: any IncidentStore, path: String, environment: String?, variables: [String: String],
                 settings: Settings = Settings(), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
@@ -94,8 +95,10 @@ public actor Autopilot {
             }
             let survey = try await engine.survey(prepared)
             let findings = SymptomDetector.examine(survey)
-            try await track(findings.symptoms, in: prepared.stack, report: &report)
-            try await act(on: survey, findings: findings, prepared: prepared, report: &report)
+            let readings = load.readings(of: survey.recorded, at: clock())
+            let hot = readings.filter { $0.desired > $0.current }.map(Symptom.init(load:))
+            try await track(findings.symptoms + hot, in: prepared.stack, report: &report)
+            try await act(on: survey, findings: findings, readings: readings, prepared: prepared, report: &report)
         } catch {
             report.problems.append("\(error)")
         }
@@ -203,12 +206,15 @@ public actor Autopilot {
         report.lines.append("incident \(incident.id) resolved in \(Self.seconds(incident.duration(now: now))): \(incident.summary)")
     }
 
-    /// Applies the blueprint's own changes, and the remediations whose back-off has passed —
-    /// unless someone else holds the stack lock: the loop never fights a person applying.
-    private func act(on survey: StackEngine.Survey, findings: SymptomDetector.Findings, prepared: StackEngine.Prepared,
-                     report: inout TickReport) async throws {
+    /// Applies the blueprint's own changes, the remediations whose back-off has passed, and
+    /// scale-ins the autoscaler settled on — unless someone else holds the stack lock: the
+    /// loop never fights a person applying.
+    private func act(on survey: StackEngine.Survey, findings: SymptomDetector.Findings, readings: [LoadReading],
+                     prepared: StackEngine.Prepared, report: inout TickReport) async throws {
         let waiting = open.filter { $0.value.phase == .waiting }
-        guard !waiting.isEmpty || !findings.wanted.isEmpty else { return }
+        let busy = Set(open.values.map(\.resource)).union(findings.wanted)
+        let scaleIns = readings.filter { $0.desired < $0.current && !busy.contains($0.resource) }
+        guard !waiting.isEmpty || !findings.wanted.isEmpty || !scaleIns.isEmpty else { return }
         let now = clock()
         if let holder = try await engine.store.lockHolder(of: prepared.stack), holder.pid != getpid() {
             for (key, var incident) in waiting {
@@ -218,36 +224,35 @@ public actor Autopilot {
             }
             return
         }
+        let plan = RemediationPlan(survey: survey, readings: readings)
         var due: [String] = []
         for (key, var incident) in waiting.sorted(by: { $0.key < $1.key }) {
             let next = backoff.observe(key, at: now)
-            if next <= now {
-                due.append(key)
-            } else {
+            if next > now {
                 incident.noteOnce(.waiting, "back-off: \(incident.action) \(incident.attempts + 1) waits \(Self.seconds(backoff.delay(afterRestarts: backoff.restarts(key)))) "
                     + "after \(backoff.restarts(key)) in a row (CrashLoopBackOff)", at: now)
                 try await book.save(incident)
                 open[key] = incident
+            } else if plan.add(incident) {
+                due.append(key)
             }
         }
-        let remediated = Set(due.compactMap { open[$0]?.resource })
-        let included = findings.wanted.union(remediated)
-        guard !included.isEmpty else { return }
-        var plan = survey.plan
-        plan.changes = plan.changes.map { change in
-            included.contains(change.resource) ? change
-                : ResourceChange(resource: change.resource, type: change.type, action: .noop, diff: [], reason: nil, desired: change.desired)
-        }
+        for reading in scaleIns { plan.addScaleIn(reading) }
+        guard let changes = plan.changes(keeping: findings.wanted) else { return }
         let applied: ApplyReport
         if findings.wanted.isEmpty {
             var healer = healer
-            healer.reason = due.compactMap { open[$0] }.map { "incident \($0.id): \($0.action) — \($0.summary)" }.joined(separator: "; ")
-            applied = try await healer.apply(plan, context: healer.context(for: prepared), operation: "remediate")
+            healer.reason = (due.compactMap { open[$0] }.map { "incident \($0.id): \($0.action) — \($0.summary)" } + plan.scaleInReasons)
+                .joined(separator: "; ")
+            applied = try await healer.apply(changes, context: healer.context(for: prepared), operation: due.isEmpty ? "scale-in" : "remediate")
         } else {
-            applied = try await engine.apply(plan, context: engine.context(for: prepared), operation: "up")
-            let count = plan.changes.filter { $0.action != .noop }.count
+            applied = try await engine.apply(changes, context: engine.context(for: prepared), operation: "up")
+            let count = changes.changes.filter { $0.action != .noop }.count
             report.lines.append("reconciled \(count) change\(count == 1 ? "" : "s")"
                 + (applied.failed.isEmpty ? "" : "; failed: " + applied.failed.map { "\($0.resource): \($0.message)" }.joined(separator: "; ")))
+        }
+        for reading in scaleIns where applied.succeeded.contains(reading.resource) {
+            report.lines.append("scaled \(reading.resource) in: \(reading.current) → \(reading.desired) replicas (CPU \(Int(reading.utilisation.rounded()))% of \(Int(reading.target))%)")
         }
         let done = clock()
         for key in due {
@@ -263,7 +268,7 @@ public actor Autopilot {
             } else {
                 incident.phase = .verifying
                 incident.verifyingSince = done
-                incident.note(.action, "\(incident.action) \(incident.attempts) applied; verifying for \(Self.seconds(verifyWindow))", at: done)
+                incident.note(.action, "\(plan.describe(incident)) applied; verifying for \(Self.seconds(verifyWindow))", at: done)
                 report.lines.append("incident \(incident.id): \(incident.action) \(incident.resource) (attempt \(incident.attempts))")
             }
             try await book.save(incident)

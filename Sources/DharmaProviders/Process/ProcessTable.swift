@@ -14,6 +14,8 @@ public struct ProcessInfo: Sendable, Hashable {
     public var state: Character
     /// Resident memory in bytes.
     public var residentBytes: Int
+    /// CPU time used so far, user and system, in seconds.
+    public var cpuSeconds: Double
 
     public var isZombie: Bool { state == "Z" || state == "X" }
 }
@@ -24,12 +26,14 @@ public enum ProcessTable {
         // Field 2 (comm) is in parentheses and may contain spaces; fields after it are fixed.
         guard let close = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
         guard fields.count > 22, let state = fields[0].first, let start = UInt64(fields[19]),
-              let rssPages = Int(fields[21]) else { return nil }
+              let rssPages = Int(fields[21]), let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         let arguments = (read("/proc/\(pid)/cmdline") ?? "").split(separator: "\0", omittingEmptySubsequences: false)
             .dropLast().map(String.init)
         return ProcessInfo(pid: pid, arguments: arguments, startTicks: start, state: state,
-                           residentBytes: rssPages * Int(sysconf(Int32(_SC_PAGESIZE))))
+                           residentBytes: rssPages * Int(sysconf(Int32(_SC_PAGESIZE))),
+                           cpuSeconds: (user + system) / Double(max(1, sysconf(Int32(_SC_CLK_TCK)))))
     }
 
     /// Live processes whose environment carries `KEY=VALUE` — how Dharma finds instances it
