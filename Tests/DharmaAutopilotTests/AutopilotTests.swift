@@ -117,17 +117,19 @@ struct AutopilotTests {
             #expect(ReadinessProbe.httpStatus(port: proxyPort, path: "/healthz") == 200, "the proxy serves the new replicas too")
 
             for port in replicaPorts { #expect(LoopbackHTTP.post(port: port, path: "/fault/cpu") == 200) }
-            for _ in 0..<60 where !lines.contains(where: { $0.contains("scaled web in") }) {
+            // The scale-in may take a step or two while the CPU window cools down.
+            for _ in 0..<80 where !lines.contains(where: { $0.contains("scaled web in") && $0.contains("→ 2 replicas") }) {
                 try await Task.sleep(for: .milliseconds(500))
                 clock.advance(0.5)
                 lines += await autopilot.tick().lines
             }
             #expect(lines.contains { $0.hasPrefix("incident 1 resolved") }, "\(lines)")
-            #expect(lines.contains { $0.contains("scaled web in: \(scaled.count) → 2 replicas") }, "\(lines)")
+            #expect(lines.contains { $0.contains("scaled web in: ") && $0.contains("→ 2 replicas") }, "\(lines)")
             #expect(try await project.pids(of: "web").count == 2)
             #expect(try await project.plan().hasChanges == false, "the plan keeps the count the autopilot applied")
             let actions = try await project.auditEntries().filter { $0.actor == "autopilot" }.map(\.action)
-            #expect(actions == ["incident-open", "remediate", "incident-resolve", "scale-in"], "\(actions)")
+            #expect(Array(actions.prefix(4)) == ["incident-open", "remediate", "incident-resolve", "scale-in"], "\(actions)")
+            #expect(actions.dropFirst(3).allSatisfy { $0 == "scale-in" }, "\(actions)")
         }
     }
 
