@@ -8,7 +8,7 @@ struct NotificationTests {
     let environment = ["DHARMA_PAGERDUTY_ROUTING_KEY": "rk", "DHARMA_OPSGENIE_API_KEY": "gk"]
 
     func incident(severity: Incident.Severity = .critical) -> Incident {
-        let symptom = Symptom(kind: .crash, resource: "web", resourceType: "compute.service", diff: [], downReplicas: [0, 1], replicas: 2)
+        let symptom = Symptom(kind: .crash, resource: "web", resourceType: "compute.service", diff: [], affected: [0, 1], replicas: 2)
         var incident = Incident(id: 7, stack: StackID(name: "shop", environment: "prod"), symptom: symptom, action: "restart", openedAt: 0)
         incident.severity = severity
         return incident

@@ -1,5 +1,6 @@
 import DharmaCore
 @testable import DharmaProviders
+import DharmaTestSupport
 import Foundation
 import Testing
 
@@ -9,11 +10,8 @@ func temporaryDirectory() -> String {
     return path
 }
 
-/// The freshly built `dharma`, which proxied services run as their proxy.
-let dharmaBinary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    + "/.build/debug/dharma"
-
 func context(_ directory: String, stack: String = "t") -> ProviderContext {
+    // Proxied services run the freshly built `dharma` as their proxy.
     setenv("DHARMA_EXECUTABLE", dharmaBinary, 1)
     return ProviderContext(stack: StackID(name: stack, environment: "default"), baseDirectory: directory, stateDirectory: directory + "/.dharma")
 }

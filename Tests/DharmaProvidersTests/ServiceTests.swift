@@ -1,5 +1,6 @@
 import DharmaCore
 import DharmaNet
+import DharmaTestSupport
 @testable import DharmaProviders
 import Foundation
 import Testing
@@ -124,36 +125,5 @@ struct ServiceTests {
         await #expect(throws: ProviderError.self) {
             _ = try await provider.apply(resource, prior: nil, context: context(temporaryDirectory()))
         }
-    }
-}
-
-/// Requests through a port on a thread of its own until stopped, counting answers that are
-/// not 200.
-final class LoadLoop: @unchecked Sendable {
-    let port: Int
-    private let lock = NSLock()
-    private var running = true
-    private var answered = 0
-    private var failed = 0
-    private let done = DispatchSemaphore(value: 0)
-
-    init(port: Int) {
-        self.port = port
-    }
-
-    func start() {
-        Thread.detachNewThread { [self] in
-            while lock.withLock({ running }) {
-                let ok = ReadinessProbe.httpStatus(port: port, path: "/", timeout: 5) == 200
-                lock.withLock { if ok { answered += 1 } else { failed += 1 } }
-            }
-            done.signal()
-        }
-    }
-
-    func stop() -> (answered: Int, failed: Int) {
-        lock.withLock { running = false }
-        done.wait()
-        return lock.withLock { (answered, failed) }
     }
 }

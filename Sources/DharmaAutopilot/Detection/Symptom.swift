@@ -13,6 +13,10 @@ public struct Symptom: Sendable, Hashable {
         case missing
         /// An autoscaled service's replicas run above their CPU target.
         case cpu
+        /// Replicas run but fail their health check, several times in a row.
+        case unhealthy
+        /// Replicas' resident memory grows steadily: a leak, not a spike.
+        case memory
 
         /// What the autopilot can do about it; when there are several, the chooser picks by
         /// what worked before.
@@ -22,6 +26,7 @@ public struct Symptom: Sendable, Hashable {
             case .drift: ["reconcile"]
             case .missing: ["recreate"]
             case .cpu: ["scale-out"]
+            case .unhealthy, .memory: ["restart-replica"]
             }
         }
     }
@@ -31,18 +36,19 @@ public struct Symptom: Sendable, Hashable {
     public var resourceType: String
     /// The drift as refresh reported it.
     public var diff: [AttributeDiff]
-    /// For a crash: the replicas that are down, and how many the resource should have.
-    public var downReplicas: [Int] = []
+    /// The replicas the symptom concerns (down, unhealthy, leaking), and how many the resource
+    /// should have.
+    public var affected: [Int] = []
     public var replicas: Int = 1
     /// For high CPU: what the autoscaler saw.
     public var load: LoadReading?
 
-    public init(kind: Kind, resource: String, resourceType: String, diff: [AttributeDiff], downReplicas: [Int] = [], replicas: Int = 1) {
+    public init(kind: Kind, resource: String, resourceType: String, diff: [AttributeDiff], affected: [Int] = [], replicas: Int = 1) {
         self.kind = kind
         self.resource = resource
         self.resourceType = resourceType
         self.diff = diff
-        self.downReplicas = downReplicas
+        self.affected = affected
         self.replicas = replicas
     }
 
@@ -55,8 +61,8 @@ public struct Symptom: Sendable, Hashable {
 
     public var severity: Incident.Severity {
         switch kind {
-        case .crash: downReplicas.count >= replicas ? .critical : .major
-        case .missing, .cpu: .major
+        case .crash: affected.count >= replicas ? .critical : .major
+        case .missing, .cpu, .unhealthy, .memory: .major
         case .drift: .minor
         }
     }
@@ -64,13 +70,17 @@ public struct Symptom: Sendable, Hashable {
     public var summary: String {
         switch kind {
         case .crash:
-            let which = downReplicas.map { "replica \($0)" }.joined(separator: ", ")
-            return downReplicas.count >= replicas ? "\(resource) is down (\(which) not running)"
+            let which = affected.map { "replica \($0)" }.joined(separator: ", ")
+            return affected.count >= replicas ? "\(resource) is down (\(which) not running)"
                 : "\(resource): \(which) of \(replicas) not running"
         case .missing:
             return "\(resource) no longer exists"
         case .drift:
             return "\(resource) drifted: \(diff.map(\.attribute).joined(separator: ", "))"
+        case .unhealthy:
+            return "\(resource): " + affected.map { "replica \($0)" }.joined(separator: ", ") + " fail\(affected.count == 1 ? "s" : "") the health check"
+        case .memory:
+            return "\(resource): " + affected.map { "replica \($0)" }.joined(separator: ", ") + " leak\(affected.count == 1 ? "s" : "") memory"
         case .cpu:
             return "\(resource) runs hot: CPU above its \(Int(load?.target ?? 0))% target on \(replicas) replica\(replicas == 1 ? "" : "s")"
         }

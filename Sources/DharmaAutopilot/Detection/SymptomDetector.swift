@@ -36,7 +36,7 @@ public enum SymptomDetector {
             if !down.isEmpty {
                 let replicas = recorded.inputs["replicas"]?.intValue ?? 1
                 symptoms.append(Symptom(kind: .crash, resource: change.resource, resourceType: recorded.type,
-                                        diff: drift.filter { downReplica($0) != nil }, downReplicas: down.sorted(), replicas: replicas))
+                                        diff: drift.filter { downReplica($0) != nil }, affected: down.sorted(), replicas: replicas))
             }
             let other = drift.filter { downReplica($0) == nil }
             if !other.isEmpty {

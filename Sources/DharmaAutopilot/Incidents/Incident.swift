@@ -52,6 +52,8 @@ public struct Incident: Sendable, Codable, Hashable {
     public var summary: String
     public var openedAt: Double
     public var closedAt: Double?
+    /// The replicas concerned, as last seen.
+    public var affected: [Int]
     /// Remediations applied so far.
     public var attempts: Int
     /// The remediation this incident calls for (`restart`, `reconcile`, `recreate`).
@@ -72,6 +74,7 @@ public struct Incident: Sendable, Codable, Hashable {
         status = .open
         phase = .waiting
         summary = symptom.summary
+        affected = symptom.affected
         self.openedAt = openedAt
         attempts = 0
         self.action = action

@@ -59,6 +59,8 @@ public actor Autopilot {
     /// Every remediation outcome so far, for choosing among remediations.
     var history: [RemediationOutcome] = []
     var load = LoadWatch()
+    var health = HealthWatch()
+    var memory = MemoryWatch()
 
     public init(engine: StackEngine, incidents: any IncidentStore, path: String, environment: String?, variables: [String: String],
                 settings: Settings = Settings(), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
@@ -97,7 +99,11 @@ public actor Autopilot {
             let findings = SymptomDetector.examine(survey)
             let readings = load.readings(of: survey.recorded, at: clock())
             let hot = readings.filter { $0.desired > $0.current }.map(Symptom.init(load:))
-            try await track(findings.symptoms + hot, in: prepared.stack, report: &report)
+            let targets = HealthWatch.targets(in: survey.recorded)
+            let answers = await HealthWatch.probe(targets, timeout: health.timeout)
+            let unhealthy = health.symptoms(targets, answers: answers, in: survey.recorded)
+            let leaks = memory.symptoms(in: survey.recorded)
+            try await track(findings.symptoms + hot + unhealthy + leaks, in: prepared.stack, report: &report)
             try await act(on: survey, findings: findings, readings: readings, prepared: prepared, report: &report)
         } catch {
             report.problems.append("\(error)")
@@ -169,6 +175,7 @@ public actor Autopilot {
                 continue
             }
             incident.summary = symptom.summary
+            incident.affected = symptom.affected
             incident.severity = max(incident.severity, symptom.severity)
             try await book.save(incident)
             open[key] = incident
@@ -226,6 +233,7 @@ public actor Autopilot {
         }
         let plan = RemediationPlan(survey: survey, readings: readings)
         var due: [String] = []
+        var replicaRestarts: [String] = []
         for (key, var incident) in waiting.sorted(by: { $0.key < $1.key }) {
             let next = backoff.observe(key, at: now)
             if next > now {
@@ -233,29 +241,50 @@ public actor Autopilot {
                     + "after \(backoff.restarts(key)) in a row (CrashLoopBackOff)", at: now)
                 try await book.save(incident)
                 open[key] = incident
+            } else if incident.action == "restart-replica" {
+                replicaRestarts.append(key)
             } else if plan.add(incident) {
                 due.append(key)
             }
         }
         for reading in scaleIns { plan.addScaleIn(reading) }
-        guard let changes = plan.changes(keeping: findings.wanted) else { return }
-        let applied: ApplyReport
-        if findings.wanted.isEmpty {
+        var applied = ApplyReport()
+        if let changes = plan.changes(keeping: findings.wanted) {
+            if findings.wanted.isEmpty {
+                var healer = healer
+                healer.reason = (due.compactMap { open[$0] }.map { "incident \($0.id): \($0.action) — \($0.summary)" } + plan.scaleInReasons)
+                    .joined(separator: "; ")
+                applied = try await healer.apply(changes, context: healer.context(for: prepared), operation: due.isEmpty ? "scale-in" : "remediate")
+            } else {
+                applied = try await engine.apply(changes, context: engine.context(for: prepared), operation: "up")
+                let count = changes.changes.filter { $0.action != .noop }.count
+                report.lines.append("reconciled \(count) change\(count == 1 ? "" : "s")"
+                    + (applied.failed.isEmpty ? "" : "; failed: " + applied.failed.map { "\($0.resource): \($0.message)" }.joined(separator: "; ")))
+            }
+            for reading in scaleIns where applied.succeeded.contains(reading.resource) {
+                report.lines.append("scaled \(reading.resource) in: \(reading.current) → \(reading.desired) replicas (CPU \(Int(reading.utilisation.rounded()))% of \(Int(reading.target))%)")
+            }
+        }
+        for key in replicaRestarts {
+            guard let incident = open[key] else { continue }
             var healer = healer
-            healer.reason = (due.compactMap { open[$0] }.map { "incident \($0.id): \($0.action) — \($0.summary)" } + plan.scaleInReasons)
-                .joined(separator: "; ")
-            applied = try await healer.apply(changes, context: healer.context(for: prepared), operation: due.isEmpty ? "scale-in" : "remediate")
-        } else {
-            applied = try await engine.apply(changes, context: engine.context(for: prepared), operation: "up")
-            let count = changes.changes.filter { $0.action != .noop }.count
-            report.lines.append("reconciled \(count) change\(count == 1 ? "" : "s")"
-                + (applied.failed.isEmpty ? "" : "; failed: " + applied.failed.map { "\($0.resource): \($0.message)" }.joined(separator: "; ")))
+            healer.reason = "incident \(incident.id): restart-replica — \(incident.summary)"
+            for replica in incident.affected {
+                do {
+                    try await healer.restartReplica(replica, of: incident.resource, context: healer.context(for: prepared))
+                    applied.succeeded.append(incident.resource)
+                } catch {
+                    applied.failed.append((incident.resource, "replica \(replica): \(error)"))
+                }
+            }
         }
-        for reading in scaleIns where applied.succeeded.contains(reading.resource) {
-            report.lines.append("scaled \(reading.resource) in: \(reading.current) → \(reading.desired) replicas (CPU \(Int(reading.utilisation.rounded()))% of \(Int(reading.target))%)")
-        }
+        try await settle(due + replicaRestarts, applied: applied, plan: plan, report: &report)
+    }
+
+    /// Records each remediation's immediate outcome: failed, or applied and now verifying.
+    private func settle(_ keys: [String], applied: ApplyReport, plan: RemediationPlan, report: inout TickReport) async throws {
         let done = clock()
-        for key in due {
+        for key in keys {
             guard var incident = open[key] else { continue }
             backoff.restarted(key, at: done)
             incident.attempts += 1
@@ -268,7 +297,10 @@ public actor Autopilot {
             } else {
                 incident.phase = .verifying
                 incident.verifyingSince = done
-                incident.note(.action, "\(plan.describe(incident)) applied; verifying for \(Self.seconds(verifyWindow))", at: done)
+                let what = incident.action == "restart-replica"
+                    ? "graceful restart of " + incident.affected.map { "replica \($0)" }.joined(separator: ", ")
+                    : plan.describe(incident)
+                incident.note(.action, "\(what) applied; verifying for \(Self.seconds(verifyWindow))", at: done)
                 report.lines.append("incident \(incident.id): \(incident.action) \(incident.resource) (attempt \(incident.attempts))")
             }
             try await book.save(incident)

@@ -26,4 +26,6 @@ public struct ApplyReport: Sendable {
     public var outputs: [String: Value] = [:]
 
     public var ok: Bool { failed.isEmpty && skipped.isEmpty }
+
+    public init() {}
 }

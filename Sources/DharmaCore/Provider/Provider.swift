@@ -66,3 +66,11 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(resource): \(message)" }
 }
+
+/// A provider that can restart one replica of a service without dropping traffic: take it
+/// out of rotation, let its requests finish, restart it, wait until it is healthy, put it
+/// back. What the autopilot does with a replica that leaks memory or stops answering.
+public protocol ReplicaRestarting: Provider {
+    /// Returns the resource's outputs afterwards, to record.
+    func restartReplica(_ replica: Int, of state: ResourceState, context: ProviderContext) async throws -> [String: Value]
+}

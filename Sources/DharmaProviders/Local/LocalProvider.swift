@@ -1,7 +1,7 @@
 import DharmaCore
 
 /// The local runtime: real files, directories, secrets and processes on this machine.
-public struct LocalProvider: Provider {
+public struct LocalProvider: ReplicaRestarting {
     public let name = ProviderName.local
 
     public init() {}
@@ -41,5 +41,12 @@ public struct LocalProvider: Provider {
         case "compute.service": await ServiceResource().delete(state, context: context)
         default: break
         }
+    }
+
+    public func restartReplica(_ replica: Int, of state: ResourceState, context: ProviderContext) async throws -> [String: Value] {
+        guard state.type == "compute.service" else {
+            throw ProviderError(resource: state.name, "only a compute.service has replicas to restart")
+        }
+        return try await ServiceResource().restartReplica(replica, of: state, context: context)
     }
 }

@@ -58,6 +58,33 @@ struct ServiceResource {
         return ServiceInstance.outputs(running, proxy: proxy)
     }
 
+    /// Restarts one replica gracefully: behind a proxy it is drained first and put back once
+    /// healthy; the others keep serving throughout.
+    func restartReplica(_ replica: Int, of state: ResourceState, context: ProviderContext) async throws -> [String: Value] {
+        let resource = DesiredResource(name: state.name, type: state.type, provider: state.provider, region: state.region, inputs: state.inputs,
+                                       dependencies: state.dependencies, lifecycle: state.lifecycle, tags: [:])
+        let spec = try ServiceSpec(resource, context: context)
+        let instances = ServiceInstance.all(in: state.outputs)
+        guard let old = instances.first(where: { $0.index == replica }) else {
+            throw ProviderError(resource: state.name, "there is no replica \(replica) (replicas: \(instances.map { String($0.index) }.joined(separator: ", ")))")
+        }
+        let others = instances.filter { $0.index != replica }
+        let proxy = ServiceProxy(state.outputs["proxy"])
+        let backends = { (running: [ServiceInstance]) in
+            running.map { ProxyConfig.Backend(port: $0.port, replica: $0.index) } + spec.backupPorts.map { ProxyConfig.Backend(port: $0, backup: true) }
+        }
+        if let proxy, proxy.isRunning {
+            try await proxy.drain([old.port], keeping: backends(instances), spec: spec, timeout: spec.grace)
+        }
+        await ProcessStopper.stop(pid: old.pid, startTicks: old.startTicks, grace: spec.grace)
+        var taken = Set(others.map(\.port))
+        if let proxy { taken.insert(proxy.port) }
+        let started = try await startReplicas(spec, missingFrom: others, previous: instances, taken: taken, context: context)
+        let running = (others + started).sorted { $0.index < $1.index }
+        if let proxy { try ServiceProxy.publish(backends(running), spec: spec, path: proxy.configPath) }
+        return ServiceInstance.outputs(running, proxy: proxy)
+    }
+
     /// Starts the replicas `kept` lacks and waits until all are ready; stops them all if one
     /// fails, so a failed apply leaves what ran before.
     private func startReplicas(_ spec: ServiceSpec, missingFrom kept: [ServiceInstance], previous: [ServiceInstance], taken: Set<Int>,

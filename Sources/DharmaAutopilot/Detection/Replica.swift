@@ -1,0 +1,21 @@
+import DharmaCore
+
+/// One running replica of a recorded service, as its outputs list it.
+struct Replica: Sendable, Hashable {
+    var index: Int
+    var pid: Int32
+    var port: Int
+
+    static func all(of state: ResourceState) -> [Replica] {
+        (state.outputs["instances"]?.listValue ?? []).compactMap { value in
+            guard let map = value.mapValue, let index = map["index"]?.intValue, let pid = map["pid"]?.intValue,
+                  let port = map["port"]?.intValue else { return nil }
+            return Replica(index: index, pid: Int32(pid), port: port)
+        }.sorted { $0.index < $1.index }
+    }
+
+    /// The services of a stack, for the watches.
+    static func services(in recorded: StackState) -> [ResourceState] {
+        recorded.resources.values.filter { $0.type == "compute.service" }.sorted { $0.name < $1.name }
+    }
+}

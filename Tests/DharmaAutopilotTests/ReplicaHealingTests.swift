@@ -1,0 +1,85 @@
+import DharmaAutopilot
+import DharmaNet
+import DharmaTestSupport
+import Foundation
+import Testing
+
+/// Replicas that live but misbehave: a hung one and a leaking one, each restarted on its own
+/// while the others serve, with clients going through the proxy throughout.
+@Suite("Autopilot: hung and leaking replicas", .serialized)
+struct ReplicaHealingTests {
+    func workloads() throws -> Project {
+        try Project(blueprint("""
+              web:
+                type: compute.service
+                properties:
+                  command: [\(dharmaBinary), workload, --port, "${self.port}"]
+                  replicas: 2
+                  health: {http: /healthz, timeout: 20s}
+                  stopGracePeriod: 3s
+            """))
+    }
+
+    func ports(_ project: Project) async throws -> (proxy: Int, replicas: [Int]) {
+        let state = try await project.engine.loadState(try project.prepare().stack)
+        let outputs = state.resources["web"]?.outputs ?? [:]
+        return (outputs["port"]?.intValue ?? 0, (outputs["ports"]?.listValue ?? []).compactMap(\.intValue))
+    }
+
+    @Test("a replica that stops answering its health check is restarted by itself after three failed checks")
+    func hungReplica() async throws {
+        let project = try workloads()
+        try await project.apply()
+        try await project.destroyingAfter {
+            let clock = ManualClock()
+            let autopilot = try project.autopilot(clock: clock, verifyWindow: 2)
+            let before = try await project.pids(of: "web")
+            let (_, replicas) = try await ports(project)
+            #expect(LoopbackHTTP.post(port: replicas[1], path: "/fault/hang") == 200)
+            var lines: [String] = []
+            for _ in 0..<20 where !lines.contains(where: { $0.hasPrefix("incident 1 resolved") }) {
+                lines += await autopilot.tick().lines
+                clock.advance(1)
+            }
+            #expect(lines.first == "incident 1 opened (major): web: replica 1 fails the health check", "\(lines)")
+            #expect(lines.contains("incident 1: restart-replica web (attempt 1)"), "\(lines)")
+            #expect(lines.contains { $0.hasPrefix("incident 1 resolved") }, "\(lines)")
+            let after = try await project.pids(of: "web")
+            #expect(after[0] == before[0] && after[1] != before[1])
+            let incident = try #require(try await project.incidents().first)
+            #expect(incident.timeline.contains { $0.text.contains("graceful restart of replica 1 applied") })
+            #expect(incident.timeline[0].text.contains("replica[1].health: answers GET /healthz → no answer within 1.0 s, 3 times in a row"))
+            let actions = try await project.auditEntries().filter { $0.actor == "autopilot" }.map(\.action)
+            #expect(actions == ["incident-open", "restart", "incident-resolve"])
+        }
+    }
+
+    @Test("a replica whose memory grows steadily is drained and restarted with no failed client request")
+    func leakingReplica() async throws {
+        let project = try workloads()
+        try await project.apply()
+        try await project.destroyingAfter {
+            let clock = ManualClock()
+            let autopilot = try project.autopilot(clock: clock, verifyWindow: 2)
+            let before = try await project.pids(of: "web")
+            let (proxy, replicas) = try await ports(project)
+            let load = LoadLoop(port: proxy)
+            load.start()
+            #expect(LoopbackHTTP.post(port: replicas[0], path: "/fault/leak") == 200)
+            var lines: [String] = []
+            for _ in 0..<80 where !lines.contains(where: { $0.hasPrefix("incident 1 resolved") }) {
+                try await Task.sleep(for: .milliseconds(500))
+                clock.advance(0.5)
+                lines += await autopilot.tick().lines
+            }
+            let (answered, failed) = load.stop()
+            #expect(lines.first == "incident 1 opened (major): web: replica 0 leaks memory", "\(lines)")
+            #expect(lines.contains { $0.hasPrefix("incident 1 resolved") }, "\(lines)")
+            #expect(answered > 50 && failed == 0, "\(answered) answered, \(failed) failed while the replica was drained and restarted")
+            let after = try await project.pids(of: "web")
+            #expect(after[0] != before[0] && after[1] == before[1])
+            let evidence = try #require(try await project.incidents().first?.timeline.first?.text)
+            #expect(evidence.contains("replica[0].memory") && evidence.contains("MiB/s"), "\(evidence)")
+        }
+    }
+}
