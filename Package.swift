@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "DharmaInsight"),
         .target(name: "DharmaPolicy", dependencies: ["DharmaCore", .product(name: "Yams", package: "Yams")], resources: [.copy("Resources/rules.yaml")]),
         .target(name: "DharmaEngine", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaAudit", "DharmaSecurity"]),
-        .target(name: "DharmaAutopilot", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaAudit", "DharmaInsight"]),
+        .target(name: "DharmaAutopilot", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaNet", "DharmaProxy", "DharmaEngine", "DharmaAudit", "DharmaInsight"]),
         .executableTarget(name: "dharma", dependencies: [
             "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaProxy", "DharmaAudit", "DharmaSecurity", "DharmaExport", "DharmaCost", "DharmaPolicy", "DharmaInsight", "DharmaAutopilot",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

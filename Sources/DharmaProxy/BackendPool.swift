@@ -69,7 +69,7 @@ final class BackendPool: @unchecked Sendable {
     func record(status: Int, seconds: Double) {
         lock.withLock {
             requests += 1
-            if status == 502 || status == 503 || status == 504 { failures += 1 }
+            if status >= 500 { failures += 1 }
             statusCounts[status, default: 0] += 1
             latency.observe(seconds)
         }

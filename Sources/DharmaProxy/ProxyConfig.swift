@@ -82,6 +82,6 @@ public struct ProxyStatus: Codable, Sendable, Hashable {
     public var generation: Int
     public var backends: [Backend]
     public var requests: Int
-    /// Requests the proxy answered 502/503 because no backend could serve them.
+    /// Requests answered with a 5xx, by a backend or by the proxy when no backend could serve.
     public var failures: Int
 }

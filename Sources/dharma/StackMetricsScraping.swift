@@ -1,4 +1,5 @@
 import DharmaCore
+import DharmaInsight
 import DharmaStore
 import Foundation
 
@@ -11,6 +12,8 @@ struct StackMetricsScraping: Sendable {
     var store: any Store
     var databasePath: String
     var interval: Double
+    /// Figures of Dharma's own recorded with every round (the health score).
+    var gauges: @Sendable () async -> [(SeriesKey, Double)] = { [] }
 
     func run() async {
         let database: MetricsDatabase
@@ -27,6 +30,8 @@ struct StackMetricsScraping: Sendable {
             do {
                 let targets = try await MetricsScraper.targets(of: stack, in: store)
                 var round = await scraper.round(targets)
+                let now = Int64(Date().timeIntervalSince1970 * 1000)
+                for (key, value) in await gauges() { round.buffer.append(key, Sample(time: now, value: value)) }
                 try await database.write(&round.buffer)
                 lastProblem = nil
                 if !announced, !targets.isEmpty {

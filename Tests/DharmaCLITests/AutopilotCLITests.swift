@@ -90,6 +90,11 @@ struct AutopilotCLITests {
             #expect((try json(requests[6].body)["text"] as? String)?.contains("[resolved]") == true)
         }
 
+        let health = try dharma(["health", "webapp.yaml", "--json"], in: directory, environment: environment)
+        let score = try json(health.stdout)["score"] as? Int
+        #expect(health.status == 0 && score == 100, "\(health.stdout)\(health.stderr)")
+        #expect(try dharma(["health", "webapp.yaml", "--min", "101"], in: directory, environment: environment).status == 3)
+
         let audit = try dharma(["audit", "log", "-f", "webapp.yaml", "--actor", "autopilot", "--json"], in: directory)
         let entries = try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [[String: Any]] ?? []
         #expect(entries.compactMap { $0["action"] as? String } == ["incident-open", "remediate", "incident-resolve"], "\(audit.stdout)")

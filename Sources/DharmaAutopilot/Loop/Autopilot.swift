@@ -59,7 +59,7 @@ public actor Autopilot {
     /// Every remediation outcome so far, for choosing among remediations.
     var history: [RemediationOutcome] = []
     var load = LoadWatch()
-    var health = HealthWatch()
+    var liveness = HealthWatch()
     var memory = MemoryWatch()
 
     public init(engine: StackEngine, incidents: any IncidentStore, path: String, environment: String?, variables: [String: String],
@@ -100,10 +100,13 @@ public actor Autopilot {
             let readings = load.readings(of: survey.recorded, at: clock())
             let hot = readings.filter { $0.desired > $0.current }.map(Symptom.init(load:))
             let targets = HealthWatch.targets(in: survey.recorded)
-            let answers = await HealthWatch.probe(targets, timeout: health.timeout)
-            let unhealthy = health.symptoms(targets, answers: answers, in: survey.recorded)
+            let answers = await HealthWatch.probe(targets, timeout: liveness.timeout)
+            let unhealthy = liveness.symptoms(targets, answers: answers, in: survey.recorded)
             let leaks = memory.symptoms(in: survey.recorded)
-            try await track(findings.symptoms + hot + unhealthy + leaks, in: prepared.stack, report: &report)
+            let symptoms = findings.symptoms + hot + unhealthy + leaks
+            try await track(symptoms, in: prepared.stack, report: &report)
+            health = HealthScore.assess(symptoms: symptoms, incidents: Array(open.values), traffic: ProxyTraffic.observe(survey.recorded),
+                                        objective: HealthScore.objective(of: prepared.blueprint))
             try await act(on: survey, findings: findings, readings: readings, prepared: prepared, report: &report)
         } catch {
             report.problems.append("\(error)")
@@ -126,6 +129,9 @@ public actor Autopilot {
     }
 
     public var openIncidents: [Incident] { open.values.sorted { $0.id < $1.id } }
+
+    /// The stack's health as of the last tick.
+    public private(set) var health: HealthScore?
 
     static func key(_ resource: String, _ kind: Symptom.Kind) -> String { "\(resource)/\(kind.rawValue)" }
 

@@ -10,7 +10,7 @@ struct BlueprintDecoder {
 
     static let topLevelKeys = ["apiVersion", "kind", "metadata", "target", "variables", "resources", "outputs", "environments", "approvals", "waivers", "policies"]
     static let approvalKeys = ["required", "from"]
-    static let metadataKeys = ["name", "environment", "owner", "labels", "description", "budget", "annotations", "usage", "placement"]
+    static let metadataKeys = ["name", "environment", "owner", "labels", "description", "budget", "annotations", "usage", "placement", "slo"]
     static let targetKeys = ["provider", "region"]
     static let variableKeys = ["type", "default", "description", "sensitive"]
     static let resourceKeys = ["type", "provider", "region", "properties", "dependsOn", "tags", "lifecycle", "description"]
@@ -87,7 +87,7 @@ struct BlueprintDecoder {
         let owner = pairs["owner"].flatMap { string($0, "`metadata.owner`") }
         let labels = pairs["labels"].map { stringMap($0, "`metadata.labels`") } ?? [:]
         var extra: [String: Value] = [:]
-        for pair in pairs where ["budget", "description", "annotations", "usage", "placement"].contains(pair.key) { extra[pair.key] = pair.value.value }
+        for pair in pairs where ["budget", "description", "annotations", "usage", "placement", "slo"].contains(pair.key) { extra[pair.key] = pair.value.value }
         return Metadata(name: name, environment: environment, owner: owner, labels: labels, extra: extra)
     }
 

@@ -38,6 +38,8 @@ public enum BlueprintSchema {
                         "annotations": .map(["type": "object"]),
                         "budget": .map(["type": "object", "properties": .map([
                             "monthly": .map(["type": "number", "minimum": 0]), "currency": .map(["type": "string"])])]),
+                        "slo": .map(["type": "object", "properties": .map([
+                            "availability": .map(["type": "string", "description": "share of requests answered without a 5xx, e.g. 99.9%"])])]),
                     ]),
                 ]),
                 "target": .map([

@@ -2,6 +2,7 @@ import ArgumentParser
 import DharmaAutopilot
 import DharmaCore
 import DharmaEngine
+import DharmaInsight
 import DharmaStore
 import Foundation
 
@@ -66,11 +67,6 @@ struct UpCommand: AsyncParsableCommand {
             let stop = StopSignal()
             print("\nSupervising \(prepared.stack) every \(interval)s. Ctrl-C stops supervising (services keep running).")
             fflush(nil)
-            let scraping = Task { [statePath = blueprint.statePath(), stack = prepared.stack, store = engine.store] in
-                guard scrapeEvery > 0 else { return }
-                await StackMetricsScraping(stack: stack, store: store, databasePath: statePath, interval: max(0.2, scrapeEvery)).run()
-            }
-            defer { scraping.cancel() }
             let notifier = channels.isEmpty ? nil : IncidentNotifier(channels: channels) { Terminal.error("warning: \($0)") }
             guard let incidents = engine.store as? any IncidentStore else {
                 throw CLIFailure(message: "the state store at \(blueprint.statePath()) keeps no incidents; the autopilot needs one", code: Exit.failure)
@@ -78,6 +74,14 @@ struct UpCommand: AsyncParsableCommand {
             let autopilot = Autopilot(engine: engine, incidents: incidents, path: blueprint.file,
                                       environment: blueprint.environment, variables: try blueprint.variableOverrides(),
                                       settings: Autopilot.Settings(verifyWindow: verifyWindow, notifier: notifier))
+            let scraping = Task { [statePath = blueprint.statePath(), stack = prepared.stack, store = engine.store] in
+                guard scrapeEvery > 0 else { return }
+                let health = SeriesKey(name: "dharma_health_score", labels: ["stack": stack.description])
+                await StackMetricsScraping(stack: stack, store: store, databasePath: statePath, interval: max(0.2, scrapeEvery)) {
+                    await autopilot.health.map { [(health, Double($0.score))] } ?? []
+                }.run()
+            }
+            defer { scraping.cancel() }
             await autopilot.run(interval: .milliseconds(Int(max(0.1, interval) * 1000)), shouldStop: { stop.received }) { report in
                 for line in report.lines { print(line) }
                 for problem in report.problems { Terminal.error(problem) }

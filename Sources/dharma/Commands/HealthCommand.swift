@@ -1,0 +1,49 @@
+import ArgumentParser
+import DharmaAutopilot
+import DharmaCore
+import DharmaEngine
+import DharmaStore
+
+struct HealthCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "health",
+        abstract: "Score a running stack's health, 0–100, and say what costs it points.",
+        discussion: """
+            100 less a capped penalty per problem: SLO error-budget burn on the requests through the stack's proxies (10 × burn rate, up to 30; objective from metadata.slo.availability, default 99.9%), failing resources (10 each, up to 30), open incidents (critical 20, major 10, minor 3, up to 40), drifted resources (5 each, up to 15), certificates in their renewal window (10 each, up to 20) and capacity forecast to run out within 24 h (10 each, up to 20). `dharma up` records the score as the metric dharma_health_score.
+
+            Examples:
+              dharma health examples/webapp.yaml
+              dharma health examples/webapp.yaml --json --min 80
+            """)
+
+    @OptionGroup var blueprint: BlueprintOptions
+    @Option(help: "Exit 3 when the score is below this.") var min: Int?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        try await runReporting {
+            let prepared = try blueprint.prepare()
+            let engine = try blueprint.engine()
+            let survey: StackEngine.Survey
+            do throws(EngineError) { survey = try await engine.survey(prepared) } catch { throw CLIFailure.from(error) }
+            var incidents: [Incident] = []
+            if let store = engine.store as? any IncidentStore {
+                incidents = try await IncidentBook(store: store).incidents(stack: prepared.stack, openOnly: true)
+            }
+            let health = HealthScore.assess(symptoms: SymptomDetector.examine(survey).symptoms, incidents: incidents,
+                                            traffic: ProxyTraffic.observe(survey.recorded), objective: HealthScore.objective(of: prepared.blueprint))
+            if json {
+                print(try IncidentReading.json(health))
+            } else {
+                print("Health of \(prepared.stack): \(health.score)/100")
+                if let availability = health.availability {
+                    print(String(format: "  availability %.3f%% (objective %.2f%%)", availability * 100, health.objective * 100))
+                }
+                for penalty in health.penalties {
+                    print("  −\(String(format: "%.0f", penalty.points).padded(3)) \(penalty.component.padded(13)) \(penalty.detail)")
+                }
+            }
+            if let min, health.score < min { throw ExitCode(Exit.policyViolation) }
+        }
+    }
+}
