@@ -18,6 +18,13 @@ final class BackendPool: @unchecked Sendable {
     private var failures = 0
     private var statusCounts: [Int: Int] = [:]
     private var latency = LatencyHistogram()
+    private var chaosLatency = 0
+
+    /// Milliseconds a chaos experiment adds to every request.
+    var injectedLatency: Int {
+        get { lock.withLock { chaosLatency } }
+        set { lock.withLock { chaosLatency = max(0, newValue) } }
+    }
 
     init(_ config: ProxyConfig) {
         self.config = config

@@ -59,7 +59,7 @@ public final class ProxyServer: @unchecked Sendable {
             Self.respond(client, status: status, body: "dharma proxy does not forward \(reason)\n")
             return
         }
-        let latency = pool.current.latencyMilliseconds
+        let latency = pool.current.latencyMilliseconds + pool.injectedLatency
         if latency > 0 { Thread.sleep(forTimeInterval: Double(latency) / 1000) }
         var tried: Set<Int> = []
         while let backend = pool.choose(excluding: tried) {
@@ -114,23 +114,32 @@ public final class ProxyServer: @unchecked Sendable {
         return status.map(Relay.answered) ?? .noAnswer
     }
 
+    /// Polls the backends file and the chaos file beside it (`ProxyFaults.path(for:)`).
     private func watchConfig() {
-        var seen = modificationTime()
+        let chaosPath = ProxyFaults.path(for: configPath)
+        var seen = Self.modificationTime(configPath)
+        var seenChaos: Double?
         while true {
-            Thread.sleep(forTimeInterval: 0.1)
-            let now = modificationTime()
-            guard now != seen else { continue }
-            seen = now
-            do {
-                pool.replace(try ProxyConfig.load(configPath))
-            } catch {
-                FileHandle.standardError.write(Data("dharma proxy: keeping the previous backends; \(configPath) cannot be read: \(error)\n".utf8))
+            let now = Self.modificationTime(configPath)
+            if now != seen {
+                seen = now
+                do {
+                    pool.replace(try ProxyConfig.load(configPath))
+                } catch {
+                    FileHandle.standardError.write(Data("dharma proxy: keeping the previous backends; \(error)\n".utf8))
+                }
             }
+            let chaos = Self.modificationTime(chaosPath)
+            if chaos != seenChaos {
+                seenChaos = chaos
+                pool.injectedLatency = chaos == nil ? 0 : ProxyFaults.load(chaosPath)?.latencyMilliseconds ?? 0
+            }
+            Thread.sleep(forTimeInterval: 0.1)
         }
     }
 
-    private func modificationTime() -> Double? {
-        ((try? FileManager.default.attributesOfItem(atPath: configPath))?[.modificationDate] as? Date)?.timeIntervalSince1970
+    private static func modificationTime(_ path: String) -> Double? {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date)?.timeIntervalSince1970
     }
 
     private func checkHealth() {

@@ -5,7 +5,7 @@ import Foundation
 ///
 ///     GET  /healthz          200 "ok"
 ///     GET  /work?ms=N        burns CPU for N ms (at most 10 s)
-///     POST /fault/NAME       toggles a fault: crash, leak, cpu, slow, hang
+///     POST /fault/NAME       toggles a fault: crash, leak, cpu, slow, hang (?on=1 / ?on=0 sets it)
 ///     GET  /metrics          Prometheus text: requests, latency histogram, RSS, CPU
 ///
 /// One thread per connection keeps it dependency-free; it serves tests and demos, not traffic.
@@ -95,7 +95,12 @@ public final class WorkloadServer: @unchecked Sendable {
                 response.exitAfterSending = true
                 return response
             }
-            let on = state.toggle(fault)
+            let on: Bool
+            switch request.query["on"] {
+            case "1", "true": state.set(fault, on: true); on = true
+            case "0", "false": state.set(fault, on: false); on = false
+            default: on = state.toggle(fault)
+            }
             return HTTPResponse(status: 200, body: "\(name) \(on ? "on" : "off")\n")
         }
         if request.path == "/metrics" {

@@ -21,6 +21,12 @@ final class WorkloadState: @unchecked Sendable {
         lock.withLock { faults.contains(fault) }
     }
 
+    func set(_ fault: Fault, on: Bool) {
+        lock.withLock {
+            if on { faults.insert(fault) } else { faults.remove(fault) }
+        }
+    }
+
     /// Flips a fault; returns whether it is now on.
     func toggle(_ fault: Fault) -> Bool {
         lock.withLock {

@@ -18,6 +18,6 @@ struct Dharma: AsyncParsableCommand {
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, DriftCommand.self,
             UpCommand.self, StateCommand.self, OutputCommand.self, GraphCommand.self, SchemaCommand.self,
             AuditCommand.self, ApproveCommand.self, WitnessCommand.self, WorkloadCommand.self, BenchCommand.self, VersionCommand.self, ExportCommand.self, CostCommand.self, OptimizeCommand.self, ScanCommand.self, ComplianceCommand.self, InsightCommand.self, MetricsCommand.self,
-            IncidentsCommand.self, IncidentCommand.self, AutopilotCommand.self, HealthCommand.self, ProxyCommand.self,
+            IncidentsCommand.self, IncidentCommand.self, AutopilotCommand.self, HealthCommand.self, ChaosCommand.self, ProxyCommand.self,
         ])
 }

@@ -24,14 +24,12 @@ struct HealthCommand: AsyncParsableCommand {
         try await runReporting {
             let prepared = try blueprint.prepare()
             let engine = try blueprint.engine()
-            let survey: StackEngine.Survey
-            do throws(EngineError) { survey = try await engine.survey(prepared) } catch { throw CLIFailure.from(error) }
-            var incidents: [Incident] = []
-            if let store = engine.store as? any IncidentStore {
-                incidents = try await IncidentBook(store: store).incidents(stack: prepared.stack, openOnly: true)
+            let health: HealthScore
+            do {
+                health = try await HealthScore.current(of: prepared, engine: engine)
+            } catch let error as EngineError {
+                throw CLIFailure.from(error)
             }
-            let health = HealthScore.assess(symptoms: SymptomDetector.examine(survey).symptoms, incidents: incidents,
-                                            traffic: ProxyTraffic.observe(survey.recorded), objective: HealthScore.objective(of: prepared.blueprint))
             if json {
                 print(try IncidentReading.json(health))
             } else {

@@ -56,6 +56,9 @@ struct UpCommand: AsyncParsableCommand {
             let prepared = try blueprint.prepare()
             let engine = try blueprint.engine(audited: true, reason: reason)
             print("Dharma is bringing up \(prepared.stack) from \(blueprint.file)")
+            for fault in ChaosJournal(stateDirectory: engine.stateDirectory).recover() {
+                print("removed a chaos fault left by an interrupted experiment: \(fault.description)")
+            }
             let (plan, _) = try await engine.plan(prepared)
             print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "")
             if plan.hasChanges {
@@ -91,29 +94,5 @@ struct UpCommand: AsyncParsableCommand {
             await notifier?.drain()
             print("\nStopped supervising. Services keep running; `dharma destroy \(blueprint.file)` removes them.")
         }
-    }
-}
-
-/// Turns SIGINT/SIGTERM into a flag the supervisor polls, so it stops between steps and never
-/// in the middle of recording state.
-final class StopSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag = false
-    private var sources: [DispatchSourceSignal] = []
-
-    init() {
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [weak self] in self?.set() }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    var received: Bool { lock.withLock { flag } }
-
-    private func set() {
-        lock.withLock { flag = true }
     }
 }

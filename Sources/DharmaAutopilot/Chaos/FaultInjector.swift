@@ -1,0 +1,148 @@
+import DharmaCore
+import DharmaInsight
+import DharmaNet
+import DharmaProviders
+import DharmaProxy
+import Foundation
+
+/// Puts faults into a stack on the local runtime, and takes them out again.
+///
+/// - `kill`: SIGKILL the chosen replicas.
+/// - `latency`: the service's proxy adds the latency to every request (its chaos file).
+/// - `cpu`, `memory`: the replicas' own fault switches (`dharma workload` serves them).
+/// - `connections`: this process opens and holds `count` connections to the service.
+/// - `region`: every replica and proxy of the services in the region is frozen (SIGSTOP).
+public struct FaultInjector: Sendable {
+    public struct InjectionError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// A fault in place: what the journal records, and connections this process holds.
+    public struct Injected: Sendable {
+        public var fault: ActiveFault
+        var sockets: [Int32] = []
+    }
+
+    public var journal: ChaosJournal
+
+    public init(journal: ChaosJournal) {
+        self.journal = journal
+    }
+
+    public func inject(_ spec: FaultSpec, into recorded: StackState, random: inout SeededRandom, now: Double) throws(InjectionError) -> Injected {
+        let id = UUID().uuidString
+        switch spec.kind {
+        case .region:
+            return try freeze(region: spec.region ?? "", of: recorded, id: id, now: now)
+        case .kill:
+            let (state, targets) = try choose(spec, in: recorded, random: &random)
+            let fault = ActiveFault(id: id, kind: .kill, resource: state.name,
+                                    description: "killed \(state.name) \(Self.names(targets)) (pid \(targets.map { String($0.pid) }.joined(separator: ", ")))",
+                                    injectedAt: now, undo: [])
+            for target in targets { kill(target.pid, SIGKILL) }
+            return Injected(fault: fault)
+        case .latency:
+            let (state, _) = try choose(spec, in: recorded, random: &random)
+            guard let config = state.outputs["proxy"]?.mapValue?["config"]?.stringValue else {
+                throw InjectionError(description: "\(state.name) runs without a proxy (one replica); latency is injected in the proxy, so give it 2 replicas or more")
+            }
+            let path = ProxyFaults.path(for: config)
+            let fault = ActiveFault(id: id, kind: .latency, resource: state.name,
+                                    description: "\(Int(spec.latency * 1000)) ms added to every request to \(state.name)", injectedAt: now,
+                                    undo: [.deleteFile(path)])
+            try record(fault)
+            do {
+                try ProxyFaults(latencyMilliseconds: Int(spec.latency * 1000)).write(to: path)
+            } catch {
+                throw InjectionError(description: "cannot write \(path): \(error)")
+            }
+            return Injected(fault: fault)
+        case .cpu, .memory:
+            let (state, targets) = try choose(spec, in: recorded, random: &random)
+            let name = spec.kind == .cpu ? "cpu" : "leak"
+            let fault = ActiveFault(id: id, kind: spec.kind, resource: state.name,
+                                    description: "\(spec.kind == .cpu ? "CPU burning" : "memory leaking") in \(state.name) \(Self.names(targets))", injectedAt: now,
+                                    undo: targets.map { .workloadFault(port: $0.port, name: name) })
+            try record(fault)
+            for target in targets where LoopbackHTTP.post(port: target.port, path: "/fault/\(name)?on=1") != 200 {
+                throw InjectionError(description: "\(state.name) replica \(target.index) has no \(name) fault switch; CPU and memory stress need `dharma workload` replicas")
+            }
+            return Injected(fault: fault)
+        case .connections:
+            let (state, _) = try choose(spec, in: recorded, random: &random)
+            guard let port = state.outputs["port"]?.intValue else { throw InjectionError(description: "\(state.name) has no port") }
+            var sockets: [Int32] = []
+            for _ in 0..<spec.count {
+                guard let socket = LoopbackSocket.connect(port: port, timeout: 1) else { break }
+                sockets.append(socket)
+            }
+            let fault = ActiveFault(id: id, kind: .connections, resource: state.name,
+                                    description: "holding \(sockets.count) of \(spec.count) connections to \(state.name) (port \(port))", injectedAt: now, undo: [])
+            return Injected(fault: fault, sockets: sockets)
+        }
+    }
+
+    /// The service a fault goes into (named, or one at random) and its chosen replicas.
+    private func choose(_ spec: FaultSpec, in recorded: StackState, random: inout SeededRandom) throws(InjectionError) -> (ResourceState, [Replica]) {
+        let services = Replica.services(in: recorded)
+        let state: ResourceState
+        if let name = spec.resource {
+            guard let named = recorded.resources[name], named.type == "compute.service" else {
+                throw InjectionError(description: "\(spec.location.map { "\($0): " } ?? "")no service `\(name)` in \(recorded.stack)"
+                    + (Suggestion.hint(for: name, in: services.map(\.name)).map { "; \($0)" } ?? ""))
+            }
+            state = named
+        } else if let chosen = services.randomElement(using: &random) {
+            state = chosen
+        } else {
+            throw InjectionError(description: "\(recorded.stack) runs no service to put a fault into")
+        }
+        let replicas = Replica.all(of: state)
+        let targets: [Replica]
+        switch spec.replica {
+        case .all: targets = replicas
+        case .random: targets = replicas.randomElement(using: &random).map { [$0] } ?? []
+        case .index(let index): targets = replicas.filter { $0.index == index }
+        }
+        guard !targets.isEmpty else { throw InjectionError(description: "\(state.name) has no such replica running") }
+        return (state, targets)
+    }
+
+    /// Freezes every replica and proxy of the services in `region`.
+    private func freeze(region: String, of recorded: StackState, id: String, now: Double) throws(InjectionError) -> Injected {
+        let inRegion = Replica.services(in: recorded).filter { $0.region == region }
+        guard !inRegion.isEmpty else { throw InjectionError(description: "no service of \(recorded.stack) runs in region \(region)") }
+        var undo: [ActiveFault.Undo] = []
+        for state in inRegion {
+            let proxy = state.outputs["proxy"]?.mapValue?["pid"]?.intValue.map(Int32.init)
+            for pid in Replica.all(of: state).map(\.pid) + (proxy.map { [$0] } ?? []) {
+                guard let info = ProcessTable.info(pid), !info.isZombie else { continue }
+                undo.append(.resume(pid: pid, startTicks: info.startTicks))
+            }
+        }
+        let names = inRegion.map(\.name)
+        let fault = ActiveFault(id: id, kind: .region, resource: names.joined(separator: ","),
+                                description: "froze region \(region): \(names.joined(separator: ", ")) (\(undo.count) processes)", injectedAt: now, undo: undo)
+        try record(fault)
+        for case .resume(let pid, _) in undo { kill(pid, SIGSTOP) }
+        return Injected(fault: fault)
+    }
+
+    private static func names(_ targets: [Replica]) -> String {
+        targets.map { "replica \($0.index)" }.joined(separator: ", ")
+    }
+
+    public func remove(_ injected: Injected) {
+        for socket in injected.sockets { close(socket) }
+        ChaosJournal.undo(injected.fault)
+        try? journal.forget(injected.fault.id)
+    }
+
+    private func record(_ fault: ActiveFault) throws(InjectionError) {
+        do {
+            try journal.record(fault)
+        } catch {
+            throw InjectionError(description: error.description)
+        }
+    }
+}
