@@ -61,6 +61,7 @@ public actor Autopilot {
     var load = LoadWatch()
     var liveness = HealthWatch()
     var memory = MemoryWatch()
+    var trouble = TroubleHistory()
 
     public init(engine: StackEngine, incidents: any IncidentStore, path: String, environment: String?, variables: [String: String],
                 settings: Settings = Settings(), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
@@ -104,7 +105,8 @@ public actor Autopilot {
             let unhealthy = liveness.symptoms(targets, answers: answers, in: survey.recorded)
             let leaks = memory.symptoms(in: survey.recorded)
             let symptoms = findings.symptoms + hot + unhealthy + leaks
-            try await track(symptoms, in: prepared.stack, report: &report)
+            trouble.record(symptoms, resources: survey.recorded.resources.keys)
+            try await track(symptoms, in: survey.recorded, report: &report)
             health = HealthScore.assess(symptoms: symptoms, incidents: Array(open.values), traffic: ProxyTraffic.observe(survey.recorded),
                                         objective: HealthScore.objective(of: prepared.blueprint))
             try await act(on: survey, findings: findings, readings: readings, prepared: prepared, report: &report)
@@ -152,7 +154,8 @@ public actor Autopilot {
     }
 
     /// Opens, updates and resolves incidents from what this tick observed.
-    private func track(_ symptoms: [Symptom], in stack: StackID, report: inout TickReport) async throws {
+    private func track(_ symptoms: [Symptom], in recorded: StackState, report: inout TickReport) async throws {
+        let stack = recorded.stack
         let now = clock()
         var present: Set<String> = []
         for symptom in symptoms {
@@ -161,7 +164,13 @@ public actor Autopilot {
             guard var incident = open[key] else {
                 let action = RemediationChooser.choose(among: symptom.kind.remediations, for: symptom.kind.rawValue, history: history)
                     ?? symptom.kind.rawValue
-                let incident = try await book.open(Incident(stack: stack, symptom: symptom, action: action, openedAt: now))
+                var draft = Incident(stack: stack, symptom: symptom, action: action, openedAt: now)
+                draft.suspects = trouble.suspects(for: symptom.resource, in: recorded)
+                if draft.suspects.first != symptom.resource {
+                    draft.timeline.append(Incident.Event(time: now, kind: .detected,
+                                                         text: "likely root cause: \(draft.suspects.joined(separator: ", then ")) (upstream, in trouble too)"))
+                }
+                let incident = try await book.open(draft)
                 open[key] = incident
                 try await healer.record(AuditDraft(actor: Self.actor, action: "incident-open", stack: stack.description,
                                                    resources: [symptom.resource], reason: "incident \(incident.id): \(symptom.evidence)"))
