@@ -80,7 +80,8 @@ enum StatePaths {
                        webhook: String? = nil) throws -> StackEngine {
         do {
             let store = try SQLiteStore(path: path)
-            let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+            let relative = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+            let directory = URL(fileURLWithPath: relative).standardizedFileURL.path
             chmod(directory, 0o700)
             var engine = StackEngine(store: store, parallelism: parallelism, stateDirectory: directory)
             if audited {

@@ -101,3 +101,27 @@ struct AutopilotCLITests {
         #expect(try dharma(["audit", "verify", "-f", "webapp.yaml"], in: directory).status == 0)
     }
 }
+
+@Suite("Two projects side by side")
+struct NeighbouringProjectsTests {
+    @Test func stacksOfTheSameNameInTwoDirectoriesLeaveEachOthersProcessesAlone() throws {
+        let environment = ["DHARMA_EXECUTABLE": dharmaBinary]
+        let directories = [scratchDirectory(), scratchDirectory()]
+        for directory in directories {
+            try writeBlueprint("app.yaml", in: directory, stack: "same", resources: """
+                  web:
+                    type: compute.service
+                    properties:
+                      command: [\(dharmaBinary), workload, --port, "${self.port}"]
+                      health: {http: /healthz, timeout: 20s}
+                """)
+            #expect(try dharma(["up", "app.yaml", "--once"], in: directory, environment: environment).status == 0)
+        }
+        defer { for directory in directories { _ = try? dharma(["destroy", "app.yaml", "--auto-approve"], in: directory, environment: environment) } }
+        // Both keep their state in a relative .dharma: neither may see the other's replica as its own.
+        for directory in directories {
+            let plan = try dharma(["plan", "app.yaml"], in: directory, environment: environment)
+            #expect(plan.status == 0 && plan.stdout.contains("No changes."), "\(plan.stdout)")
+        }
+    }
+}

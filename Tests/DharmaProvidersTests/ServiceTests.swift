@@ -103,6 +103,25 @@ struct ServiceTests {
         #expect(!ReadinessProbe.tcpAccepts(port: proxyPort, timeout: 0.3), "the proxy goes with the service")
     }
 
+    @Test("a graceful restart of one replica keeps its port, so nothing that refers to the service changes")
+    func restartKeepsThePort() async throws {
+        let ctx = context(temporaryDirectory())
+        for replicas in [1, 2] {
+            let resource = desired("api", "compute.service", [
+                "command": .list([.string(dharmaBinary), "workload", "--port", "${self.port}"]), "replicas": .int(replicas),
+                "health": ["http": "/healthz", "timeout": "20s"], "stopGracePeriod": "2s",
+            ])
+            let first = try await provider.apply(resource, prior: nil, context: ctx)
+            #expect(LoopbackHTTP.post(port: ServiceInstance.all(in: first)[0].port, path: "/fault/hang?on=1") == 200)
+            let second = try await provider.restartReplica(0, of: state(resource, outputs: first), context: ctx)
+            let before = ServiceInstance.all(in: first), after = ServiceInstance.all(in: second)
+            #expect(after.map(\.port) == before.map(\.port), "\(replicas) replica(s)")
+            #expect(after[0].pid != before[0].pid && !ProcessStopper.isSame(before[0].pid, before[0].startTicks))
+            #expect(second["url"] == first["url"])
+            try await provider.delete(state(resource, outputs: second), context: ctx)
+        }
+    }
+
     @Test("a program that exits during start-up fails the apply with its log")
     func failingStart() async throws {
         let directory = temporaryDirectory()

@@ -43,6 +43,8 @@ public struct FaultSpec: Sendable, Hashable, Codable {
         case cpu
         /// Make the replica's memory grow.
         case memory
+        /// Make the replica stop answering while its process lives.
+        case hang
         /// Hold many connections open to the service.
         case connections
         /// Freeze every workload in a region (SIGSTOP), as if it were cut off.

@@ -9,7 +9,7 @@ import Foundation
 ///
 /// - `kill`: SIGKILL the chosen replicas.
 /// - `latency`: the service's proxy adds the latency to every request (its chaos file).
-/// - `cpu`, `memory`: the replicas' own fault switches (`dharma workload` serves them).
+/// - `cpu`, `memory`, `hang`: the replicas' own fault switches (`dharma workload` serves them).
 /// - `connections`: this process opens and holds `count` connections to the service.
 /// - `region`: every replica and proxy of the services in the region is frozen (SIGSTOP).
 public struct FaultInjector: Sendable {
@@ -57,15 +57,19 @@ public struct FaultInjector: Sendable {
                 throw InjectionError(description: "cannot write \(path): \(error)")
             }
             return Injected(fault: fault)
-        case .cpu, .memory:
+        case .cpu, .memory, .hang:
             let (state, targets) = try choose(spec, in: recorded, random: &random)
-            let name = spec.kind == .cpu ? "cpu" : "leak"
+            let (name, what) = switch spec.kind {
+            case .cpu: ("cpu", "CPU burning")
+            case .memory: ("leak", "memory leaking")
+            default: ("hang", "requests hanging")
+            }
             let fault = ActiveFault(id: id, kind: spec.kind, resource: state.name,
-                                    description: "\(spec.kind == .cpu ? "CPU burning" : "memory leaking") in \(state.name) \(Self.names(targets))", injectedAt: now,
+                                    description: "\(what) in \(state.name) \(Self.names(targets))", injectedAt: now,
                                     undo: targets.map { .workloadFault(port: $0.port, name: name) })
             try record(fault)
             for target in targets where LoopbackHTTP.post(port: target.port, path: "/fault/\(name)?on=1") != 200 {
-                throw InjectionError(description: "\(state.name) replica \(target.index) has no \(name) fault switch; CPU and memory stress need `dharma workload` replicas")
+                throw InjectionError(description: "\(state.name) replica \(target.index) has no \(name) fault switch; CPU, memory and hang faults need `dharma workload` replicas")
             }
             return Injected(fault: fault)
         case .connections:

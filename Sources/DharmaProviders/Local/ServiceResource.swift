@@ -96,7 +96,7 @@ struct ServiceResource {
             let port: Int
             if let fixed = spec.fixedPort, !spec.proxied {
                 port = fixed + index
-            } else if let reused = previousPorts[index], !taken.contains(reused), ReadinessProbe.tcpAccepts(port: reused, timeout: 0.2) == false {
+            } else if let reused = previousPorts[index], !taken.contains(reused), await Self.portFrees(reused) {
                 port = reused
             } else if let free = PortAllocator.freePort(avoiding: taken) {
                 port = free
@@ -127,6 +127,16 @@ struct ServiceResource {
             if let arguments = ProcessTable.info(instance.pid)?.arguments, !arguments.isEmpty { instance.arguments = arguments }
             return instance
         }
+    }
+
+    /// Whether `port` stops accepting within a second: a stopped replica's threads may still be
+    /// exiting (its socket open) for a moment after its process is reported gone.
+    private static func portFrees(_ port: Int) async -> Bool {
+        for _ in 0..<20 {
+            if !ReadinessProbe.tcpAccepts(port: port, timeout: 0.2) { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
     }
 
     /// The proxy keeps its port for the life of the service: the fixed `port`, or the one it

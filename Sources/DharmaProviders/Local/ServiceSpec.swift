@@ -67,8 +67,11 @@ struct ServiceSpec: Sendable {
 
     /// Identifies this resource's processes across restarts of Dharma, and apart from other
     /// projects' stacks of the same name.
+    /// The directory is made absolute first: two projects whose state both lives in a
+    /// relative `.dharma` must not take each other's processes for their own.
     static func marker(stack: StackID, resource: String, stateDirectory: String) -> String {
-        "\(Digest.fnv1a64Hex(Array(stateDirectory.utf8)).prefix(8)):\(stack.name)/\(stack.environment)/\(resource)"
+        let directory = URL(fileURLWithPath: stateDirectory).standardizedFileURL.path
+        return "\(Digest.fnv1a64Hex(Array(directory.utf8)).prefix(8)):\(stack.name)/\(stack.environment)/\(resource)"
     }
 
     /// The inputs whose change means instances must be restarted.

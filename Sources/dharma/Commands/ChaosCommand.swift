@@ -1,6 +1,8 @@
 import ArgumentParser
 import DharmaAutopilot
 import DharmaCore
+import DharmaEngine
+import DharmaStore
 import Foundation
 
 struct ChaosCommand: AsyncParsableCommand {
@@ -15,7 +17,7 @@ struct ChaosCommand: AsyncParsableCommand {
               dharma chaos halt -f examples/webapp.yaml
               dharma chaos resume -f examples/webapp.yaml
             """,
-        subcommands: [Run.self, Halt.self, Resume.self])
+        subcommands: [Run.self, Halt.self, Resume.self, GameDayCommand.self])
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -107,6 +109,69 @@ struct ChaosCommand: AsyncParsableCommand {
         func run() {
             location.journal.resume()
             print("Chaos experiments may run again.")
+        }
+    }
+}
+
+extension ChaosCommand {
+    struct GameDayCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "gameday",
+            abstract: "Inject many random faults one after another and measure how the autopilot heals them.",
+            discussion: """
+                Brings the stack up if it is not running, runs the autopilot in this process (stop any `dharma up` on the stack first, or two autopilots would both act), sends steady traffic through the stack's proxies, then — each time the stack is steady again — kills a replica, makes one leak memory or hang, or burns the CPU of an autoscaled service, and waits for the incidents it causes to be verified resolved. Prints healed without a human (%), MTTR p50/p95 (injection to verified resolution), failed client requests, RCA top-1 (the first incident named the faulted resource) and whether `dharma audit verify` passes at the end. The stack is left running.
+
+                Examples:
+                  dharma chaos gameday examples/webapp.yaml --faults 100 --seed 7
+                  dharma chaos gameday examples/webapp.yaml --faults 10 --json
+                """)
+
+        @Argument(help: "The blueprint of the stack.", completion: .file(extensions: ["yaml", "yml"])) var blueprint: String
+        @Option(help: "How many faults to inject.") var faults = 100
+        @Option(help: "Seed for the choice of faults and targets.") var seed: UInt64 = 1
+        @Option(help: "State database (default: .dharma/dharma.db next to the blueprint).") var state: String?
+        @Flag(help: "Print the result as JSON.") var json = false
+
+        func run() async throws {
+            try await runReporting {
+                guard (1...10_000).contains(faults) else { throw CLIFailure(message: "--faults \(faults): give 1 to 10000", code: Exit.invalidInput) }
+                do throws(EngineError) {
+                    _ = try StackEngine.prepare(path: blueprint, environment: nil, variables: [:])
+                } catch {
+                    throw CLIFailure.from(error)
+                }
+                let engine = try StatePaths.engine(at: StatePaths.resolve(explicit: state, blueprint: blueprint), parallelism: 10, audited: true,
+                                                   reason: "chaos game day")
+                guard let incidents = engine.store as? any IncidentStore else {
+                    throw CLIFailure(message: "this state store keeps no incidents; the autopilot needs one", code: Exit.failure)
+                }
+                let stop = StopSignal()
+                var settings = GameDay.Settings(faults: faults, seed: seed)
+                settings.deadline = 90
+                let gameDay = GameDay(engine: engine, incidents: incidents, blueprint: blueprint, settings: settings) { line in
+                    if !json { print(line); fflush(nil) }
+                }
+                let result: GameDay.Result
+                do {
+                    result = try await gameDay.run(shouldStop: { stop.received })
+                } catch let error as GameDay.GameDayError {
+                    throw CLIFailure(message: error.description, code: Exit.invalidInput)
+                }
+                if json {
+                    print(try IncidentReading.json(result))
+                    return
+                }
+                let seconds = { (value: Double?) in value.map { String(format: "%.1f s", $0) } ?? "–" }
+                print("""
+
+                    Game day on \(blueprint), seed \(seed): \(result.faults) faults
+                      healed without a human  \(String(format: "%.1f", result.healedPercent)) %
+                      MTTR                    p50 \(seconds(result.mttrP50)), p95 \(seconds(result.mttrP95))
+                      client requests         \(result.requests), failed \(result.failedRequests)
+                      RCA top-1               \(result.rcaTop1Percent.map { String(format: "%.1f %%", $0) } ?? "–")
+                      audit log verifies      \(result.auditVerified ? "yes" : "NO")
+                    """)
+            }
         }
     }
 }
