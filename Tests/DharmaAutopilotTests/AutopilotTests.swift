@@ -133,6 +133,35 @@ struct AutopilotTests {
         }
     }
 
+    @Test("back-off counts per replica, as the kubelet counts per container")
+    func backoffPerReplica() async throws {
+        let project = try Project(blueprint("""
+              db: {type: storage.file, properties: {path: db.json}}
+            \(httpService)
+            """))
+        try await project.apply()
+        try await project.destroyingAfter {
+            let clock = ManualClock()
+            let autopilot = try project.autopilot(clock: clock, verifyWindow: 1)
+            func killAndHeal(_ replica: Int) async throws -> [String] {
+                kill(try await project.pids(of: "web")[replica], SIGKILL)
+                try await Task.sleep(for: .milliseconds(200))
+                var lines: [String] = []
+                for _ in 0..<30 where !lines.contains(where: { $0.contains("resolved") }) {
+                    lines += await autopilot.tick().lines
+                    clock.advance(1)
+                }
+                return lines
+            }
+            let first = try await killAndHeal(0)
+            #expect(first.contains { $0.contains("resolved in 1.0 s") }, "\(first)")
+            let other = try await killAndHeal(1)
+            #expect(other.contains { $0.contains("resolved in 1.0 s") }, "replica 1 has its own count: \(other)")
+            let again = try await killAndHeal(0)
+            #expect(again.contains { $0.contains("resolved in 11 s") }, "replica 0's second restart waits 10 s: \(again)")
+        }
+    }
+
     @Test("a service that keeps crashing is restarted with CrashLoopBackOff, and the incident stays open")
     func crashLoopBacksOff() async throws {
         let project = try Project(blueprint("""

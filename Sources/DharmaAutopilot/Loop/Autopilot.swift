@@ -137,6 +137,16 @@ public actor Autopilot {
 
     static func key(_ resource: String, _ kind: Symptom.Kind) -> String { "\(resource)/\(kind.rawValue)" }
 
+    /// What a remediation's back-off counts: restarts per replica, as the kubelet counts them
+    /// per container — a crash and a liveness or leak restart of the same replica add up, and
+    /// other replicas keep their own count. Other remediations count per resource and symptom.
+    static func backoffKeys(_ incident: Incident) -> [String] {
+        guard [.crash, .unhealthy, .memory].contains(incident.symptom), !incident.affected.isEmpty else {
+            return [key(incident.resource, incident.symptom)]
+        }
+        return incident.affected.map { "\(incident.resource)#\($0)" }
+    }
+
     /// Picks up incidents left open by an earlier run, with their back-off.
     private func loadOpenIncidents(of stack: StackID) async throws {
         guard loadedStack != stack else { return }
@@ -147,7 +157,7 @@ public actor Autopilot {
             open[key] = incident
             let lastAction = incident.timeline.last { $0.kind == .action || $0.kind == .failed }?.time
             if incident.attempts > 0, let lastAction {
-                backoff.resume(key, restarts: incident.attempts, lastRestart: lastAction)
+                for backoffKey in Self.backoffKeys(incident) { backoff.resume(backoffKey, restarts: incident.attempts, lastRestart: lastAction) }
             }
         }
         loadedStack = stack
@@ -250,10 +260,12 @@ public actor Autopilot {
         var due: [String] = []
         var replicaRestarts: [String] = []
         for (key, var incident) in waiting.sorted(by: { $0.key < $1.key }) {
-            let next = backoff.observe(key, at: now)
+            let keys = Self.backoffKeys(incident)
+            let next = keys.map { backoff.observe($0, at: now) }.max() ?? now
             if next > now {
-                incident.noteOnce(.waiting, "back-off: \(incident.action) \(incident.attempts + 1) waits \(Self.seconds(backoff.delay(afterRestarts: backoff.restarts(key)))) "
-                    + "after \(backoff.restarts(key)) in a row (CrashLoopBackOff)", at: now)
+                let restarts = keys.map { backoff.restarts($0) }.max() ?? 0
+                incident.noteOnce(.waiting, "back-off: \(incident.action) \(incident.attempts + 1) waits \(Self.seconds(backoff.delay(afterRestarts: restarts))) "
+                    + "after \(restarts) in a row (CrashLoopBackOff)", at: now)
                 try await book.save(incident)
                 open[key] = incident
             } else if incident.action == "restart-replica" {
@@ -301,7 +313,7 @@ public actor Autopilot {
         let done = clock()
         for key in keys {
             guard var incident = open[key] else { continue }
-            backoff.restarted(key, at: done)
+            for backoffKey in Self.backoffKeys(incident) { backoff.restarted(backoffKey, at: done) }
             incident.attempts += 1
             if let failure = applied.failed.first(where: { $0.resource == incident.resource }) {
                 incident.note(.failed, "\(incident.action) \(incident.attempts) failed: \(failure.message)", at: done)
