@@ -133,19 +133,30 @@ struct AutopilotTests {
         }
     }
 
-    @Test("back-off counts per replica, as the kubelet counts per container")
+    @Test("a replica that crashes by itself backs off per replica; one stopped from outside is replaced at once")
     func backoffPerReplica() async throws {
         let project = try Project(blueprint("""
-              db: {type: storage.file, properties: {path: db.json}}
-            \(httpService)
+              web:
+                type: compute.service
+                properties:
+                  command: [\(dharmaBinary), workload, --port, "${self.port}"]
+                  replicas: 2
+                  health: {http: /healthz, timeout: 20s}
+                  stopGracePeriod: 2s
             """))
         try await project.apply()
         try await project.destroyingAfter {
             let clock = ManualClock()
             let autopilot = try project.autopilot(clock: clock, verifyWindow: 1)
-            func killAndHeal(_ replica: Int) async throws -> [String] {
-                kill(try await project.pids(of: "web")[replica], SIGKILL)
-                try await Task.sleep(for: .milliseconds(200))
+            func heal(_ replica: Int, crash: Bool) async throws -> [String] {
+                let state = try await project.engine.loadState(try project.prepare().stack)
+                let ports = (state.resources["web"]?.outputs["ports"]?.listValue ?? []).compactMap(\.intValue)
+                if crash {
+                    _ = LoopbackHTTP.post(port: ports[replica], path: "/fault/crash")
+                } else {
+                    kill(try await project.pids(of: "web")[replica], SIGKILL)
+                }
+                try await Task.sleep(for: .milliseconds(300))
                 var lines: [String] = []
                 for _ in 0..<30 where !lines.contains(where: { $0.contains("resolved") }) {
                     lines += await autopilot.tick().lines
@@ -153,12 +164,14 @@ struct AutopilotTests {
                 }
                 return lines
             }
-            let first = try await killAndHeal(0)
-            #expect(first.contains { $0.contains("resolved in 1.0 s") }, "\(first)")
-            let other = try await killAndHeal(1)
-            #expect(other.contains { $0.contains("resolved in 1.0 s") }, "replica 1 has its own count: \(other)")
-            let again = try await killAndHeal(0)
-            #expect(again.contains { $0.contains("resolved in 11 s") }, "replica 0's second restart waits 10 s: \(again)")
+            #expect(try await heal(0, crash: true).contains { $0.contains("resolved in 1.0 s") })
+            #expect(try await heal(1, crash: true).contains { $0.contains("resolved in 1.0 s") }, "replica 1 has its own count")
+            let again = try await heal(0, crash: true)
+            #expect(again.contains { $0.contains("resolved in 11 s") }, "replica 0's second crash waits 10 s: \(again)")
+            let killed = try await heal(0, crash: false)
+            #expect(killed.contains { $0.contains("resolved in 1.0 s") }, "a replica killed from outside is replaced at once: \(killed)")
+            let evidence = try await project.incidents().first?.timeline.first?.text ?? ""
+            #expect(evidence.contains("not running (killed by SIGKILL)"), "\(evidence)")
         }
     }
 

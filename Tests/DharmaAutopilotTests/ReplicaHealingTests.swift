@@ -63,7 +63,7 @@ struct ReplicaHealingTests {
             let autopilot = try project.autopilot(clock: clock, verifyWindow: 2)
             let before = try await project.pids(of: "web")
             let (proxy, replicas) = try await ports(project)
-            let load = LoadLoop(port: proxy)
+            let load = LoadGenerator(ports: [proxy], pause: 0)
             load.start()
             #expect(LoopbackHTTP.post(port: replicas[0], path: "/fault/leak") == 200)
             var lines: [String] = []

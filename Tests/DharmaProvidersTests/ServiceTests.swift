@@ -91,7 +91,7 @@ struct ServiceTests {
         }
         let first = try await provider.apply(workload("1"), prior: nil, context: ctx)
         let proxyPort = try #require(first["proxy"]?.mapValue?["port"]?.intValue)
-        let load = LoadLoop(port: proxyPort)
+        let load = LoadGenerator(ports: [proxyPort], pause: 0)
         load.start()
         let second = try await provider.apply(workload("2"), prior: state(workload("1"), outputs: first), context: ctx)
         let (answered, failed) = load.stop()

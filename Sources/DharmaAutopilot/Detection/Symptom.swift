@@ -42,6 +42,9 @@ public struct Symptom: Sendable, Hashable {
     public var replicas: Int = 1
     /// For high CPU: what the autoscaler saw.
     public var load: LoadReading?
+    /// For a crash: every replica that is down was stopped by a signal from outside (SIGKILL,
+    /// SIGTERM…) rather than failing by itself — like a deleted pod, it is replaced at once.
+    public var stoppedFromOutside = false
 
     public init(kind: Kind, resource: String, resourceType: String, diff: [AttributeDiff], affected: [Int] = [], replicas: Int = 1) {
         self.kind = kind

@@ -1,5 +1,6 @@
 import DharmaCore
 import DharmaEngine
+import DharmaProviders
 
 /// Splits a survey's plan into symptoms — the running stack moved away from what was applied —
 /// and wanted changes — the blueprint moved away from what was applied. The first are the
@@ -35,8 +36,11 @@ public enum SymptomDetector {
             let down = drift.compactMap(downReplica)
             if !down.isEmpty {
                 let replicas = recorded.inputs["replicas"]?.intValue ?? 1
-                symptoms.append(Symptom(kind: .crash, resource: change.resource, resourceType: recorded.type,
-                                        diff: drift.filter { downReplica($0) != nil }, affected: down.sorted(), replicas: replicas))
+                var crash = Symptom(kind: .crash, resource: change.resource, resourceType: recorded.type,
+                                    diff: drift.filter { downReplica($0) != nil }, affected: down.sorted(), replicas: replicas)
+                let pids = Replica.all(of: recorded).filter { down.contains($0.index) }.map(\.pid)
+                crash.stoppedFromOutside = !pids.isEmpty && pids.allSatisfy { ProcessTable.ending(of: $0)?.wasStopped == true }
+                symptoms.append(crash)
             }
             let other = drift.filter { downReplica($0) == nil }
             if !other.isEmpty {

@@ -54,6 +54,9 @@ public struct Incident: Sendable, Codable, Hashable {
     public var closedAt: Double?
     /// The replicas concerned, as last seen.
     public var affected: [Int]
+    /// A crash whose replicas were stopped from outside, as last seen: restarted without the
+    /// CrashLoopBackOff count (nil for other symptoms).
+    public var stoppedFromOutside: Bool?
     /// Remediations applied so far.
     public var attempts: Int
     /// The remediation this incident calls for (`restart`, `reconcile`, `recreate`).
@@ -75,6 +78,7 @@ public struct Incident: Sendable, Codable, Hashable {
         phase = .waiting
         summary = symptom.summary
         affected = symptom.affected
+        stoppedFromOutside = symptom.kind == .crash ? symptom.stoppedFromOutside : nil
         self.openedAt = openedAt
         attempts = 0
         self.action = action

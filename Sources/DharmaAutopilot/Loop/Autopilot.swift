@@ -137,14 +137,21 @@ public actor Autopilot {
 
     static func key(_ resource: String, _ kind: Symptom.Kind) -> String { "\(resource)/\(kind.rawValue)" }
 
-    /// What a remediation's back-off counts: restarts per replica, as the kubelet counts them
-    /// per container — a crash and a liveness or leak restart of the same replica add up, and
-    /// other replicas keep their own count. Other remediations count per resource and symptom.
+    /// What a remediation's back-off counts. A replica that crashes by itself counts per
+    /// replica, as the kubelet counts per container: its restarts add up until it has run 10
+    /// minutes. A replica stopped from outside (like a deleted pod), and the graceful restart of
+    /// a hung or leaking one, count only the retries of one incident: a fix that did not hold is
+    /// retried with back-off, the next incident starts afresh. Other remediations count per
+    /// resource and symptom.
     static func backoffKeys(_ incident: Incident) -> [String] {
-        guard [.crash, .unhealthy, .memory].contains(incident.symptom), !incident.affected.isEmpty else {
+        switch incident.symptom {
+        case .crash where incident.stoppedFromOutside != true && !incident.affected.isEmpty:
+            return incident.affected.map { "\(incident.resource)#\($0)" }
+        case .crash, .unhealthy, .memory:
+            return ["incident \(incident.id)"]
+        default:
             return [key(incident.resource, incident.symptom)]
         }
-        return incident.affected.map { "\(incident.resource)#\($0)" }
     }
 
     /// Picks up incidents left open by an earlier run, with their back-off.
@@ -201,6 +208,7 @@ public actor Autopilot {
             }
             incident.summary = symptom.summary
             incident.affected = symptom.affected
+            if symptom.kind == .crash { incident.stoppedFromOutside = symptom.stoppedFromOutside }
             incident.severity = max(incident.severity, symptom.severity)
             try await book.save(incident)
             open[key] = incident

@@ -154,7 +154,8 @@ struct ServiceResource {
         for instance in instances {
             let label = "replica[\(instance.index)]"
             guard let info = ProcessTable.info(instance.pid), !info.isZombie, info.startTicks == instance.startTicks else {
-                drift.append(AttributeDiff(attribute: "\(label).process", old: .string("pid \(instance.pid) running"), new: .string("not running")))
+                let how = ProcessTable.ending(of: instance.pid).map { " (\($0))" } ?? ""
+                drift.append(AttributeDiff(attribute: "\(label).process", old: .string("pid \(instance.pid) running"), new: .string("not running\(how)")))
                 continue
             }
             if info.arguments != instance.arguments {

@@ -58,8 +58,37 @@ public enum ProcessTable {
         LaunchedChildren.shared.reap()
     }
 
+    /// How a process this one launched ended, once it has been reaped; nil for processes
+    /// launched by someone else (an earlier `dharma`), whose ending is not ours to know.
+    public static func ending(of pid: Int32) -> ProcessEnding? {
+        guard let status = LaunchedChildren.shared.waitStatus(pid) else { return nil }
+        return status & 0x7f == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
+    }
+
     private static func read(_ path: String) -> String? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
+}
+
+public enum ProcessEnding: Sendable, Hashable, CustomStringConvertible {
+    case exited(Int32)
+    case signalled(Int32)
+
+    /// Ended by a signal someone sends to stop a process (SIGKILL, SIGTERM, SIGINT, SIGHUP),
+    /// not by a fault of its own.
+    public var wasStopped: Bool {
+        if case .signalled(let signal) = self { return [SIGKILL, SIGTERM, SIGINT, SIGHUP].contains(signal) }
+        return false
+    }
+
+    public var description: String {
+        switch self {
+        case .exited(let code): "exited with status \(code)"
+        case .signalled(let signal): "killed by \(Self.names[signal] ?? "signal \(signal)")"
+        }
+    }
+
+    private static let names: [Int32: String] = [SIGKILL: "SIGKILL", SIGTERM: "SIGTERM", SIGINT: "SIGINT", SIGHUP: "SIGHUP",
+                                                  SIGSEGV: "SIGSEGV", SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGILL: "SIGILL", SIGFPE: "SIGFPE"]
 }

@@ -1,7 +1,7 @@
-import DharmaNet
+
 import Foundation
 
-/// Steady client traffic for a game day: one thread per address, a GET every `pause`
+/// Steady client traffic (game days, tests): one thread per address, a GET every `pause`
 /// seconds, counting the answers that are not 2xx/3xx (including no answer within 5 s).
 public final class LoadGenerator: @unchecked Sendable {
     public let ports: [Int]
