@@ -5,7 +5,7 @@ import DharmaStore
 extension StackEngine {
     /// Restarts one replica of a recorded service gracefully (see `ReplicaRestarting`), under
     /// the stack lock, recording the new outputs as a state version and in the audit log.
-    public func restartReplica(_ replica: Int, of resource: String, context: ProviderContext) async throws(EngineError) {
+    public func restartReplica(_ replica: Int, of resource: String, drain: Bool = true, context: ProviderContext) async throws(EngineError) {
         let stack = context.stack
         let holder = LockHolder.current("restart")
         do {
@@ -16,7 +16,7 @@ extension StackEngine {
             throw .failed("cannot take the stack lock: \(error)")
         }
         do {
-            try await restartLocked(replica, of: resource, context: context)
+            try await restartLocked(replica, of: resource, drain: drain, context: context)
             try? await store.unlock(stack, holder: holder)
         } catch {
             try? await store.unlock(stack, holder: holder)
@@ -26,7 +26,7 @@ extension StackEngine {
                                     reason: reason ?? "graceful restart of \(resource) replica \(replica)"))
     }
 
-    private func restartLocked(_ replica: Int, of resource: String, context: ProviderContext) async throws(EngineError) {
+    private func restartLocked(_ replica: Int, of resource: String, drain: Bool, context: ProviderContext) async throws(EngineError) {
         guard var state = try await loadState(context.stack).resources[resource] else {
             throw .failed("\(resource) is not recorded in \(context.stack)")
         }
@@ -34,7 +34,7 @@ extension StackEngine {
             throw .failed("the \(state.provider.rawValue) provider cannot restart single replicas")
         }
         do {
-            state.outputs = try await provider.restartReplica(replica, of: state, context: context)
+            state.outputs = try await provider.restartReplica(replica, of: state, drain: drain, context: context)
         } catch {
             throw .failed("restarting \(resource) replica \(replica): \(error)")
         }

@@ -49,7 +49,7 @@ struct ServiceTests {
         ProcessTable.reapExitedChildren()
         let drift = try await provider.refresh(recorded, context: ctx).drift
         #expect(drift.map(\.attribute) == ["replica[1].process"])
-        #expect(drift.first?.new == "not running")
+        #expect(drift.first?.new == "not running (killed by SIGKILL)", "this process launched it, so it knows how it ended")
 
         // Repair keeps the healthy replica and its pid, restarts the dead one on the same port.
         let repaired = ServiceInstance.all(in: try await provider.apply(resource, prior: recorded, context: ctx))
@@ -113,7 +113,7 @@ struct ServiceTests {
             ])
             let first = try await provider.apply(resource, prior: nil, context: ctx)
             #expect(LoopbackHTTP.post(port: ServiceInstance.all(in: first)[0].port, path: "/fault/hang?on=1") == 200)
-            let second = try await provider.restartReplica(0, of: state(resource, outputs: first), context: ctx)
+            let second = try await provider.restartReplica(0, of: state(resource, outputs: first), drain: false, context: ctx)
             let before = ServiceInstance.all(in: first), after = ServiceInstance.all(in: second)
             #expect(after.map(\.port) == before.map(\.port), "\(replicas) replica(s)")
             #expect(after[0].pid != before[0].pid && !ProcessStopper.isSame(before[0].pid, before[0].startTicks))

@@ -31,8 +31,11 @@ public struct GameDay: Sendable {
         public var resource: String
         public var description: String
         public var healed: Bool
-        /// From injection until every incident it caused was verified resolved.
+        /// From injection until service was restored: the fix in place and healthy from then on,
+        /// as the verification window that followed confirmed.
         public var recoverySeconds: Double?
+        /// From injection until every incident it caused was verified and closed.
+        public var resolvedSeconds: Double?
         public var incidents: [Int]
         /// The first suspect of the first incident.
         public var named: String?
@@ -43,6 +46,8 @@ public struct GameDay: Sendable {
         public var healedPercent: Double
         public var mttrP50: Double?
         public var mttrP95: Double?
+        public var resolvedP50: Double?
+        public var resolvedP95: Double?
         public var failedRequests: Int
         public var requests: Int
         public var rcaTop1Percent: Double?
@@ -53,6 +58,7 @@ public struct GameDay: Sendable {
         enum CodingKeys: String, CodingKey {
             case faults, requests, seed, outcomes
             case healedPercent = "healed_percent", mttrP50 = "mttr_p50_s", mttrP95 = "mttr_p95_s", failedRequests = "failed_requests"
+            case resolvedP50 = "resolved_p50_s", resolvedP95 = "resolved_p95_s"
             case rcaTop1Percent = "rca_top1_percent", auditVerified = "audit_verified"
         }
     }
@@ -122,7 +128,7 @@ public struct GameDay: Sendable {
             let outcome = await watchHealing(injected.fault, index: index, stack: prepared.stack, autopilot: autopilot, shouldStop: shouldStop)
             injector.remove(injected)
             outcomes.append(outcome)
-            progress(outcome.healed ? "  healed in \(String(format: "%.1f", outcome.recoverySeconds ?? 0)) s"
+            progress(outcome.healed ? "  restored in \(String(format: "%.1f", outcome.recoverySeconds ?? 0)) s, resolved in \(String(format: "%.1f", outcome.resolvedSeconds ?? 0)) s"
                 + (outcome.named.map { ", incident named \($0)" } ?? "") : "  NOT healed within \(Int(settings.deadline)) s")
         }
         let (answered, failed) = load.stop()
@@ -145,7 +151,7 @@ public struct GameDay: Sendable {
     private func watchHealing(_ fault: ActiveFault, index: Int, stack: StackID, autopilot: Autopilot,
                               shouldStop: @Sendable () -> Bool) async -> Outcome {
         var outcome = Outcome(index: index, kind: fault.kind.rawValue, resource: fault.resource, description: fault.description, healed: false,
-                              recoverySeconds: nil, incidents: [], named: nil)
+                              recoverySeconds: nil, resolvedSeconds: nil, incidents: [], named: nil)
         let book = IncidentBook(store: incidents)
         let deadline = fault.injectedAt + settings.deadline
         while Date().timeIntervalSince1970 < deadline, !shouldStop() {
@@ -156,7 +162,12 @@ public struct GameDay: Sendable {
             outcome.named = caused.first?.suspects.first
             if !caused.isEmpty, caused.allSatisfy({ !$0.isOpen }), await autopilot.openIncidents.isEmpty {
                 outcome.healed = true
-                outcome.recoverySeconds = (caused.compactMap(\.closedAt).max() ?? fault.injectedAt) - fault.injectedAt
+                outcome.resolvedSeconds = (caused.compactMap(\.closedAt).max() ?? fault.injectedAt) - fault.injectedAt
+                // Restored when the verification that succeeded began: the last fix or the moment the symptom went.
+                let restored = caused.map { incident in
+                    incident.timeline.last { $0.kind == .action || $0.kind == .verifying }?.time ?? incident.closedAt ?? fault.injectedAt
+                }
+                outcome.recoverySeconds = (restored.max() ?? fault.injectedAt) - fault.injectedAt
                 return outcome
             }
         }
@@ -175,14 +186,17 @@ public struct GameDay: Sendable {
 
     static func summarise(_ outcomes: [Outcome], answered: Int, failed: Int, auditVerified: Bool, seed: UInt64) -> Result {
         let healed = outcomes.filter(\.healed)
-        let recoveries = healed.compactMap(\.recoverySeconds).sorted()
-        func percentile(_ p: Double) -> Double? {
-            guard !recoveries.isEmpty else { return nil }
-            return recoveries[min(recoveries.count - 1, Int((p * Double(recoveries.count)).rounded(.up)) - 1)]
+        /// Nearest-rank percentile.
+        func percentile(_ p: Double, _ values: [Double]) -> Double? {
+            let sorted = values.sorted()
+            guard !sorted.isEmpty else { return nil }
+            return sorted[max(0, min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
         }
+        let recoveries = healed.compactMap(\.recoverySeconds), closes = healed.compactMap(\.resolvedSeconds)
         let diagnosed = outcomes.filter { $0.named != nil }
         return Result(faults: outcomes.count, healedPercent: outcomes.isEmpty ? 0 : 100 * Double(healed.count) / Double(outcomes.count),
-                      mttrP50: percentile(0.5), mttrP95: percentile(0.95), failedRequests: failed, requests: answered + failed,
+                      mttrP50: percentile(0.5, recoveries), mttrP95: percentile(0.95, recoveries), resolvedP50: percentile(0.5, closes),
+                      resolvedP95: percentile(0.95, closes), failedRequests: failed, requests: answered + failed,
                       rcaTop1Percent: diagnosed.isEmpty ? nil : 100 * Double(diagnosed.filter { $0.named == $0.resource }.count) / Double(diagnosed.count),
                       auditVerified: auditVerified, seed: seed, outcomes: outcomes)
     }

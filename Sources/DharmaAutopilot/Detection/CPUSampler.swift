@@ -9,7 +9,7 @@ import Foundation
 struct CPUSampler: Sendable {
     var minimumSpan: Double = 1
     /// How far back the rate looks: long enough to smooth, short enough to react.
-    var window: Double = 10
+    var window: Double = 5
     private var samples: [Int32: [(time: Double, cpu: Double, start: UInt64)]] = [:]
 
     /// Records the replicas' CPU time now; returns the average utilisation in percent, or nil

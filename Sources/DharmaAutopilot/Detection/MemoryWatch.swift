@@ -8,7 +8,7 @@ import Foundation
 /// added `minimumGrowth` bytes. A single jump fits a line badly and is left alone.
 struct MemoryWatch: Sendable {
     var window = 30.0
-    var minimumSpan = 8.0
+    var minimumSpan = 5.0
     var minimumSlope = 256.0 * 1024
     var minimumGrowth = 16.0 * 1024 * 1024
     var minimumFit = 0.9

@@ -306,7 +306,9 @@ public actor Autopilot {
             healer.reason = "incident \(incident.id): restart-replica — \(incident.summary)"
             for replica in incident.affected {
                 do {
-                    try await healer.restartReplica(replica, of: incident.resource, context: healer.context(for: prepared))
+                    // A leaking replica still serves, so its requests are let finish; a hung one's never will.
+                    try await healer.restartReplica(replica, of: incident.resource, drain: incident.symptom != .unhealthy,
+                                                    context: healer.context(for: prepared))
                     applied.succeeded.append(incident.resource)
                 } catch {
                     applied.failed.append((incident.resource, "replica \(replica): \(error)"))

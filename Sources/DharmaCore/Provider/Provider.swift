@@ -71,6 +71,7 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
 /// out of rotation, let its requests finish, restart it, wait until it is healthy, put it
 /// back. What the autopilot does with a replica that leaks memory or stops answering.
 public protocol ReplicaRestarting: Provider {
-    /// Returns the resource's outputs afterwards, to record.
-    func restartReplica(_ replica: Int, of state: ResourceState, context: ProviderContext) async throws -> [String: Value]
+    /// Returns the resource's outputs afterwards, to record. Without `drain` the replica is
+    /// taken out of rotation but not waited for: a hung replica's requests never finish.
+    func restartReplica(_ replica: Int, of state: ResourceState, drain: Bool, context: ProviderContext) async throws -> [String: Value]
 }

@@ -43,10 +43,10 @@ public struct LocalProvider: ReplicaRestarting {
         }
     }
 
-    public func restartReplica(_ replica: Int, of state: ResourceState, context: ProviderContext) async throws -> [String: Value] {
+    public func restartReplica(_ replica: Int, of state: ResourceState, drain: Bool, context: ProviderContext) async throws -> [String: Value] {
         guard state.type == "compute.service" else {
             throw ProviderError(resource: state.name, "only a compute.service has replicas to restart")
         }
-        return try await ServiceResource().restartReplica(replica, of: state, context: context)
+        return try await ServiceResource().restartReplica(replica, of: state, drain: drain, context: context)
     }
 }

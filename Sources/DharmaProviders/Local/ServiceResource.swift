@@ -60,7 +60,7 @@ struct ServiceResource {
 
     /// Restarts one replica gracefully: behind a proxy it is drained first and put back once
     /// healthy; the others keep serving throughout.
-    func restartReplica(_ replica: Int, of state: ResourceState, context: ProviderContext) async throws -> [String: Value] {
+    func restartReplica(_ replica: Int, of state: ResourceState, drain: Bool, context: ProviderContext) async throws -> [String: Value] {
         let resource = DesiredResource(name: state.name, type: state.type, provider: state.provider, region: state.region, inputs: state.inputs,
                                        dependencies: state.dependencies, lifecycle: state.lifecycle, tags: [:])
         let spec = try ServiceSpec(resource, context: context)
@@ -74,7 +74,7 @@ struct ServiceResource {
             running.map { ProxyConfig.Backend(port: $0.port, replica: $0.index) } + spec.backupPorts.map { ProxyConfig.Backend(port: $0, backup: true) }
         }
         if let proxy, proxy.isRunning {
-            try await proxy.drain([old.port], keeping: backends(instances), spec: spec, timeout: spec.grace)
+            try await proxy.drain([old.port], keeping: backends(instances), spec: spec, timeout: drain ? spec.grace : 0)
         }
         await ProcessStopper.stop(pid: old.pid, startTicks: old.startTicks, grace: spec.grace)
         var taken = Set(others.map(\.port))

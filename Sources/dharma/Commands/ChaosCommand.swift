@@ -119,7 +119,7 @@ extension ChaosCommand {
             commandName: "gameday",
             abstract: "Inject many random faults one after another and measure how the autopilot heals them.",
             discussion: """
-                Brings the stack up if it is not running, runs the autopilot in this process (stop any `dharma up` on the stack first, or two autopilots would both act), sends steady traffic through the stack's proxies, then — each time the stack is steady again — kills a replica, makes one leak memory or hang, or burns the CPU of an autoscaled service, and waits for the incidents it causes to be verified resolved. Prints healed without a human (%), MTTR p50/p95 (injection to verified resolution), failed client requests, RCA top-1 (the first incident named the faulted resource) and whether `dharma audit verify` passes at the end. The stack is left running.
+                Brings the stack up if it is not running, runs the autopilot in this process (stop any `dharma up` on the stack first, or two autopilots would both act), sends steady traffic through the stack's proxies, then — each time the stack is steady again — kills a replica, makes one leak memory or hang, or burns the CPU of an autoscaled service, and waits for the incidents it causes to be verified resolved. Prints healed without a human (%), MTTR p50/p95 (injection until service was restored — the fix in place and healthy from then on, as the verification window confirmed) and the time until the incidents were closed, failed client requests, RCA top-1 (the first incident named the faulted resource) and whether `dharma audit verify` passes at the end. The stack is left running.
 
                 Examples:
                   dharma chaos gameday examples/webapp.yaml --faults 100 --seed 7
@@ -166,7 +166,8 @@ extension ChaosCommand {
 
                     Game day on \(blueprint), seed \(seed): \(result.faults) faults
                       healed without a human  \(String(format: "%.1f", result.healedPercent)) %
-                      MTTR                    p50 \(seconds(result.mttrP50)), p95 \(seconds(result.mttrP95))
+                      MTTR (restored)         p50 \(seconds(result.mttrP50)), p95 \(seconds(result.mttrP95))
+                      incidents resolved      p50 \(seconds(result.resolvedP50)), p95 \(seconds(result.resolvedP95)) after injection
                       client requests         \(result.requests), failed \(result.failedRequests)
                       RCA top-1               \(result.rcaTop1Percent.map { String(format: "%.1f %%", $0) } ?? "–")
                       audit log verifies      \(result.auditVerified ? "yes" : "NO")
