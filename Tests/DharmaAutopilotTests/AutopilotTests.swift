@@ -92,7 +92,7 @@ struct AutopilotTests {
                   command: [\(dharmaBinary), workload, --port, "${self.port}"]
                   replicas: 2
                   health: {http: /healthz, timeout: 20s}
-                  heal: {scale: {cpu: 40%, min: 2, max: 4, scaleDownAfter: 0s}}
+                  heal: {scale: {cpu: 20%, min: 2, max: 4, scaleDownAfter: 0s}}
                   stopGracePeriod: 2s
             """))
         try await project.apply()
@@ -111,7 +111,7 @@ struct AutopilotTests {
                 clock.advance(0.5)
                 lines += await autopilot.tick().lines
             }
-            #expect(lines.contains { $0.contains("opened (major): web runs hot: CPU above its 40% target on 2 replicas") }, "\(lines)")
+            #expect(lines.contains { $0.contains("opened (major): web runs hot: CPU above its 20% target on 2 replicas") }, "\(lines)")
             let scaled = try await project.pids(of: "web")
             #expect(scaled.count > 2, "\(lines)")
             #expect(ReadinessProbe.httpStatus(port: proxyPort, path: "/healthz") == 200, "the proxy serves the new replicas too")

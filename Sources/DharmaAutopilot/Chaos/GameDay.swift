@@ -138,11 +138,15 @@ public struct GameDay: Sendable {
         return Self.summarise(outcomes, answered: answered, failed: failed, auditVerified: verified, seed: settings.seed)
     }
 
-    /// A random service, and a fault that fits it: CPU only where the autopilot may scale.
+    /// A random service, and a fault that fits it: CPU only where the autopilot may still
+    /// scale out (an autoscaled service below its `max`); burning CPU in every replica of a
+    /// service already at its maximum is load no remediation here can take.
     static func chooseFault(in recorded: StackState, random: inout SeededRandom) -> FaultSpec? {
         guard let service = Replica.services(in: recorded).randomElement(using: &random) else { return nil }
         var kinds: [FaultSpec.Kind] = [.kill, .memory, .hang]
-        if AutoscaledReplicas.bounds(of: service.inputs) != nil { kinds.append(.cpu) }
+        if let bounds = AutoscaledReplicas.bounds(of: service.inputs), (service.inputs["replicas"]?.intValue ?? 1) < bounds.upperBound {
+            kinds.append(.cpu)
+        }
         guard let kind = kinds.randomElement(using: &random) else { return nil }
         return FaultSpec(kind: kind, resource: service.name, replica: kind == .cpu ? .all : .random, duration: 0)
     }

@@ -5,13 +5,14 @@ import Foundation
 /// Memory leaks, told from spikes by their trend: each replica's resident memory is sampled
 /// every tick, and a replica leaks when, over the last `window` seconds, a straight line fits
 /// its growth well (R² ≥ `minimumFit`), rises at least `minimumSlope` bytes a second, and has
-/// added `minimumGrowth` bytes. A single jump fits a line badly and is left alone.
+/// added `minimumGrowth` bytes. A single jump fits a line badly (R² ≤ 0.75 wherever it falls
+/// in the window) and is left alone; allocator jitter on a real leak stays above 0.8.
 struct MemoryWatch: Sendable {
     var window = 30.0
     var minimumSpan = 5.0
     var minimumSlope = 256.0 * 1024
     var minimumGrowth = 16.0 * 1024 * 1024
-    var minimumFit = 0.9
+    var minimumFit = 0.8
     private var samples: [String: [(time: Double, bytes: Double)]] = [:]
 
     mutating func symptoms(in recorded: StackState, now: Double = Date().timeIntervalSince1970) -> [Symptom] {
