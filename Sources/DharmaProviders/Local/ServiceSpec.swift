@@ -139,7 +139,9 @@ struct ServiceSpec: Sendable {
     /// What the program name `dharma` means in a command: the override tests set, else the
     /// running executable.
     static func dharmaExecutable() -> String {
-        ProcessInfoEnvironment.value(ServiceResource.executableOverrideVariable) ?? currentExecutable() ?? "dharma"
+        // An empty override (`DHARMA_EXECUTABLE=`) counts as none.
+        ProcessInfoEnvironment.value(ServiceResource.executableOverrideVariable).flatMap { $0.isEmpty ? nil : $0 }
+            ?? currentExecutable() ?? "dharma"
     }
 
     static func currentExecutable() -> String? {
