@@ -11,6 +11,8 @@ public final class LoadGenerator: @unchecked Sendable {
     private var running = false
     private var answered = 0
     private var failed = 0
+    /// When each failed request was sent (seconds since 1970), for attributing failures.
+    private var failureTimes: [Double] = []
     private let finished = DispatchGroup()
 
     public init(ports: [Int], path: String = "/", pause: Double = 0.05) {
@@ -25,14 +27,25 @@ public final class LoadGenerator: @unchecked Sendable {
             finished.enter()
             Thread.detachNewThread { [self] in
                 while lock.withLock({ running }) {
+                    let sent = Date().timeIntervalSince1970
                     let ok = ReadinessProbe.httpStatus(port: port, path: path, timeout: 5).map { (200..<400).contains($0) } ?? false
-                    lock.withLock { if ok { answered += 1 } else { failed += 1 } }
+                    lock.withLock {
+                        if ok {
+                            answered += 1
+                        } else {
+                            failed += 1
+                            failureTimes.append(sent)
+                        }
+                    }
                     Thread.sleep(forTimeInterval: pause)
                 }
                 finished.leave()
             }
         }
     }
+
+    /// Requests that failed so far, by the time they were sent.
+    public var failures: [Double] { lock.withLock { failureTimes } }
 
     /// Stops the traffic; returns the requests answered and failed.
     public func stop() -> (answered: Int, failed: Int) {

@@ -39,6 +39,8 @@ public struct GameDay: Sendable {
         public var incidents: [Int]
         /// The first suspect of the first incident.
         public var named: String?
+        /// Client requests sent while this fault was in place or being healed that failed.
+        public var failedRequests: Int = 0
     }
 
     public struct Result: Sendable, Codable {
@@ -125,11 +127,14 @@ public struct GameDay: Sendable {
                 continue
             }
             progress("fault \(index)/\(settings.faults): \(injected.fault.description)")
-            let outcome = await watchHealing(injected.fault, index: index, stack: prepared.stack, autopilot: autopilot, shouldStop: shouldStop)
+            var outcome = await watchHealing(injected.fault, index: index, stack: prepared.stack, autopilot: autopilot, shouldStop: shouldStop)
             injector.remove(injected)
+            let healedAt = injected.fault.injectedAt + (outcome.resolvedSeconds ?? settings.deadline)
+            outcome.failedRequests = load.failures.filter { $0 >= injected.fault.injectedAt - 1 && $0 <= healedAt }.count
             outcomes.append(outcome)
-            progress(outcome.healed ? "  restored in \(String(format: "%.1f", outcome.recoverySeconds ?? 0)) s, resolved in \(String(format: "%.1f", outcome.resolvedSeconds ?? 0)) s"
+            progress((outcome.healed ? "  restored in \(String(format: "%.1f", outcome.recoverySeconds ?? 0)) s, resolved in \(String(format: "%.1f", outcome.resolvedSeconds ?? 0)) s"
                 + (outcome.named.map { ", incident named \($0)" } ?? "") : "  NOT healed within \(Int(settings.deadline)) s")
+                + (outcome.failedRequests > 0 ? ", \(outcome.failedRequests) client requests failed" : ""))
         }
         let (answered, failed) = load.stop()
         finished.set()
