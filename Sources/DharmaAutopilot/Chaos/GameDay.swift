@@ -153,7 +153,12 @@ public struct GameDay: Sendable {
             kinds.append(.cpu)
         }
         guard let kind = kinds.randomElement(using: &random) else { return nil }
-        return FaultSpec(kind: kind, resource: service.name, replica: kind == .cpu ? .all : .random, duration: 0)
+        // A replica the autoscaler may remove at any moment is no target: a fault in it could
+        // vanish with a scale-in and look like one nobody healed. Only the first `min` stay.
+        let replicas = service.inputs["replicas"]?.intValue ?? 1
+        let lasting = AutoscaledReplicas.bounds(of: service.inputs).map { min(replicas, $0.lowerBound) } ?? replicas
+        let replica: FaultSpec.ReplicaChoice = kind == .cpu ? .all : .index(Int.random(in: 0..<max(1, lasting), using: &random))
+        return FaultSpec(kind: kind, resource: service.name, replica: replica, duration: 0)
     }
 
     /// Waits until the incidents opened since the fault are all resolved and nothing is open.
@@ -208,17 +213,5 @@ public struct GameDay: Sendable {
                       resolvedP95: percentile(0.95, closes), failedRequests: failed, requests: answered + failed,
                       rcaTop1Percent: diagnosed.isEmpty ? nil : 100 * Double(diagnosed.filter { $0.named == $0.resource }.count) / Double(diagnosed.count),
                       auditVerified: auditVerified, seed: seed, outcomes: outcomes)
-    }
-}
-
-/// A flag set once, read from any task.
-final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-
-    var isSet: Bool { lock.withLock { value } }
-
-    func set() {
-        lock.withLock { value = true }
     }
 }
