@@ -69,7 +69,7 @@ struct AutopilotCLITests {
         let rows = stats["remediations"] as? [[String: Any]] ?? []
         #expect(rows.count == 1 && rows.first?["action"] as? String == "restart" && rows.first?["successes"] as? Int == 1, "\(stats)")
         let table = try dharma(["autopilot", "stats", "-f", "webapp.yaml"], in: directory)
-        #expect(table.stdout.contains("crash     restart    1         100 %"), "\(table.stdout)")
+        #expect(table.stdout.contains("crash      restart          1         100 %"), "\(table.stdout)")
 
         let requests = receiver.requests
         let lines = requests.map { $0.head.split(separator: "\r\n").first.map(String.init) ?? "" }
