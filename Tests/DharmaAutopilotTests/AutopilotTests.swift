@@ -12,6 +12,15 @@ import Testing
 /// test's, so back-off and verification take no real time.
 @Suite("Autopilot: incidents, remediation, verification", .serialized)
 struct AutopilotTests {
+    /// Runs for 0.6 s, then exits with status 3: a crash loop.
+    static let flakyService = """
+          flaky:
+            type: compute.service
+            properties:
+              command: [sh, -c, "sleep 0.6; exit 3"]
+              stopGracePeriod: 1s
+        """
+
     @Test("a killed replica opens an incident, is restarted, verified, and the incident resolves; all audited as autopilot")
     func crashIsHealed() async throws {
         let project = try Project(blueprint("""
@@ -85,16 +94,7 @@ struct AutopilotTests {
 
     @Test("replicas running hot are scaled out with the HPA formula behind the proxy, and scaled back in when the load goes")
     func scalesOutAndIn() async throws {
-        let project = try Project(blueprint("""
-              web:
-                type: compute.service
-                properties:
-                  command: [\(dharmaBinary), workload, --port, "${self.port}"]
-                  replicas: 2
-                  health: {http: /healthz, timeout: 20s}
-                  heal: {scale: {cpu: 20%, min: 2, max: 4, scaleDownAfter: 0s}}
-                  stopGracePeriod: 2s
-            """))
+        let project = try Project(blueprint(workloadService(extra: "heal: {scale: {cpu: 20%, min: 2, max: 4, scaleDownAfter: 0s}}")))
         try await project.apply()
         try await project.destroyingAfter {
             let clock = ManualClock()
@@ -135,15 +135,7 @@ struct AutopilotTests {
 
     @Test("a replica that crashes by itself backs off per replica; one stopped from outside is replaced at once")
     func backoffPerReplica() async throws {
-        let project = try Project(blueprint("""
-              web:
-                type: compute.service
-                properties:
-                  command: [\(dharmaBinary), workload, --port, "${self.port}"]
-                  replicas: 2
-                  health: {http: /healthz, timeout: 20s}
-                  stopGracePeriod: 2s
-            """))
+        let project = try Project(blueprint(workloadService()))
         try await project.apply()
         try await project.destroyingAfter {
             let clock = ManualClock()
@@ -177,13 +169,7 @@ struct AutopilotTests {
 
     @Test("a service that keeps crashing is restarted with CrashLoopBackOff, and the incident stays open")
     func crashLoopBacksOff() async throws {
-        let project = try Project(blueprint("""
-              flaky:
-                type: compute.service
-                properties:
-                  command: [sh, -c, "sleep 0.6; exit 3"]
-                  stopGracePeriod: 1s
-            """))
+        let project = try Project(blueprint(Self.flakyService))
         try await project.apply()
         try await project.destroyingAfter {
             let clock = ManualClock()
@@ -283,13 +269,7 @@ struct AutopilotTests {
 
     @Test("a restarted autopilot picks up the open incident and its back-off")
     func resumesAfterRestart() async throws {
-        let project = try Project(blueprint("""
-              flaky:
-                type: compute.service
-                properties:
-                  command: [sh, -c, "sleep 0.6; exit 3"]
-                  stopGracePeriod: 1s
-            """))
+        let project = try Project(blueprint(Self.flakyService))
         try await project.apply()
         try await project.destroyingAfter {
             let clock = ManualClock()

@@ -9,15 +9,7 @@ import Testing
 @Suite("Autopilot: hung and leaking replicas", .serialized)
 struct ReplicaHealingTests {
     func workloads() throws -> Project {
-        try Project(blueprint("""
-              web:
-                type: compute.service
-                properties:
-                  command: [\(dharmaBinary), workload, --port, "${self.port}"]
-                  replicas: 2
-                  health: {http: /healthz, timeout: 20s}
-                  stopGracePeriod: 3s
-            """))
+        try Project(blueprint(workloadService(grace: "3s")))
     }
 
     func ports(_ project: Project) async throws -> (proxy: Int, replicas: [Int]) {

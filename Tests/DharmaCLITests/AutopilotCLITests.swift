@@ -17,17 +17,12 @@ struct AutopilotCLITests {
         // The receiver fails the first delivery: it must be retried.
         let receiver = try HTTPReceiver(statuses: [500])
         let base = "http://127.0.0.1:\(receiver.port)"
-        let up = Process()
-        up.executableURL = URL(fileURLWithPath: dharmaBinary)
-        up.arguments = ["up", "webapp.yaml", "--scrape-interval", "0", "--verify-window", "1",
-                        "--notify", "pagerduty=\(base)/v2/enqueue", "--notify", "opsgenie=\(base)", "--notify", "slack=\(base)/hooks/T0/B0"]
-        up.currentDirectoryURL = URL(fileURLWithPath: directory)
-        up.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            .merging(["DHARMA_PAGERDUTY_ROUTING_KEY": "R0UTING", "DHARMA_OPSGENIE_API_KEY": "g3nie"]) { $1 }
         let out = Pipe()
-        up.standardOutput = out
-        up.standardError = FileHandle.nullDevice
-        try up.run()
+        let up = try startDharma(["up", "webapp.yaml", "--scrape-interval", "0", "--verify-window", "1",
+                                  "--notify", "pagerduty=\(base)/v2/enqueue", "--notify", "opsgenie=\(base)", "--notify", "slack=\(base)/hooks/T0/B0"],
+                                 in: directory,
+                                 environment: environment.merging(["DHARMA_PAGERDUTY_ROUTING_KEY": "R0UTING", "DHARMA_OPSGENIE_API_KEY": "g3nie"]) { $1 },
+                                 output: out)
         defer { _ = try? dharma(["destroy", "webapp.yaml", "--auto-approve"], in: directory, environment: environment) }
 
         var pids: [Int] = []

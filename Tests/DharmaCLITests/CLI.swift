@@ -28,6 +28,21 @@ func dharma(_ arguments: [String], in directory: String? = nil, environment: [St
                          stderr: String(decoding: stderr, as: UTF8.self))
 }
 
+/// Starts the built `dharma` in the background (`dharma up`, a chaos run); output goes to
+/// `output` when given, else nowhere.
+func startDharma(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
+                 output: Pipe? = nil) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: dharmaBinary)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.standardOutput = output ?? FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+}
+
 func scratchDirectory() -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-cli-\(UUID().uuidString)").path
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -112,13 +112,7 @@ struct ChaosCLITests {
         let pids = try webPids(directory)
         #expect(pids.count == 3)
 
-        let runner = Process()
-        runner.executableURL = URL(fileURLWithPath: dharmaBinary)
-        runner.arguments = ["chaos", "run", freeze]
-        runner.currentDirectoryURL = URL(fileURLWithPath: directory)
-        runner.standardOutput = FileHandle.nullDevice
-        runner.standardError = FileHandle.nullDevice
-        try runner.run()
+        let runner = try startDharma(["chaos", "run", freeze], in: directory)
         for _ in 0..<100 where !pids.allSatisfy(stopped) { Thread.sleep(forTimeInterval: 0.1) }
         #expect(pids.allSatisfy(stopped), "the region is frozen")
         let halt = try dharma(["chaos", "halt", "-f", "shop.yaml"], in: directory)
@@ -131,13 +125,7 @@ struct ChaosCLITests {
         #expect(try dharma(["chaos", "resume", "-f", "shop.yaml"], in: directory).status == 0)
 
         // A runner killed outright leaves its fault behind; the next start removes it.
-        let killed = Process()
-        killed.executableURL = URL(fileURLWithPath: dharmaBinary)
-        killed.arguments = ["chaos", "run", freeze]
-        killed.currentDirectoryURL = URL(fileURLWithPath: directory)
-        killed.standardOutput = FileHandle.nullDevice
-        killed.standardError = FileHandle.nullDevice
-        try killed.run()
+        let killed = try startDharma(["chaos", "run", freeze], in: directory)
         for _ in 0..<100 where !pids.allSatisfy(stopped) { Thread.sleep(forTimeInterval: 0.1) }
         kill(killed.processIdentifier, SIGKILL)
         killed.waitUntilExit()

@@ -128,13 +128,8 @@ let sharedData: String = {
         let bad = try dharma(["up", path, "--scrape-interval", "soon"])
         #expect(bad.status == 2 && bad.stderr.contains("--scrape-interval soon"), "\(bad.stderr)")
 
-        let up = Process()
-        up.executableURL = URL(fileURLWithPath: dharmaBinary)
-        up.arguments = ["up", path, "--scrape-interval", "1s"]
         let out = Pipe()
-        up.standardOutput = out
-        up.standardError = FileHandle.nullDevice
-        try up.run()
+        let up = try startDharma(["up", path, "--scrape-interval", "1s"], output: out)
         defer { _ = try? dharma(["destroy", path, "--auto-approve"]) }
         // Wait (up to a minute on a busy machine) until both replicas have been scraped twice.
         var rows: [[String: Any]] = []

@@ -76,6 +76,20 @@ public func blueprint(_ resources: String, name: String = "test") -> String {
     """
 }
 
+/// A `compute.service` running the freshly built `dharma workload` (with its fault switches),
+/// as blueprint YAML under `resources:`; `extra` adds one property line (unindented).
+public func workloadService(replicas: Int = 2, grace: String = "2s", extra: String = "") -> String {
+    """
+      web:
+        type: compute.service
+        properties:
+          command: [\(dharmaBinary), workload, --port, "${self.port}"]
+          replicas: \(replicas)
+          health: {http: /healthz, timeout: 20s}
+          stopGracePeriod: \(grace)
+    """ + (extra.isEmpty ? "" : "\n      " + extra)
+}
+
 public let httpService = """
       web:
         type: compute.service
