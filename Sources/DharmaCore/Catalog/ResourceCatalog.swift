@@ -180,7 +180,9 @@ public enum ResourceCatalog {
 
     static let data: [ResourceType] = [
         database("database.postgres", "a managed PostgreSQL database", versions: ["13", "14", "15", "16", "17"], defaultVersion: "16",
-                 providers: cloudsAndDO, port: 5432),
+                 providers: cloudsAndDO.union([.local]), port: 5432,
+                 // What the local runtime's server adds: the password lives in a libpq password file.
+                 extraOutputs: ["host", "database", "username", "passfile"]),
         database("database.mysql", "a managed MySQL database", versions: ["8.0", "8.4"], defaultVersion: "8.0",
                  providers: cloudsAndDO, port: 3306),
         ResourceType("database.nosql", "a managed key-value / document table", providers: clouds, outputs: ["endpoint", "arn"], properties: [
@@ -224,8 +226,8 @@ public enum ResourceCatalog {
     ]
 
     static func database(_ name: String, _ summary: String, versions: [String], defaultVersion: String,
-                         providers: Set<ProviderName>, port: Int) -> ResourceType {
-        ResourceType(name, summary, providers: providers, outputs: ["endpoint", "port", "url"], properties: [
+                         providers: Set<ProviderName>, port: Int, extraOutputs: [String] = []) -> ResourceType {
+        ResourceType(name, summary, providers: providers, outputs: ["endpoint", "port", "url"] + extraOutputs, properties: [
             PropertySchema("version", .oneOf(versions), default: .string(defaultVersion), "engine major version"),
             PropertySchema("size", .string, "instance class; chosen from cpu/memory when absent"),
             PropertySchema("cpu", .number(min: 0.5, max: 128), "vCPUs wanted"),

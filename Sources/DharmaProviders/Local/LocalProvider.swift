@@ -8,7 +8,7 @@ public struct LocalProvider: ReplicaRestarting {
 
     public func applyAvailability(for type: String) -> Availability {
         switch type {
-        case "storage.file", "storage.bucket", "security.secret", "compute.service": return .available
+        case "storage.file", "storage.bucket", "security.secret", "compute.service", "database.postgres": return .available
         default: return .unavailable("the local provider cannot run \(type)")
         }
     }
@@ -19,6 +19,7 @@ public struct LocalProvider: ReplicaRestarting {
         case "storage.bucket": return BucketResource().refresh(state)
         case "security.secret": return SecretResource().refresh(state)
         case "compute.service": return ServiceResource().refresh(state, context: context)
+        case "database.postgres": return PostgresResource().refresh(state)
         default: return .missing
         }
     }
@@ -29,6 +30,7 @@ public struct LocalProvider: ReplicaRestarting {
         case "storage.bucket": return try BucketResource().apply(resource, context: context)
         case "security.secret": return try SecretResource().apply(resource, prior: prior, context: context)
         case "compute.service": return try await ServiceResource().apply(resource, prior: prior, context: context)
+        case "database.postgres": return try await PostgresResource().apply(resource, prior: prior, context: context)
         default: throw ProviderError(resource: resource.name, "the local provider cannot run \(resource.type)")
         }
     }
@@ -39,6 +41,7 @@ public struct LocalProvider: ReplicaRestarting {
         case "storage.bucket": try BucketResource().delete(state)
         case "security.secret": try SecretResource().delete(state)
         case "compute.service": await ServiceResource().delete(state, context: context)
+        case "database.postgres": try await PostgresResource().delete(state)
         default: break
         }
     }
