@@ -46,7 +46,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                for key in await try location.open().verifiers { print(key.encoded) }
+                for key in try await location.open().verifiers { print(key.encoded) }
             }
         }
     }
