@@ -17,6 +17,8 @@ public struct Symptom: Sendable, Hashable {
         case unhealthy
         /// Replicas' resident memory grows steadily: a leak, not a spike.
         case memory
+        /// A database query is slow because it scans a whole table; an index would serve it.
+        case slowQuery = "slow-query"
 
         /// What the autopilot can do about it; when there are several, the chooser picks by
         /// what worked before.
@@ -27,6 +29,7 @@ public struct Symptom: Sendable, Hashable {
             case .missing: ["recreate"]
             case .cpu: ["scale-out"]
             case .unhealthy, .memory: ["restart-replica"]
+            case .slowQuery: ["create-index"]
             }
         }
     }
@@ -45,6 +48,8 @@ public struct Symptom: Sendable, Hashable {
     /// For a crash: every replica that is down was stopped by a signal from outside (SIGKILL,
     /// SIGTERM…) rather than failing by itself — like a deleted pod, it is replaced at once.
     public var stoppedFromOutside = false
+    /// For a slow query: the statement, its timings and the index proposed for it.
+    public var slowQuery: SlowQuery?
 
     public init(kind: Kind, resource: String, resourceType: String, diff: [AttributeDiff], affected: [Int] = [], replicas: Int = 1) {
         self.kind = kind
@@ -65,7 +70,7 @@ public struct Symptom: Sendable, Hashable {
     public var severity: Incident.Severity {
         switch kind {
         case .crash: affected.count >= replicas ? .critical : .major
-        case .missing, .cpu, .unhealthy, .memory: .major
+        case .missing, .cpu, .unhealthy, .memory, .slowQuery: .major
         case .drift: .minor
         }
     }
@@ -84,6 +89,10 @@ public struct Symptom: Sendable, Hashable {
             return "\(resource): " + affected.map { "replica \($0)" }.joined(separator: ", ") + " fail\(affected.count == 1 ? "s" : "") the health check"
         case .memory:
             return "\(resource): " + affected.map { "replica \($0)" }.joined(separator: ", ") + " leak\(affected.count == 1 ? "s" : "") memory"
+        case .slowQuery:
+            guard let query = slowQuery else { return "\(resource): a query is slow" }
+            return "\(resource): a query averages \(SlowQuery.milliseconds(query.meanMilliseconds)) over \(query.calls) calls, "
+                + "scanning \(query.proposal.schema).\(query.proposal.table) sequentially"
         case .cpu:
             return "\(resource) runs hot: CPU above its \(Int(load?.target ?? 0))% target on \(replicas) replica\(replicas == 1 ? "" : "s")"
         }
@@ -92,7 +101,8 @@ public struct Symptom: Sendable, Hashable {
     /// The observation, in words, for the timeline and the audit log.
     public var evidence: String {
         let observed = diff.map { "\($0.attribute): \(Self.text($0.old)) → \(Self.text($0.new))" }
-        return summary + (observed.isEmpty ? "" : " [" + observed.joined(separator: "; ") + "]")
+        let query = slowQuery.map { " — `\($0.query)`; proposed: \($0.proposal.createStatement)" } ?? ""
+        return summary + (observed.isEmpty ? "" : " [" + observed.joined(separator: "; ") + "]") + query
     }
 
     private static func text(_ value: Value?) -> String {

@@ -4,7 +4,9 @@ import DharmaCore
 /// to the moment a fix is verified, with everything that happened in between.
 public struct Incident: Sendable, Codable, Hashable {
     public enum Status: String, Sendable, Codable {
-        case open, resolved
+        /// `escalated`: the autopilot's remediation did not help and was rolled back; a person
+        /// has to look.
+        case open, resolved, escalated
     }
 
     /// Where an open incident stands.
@@ -26,7 +28,7 @@ public struct Incident: Sendable, Codable, Hashable {
 
     public struct Event: Sendable, Codable, Hashable {
         public enum Kind: String, Sendable, Codable {
-            case detected, changed, waiting, action, failed, verifying, returned, resolved
+            case detected, changed, waiting, approved, action, failed, verifying, returned, resolved
         }
 
         public var time: Double
@@ -62,6 +64,10 @@ public struct Incident: Sendable, Codable, Hashable {
     /// The remediation this incident calls for (`restart`, `reconcile`, `recreate`).
     public var action: String
     public var verifyingSince: Double?
+    /// For a slow query: the statement, its timings before, and the proposed index.
+    public var slowQuery: SlowQuery?
+    /// Who approved the proposed remediation (`dharma incident ID --approve`).
+    public var approvedBy: String?
     /// The likely root causes, most likely first (the resource itself when nothing upstream is
     /// implicated).
     public var suspects: [String]
@@ -79,6 +85,7 @@ public struct Incident: Sendable, Codable, Hashable {
         summary = symptom.summary
         affected = symptom.affected
         stoppedFromOutside = symptom.kind == .crash ? symptom.stoppedFromOutside : nil
+        slowQuery = symptom.slowQuery
         self.openedAt = openedAt
         attempts = 0
         self.action = action
@@ -91,6 +98,12 @@ public struct Incident: Sendable, Codable, Hashable {
     /// Seconds from opening to resolution (or to `now` while open).
     public func duration(now: Double) -> Double {
         (closedAt ?? now) - openedAt
+    }
+
+    /// A person approved the proposed remediation; the loop applies it on its next tick.
+    public mutating func approve(by name: String, at time: Double) {
+        approvedBy = name
+        note(.approved, "approved by \(name)", at: time)
     }
 
     mutating func note(_ kind: Event.Kind, _ text: String, at time: Double) {

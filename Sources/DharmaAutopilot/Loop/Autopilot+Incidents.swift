@@ -46,25 +46,29 @@ extension Autopilot {
                 report.lines.append("incident \(incident.id) opened (\(incident.severity.rawValue)): \(incident.summary)")
                 continue
             }
+            // A created index is judged by the query's timings, not by the symptom's absence.
+            if incident.symptom == .slowQuery && incident.phase == .verifying { continue }
             if incident.phase == .verifying {
                 incident.phase = .waiting
                 incident.verifyingSince = nil
                 incident.note(.returned, "the symptom came back after \(incident.action): \(symptom.evidence)", at: now)
                 try await learn(incident, succeeded: false, at: now)
                 report.lines.append("incident \(incident.id): \(incident.action) did not hold; \(symptom.summary)")
-            } else if incident.summary != symptom.summary {
+            } else if Self.changed(incident, to: symptom) {
                 incident.note(.changed, symptom.evidence, at: now)
             } else {
                 continue
             }
             incident.summary = symptom.summary
             incident.affected = symptom.affected
+            if symptom.kind == .slowQuery { incident.slowQuery = symptom.slowQuery }
             if symptom.kind == .crash { incident.stoppedFromOutside = symptom.stoppedFromOutside }
             incident.severity = max(incident.severity, symptom.severity)
             try await book.save(incident)
             open[key] = incident
         }
         for (key, var incident) in open.sorted(by: { $0.key < $1.key }) where !present.contains(key) {
+            if incident.symptom == .slowQuery && incident.phase == .verifying { continue }
             if incident.phase != .verifying {
                 incident.phase = .verifying
                 incident.verifyingSince = now
@@ -78,12 +82,13 @@ extension Autopilot {
         }
     }
 
-    func resolve(_ incident: inout Incident, key: String, now: Double, report: inout TickReport) async throws {
+    /// Closes a verified incident; `verified` says how, when it was not by the symptom staying away.
+    func resolve(_ incident: inout Incident, key: String, now: Double, report: inout TickReport, verified: String? = nil) async throws {
         incident.status = .resolved
         incident.phase = .closed
         incident.closedAt = now
         let how = incident.attempts == 0 ? "without a remediation" : "after \(incident.action) ×\(incident.attempts)"
-        incident.note(.resolved, "verified: the symptom stayed away for \(Self.seconds(verifyWindow)); resolved \(how), "
+        incident.note(.resolved, (verified ?? "verified: the symptom stayed away for \(Self.seconds(verifyWindow))") + "; resolved \(how), "
             + "\(Self.seconds(incident.duration(now: now))) after it opened", at: now)
         try await book.save(incident)
         open[key] = nil
@@ -95,5 +100,12 @@ extension Autopilot {
                                            reason: "incident \(incident.id) resolved \(how) in \(Self.seconds(incident.duration(now: now))): \(incident.summary)"))
         notifier?.send(IncidentNotice(.resolved, incident))
         report.lines.append("incident \(incident.id) resolved in \(Self.seconds(incident.duration(now: now))): \(incident.summary)")
+    }
+
+    /// Whether a symptom says something new about its open incident: a slow-query incident
+    /// changes only when another query is the slowest; its timings move with every look.
+    static func changed(_ incident: Incident, to symptom: Symptom) -> Bool {
+        if symptom.kind == .slowQuery { return incident.slowQuery?.queryID != symptom.slowQuery?.queryID }
+        return incident.summary != symptom.summary
     }
 }

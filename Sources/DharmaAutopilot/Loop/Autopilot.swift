@@ -62,6 +62,7 @@ public actor Autopilot {
     var liveness = HealthWatch()
     var memory = MemoryWatch()
     var trouble = TroubleHistory()
+    var slowQueries = SlowQueryWatch()
 
     public init(engine: StackEngine, incidents: any IncidentStore, path: String, environment: String?, variables: [String: String],
                 settings: Settings = Settings(), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
@@ -104,12 +105,15 @@ public actor Autopilot {
             let answers = await HealthWatch.probe(targets, timeout: liveness.timeout)
             let unhealthy = liveness.symptoms(targets, answers: answers, in: survey.recorded)
             let leaks = memory.symptoms(in: survey.recorded)
-            let symptoms = findings.symptoms + hot + unhealthy + leaks
+            let slow = await observeSlowQueries(in: survey.recorded)
+            let symptoms = findings.symptoms + hot + unhealthy + leaks + slow
             trouble.record(symptoms, resources: survey.recorded.resources.keys)
             try await track(symptoms, in: survey.recorded, report: &report)
             health = HealthScore.assess(symptoms: symptoms, incidents: Array(open.values), traffic: ProxyTraffic.observe(survey.recorded),
                                         objective: HealthScore.objective(of: prepared.blueprint))
             try await act(on: survey, findings: findings, readings: readings, prepared: prepared, report: &report)
+            try await createApprovedIndexes(in: survey.recorded, report: &report)
+            try await verifyIndexes(in: survey.recorded, report: &report)
         } catch {
             report.problems.append("\(error)")
         }

@@ -182,7 +182,15 @@ public enum ResourceCatalog {
         database("database.postgres", "a managed PostgreSQL database", versions: ["13", "14", "15", "16", "17"], defaultVersion: "16",
                  providers: cloudsAndDO.union([.local]), port: 5432,
                  // What the local runtime's server adds: the password lives in a libpq password file.
-                 extraOutputs: ["host", "database", "username", "passfile"]),
+                 extraOutputs: ["host", "database", "username", "passfile"],
+                 extraProperties: [
+                    PropertySchema("heal", .object([
+                        PropertySchema("indexes", .oneOf(["auto", "approve", "off"]), default: .string("approve"),
+                                       "create the index a slow sequential-scan query lacks: by itself, after `dharma incident ID --approve`, or never"),
+                        PropertySchema("slowQuery", .duration(min: 0.001, max: 3600), default: .string("100ms"),
+                                       "a query is slow when its mean execution time is above this"),
+                    ]), "self-healing settings for the autopilot (local runtime)"),
+                 ]),
         database("database.mysql", "a managed MySQL database", versions: ["8.0", "8.4"], defaultVersion: "8.0",
                  providers: cloudsAndDO, port: 3306),
         ResourceType("database.nosql", "a managed key-value / document table", providers: clouds, outputs: ["endpoint", "arn"], properties: [
@@ -226,8 +234,8 @@ public enum ResourceCatalog {
     ]
 
     static func database(_ name: String, _ summary: String, versions: [String], defaultVersion: String,
-                         providers: Set<ProviderName>, port: Int, extraOutputs: [String] = []) -> ResourceType {
-        ResourceType(name, summary, providers: providers, outputs: ["endpoint", "port", "url"] + extraOutputs, properties: [
+                         providers: Set<ProviderName>, port: Int, extraOutputs: [String] = [], extraProperties: [PropertySchema] = []) -> ResourceType {
+        ResourceType(name, summary, providers: providers, outputs: ["endpoint", "port", "url"] + extraOutputs, properties: extraProperties + [
             PropertySchema("version", .oneOf(versions), default: .string(defaultVersion), "engine major version"),
             PropertySchema("size", .string, "instance class; chosen from cpu/memory when absent"),
             PropertySchema("cpu", .number(min: 0.5, max: 128), "vCPUs wanted"),

@@ -50,20 +50,30 @@ struct IncidentCommand: AsyncParsableCommand {
         commandName: "incident",
         abstract: "Show one incident: evidence, suspects, remediations and the timeline.",
         discussion: """
+            A remediation that waits for approval (an index for a slow query, unless the database says `heal: {indexes: auto}`) is approved with --approve; the running `dharma up` applies it on its next tick.
+
             Examples:
               dharma incident 3 -f examples/webapp.yaml
               dharma incident 3 --json
+              dharma incident 7 --approve --as alice
             """)
 
     @Argument(help: "The incident's number, as `dharma incidents` lists it.") var id: Int
     @OptionGroup var selection: StackSelection
+    @Flag(help: "Approve the remediation the incident proposes.") var approve = false
+    @Option(name: .customLong("as"), help: "Who approves (default: $USER).") var approver: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         try await runReporting {
             let (book, _) = try await IncidentReading.open(selection)
-            guard let incident = try await book.incident(id: id) else {
+            guard var incident = try await book.incident(id: id) else {
                 throw CLIFailure(message: "there is no incident \(id); `dharma incidents` lists them", code: Exit.invalidInput)
+            }
+            if approve {
+                try await IncidentApproval.approve(&incident, as: approver, book: book, engine: try selection.engine())
+                print("Approved incident \(incident.id)'s remediation: \(incident.slowQuery?.proposal.createStatement ?? incident.action)")
+                return
             }
             if json {
                 print(try IncidentReading.json(incident))
@@ -78,6 +88,11 @@ struct IncidentCommand: AsyncParsableCommand {
                 + (incident.closedAt.map { "; resolved \(Timestamp.iso8601($0)) after \(IncidentReading.seconds($0 - incident.openedAt))" }
                     ?? "; open for \(IncidentReading.seconds(now - incident.openedAt)) (\(incident.phase.rawValue))"))
             print("  suspects:  \(incident.suspects.joined(separator: ", "))")
+            if let query = incident.slowQuery {
+                print("  query:     \(query.query)")
+                print("  proposed:  \(query.proposal.createStatement)"
+                    + (incident.approvedBy.map { " (approved by \($0))" } ?? (incident.isOpen && incident.attempts == 0 ? " (awaiting approval)" : "")))
+            }
             print("Timeline:")
             for event in incident.timeline {
                 print("  +\(IncidentReading.seconds(event.time - incident.openedAt).padded(8)) \(event.kind.rawValue.padded(10)) \(event.text)")
