@@ -19,6 +19,8 @@ public struct Symptom: Sendable, Hashable {
         case memory
         /// A database query is slow because it scans a whole table; an index would serve it.
         case slowQuery = "slow-query"
+        /// A certificate is within its renewal window, or expired.
+        case expiring
 
         /// What the autopilot can do about it; when there are several, the chooser picks by
         /// what worked before.
@@ -30,6 +32,7 @@ public struct Symptom: Sendable, Hashable {
             case .cpu: ["scale-out"]
             case .unhealthy, .memory: ["restart-replica"]
             case .slowQuery: ["create-index"]
+            case .expiring: ["renew"]
             }
         }
     }
@@ -72,6 +75,8 @@ public struct Symptom: Sendable, Hashable {
         case .crash: affected.count >= replicas ? .critical : .major
         case .missing, .cpu, .unhealthy, .memory, .slowQuery: .major
         case .drift: .minor
+        case .expiring: diff.contains { $0.new?.stringValue?.hasPrefix("expired") == true || $0.new?.stringValue?.hasPrefix("not issued") == true }
+            ? .critical : .minor
         }
     }
 
@@ -89,6 +94,8 @@ public struct Symptom: Sendable, Hashable {
             return "\(resource): " + affected.map { "replica \($0)" }.joined(separator: ", ") + " fail\(affected.count == 1 ? "s" : "") the health check"
         case .memory:
             return "\(resource): " + affected.map { "replica \($0)" }.joined(separator: ", ") + " leak\(affected.count == 1 ? "s" : "") memory"
+        case .expiring:
+            return "\(resource): certificate due for renewal" + (diff.first?.new?.stringValue.map { " — \($0)" } ?? "")
         case .slowQuery:
             guard let query = slowQuery else { return "\(resource): a query is slow" }
             return "\(resource): a query averages \(SlowQuery.milliseconds(query.meanMilliseconds)) over \(query.calls) calls, "

@@ -42,7 +42,12 @@ public enum SymptomDetector {
                 crash.stoppedFromOutside = !pids.isEmpty && pids.allSatisfy { ProcessTable.ending(of: $0)?.wasStopped == true }
                 symptoms.append(crash)
             }
-            let other = drift.filter { downReplica($0) == nil }
+            // A certificate near or past its expiry is renewed, not reconciled.
+            let expiry = recorded.type == "security.certificate" ? drift.filter { $0.attribute == "notAfter" } : []
+            if !expiry.isEmpty {
+                symptoms.append(Symptom(kind: .expiring, resource: change.resource, resourceType: recorded.type, diff: expiry))
+            }
+            let other = drift.filter { downReplica($0) == nil && !expiry.contains($0) }
             if !other.isEmpty {
                 symptoms.append(Symptom(kind: .drift, resource: change.resource, resourceType: recorded.type, diff: other))
             }

@@ -78,6 +78,7 @@ extension Autopilot {
             }
         }
         try await settle(due + replicaRestarts, applied: applied, plan: plan, report: &report)
+        try await reloadUsers(ofRenewed: due, survey: survey, prepared: prepared, report: &report)
     }
 
     /// Records each remediation's immediate outcome: failed, or applied and now verifying.

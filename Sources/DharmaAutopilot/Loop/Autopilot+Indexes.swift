@@ -58,7 +58,7 @@ extension Autopilot {
             try await client.resetStatistics(queryID: query.queryID)
         } catch {
             // A concurrent build that fails leaves an invalid index behind.
-            try? await client.execute(query.proposal.dropStatement, timeout: 600)
+            _ = try? await client.execute(query.proposal.dropStatement, timeout: 600)
             incident.note(.failed, "create-index failed and was rolled back: \(error)", at: clock())
             try await learn(incident, succeeded: false, at: clock())
             try await escalate(&incident, rejecting: query.queryID, because: "the index could not be created", report: &report)
@@ -88,7 +88,7 @@ extension Autopilot {
             if since.meanMilliseconds <= query.meanMilliseconds / 2 {
                 try await resolve(&incident, key: key, now: now, report: &report, verified: "verified: \(change) with index \(query.proposal.name)")
             } else if since.calls >= 10 {
-                try? await client.execute(query.proposal.dropStatement, timeout: 600)
+                _ = try? await client.execute(query.proposal.dropStatement, timeout: 600)
                 try await healer.record(AuditDraft(actor: Self.actor, action: "rollback", stack: incident.stack.description, resources: [incident.resource],
                                                    reason: "incident \(incident.id): \(query.proposal.dropStatement) — the index did not help (\(change))"))
                 incident.note(.failed, "the index did not help (\(change)); dropped it again", at: now)

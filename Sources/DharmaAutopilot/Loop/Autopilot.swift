@@ -110,7 +110,8 @@ public actor Autopilot {
             trouble.record(symptoms, resources: survey.recorded.resources.keys)
             try await track(symptoms, in: survey.recorded, report: &report)
             health = HealthScore.assess(symptoms: symptoms, incidents: Array(open.values), traffic: ProxyTraffic.observe(survey.recorded),
-                                        objective: HealthScore.objective(of: prepared.blueprint))
+                                        objective: HealthScore.objective(of: prepared.blueprint),
+                                        expiringCertificates: symptoms.filter { $0.kind == .expiring }.map(\.resource))
             try await act(on: survey, findings: findings, readings: readings, prepared: prepared, report: &report)
             try await createApprovedIndexes(in: survey.recorded, report: &report)
             try await verifyIndexes(in: survey.recorded, report: &report)

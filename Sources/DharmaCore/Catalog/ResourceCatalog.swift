@@ -256,12 +256,14 @@ public enum ResourceCatalog {
     // MARK: security
 
     static let security: [ResourceType] = [
-        ResourceType("security.certificate", "a TLS certificate", providers: [.aws, .azure, .gcp, .digitalocean, .kubernetes],
-                     outputs: ["arn", "notAfter"], properties: [
+        ResourceType("security.certificate", "a TLS certificate (issued by Dharma's internal CA on the local provider)",
+                     providers: [.aws, .azure, .gcp, .digitalocean, .kubernetes, .local],
+                     outputs: ["arn", "notAfter", "certificatePath", "keyPath", "caPath", "serial"], properties: [
             PropertySchema("domains", .list(.string), required: true, forcesReplacement: true, "DNS names it covers"),
             PropertySchema("validation", .oneOf(["dns", "email", "internal"]), default: .string("dns"), "how ownership is proven"),
             PropertySchema("keyAlgorithm", .oneOf(["ec-p256", "ec-p384", "rsa-2048", "rsa-4096", "ml-dsa-65"]), default: .string("ec-p256"), "key type"),
             PropertySchema("renewBeforeDays", .integer(min: 1, max: 365), default: .int(30), "renew this long before expiry"),
+            PropertySchema("validity", .duration(min: 3600, max: 825 * 86_400), default: .string("90d"), "lifetime of an issued certificate (local provider)"),
         ]),
         ResourceType("security.secret", "a secret value (a mode-0600 file on the local provider)",
                      providers: clouds.union([.local, .kubernetes, .databricks]), outputs: ["path", "arn"], properties: [

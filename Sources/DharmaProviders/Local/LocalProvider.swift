@@ -8,7 +8,7 @@ public struct LocalProvider: ReplicaRestarting {
 
     public func applyAvailability(for type: String) -> Availability {
         switch type {
-        case "storage.file", "storage.bucket", "security.secret", "compute.service", "database.postgres": return .available
+        case "storage.file", "storage.bucket", "security.secret", "compute.service", "database.postgres", "security.certificate": return .available
         default: return .unavailable("the local provider cannot run \(type)")
         }
     }
@@ -20,6 +20,7 @@ public struct LocalProvider: ReplicaRestarting {
         case "security.secret": return SecretResource().refresh(state)
         case "compute.service": return ServiceResource().refresh(state, context: context)
         case "database.postgres": return PostgresResource().refresh(state)
+        case "security.certificate": return CertificateResource().refresh(state, context: context)
         default: return .missing
         }
     }
@@ -31,6 +32,7 @@ public struct LocalProvider: ReplicaRestarting {
         case "security.secret": return try SecretResource().apply(resource, prior: prior, context: context)
         case "compute.service": return try await ServiceResource().apply(resource, prior: prior, context: context)
         case "database.postgres": return try await PostgresResource().apply(resource, prior: prior, context: context)
+        case "security.certificate": return try CertificateResource().apply(resource, prior: prior, context: context)
         default: throw ProviderError(resource: resource.name, "the local provider cannot run \(resource.type)")
         }
     }
@@ -42,6 +44,7 @@ public struct LocalProvider: ReplicaRestarting {
         case "security.secret": try SecretResource().delete(state)
         case "compute.service": await ServiceResource().delete(state, context: context)
         case "database.postgres": try await PostgresResource().delete(state)
+        case "security.certificate": try CertificateResource().delete(state)
         default: break
         }
     }

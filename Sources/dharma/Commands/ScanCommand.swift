@@ -79,7 +79,7 @@ struct ScanCommand: AsyncParsableCommand {
         files += scanned.files
         let base = paths.first.map { path -> String in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             return isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
         } ?? "."
         let rules = try policy.rules(near: base.isEmpty ? "." : base)
