@@ -21,6 +21,8 @@ public struct Symptom: Sendable, Hashable {
         case slowQuery = "slow-query"
         /// A certificate is within its renewal window, or expired.
         case expiring
+        /// The version a service pins is affected by a published advisory.
+        case vulnerable
 
         /// What the autopilot can do about it; when there are several, the chooser picks by
         /// what worked before.
@@ -33,6 +35,7 @@ public struct Symptom: Sendable, Hashable {
             case .unhealthy, .memory: ["restart-replica"]
             case .slowQuery: ["create-index"]
             case .expiring: ["renew"]
+            case .vulnerable: ["patch"]
             }
         }
     }
@@ -53,6 +56,8 @@ public struct Symptom: Sendable, Hashable {
     public var stoppedFromOutside = false
     /// For a slow query: the statement, its timings and the index proposed for it.
     public var slowQuery: SlowQuery?
+    /// For a vulnerable version: the advisories and the fixing version.
+    public var vulnerability: Vulnerability?
 
     public init(kind: Kind, resource: String, resourceType: String, diff: [AttributeDiff], affected: [Int] = [], replicas: Int = 1) {
         self.kind = kind
@@ -73,7 +78,7 @@ public struct Symptom: Sendable, Hashable {
     public var severity: Incident.Severity {
         switch kind {
         case .crash: affected.count >= replicas ? .critical : .major
-        case .missing, .cpu, .unhealthy, .memory, .slowQuery: .major
+        case .missing, .cpu, .unhealthy, .memory, .slowQuery, .vulnerable: .major
         case .drift: .minor
         case .expiring: diff.contains { $0.new?.stringValue?.hasPrefix("expired") == true || $0.new?.stringValue?.hasPrefix("not issued") == true }
             ? .critical : .minor
@@ -94,6 +99,10 @@ public struct Symptom: Sendable, Hashable {
             return "\(resource): " + affected.map { "replica \($0)" }.joined(separator: ", ") + " fail\(affected.count == 1 ? "s" : "") the health check"
         case .memory:
             return "\(resource): " + affected.map { "replica \($0)" }.joined(separator: ", ") + " leak\(affected.count == 1 ? "s" : "") memory"
+        case .vulnerable:
+            guard let found = vulnerability else { return "\(resource) runs a vulnerable version" }
+            return "\(resource): \(found.package) \(found.version) is affected by \(found.advisories.joined(separator: ", "))"
+                + (found.fixedVersion.map { "; fixed in \($0)" } ?? "; no fixed version published")
         case .expiring:
             return "\(resource): certificate due for renewal" + (diff.first?.new?.stringValue.map { " — \($0)" } ?? "")
         case .slowQuery:

@@ -66,6 +66,8 @@ public struct Incident: Sendable, Codable, Hashable {
     public var verifyingSince: Double?
     /// For a slow query: the statement, its timings before, and the proposed index.
     public var slowQuery: SlowQuery?
+    /// For a vulnerable version: the advisories, the fix, and the blueprint edit once made.
+    public var vulnerability: Vulnerability?
     /// Who approved the proposed remediation (`dharma incident ID --approve`).
     public var approvedBy: String?
     /// The likely root causes, most likely first (the resource itself when nothing upstream is
@@ -86,6 +88,7 @@ public struct Incident: Sendable, Codable, Hashable {
         affected = symptom.affected
         stoppedFromOutside = symptom.kind == .crash ? symptom.stoppedFromOutside : nil
         slowQuery = symptom.slowQuery
+        vulnerability = symptom.vulnerability
         self.openedAt = openedAt
         attempts = 0
         self.action = action

@@ -12,8 +12,8 @@ extension Autopilot {
     /// loop never fights a person applying.
     func act(on survey: StackEngine.Survey, findings: SymptomDetector.Findings, readings: [LoadReading],
                      prepared: StackEngine.Prepared, report: inout TickReport) async throws {
-        // Slow queries are acted on by their own step, which asks for approval.
-        let waiting = open.filter { $0.value.phase == .waiting && $0.value.symptom != .slowQuery }
+        // Slow queries and vulnerable versions are acted on by their own steps, which ask for approval.
+        let waiting = open.filter { $0.value.phase == .waiting && ![.slowQuery, .vulnerable].contains($0.value.symptom) }
         let busy = Set(open.values.map(\.resource)).union(findings.wanted)
         let scaleIns = readings.filter { $0.desired < $0.current && !busy.contains($0.resource) }
         guard !waiting.isEmpty || !findings.wanted.isEmpty || !scaleIns.isEmpty else { return }

@@ -62,6 +62,7 @@ extension Autopilot {
             incident.summary = symptom.summary
             incident.affected = symptom.affected
             if symptom.kind == .slowQuery { incident.slowQuery = symptom.slowQuery }
+            if symptom.kind == .vulnerable { incident.vulnerability = symptom.vulnerability }
             if symptom.kind == .crash { incident.stoppedFromOutside = symptom.stoppedFromOutside }
             incident.severity = max(incident.severity, symptom.severity)
             try await book.save(incident)

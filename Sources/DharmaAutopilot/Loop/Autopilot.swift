@@ -17,11 +17,14 @@ public actor Autopilot {
         public var backoff: RestartBackoff
         /// Told when incidents open and resolve.
         public var notifier: IncidentNotifier?
+        /// An OSV advisory feed (a file or a directory) to match pinned versions against.
+        public var advisories: String?
 
-        public init(verifyWindow: Double = 3, backoff: RestartBackoff = RestartBackoff(), notifier: IncidentNotifier? = nil) {
+        public init(verifyWindow: Double = 3, backoff: RestartBackoff = RestartBackoff(), notifier: IncidentNotifier? = nil, advisories: String? = nil) {
             self.verifyWindow = verifyWindow
             self.backoff = backoff
             self.notifier = notifier
+            self.advisories = advisories
         }
     }
 
@@ -63,6 +66,7 @@ public actor Autopilot {
     var memory = MemoryWatch()
     var trouble = TroubleHistory()
     var slowQueries = SlowQueryWatch()
+    var vulnerabilities: VulnerabilityWatch
 
     public init(engine: StackEngine, incidents: any IncidentStore, path: String, environment: String?, variables: [String: String],
                 settings: Settings = Settings(), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
@@ -77,6 +81,7 @@ public actor Autopilot {
         verifyWindow = settings.verifyWindow
         backoff = settings.backoff
         notifier = settings.notifier
+        vulnerabilities = VulnerabilityWatch(feed: settings.advisories)
         self.clock = clock
     }
 
@@ -106,14 +111,18 @@ public actor Autopilot {
             let unhealthy = liveness.symptoms(targets, answers: answers, in: survey.recorded)
             let leaks = memory.symptoms(in: survey.recorded)
             let slow = await observeSlowQueries(in: survey.recorded)
-            let symptoms = findings.symptoms + hot + unhealthy + leaks + slow
+            let vulnerable = vulnerabilities.symptoms(in: survey.recorded, at: clock())
+            if let problem = vulnerable.problem { report.problems.append("advisory feed: \(problem)") }
+            let symptoms = findings.symptoms + hot + unhealthy + leaks + slow + vulnerable.symptoms
             trouble.record(symptoms, resources: survey.recorded.resources.keys)
+            try await verifyPatches(against: symptoms, report: &report)
             try await track(symptoms, in: survey.recorded, report: &report)
             health = HealthScore.assess(symptoms: symptoms, incidents: Array(open.values), traffic: ProxyTraffic.observe(survey.recorded),
                                         objective: HealthScore.objective(of: prepared.blueprint),
                                         expiringCertificates: symptoms.filter { $0.kind == .expiring }.map(\.resource))
             try await act(on: survey, findings: findings, readings: readings, prepared: prepared, report: &report)
             try await createApprovedIndexes(in: survey.recorded, report: &report)
+            try await patchVulnerable(report: &report)
             try await verifyIndexes(in: survey.recorded, report: &report)
         } catch {
             report.problems.append("\(error)")

@@ -59,9 +59,12 @@ public enum ResourceCatalog {
                     PropertySchema("scaleDownAfter", .duration(min: 0, max: 3600), default: .string("5m"),
                                    "stabilisation window: scale in only to the highest replica count recommended over this long"),
                 ]), "horizontal scaling on CPU with the HPA formula; the autopilot owns `replicas` within min…max"),
+                PropertySchema("patch", .oneOf(["auto", "approve", "off"]), default: .string("approve"),
+                               "move `version` to the release fixing an advisory: patch-level ones by itself (`auto`), after approval, or never"),
             ]), "self-healing settings for the autopilot"),
             PropertySchema("backups", .list(.string), "URLs the service's proxy fails over to while no replica is healthy"),
             PropertySchema("version", .string, "version of the software the service runs"),
+            PropertySchema("package", .string, "the software as ECOSYSTEM/NAME (e.g. PyPI/flask), matched with `version` against advisory feeds"),
         ]),
         ResourceType("compute.function", "a serverless function", providers: cloudsAndDO, outputs: ["url", "arn"], properties: [
             PropertySchema("runtime", .oneOf(["nodejs20.x", "nodejs22.x", "python3.11", "python3.12", "python3.13", "java21", "go1.x", "dotnet8", "ruby3.3", "provided.al2023"]), required: true, "language runtime"),

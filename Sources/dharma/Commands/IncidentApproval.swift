@@ -10,7 +10,7 @@ enum IncidentApproval {
         guard incident.isOpen else {
             throw CLIFailure(message: "incident \(incident.id) is \(incident.status.rawValue); there is nothing left to approve", code: Exit.invalidInput)
         }
-        guard let query = incident.slowQuery else {
+        guard let proposal = incident.slowQuery?.proposal.createStatement ?? incident.vulnerability?.proposal else {
             throw CLIFailure(message: "incident \(incident.id)'s remediation (\(incident.action)) needs no approval; the autopilot applies it by itself",
                              code: Exit.invalidInput)
         }
@@ -22,7 +22,7 @@ enum IncidentApproval {
             throw CLIFailure(message: "--as `\(name)`: name the person who approves", code: Exit.invalidInput)
         }
         try await engine.record(AuditDraft(actor: name, action: "approve-remediation", stack: incident.stack.description, resources: [incident.resource],
-                                           reason: "incident \(incident.id): \(query.proposal.createStatement)"))
+                                           reason: "incident \(incident.id): \(proposal)"))
         incident.approve(by: name, at: Date().timeIntervalSince1970)
         try await book.save(incident)
     }

@@ -72,7 +72,7 @@ struct IncidentCommand: AsyncParsableCommand {
             }
             if approve {
                 try await IncidentApproval.approve(&incident, as: approver, book: book, engine: try selection.engine())
-                print("Approved incident \(incident.id)'s remediation: \(incident.slowQuery?.proposal.createStatement ?? incident.action)")
+                print("Approved incident \(incident.id)'s remediation: \(incident.slowQuery?.proposal.createStatement ?? incident.vulnerability?.proposal ?? incident.action)")
                 return
             }
             if json {
@@ -88,6 +88,10 @@ struct IncidentCommand: AsyncParsableCommand {
                 + (incident.closedAt.map { "; resolved \(Timestamp.iso8601($0)) after \(IncidentReading.seconds($0 - incident.openedAt))" }
                     ?? "; open for \(IncidentReading.seconds(now - incident.openedAt)) (\(incident.phase.rawValue))"))
             print("  suspects:  \(incident.suspects.joined(separator: ", "))")
+            if let vulnerability = incident.vulnerability {
+                print("  proposed:  \(vulnerability.proposal)"
+                    + (incident.approvedBy.map { " (approved by \($0))" } ?? (incident.isOpen && incident.attempts == 0 ? " (awaiting approval)" : "")))
+            }
             if let query = incident.slowQuery {
                 print("  query:     \(query.query)")
                 print("  proposed:  \(query.proposal.createStatement)"

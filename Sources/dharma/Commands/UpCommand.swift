@@ -15,8 +15,11 @@ struct UpCommand: AsyncParsableCommand {
 
             While it supervises, it scrapes every replica's /metrics into the stack's state database (labelled stack, resource and replica) every --scrape-interval, for `dharma metrics query` and `dharma metrics forecast`. A replica that stops answering is reported once, and again when it recovers.
 
+            Slow queries on a local PostgreSQL get the index their plan lacks, and a service whose pinned `package` and `version` an advisory of the --advisories feed names is moved to the fixing version in the blueprint itself; both wait for `dharma incident ID --approve` unless the resource's `heal` says `indexes: auto` or `patch: auto` (patch-level fixes only). Certificates from the internal CA are renewed within their renewBeforeDays, and the services that use them restarted one drained replica at a time.
+
             Examples:
               dharma up examples/webapp.yaml
+              dharma up examples/webapp.yaml --advisories advisories/
               dharma up examples/webapp.yaml --env staging --interval 5
             """)
 
@@ -37,6 +40,9 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Tell a receiver when incidents open and resolve: pagerduty=URL (key in $DHARMA_PAGERDUTY_ROUTING_KEY), opsgenie=URL (key in $DHARMA_OPSGENIE_API_KEY) or slack=URL; repeatable, or comma-separated in $DHARMA_NOTIFY.", valueName: "KIND=URL"))
     var notify: [String] = []
 
+    @Option(help: ArgumentHelp("An OSV advisory feed, a JSON file or a directory of them (default: $DHARMA_ADVISORIES), matched against the `package` and `version` services pin.", valueName: "PATH"))
+    var advisories: String?
+
     @Option(help: "Why, for the audit log (default: the command that ran).")
     var reason: String?
 
@@ -52,6 +58,10 @@ struct UpCommand: AsyncParsableCommand {
                 channels = try targets.map { try NotificationChannel.parse($0, environment: environment) }
             } catch {
                 throw CLIFailure(message: "--notify \(error)", code: Exit.invalidInput)
+            }
+            let feed = advisories ?? environment["DHARMA_ADVISORIES"].flatMap { $0.isEmpty ? nil : $0 }
+            if let feed, !FileManager.default.fileExists(atPath: feed) {
+                throw CLIFailure(message: "--advisories \(feed): no such file or directory", code: Exit.invalidInput)
             }
             let prepared = try blueprint.prepare()
             let engine = try blueprint.engine(audited: true, reason: reason)
@@ -76,7 +86,7 @@ struct UpCommand: AsyncParsableCommand {
             }
             let autopilot = Autopilot(engine: engine, incidents: incidents, path: blueprint.file,
                                       environment: blueprint.environment, variables: try blueprint.variableOverrides(),
-                                      settings: Autopilot.Settings(verifyWindow: verifyWindow, notifier: notifier))
+                                      settings: Autopilot.Settings(verifyWindow: verifyWindow, notifier: notifier, advisories: feed))
             let scraping = Task { [statePath = blueprint.statePath(), stack = prepared.stack, store = engine.store] in
                 guard scrapeEvery > 0 else { return }
                 let health = SeriesKey(name: "dharma_health_score", labels: ["stack": stack.description])
