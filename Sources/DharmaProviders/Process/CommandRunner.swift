@@ -41,6 +41,10 @@ public enum CommandRunner {
         posix_spawn_file_actions_addopen(&actions, 0, paths.input, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, paths.output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, paths.errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // Nothing else of ours is inherited: `pg_ctl` leaves a server running for good, and a
+        // descriptor it kept (the socket Foundation watches to see whoever ran `dharma` exit,
+        // the state database) would outlive us in it.
+        if let closeFrom = ProcessLauncher.addCloseFrom { _ = closeFrom(&actions, 3) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

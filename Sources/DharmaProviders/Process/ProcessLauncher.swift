@@ -65,10 +65,10 @@ public enum ProcessLauncher {
         return unsafeBitCast(symbol, to: AddChdir.self)
     }()
 
-    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
 
     /// `posix_spawn_file_actions_addclosefrom_np`, glibc 2.34 and later.
-    private static let addCloseFrom: AddCloseFrom? = {
+    static let addCloseFrom: AddCloseFrom? = {
         guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
         return unsafeBitCast(symbol, to: AddCloseFrom.self)
     }()
