@@ -135,3 +135,48 @@ struct ChaosCLITests {
         #expect(!pids.contains(where: stopped))
     }
 }
+
+/// The disk fault fills a real, quota-limited volume; the experiment removes the filler at the end.
+@Suite("Chaos experiments: disk full", .serialized)
+struct DiskFullCLITests {
+    @Test func aDiskFaultFillsTheVolumeUntilItIsRemoved() throws {
+        let directory = scratchDirectory()
+        try writeBlueprint("shop.yaml", in: directory, stack: "shop", resources: "  data: {type: storage.volume, properties: {size: 1Gi}}")
+        let up = try dharma(["apply", "shop.yaml", "--auto-approve"], in: directory)
+        #expect(up.status == 0, "\(up.stderr)")
+        defer { _ = try? dharma(["destroy", "shop.yaml", "--auto-approve"], in: directory) }
+        try """
+            apiVersion: dharma.dev/v3
+            kind: Experiment
+            metadata: {name: disk}
+            blueprint: shop.yaml
+            steadyState: []
+            method:
+              - fault: disk
+                target: {resource: data}
+                duration: 3s
+            settle: 1s
+            rollback: false
+            """.write(toFile: directory + "/disk.yaml", atomically: true, encoding: .utf8)
+        let volume = directory + "/.dharma/volumes/data"
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: dharmaBinary)
+        run.arguments = ["chaos", "run", "disk.yaml"]
+        run.currentDirectoryURL = URL(fileURLWithPath: directory)
+        run.standardOutput = FileHandle.nullDevice
+        try run.run()
+        var filled = false
+        for _ in 0..<100 where !filled {
+            usleep(50_000)
+            filled = ((try? FileManager.default.contentsOfDirectory(atPath: volume)) ?? []).contains { $0.hasPrefix(".dharma-chaos-fill-") }
+        }
+        #expect(filled)
+        usleep(300_000)
+        // While the fault lasts, a megabyte does not fit.
+        #expect(FileManager.default.createFile(atPath: volume + "/during", contents: Data(count: 1 << 20)) == false)
+        run.waitUntilExit()
+        #expect(run.terminationStatus == 0)
+        #expect(!((try? FileManager.default.contentsOfDirectory(atPath: volume)) ?? []).contains { $0.hasPrefix(".dharma-chaos-fill-") })
+        #expect(FileManager.default.createFile(atPath: volume + "/after", contents: Data(count: 1 << 20)))
+    }
+}

@@ -49,6 +49,8 @@ public struct FaultSpec: Sendable, Hashable, Codable {
         case connections
         /// Freeze every workload in a region (SIGSTOP), as if it were cut off.
         case region
+        /// Fill a storage.volume to its quota: writes fail with "no space left on device".
+        case disk
     }
 
     public enum ReplicaChoice: Sendable, Hashable, Codable {

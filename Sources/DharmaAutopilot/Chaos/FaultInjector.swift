@@ -12,6 +12,8 @@ import Foundation
 /// - `cpu`, `memory`, `hang`: the replicas' own fault switches (`dharma workload` serves them).
 /// - `connections`: this process opens and holds `count` connections to the service.
 /// - `region`: every replica and proxy of the services in the region is frozen (SIGSTOP).
+/// - `connections` into a `database.postgres`: held to its port the same way.
+/// - `disk`: a `storage.volume` is filled to its quota with one preallocated file.
 public struct FaultInjector: Sendable {
     public struct InjectionError: Error, CustomStringConvertible {
         public var description: String
@@ -72,8 +74,10 @@ public struct FaultInjector: Sendable {
                 throw InjectionError(description: "\(state.name) replica \(target.index) has no \(name) fault switch; CPU, memory and hang faults need `dharma workload` replicas")
             }
             return Injected(fault: fault)
+        case .disk:
+            return try fill(spec, in: recorded, random: &random, id: id, now: now)
         case .connections:
-            let (state, _) = try choose(spec, in: recorded, random: &random)
+            let state = try connectionTarget(spec, in: recorded, random: &random)
             guard let port = state.outputs["port"]?.intValue else { throw InjectionError(description: "\(state.name) has no port") }
             var sockets: [Int32] = []
             for _ in 0..<spec.count {
@@ -110,6 +114,49 @@ public struct FaultInjector: Sendable {
         }
         guard !targets.isEmpty else { throw InjectionError(description: "\(state.name) has no such replica running") }
         return (state, targets)
+    }
+
+    /// A service, or a database when one is named.
+    private func connectionTarget(_ spec: FaultSpec, in recorded: StackState, random: inout SeededRandom) throws(InjectionError) -> ResourceState {
+        if let name = spec.resource, let database = recorded.resources[name], database.type.hasPrefix("database.") { return database }
+        return try choose(spec, in: recorded, random: &random).0
+    }
+
+    /// Fills a volume: the journal first, so a filler left by a killed run is removed on the next start.
+    private func fill(_ spec: FaultSpec, in recorded: StackState, random: inout SeededRandom, id: String, now: Double) throws(InjectionError) -> Injected {
+        let volumes = recorded.resources.values.filter { $0.type == "storage.volume" && $0.outputs["path"] != nil }.sorted { $0.name < $1.name }
+        let state: ResourceState
+        if let name = spec.resource {
+            guard let named = volumes.first(where: { $0.name == name }) else {
+                throw InjectionError(description: "\(spec.location.map { "\($0): " } ?? "")no storage.volume `\(name)` runs in \(recorded.stack)"
+                    + (Suggestion.hint(for: name, in: volumes.map(\.name)).map { "; \($0)" } ?? ""))
+            }
+            state = named
+        } else if let chosen = volumes.randomElement(using: &random) {
+            state = chosen
+        } else {
+            throw InjectionError(description: "\(recorded.stack) has no local storage.volume to fill")
+        }
+        guard let mount = state.outputs["path"]?.stringValue else { throw InjectionError(description: "\(state.name) has no path") }
+        let path = "\(mount)/.dharma-chaos-fill-\(id)"
+        var fault = ActiveFault(id: id, kind: .disk, resource: state.name, description: "filled \(state.name) to its quota", injectedAt: now,
+                                undo: [.deleteFile(path)])
+        try record(fault)
+        let descriptor = open(path, O_CREAT | O_WRONLY, 0o600)
+        guard descriptor >= 0 else { throw InjectionError(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var info = statvfs()
+        guard statvfs(mount, &info) == 0 else { throw InjectionError(description: "cannot read the free space of \(mount)") }
+        // Preallocate in halving chunks until not even 4 KiB more fits: the filesystem's own
+        // metadata takes some of what statvfs calls free.
+        var filled: off_t = 0
+        var chunk = max(off_t(info.f_bavail) * off_t(info.f_frsize) / 2, 4096)
+        while chunk >= 4096 {
+            if posix_fallocate(descriptor, filled, chunk) == 0 { filled += chunk } else { chunk /= 2 }
+        }
+        fault.description = "filled \(state.name) to its quota (\(filled / 1_048_576) MiB preallocated in \(mount))"
+        try record(fault)
+        return Injected(fault: fault)
     }
 
     /// Freezes every replica and proxy of the services in `region`.

@@ -163,8 +163,9 @@ public enum ResourceCatalog {
             PropertySchema("retentionDays", .integer(min: 1, max: 36_500), "delete objects after this many days"),
             PropertySchema("accessLogs", .boolean, default: .bool(true), "record access logs"),
         ]),
-        ResourceType("storage.volume", "a block storage volume", providers: cloudsAndDO.union([.vsphere, .openstack, .proxmox, .kubernetes]),
-                     outputs: [], properties: [
+        ResourceType("storage.volume", "a block storage volume (a loop-mounted ext4 image on the local provider)",
+                     providers: cloudsAndDO.union([.vsphere, .openstack, .proxmox, .kubernetes, .local]),
+                     outputs: ["path"], properties: [
             PropertySchema("size", .size(min: 1 << 30, max: 64 << 40), required: true, "capacity, e.g. 100Gi"),
             PropertySchema("class", .oneOf(["standard", "ssd", "provisioned-iops", "throughput"]), default: .string("ssd"), "performance class"),
             PropertySchema("iops", .integer(min: 100, max: 256_000), "provisioned IOPS"),

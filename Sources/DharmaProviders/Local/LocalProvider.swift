@@ -8,7 +8,7 @@ public struct LocalProvider: ReplicaRestarting {
 
     public func applyAvailability(for type: String) -> Availability {
         switch type {
-        case "storage.file", "storage.bucket", "security.secret", "compute.service", "database.postgres", "security.certificate": return .available
+        case "storage.file", "storage.bucket", "security.secret", "compute.service", "database.postgres", "security.certificate", "storage.volume": return .available
         default: return .unavailable("the local provider cannot run \(type)")
         }
     }
@@ -21,6 +21,7 @@ public struct LocalProvider: ReplicaRestarting {
         case "compute.service": return ServiceResource().refresh(state, context: context)
         case "database.postgres": return PostgresResource().refresh(state)
         case "security.certificate": return CertificateResource().refresh(state, context: context)
+        case "storage.volume": return VolumeResource().refresh(state)
         default: return .missing
         }
     }
@@ -33,6 +34,7 @@ public struct LocalProvider: ReplicaRestarting {
         case "compute.service": return try await ServiceResource().apply(resource, prior: prior, context: context)
         case "database.postgres": return try await PostgresResource().apply(resource, prior: prior, context: context)
         case "security.certificate": return try CertificateResource().apply(resource, prior: prior, context: context)
+        case "storage.volume": return try await VolumeResource().apply(resource, prior: prior, context: context)
         default: throw ProviderError(resource: resource.name, "the local provider cannot run \(resource.type)")
         }
     }
@@ -45,6 +47,7 @@ public struct LocalProvider: ReplicaRestarting {
         case "compute.service": await ServiceResource().delete(state, context: context)
         case "database.postgres": try await PostgresResource().delete(state)
         case "security.certificate": try CertificateResource().delete(state)
+        case "storage.volume": try await VolumeResource().delete(state)
         default: break
         }
     }
