@@ -95,7 +95,9 @@ public struct FaultInjector: Sendable {
         let services = Replica.services(in: recorded)
         let state: ResourceState
         if let name = spec.resource {
-            guard let named = recorded.resources[name], named.type == "compute.service" else {
+            // A database server's process can be killed like a replica.
+            let killable = spec.kind == .kill && recorded.resources[name]?.type == "database.postgres"
+            guard let named = recorded.resources[name], named.type == "compute.service" || killable else {
                 throw InjectionError(description: "\(spec.location.map { "\($0): " } ?? "")no service `\(name)` in \(recorded.stack)"
                     + (Suggestion.hint(for: name, in: services.map(\.name)).map { "; \($0)" } ?? ""))
             }

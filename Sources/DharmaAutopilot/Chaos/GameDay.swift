@@ -143,11 +143,16 @@ public struct GameDay: Sendable {
         return Self.summarise(outcomes, answered: answered, failed: failed, auditVerified: verified, seed: settings.seed)
     }
 
-    /// A random service, and a fault that fits it: CPU only where the autopilot may still
+    /// A random service or local database, and a fault that fits it: CPU only where the autopilot may still
     /// scale out (an autoscaled service below its `max`); burning CPU in every replica of a
     /// service already at its maximum is load no remediation here can take.
     static func chooseFault(in recorded: StackState, random: inout SeededRandom) -> FaultSpec? {
-        guard let service = Replica.services(in: recorded).randomElement(using: &random) else { return nil }
+        let databases = recorded.resources.values.filter { !Replica.all(of: $0).isEmpty && $0.type == "database.postgres" }.sorted { $0.name < $1.name }
+        let targets = Replica.services(in: recorded) + databases
+        guard let target = targets.randomElement(using: &random) else { return nil }
+        // A database server is killed; the other faults need a `dharma workload` replica.
+        if target.type == "database.postgres" { return FaultSpec(kind: .kill, resource: target.name, replica: .index(0), duration: 0) }
+        let service = target
         var kinds: [FaultSpec.Kind] = [.kill, .memory, .hang]
         if let bounds = AutoscaledReplicas.bounds(of: service.inputs), (service.inputs["replicas"]?.intValue ?? 1) < bounds.upperBound {
             kinds.append(.cpu)

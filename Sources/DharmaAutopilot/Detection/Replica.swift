@@ -1,13 +1,18 @@
 import DharmaCore
 
-/// One running replica of a recorded service, as its outputs list it.
+/// One running replica of a recorded service (or the process of a local database), as its outputs list it.
 struct Replica: Sendable, Hashable {
     var index: Int
     var pid: Int32
     var port: Int
 
     static func all(of state: ResourceState) -> [Replica] {
-        (state.outputs["instances"]?.listValue ?? []).compactMap { value in
+        // A local PostgreSQL server is one process, reported as replica 0.
+        if state.type == "database.postgres" {
+            guard let pid = state.outputs["pid"]?.intValue, pid > 0, let port = state.outputs["port"]?.intValue else { return [] }
+            return [Replica(index: 0, pid: Int32(pid), port: port)]
+        }
+        return (state.outputs["instances"]?.listValue ?? []).compactMap { value in
             guard let map = value.mapValue, let index = map["index"]?.intValue, let pid = map["pid"]?.intValue,
                   let port = map["port"]?.intValue else { return nil }
             return Replica(index: index, pid: Int32(pid), port: port)

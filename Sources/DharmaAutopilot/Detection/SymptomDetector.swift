@@ -39,7 +39,9 @@ public enum SymptomDetector {
                 var crash = Symptom(kind: .crash, resource: change.resource, resourceType: recorded.type,
                                     diff: drift.filter { downReplica($0) != nil }, affected: down.sorted(), replicas: replicas)
                 let pids = Replica.all(of: recorded).filter { down.contains($0.index) }.map(\.pid)
-                crash.stoppedFromOutside = !pids.isEmpty && pids.allSatisfy { ProcessTable.ending(of: $0)?.wasStopped == true }
+                crash.stoppedFromOutside = recorded.type == "database.postgres"
+                    ? PostgresServerLog.endedBySignal(recorded)
+                    : !pids.isEmpty && pids.allSatisfy { ProcessTable.ending(of: $0)?.wasStopped == true }
                 symptoms.append(crash)
             }
             // A certificate near or past its expiry is renewed, not reconciled.

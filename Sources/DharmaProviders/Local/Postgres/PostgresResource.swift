@@ -56,7 +56,7 @@ struct PostgresResource {
             "url": .string("postgresql://\(user)@127.0.0.1:\(port)/\(database)"), "database": .string(database),
             "username": .string(user), "passfile": .string(passfile), "dataDirectory": .string(cluster.dataDirectory),
             "bin": .string(installation.binDirectory), "version": .string(installation.version),
-            "pid": .int(Int(cluster.runningPID ?? 0)),
+            "pid": .int(Int(cluster.runningPID ?? 0)), "log": .string(cluster.logPath),
         ]
     }
 
