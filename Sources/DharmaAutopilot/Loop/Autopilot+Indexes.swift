@@ -53,6 +53,10 @@ extension Autopilot {
         let why = incident.approvedBy.map { "approved by \($0)" } ?? "heal.indexes: auto"
         incident.attempts += 1
         do {
+            if try await client.execute(query.proposal.invalidQuery) == "t" {
+                try await client.execute(query.proposal.dropStatement, timeout: 600)
+                incident.note(.action, "dropped the invalid index \(query.proposal.name) an interrupted earlier build left", at: clock())
+            }
             try await client.execute(query.proposal.createStatement, timeout: 600)
             // The mean from here on is the index's.
             try await client.resetStatistics(queryID: query.queryID)

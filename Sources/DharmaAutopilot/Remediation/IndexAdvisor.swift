@@ -1,3 +1,4 @@
+import DharmaProviders
 import Foundation
 
 /// The index a slow query lacks, read from its generic plan: a sequential scan whose filter
@@ -175,11 +176,19 @@ public struct IndexProposal: Sendable, Codable, Hashable {
             + columns.map(Self.quote).joined(separator: ", ") + ");"
     }
 
+    /// `t` when an index of this name exists but is invalid: what a concurrent build that was
+    /// interrupted (Dharma killed, the server restarted) leaves behind.
+    public var invalidQuery: String {
+        "SELECT coalesce((SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass("
+            + PostgresClient.literal(Self.quote(schema) + "." + Self.quote(name)) + ")), false);"
+    }
+
     public var dropStatement: String {
         "DROP INDEX CONCURRENTLY IF EXISTS \(Self.quote(schema)).\(Self.quote(name));"
     }
 
     static func quote(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        PostgresClient.identifier(name)
     }
 }
+

@@ -16,13 +16,17 @@ struct SecretResource {
             // A generated secret is kept as long as its file is intact.
             value = String(decoding: existing, as: UTF8.self)
         } else {
-            let length = resource.inputs["length"]?.intValue ?? 32
-            var generator = SystemRandomNumberGenerator()
-            value = String((0..<length).map { _ in Self.alphabet[Int.random(in: 0..<Self.alphabet.count, using: &generator)] })
+            value = Self.generated(length: resource.inputs["length"]?.intValue ?? 32)
         }
         let bytes = Data(value.utf8)
         try LocalPaths.writeAtomically(bytes, to: path, mode: 0o600, resource: resource.name)
         return ["path": .string(path), "sha256": .string(ContentHash.sha256(bytes))]
+    }
+
+    /// Letters and digits from the system's CSPRNG.
+    static func generated(length: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
     }
 
     func refresh(_ state: ResourceState) -> Observation {

@@ -15,7 +15,7 @@ struct PostgresResource {
         let port = resource.inputs["port"]?.intValue ?? 5432
         let passfile = "\(context.stateDirectory)/postgres/\(resource.name).pgpass"
         let stored = Self.storedPassword(passfile)
-        let password = resource.inputs["password"]?.stringValue ?? stored ?? Self.generatedPassword()
+        let password = resource.inputs["password"]?.stringValue ?? stored ?? SecretResource.generated(length: 32)
 
         let wasRunning = cluster.runningPID != nil
         if !wasRunning, ReadinessProbe.tcpAccepts(port: port, timeout: 0.5) {
@@ -104,11 +104,5 @@ struct PostgresResource {
     static func writePassfile(_ passfile: String, port: Int, user: String, password: String, resource: String) throws {
         let escaped = password.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ":", with: "\\:")
         try LocalPaths.writeAtomically(Data("127.0.0.1:\(port):*:\(user):\(escaped)\n".utf8), to: passfile, mode: 0o600, resource: resource)
-    }
-
-    static func generatedPassword() -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<32).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
     }
 }
