@@ -5,7 +5,7 @@ import Testing
 struct AutopilotCLITests {
     @Test func aKilledReplicaIsRestartedByUpAndTheIncidentTellsTheStory() throws {
         let directory = scratchDirectory()
-        try FileManager.default.copyItem(atPath: "\(repositoryRoot)/examples/webapp.yaml", toPath: "\(directory)/webapp.yaml")
+        try copyWebapp(to: directory)
         let environment = ["DHARMA_EXECUTABLE": dharmaBinary]
         let none = try dharma(["incidents", "-f", "webapp.yaml"], in: directory)
         #expect(none.status == 2 && none.stderr.contains("no state database"), "\(none.stderr)")
@@ -32,6 +32,12 @@ struct AutopilotCLITests {
             pids = (show?["outputs"] as? [String: Any])?["pids"] as? [Int] ?? []
         }
         try #require(pids.count == 2)
+        // One autopilot per stack: a second `up` and a game day refuse while this one runs.
+        for second in [["up", "webapp.yaml"], ["chaos", "gameday", "webapp.yaml", "--faults", "1"]] {
+            let refused = try dharma(second, in: directory, environment: environment)
+            #expect(refused.status != 0 && refused.stderr.contains("the autopilot of webapp/default already runs (`dharma up`, pid \(up.processIdentifier)"),
+                    "\(second): \(refused.stderr)")
+        }
         kill(Int32(pids[0]), SIGKILL)
 
         var incidents: [[String: Any]] = []

@@ -1,3 +1,4 @@
+import DharmaNet
 import Foundation
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
@@ -41,6 +42,19 @@ func startDharma(_ arguments: [String], in directory: String? = nil, environment
     process.standardError = FileHandle.nullDevice
     try process.run()
     return process
+}
+
+/// examples/webapp.yaml copied into `directory`, its database on a free port: tests that bring
+/// it up may run at the same time.
+func copyWebapp(to directory: String) throws {
+    let text = try String(contentsOfFile: "\(repositoryRoot)/examples/webapp.yaml", encoding: .utf8)
+    guard text.contains("port: 55432"), let port = PortAllocator.freePort() else { throw CLITestError("examples/webapp.yaml no longer pins port 55432") }
+    try text.replacingOccurrences(of: "port: 55432", with: "port: \(port)").write(toFile: directory + "/webapp.yaml", atomically: true, encoding: .utf8)
+}
+
+struct CLITestError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
 
 func scratchDirectory() -> String {

@@ -60,7 +60,7 @@ struct CLITests {
     @Test("webapp: up, plan says no changes, kill and edit, drift exits 4 naming attributes, apply repairs")
     func webappTour() throws {
         let directory = scratchDirectory()
-        try FileManager.default.copyItem(atPath: "\(repositoryRoot)/examples/webapp.yaml", toPath: "\(directory)/webapp.yaml")
+        try copyWebapp(to: directory)
         let environment = ["DHARMA_EXECUTABLE": dharmaBinary]
         let up = try dharma(["up", "webapp.yaml", "--once"], in: directory, environment: environment)
         #expect(up.status == 0, "\(up.stdout)\n\(up.stderr)")

@@ -91,6 +91,13 @@ public struct GameDay: Sendable {
         guard !journal.isHalted else {
             throw GameDayError(description: "chaos experiments are halted (\(journal.haltPath)); `dharma chaos resume` lifts the kill switch")
         }
+        let lease = SupervisorLease(stateDirectory: engine.stateDirectory, stack: prepared.stack)
+        do {
+            try lease.acquire(command: "chaos gameday")
+        } catch {
+            throw GameDayError(description: error.description)
+        }
+        defer { lease.release() }
         let (plan, _) = try await engine.plan(prepared)
         if plan.hasChanges {
             progress("bringing up \(prepared.stack)")

@@ -19,7 +19,7 @@ struct MemoryWatch: Sendable {
         var seen: Set<String> = []
         var symptoms: [Symptom] = []
         for state in Replica.services(in: recorded) {
-            var leaking: [(Replica, MemoryTrend)] = []
+            var leaking: [(Replica, LinearTrend)] = []
             for replica in Replica.all(of: state) {
                 guard let info = ProcessTable.info(replica.pid), !info.isZombie else { continue }
                 let key = "\(state.name)#\(replica.pid)#\(info.startTicks)"
@@ -27,7 +27,7 @@ struct MemoryWatch: Sendable {
                 var history = (samples[key] ?? []).filter { now - $0.time <= window }
                 history.append((now, Double(info.residentBytes)))
                 samples[key] = history
-                if let trend = MemoryTrend(history), trend.span >= minimumSpan, trend.slope >= minimumSlope,
+                if let trend = LinearTrend(history), trend.span >= minimumSpan, trend.slope >= minimumSlope,
                    trend.growth >= minimumGrowth, trend.fit >= minimumFit {
                     leaking.append((replica, trend))
                 }
@@ -36,47 +36,13 @@ struct MemoryWatch: Sendable {
             symptoms.append(Symptom(kind: .memory, resource: state.name, resourceType: state.type,
                                     diff: leaking.map { replica, trend in
                                         AttributeDiff(attribute: "replica[\(replica.index)].memory",
-                                                      old: .string(MemoryTrend.mebibytes(trend.first)),
-                                                      new: .string("\(MemoryTrend.mebibytes(trend.last)), growing \(MemoryTrend.mebibytes(trend.slope))/s "
+                                                      old: .string(LinearTrend.mebibytes(trend.first)),
+                                                      new: .string("\(LinearTrend.mebibytes(trend.last)), growing \(LinearTrend.mebibytes(trend.slope))/s "
                                                           + "for \(Int(trend.span)) s (R² \(String(format: "%.2f", trend.fit)))"))
                                     },
                                     affected: leaking.map(\.0.index), replicas: state.inputs["replicas"]?.intValue ?? 1))
         }
         samples = samples.filter { seen.contains($0.key) }
         return symptoms
-    }
-}
-
-/// A least-squares line through (time, bytes) samples.
-struct MemoryTrend: Sendable {
-    var slope: Double
-    var fit: Double
-    var span: Double
-    var first: Double
-    var last: Double
-
-    var growth: Double { last - first }
-
-    init?(_ samples: [(time: Double, bytes: Double)]) {
-        guard samples.count >= 3, let start = samples.first, let end = samples.last else { return nil }
-        let n = Double(samples.count)
-        let meanTime = samples.map(\.time).reduce(0, +) / n
-        let meanBytes = samples.map(\.bytes).reduce(0, +) / n
-        var covariance = 0.0, timeVariance = 0.0, bytesVariance = 0.0
-        for sample in samples {
-            covariance += (sample.time - meanTime) * (sample.bytes - meanBytes)
-            timeVariance += (sample.time - meanTime) * (sample.time - meanTime)
-            bytesVariance += (sample.bytes - meanBytes) * (sample.bytes - meanBytes)
-        }
-        guard timeVariance > 0 else { return nil }
-        slope = covariance / timeVariance
-        fit = bytesVariance > 0 ? covariance * covariance / (timeVariance * bytesVariance) : 0
-        span = end.time - start.time
-        first = start.bytes
-        last = end.bytes
-    }
-
-    static func mebibytes(_ bytes: Double) -> String {
-        String(format: "%.1f MiB", bytes / 1_048_576)
     }
 }

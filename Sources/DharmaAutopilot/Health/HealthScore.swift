@@ -61,7 +61,7 @@ public struct HealthScore: Sendable, Codable, Hashable {
         let drifted = Set(symptoms.filter { $0.kind == .drift }.map(\.resource)).subtracting(failing).sorted()
         add("drift", 5 * Double(drifted.count), cap: 15, "drifted: " + drifted.joined(separator: ", "))
         add("certificates", 10 * Double(expiringCertificates.count), cap: 20, "expiring: " + expiringCertificates.joined(separator: ", "))
-        add("forecast", 10 * Double(forecastRisks.count), cap: 20, "at risk: " + forecastRisks.joined(separator: ", "))
+        add("forecast", 10 * Double(forecastRisks.count), cap: 20, "at risk: " + forecastRisks.joined(separator: "; "))
         let total = penalties.map(\.points).reduce(0, +)
         return HealthScore(score: Int(max(0, 100 - total).rounded(.down)), penalties: penalties, availability: availability, objective: objective)
     }

@@ -66,6 +66,7 @@ public actor Autopilot {
     var memory = MemoryWatch()
     var trouble = TroubleHistory()
     var slowQueries = SlowQueryWatch()
+    var capacity = CapacityWatch()
     var vulnerabilities: VulnerabilityWatch
 
     public init(engine: StackEngine, incidents: any IncidentStore, path: String, environment: String?, variables: [String: String],
@@ -119,7 +120,8 @@ public actor Autopilot {
             try await track(symptoms, in: survey.recorded, report: &report)
             health = HealthScore.assess(symptoms: symptoms, incidents: Array(open.values), traffic: ProxyTraffic.observe(survey.recorded),
                                         objective: HealthScore.objective(of: prepared.blueprint),
-                                        expiringCertificates: symptoms.filter { $0.kind == .expiring }.map(\.resource))
+                                        expiringCertificates: symptoms.filter { $0.kind == .expiring }.map(\.resource),
+                                        forecastRisks: capacity.risks(in: survey.recorded, at: clock()).sorted { $0.key < $1.key }.map(\.value))
             try await act(on: survey, findings: findings, readings: readings, prepared: prepared, report: &report)
             try await createApprovedIndexes(in: survey.recorded, report: &report)
             try await patchVulnerable(report: &report)

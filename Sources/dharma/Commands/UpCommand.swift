@@ -65,6 +65,14 @@ struct UpCommand: AsyncParsableCommand {
             }
             let prepared = try blueprint.prepare()
             let engine = try blueprint.engine(audited: true, reason: reason)
+            // Taken before anything is applied: a second `up` of the stack changes nothing.
+            let lease = once ? nil : SupervisorLease(stateDirectory: engine.stateDirectory, stack: prepared.stack)
+            do throws(SupervisorLease.Held) {
+                try lease?.acquire(command: "up")
+            } catch {
+                throw CLIFailure(message: error.description, code: Exit.failure)
+            }
+            defer { lease?.release() }
             print("Dharma is bringing up \(prepared.stack) from \(blueprint.file)")
             for fault in ChaosJournal(stateDirectory: engine.stateDirectory).recover() {
                 print("removed a chaos fault left by an interrupted experiment: \(fault.description)")
