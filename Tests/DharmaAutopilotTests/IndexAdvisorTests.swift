@@ -45,4 +45,12 @@ struct IndexAdvisorTests {
         let proposal = IndexProposal(schema: "public", table: String(repeating: "t", count: 60), columns: ["a", "b"])
         #expect(proposal.name.utf8.count == 63 && proposal.name.hasPrefix("dharma_"))
     }
+
+    @Test("a plan reads through an index when any node names it")
+    func indexUse() {
+        let plan = #"[{"Plan": {"Node Type": "Gather", "Plans": [{"Node Type": "Index Scan", "Index Name": "dharma_orders_customer_id_idx"}]}}]"#
+        #expect(IndexAdvisor.usesIndex("dharma_orders_customer_id_idx", inPlan: plan))
+        #expect(!IndexAdvisor.usesIndex("other_idx", inPlan: plan))
+        #expect(!IndexAdvisor.usesIndex("dharma_orders_customer_id_idx", inPlan: self.plan("(o.status = $1)")))
+    }
 }

@@ -80,22 +80,27 @@ extension Autopilot {
         report.lines.append("incident \(incident.id): created index \(query.proposal.name) on \(incident.resource)")
     }
 
-    /// Resolves the incidents whose index made the query at least twice as fast; drops the index
-    /// of those it did not help after 10 calls, and hands them to a person.
+    /// Resolves the incidents whose query now reads through the new index and runs at least
+    /// twice as fast; drops the index when the planner does not use it, or when 10 calls are
+    /// not faster, and hands the incident to a person. The plan is checked too because a mean
+    /// alone is noisy: a query can speed up when the machine quietens down.
     func verifyIndexes(in recorded: StackState, report: inout TickReport) async throws {
         let verifying = open.filter { $0.value.symptom == .slowQuery && $0.value.phase == .verifying }
         for (key, var incident) in verifying.sorted(by: { $0.key < $1.key }) {
             guard let query = incident.slowQuery, let state = recorded.resources[incident.resource], let client = PostgresClient(state),
-                  let since = try? await client.statement(queryID: query.queryID), since.calls >= 3 else { continue }
+                  let since = try? await client.statement(queryID: query.queryID), since.calls >= 3,
+                  let plan = try? await client.genericPlan(of: query.query) else { continue }
             let now = clock()
             let change = "mean \(SlowQuery.milliseconds(query.meanMilliseconds)) → \(SlowQuery.milliseconds(since.meanMilliseconds)) over \(since.calls) calls"
-            if since.meanMilliseconds <= query.meanMilliseconds / 2 {
+            let used = IndexAdvisor.usesIndex(query.proposal.name, inPlan: plan)
+            if used && since.meanMilliseconds <= query.meanMilliseconds / 2 {
                 try await resolve(&incident, key: key, now: now, report: &report, verified: "verified: \(change) with index \(query.proposal.name)")
-            } else if since.calls >= 10 {
+            } else if !used || since.calls >= 10 {
+                let why = used ? "the index did not help (\(change))" : "the planner does not use the index (\(change))"
                 _ = try? await client.execute(query.proposal.dropStatement, timeout: 600)
                 try await healer.record(AuditDraft(actor: Self.actor, action: "rollback", stack: incident.stack.description, resources: [incident.resource],
-                                                   reason: "incident \(incident.id): \(query.proposal.dropStatement) — the index did not help (\(change))"))
-                incident.note(.failed, "the index did not help (\(change)); dropped it again", at: now)
+                                                   reason: "incident \(incident.id): \(query.proposal.dropStatement) — \(why)"))
+                incident.note(.failed, "\(why); dropped it again", at: now)
                 try await learn(incident, succeeded: false, at: now)
                 try await escalate(&incident, rejecting: query.queryID, because: "the index did not make the query faster", report: &report)
                 open[key] = nil

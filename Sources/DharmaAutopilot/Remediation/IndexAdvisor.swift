@@ -34,6 +34,15 @@ public enum IndexAdvisor {
         return scans
     }
 
+    /// Whether any node of the plan reads through the index `name`.
+    public static func usesIndex(_ name: String, inPlan json: String) -> Bool {
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] else { return false }
+        func visit(_ node: [String: Any]) -> Bool {
+            node["Index Name"] as? String == name || (node["Plans"] as? [[String: Any]] ?? []).contains(where: visit)
+        }
+        return parsed.contains { ($0["Plan"] as? [String: Any]).map(visit) ?? false }
+    }
+
     /// The columns of `alias` a filter compares with something else, by equality and by range.
     /// A filter with OR at its top level is left alone: one B-tree index does not serve it.
     static func columns(in filter: String, alias: String) -> (equality: [String], range: [String]) {
