@@ -27,9 +27,9 @@ struct SlowQueryTests {
     /// 300,000 orders: a lookup by customer scans them all without an index.
     func fillOrders(_ client: PostgresClient) async throws {
         try await client.execute("""
-            CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id int NOT NULL, status text NOT NULL, total numeric);
-            INSERT INTO orders (customer_id, status, total)
-              SELECT (i::bigint * 7919) % 40000, (ARRAY['new', 'paid', 'shipped'])[1 + i % 3], i % 100 FROM generate_series(1, 300000) i;
+            CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id int NOT NULL, status text NOT NULL, total numeric, half int NOT NULL);
+            INSERT INTO orders (customer_id, status, total, half)
+              SELECT (i::bigint * 7919) % 40000, (ARRAY['new', 'paid', 'shipped'])[1 + i % 3], i % 100, i % 2 FROM generate_series(1, 300000) i;
             ANALYZE orders;
             """)
     }
@@ -92,17 +92,16 @@ struct SlowQueryTests {
         }
     }
 
-    @Test("without heal.indexes auto nothing is created until a person approves; an index that does not help is dropped and the incident escalated")
+    @Test("without heal.indexes auto nothing is created until a person approves; an index the planner does not use is dropped and the incident escalated")
     func approvalAndRollback() async throws {
         let project = try Project(try database(heal: "{slowQuery: 2ms}"))
         try await project.destroyingAfter {
             try await project.apply()
             let db = try await client(project)
             try await fillOrders(db)
-            // A third of the table matches any status: the planner keeps scanning even with an index.
-            for status in ["new", "paid", "shipped", "new", "paid", "shipped"] {
-                try await db.execute("SELECT count(*) FROM orders WHERE status = '\(status)';")
-            }
+            // Half the table matches either value: an index on it cannot beat reading the table, and
+            // the planner knows it. (A third, as for `status`, it does read through a bitmap.)
+            for half in [0, 1, 0, 1, 0, 1] { try await db.execute("SELECT count(*) FROM orders WHERE half = \(half);") }
             let clock = ManualClock()
             let autopilot = try project.autopilot(clock: clock)
             try await tick(autopilot, clock) { try await project.incidents().first?.timeline.last?.text.contains("awaiting approval") == true }
@@ -120,17 +119,16 @@ struct SlowQueryTests {
             incident.approve(by: "alice", at: clock.now)
             try await book.save(incident)
             _ = await autopilot.tick()
-            #expect(try await indexes(db) == ["dharma_orders_status_idx", "orders_pkey"])
+            #expect(try await indexes(db) == ["dharma_orders_half_idx", "orders_pkey"])
 
-            for status in ["new", "paid", "shipped", "new", "paid", "shipped", "new", "paid", "shipped", "new"] {
-                try await db.execute("SELECT count(*) FROM orders WHERE status = '\(status)';")
-            }
+            for half in [0, 1, 0] { try await db.execute("SELECT count(*) FROM orders WHERE half = \(half);") }
             _ = await autopilot.tick()
             incident = try #require(try await project.incidents().first)
             #expect(incident.status == .escalated && incident.approvedBy == "alice")
             #expect(try await indexes(db) == ["orders_pkey"])
             let actions = try await project.auditEntries().filter { $0.actor == "autopilot" }.map(\.action)
             #expect(actions.contains("create-index") && actions.contains("rollback") && actions.contains("incident-escalate"))
+            #expect(incident.timeline.contains { $0.text.hasPrefix("the planner does not use the index") }, "\(incident.timeline.map(\.text))")
             // The same query is not proposed again.
             clock.advance(5)
             _ = await autopilot.tick()
