@@ -126,3 +126,25 @@ struct NeighbouringProjectsTests {
         }
     }
 }
+
+@Suite("dharma up: bad input")
+struct UpInputTests {
+    @Test func anAdvisoryFeedThatIsNotOSVStopsUpBeforeAnythingIsApplied() throws {
+        let directory = scratchDirectory()
+        try writeBlueprint("app.yaml", in: directory, stack: "feed", resources: "  f: {type: storage.file, properties: {path: f.txt}}")
+        try #"[{"summary": "an advisory without its id"}]"#.write(toFile: directory + "/feed.json", atomically: true, encoding: .utf8)
+        let bad = try dharma(["up", "app.yaml", "--advisories", "feed.json"], in: directory)
+        #expect(bad.status == 2 && bad.stderr.contains("feed.json is not OSV JSON") && bad.stderr.contains("`id` missing"), "\(bad.stderr)")
+        let missing = try dharma(["up", "app.yaml", "--advisories", "nowhere/"], in: directory)
+        #expect(missing.status == 2 && missing.stderr.contains("advisory feed nowhere/ does not exist"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/f.txt"))
+    }
+
+    @Test func approvingAnIncidentWithNothingToApproveIsRefused() throws {
+        let directory = scratchDirectory()
+        try writeBlueprint("app.yaml", in: directory, stack: "approve", resources: "  f: {type: storage.file, properties: {path: f.txt}}")
+        #expect(try dharma(["apply", "app.yaml", "--auto-approve"], in: directory).status == 0)
+        let none = try dharma(["incident", "1", "-f", "app.yaml", "--approve"], in: directory)
+        #expect(none.status == 2 && none.stderr.contains("there is no incident 1"), "\(none.stderr)")
+    }
+}

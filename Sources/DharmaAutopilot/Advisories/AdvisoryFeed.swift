@@ -53,9 +53,16 @@ public struct AdvisoryFeed: Sendable {
         if let one = try? decoder.decode(OSVAdvisory.self, from: data) { return [one] }
         if let many = try? decoder.decode([OSVAdvisory].self, from: data) { return many }
         if let answer = try? decoder.decode(Answer.self, from: data), let vulns = answer.vulns { return vulns }
-        // Say why the advisory form failed, which is the usual one.
+        // Say why the form the file looks like failed.
+        let text = String(decoding: data.prefix(4096), as: UTF8.self).drop { $0.isWhitespace }
         do {
-            _ = try decoder.decode(OSVAdvisory.self, from: data)
+            if text.hasPrefix("[") {
+                _ = try decoder.decode([OSVAdvisory].self, from: data)
+            } else if text.contains("\"vulns\"") {
+                _ = try decoder.decode(Answer.self, from: data)
+            } else {
+                _ = try decoder.decode(OSVAdvisory.self, from: data)
+            }
             return []
         } catch {
             throw Failure(description: "\(file) is not OSV JSON (an advisory, an array of them, or {\"vulns\": [...]}): \(Self.explain(error))")

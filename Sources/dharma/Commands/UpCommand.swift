@@ -60,8 +60,14 @@ struct UpCommand: AsyncParsableCommand {
                 throw CLIFailure(message: "--notify \(error)", code: Exit.invalidInput)
             }
             let feed = advisories ?? environment["DHARMA_ADVISORIES"].flatMap { $0.isEmpty ? nil : $0 }
-            if let feed, !FileManager.default.fileExists(atPath: feed) {
-                throw CLIFailure(message: "--advisories \(feed): no such file or directory", code: Exit.invalidInput)
+            if let feed {
+                // Read once now, so a feed that is not OSV JSON stops `up` before anything is applied.
+                var advisories = AdvisoryFeed(path: feed)
+                do throws(AdvisoryFeed.Failure) {
+                    try advisories.refresh()
+                } catch {
+                    throw CLIFailure(message: "--advisories: \(error)", code: Exit.invalidInput)
+                }
             }
             let prepared = try blueprint.prepare()
             let engine = try blueprint.engine(audited: true, reason: reason)
