@@ -16,14 +16,15 @@ struct KillRecoveryTests {
         for index in 0..<40 {
             resources += "  f\(index): {type: storage.file, properties: {path: \"files/\(index).txt\", content: \"file \(index)\"}}\n"
         }
-        // A service that takes 30 s to become ready keeps the apply busy long enough to be killed,
-        // however loaded the machine is.
+        // A service that takes 3 minutes to become ready keeps the apply busy long enough to be
+        // killed, however loaded the machine is (tests that block threads can hold this one back
+        // for many seconds).
         let slow = """
               slow:
                 type: compute.service
                 properties:
-                  command: [python3, -c, "import time, http.server, sys; time.sleep(30); http.server.test(HandlerClass=http.server.SimpleHTTPRequestHandler, port=int(sys.argv[1]), bind='127.0.0.1')", "${self.port}"]
-                  health: {http: /, timeout: 60s}
+                  command: [python3, -c, "import time, http.server, sys; time.sleep(180); http.server.test(HandlerClass=http.server.SimpleHTTPRequestHandler, port=int(sys.argv[1]), bind='127.0.0.1')", "${self.port}"]
+                  health: {http: /, timeout: 240s}
                   stopGracePeriod: 1s
             """
         let project = try Project(blueprint(resources + slow, name: "crash"))
@@ -35,7 +36,7 @@ struct KillRecoveryTests {
         // Wait until the slow service's process exists, then kill the apply without warning.
         let prepared = try project.prepare()
         let marker = "\(Digest.fnv1a64Hex(Array((project.directory + "/.dharma").utf8)).prefix(8)):crash/default/slow"
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(150)
         // (Version-manager shims may briefly run helpers that carry the marker too; wait for
         // the real program.)
         func instances() -> [Int32] {
@@ -47,9 +48,15 @@ struct KillRecoveryTests {
         }
         try await Task.sleep(for: .milliseconds(300))
         kill(child, SIGKILL)
-        var status: Int32 = 0
-        #expect(waitpid(child, &status, 0) == child)
-        #expect(status & 0x7f == SIGKILL, "the apply should have died of SIGKILL")
+        // Reaped through the shared reaper: an autopilot ticking in another test reaps the
+        // children it launched too, so a waitpid of our own could find the child gone.
+        var ending: ProcessEnding?
+        for _ in 0..<500 where ending == nil {
+            ProcessTable.reapExitedChildren()
+            ending = ProcessTable.ending(of: child)
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(ending == .signalled(SIGKILL), "the apply should have died of SIGKILL, not \(String(describing: ending))")
 
         // State is readable and every recorded file really exists with the recorded content.
         let state = try await project.engine.loadState(prepared.stack)
@@ -65,7 +72,7 @@ struct KillRecoveryTests {
 
         // The operator fixes the slow start-up; the service is still not recorded, so it is
         // still a create, and the lost instance of the old command must go.
-        try project.rewrite(blueprint(resources + slow.replacingOccurrences(of: "time.sleep(30); ", with: ""), name: "crash"))
+        try project.rewrite(blueprint(resources + slow.replacingOccurrences(of: "time.sleep(180); ", with: ""), name: "crash"))
 
         // The next plan creates exactly what is not recorded.
         let plan = try await project.plan()
