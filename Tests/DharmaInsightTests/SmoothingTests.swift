@@ -79,4 +79,15 @@ import Testing
         #expect(last.mostUnusual == "latency" && last.score > 0.9)
         #expect((quiet.max() ?? 1) < last.score)
     }
+
+    /// Eight minutes of a volume filling by about 25 MiB a minute: a trend model must be chosen
+    /// and reach 1 GiB about 33 steps on. (The level used to start at the mean of the first
+    /// points, half-way up the trend; no trend model then beat the flat one, and the forecast
+    /// never filled the disk.)
+    @Test func aShortCleanTrendIsForecastToExhaustion() throws {
+        let used: [Double] = [24, 49, 75, 99, 124, 150, 174, 199].map { $0 * 1_048_576 }
+        let exhaustion = try #require(CapacityForecaster.timeToExhaustion(used, capacity: Double(1 << 30), maximumSteps: 1440))
+        #expect(exhaustion.model.hasPrefix("ETS(A,A") || exhaustion.model.hasPrefix("ETS(M,A"), "\(exhaustion.model)")
+        #expect((31...35).contains(exhaustion.steps), "\(exhaustion.steps)")
+    }
 }

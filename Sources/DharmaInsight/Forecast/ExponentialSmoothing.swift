@@ -110,14 +110,25 @@ public struct ExponentialSmoothing: Sendable {
         guard n >= max(4, 2 * m), error != .none else { return nil }
         // Initial states from the first cycles.
         let first = Array(series.prefix(m > 1 ? m : min(10, n)))
-        let level0 = first.reduce(0, +) / Double(first.count)
+        var level0 = first.reduce(0, +) / Double(first.count)
         var slope0 = 0.0
         if trend != .none {
             if m > 1, n >= 2 * m {
                 let second = series[m..<(2 * m)].reduce(0, +) / Double(m)
                 slope0 = (second - level0) / Double(m)
             } else {
-                slope0 = (series[min(n - 1, 9)] - series[0]) / Double(min(n - 1, 9))
+                // A line through the first points: the level before the first observation is its
+                // intercept, not their mean (which sits mid-way up a trend and costs the fit
+                // most of its first errors).
+                let k = Double(first.count)
+                let meanT = (k + 1) / 2
+                var covariance = 0.0, variance = 0.0
+                for (index, y) in first.enumerated() {
+                    covariance += (Double(index + 1) - meanT) * (y - level0)
+                    variance += (Double(index + 1) - meanT) * (Double(index + 1) - meanT)
+                }
+                slope0 = variance > 0 ? covariance / variance : 0
+                level0 -= slope0 * meanT
             }
         }
         let season0: [Double]
