@@ -24,7 +24,14 @@ struct VolumeTests {
 
         let recorded = state(resource, outputs: outputs)
         #expect(try await provider.refresh(recorded, context: ctx).drift.isEmpty)
-        #expect(try await CommandRunner.run("/usr/bin/umount", [path]).succeeded)
+        // Someone unmounts it (retried: a process spawned elsewhere in this test run may hold an
+        // inherited descriptor into it for a moment).
+        var unmounted = false
+        for _ in 0..<20 where !unmounted {
+            unmounted = try await CommandRunner.run("/usr/bin/umount", [path]).succeeded
+            if !unmounted { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        #expect(unmounted)
         #expect(try await provider.refresh(recorded, context: ctx).drift.map(\.attribute) == ["mounted"])
         _ = try await provider.apply(resource, prior: recorded, context: ctx)
         #expect(try String(contentsOfFile: path + "/note", encoding: .utf8) == "kept")

@@ -53,9 +53,16 @@ struct VolumeResource {
 
     func delete(_ state: ResourceState) async throws {
         guard let image = state.outputs["image"]?.stringValue, let path = state.outputs["path"]?.stringValue else { return }
-        if Self.isMounted(path) {
-            let unmounted = try await CommandRunner.run(Self.tool("umount"), [path], timeout: 60)
-            guard unmounted.succeeded else { throw ProviderError(resource: state.name, "cannot unmount \(path): \(unmounted.complaint)") }
+        // A process that still has a file open there (one that inherited a descriptor for a
+        // moment, a shell whose directory it is) keeps the mount busy: retry for a few seconds,
+        // then detach it lazily — it goes once that process lets go.
+        var attempt = 0
+        while Self.isMounted(path) {
+            attempt += 1
+            let unmounted = try await CommandRunner.run(Self.tool("umount"), attempt <= 10 ? [path] : ["--lazy", path], timeout: 60)
+            if unmounted.succeeded { break }
+            guard attempt <= 10 else { throw ProviderError(resource: state.name, "cannot unmount \(path): \(unmounted.complaint)") }
+            try? await Task.sleep(for: .milliseconds(300))
         }
         try? FileManager.default.removeItem(atPath: path)
         try? FileManager.default.removeItem(atPath: image)
