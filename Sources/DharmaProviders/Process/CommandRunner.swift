@@ -35,40 +35,13 @@ public enum CommandRunner {
         guard FileManager.default.createFile(atPath: paths.input, contents: Data((input ?? "").utf8), attributes: [.posixPermissions: 0o600]) else {
             throw Failure(description: "cannot write \(paths.input): \(String(cString: strerror(errno)))")
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, paths.input, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, paths.output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, paths.errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        // Nothing else of ours is inherited: `pg_ctl` leaves a server running for good, and a
-        // descriptor it kept (the socket Foundation watches to see whoever ran `dharma` exit,
-        // the state database) would outlive us in it.
-        if let closeFrom = ProcessLauncher.addCloseFrom { _ = closeFrom(&actions, 3) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-
+        // `pg_ctl` leaves a server running for good: nothing of ours may outlive us in it.
         let variables = ProcessInfoEnvironment.all.merging(environment) { _, new in new }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = variables.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard spawned == 0 else {
-            throw Failure(description: "cannot start \(executable): \(String(cString: strerror(spawned)))")
-        }
+        let pid = try Spawn.start(executable, arguments, environment: variables, newSession: false) { actions in
+            posix_spawn_file_actions_addopen(&actions, 0, paths.input, O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, paths.output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_addopen(&actions, 2, paths.errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        }.mapError { Failure(description: $0.description) }.get()
         let name = (executable as NSString).lastPathComponent
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         var status: Int32 = 0
