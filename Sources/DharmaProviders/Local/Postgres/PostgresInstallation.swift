@@ -25,10 +25,10 @@ struct PostgresInstallation: Sendable {
     }
 
     /// The server of the wanted major version when installed, else the newest one there is.
-    static func find(version wanted: String?, resource: String) throws -> PostgresInstallation {
+    static func find(version wanted: String?, resource: String) async throws -> PostgresInstallation {
         var candidates: [(version: String, bin: String)] = []
         if let configured = ProcessInfoEnvironment.value(binVariable), !configured.isEmpty {
-            candidates.append((majorVersion(bin: configured) ?? "", configured))
+            candidates.append((await majorVersion(bin: configured) ?? "", configured))
         } else {
             let root = "/usr/lib/postgresql"
             for entry in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where access("\(root)/\(entry)/bin/pg_ctl", X_OK) == 0 {
@@ -36,7 +36,7 @@ struct PostgresInstallation: Sendable {
             }
             if candidates.isEmpty, let pgCtl = ProcessLauncher.resolveExecutable("pg_ctl", base: "/") {
                 let bin = (pgCtl as NSString).deletingLastPathComponent
-                candidates.append((majorVersion(bin: bin) ?? "", bin))
+                candidates.append((await majorVersion(bin: bin) ?? "", bin))
             }
         }
         let ordered = candidates.sorted { (Int($0.version) ?? 0) > (Int($1.version) ?? 0) }
@@ -61,13 +61,9 @@ struct PostgresInstallation: Sendable {
     }
 
     /// `pg_ctl --version` prints e.g. "pg_ctl (PostgreSQL) 15.18".
-    private static func majorVersion(bin: String) -> String? {
-        guard let pipe = popen("'\(bin)/pg_ctl' --version 2>/dev/null", "r") else { return nil }
-        defer { pclose(pipe) }
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard fgets(&buffer, 256, pipe) != nil else { return nil }
-        let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return line.split(separator: " ").last?.split(separator: ".").first.map(String.init)
+    private static func majorVersion(bin: String) async -> String? {
+        guard let result = try? await CommandRunner.run(bin + "/pg_ctl", ["--version"], timeout: 10), result.succeeded else { return nil }
+        return result.output.split(separator: " ").last?.split(separator: ".").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
     /// Runs one of the server's programs, as the server's account when there is one.

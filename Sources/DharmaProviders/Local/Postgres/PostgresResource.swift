@@ -8,7 +8,7 @@ import Foundation
 /// `PGPASSFILE=${db.passfile}` and `${db.url}`.
 struct PostgresResource {
     func apply(_ resource: DesiredResource, prior: ResourceState?, context: ProviderContext) async throws -> [String: Value] {
-        let installation = try PostgresInstallation.find(version: resource.inputs["version"]?.stringValue, resource: resource.name)
+        let installation = try await PostgresInstallation.find(version: resource.inputs["version"]?.stringValue, resource: resource.name)
         let cluster = PostgresCluster(resource: resource.name, installation: installation, context: context)
         let user = try Self.identifier(resource.inputs["username"]?.stringValue ?? "dharma", what: "username", resource: resource.name)
         let database = try Self.identifier(resource.name.lowercased().replacingOccurrences(of: "-", with: "_"), what: "name", resource: resource.name)
