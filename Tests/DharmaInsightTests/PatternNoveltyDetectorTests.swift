@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import DharmaInsight
+
+@Suite struct PatternMemoryTests {
+    @Test func noveltyFallsAsPatternsRepeat() {
+        var memory = PatternMemory(order: 2, slots: 1 << 12)
+        #expect(memory.observe(1) == 0.5, "only one pattern (the symbol) exists yet, and it is new")
+        #expect(memory.observe(2) == 1, "the symbol and the step 1→2 are both new")
+        #expect(memory.observe(1) == 0.75, "the symbol was seen once (1/2), the step 2→1 is new (1)")
+        #expect(memory.observe(2) == 0.5, "the symbol and the step were each seen once")
+        for _ in 0..<50 { _ = memory.observe(1); _ = memory.observe(2) }
+        #expect(memory.observe(1) < 0.05)
+    }
+
+    @Test func aTinyTableStaysBoundedAndOnlyMakesPatternsLookFamiliar() {
+        var small = PatternMemory(order: 4, slots: 2)
+        var large = PatternMemory(order: 4, slots: 1 << 16)
+        for step in 0..<10_000 {
+            let symbol = (step * 7919) % 13
+            let cramped = small.observe(symbol)
+            let roomy = large.observe(symbol)
+            #expect(cramped <= roomy + 1e-12)
+            #expect(cramped >= 0 && cramped <= 1)
+        }
+    }
+}
+
+@Suite struct PatternNoveltyDetectorTests {
+    /// A daily-like wave with noise, inside 0...100.
+    func wave(_ step: Int, _ generator: inout SplitMix) -> Double {
+        50 + 10 * sin(Double(step) * 2 * .pi / 48) + Double(generator.next() % 100) / 100
+    }
+
+    func settings() -> PatternNoveltyDetector.Settings {
+        var settings = PatternNoveltyDetector.Settings()
+        settings.learning = 500
+        settings.restPeriod = 100
+        return settings
+    }
+
+    @Test func aValueAtANewLevelAlarmsOnceAndTheFamiliarWaveDoesNot() {
+        var detector = PatternNoveltyDetector(settings: settings(), range: 0...100)
+        var generator = SplitMix(seed: 3)
+        var scores: [Double] = []
+        for step in 0..<2500 { scores.append(detector.score(step == 2000 ? 97 : wave(step, &generator))) }
+        #expect(scores[..<500].allSatisfy { $0 == 0 }, "nothing is scored while learning")
+        #expect(scores[1000..<2000].allSatisfy { $0 < detector.settings.alarm }, "a familiar wave raises no alarm")
+        #expect(scores[2000] >= detector.settings.alarm)
+        #expect(scores[2001..<2100].allSatisfy { $0 == 0 }, "the alarm is not repeated during the rest period")
+    }
+
+    @Test func aChangeOfShapeWithinFamiliarLevelsIsTheMostUnusualThing() {
+        var detector = PatternNoveltyDetector(settings: settings(), range: 0...70)
+        // A square wave between 20 and 50 that holds each side for 10 values, then flips every value.
+        let values = (0..<3000).map { step -> Double in
+            let period = step < 2000 ? 20 : 2
+            return step % period < period / 2 ? 20 : 50
+        }
+        let results = values.map { detector.score($0) }
+        let peak = results.indices.max { results[$0] < results[$1] } ?? 0
+        #expect((2000..<2012).contains(peak), "the highest score is where the shape changes, at \(peak)")
+        #expect(results[peak] >= detector.settings.alarm)
+        #expect(results[600..<2000].allSatisfy { $0 < 0.1 })
+    }
+
+    @Test func unusableValuesScoreZeroAndLeaveTheStateAlone() {
+        var clean = PatternNoveltyDetector(settings: settings(), range: 0...100)
+        var junk = PatternNoveltyDetector(settings: settings(), range: 0...100)
+        var generator = SplitMix(seed: 11)
+        for step in 0..<1500 {
+            let value = step == 1200 ? 99 : wave(step, &generator)
+            if step % 97 == 0 {
+                #expect(junk.score(.nan) == 0 && junk.score(.infinity) == 0 && junk.score(-.infinity) == 0)
+            }
+            #expect(clean.score(value) == junk.score(value))
+        }
+    }
+
+    @Test func aConstantSeriesNeverAlarmsUntilItMoves() {
+        var detector = PatternNoveltyDetector(settings: settings())
+        var scores = (0..<1000).map { _ in detector.score(4.2) }
+        #expect(scores.allSatisfy { $0 == 0 })
+        scores.append(detector.score(4.3))
+        #expect(scores.last ?? 0 >= detector.settings.alarm, "any other value is a new level of a range of width 0")
+        #expect(scores.allSatisfy { $0.isFinite })
+    }
+
+    @Test func withoutARangeTheLearningPeriodSetsItAndBeyondItIsNew() {
+        var detector = PatternNoveltyDetector(settings: settings())
+        var generator = SplitMix(seed: 5)
+        var scores: [Double] = []
+        for step in 0..<2000 { scores.append(detector.score(step == 1500 ? 200 : wave(step, &generator))) }
+        #expect(scores[..<500].allSatisfy { $0 == 0 })
+        #expect(scores[800..<1500].allSatisfy { $0 < detector.settings.alarm })
+        #expect(scores[1500] >= detector.settings.alarm, "200 lies beyond the learned range of about 40...61")
+    }
+}
