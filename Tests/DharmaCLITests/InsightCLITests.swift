@@ -17,9 +17,28 @@ let sharedData: String = {
         let profiles = report["profiles"] as? [String: [String: Any]] ?? [:]
         #expect(Set(profiles.keys) == ["standard", "reward_low_FP_rate", "reward_low_FN_rate"])
         for (_, profile) in profiles { #expect((profile["score"] as? Double).map { $0 > 0 && $0 <= 100 } == true) }
+        #expect(report["detector"] as? String == "pattern" && report["range"] as? String == "file")
+        // Measured 70.64; a change that loses detections falls well below this.
+        #expect((profiles["standard"]?["score"] as? Double ?? 0) > 65)
         let csv = try String(contentsOfFile: out + "/dharma/realKnownCause/dharma_nyc_taxi.csv", encoding: .utf8)
         #expect(csv.hasPrefix("timestamp,value,anomaly_score,label\n2014-07-01 00:00:00,10844.0,"))
         #expect(csv.contains(",1\n"), "rows inside windows are labelled 1")
+    }
+
+    @Test func theLearnedRangeAndTheLikelihoodDetectorAreScoredTooAndBadSettingsAreRefused() throws {
+        let learned = try dharma(["insight", "eval", "anomaly", "--data", sharedData + "/nab", "--range", "learned", "--json"])
+        #expect(learned.status == 0, "\(learned.stderr)")
+        let report = try json(learned.stdout)
+        #expect(report["range"] as? String == "learned")
+        let standard = (report["profiles"] as? [String: [String: Any]])?["standard"]?["score"] as? Double ?? 0
+        #expect(standard > 55, "measured 65.10 with no look at a file's later values")
+        let likelihood = try dharma(["insight", "eval", "anomaly", "--data", sharedData + "/nab", "--detector", "likelihood", "--json"])
+        #expect(likelihood.status == 0)
+        #expect(try json(likelihood.stdout)["detector"] as? String == "likelihood")
+        let unknown = try dharma(["insight", "eval", "anomaly", "--data", sharedData + "/nab", "--setting", "novelty=3"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("not a setting of the pattern detector"), "\(unknown.stderr)")
+        let huge = try dharma(["insight", "eval", "anomaly", "--data", sharedData + "/nab", "--setting", "levels=1e300"])
+        #expect(huge.status == 2 && huge.stderr.contains("at most 1e9"), "\(huge.stderr)")
     }
 
     @Test func aMalformedCSVRowIsNamedByLine() throws {

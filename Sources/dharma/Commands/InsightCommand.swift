@@ -146,52 +146,40 @@ struct InsightCommand: AsyncParsableCommand {
     struct Anomaly: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "anomaly",
-            abstract: "Score the anomaly detector on the Numenta Anomaly Benchmark with NAB's rules.",
+            abstract: "Score an anomaly detector on the Numenta Anomaly Benchmark with NAB's rules.",
             discussion: """
-                Runs the streaming detector over every NAB series, then scores it as NAB does: windows, probationary period, scaled sigmoid, one global threshold per profile chosen over the corpus, normalised between the null detector (0) and the perfect one (100).
+                Runs a streaming detector over every NAB series, then scores it as NAB does: windows, probationary period, scaled sigmoid, one global threshold per profile chosen over the corpus, normalised between the null detector (0) and the perfect one (100).
 
+                --detector pattern (the default) is the pattern-novelty detector; likelihood is the prediction-error likelihood detector. Each file's probationary period is the pattern detector's learning period, and a fifth of it its rest after an alarm.
+                --range file gives the pattern detector each file's minimum and maximum, as NAB's runner gives every detector (inputMin, inputMax); --range learned uses only the values of the probationary period.
                 --scores-out writes one CSV per series in NAB's results layout (timestamp,value,anomaly_score,label) for NAB's own scorer.
 
                 Example: dharma insight eval anomaly --data ../shared/data/nab
                 """)
 
+        enum Detector: String, ExpressibleByArgument, CaseIterable { case pattern, likelihood }
+        enum RangeSource: String, ExpressibleByArgument, CaseIterable { case file, learned }
+
         @Option(help: "The NAB folder (with data/ and labels/).") var data: String
         @Option(help: "Write NAB results CSVs under this directory.") var scoresOut: String?
+        @Option(help: "The detector: pattern or likelihood.") var detector: Detector = .pattern
+        @Option(help: "Where the pattern detector's value range comes from: file or learned.") var range: RangeSource = .file
         @Flag(help: "Print JSON.") var json = false
-        @Option(help: "Detector setting NAME=VALUE (forecastWeight, shortWindow, longWindow, learning, alarmTail, restPeriod, novelty); for experiments.")
+        @Option(help: """
+            Detector setting NAME=VALUE, for experiments. pattern: levels, order, smoothing, smoothLevels, smoothWeight, baselineWindow, alarm, rangeMargin, tableSize. \
+            likelihood: forecastWeight, shortWindow, longWindow, learning, alarmTail, restPeriod, novelty.
+            """)
         var setting: [String] = []
-
-        func settings() throws -> AnomalyDetector.Settings {
-            var settings = AnomalyDetector.Settings()
-            for assignment in setting {
-                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, let number = Double(parts[1]) else {
-                    throw CLIFailure(message: "--setting \(assignment): write NAME=NUMBER", code: Exit.invalidInput)
-                }
-                switch parts[0] {
-                case "forecastWeight": settings.forecastWeight = number
-                case "shortWindow": settings.shortWindow = max(1, Int(number))
-                case "longWindow": settings.longWindow = max(2, Int(number))
-                case "learning": settings.learning = max(0, Int(number))
-                case "alarmTail": settings.alarmTail = number
-                case "restPeriod": settings.restPeriod = max(0, Int(number))
-                case "novelty": settings.novelty = max(0, number)
-                default: throw CLIFailure(message: "--setting \(parts[0]): unknown setting", code: Exit.invalidInput)
-                }
-            }
-            return settings
-        }
 
         func run() async throws {
             try await runReporting {
                 let corpus = try NABCorpus.load(data)
-                let chosen = try settings()
+                let score = try scorer()
                 let start = ContinuousClock.now
                 var files: [NABScorer.File] = []
                 var points = 0
                 for series in corpus.series {
-                    var detector = AnomalyDetector(settings: chosen)
-                    let scores = series.values.map { detector.score($0) }
+                    let scores = score(series.values)
                     points += scores.count
                     files.append(NABScorer.File(name: series.name, scores: scores, windows: series.windows))
                     if let scoresOut { try writeResults(series, scores: scores, to: scoresOut) }
@@ -199,21 +187,90 @@ struct InsightCommand: AsyncParsableCommand {
                 let elapsed = ContinuousClock.now - start
                 let results = NABScorer.Profile.all.map { NABScorer.score(files, profile: $0) }
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let detectorName = detector == .pattern ? "pattern (range: \(range.rawValue))" : "likelihood"
                 if json {
                     print(Value.map([
-                        "files": .int(files.count), "points": .int(points),
+                        "files": .int(files.count), "points": .int(points), "detector": .string(detector.rawValue),
+                        "range": detector == .pattern ? .string(range.rawValue) : .null,
                         "profiles": .map(Dictionary(uniqueKeysWithValues: results.map { ($0.profile.name, Value.map([
                             "score": .double(($0.normalised * 100).rounded() / 100), "threshold": .double($0.threshold)])) })),
                     ]).jsonText)
                 } else {
-                    print("NAB v1.1, \(files.count) files, \(points) points, scored in \(String(format: "%.2f", seconds)) s")
+                    print("NAB v1.1, \(files.count) files, \(points) points, detector \(detectorName), scored in \(String(format: "%.2f", seconds)) s")
                     for result in results {
-                        print(String(format: "  %-20@ %6.2f   (threshold %.6f)", result.profile.name as NSString, result.normalised, result.threshold)
-                            .replacingOccurrences(of: "%-20@", with: ""))
+                        print("  " + result.profile.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                              + String(format: " %6.2f   (threshold %.6f)", result.normalised, result.threshold))
                     }
                     print("  published: ARTime 74.9, Numenta HTM 70.1, CAD OSE 69.9, windowedGaussian 39.6 (standard)")
                 }
             }
+        }
+
+        /// The chosen detector, set up per file the way NAB's runner sets up each detector.
+        func scorer() throws -> ([Double]) -> [Double] {
+            let assignments = try setting.map(parse)
+            switch detector {
+            case .likelihood:
+                var settings = AnomalyDetector.Settings()
+                for (name, number) in assignments {
+                    switch name {
+                    case "forecastWeight": settings.forecastWeight = number
+                    case "shortWindow": settings.shortWindow = max(1, Int(number))
+                    case "longWindow": settings.longWindow = max(2, Int(number))
+                    case "learning": settings.learning = max(0, Int(number))
+                    case "alarmTail": settings.alarmTail = number
+                    case "restPeriod": settings.restPeriod = max(0, Int(number))
+                    case "novelty": settings.novelty = max(0, number)
+                    default: throw unknownSetting(name)
+                    }
+                }
+                return { [settings] values in
+                    var detector = AnomalyDetector(settings: settings)
+                    return values.map { detector.score($0) }
+                }
+            case .pattern:
+                var settings = PatternNoveltyDetector.Settings()
+                for (name, number) in assignments {
+                    switch name {
+                    case "levels": settings.levels = max(2, Int(number))
+                    case "order": settings.order = max(1, Int(number))
+                    case "smoothing": settings.smoothing = max(1, Int(number))
+                    case "smoothLevels": settings.smoothLevels = max(2, Int(number))
+                    case "smoothWeight": settings.smoothWeight = max(0, number)
+                    case "baselineWindow": settings.baselineWindow = max(1, Int(number))
+                    case "alarm": settings.alarm = number
+                    case "rangeMargin": settings.rangeMargin = max(0, number)
+                    case "tableSize": settings.tableSize = max(2, min(1 << 26, Int(number)))
+                    default: throw unknownSetting(name)
+                    }
+                }
+                return { [settings, range] values in
+                    var fileSettings = settings
+                    let probation = NABScorer.probationaryLength(values.count)
+                    fileSettings.learning = probation
+                    fileSettings.restPeriod = probation / 5
+                    var detector = PatternNoveltyDetector(settings: fileSettings, range: range == .file ? Self.range(of: values) : nil)
+                    return values.map { detector.score($0) }
+                }
+            }
+        }
+
+        static func range(of values: [Double]) -> ClosedRange<Double>? {
+            let finite = values.filter(\.isFinite)
+            guard let low = finite.min(), let high = finite.max() else { return nil }
+            return low...high
+        }
+
+        func parse(_ assignment: String) throws -> (String, Double) {
+            let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let number = Double(parts[1]), number.isFinite, abs(number) <= 1e9 else {
+                throw CLIFailure(message: "--setting \(assignment): write NAME=NUMBER, the number at most 1e9", code: Exit.invalidInput)
+            }
+            return (parts[0], number)
+        }
+
+        func unknownSetting(_ name: String) -> CLIFailure {
+            CLIFailure(message: "--setting \(name): not a setting of the \(detector.rawValue) detector", code: Exit.invalidInput)
         }
 
         func writeResults(_ series: NABCorpus.Series, scores: [Double], to directory: String) throws {
