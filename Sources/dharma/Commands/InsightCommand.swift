@@ -166,7 +166,7 @@ struct InsightCommand: AsyncParsableCommand {
         @Option(help: "Where the pattern detector's value range comes from: file or learned.") var range: RangeSource = .file
         @Flag(help: "Print JSON.") var json = false
         @Option(help: """
-            Detector setting NAME=VALUE, for experiments. pattern: levels, order, smoothing, smoothLevels, smoothWeight, baselineWindow, alarm, rangeMargin, tableSize. \
+            Detector setting NAME=VALUE, for experiments; sizes are capped (order 64, windows 100,000). pattern: levels, order, smoothing, smoothLevels, smoothWeight, baselineWindow, alarm, rangeMargin, tableSize. \
             likelihood: forecastWeight, shortWindow, longWindow, learning, alarmTail, restPeriod, novelty.
             """)
         var setting: [String] = []
@@ -215,8 +215,8 @@ struct InsightCommand: AsyncParsableCommand {
                 for (name, number) in assignments {
                     switch name {
                     case "forecastWeight": settings.forecastWeight = number
-                    case "shortWindow": settings.shortWindow = max(1, Int(number))
-                    case "longWindow": settings.longWindow = max(2, Int(number))
+                    case "shortWindow": settings.shortWindow = min(max(1, Int(number)), 100_000)
+                    case "longWindow": settings.longWindow = min(max(2, Int(number)), 100_000)
                     case "learning": settings.learning = max(0, Int(number))
                     case "alarmTail": settings.alarmTail = number
                     case "restPeriod": settings.restPeriod = max(0, Int(number))
@@ -232,12 +232,12 @@ struct InsightCommand: AsyncParsableCommand {
                 var settings = PatternNoveltyDetector.Settings()
                 for (name, number) in assignments {
                     switch name {
-                    case "levels": settings.levels = max(2, Int(number))
-                    case "order": settings.order = max(1, Int(number))
-                    case "smoothing": settings.smoothing = max(1, Int(number))
-                    case "smoothLevels": settings.smoothLevels = max(2, Int(number))
+                    case "levels": settings.levels = min(max(2, Int(number)), 1 << 20)
+                    case "order": settings.order = min(max(1, Int(number)), 64)
+                    case "smoothing": settings.smoothing = min(max(1, Int(number)), 100_000)
+                    case "smoothLevels": settings.smoothLevels = min(max(2, Int(number)), 1 << 20)
                     case "smoothWeight": settings.smoothWeight = max(0, number)
-                    case "baselineWindow": settings.baselineWindow = max(1, Int(number))
+                    case "baselineWindow": settings.baselineWindow = min(max(1, Int(number)), 100_000)
                     case "alarm": settings.alarm = number
                     case "rangeMargin": settings.rangeMargin = max(0, number)
                     case "tableSize": settings.tableSize = max(2, min(1 << 26, Int(number)))
