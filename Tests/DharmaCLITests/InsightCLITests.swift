@@ -94,6 +94,35 @@ let sharedData: String = {
         #expect(rows.first?["value"] as? Double == 1 && rows.first?["samples"] as? Int == 2, "\(query.stdout)")
     }
 
+    @Test func anomaliesFindsTheOneSpikeInAFamiliarWaveAndRefusesABadRange() throws {
+        let directory = scratchDirectory()
+        var csv = "timestamp,value\n"
+        let start = Date(timeIntervalSince1970: 1_704_067_200)
+        let format = DateFormatter()
+        format.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        format.timeZone = TimeZone(identifier: "UTC")
+        for minute in 0..<1000 {
+            // An hourly wave with a little deterministic jitter.
+            let wave = 40 + 10 * sin(Double(minute) * 2 * .pi / 60) + Double(minute * 7919 % 100) / 100
+            csv += format.string(from: start.addingTimeInterval(Double(minute) * 60)) + "," + String(minute == 800 ? 95 : wave) + "\n"
+        }
+        try csv.write(toFile: directory + "/cpu.csv", atomically: true, encoding: .utf8)
+        let database = directory + "/m.db"
+        #expect(try dharma(["metrics", "import", directory + "/cpu.csv", "--name", "cpu", "--label", "resource=web", "--state", database]).status == 0)
+        for range in [[], ["--range", "0:100"]] {
+            let found = try dharma(["metrics", "anomalies", #"cpu{resource="web"}"#, "--since", "2d", "--until", "1704153600", "--json", "--state", database] + range)
+            #expect(found.status == 0, "\(found.stderr)")
+            let series = try json(found.stdout)["series"] as? [[String: Any]] ?? []
+            let alarms = series.first?["alarms"] as? [[String: Any]] ?? []
+            #expect(alarms.count == 1, "\(range): \(alarms)")
+            #expect(alarms.first?["time"] as? Int == 1_704_067_200_000 + 800 * 60_000, "the alarm is the spike at minute 800")
+        }
+        let bad = try dharma(["metrics", "anomalies", "cpu", "--range", "5:1", "--state", database])
+        #expect(bad.status == 2 && bad.stderr.contains("--range 5:1"), "\(bad.stderr)")
+        let short = try dharma(["metrics", "anomalies", "cpu", "--since", "2d", "--until", "1704153600", "--learning", "5000", "--state", database])
+        #expect(short.status == 0 && short.stdout.contains("too few to learn from"), "\(short.stdout)")
+    }
+
     @Test func importsThenQueriesAndNamesBadRows() throws {
         let directory = scratchDirectory()
         try "timestamp,value\n2024-01-01 00:00:00,10\n2024-01-01 00:01:00,20\n2024-01-01 00:02:00,oops\n2024-01-01 00:03:00,30\n"

@@ -11,7 +11,7 @@ struct MetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics",
         abstract: "Collect, import and query metrics (stored compressed in the state database).",
-        subcommands: [Import.self, Query.self, Scrape.self, Compact.self, Forecast.self])
+        subcommands: [Import.self, Query.self, Scrape.self, Compact.self, Forecast.self, Anomalies.self])
 
     struct Location: ParsableArguments {
         @Option(help: "State database (default: .dharma/dharma.db next to -f, or here, or $DHARMA_STATE).") var state: String?
