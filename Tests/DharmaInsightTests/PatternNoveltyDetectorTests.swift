@@ -77,6 +77,16 @@ import Testing
         }
     }
 
+    @Test func valuesAtTheEdgeOfDoubleGiveFiniteScores() {
+        var learnt = PatternNoveltyDetector(settings: settings())
+        var given = PatternNoveltyDetector(settings: settings(), range: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+        for step in 0..<2000 {
+            let value = step % 3 == 0 ? Double.greatestFiniteMagnitude : (step % 3 == 1 ? -Double.greatestFiniteMagnitude : 1)
+            let scores = [learnt.score(value), given.score(value)]
+            #expect(scores.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 })
+        }
+    }
+
     @Test func aConstantSeriesNeverAlarmsUntilItMoves() {
         var detector = PatternNoveltyDetector(settings: settings())
         var scores = (0..<1000).map { _ in detector.score(4.2) }
