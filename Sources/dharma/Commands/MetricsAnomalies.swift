@@ -32,13 +32,8 @@ extension MetricsCommand {
 
         func run() async throws {
             try await runReporting {
-                let parsed: MetricQuery
-                do { parsed = try MetricQuery.parse(query) } catch let error as MetricQuery.SyntaxError {
-                    throw CLIFailure(message: "query: \(error.message)", code: Exit.invalidInput)
-                }
-                guard let window = Units.seconds(.string(since)), window > 0 else {
-                    throw CLIFailure(message: "--since \(since): write a duration such as 30s, 15m, 1h or 7d", code: Exit.invalidInput)
-                }
+                let parsed = try MetricsCommand.parse(query)
+                let window = try MetricsCommand.duration(since)
                 guard (1...100_000).contains(learning) else {
                     throw CLIFailure(message: "--learning \(learning): between 1 and 100000 samples", code: Exit.invalidInput)
                 }

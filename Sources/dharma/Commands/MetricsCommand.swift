@@ -31,6 +31,21 @@ struct MetricsCommand: AsyncParsableCommand {
         return labels
     }
 
+    /// A selector or query, or a usage error that says what is wrong with it.
+    static func parse(_ query: String) throws -> MetricQuery {
+        do { return try MetricQuery.parse(query) } catch {
+            throw CLIFailure(message: "query: \(error.message)", code: Exit.invalidInput)
+        }
+    }
+
+    /// `--since` in seconds: a positive duration such as 30s, 15m, 1h or 7d.
+    static func duration(_ since: String) throws -> Double {
+        guard let window = Units.seconds(.string(since)), window > 0 else {
+            throw CLIFailure(message: "--since \(since): write a duration such as 30s, 15m, 1h or 7d", code: Exit.invalidInput)
+        }
+        return window
+    }
+
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import CSV (timestamp,value or wide) or OTLP/HTTP JSON metrics from a file.",
@@ -94,13 +109,8 @@ struct MetricsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let parsed: MetricQuery
-                do { parsed = try MetricQuery.parse(query) } catch let error as MetricQuery.SyntaxError {
-                    throw CLIFailure(message: "query: \(error.message)", code: Exit.invalidInput)
-                }
-                guard let window = Units.seconds(.string(since)), window > 0 else {
-                    throw CLIFailure(message: "--since \(since): write a duration such as 30s, 15m, 1h or 7d", code: Exit.invalidInput)
-                }
+                let parsed = try MetricsCommand.parse(query)
+                let window = try MetricsCommand.duration(since)
                 let end = Int64((until ?? Date().timeIntervalSince1970) * 1000)
                 let series = try await MetricsDatabase.open(location.path()).read(parsed, from: end - Int64(window * 1000), to: end)
                 let rows = parsed.evaluate(series)
@@ -141,10 +151,7 @@ struct MetricsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let parsed: MetricQuery
-                do { parsed = try MetricQuery.parse(query) } catch let error as MetricQuery.SyntaxError {
-                    throw CLIFailure(message: "query: \(error.message)", code: Exit.invalidInput)
-                }
+                let parsed = try MetricsCommand.parse(query)
                 guard let window = Units.seconds(.string(since)), window > 0, let ahead = Units.seconds(.string(horizon)), ahead > 0 else {
                     throw CLIFailure(message: "--since and --horizon are durations such as 1h or 7d", code: Exit.invalidInput)
                 }
