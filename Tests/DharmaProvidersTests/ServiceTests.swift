@@ -138,6 +138,25 @@ struct ServiceTests {
         }
     }
 
+    @Test("a proxy whose port another program holds fails the apply with its log, not a success answered by the other program")
+    func proxyPortTaken() async throws {
+        let ctx = context(temporaryDirectory())
+        let port = try #require(PortAllocator.freePort())
+        let holder = try LoopbackSocket.listen(port: port)
+        defer { close(holder) }
+        var resource = httpServer(replicas: 2)
+        resource.inputs["port"] = .int(port)
+        do {
+            _ = try await provider.apply(resource, prior: nil, context: ctx)
+            Issue.record("the apply succeeded although the proxy could not listen on \(port)")
+        } catch let error as ProviderError {
+            #expect(error.message.contains("the proxy exited during start-up"), "\(error.message)")
+            #expect(error.message.contains("cannot listen on 127.0.0.1:\(port)"), "the proxy's log says why: \(error.message)")
+        }
+        try await provider.delete(state(resource, outputs: [:]), context: ctx)
+        #expect(ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: ServiceProxy.marker(try ServiceSpec(resource, context: ctx))).isEmpty)
+    }
+
     @Test("an unknown program is a clear error")
     func unknownProgram() async {
         let resource = desired("x", "compute.service", ["command": ["no-such-program-dharma"]])

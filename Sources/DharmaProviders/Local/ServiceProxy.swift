@@ -53,30 +53,50 @@ struct ServiceProxy: Sendable, Hashable {
         for pid in ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker(spec)) {
             await ProcessStopper.stop(pid: pid, startTicks: nil, grace: 2)
         }
-        guard let admin = PortAllocator.freePort(avoiding: [port]) else { throw ProviderError(resource: spec.name, "no free loopback port left for the proxy") }
+        // The admin port is picked here and bound a moment later by the new process; something
+        // else may take it in between. The proxy then exits, and a fresh pick is the cure.
+        for _ in 1...3 {
+            guard let admin = PortAllocator.freePort(avoiding: [port]) else { throw ProviderError(resource: spec.name, "no free loopback port left for the proxy") }
+            let proxy = try launch(spec, port: port, adminPort: admin, configPath: path, context: context)
+            if try await waitUntilServing(proxy, spec: spec) { return proxy }
+        }
+        throw ProviderError(resource: spec.name, "the proxy exited during start-up three times (port \(port) taken?)\(logTail(spec, context: context))")
+    }
+
+    private static func launch(_ spec: ServiceSpec, port: Int, adminPort: Int, configPath: String,
+                               context: ProviderContext) throws -> ServiceProxy {
         var environment = ProcessInfoEnvironment.all
         environment[ServiceSpec.markerKey] = marker(spec)
-        let logDirectory = "\(context.stateDirectory)/logs/\(context.stack.name)-\(context.stack.environment)"
-        try? FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
         let pid: Int32
         do {
             pid = try ProcessLauncher.launch(executable: ServiceSpec.dharmaExecutable(),
-                                             arguments: ["proxy", "--port", String(port), "--admin-port", String(admin), "--config", path],
+                                             arguments: ["proxy", "--port", String(port), "--admin-port", String(adminPort), "--config", configPath],
                                              environment: environment, workingDirectory: context.stateDirectory,
-                                             logPath: "\(logDirectory)/\(spec.name)-proxy.log")
+                                             logPath: ServiceLogs.path("\(spec.name)-proxy.log", context: context))
         } catch {
             throw ProviderError(resource: spec.name, "the proxy did not start: \(error)")
         }
-        let proxy = ServiceProxy(pid: pid, port: port, adminPort: admin, startTicks: ProcessTable.info(pid)?.startTicks ?? 0, configPath: path)
+        return ServiceProxy(pid: pid, port: port, adminPort: adminPort, startTicks: ProcessTable.info(pid)?.startTicks ?? 0,
+                            configPath: configPath)
+    }
+
+    /// True once the proxy answers on its admin port, which it binds after the service port:
+    /// a bare TCP connect to the service port could be answered by another program, or by a
+    /// proxy about to exit because its admin port was taken. False when it exited first.
+    private static func waitUntilServing(_ proxy: ServiceProxy, spec: ServiceSpec) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
             ProcessTable.reapExitedChildren()
-            guard proxy.isRunning else { throw ProviderError(resource: spec.name, "the proxy exited during start-up (port \(port) taken?)") }
-            if ReadinessProbe.tcpAccepts(port: port, timeout: 0.2) { return proxy }
+            guard proxy.isRunning else { return false }
+            if proxy.status() != nil, proxy.isRunning { return true }
             try await Task.sleep(for: .milliseconds(50))
         }
-        await ProcessStopper.stop(pid: pid, startTicks: proxy.startTicks, grace: 1)
-        throw ProviderError(resource: spec.name, "the proxy did not accept connections on port \(port) within 10 s")
+        await proxy.stop()
+        throw ProviderError(resource: spec.name, "the proxy did not answer on its admin port \(proxy.adminPort) within 10 s")
+    }
+
+    private static func logTail(_ spec: ServiceSpec, context: ProviderContext) -> String {
+        ServiceLogs.tail("\(ServiceLogs.directory(context))/\(spec.name)-proxy.log")
     }
 
     /// Replaces the backends file (the proxy picks it up within 100 ms); returns its generation.

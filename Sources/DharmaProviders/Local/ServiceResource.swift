@@ -164,7 +164,8 @@ struct ServiceResource {
             }
         }
         if let proxy = ServiceProxy(state.outputs["proxy"]), !proxy.isRunning {
-            drift.append(AttributeDiff(attribute: "proxy.process", old: .string("pid \(proxy.pid) running"), new: .string("not running")))
+            let how = ProcessTable.ending(of: proxy.pid).map { " (\($0))" } ?? ""
+            drift.append(AttributeDiff(attribute: "proxy.process", old: .string("pid \(proxy.pid) running"), new: .string("not running\(how)")))
         }
         let wanted = state.inputs["replicas"]?.intValue ?? 1
         if instances.count != wanted {

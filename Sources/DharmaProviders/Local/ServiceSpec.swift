@@ -89,9 +89,7 @@ struct ServiceSpec: Sendable {
         env["PORT"] = String(port)
         env["DHARMA_REPLICA"] = String(index)
         env[Self.markerKey] = marker
-        let logDirectory = "\(context.stateDirectory)/logs/\(context.stack.name)-\(context.stack.environment)"
-        try? FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
-        let logPath = "\(logDirectory)/\(name)-\(index).log"
+        let logPath = ServiceLogs.path("\(name)-\(index).log", context: context)
         let pid: Int32
         do {
             pid = try ProcessLauncher.launch(executable: executable, arguments: arguments, environment: env,
@@ -130,10 +128,7 @@ struct ServiceSpec: Sendable {
     }
 
     private func logTail(_ instance: ServiceInstance, _ context: ProviderContext) -> String {
-        let path = "\(context.stateDirectory)/logs/\(context.stack.name)-\(context.stack.environment)/\(name)-\(instance.index).log"
-        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return "" }
-        let lines = String(decoding: data.suffix(2000), as: UTF8.self).split(separator: "\n").suffix(5)
-        return "\n    last lines of \(path):\n" + lines.map { "      \($0)" }.joined(separator: "\n")
+        ServiceLogs.tail("\(ServiceLogs.directory(context))/\(name)-\(instance.index).log")
     }
 
     /// What the program name `dharma` means in a command: the override tests set, else the
