@@ -138,11 +138,33 @@ struct ServiceTests {
         }
     }
 
-    @Test("a proxy whose port another program holds fails the apply with its log, not a success answered by the other program")
-    func proxyPortTaken() async throws {
+    @Test("a fixed port another program listens on is refused before anything starts, proxied or not")
+    func fixedPortTaken() async throws {
         let ctx = context(temporaryDirectory())
         let port = try #require(PortAllocator.freePort())
         let holder = try LoopbackSocket.listen(port: port)
+        defer { close(holder) }
+        for replicas in [1, 2] {
+            var resource = httpServer(replicas: replicas)
+            resource.inputs["port"] = .int(port)
+            do {
+                _ = try await provider.apply(resource, prior: nil, context: ctx)
+                Issue.record("the apply succeeded although another program holds port \(port)")
+            } catch let error as ProviderError {
+                #expect(error.message == "port \(port) on 127.0.0.1 is taken by another program; set `port` to a free one")
+            }
+            let marker = ServiceSpec.marker(stack: ctx.stack, resource: "web", stateDirectory: ctx.stateDirectory)
+            #expect(ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker).isEmpty, "no replica left running")
+            try await provider.delete(state(resource, outputs: [:]), context: ctx)
+        }
+    }
+
+    @Test("a proxy that cannot listen fails the apply with its log, not a success")
+    func proxyCannotListen() async throws {
+        let ctx = context(temporaryDirectory())
+        let port = try #require(PortAllocator.freePort())
+        // Bound but not listening: nothing accepts there, yet the proxy cannot bind it.
+        let holder = try #require(Self.bindWithoutListening(port))
         defer { close(holder) }
         var resource = httpServer(replicas: 2)
         resource.inputs["port"] = .int(port)
@@ -150,11 +172,25 @@ struct ServiceTests {
             _ = try await provider.apply(resource, prior: nil, context: ctx)
             Issue.record("the apply succeeded although the proxy could not listen on \(port)")
         } catch let error as ProviderError {
-            #expect(error.message.contains("the proxy exited during start-up"), "\(error.message)")
+            #expect(error.message.contains("the proxy exited during start-up three times"), "\(error.message)")
             #expect(error.message.contains("cannot listen on 127.0.0.1:\(port)"), "the proxy's log says why: \(error.message)")
         }
         try await provider.delete(state(resource, outputs: [:]), context: ctx)
         #expect(ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: ServiceProxy.marker(try ServiceSpec(resource, context: ctx))).isEmpty)
+    }
+
+    private static func bindWithoutListening(_ port: Int) -> Int32? {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return nil }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { close(socket); return nil }
+        return socket
     }
 
     @Test("an unknown program is a clear error")

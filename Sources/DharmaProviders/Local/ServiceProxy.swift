@@ -49,10 +49,7 @@ struct ServiceProxy: Sendable, Hashable {
         let path = configPath(spec, context: context)
         try publish(backends, spec: spec, path: path)
         if let prior, prior.isRunning, prior.port == port, prior.configPath == path { return prior }
-        if let prior { await ProcessStopper.stop(pid: prior.pid, startTicks: prior.startTicks, grace: 2) }
-        for pid in ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker(spec)) {
-            await ProcessStopper.stop(pid: pid, startTicks: nil, grace: 2)
-        }
+        await stopAll(spec, prior: prior)
         // The admin port is picked here and bound a moment later by the new process; something
         // else may take it in between. The proxy then exits, and a fresh pick is the cure.
         for _ in 1...3 {
@@ -61,6 +58,15 @@ struct ServiceProxy: Sendable, Hashable {
             if try await waitUntilServing(proxy, spec: spec) { return proxy }
         }
         throw ProviderError(resource: spec.name, "the proxy exited during start-up three times (port \(port) taken?)\(logTail(spec, context: context))")
+    }
+
+    /// Stops the recorded proxy and any unrecorded one of this service (an apply killed after
+    /// starting it), so that the port is free for a new one.
+    static func stopAll(_ spec: ServiceSpec, prior: ServiceProxy?) async {
+        if let prior { await ProcessStopper.stop(pid: prior.pid, startTicks: prior.startTicks, grace: 2) }
+        for pid in ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker(spec)) {
+            await ProcessStopper.stop(pid: pid, startTicks: nil, grace: 2)
+        }
     }
 
     private static func launch(_ spec: ServiceSpec, port: Int, adminPort: Int, configPath: String,

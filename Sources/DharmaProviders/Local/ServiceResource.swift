@@ -39,7 +39,13 @@ struct ServiceResource {
         for pid in orphans { await ProcessStopper.stop(pid: pid, startTicks: nil, grace: spec.grace) }
 
         var taken = Set((kept + draining).map(\.port))
-        if let proxyPort { taken.insert(proxyPort) }
+        if let proxyPort {
+            if !(priorProxy.map { $0.isRunning && $0.port == proxyPort } ?? false) {
+                await ServiceProxy.stopAll(spec, prior: priorProxy)
+                guard await ReadinessProbe.portFrees(proxyPort) else { throw ProviderError.portTaken(proxyPort, resource: spec.name) }
+            }
+            taken.insert(proxyPort)
+        }
         let started = try await startReplicas(spec, missingFrom: kept, previous: previous, taken: taken, context: context)
         let running = kept + started
         guard let proxyPort else {
@@ -49,7 +55,13 @@ struct ServiceResource {
         let backends = running.map { ProxyConfig.Backend(port: $0.port, replica: $0.index) }
             + spec.backupPorts.map { ProxyConfig.Backend(port: $0, backup: true) }
         let leaving = draining.map { ProxyConfig.Backend(port: $0.port, replica: $0.index, draining: true) }
-        let proxy = try await ServiceProxy.ensure(spec, prior: priorProxy, port: proxyPort, backends: backends + leaving, context: context)
+        let proxy: ServiceProxy
+        do {
+            proxy = try await ServiceProxy.ensure(spec, prior: priorProxy, port: proxyPort, backends: backends + leaving, context: context)
+        } catch {
+            for instance in started { await ProcessStopper.stop(pid: instance.pid, startTicks: instance.startTicks, grace: 1) }
+            throw error
+        }
         if !draining.isEmpty {
             try await proxy.drain(Set(draining.map(\.port)), keeping: backends + leaving, spec: spec, timeout: spec.grace)
             for instance in draining { await ProcessStopper.stop(pid: instance.pid, startTicks: instance.startTicks, grace: spec.grace) }
@@ -96,7 +108,13 @@ struct ServiceResource {
             let port: Int
             if let fixed = spec.fixedPort, !spec.proxied {
                 port = fixed + index
-            } else if let reused = previousPorts[index], !taken.contains(reused), await Self.portFrees(reused) {
+                // Else the health check would be answered by whoever holds it, and the
+                // replica, unable to listen, would be recorded as ready.
+                guard await ReadinessProbe.portFrees(port) else {
+                    for instance in started { await ProcessStopper.stop(pid: instance.pid, startTicks: instance.startTicks, grace: 1) }
+                    throw ProviderError.portTaken(port, resource: spec.name)
+                }
+            } else if let reused = previousPorts[index], !taken.contains(reused), await ReadinessProbe.portFrees(reused) {
                 port = reused
             } else if let free = PortAllocator.freePort(avoiding: taken) {
                 port = free
@@ -127,16 +145,6 @@ struct ServiceResource {
             if let arguments = ProcessTable.info(instance.pid)?.arguments, !arguments.isEmpty { instance.arguments = arguments }
             return instance
         }
-    }
-
-    /// Whether `port` stops accepting within a second: a stopped replica's threads may still be
-    /// exiting (its socket open) for a moment after its process is reported gone.
-    private static func portFrees(_ port: Int) async -> Bool {
-        for _ in 0..<20 {
-            if !ReadinessProbe.tcpAccepts(port: port, timeout: 0.2) { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return false
     }
 
     /// The proxy keeps its port for the life of the service: the fixed `port`, or the one it

@@ -19,7 +19,7 @@ struct PostgresResource {
 
         let wasRunning = cluster.runningPID != nil
         if !wasRunning, ReadinessProbe.tcpAccepts(port: port, timeout: 0.5) {
-            throw ProviderError(resource: resource.name, "port \(port) on 127.0.0.1 is taken by another program; set `port` to a free one")
+            throw ProviderError.portTaken(port, resource: resource.name)
         }
         let fresh = !cluster.isInitialized
         if fresh {
