@@ -77,7 +77,9 @@ let sharedData: String = {
                 def log_message(self, *a): pass
             http.server.HTTPServer(('127.0.0.1', \(port + 2)), H).serve_forever()
             """])
-        defer { workload.terminate(); hanging.terminate(); garbage.terminate() }
+        // SIGKILL: the test runner blocks SIGTERM, and children launched by Foundation inherit
+        // that, so a terminate() would leave the python servers running after the test.
+        defer { for process in [workload, hanging, garbage] { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
         for _ in 0..<100 where (try? http("GET", port: port, path: "/healthz")) == nil { usleep(50_000) }
         usleep(300_000)
         _ = try http("GET", port: port, path: "/work?ms=1")
