@@ -11,6 +11,10 @@ import Foundation
 /// new pattern, and after an alarm the detector keeps quiet for `restPeriod` values, since one
 /// anomaly should raise one alarm.
 ///
+/// When values come with their times and the learning values show a daily rhythm, a third
+/// channel remembers which levels each part of the day has: a familiar level at an unusual hour
+/// (a dip at rush hour, a jump that did not come) is new there.
+///
 /// Coarse levels are the point: noise stays inside a level, so only a change of shape makes a
 /// pattern new. Work per value is constant and memory is bounded by `tableSize`.
 public struct PatternNoveltyDetector: Sendable {
@@ -34,15 +38,24 @@ public struct PatternNoveltyDetector: Sendable {
         public var rangeMargin = 0.5
         /// Counter slots per channel (two bytes each).
         public var tableSize = 1 << 18
+        /// The daily channel: parts the day is cut into, its weight, and the rhythm strength
+        /// (see `DailyRhythm`) the learning values must show for it to count.
+        public var dayParts = 8
+        public var dailyWeight = 1.0
+        public var rhythm = 0.5
 
         public init() {}
     }
 
     public let settings: Settings
     private var range: ClosedRange<Double>?
-    private var held: [Double] = []
+    private var held: [(value: Double, time: Int64?)] = []
     private var fast: PatternMemory
     private var slow: PatternMemory
+    private var daily: PatternMemory
+    private var learnt: (values: [Double], times: [Int64]) = ([], [])
+    /// Whether the daily channel counts: decided when learning ends.
+    public private(set) var hasDailyRhythm = false
     private var recent: RingBuffer
     private var usual: RingBuffer
     private var count = 0
@@ -55,19 +68,35 @@ public struct PatternNoveltyDetector: Sendable {
         self.range = range
         fast = PatternMemory(order: settings.order, slots: settings.tableSize)
         slow = PatternMemory(order: settings.order, slots: settings.tableSize)
+        daily = PatternMemory(order: 1, slots: 1 << 12)
         recent = RingBuffer(capacity: settings.smoothing)
         usual = RingBuffer(capacity: settings.baselineWindow)
     }
 
-    /// The anomaly score of the next value, in 0...1. A value that is not finite scores 0 and
-    /// leaves the state untouched.
-    public mutating func score(_ value: Double) -> Double {
+    /// The anomaly score of the next value, in 0...1; `time` (milliseconds since 1970) lets the
+    /// daily channel work. A value that is not finite scores 0 and leaves the state untouched.
+    public mutating func score(_ value: Double, at time: Int64? = nil) -> Double {
         guard value.isFinite else { return 0 }
-        guard let range else { return learnRange(value) }
+        guard let range else { return learnRange(value, at: time) }
         count += 1
         recent.append(value)
-        let novelty = max(fast.observe(level(value, levels: settings.levels, in: range)),
+        let fastLevel = level(value, levels: settings.levels, in: range)
+        var novelty = max(fast.observe(fastLevel),
                           settings.smoothWeight * slow.observe(level(recent.mean, levels: settings.smoothLevels, in: range)))
+        if let time {
+            // Always remembered, so the channel knows the learning days once it counts.
+            let part = DailyRhythm.part(of: time, parts: settings.dayParts)
+            let seenAtThisHour = daily.observe(part &* 1_000_003 &+ fastLevel)
+            if hasDailyRhythm { novelty = max(novelty, settings.dailyWeight * seenAtThisHour) }
+            if count <= settings.learning {
+                learnt.values.append(value)
+                learnt.times.append(time)
+            }
+        }
+        if count == settings.learning {
+            hasDailyRhythm = (DailyRhythm.strength(values: learnt.values, times: learnt.times) ?? 0) >= settings.rhythm
+            learnt = ([], [])
+        }
         let surprise = max(0, novelty - usual.mean)
         usual.append(novelty)
         guard count > settings.learning else { return 0 }
@@ -79,15 +108,17 @@ public struct PatternNoveltyDetector: Sendable {
 
     /// Holds values back until there are enough to set the range, then replays them so the
     /// patterns they form are remembered too.
-    private mutating func learnRange(_ value: Double) -> Double {
-        held.append(value)
-        guard held.count >= max(2, settings.learning), let low = held.min(), let high = held.max() else { return 0 }
+    private mutating func learnRange(_ value: Double, at time: Int64?) -> Double {
+        held.append((value, time))
+        guard held.count >= max(2, settings.learning) else { return 0 }
+        let values = held.map(\.value)
+        guard let low = values.min(), let high = values.max() else { return 0 }
         let margin = (high - low) * settings.rangeMargin
         range = (low - margin)...(high + margin)
         let replay = held
         held = []
         var last = 0.0
-        for value in replay { last = score(value) }
+        for (value, time) in replay { last = score(value, at: time) }
         return last
     }
 
