@@ -179,7 +179,7 @@ struct InsightCommand: AsyncParsableCommand {
                 var files: [NABScorer.File] = []
                 var points = 0
                 for series in corpus.series {
-                    let scores = score(series.values)
+                    let scores = score(series)
                     points += scores.count
                     files.append(NABScorer.File(name: series.name, scores: scores, windows: series.windows))
                     if let scoresOut { try writeResults(series, scores: scores, to: scoresOut) }
@@ -207,7 +207,7 @@ struct InsightCommand: AsyncParsableCommand {
         }
 
         /// The chosen detector, set up per file the way NAB's runner sets up each detector.
-        func scorer() throws -> ([Double]) -> [Double] {
+        func scorer() throws -> (NABCorpus.Series) -> [Double] {
             let assignments = try setting.map(parse)
             switch detector {
             case .likelihood:
@@ -224,9 +224,9 @@ struct InsightCommand: AsyncParsableCommand {
                     default: throw unknownSetting(name)
                     }
                 }
-                return { [settings] values in
+                return { [settings] series in
                     var detector = AnomalyDetector(settings: settings)
-                    return values.map { detector.score($0) }
+                    return series.values.map { detector.score($0) }
                 }
             case .pattern:
                 var settings = PatternNoveltyDetector.Settings()
@@ -241,16 +241,19 @@ struct InsightCommand: AsyncParsableCommand {
                     case "alarm": settings.alarm = number
                     case "rangeMargin": settings.rangeMargin = max(0, number)
                     case "tableSize": settings.tableSize = max(2, min(1 << 26, Int(number)))
+                    case "dayParts": settings.dayParts = min(max(1, Int(number)), 1440)
+                    case "dailyWeight": settings.dailyWeight = max(0, number)
+                    case "rhythm": settings.rhythm = number
                     default: throw unknownSetting(name)
                     }
                 }
-                return { [settings, range] values in
+                return { [settings, range] series in
                     var fileSettings = settings
-                    let probation = NABScorer.probationaryLength(values.count)
+                    let probation = NABScorer.probationaryLength(series.values.count)
                     fileSettings.learning = probation
                     fileSettings.restPeriod = probation / 5
-                    var detector = PatternNoveltyDetector(settings: fileSettings, range: range == .file ? Self.range(of: values) : nil)
-                    return values.map { detector.score($0) }
+                    var detector = PatternNoveltyDetector(settings: fileSettings, range: range == .file ? Self.range(of: series.values) : nil)
+                    return zip(series.values, series.times).map { detector.score($0, at: $1) }
                 }
             }
         }

@@ -9,7 +9,7 @@ extension MetricsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Find the anomalies in stored series with the pattern-novelty detector.",
             discussion: """
-                Each series that matches is run through the detector in time order, as it would have been live: the first --learning samples are learnt from (and, without --range, set the range, widened by half on each side), and after an alarm the next --learning samples are quiet. An alarm is printed with its time, value and score.
+                Each series that matches is run through the detector in time order, as it would have been live: the first --learning samples are learnt from (and, without --range, set the range, widened by half on each side), and after an alarm the next --learning samples are quiet. When the learning samples span more than a day and repeat day by day, a value at a level unusual for its time of day (UTC) alarms too. An alarm is printed with its time, value and score.
 
                 Examples:
                   dharma metrics anomalies 'cpu{resource="web"}' --since 7d --range 0:100
@@ -72,7 +72,7 @@ extension MetricsCommand {
         static func alarms(in samples: [Sample], settings: PatternNoveltyDetector.Settings, range: ClosedRange<Double>?) -> [Alarm] {
             var detector = PatternNoveltyDetector(settings: settings, range: range)
             return samples.compactMap { sample in
-                let score = detector.score(sample.value)
+                let score = detector.score(sample.value, at: sample.time)
                 return score >= settings.alarm ? Alarm(time: sample.time, value: sample.value, score: score) : nil
             }
         }

@@ -7,6 +7,8 @@ struct NABCorpus {
     struct Series {
         var name: String
         var timestamps: [String]
+        /// The timestamps as milliseconds since 1970 (NAB's are UTC without a zone).
+        var times: [Int64]
         var values: [Double]
         var windows: [ClosedRange<Int>]
     }
@@ -22,7 +24,7 @@ struct NABCorpus {
         var series: [Series] = []
         for name in windows.keys.sorted() {
             let path = directory + "/data/" + name
-            let (timestamps, values) = try readCSV(path)
+            let (timestamps, times, values) = try readCSV(path)
             var ranges: [ClosedRange<Int>] = []
             for window in windows[name] ?? [] {
                 // A window edge may fall in a gap of the data: the window covers the rows inside it.
@@ -32,7 +34,8 @@ struct NABCorpus {
                 }
                 ranges.append(start...end)
             }
-            series.append(Series(name: name, timestamps: timestamps, values: values, windows: ranges.sorted { $0.lowerBound < $1.lowerBound }))
+            series.append(Series(name: name, timestamps: timestamps, times: times, values: values,
+                                 windows: ranges.sorted { $0.lowerBound < $1.lowerBound }))
         }
         return NABCorpus(series: series)
     }
@@ -42,11 +45,12 @@ struct NABCorpus {
     }
 
     /// `timestamp,value` rows; a row that is not one is an error naming its line.
-    static func readCSV(_ path: String) throws -> ([String], [Double]) {
+    static func readCSV(_ path: String) throws -> ([String], [Int64], [Double]) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIFailure(message: "\(path): cannot be read", code: Exit.invalidInput)
         }
         var timestamps: [String] = []
+        var times: [Int64] = []
         var values: [Double] = []
         var line = 0
         // "\r\n" is one Character in Swift, so both line endings are separators.
@@ -54,12 +58,14 @@ struct NABCorpus {
             line += 1
             if line == 1 || row.isEmpty { continue }
             let fields = row.split(separator: ",", maxSplits: 1)
-            guard fields.count == 2, let value = Double(fields[1].trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            guard fields.count == 2, let time = MetricImport.timestamp(String(fields[0])),
+                  let value = Double(fields[1].trimmingCharacters(in: .whitespacesAndNewlines)) else {
                 throw CLIFailure(message: "\(path):\(line): expected `timestamp,value`, found `\(row.prefix(60))`", code: Exit.invalidInput)
             }
             timestamps.append(String(fields[0]))
+            times.append(time)
             values.append(value)
         }
-        return (timestamps, values)
+        return (timestamps, times, values)
     }
 }
