@@ -16,7 +16,8 @@ import Foundation
 /// (a dip at rush hour, a jump that did not come) is new there.
 ///
 /// Coarse levels are the point: noise stays inside a level, so only a change of shape makes a
-/// pattern new. Work per value is constant and memory is bounded by `tableSize`.
+/// pattern new. Work per value is constant; memory is bounded by `tableSize`, plus the learning
+/// values while they are learnt from (to set the range and to test for a daily rhythm).
 public struct PatternNoveltyDetector: Sendable {
     public struct Settings: Sendable, Hashable {
         /// Equal levels the range is cut into.
@@ -83,16 +84,7 @@ public struct PatternNoveltyDetector: Sendable {
         let fastLevel = level(value, levels: settings.levels, in: range)
         var novelty = max(fast.observe(fastLevel),
                           settings.smoothWeight * slow.observe(level(recent.mean, levels: settings.smoothLevels, in: range)))
-        if let time {
-            // Always remembered, so the channel knows the learning days once it counts.
-            let part = DailyRhythm.part(of: time, parts: settings.dayParts)
-            let seenAtThisHour = daily.observe(part &* 1_000_003 &+ fastLevel)
-            if hasDailyRhythm { novelty = max(novelty, settings.dailyWeight * seenAtThisHour) }
-            if count <= settings.learning {
-                learnt.values.append(value)
-                learnt.times.append(time)
-            }
-        }
+        if let time { novelty = max(novelty, observeDaily(value, level: fastLevel, at: time)) }
         if count == settings.learning {
             hasDailyRhythm = (DailyRhythm.strength(values: learnt.values, times: learnt.times) ?? 0) >= settings.rhythm
             learnt = ([], [])
@@ -104,6 +96,19 @@ public struct PatternNoveltyDetector: Sendable {
         if sinceAlarm < Int.max { sinceAlarm += 1 }
         if surprise >= settings.alarm { sinceAlarm = 0 }
         return muted ? 0 : min(1, surprise)
+    }
+
+    /// How new `level` is at this part of the day, weighted; 0 until learning has shown a daily
+    /// rhythm. Remembered from the first value on, so the channel knows the learning days once
+    /// it counts.
+    private mutating func observeDaily(_ value: Double, level: Int, at time: Int64) -> Double {
+        let part = DailyRhythm.part(of: time, parts: settings.dayParts)
+        let novelty = daily.observe(part &* 1_000_003 &+ level)
+        if count <= settings.learning {
+            learnt.values.append(value)
+            learnt.times.append(time)
+        }
+        return hasDailyRhythm ? settings.dailyWeight * novelty : 0
     }
 
     /// Holds values back until there are enough to set the range, then replays them so the
