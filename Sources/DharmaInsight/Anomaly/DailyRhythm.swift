@@ -16,13 +16,10 @@ enum DailyRhythm {
         guard step > 0 else { return nil }
         let perDay = Int((Double(secondsPerDay * 1000) / Double(step)).rounded())
         guard perDay >= 2, perDay < values.count else { return nil }
-        let mean = values.reduce(0, +) / Double(values.count)
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
-        guard variance > 0 else { return 0 }
+        // M4's estimator divides every lag by n; scaled by n/(n - lag), a lag that is a large
+        // part of the learning values is not penalised for having fewer pairs.
         func autocorrelation(_ lag: Int) -> Double {
-            var sum = 0.0
-            for index in lag..<values.count { sum += (values[index] - mean) * (values[index - lag] - mean) }
-            return sum / Double(values.count - lag) / variance
+            BenchmarkForecasts.autocorrelation(values, lag: lag) * Double(values.count) / Double(values.count - lag)
         }
         return autocorrelation(perDay) - max(0, autocorrelation(perDay / 2))
     }
