@@ -51,7 +51,11 @@ import Testing
     }
 
     @Test func aChangeOfShapeWithinFamiliarLevelsIsTheMostUnusualThing() {
-        var detector = PatternNoveltyDetector(settings: settings(), range: 0...70)
+        // Both values are as ordinary as values get, so the new shape counts fully only when every
+        // new step does.
+        var everyStepCounts = settings()
+        everyStepCounts.ordinaryWeight = 1
+        var detector = PatternNoveltyDetector(settings: everyStepCounts, range: 0...70)
         // A square wave between 20 and 50 that holds each side for 10 values, then flips every value.
         let values = (0..<3000).map { step -> Double in
             let period = step < 2000 ? 20 : 2
@@ -62,6 +66,26 @@ import Testing
         #expect((2000..<2012).contains(peak), "the highest score is where the shape changes, at \(peak)")
         #expect(results[peak] >= detector.settings.alarm)
         #expect(results[600..<2000].allSatisfy { $0 < 0.1 })
+    }
+
+    @Test func aNewStepInTheMiddleOfTheUsualSpreadCountsHalfAndOneBeyondItFully() {
+        // A triangle over four levels; at 1999 it jumps from its bottom straight to its middle,
+        // at 2600 beyond its top.
+        let cycle: [Double] = [10, 30, 50, 70, 50, 30]
+        let values = (0..<3000).map { step -> Double in
+            step == 1999 ? 50 : (step == 2600 ? 80 : cycle[step % cycle.count])
+        }
+        var everyStepCounts = settings()
+        everyStepCounts.ordinaryWeight = 1
+        var weighed = PatternNoveltyDetector(settings: settings(), range: 0...80)
+        var unweighed = PatternNoveltyDetector(settings: everyStepCounts, range: 0...80)
+        let scores = values.map { weighed.score($0) }
+        let unweighedScores = values.map { unweighed.score($0) }
+        #expect(unweighedScores[1999] >= weighed.settings.alarm, "the step 10 → 50 was never made")
+        #expect(abs(scores[1999] - 0.5 * unweighedScores[1999]) < 0.02, "50 is in the middle of the last 500 values")
+        #expect(scores[1999] < weighed.settings.alarm)
+        #expect(scores[2600] >= weighed.settings.alarm, "80 lies beyond them all")
+        #expect(abs(scores[2600] - unweighedScores[2600]) < 0.02)
     }
 
     @Test func unusableValuesScoreZeroAndLeaveTheStateAlone() {

@@ -6,8 +6,10 @@ import Foundation
 /// of levels it has seen (up to `order` values long) and scores a value by how new the runs ending
 /// at it are: a level never reached before scores 1, a familiar level reached by an unfamiliar
 /// step a little less, a run seen a hundred times nearly 0. A second, slow channel does the same
-/// on the moving average, so a shift hidden in the noise of single values is still seen. The
-/// novelty a series produces all the time is subtracted, so a restless series earns less for each
+/// on the moving average, so a shift hidden in the noise of single values is still seen. A new
+/// pattern counts fully only at a value far out among the last `learning` values: a restless
+/// series makes new steps in the middle of its usual spread all the time, and those count half.
+/// The novelty a series produces all the time is subtracted, so a restless series earns less for each
 /// new pattern, and after an alarm the detector keeps quiet for `restPeriod` values, since one
 /// anomaly should raise one alarm.
 ///
@@ -28,6 +30,10 @@ public struct PatternNoveltyDetector: Sendable {
         public var smoothing = 12
         public var smoothLevels = 16
         public var smoothWeight = 0.8
+        /// The weight of a new pattern at the median of the last `learning` values; it rises to 1
+        /// beyond all of them, the faster the higher `tailSharpness` (see `tailWeight`).
+        public var ordinaryWeight = 0.5
+        public var tailSharpness = 8.0
         /// Values over which the series' usual novelty is measured, to be subtracted.
         public var baselineWindow = 500
         /// A score at or above this is an alarm; scores are muted for `restPeriod` values after one.
@@ -58,6 +64,7 @@ public struct PatternNoveltyDetector: Sendable {
     /// Whether the daily channel counts: decided when learning ends.
     public private(set) var hasDailyRhythm = false
     private var recent: RingBuffer
+    private var ranks: RankWindow
     private var usual: RingBuffer
     private var count = 0
     private var sinceAlarm = Int.max
@@ -71,6 +78,7 @@ public struct PatternNoveltyDetector: Sendable {
         slow = PatternMemory(order: settings.order, slots: settings.tableSize)
         daily = PatternMemory(order: 1, slots: 1 << 12)
         recent = RingBuffer(capacity: settings.smoothing)
+        ranks = RankWindow(capacity: settings.learning, bins: 1024)
         usual = RingBuffer(capacity: settings.baselineWindow)
     }
 
@@ -82,8 +90,11 @@ public struct PatternNoveltyDetector: Sendable {
         count += 1
         recent.append(value)
         let fastLevel = level(value, levels: settings.levels, in: range)
-        var novelty = max(fast.observe(fastLevel),
-                          settings.smoothWeight * slow.observe(level(recent.mean, levels: settings.smoothLevels, in: range)))
+        let bin = level(value, levels: ranks.bins + 1, in: range)
+        let weight = tailWeight(bin)
+        ranks.append(bin)
+        var novelty = weight * max(fast.observe(fastLevel),
+                                   settings.smoothWeight * slow.observe(level(recent.mean, levels: settings.smoothLevels, in: range)))
         if let time { novelty = max(novelty, observeDaily(value, level: fastLevel, at: time)) }
         if count == settings.learning {
             hasDailyRhythm = (DailyRhythm.strength(values: learnt.values, times: learnt.times) ?? 0) >= settings.rhythm
@@ -96,6 +107,15 @@ public struct PatternNoveltyDetector: Sendable {
         if sinceAlarm < Int.max { sinceAlarm += 1 }
         if surprise >= settings.alarm { sinceAlarm = 0 }
         return muted ? 0 : min(1, surprise)
+    }
+
+    /// How much a new pattern at a value in `bin` counts: `ordinaryWeight` at the median of the
+    /// remembered values, rising as (1 − 2·tail)^`tailSharpness` toward 1 beyond all of them.
+    /// A handful of values says nothing about tails, so until there are 10 every value counts fully.
+    private func tailWeight(_ bin: Int) -> Double {
+        guard ranks.count >= 10, let tail = ranks.tail(bin) else { return 1 }
+        let ordinary = settings.ordinaryWeight
+        return ordinary + (1 - ordinary) * pow(max(0, 1 - 2 * tail), settings.tailSharpness)
     }
 
     /// How new `level` is at this part of the day, weighted; 0 until learning has shown a daily

@@ -237,6 +237,8 @@ struct InsightCommand: AsyncParsableCommand {
                     case "smoothing": settings.smoothing = min(max(1, Int(number)), 100_000)
                     case "smoothLevels": settings.smoothLevels = min(max(2, Int(number)), 1 << 20)
                     case "smoothWeight": settings.smoothWeight = max(0, number)
+                    case "ordinaryWeight": settings.ordinaryWeight = min(max(0, number), 1)
+                    case "tailSharpness": settings.tailSharpness = min(max(0, number), 1000)
                     case "baselineWindow": settings.baselineWindow = min(max(1, Int(number)), 100_000)
                     case "alarm": settings.alarm = number
                     case "rangeMargin": settings.rangeMargin = max(0, number)
