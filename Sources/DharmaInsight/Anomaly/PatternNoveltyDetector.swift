@@ -18,8 +18,9 @@ import Foundation
 /// (a dip at rush hour, a jump that did not come) is new there.
 ///
 /// Coarse levels are the point: noise stays inside a level, so only a change of shape makes a
-/// pattern new. Work per value is constant; memory is bounded by `tableSize`, plus the learning
-/// values while they are learnt from (to set the range and to test for a daily rhythm).
+/// pattern new. Work per value is constant; memory is bounded by `tableSize` and the ranks of the
+/// last `learning` values (at most 2^20), plus the learning values while they are learnt from (to
+/// set the range and to test for a daily rhythm).
 public struct PatternNoveltyDetector: Sendable {
     public struct Settings: Sendable, Hashable {
         /// Equal levels the range is cut into.
@@ -78,7 +79,7 @@ public struct PatternNoveltyDetector: Sendable {
         slow = PatternMemory(order: settings.order, slots: settings.tableSize)
         daily = PatternMemory(order: 1, slots: 1 << 12)
         recent = RingBuffer(capacity: settings.smoothing)
-        ranks = RankWindow(capacity: settings.learning, bins: 1024)
+        ranks = RankWindow(capacity: min(settings.learning, 1 << 20), bins: 1024)
         usual = RingBuffer(capacity: settings.baselineWindow)
     }
 
