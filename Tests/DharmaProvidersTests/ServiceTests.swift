@@ -159,6 +159,51 @@ struct ServiceTests {
         }
     }
 
+    @Test("a port another program takes after the start is not mistaken for the replica answering")
+    func portTakenAfterStart() async throws {
+        let ctx = context(temporaryDirectory())
+        let port = try #require(PortAllocator.freePort())
+        // The replica never listens; once it runs, this test takes the port, so the readiness
+        // check gets an answer, from the wrong program.
+        let resource = desired("web", "compute.service", [
+            "command": ["python3", "-c", "import time; time.sleep(60)"], "port": .int(port),
+            "health": ["tcp": .bool(true), "timeout": "20s"],
+        ])
+        let marker = ServiceSpec.marker(stack: ctx.stack, resource: "web", stateDirectory: ctx.stateDirectory)
+        let apply = Task { try await provider.apply(resource, prior: nil, context: ctx) }
+        var waited = 0
+        while ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker).isEmpty, waited < 200 {
+            try await Task.sleep(for: .milliseconds(50))
+            waited += 1
+        }
+        let holder = try LoopbackSocket.listen(port: port)
+        defer { close(holder) }
+        do {
+            _ = try await apply.value
+            Issue.record("the apply took another program's answer on port \(port) for the replica's")
+        } catch let error as ProviderError {
+            #expect(error.message.hasPrefix("port \(port) answers, but not from replica 0"), "\(error.message)")
+        }
+        #expect(ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker).isEmpty, "the replica was stopped")
+    }
+
+    @Test("a replica whose listener is a program it started in the background counts as answering")
+    func backgroundListener() async throws {
+        let ctx = context(temporaryDirectory())
+        // The subshell exits at once, so the listening python is no child of the replica's
+        // process; it still carries the replica's marker in its environment.
+        let resource = desired("web", "compute.service", [
+            "command": ["sh", "-c", "(python3 -m http.server ${self.port} --bind 127.0.0.1 &); exec sleep 60"],
+            "health": ["http": "/", "timeout": "20s"], "stopGracePeriod": "2s",
+        ])
+        let outputs = try await provider.apply(resource, prior: nil, context: ctx)
+        let instance = try #require(ServiceInstance.all(in: outputs).first)
+        #expect(ReadinessProbe.httpStatus(port: instance.port, path: "/") == 200)
+        try await provider.delete(state(resource, outputs: outputs), context: ctx)
+        let marker = ServiceSpec.marker(stack: ctx.stack, resource: "web", stateDirectory: ctx.stateDirectory)
+        #expect(ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker).isEmpty, "the background listener is stopped too")
+    }
+
     @Test("a proxy that cannot listen fails the apply with its log, not a success")
     func proxyCannotListen() async throws {
         let ctx = context(temporaryDirectory())

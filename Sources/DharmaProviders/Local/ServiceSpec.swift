@@ -8,6 +8,8 @@ import Foundation
 /// A `compute.service`'s inputs, checked and resolved into what it takes to start an instance.
 struct ServiceSpec: Sendable {
     static let markerKey = "DHARMA_INSTANCE_OF"
+    /// Which replica a process belongs to; inherited by everything the replica starts.
+    static let replicaKey = "DHARMA_REPLICA"
 
     var name: String
     var executable: String
@@ -87,7 +89,7 @@ struct ServiceSpec: Sendable {
         var env = ProcessInfoEnvironment.all
         for (key, value) in environment { env[key] = substitute(value) }
         env["PORT"] = String(port)
-        env["DHARMA_REPLICA"] = String(index)
+        env[Self.replicaKey] = String(index)
         env[Self.markerKey] = marker
         let logPath = ServiceLogs.path("\(name)-\(index).log", context: context)
         let pid: Int32
@@ -111,10 +113,12 @@ struct ServiceSpec: Sendable {
                 throw ProviderError(resource: name, "replica \(instance.index) (pid \(instance.pid)) exited during start-up\(logTail(instance, context))")
             }
             if let path = healthPath {
-                if let status = ReadinessProbe.httpStatus(port: instance.port, path: path), (200..<400).contains(status) { return }
+                if let status = ReadinessProbe.httpStatus(port: instance.port, path: path), (200..<400).contains(status) {
+                    return try requireHoldsPort(instance)
+                }
                 lastProblem = "GET \(path) on port \(instance.port) did not answer 2xx"
             } else if healthTCP {
-                if ReadinessProbe.tcpAccepts(port: instance.port) { return }
+                if ReadinessProbe.tcpAccepts(port: instance.port) { return try requireHoldsPort(instance) }
                 lastProblem = "port \(instance.port) did not accept connections"
             } else {
                 // No check configured: the process staying up briefly is all we can tell.
@@ -125,6 +129,19 @@ struct ServiceSpec: Sendable {
             try await Task.sleep(for: .milliseconds(Int(healthInterval * 1000 / 4)))
         }
         throw ProviderError(resource: name, "replica \(instance.index) was not ready within \(Int(healthTimeout))s: \(lastProblem)\(logTail(instance, context))")
+    }
+
+    /// A passing check proves only that something answers on the port. If another program
+    /// took it between the free-port check and the start, the check would be answered by that
+    /// program, so the replica must hold the listening socket: one of its processes (found by
+    /// marker and index, so a program it forks or daemonizes counts). Systems without /proc
+    /// cannot tell, and pass.
+    private func requireHoldsPort(_ instance: ServiceInstance) throws {
+        guard let listening = ListeningSockets.inodes(onPort: instance.port) else { return }
+        let own = ProcessTable.processes(withEnvironment: [Self.markerKey: marker, Self.replicaKey: String(instance.index)])
+        guard own.contains(where: { !ListeningSockets.socketInodes(of: $0).isDisjoint(with: listening) }) else {
+            throw ProviderError(resource: name, "port \(instance.port) answers, but not from replica \(instance.index) (pid \(instance.pid)): another program listens there; set `port` to a free one")
+        }
     }
 
     private func logTail(_ instance: ServiceInstance, _ context: ProviderContext) -> String {

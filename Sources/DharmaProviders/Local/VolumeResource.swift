@@ -71,7 +71,7 @@ struct VolumeResource {
     /// Whether something is mounted exactly at `path` (per /proc/self/mountinfo, octal escapes undone).
     static func isMounted(_ path: String) -> Bool {
         let target = (path as NSString).standardizingPath
-        guard let table = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return false }
+        guard let table = ProcFile.text("/proc/self/mountinfo") else { return false }
         return table.split(separator: "\n").contains { line in
             let fields = line.split(separator: " ")
             guard fields.count > 4 else { return false }

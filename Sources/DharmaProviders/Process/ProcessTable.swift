@@ -22,14 +22,14 @@ public struct ProcessInfo: Sendable, Hashable {
 
 public enum ProcessTable {
     public static func info(_ pid: Int32) -> ProcessInfo? {
-        guard pid > 0, let stat = read("/proc/\(pid)/stat") else { return nil }
+        guard pid > 0, let stat = ProcFile.text("/proc/\(pid)/stat") else { return nil }
         // Field 2 (comm) is in parentheses and may contain spaces; fields after it are fixed.
         guard let close = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
         guard fields.count > 22, let state = fields[0].first, let start = UInt64(fields[19]),
               let rssPages = Int(fields[21]), let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        let arguments = (read("/proc/\(pid)/cmdline") ?? "").split(separator: "\0", omittingEmptySubsequences: false)
+        let arguments = (ProcFile.text("/proc/\(pid)/cmdline") ?? "").split(separator: "\0", omittingEmptySubsequences: false)
             .dropLast().map(String.init)
         return ProcessInfo(pid: pid, arguments: arguments, startTicks: start, state: state,
                            residentBytes: rssPages * Int(sysconf(Int32(_SC_PAGESIZE))),
@@ -39,14 +39,19 @@ public enum ProcessTable {
     /// Live processes whose environment carries `KEY=VALUE` — how Dharma finds instances it
     /// started but could not record (the apply was killed between spawn and write).
     public static func processes(withEnvironment key: String, value: String) -> [Int32] {
-        let needle = Array("\(key)=\(value)".utf8)
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        processes(withEnvironment: [key: value])
+    }
+
+    /// Live processes whose environment carries every one of `entries`.
+    public static func processes(withEnvironment entries: [String: String]) -> [Int32] {
+        let needles = Set(entries.map { Array("\($0.key)=\($0.value)".utf8) })
+        guard let listing = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         var found: [Int32] = []
-        for entry in entries {
+        for entry in listing {
             guard let pid = Int32(entry), pid != getpid(),
-                  let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { continue }
-            let matches = environment.split(separator: 0).contains { Array($0) == needle }
-            if matches, let info = info(pid), !info.isZombie { found.append(pid) }
+                  let environment = ProcFile.contents("/proc/\(pid)/environ") else { continue }
+            let present = Set(environment.split(separator: 0).map(Array.init))
+            if needles.isSubset(of: present), let info = info(pid), !info.isZombie { found.append(pid) }
         }
         return found.sorted()
     }
@@ -63,11 +68,6 @@ public enum ProcessTable {
     public static func ending(of pid: Int32) -> ProcessEnding? {
         guard let status = LaunchedChildren.shared.waitStatus(pid) else { return nil }
         return status & 0x7f == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
-    }
-
-    private static func read(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return String(decoding: data, as: UTF8.self)
     }
 }
 

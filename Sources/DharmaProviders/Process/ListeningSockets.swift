@@ -1,0 +1,47 @@
+import Foundation
+
+/// Which sockets listen on a TCP port, as the kernel lists them in /proc/net/tcp and tcp6.
+///
+/// A readiness check only learns that *something* answers on a port. Matching the listening
+/// socket's inode against the descriptors a process holds tells whether it is the process we
+/// started or another program that took the port in the meantime.
+public enum ListeningSockets {
+    /// Inodes of the sockets listening on `port` (any address, IPv4 or IPv6); nil when the
+    /// system does not publish its socket tables (no /proc), so nobody can tell.
+    public static func inodes(onPort port: Int) -> Set<UInt64>? {
+        let tables = ["/proc/net/tcp", "/proc/net/tcp6"].compactMap(ProcFile.text)
+        guard !tables.isEmpty else { return nil }
+        var found: Set<UInt64> = []
+        for table in tables {
+            for line in table.split(separator: "\n").dropFirst() {
+                if let inode = listeningInode(line, port: port) { found.insert(inode) }
+            }
+        }
+        return found
+    }
+
+    /// The inode of one table row when it is a socket in state LISTEN (0A) on `port`.
+    /// A row reads `sl local_address rem_address st … uid timeout inode`, with the local
+    /// address as `HEXADDRESS:HEXPORT`.
+    static func listeningInode(_ row: Substring, port: Int) -> UInt64? {
+        let fields = row.split(separator: " ", omittingEmptySubsequences: true)
+        guard fields.count > 9, fields[3] == "0A",
+              let colon = fields[1].lastIndex(of: ":"),
+              Int(fields[1][fields[1].index(after: colon)...], radix: 16) == port else { return nil }
+        return UInt64(fields[9])
+    }
+
+    /// Socket inodes among a process's open descriptors (`socket:[INODE]` links in
+    /// /proc/PID/fd). Empty when the process is gone or its descriptors are not ours to read.
+    public static func socketInodes(of pid: Int32) -> Set<UInt64> {
+        let directory = "/proc/\(pid)/fd"
+        guard let descriptors = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        var found: Set<UInt64> = []
+        for descriptor in descriptors {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\(descriptor)"),
+                  target.hasPrefix("socket:["), target.hasSuffix("]") else { continue }
+            if let inode = UInt64(target.dropFirst("socket:[".count).dropLast()) { found.insert(inode) }
+        }
+        return found
+    }
+}

@@ -1,0 +1,45 @@
+@testable import DharmaNet
+@testable import DharmaProviders
+import Foundation
+import Testing
+
+@Suite("Listening sockets: who holds a port")
+struct ListeningSocketsTests {
+    @Test("a socket this process listens on is found on its port, and gone once closed")
+    func ownListener() throws {
+        let port = try #require(PortAllocator.freePort())
+        let listener = try LoopbackSocket.listen(port: port)
+        let listening = try #require(ListeningSockets.inodes(onPort: port), "this machine publishes /proc/net/tcp")
+        #expect(listening.count == 1)
+        #expect(!ListeningSockets.socketInodes(of: getpid()).isDisjoint(with: listening))
+        close(listener)
+        // Tests running alongside may take the freed port at once; our socket is what must be gone.
+        #expect(ListeningSockets.inodes(onPort: port)?.isDisjoint(with: listening) == true)
+    }
+
+    @Test("every listener is found though the socket table spans many pages")
+    func longTable() throws {
+        // About 150 bytes a row: 100 listeners fill four pages of /proc/net/tcp, and a
+        // reader that stops after its first read would miss most of them.
+        var listeners: [Int32: Int] = [:]
+        defer { for socket in listeners.keys { close(socket) } }
+        while listeners.count < 100 {
+            let port = try #require(PortAllocator.freePort())
+            listeners[try LoopbackSocket.listen(port: port)] = port
+        }
+        let unfound = listeners.values.filter { ListeningSockets.inodes(onPort: $0)?.isEmpty != false }
+        #expect(unfound.isEmpty, "\(unfound.count) of 100 listeners not found")
+    }
+
+    @Test("rows are read by state and port, IPv4 and IPv6 alike")
+    func rows() {
+        let listen4 = "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0"
+        let connected4 = "   1: 0100007F:1F90 0100007F:D3A2 01 00000000:00000000 00:00000000 00000000     0        0 4343 1 0000000000000000 20 4 30 10 -1"
+        let listen6 = "   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4444 1 0000000000000000 100 0 0 10 0"
+        #expect(ListeningSockets.listeningInode(listen4[...], port: 8080) == 4242)
+        #expect(ListeningSockets.listeningInode(listen4[...], port: 8081) == nil)
+        #expect(ListeningSockets.listeningInode(connected4[...], port: 8080) == nil, "an established connection is not a listener")
+        #expect(ListeningSockets.listeningInode(listen6[...], port: 8080) == 4444)
+        #expect(ListeningSockets.listeningInode("garbage"[...], port: 8080) == nil)
+    }
+}
