@@ -1,6 +1,7 @@
 import DharmaAudit
 import DharmaSecurity
 import DharmaStore
+import DharmaTestScratch
 import Foundation
 import GRDB
 import Testing
@@ -13,7 +14,7 @@ struct LogFixture {
     let signers: [NoteSigner]
 
     init(entries: Int) async throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-audit-\(UUID().uuidString).db").path
+        path = Scratch.path("dharma-audit", suffix: ".db")
         store = try SQLiteStore(path: path)
         signers = try KeyDirectory(path: path + ".keys").signers(named: "dharma.test/log")
         log = AuditLog(store: store, origin: "dharma.test/log", signers: signers)
@@ -138,8 +139,7 @@ struct AuditLogTests {
 struct KeyRotationTests {
     @Test("rotation is a log entry signed with the new keys, and checkpoints made before it still verify")
     func rotate() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-rotate-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = Scratch.directory("dharma-rotate")
         let store = try SQLiteStore(path: directory + "/dharma.db")
         let before = try AuditLog.local(store: store, stateDirectory: directory, databasePath: directory + "/dharma.db")
         for index in 0..<3 { try await before.append([AuditDraft(actor: "a", action: "apply", stack: "s", reason: "\(index)")]) }
@@ -166,8 +166,7 @@ struct KeyRotationTests {
 struct LostKeyTests {
     @Test("a replaced key file is refused instead of silently starting a second history")
     func lostKey() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-lost-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = Scratch.directory("dharma-lost")
         let store = try SQLiteStore(path: directory + "/dharma.db")
         let log = try AuditLog.local(store: store, stateDirectory: directory, databasePath: directory + "/dharma.db")
         try await log.append([AuditDraft(actor: "a", action: "apply", stack: "s", reason: "first")])

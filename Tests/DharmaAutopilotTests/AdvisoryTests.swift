@@ -1,5 +1,6 @@
 import DharmaAutopilot
 import DharmaCore
+import DharmaTestScratch
 import Foundation
 import Testing
 
@@ -50,7 +51,7 @@ struct AdvisoryTests {
 
     @Test("a feed is read from a file, a directory of advisories or an API answer; malformed JSON names its file")
     func feed() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-osv-\(UUID().uuidString)").path
+        let directory = Scratch.path("dharma-osv")
         try FileManager.default.createDirectory(atPath: directory + "/PyPI", withIntermediateDirectories: true)
         try #"{"id": "ONE", "affected": []}"#.write(toFile: directory + "/PyPI/ONE.json", atomically: true, encoding: .utf8)
         try #"{"vulns": [{"id": "TWO"}, {"id": "THREE"}]}"#.write(toFile: directory + "/answer.json", atomically: true, encoding: .utf8)

@@ -1,4 +1,5 @@
 import DharmaNet
+import DharmaTestScratch
 import Foundation
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
@@ -58,9 +59,7 @@ struct CLITestError: Error, CustomStringConvertible {
 }
 
 func scratchDirectory() -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-cli-\(UUID().uuidString)").path
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
+    Scratch.directory("dharma-cli")
 }
 
 func json(_ text: String) throws -> [String: Any] {

@@ -1,11 +1,12 @@
 import DharmaCore
+import DharmaTestScratch
 import Foundation
 import Testing
 
 @Suite("Blueprint patches")
 struct BlueprintPatchTests {
     func file(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-patch-\(UUID().uuidString).yaml").path
+        let path = Scratch.path("dharma-patch", suffix: ".yaml")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

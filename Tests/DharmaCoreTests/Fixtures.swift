@@ -1,4 +1,5 @@
 import DharmaCore
+import DharmaTestScratch
 import Foundation
 
 /// Loads blueprint text as if it were a file named `test.yaml`.
@@ -24,9 +25,7 @@ func diagnostic(_ result: BlueprintLoader.Result, _ code: DiagnosticCode) -> Dia
 }
 
 func temporaryDirectory() -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-test-\(UUID().uuidString)").path
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
+    Scratch.directory("dharma-test")
 }
 
 /// The repository root, found from this file's path.

@@ -1,11 +1,11 @@
 import DharmaCore
+import DharmaTestScratch
 import Foundation
 import Testing
 @testable import DharmaCost
 
 func loadBlueprint(_ yaml: String) throws -> Blueprint {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-cost-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let directory = Scratch.directory("dharma-cost")
     let path = directory + "/blueprint.yaml"
     try yaml.write(toFile: path, atomically: true, encoding: .utf8)
     let loaded = BlueprintLoader().load(path: path)

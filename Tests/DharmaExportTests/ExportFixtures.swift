@@ -1,4 +1,5 @@
 import DharmaCore
+import DharmaTestScratch
 import Foundation
 @testable import DharmaExport
 
@@ -28,9 +29,7 @@ func exportStack(yaml: String, provider: ProviderName? = nil) throws -> ExportSt
 func example(_ name: String) -> String { repositoryRoot + "/examples/" + name }
 
 func scratchDirectory() -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-export-\(UUID().uuidString)").path
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
+    Scratch.directory("dharma-export")
 }
 
 /// Writes generated files under a new directory and returns it.

@@ -1,3 +1,4 @@
+import DharmaTestScratch
 import Foundation
 @testable import DharmaPolicy
 
@@ -12,9 +13,7 @@ let sharedData: String = {
 let checkovFixtures = sharedData + "/checkov-fixtures"
 
 func scratchDirectory() -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-policy-\(UUID().uuidString)").path
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
+    Scratch.directory("dharma-policy")
 }
 
 /// Writes files (relative path → text) into a new directory.

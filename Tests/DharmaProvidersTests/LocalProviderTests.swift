@@ -1,13 +1,12 @@
 import DharmaCore
 @testable import DharmaProviders
+import DharmaTestScratch
 import DharmaTestSupport
 import Foundation
 import Testing
 
 func temporaryDirectory() -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-provider-\(UUID().uuidString)").path
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
+    Scratch.directory("dharma-provider")
 }
 
 func context(_ directory: String, stack: String = "t") -> ProviderContext {

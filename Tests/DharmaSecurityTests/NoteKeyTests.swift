@@ -1,4 +1,5 @@
 import DharmaSecurity
+import DharmaTestScratch
 import Foundation
 import Testing
 
@@ -34,7 +35,7 @@ struct NoteKeyTests {
 
     @Test("keys are created 0600 on first use, reused after, and refused when others can read them")
     func keyDirectory() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-keys-\(UUID().uuidString)").path
+        let path = Scratch.path("dharma-keys")
         let keys = KeyDirectory(path: path)
         let first = try keys.signers(named: "dharma-log")
         #expect(first.map(\.algorithm) == [.ed25519, .mldsa65])

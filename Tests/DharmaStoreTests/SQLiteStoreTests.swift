@@ -1,5 +1,6 @@
 import DharmaCore
 import DharmaStore
+import DharmaTestScratch
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ struct SQLiteStoreTests {
     let stack = StackID(name: "shop", environment: "default")
 
     func temporaryDatabase() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("dharma-store-\(UUID().uuidString)/.dharma/dharma.db").path
+        Scratch.path("dharma-store", suffix: "/.dharma/dharma.db")
     }
 
     func resource(_ name: String, content: String = "x") -> ResourceState {

@@ -3,6 +3,7 @@ import DharmaCore
 import DharmaEngine
 import DharmaProviders
 import DharmaStore
+import DharmaTestScratch
 import Foundation
 
 public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
@@ -17,8 +18,7 @@ public struct Project: Sendable {
     public init(_ text: String, parallelism: Int = 10) throws {
         // Proxied services run the freshly built `dharma` as their proxy.
         setenv("DHARMA_EXECUTABLE", dharmaBinary, 1)
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("dharma-engine-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        directory = Scratch.directory("dharma-engine")
         blueprint = directory + "/stack.yaml"
         try text.write(toFile: blueprint, atomically: true, encoding: .utf8)
         let store = try SQLiteStore(path: directory + "/.dharma/dharma.db")
