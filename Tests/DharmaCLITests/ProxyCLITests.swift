@@ -43,8 +43,11 @@ struct ProxyCLITests {
         }
     }
 
+    /// Waits up to 30 s: starting the debug `dharma` can take over 10 s while the rest of the
+    /// suite keeps this machine's two cores busy.
     static func waitFor(_ condition: () -> Bool) throws {
-        for _ in 0..<200 {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
             if condition() { return }
             Thread.sleep(forTimeInterval: 0.05)
         }
