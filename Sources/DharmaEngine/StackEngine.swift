@@ -144,7 +144,8 @@ public struct StackEngine: Sendable {
             throw .stalePlan("the saved plan is stale: state changed since it was made (serial \(plan.stateSerial) → \(recorded.serial)); run `dharma plan` again")
         }
         let observed = try await refresh(recorded, context: context)
-        if Planner.fingerprint(observed) != plan.observedFingerprint {
+        let deleting = Set(plan.changes.filter { $0.action == .delete }.map(\.resource))
+        if Planner.fingerprint(observed, deleting: deleting) != plan.observedFingerprint {
             throw .stalePlan("the saved plan is stale: the running resources changed since it was made; run `dharma plan` again")
         }
         let executor = Executor(providers: providers, parallelism: parallelism, context: context)

@@ -123,12 +123,17 @@ struct PlannerTests {
         #expect(repair.changes.first { $0.resource == "db" }?.action == .noop)
     }
 
-    @Test("the observed fingerprint changes when what refresh saw changes")
+    @Test("the observed fingerprint changes when what refresh saw changes; of a resource being deleted, only whether it exists counts")
     func fingerprint() {
-        let a = Planner.fingerprint(["x": Observation(exists: true)])
-        let b = Planner.fingerprint(["x": Observation(exists: false)])
+        let a = Planner.fingerprint(["x": Observation(exists: true)], deleting: [])
+        let b = Planner.fingerprint(["x": Observation(exists: false)], deleting: [])
         #expect(a != b)
-        #expect(a == Planner.fingerprint(["x": Observation(exists: true)]))
+        #expect(a == Planner.fingerprint(["x": Observation(exists: true)], deleting: []))
+
+        let drifted = ["x": Observation(exists: true, drift: [AttributeDiff(attribute: "content", old: "one", new: "two")])]
+        #expect(Planner.fingerprint(drifted, deleting: []) != a, "drift on a kept resource changes the plan")
+        #expect(Planner.fingerprint(drifted, deleting: ["x"]) == Planner.fingerprint(["x": Observation(exists: true)], deleting: ["x"]))
+        #expect(Planner.fingerprint(drifted, deleting: ["x"]) != Planner.fingerprint(["x": Observation(exists: false)], deleting: ["x"]))
     }
 
     @Test("variables: defaults, overlay, then --var; unknown names and wrong kinds are refused")

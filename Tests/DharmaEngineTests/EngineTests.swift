@@ -49,6 +49,23 @@ struct EngineTests {
         #expect(try await project.engine.audit?.verify().ok == true)
     }
 
+    @Test("a saved destroy plan still applies when a resource it deletes drifted after it was made")
+    func destroyPlanIgnoresDrift() async throws {
+        let project = try Project(blueprint("""
+              a: {type: storage.file, properties: {path: a.txt, content: one}}
+              b: {type: storage.file, properties: {path: b.txt, content: one}}
+            """))
+        try await project.apply()
+        let prepared = try project.prepare()
+        let saved = try await project.engine.destroyPlan(prepared)
+        // Drift appears between plan and apply (the way a certificate enters its renewal window).
+        try "edited".write(toFile: project.directory + "/a.txt", atomically: false, encoding: .utf8)
+        let report = try await project.engine.apply(saved, context: project.engine.context(for: prepared), operation: "destroy")
+        #expect(Set(report.succeeded) == ["a", "b"] && report.failed.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: project.directory + "/a.txt"))
+        #expect(try await project.engine.loadState(prepared.stack).resources.isEmpty)
+    }
+
     @Test("a saved plan is refused as stale when state or the world changed after it was made")
     func stalePlan() async throws {
         let project = try Project(blueprint("""

@@ -55,7 +55,8 @@ public struct Planner: Sendable {
         var outputs: [String: Value] = [:]
         for output in blueprint.outputs { outputs[output.name] = evaluator.evaluate(output.node.value) }
         var plan = Plan(stack: blueprint.stack, blueprintPath: blueprint.path, blueprintHash: blueprintHash,
-                        stateSerial: recorded.serial, observedFingerprint: Self.fingerprint(observed),
+                        stateSerial: recorded.serial,
+                        observedFingerprint: Self.fingerprint(observed, deleting: Set(deletions.map(\.resource))),
                         changes: changes, outputs: outputs, variables: variables)
         plan.approvals = blueprint.approvals
         return plan
@@ -133,10 +134,16 @@ public struct Planner: Sendable {
     }
 
     /// A stable digest of what refresh saw, stored in saved plans.
-    public static func fingerprint(_ observed: [String: Observation]) -> String {
+    /// What a saved plan depends on in the observations, for telling at apply time whether
+    /// the world changed under it. For a resource the plan deletes only its existence counts:
+    /// a delete acts on the recorded identity whatever drifted, so a certificate that entered
+    /// its renewal window between `destroy`'s plan and its apply does not make it stale.
+    public static func fingerprint(_ observed: [String: Observation], deleting: Set<String>) -> String {
+        var relevant = observed
+        for name in deleting { relevant[name] = observed[name].map { Observation(exists: $0.exists) } }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(observed)) ?? Data()
+        let data = (try? encoder.encode(relevant)) ?? Data()
         return Digest.fnv1a64Hex(data)
     }
 }
