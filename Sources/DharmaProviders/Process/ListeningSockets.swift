@@ -5,10 +5,10 @@ import Foundation
 /// A readiness check only learns that *something* answers on a port. Matching the listening
 /// socket's inode against the descriptors a process holds tells whether it is the process we
 /// started or another program that took the port in the meantime.
-public enum ListeningSockets {
+enum ListeningSockets {
     /// Inodes of the sockets listening on `port` (any address, IPv4 or IPv6); nil when the
     /// system does not publish its socket tables (no /proc), so nobody can tell.
-    public static func inodes(onPort port: Int) -> Set<UInt64>? {
+    static func inodes(onPort port: Int) -> Set<UInt64>? {
         let tables = ["/proc/net/tcp", "/proc/net/tcp6"].compactMap(ProcFile.text)
         guard !tables.isEmpty else { return nil }
         var found: Set<UInt64> = []
@@ -33,7 +33,7 @@ public enum ListeningSockets {
 
     /// Socket inodes among a process's open descriptors (`socket:[INODE]` links in
     /// /proc/PID/fd). Empty when the process is gone or its descriptors are not ours to read.
-    public static func socketInodes(of pid: Int32) -> Set<UInt64> {
+    static func socketInodes(of pid: Int32) -> Set<UInt64> {
         let directory = "/proc/\(pid)/fd"
         guard let descriptors = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         var found: Set<UInt64> = []
