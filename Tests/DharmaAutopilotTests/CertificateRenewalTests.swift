@@ -45,10 +45,13 @@ struct CertificateRenewalTests {
             #expect(renewed.resources["site-cert"]?.outputs["serial"] != serial)
             let after = try await project.pids(of: "web")
             #expect(after.count == 2 && Set(after).isDisjoint(with: before))
-            // The renewed certificate is itself due ten seconds after issue, so on a slow run a
-            // second incident may already have begun; these are incident 1's entries.
+            // The renewed certificate is itself due ten seconds after issue. On a slow run that is
+            // before verification ends, so the renewal "did not hold" and is made again, and a
+            // second incident may begin. So: incident 1's entries, and every renewal reloaded both
+            // replicas.
             let actions = try await project.auditEntries().filter { $0.actor == "autopilot" && $0.reason.hasPrefix("incident 1:") }.map(\.action)
-            #expect(actions.first == "incident-open" && actions.contains("remediate") && actions.filter { $0 == "restart" }.count == 2, "\(actions)")
+            let renewals = actions.filter { $0 == "remediate" }.count
+            #expect(actions.first == "incident-open" && renewals >= 1 && actions.filter { $0 == "restart" }.count == 2 * renewals, "\(actions)")
         }
     }
 }
