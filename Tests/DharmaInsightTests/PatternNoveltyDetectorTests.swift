@@ -13,6 +13,21 @@ import Testing
         #expect(memory.observe(1) < 0.05)
     }
 
+    @Test func aPatternNotSeenForLongStartsToCountAsNewAgain() {
+        var fading = PatternMemory(order: 1, slots: 1 << 12, forgetAfter: 100)
+        var lasting = PatternMemory(order: 1, slots: 1 << 12)
+        func away(_ steps: Int) { for _ in 0..<steps { _ = fading.observe(1); _ = lasting.observe(1) } }
+        for _ in 0..<50 { _ = fading.observe(7); _ = lasting.observe(7) }
+        away(99)
+        #expect(fading.observe(7) == 1.0 / 51, "seen 50 times, last 100 observations ago: still familiar")
+        away(149)
+        #expect(fading.observe(7) == 0.5, "150 observations ago: half forgotten")
+        away(199)
+        #expect(fading.observe(7) == 1, "200 observations ago: as new as never seen")
+        #expect(fading.observe(7) == 1.0 / 54, "and familiar again once seen")
+        #expect(lasting.observe(7) < 0.02, "without forgetting, 53 sightings keep it familiar")
+    }
+
     @Test func aTinyTableStaysBoundedAndOnlyMakesPatternsLookFamiliar() {
         var small = PatternMemory(order: 4, slots: 2)
         var large = PatternMemory(order: 4, slots: 1 << 16)
@@ -86,6 +101,27 @@ import Testing
         #expect(scores[1999] < weighed.settings.alarm)
         #expect(scores[2600] >= weighed.settings.alarm, "80 lies beyond them all")
         #expect(abs(scores[2600] - unweighedScores[2600]) < 0.02)
+    }
+
+    @Test func aReturnToAStateLeftLongAgoIsNewsAndWithoutForgettingItIsNot() {
+        // Learning sees a square wave switch between 20 and 60 every 50 values, so both levels and
+        // both steps are familiar. The series then holds 60 for 3,800 values, more than twice the
+        // memory span of 6 × 200 values, and at 5000 drops back to 20.
+        let values = (0..<5200).map { step -> Double in
+            step < 1200 ? (step / 50 % 2 == 0 ? 20 : 60) : (step < 5000 ? 60 : 20)
+        }
+        var forgetting = settings()
+        forgetting.learning = 200
+        forgetting.restPeriod = 50
+        var remembering = forgetting
+        remembering.memorySpan = 0
+        var fading = PatternNoveltyDetector(settings: forgetting, range: 0...100)
+        var lasting = PatternNoveltyDetector(settings: remembering, range: 0...100)
+        let faded = values.map { fading.score($0) }
+        let kept = values.map { lasting.score($0) }
+        #expect(faded[1300..<5000].allSatisfy { $0 < forgetting.alarm }, "holding one level raises no alarm")
+        #expect(faded[5000] >= forgetting.alarm, "20 was last seen 3,800 values ago")
+        #expect((kept[5000..<5200].max() ?? 1) < remembering.alarm, "the step 60 → 20 was seen 12 times while learning")
     }
 
     @Test func unusableValuesScoreZeroAndLeaveTheStateAlone() {

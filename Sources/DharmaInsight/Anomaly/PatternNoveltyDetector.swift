@@ -17,6 +17,10 @@ import Foundation
 /// channel remembers which levels each part of the day has: a familiar level at an unusual hour
 /// (a dip at rush hour, a jump that did not come) is new there.
 ///
+/// Memory fades: a pattern not seen for several learning periods counts as new again, so a series
+/// returning to what it did long ago (a machine back at the temperature of its last failure) is
+/// seen.
+///
 /// Coarse levels are the point: noise stays inside a level, so only a change of shape makes a
 /// pattern new. Work per value is constant; memory is bounded by `tableSize` and the ranks of the
 /// last `learning` values (at most 2^20), plus the learning values while they are learnt from (to
@@ -44,8 +48,13 @@ public struct PatternNoveltyDetector: Sendable {
         /// widened by `rangeMargin` of its width on each side.
         public var learning = 150
         public var rangeMargin = 0.5
-        /// Counter slots per channel (two bytes each).
+        /// Counter slots per channel (six bytes each: a count and when it was last seen).
         public var tableSize = 1 << 18
+        /// How long the fast and slow channels remember, in learning periods: a pattern not seen
+        /// for `memorySpan` × `learning` values starts to count as new again, fully after twice
+        /// as long. A state a series left long ago (a temperature back at its old failure level)
+        /// is news when it returns. 0 remembers forever.
+        public var memorySpan = 6.0
         /// The daily channel: parts the day is cut into, its weight, and the rhythm strength
         /// (see `DailyRhythm`) the learning values must show for it to count.
         public var dayParts = 8
@@ -75,8 +84,9 @@ public struct PatternNoveltyDetector: Sendable {
     public init(settings: Settings = Settings(), range: ClosedRange<Double>? = nil) {
         self.settings = settings
         self.range = range
-        fast = PatternMemory(order: settings.order, slots: settings.tableSize)
-        slow = PatternMemory(order: settings.order, slots: settings.tableSize)
+        let forgetAfter = Int(min(Double(1 << 30), max(0, settings.memorySpan * Double(max(1, settings.learning)))))
+        fast = PatternMemory(order: settings.order, slots: settings.tableSize, forgetAfter: forgetAfter)
+        slow = PatternMemory(order: settings.order, slots: settings.tableSize, forgetAfter: forgetAfter)
         daily = PatternMemory(order: 1, slots: 1 << 12)
         recent = RingBuffer(capacity: settings.smoothing)
         ranks = RankWindow(capacity: min(settings.learning, 1 << 20), bins: 1024)

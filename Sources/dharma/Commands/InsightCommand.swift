@@ -166,7 +166,7 @@ struct InsightCommand: AsyncParsableCommand {
         @Option(help: "Where the pattern detector's value range comes from: file or learned.") var range: RangeSource = .file
         @Flag(help: "Print JSON.") var json = false
         @Option(help: """
-            Detector setting NAME=VALUE, for experiments; sizes are capped (order 64, windows 100,000). pattern: levels, order, smoothing, smoothLevels, smoothWeight, baselineWindow, alarm, rangeMargin, tableSize. \
+            Detector setting NAME=VALUE, for experiments; sizes are capped (order 64, windows 100,000). pattern: levels, order, smoothing, smoothLevels, smoothWeight, ordinaryWeight, tailSharpness, baselineWindow, alarm, rangeMargin, tableSize, dayParts, dailyWeight, rhythm, memorySpan. \
             likelihood: forecastWeight, shortWindow, longWindow, learning, alarmTail, restPeriod, novelty.
             """)
         var setting: [String] = []
@@ -246,6 +246,7 @@ struct InsightCommand: AsyncParsableCommand {
                     case "dayParts": settings.dayParts = min(max(1, Int(number)), 1440)
                     case "dailyWeight": settings.dailyWeight = max(0, number)
                     case "rhythm": settings.rhythm = number
+                    case "memorySpan": settings.memorySpan = max(0, number)
                     default: throw unknownSetting(name)
                     }
                 }
