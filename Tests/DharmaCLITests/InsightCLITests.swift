@@ -139,6 +139,37 @@ let sharedData: String = {
         #expect(short.status == 0 && short.stdout.contains("too few to learn from"), "\(short.stdout)")
     }
 
+    @Test func anomaliesForgetWhatTheSeriesHasNotDoneForLongerThanMemory() throws {
+        // An hourly wave, one sample a minute, with the same hour-long excursion to 85 on day one
+        // and, at the same phase of the wave, 34 hours later.
+        let directory = scratchDirectory()
+        var csv = "timestamp,value\n"
+        let start = 1_704_067_200
+        let format = DateFormatter()
+        format.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        format.timeZone = TimeZone(identifier: "UTC")
+        for minute in 0..<2700 {
+            let wave = 40 + 10 * sin(Double(minute) * 2 * .pi / 60) + Double(minute * 7919 % 100) / 100
+            let away = (400..<460).contains(minute) || (2440..<2500).contains(minute)
+            csv += format.string(from: Date(timeIntervalSince1970: Double(start + minute * 60))) + "," + String(away ? 85 : wave) + "\n"
+        }
+        try csv.write(toFile: directory + "/cpu.csv", atomically: true, encoding: .utf8)
+        let database = directory + "/m.db"
+        #expect(try dharma(["metrics", "import", directory + "/cpu.csv", "--name", "cpu", "--state", database]).status == 0)
+        func alarmMinutes(_ memory: [String]) throws -> [Int] {
+            let found = try dharma(["metrics", "anomalies", "cpu", "--since", "3d", "--until", String(start + 2700 * 60), "--range", "0:100", "--json", "--state", database] + memory)
+            #expect(found.status == 0, "\(found.stderr)")
+            let series = try json(found.stdout)["series"] as? [[String: Any]] ?? []
+            let alarms = series.first?["alarms"] as? [[String: Any]] ?? []
+            return alarms.compactMap { ($0["time"] as? Int).map { ($0 / 1000 - start) / 60 } }
+        }
+        #expect(try alarmMinutes([]) == [400], "remembered for 7 days, the second excursion is familiar")
+        #expect(try alarmMinutes(["--memory", "6h"]) == [400, 2440], "forgotten after 12 hours, it is new again")
+        #expect(try alarmMinutes(["--memory", "0"]) == [400])
+        let bad = try dharma(["metrics", "anomalies", "cpu", "--memory", "soon", "--state", database])
+        #expect(bad.status == 2 && bad.stderr.contains("--memory soon: write a duration"), "\(bad.stderr)")
+    }
+
     @Test func importsThenQueriesAndNamesBadRows() throws {
         let directory = scratchDirectory()
         try "timestamp,value\n2024-01-01 00:00:00,10\n2024-01-01 00:01:00,20\n2024-01-01 00:02:00,oops\n2024-01-01 00:03:00,30\n"

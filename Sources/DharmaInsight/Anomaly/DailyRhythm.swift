@@ -10,10 +10,7 @@ enum DailyRhythm {
     /// `times` are milliseconds since 1970; nil when the values do not cover more than a day or
     /// their spacing cannot be told.
     static func strength(values: [Double], times: [Int64]) -> Double? {
-        guard values.count == times.count, values.count > 2 else { return nil }
-        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }.sorted()
-        let step = gaps[gaps.count / 2]
-        guard step > 0 else { return nil }
+        guard values.count == times.count, values.count > 2, let step = SampleSpacing.typicalGap(times) else { return nil }
         let perDay = Int((Double(secondsPerDay * 1000) / Double(step)).rounded())
         guard perDay >= 2, perDay < values.count else { return nil }
         // M4's estimator divides every lag by n; scaled by n/(n - lag), a lag that is a large

@@ -39,9 +39,9 @@ struct MetricsCommand: AsyncParsableCommand {
     }
 
     /// `--since` in seconds: a positive duration such as 30s, 15m, 1h or 7d.
-    static func duration(_ since: String) throws -> Double {
-        guard let window = Units.seconds(.string(since)), window > 0 else {
-            throw CLIFailure(message: "--since \(since): write a duration such as 30s, 15m, 1h or 7d", code: Exit.invalidInput)
+    static func duration(_ text: String, option: String = "--since") throws -> Double {
+        guard let window = Units.seconds(.string(text)), window > 0 else {
+            throw CLIFailure(message: "\(option) \(text): write a duration such as 30s, 15m, 1h or 7d", code: Exit.invalidInput)
         }
         return window
     }
