@@ -204,6 +204,41 @@ struct ServiceTests {
         #expect(ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker).isEmpty, "the background listener is stopped too")
     }
 
+    @Test("processes a replica starts are part of it: no drift, and a re-apply leaves them; a stray with the marker is not")
+    func replicaChildren() async throws {
+        let directory = temporaryDirectory()
+        let ctx = context(directory)
+        // The shell becomes `sleep`, whose child is the listening python, in the replica's session.
+        let resource = desired("web", "compute.service", [
+            "command": ["sh", "-c", "python3 -m http.server ${self.port} --bind 127.0.0.1 & exec sleep 60"],
+            "health": ["http": "/", "timeout": "20s"], "stopGracePeriod": "2s",
+        ])
+        let outputs = try await provider.apply(resource, prior: nil, context: ctx)
+        let recorded = state(resource, outputs: outputs)
+        let instance = try #require(ServiceInstance.all(in: outputs).first)
+        let marker = ServiceSpec.marker(stack: ctx.stack, resource: "web", stateDirectory: ctx.stateDirectory)
+        let children = ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker).filter { $0 != instance.pid }
+        #expect(children.count == 1, "the listening python")
+        #expect(try await provider.refresh(recorded, context: ctx).drift.isEmpty)
+        let again = try await provider.apply(resource, prior: recorded, context: ctx)
+        #expect(ServiceInstance.all(in: again).first?.pid == instance.pid)
+        #expect(children.allSatisfy { ProcessTable.info($0).map { !$0.isZombie } == true }, "a re-apply stops no process of a kept replica")
+        #expect(ReadinessProbe.httpStatus(port: instance.port, path: "/") == 200)
+
+        // A process with the marker in a session of its own is what an apply killed between
+        // start and record leaves: it is drift, and the next apply stops it.
+        let stray = try ProcessLauncher.launch(executable: "/bin/sleep", arguments: ["60"],
+                                               environment: [ServiceSpec.markerKey: marker, ServiceSpec.replicaKey: "0"],
+                                               workingDirectory: directory, logPath: directory + "/stray.log")
+        #expect(try await provider.refresh(recorded, context: ctx).drift.map(\.new) == [.string("pid \(stray)")])
+        let cleaned = try await provider.apply(resource, prior: recorded, context: ctx)
+        ProcessTable.reapExitedChildren()
+        #expect(!ProcessStopper.isSame(stray, nil), "the stray was stopped")
+        #expect(ServiceInstance.all(in: cleaned).first?.pid == instance.pid)
+        try await provider.delete(state(resource, outputs: cleaned), context: ctx)
+        #expect(ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker).isEmpty)
+    }
+
     @Test("a proxy that cannot listen fails the apply with its log, not a success")
     func proxyCannotListen() async throws {
         let ctx = context(temporaryDirectory())

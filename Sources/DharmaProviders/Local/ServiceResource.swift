@@ -33,8 +33,7 @@ struct ServiceResource {
         // then drain; without one, replicas own fixed ports, so the old must stop first.
         let draining = spec.proxied ? retired.filter { $0.isRunning && $0.port != proxyPort } : []
         let stopNow = retired.filter { !draining.contains($0) }
-        let known = Set(previous.map(\.pid))
-        let orphans = ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: spec.marker).filter { !known.contains($0) }
+        let orphans = ServiceSpec.strays(marker: spec.marker, recorded: Set(previous.map(\.pid)))
         for instance in stopNow { await ProcessStopper.stop(pid: instance.pid, startTicks: instance.startTicks, grace: spec.grace) }
         for pid in orphans { await ProcessStopper.stop(pid: pid, startTicks: nil, grace: spec.grace) }
 
@@ -179,9 +178,8 @@ struct ServiceResource {
         if instances.count != wanted {
             drift.append(AttributeDiff(attribute: "replicas", old: .int(wanted), new: .int(instances.count)))
         }
-        let recorded = Set(instances.map(\.pid))
         let marker = ServiceSpec.marker(stack: context.stack, resource: state.name, stateDirectory: context.stateDirectory)
-        for pid in ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker) where !recorded.contains(pid) {
+        for pid in ServiceSpec.strays(marker: marker, recorded: Set(instances.map(\.pid))) {
             drift.append(AttributeDiff(attribute: "unrecorded process", old: nil, new: .string("pid \(pid)")))
         }
         return Observation(exists: true, drift: drift)

@@ -76,6 +76,15 @@ struct ServiceSpec: Sendable {
         return "\(Digest.fnv1a64Hex(Array(directory.utf8)).prefix(8)):\(stack.name)/\(stack.environment)/\(resource)"
     }
 
+    /// Processes carrying `marker` that belong to no recorded replica: neither one of `recorded`
+    /// nor started by one (replicas lead their own sessions, and what they start shares it).
+    /// An apply killed between starting a replica and recording it leaves such strays.
+    static func strays(marker: String, recorded: Set<Int32>) -> [Int32] {
+        ProcessTable.processes(withEnvironment: markerKey, value: marker).filter { pid in
+            !recorded.contains(pid) && !(ProcessTable.info(pid).map { recorded.contains($0.session) } ?? false)
+        }
+    }
+
     /// The inputs whose change means instances must be restarted.
     static func runtimeInputs(_ inputs: [String: Value]) -> [Value?] {
         ["command", "env", "workingDir", "port", "health", "cpu", "memory", "version"].map { inputs[$0] }

@@ -12,6 +12,9 @@ public struct ProcessInfo: Sendable, Hashable {
     /// Start time in clock ticks since boot: with the pid, it identifies a process uniquely.
     public var startTicks: UInt64
     public var state: Character
+    /// The session the process belongs to. Dharma starts every replica as a session leader, so
+    /// what a replica starts (workers, a backgrounded listener) shares its pid as session.
+    public var session: Int32
     /// Resident memory in bytes.
     public var residentBytes: Int
     /// CPU time used so far, user and system, in seconds.
@@ -27,11 +30,12 @@ public enum ProcessTable {
         guard let close = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-        guard fields.count > 22, let state = fields[0].first, let start = UInt64(fields[19]),
+        // fields[3] is field 6 (session).
+        guard fields.count > 22, let state = fields[0].first, let session = Int32(fields[3]), let start = UInt64(fields[19]),
               let rssPages = Int(fields[21]), let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         let arguments = (ProcFile.text("/proc/\(pid)/cmdline") ?? "").split(separator: "\0", omittingEmptySubsequences: false)
             .dropLast().map(String.init)
-        return ProcessInfo(pid: pid, arguments: arguments, startTicks: start, state: state,
+        return ProcessInfo(pid: pid, arguments: arguments, startTicks: start, state: state, session: session,
                            residentBytes: rssPages * Int(sysconf(Int32(_SC_PAGESIZE))),
                            cpuSeconds: (user + system) / Double(max(1, sysconf(Int32(_SC_CLK_TCK)))))
     }
