@@ -46,6 +46,57 @@ struct ReplicaHealingTests {
         }
     }
 
+    @Test("a replica whose port another program answers on is unhealthy, and is restarted on a free port")
+    func portAnsweredByAnotherProgram() async throws {
+        // The replica's listener is a child of its process: killed, it leaves the replica alive
+        // and its port free for another program to take and answer on.
+        let project = try Project(blueprint("""
+              web:
+                type: compute.service
+                properties:
+                  command: [sh, -c, "python3 -m http.server ${self.port} --bind 127.0.0.1 & echo $! > listener.pid; exec sleep 600"]
+                  health: {http: /, timeout: 20s}
+                  stopGracePeriod: 1s
+            """))
+        try await project.apply()
+        try await project.destroyingAfter {
+            let clock = ManualClock()
+            let autopilot = try project.autopilot(clock: clock, verifyWindow: 2)
+            let before = try await project.pids(of: "web")
+            let (port, _) = try await ports(project)
+            let listener = try String(contentsOfFile: project.directory + "/listener.pid", encoding: .utf8)
+            kill(try #require(Int32(listener.trimmingCharacters(in: .whitespacesAndNewlines))), SIGKILL)
+            #expect(await ReadinessProbe.portFrees(port))
+            let stranger = Process()
+            stranger.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            stranger.arguments = ["python3", "-m", "http.server", String(port), "--bind", "127.0.0.1"]
+            stranger.standardOutput = FileHandle.nullDevice
+            stranger.standardError = FileHandle.nullDevice
+            try stranger.run()
+            defer { stranger.terminate() }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ReadinessProbe.httpStatus(port: port, path: "/") != 200, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            try #require(ReadinessProbe.httpStatus(port: port, path: "/") == 200, "the other program answers on the replica's port")
+            var lines: [String] = []
+            for _ in 0..<20 where !lines.contains(where: { $0.hasPrefix("incident 1 resolved") }) {
+                lines += await autopilot.tick().lines
+                clock.advance(1)
+            }
+            #expect(lines.first == "incident 1 opened (major): web: replica 0 fails the health check", "\(lines)")
+            #expect(lines.contains("incident 1: restart-replica web (attempt 1)"), "\(lines)")
+            #expect(lines.contains { $0.hasPrefix("incident 1 resolved") }, "\(lines)")
+            let incident = try #require(try await project.incidents().first)
+            #expect(incident.timeline[0].text.contains("answered by another program listening on port \(port), not by the replica, 3 times in a row"),
+                    "\(incident.timeline[0].text)")
+            let (moved, _) = try await ports(project)
+            #expect(moved != port, "the port is still taken, so the restarted replica listens on another")
+            #expect(ReadinessProbe.httpStatus(port: moved, path: "/") == 200)
+            #expect(try await project.pids(of: "web") != before)
+        }
+    }
+
     @Test("a replica whose memory grows steadily is drained and restarted with no failed client request")
     func leakingReplica() async throws {
         let project = try workloads()

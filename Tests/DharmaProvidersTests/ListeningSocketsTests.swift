@@ -38,10 +38,11 @@ struct ListeningSocketsTests {
         let listen4 = "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0"
         let connected4 = "   1: 0100007F:1F90 0100007F:D3A2 01 00000000:00000000 00:00000000 00000000     0        0 4343 1 0000000000000000 20 4 30 10 -1"
         let listen6 = "   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4444 1 0000000000000000 100 0 0 10 0"
-        #expect(ListeningSockets.listeningInode(listen4[...], port: 8080) == 4242)
-        #expect(ListeningSockets.listeningInode(listen4[...], port: 8081) == nil)
-        #expect(ListeningSockets.listeningInode(connected4[...], port: 8080) == nil, "an established connection is not a listener")
-        #expect(ListeningSockets.listeningInode(listen6[...], port: 8080) == 4444)
-        #expect(ListeningSockets.listeningInode("garbage"[...], port: 8080) == nil)
+        #expect(ListeningSockets.listening(Array(listen4.utf8)[...])?.port == 8080)
+        #expect(ListeningSockets.listening(Array(listen4.utf8)[...])?.inode == 4242)
+        #expect(ListeningSockets.listening(Array(connected4.utf8)[...]) == nil, "an established connection is not a listener")
+        #expect(ListeningSockets.listening(Array(listen6.utf8)[...])?.port == 8080)
+        #expect(ListeningSockets.listening(Array(listen6.utf8)[...])?.inode == 4444)
+        #expect(ListeningSockets.listening(Array("garbage".utf8)[...]) == nil)
     }
 }

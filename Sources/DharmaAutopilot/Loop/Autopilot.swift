@@ -107,7 +107,7 @@ public actor Autopilot {
             let findings = SymptomDetector.examine(survey)
             let readings = load.readings(of: survey.recorded, at: clock())
             let hot = readings.filter { $0.desired > $0.current }.map(Symptom.init(load:))
-            let targets = HealthWatch.targets(in: survey.recorded)
+            let targets = HealthWatch.targets(in: survey.recorded, stateDirectory: engine.stateDirectory)
             let answers = await HealthWatch.probe(targets, timeout: liveness.timeout)
             let unhealthy = liveness.symptoms(targets, answers: answers, in: survey.recorded)
             let leaks = memory.symptoms(in: survey.recorded)

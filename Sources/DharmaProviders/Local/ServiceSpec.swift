@@ -142,13 +142,11 @@ struct ServiceSpec: Sendable {
 
     /// A passing check proves only that something answers on the port. If another program
     /// took it between the free-port check and the start, the check would be answered by that
-    /// program, so the replica must hold the listening socket: one of its processes (found by
-    /// marker and index, so a program it forks or daemonizes counts). Systems without /proc
-    /// cannot tell, and pass.
+    /// program, so the replica must hold the listening socket. Systems without /proc cannot
+    /// tell, and pass.
     private func requireHoldsPort(_ instance: ServiceInstance) throws {
-        guard let listening = ListeningSockets.inodes(onPort: instance.port) else { return }
-        let own = ProcessTable.processes(withEnvironment: [Self.markerKey: marker, Self.replicaKey: String(instance.index)])
-        guard own.contains(where: { !ListeningSockets.socketInodes(of: $0).isDisjoint(with: listening) }) else {
+        let replica = PortOwnership.Replica(marker: marker, index: instance.index, pid: instance.pid)
+        guard PortOwnership().replica(replica, holds: instance.port) != false else {
             throw ProviderError(resource: name, "port \(instance.port) answers, but not from replica \(instance.index) (pid \(instance.pid)): another program listens there; set `port` to a free one")
         }
     }

@@ -9,26 +9,34 @@ enum ListeningSockets {
     /// Inodes of the sockets listening on `port` (any address, IPv4 or IPv6); nil when the
     /// system does not publish its socket tables (no /proc), so nobody can tell.
     static func inodes(onPort port: Int) -> Set<UInt64>? {
-        let tables = ["/proc/net/tcp", "/proc/net/tcp6"].compactMap(ProcFile.text)
+        byPort().map { $0[port] ?? [] }
+    }
+
+    /// Inodes of every listening socket by port, from one read of the tables; nil without /proc.
+    /// Read as bytes: a busy machine lists thousands of connections, and the liveness watch
+    /// reads the tables every tick.
+    static func byPort() -> [Int: Set<UInt64>]? {
+        let tables = ["/proc/net/tcp", "/proc/net/tcp6"].compactMap(ProcFile.contents)
         guard !tables.isEmpty else { return nil }
-        var found: Set<UInt64> = []
+        var found: [Int: Set<UInt64>] = [:]
         for table in tables {
-            for line in table.split(separator: "\n").dropFirst() {
-                if let inode = listeningInode(line, port: port) { found.insert(inode) }
+            for line in [UInt8](table).split(separator: UInt8(ascii: "\n")).dropFirst() {
+                if let socket = listening(line) { found[socket.port, default: []].insert(socket.inode) }
             }
         }
         return found
     }
 
-    /// The inode of one table row when it is a socket in state LISTEN (0A) on `port`.
+    /// The port and inode of one table row when it is a socket in state LISTEN (0A).
     /// A row reads `sl local_address rem_address st … uid timeout inode`, with the local
     /// address as `HEXADDRESS:HEXPORT`.
-    static func listeningInode(_ row: Substring, port: Int) -> UInt64? {
-        let fields = row.split(separator: " ", omittingEmptySubsequences: true)
-        guard fields.count > 9, fields[3] == "0A",
-              let colon = fields[1].lastIndex(of: ":"),
-              Int(fields[1][fields[1].index(after: colon)...], radix: 16) == port else { return nil }
-        return UInt64(fields[9])
+    static func listening(_ row: ArraySlice<UInt8>) -> (port: Int, inode: UInt64)? {
+        let fields = row.split(separator: UInt8(ascii: " "), maxSplits: 10, omittingEmptySubsequences: true)
+        guard fields.count > 9, fields[3].elementsEqual("0A".utf8),
+              let colon = fields[1].lastIndex(of: UInt8(ascii: ":")),
+              let port = Int(String(decoding: fields[1][(colon + 1)...], as: UTF8.self), radix: 16),
+              let inode = UInt64(String(decoding: fields[9], as: UTF8.self)) else { return nil }
+        return (port, inode)
     }
 
     /// Socket inodes among a process's open descriptors (`socket:[INODE]` links in
