@@ -19,6 +19,9 @@ public final class ProxyServer: @unchecked Sendable {
     let adminPort: Int
     let configPath: String
     let pool: BackendPool
+    /// The backends file's modification time when it was loaded: the watcher starts from it,
+    /// so a change written between the load and the watcher's start is not missed.
+    private let loadedVersion: Double?
 
     /// How long a backend may take to answer before the request is tried elsewhere.
     static let answerTimeout = 15.0
@@ -27,6 +30,7 @@ public final class ProxyServer: @unchecked Sendable {
         self.port = port
         self.adminPort = adminPort
         self.configPath = configPath
+        loadedVersion = Self.modificationTime(configPath)
         pool = BackendPool(try ProxyConfig.load(configPath))
     }
 
@@ -117,7 +121,7 @@ public final class ProxyServer: @unchecked Sendable {
     /// Polls the backends file and the chaos file beside it (`ProxyFaults.path(for:)`).
     private func watchConfig() {
         let chaosPath = ProxyFaults.path(for: configPath)
-        var seen = Self.modificationTime(configPath)
+        var seen = loadedVersion
         var seenChaos: Double?
         while true {
             let now = Self.modificationTime(configPath)

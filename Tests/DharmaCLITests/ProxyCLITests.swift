@@ -24,7 +24,7 @@ struct ProxyCLITests {
         func workload() throws -> (port: Int, process: Process) {
             let port = try #require(PortAllocator.freePort())
             let process = try start(["workload", "--port", String(port)])
-            try waitFor { ReadinessProbe.httpStatus(port: port, path: "/healthz") == 200 }
+            try waitFor("workload on port \(port) to answer") { ReadinessProbe.httpStatus(port: port, path: "/healthz") == 200 }
             return (port, process)
         }
 
@@ -34,7 +34,7 @@ struct ProxyCLITests {
             let port = try #require(PortAllocator.freePort())
             let admin = try #require(PortAllocator.freePort(avoiding: [port]))
             _ = try start(["proxy", "--port", String(port), "--admin-port", String(admin), "--config", path])
-            try waitFor { ReadinessProbe.tcpAccepts(port: port) }
+            try waitFor("proxy on port \(port) to listen") { ReadinessProbe.tcpAccepts(port: port) }
             return (port, admin, path)
         }
 
@@ -45,13 +45,17 @@ struct ProxyCLITests {
 
     /// Waits up to 30 s: starting the debug `dharma` can take over 10 s while the rest of the
     /// suite keeps this machine's two cores busy.
-    static func waitFor(_ condition: () -> Bool) throws {
+    static func waitFor(_ what: String, _ condition: () -> Bool) throws {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if condition() { return }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw HTTPError()
+        throw TimedOut(description: "waited 30 s for \(what)")
+    }
+
+    struct TimedOut: Error, CustomStringConvertible {
+        var description: String
     }
 
     func status(_ admin: Int) throws -> ProxyStatus {
@@ -91,7 +95,7 @@ struct ProxyCLITests {
         config.generation = 2
         config.backends[0].draining = true
         try config.write(to: proxy.config)
-        try Self.waitFor { (try? status(proxy.admin).generation) == 2 }
+        try Self.waitFor("the proxy to load generation 2") { (try? status(proxy.admin).generation) == 2 }
         for _ in 0..<10 { #expect(try http("GET", port: proxy.port, path: "/").status == 200) }
         var now = try status(proxy.admin)
         #expect(now.backends.map(\.requests) == [0, 10, 0], "the backup idles while a primary is healthy")
@@ -104,22 +108,37 @@ struct ProxyCLITests {
         try config.write(to: proxy.config)
         kill(a.process.processIdentifier, SIGSTOP)
         defer { kill(a.process.processIdentifier, SIGCONT) }
-        try Self.waitFor { (try? status(proxy.admin).backends[0].healthy) == false }
+        try Self.waitFor("the stopped replica 0 to be unhealthy") { (try? status(proxy.admin).backends[0].healthy) == false }
         for _ in 0..<5 { #expect(try http("GET", port: proxy.port, path: "/").status == 200) }
         now = try status(proxy.admin)
         #expect(now.backends[2].requests == 5 && now.failures == 0, "\(now)")
         kill(a.process.processIdentifier, SIGCONT)
-        try Self.waitFor { (try? status(proxy.admin).backends[0].healthy) == true }
+        try Self.waitFor("the resumed replica 0 to be healthy") { (try? status(proxy.admin).backends[0].healthy) == true }
         for _ in 0..<4 { _ = try http("GET", port: proxy.port, path: "/") }
         #expect(try status(proxy.admin).backends.map(\.requests) == [4, 10, 5], "failback to the primary")
 
         config.generation = 4
         config.latencyMilliseconds = 300
         try config.write(to: proxy.config)
-        try Self.waitFor { (try? status(proxy.admin).generation) == 4 }
+        try Self.waitFor("the proxy to load generation 4") { (try? status(proxy.admin).generation) == 4 }
         let started = Date()
         #expect(try http("GET", port: proxy.port, path: "/").status == 200)
         #expect(Date().timeIntervalSince(started) >= 0.3, "the injected latency is added")
+    }
+
+    @Test func aBackendsFileWrittenBeforeTheWatcherStartsIsStillRead() throws {
+        // In-process, to hold open the moment between loading the file and watching it: a
+        // busy machine can stretch it past the caller's first change (the service provider
+        // writes one as soon as the proxy's port answers).
+        let path = scratchDirectory() + "/proxy.json"
+        try ProxyConfig(generation: 1, backends: [], healthPath: nil).write(to: path)
+        let port = try #require(PortAllocator.freePort())
+        let admin = try #require(PortAllocator.freePort(avoiding: [port]))
+        let server = try ProxyServer(port: port, adminPort: admin, configPath: path)
+        Thread.sleep(forTimeInterval: 0.05)
+        try ProxyConfig(generation: 2, backends: [], healthPath: nil).write(to: path)
+        Thread.detachNewThread { _ = try? server.run() }
+        try Self.waitFor("the proxy to load generation 2") { (try? status(admin).generation) == 2 }
     }
 
     @Test func refusesWhatItCannotForwardAndSaysSo() throws {
