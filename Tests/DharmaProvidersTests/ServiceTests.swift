@@ -230,7 +230,14 @@ struct ServiceTests {
         let stray = try ProcessLauncher.launch(executable: "/bin/sleep", arguments: ["60"],
                                                environment: [ServiceSpec.markerKey: marker, ServiceSpec.replicaKey: "0"],
                                                workingDirectory: directory, logPath: directory + "/stray.log")
-        #expect(try await provider.refresh(recorded, context: ctx).drift.map(\.new) == [.string("pid \(stray)")])
+        // posix_spawn returns once the child releases our memory, partway through its exec;
+        // its environment is readable a moment later.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !ProcessTable.processes(withEnvironment: ServiceSpec.markerKey, value: marker).contains(stray), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let strayDrift = try await provider.refresh(recorded, context: ctx).drift
+        #expect(strayDrift.map(\.new) == [.string("pid \(stray)")], "\(strayDrift)")
         let cleaned = try await provider.apply(resource, prior: recorded, context: ctx)
         ProcessTable.reapExitedChildren()
         #expect(!ProcessStopper.isSame(stray, nil), "the stray was stopped")
