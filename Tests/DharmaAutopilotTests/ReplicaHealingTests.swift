@@ -18,6 +18,16 @@ struct ReplicaHealingTests {
         return (outputs["port"]?.intValue ?? 0, (outputs["ports"]?.listValue ?? []).compactMap(\.intValue))
     }
 
+    /// Ticks a second at a time, at most 20 times, until incident 1 is resolved; the lines printed.
+    func ticksUntilResolved(_ autopilot: Autopilot, _ clock: ManualClock) async -> [String] {
+        var lines: [String] = []
+        for _ in 0..<20 where !lines.contains(where: { $0.hasPrefix("incident 1 resolved") }) {
+            lines += await autopilot.tick().lines
+            clock.advance(1)
+        }
+        return lines
+    }
+
     @Test("a replica that stops answering its health check is restarted by itself after three failed checks")
     func hungReplica() async throws {
         let project = try workloads()
@@ -28,11 +38,7 @@ struct ReplicaHealingTests {
             let before = try await project.pids(of: "web")
             let (_, replicas) = try await ports(project)
             #expect(LoopbackHTTP.post(port: replicas[1], path: "/fault/hang") == 200)
-            var lines: [String] = []
-            for _ in 0..<20 where !lines.contains(where: { $0.hasPrefix("incident 1 resolved") }) {
-                lines += await autopilot.tick().lines
-                clock.advance(1)
-            }
+            let lines = await ticksUntilResolved(autopilot, clock)
             #expect(lines.first == "incident 1 opened (major): web: replica 1 fails the health check", "\(lines)")
             #expect(lines.contains("incident 1: restart-replica web (attempt 1)"), "\(lines)")
             #expect(lines.contains { $0.hasPrefix("incident 1 resolved") }, "\(lines)")
@@ -79,11 +85,7 @@ struct ReplicaHealingTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             try #require(ReadinessProbe.httpStatus(port: port, path: "/") == 200, "the other program answers on the replica's port")
-            var lines: [String] = []
-            for _ in 0..<20 where !lines.contains(where: { $0.hasPrefix("incident 1 resolved") }) {
-                lines += await autopilot.tick().lines
-                clock.advance(1)
-            }
+            let lines = await ticksUntilResolved(autopilot, clock)
             #expect(lines.first == "incident 1 opened (major): web: replica 0 fails the health check", "\(lines)")
             #expect(lines.contains("incident 1: restart-replica web (attempt 1)"), "\(lines)")
             #expect(lines.contains { $0.hasPrefix("incident 1 resolved") }, "\(lines)")
