@@ -6,13 +6,8 @@ import Foundation
 /// socket's inode against the descriptors a process holds tells whether it is the process we
 /// started or another program that took the port in the meantime.
 enum ListeningSockets {
-    /// Inodes of the sockets listening on `port` (any address, IPv4 or IPv6); nil when the
-    /// system does not publish its socket tables (no /proc), so nobody can tell.
-    static func inodes(onPort port: Int) -> Set<UInt64>? {
-        byPort().map { $0[port] ?? [] }
-    }
-
-    /// Inodes of every listening socket by port, from one read of the tables; nil without /proc.
+    /// Inodes of every listening socket (any address, IPv4 or IPv6) by port, from one read of
+    /// the tables; nil when the system does not publish them (no /proc), so nobody can tell.
     /// Read as bytes: a busy machine lists thousands of connections, and the liveness watch
     /// reads the tables every tick.
     static func byPort() -> [Int: Set<UInt64>]? {
