@@ -35,7 +35,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DharmaCoreTests", dependencies: ["DharmaTestScratch", "DharmaCore"]),
-        .testTarget(name: "DharmaStoreTests", dependencies: ["DharmaTestScratch", "DharmaStore"]),
+        .testTarget(name: "DharmaStoreTests", dependencies: ["DharmaTestScratch", "DharmaStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DharmaProvidersTests", dependencies: ["DharmaTestScratch", "DharmaProviders", "DharmaWorkload", "DharmaNet", "DharmaProxy", "DharmaTestSupport"]),
         .target(name: "DharmaTestScratch", path: "Tests/Scratch"),
         .target(name: "DharmaTestSupport", dependencies: ["DharmaTestScratch", "DharmaEngine", "DharmaAudit", "DharmaStore", "DharmaCore", "DharmaNet"], path: "Tests/Support"),

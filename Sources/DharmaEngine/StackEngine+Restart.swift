@@ -40,7 +40,7 @@ extension StackEngine {
         }
         do {
             try await store.record(state, in: context.stack)
-            try await store.commitVersion(of: context.stack, outputs: try await store.outputs(of: context.stack),
+            try await store.commitVersion(of: context.stack, outputs: try await store.outputs(of: context.stack), operation: .remediate,
                                           summary: "restart: \(resource) replica \(replica)")
         } catch {
             throw .failed("the replica was restarted, but recording it failed: \(error)")

@@ -104,11 +104,11 @@ public struct StackEngine: Sendable {
 
     /// Applies `plan` under the stack lock. A saved plan is applied exactly, or refused as stale
     /// when state or the observed world changed after it was made.
-    public func apply(_ plan: Plan, context: ProviderContext, operation: String = "apply",
+    public func apply(_ plan: Plan, context: ProviderContext, operation: ApplyOperation = .apply,
                       progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in },
                       onLock: @Sendable (LockAcquisition) -> Void = { _ in }) async throws(EngineError) -> ApplyReport {
         try await checkApprovals(plan)
-        let holder = LockHolder.current(operation)
+        let holder = LockHolder.current(operation.rawValue)
         do {
             let acquisition = try await store.lock(plan.stack, as: holder)
             if case .brokeStale(let stale) = acquisition {
@@ -137,7 +137,7 @@ public struct StackEngine: Sendable {
         }
     }
 
-    private func applyLocked(_ plan: Plan, context: ProviderContext, operation: String,
+    private func applyLocked(_ plan: Plan, context: ProviderContext, operation: ApplyOperation,
                              progress: @escaping @Sendable (ApplyEvent) -> Void) async throws(EngineError) -> ApplyReport {
         let recorded = try await loadState(plan.stack)
         if recorded.serial != plan.stateSerial {
@@ -156,13 +156,13 @@ public struct StackEngine: Sendable {
         }
         let report = await executor.apply(plan, recorded: recorded, recorder: StoreRecorder(store: store, stack: plan.stack), progress: progress)
         let counts = plan.summary
-        let summary = "\(operation): \(counts[.create] ?? 0) created, \(counts[.update] ?? 0) updated, \(counts[.replace] ?? 0) replaced, "
+        let summary = "\(operation.rawValue): \(counts[.create] ?? 0) created, \(counts[.update] ?? 0) updated, \(counts[.replace] ?? 0) replaced, "
             + "\(counts[.delete] ?? 0) deleted" + (report.ok ? "" : "; \(report.failed.count) failed")
         do {
             let recordedOutputs = try await store.outputs(of: plan.stack)
             let outputs = report.outputs.filter { !$0.value.containsUnknown }
             if plan.hasChanges || outputs != recordedOutputs {
-                try await store.commitVersion(of: plan.stack, outputs: outputs, summary: summary)
+                try await store.commitVersion(of: plan.stack, outputs: outputs, operation: operation, summary: summary)
             }
         } catch {
             throw .failed("recording the new state version failed: \(error)")
@@ -172,7 +172,7 @@ public struct StackEngine: Sendable {
 
     /// What an apply records: who, what, which resources, why, and hashes of the exact plan
     /// and of the outcome.
-    func auditDraft(_ plan: Plan, report: ApplyReport, operation: String) -> AuditDraft {
+    func auditDraft(_ plan: Plan, report: ApplyReport, operation: ApplyOperation) -> AuditDraft {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let planData = (try? encoder.encode(plan)) ?? Data()
@@ -182,11 +182,10 @@ public struct StackEngine: Sendable {
             "skipped": .list(report.skipped.sorted().map(Value.string)),
         ])
         let counts = plan.summary
-        let action = operation == "up" ? "reconcile" : operation
         return AuditDraft(
-            actor: actor, action: action, stack: plan.stack.description,
+            actor: actor, action: operation.auditAction, stack: plan.stack.description,
             resources: (report.succeeded + report.failed.map(\.resource)).sorted(),
-            reason: reason ?? "dharma \(operation) \(plan.blueprintPath): \(counts[.create] ?? 0) to create, \(counts[.update] ?? 0) to update, "
+            reason: reason ?? "dharma \(operation.rawValue) \(plan.blueprintPath): \(counts[.create] ?? 0) to create, \(counts[.update] ?? 0) to update, "
                 + "\(counts[.replace] ?? 0) to replace, \(counts[.delete] ?? 0) to delete" + (report.ok ? "" : " (\(report.failed.count) failed)"),
             planHash: AuditHash.sha256Hex(planData), payloadHash: AuditHash.sha256Hex(Data(outcome.jsonText.utf8)))
     }

@@ -1,3 +1,5 @@
+import DharmaCore
+
 /// Storage for the autopilot's incidents and the outcomes of its remediations. The incident
 /// itself is the autopilot's JSON document; the store indexes the fields it is looked up by.
 public protocol IncidentStore: Sendable {
@@ -17,15 +19,15 @@ public struct StoredIncident: Sendable, Hashable {
     public var id: Int
     public var stack: String
     public var resource: String
-    public var symptom: String
+    public var symptom: SymptomKind
     /// `open` until the autopilot resolves it or gives it to a human (`resolved`, `escalated`).
-    public var status: String
+    public var status: IncidentStatus
     public var openedAt: Double
     public var updatedAt: Double
     public var closedAt: Double?
     public var body: String
 
-    public init(id: Int = 0, stack: String, resource: String, symptom: String, status: String, openedAt: Double,
+    public init(id: Int = 0, stack: String, resource: String, symptom: SymptomKind, status: IncidentStatus, openedAt: Double,
                 updatedAt: Double, closedAt: Double?, body: String) {
         self.id = id
         self.stack = stack
@@ -42,14 +44,14 @@ public struct StoredIncident: Sendable, Hashable {
 /// What one remediation attempt achieved: the table the autopilot learns from.
 public struct RemediationOutcome: Sendable, Hashable, Codable {
     public var stack: String
-    public var symptom: String
-    public var action: String
+    public var symptom: SymptomKind
+    public var action: RemediationAction
     public var succeeded: Bool
     /// From the incident opening to the symptom verified gone (or to the attempt failing).
     public var seconds: Double
     public var time: Double
 
-    public init(stack: String, symptom: String, action: String, succeeded: Bool, seconds: Double, time: Double) {
+    public init(stack: String, symptom: SymptomKind, action: RemediationAction, succeeded: Bool, seconds: Double, time: Double) {
         self.stack = stack
         self.symptom = symptom
         self.action = action

@@ -112,6 +112,20 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v5-version-operation") { db in
+            // Which operation made each version, as a value: the autopilot used to tell a destroy
+            // by the prefix of the summary line. Rows written before keep that prefix, so it
+            // fills the column once (a replica restart was a remediation; NULL where the prefix
+            // names no operation).
+            try db.execute(sql: """
+                ALTER TABLE state_versions ADD COLUMN operation TEXT;
+                UPDATE state_versions SET operation = (
+                  WITH named(prefix) AS (SELECT substr(summary, 1, instr(summary, ':') - 1))
+                  SELECT CASE WHEN prefix = 'restart' THEN 'remediate'
+                              WHEN prefix IN ('apply', 'destroy', 'up', 'remediate', 'scale-in', 'patch', 'rollback') THEN prefix END
+                  FROM named);
+                """)
+        }
         return migrator
     }
 }

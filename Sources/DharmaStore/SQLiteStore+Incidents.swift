@@ -1,3 +1,4 @@
+import DharmaCore
 import GRDB
 
 extension SQLiteStore: IncidentStore {
@@ -6,7 +7,7 @@ extension SQLiteStore: IncidentStore {
             try db.execute(sql: """
                 INSERT INTO incidents (stack, resource, symptom, status, opened_at, updated_at, closed_at, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [incident.stack, incident.resource, incident.symptom, incident.status, incident.openedAt,
+                """, arguments: [incident.stack, incident.resource, incident.symptom.rawValue, incident.status.rawValue, incident.openedAt,
                                  incident.updatedAt, incident.closedAt, incident.body])
             return Int(db.lastInsertedRowID)
         }
@@ -16,7 +17,7 @@ extension SQLiteStore: IncidentStore {
         try await database.write { db in
             try db.execute(sql: """
                 UPDATE incidents SET status = ?, updated_at = ?, closed_at = ?, body = ? WHERE id = ?
-                """, arguments: [incident.status, incident.updatedAt, incident.closedAt, incident.body, incident.id])
+                """, arguments: [incident.status.rawValue, incident.updatedAt, incident.closedAt, incident.body, incident.id])
             guard db.changesCount == 1 else { throw StoreError("incident \(incident.id) is not in the database") }
         }
     }
@@ -35,7 +36,10 @@ extension SQLiteStore: IncidentStore {
                 conditions.append("stack = ?")
                 arguments += [stack]
             }
-            if openOnly { conditions.append("status = 'open'") }
+            if openOnly {
+                conditions.append("status = ?")
+                arguments += [IncidentStatus.open.rawValue]
+            }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             arguments += [limit]
             return try Row.fetchAll(db, sql: "SELECT * FROM incidents \(filter) ORDER BY id DESC LIMIT ?", arguments: arguments)
@@ -47,7 +51,7 @@ extension SQLiteStore: IncidentStore {
         try await database.write { db in
             try db.execute(sql: """
                 INSERT INTO remediation_outcomes (stack, symptom, action, succeeded, seconds, time) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [outcome.stack, outcome.symptom, outcome.action, outcome.succeeded, outcome.seconds, outcome.time])
+                """, arguments: [outcome.stack, outcome.symptom.rawValue, outcome.action.rawValue, outcome.succeeded, outcome.seconds, outcome.time])
         }
     }
 
@@ -58,15 +62,26 @@ extension SQLiteStore: IncidentStore {
             } else {
                 try Row.fetchAll(db, sql: "SELECT * FROM remediation_outcomes ORDER BY id")
             }
-            return rows.map { row in
-                RemediationOutcome(stack: row["stack"], symptom: row["symptom"], action: row["action"], succeeded: row["succeeded"],
+            return try rows.map { row in
+                RemediationOutcome(stack: row["stack"], symptom: try Self.decode(row["symptom"], in: "remediation_outcomes.symptom"),
+                                   action: try Self.decode(row["action"], in: "remediation_outcomes.action"), succeeded: row["succeeded"],
                                    seconds: row["seconds"], time: row["time"])
             }
         }
     }
 
-    private static func incident(from row: Row) -> StoredIncident {
-        StoredIncident(id: row["id"], stack: row["stack"], resource: row["resource"], symptom: row["symptom"], status: row["status"],
-                       openedAt: row["opened_at"], updatedAt: row["updated_at"], closedAt: row["closed_at"], body: row["body"])
+    private static func incident(from row: Row) throws -> StoredIncident {
+        StoredIncident(id: row["id"], stack: row["stack"], resource: row["resource"], symptom: try decode(row["symptom"], in: "incidents.symptom"),
+                       status: try decode(row["status"], in: "incidents.status"), openedAt: row["opened_at"], updatedAt: row["updated_at"],
+                       closedAt: row["closed_at"], body: row["body"])
+    }
+
+    /// A stored name read back as its enum; a name no version of Dharma writes means the
+    /// database was edited or damaged, which is said rather than guessed around.
+    static func decode<Kind: RawRepresentable>(_ text: String, in column: String) throws -> Kind where Kind.RawValue == String {
+        guard let kind = Kind(rawValue: text) else {
+            throw StoreError("\(column) holds `\(text)`, which is not a value Dharma writes; the state database may be damaged")
+        }
+        return kind
     }
 }

@@ -74,7 +74,7 @@ public final class SQLiteStore: Store {
     }
 
     @discardableResult
-    public func commitVersion(of stack: StackID, outputs: [String: Value], summary: String) async throws -> StateVersion {
+    public func commitVersion(of stack: StackID, outputs: [String: Value], operation: ApplyOperation, summary: String) async throws -> StateVersion {
         let snapshot = try await state(of: stack)
         return try await database.write { db in
             let id = try Self.stackID(stack, in: db)
@@ -83,20 +83,22 @@ public final class SQLiteStore: Store {
             let now = Timestamp.now()
             try db.execute(sql: "UPDATE stacks SET outputs = ?, updated_at = ? WHERE id = ?", arguments: [try JSON.text(outputs), now, id])
             try db.execute(sql: """
-                INSERT INTO state_versions (stack_id, version, serial, created_at, summary, snapshot) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [id, version, serial, now, summary, try JSON.text(snapshot)])
-            return StateVersion(version: version, serial: serial, createdAt: now, summary: summary, resourceCount: snapshot.resources.count)
+                INSERT INTO state_versions (stack_id, version, serial, created_at, operation, summary, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, version, serial, now, operation.rawValue, summary, try JSON.text(snapshot)])
+            return StateVersion(version: version, serial: serial, createdAt: now, operation: operation, summary: summary,
+                                resourceCount: snapshot.resources.count)
         }
     }
 
     public func versions(of stack: StackID) async throws -> [StateVersion] {
         try await database.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT v.version, v.serial, v.created_at, v.summary, v.snapshot FROM state_versions v
+                SELECT v.version, v.serial, v.created_at, v.operation, v.summary, v.snapshot FROM state_versions v
                 JOIN stacks s ON s.id = v.stack_id WHERE s.name = ? AND s.environment = ? ORDER BY v.version
                 """, arguments: [stack.name, stack.environment]).map { row in
                 let snapshot = try JSON.decode(StackState.self, from: row["snapshot"])
                 return StateVersion(version: row["version"], serial: row["serial"], createdAt: row["created_at"],
+                                    operation: (row["operation"] as String?).flatMap(ApplyOperation.init(rawValue:)),
                                     summary: row["summary"], resourceCount: snapshot.resources.count)
             }
         }

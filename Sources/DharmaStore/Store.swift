@@ -13,7 +13,7 @@ public protocol Store: Sendable {
     func remove(_ resource: String, in stack: StackID) async throws -> Int
     /// Closes an apply: stores the outputs and a snapshot of the whole stack as a new version.
     @discardableResult
-    func commitVersion(of stack: StackID, outputs: [String: Value], summary: String) async throws -> StateVersion
+    func commitVersion(of stack: StackID, outputs: [String: Value], operation: ApplyOperation, summary: String) async throws -> StateVersion
     func versions(of stack: StackID) async throws -> [StateVersion]
     func outputs(of stack: StackID) async throws -> [String: Value]
     func stacks() async throws -> [StackSummary]
@@ -31,6 +31,9 @@ public struct StateVersion: Sendable, Codable, Hashable {
     public var version: Int
     public var serial: Int
     public var createdAt: Double
+    /// What made the version; nil only for versions an older Dharma recorded with a summary
+    /// it cannot read back.
+    public var operation: ApplyOperation?
     public var summary: String
     public var resourceCount: Int
 }

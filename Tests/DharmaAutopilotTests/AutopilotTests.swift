@@ -54,7 +54,7 @@ struct AutopilotTests {
             #expect(incident.status == .resolved && incident.attempts == 1 && incident.symptom == .crash)
             #expect(incident.timeline.map(\.kind) == [.detected, .action, .resolved])
             #expect(incident.timeline[0].text.contains("replica[1].process: pid \(before[1]) running → not running"))
-            #expect(try await project.outcomes().map { [$0.symptom, $0.action, "\($0.succeeded)"] } == [["crash", "restart", "true"]])
+            #expect(try await project.outcomes().map { ["\($0.symptom)", "\($0.action)", "\($0.succeeded)"] } == [["crash", "restart", "true"]])
 
             let autopilotEntries = try await project.auditEntries().filter { $0.actor == "autopilot" }
             #expect(autopilotEntries.map(\.action) == ["incident-open", "remediate", "incident-resolve"])

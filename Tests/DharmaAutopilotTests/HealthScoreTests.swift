@@ -9,7 +9,7 @@ struct HealthScoreTests {
     }
 
     func incident(_ id: Int, _ severity: Incident.Severity) -> Incident {
-        var incident = Incident(id: id, stack: StackID(name: "s", environment: "default"), symptom: symptom(.crash, "web"), action: "restart", openedAt: 0)
+        var incident = Incident(id: id, stack: StackID(name: "s", environment: "default"), symptom: symptom(.crash, "web"), action: .restart, openedAt: 0)
         incident.severity = severity
         return incident
     }

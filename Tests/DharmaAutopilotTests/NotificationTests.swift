@@ -9,7 +9,7 @@ struct NotificationTests {
 
     func incident(severity: Incident.Severity = .critical) -> Incident {
         let symptom = Symptom(kind: .crash, resource: "web", resourceType: "compute.service", diff: [], affected: [0, 1], replicas: 2)
-        var incident = Incident(id: 7, stack: StackID(name: "shop", environment: "prod"), symptom: symptom, action: "restart", openedAt: 0)
+        var incident = Incident(id: 7, stack: StackID(name: "shop", environment: "prod"), symptom: symptom, action: .restart, openedAt: 0)
         incident.severity = severity
         return incident
     }

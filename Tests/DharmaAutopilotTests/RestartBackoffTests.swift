@@ -1,4 +1,5 @@
 import DharmaAutopilot
+import DharmaCore
 import DharmaStore
 import Testing
 
@@ -41,15 +42,15 @@ struct RestartBackoffTests {
 
 @Suite("Learning which remediation works")
 struct RemediationLearningTests {
-    func outcome(_ action: String, _ succeeded: Bool, _ seconds: Double, symptom: String = "cpu") -> RemediationOutcome {
+    func outcome(_ action: RemediationAction, _ succeeded: Bool, _ seconds: Double, symptom: SymptomKind = .cpu) -> RemediationOutcome {
         RemediationOutcome(stack: "s/default", symptom: symptom, action: action, succeeded: succeeded, seconds: seconds, time: 0)
     }
 
     @Test("the stats table counts attempts, successes and recovery times per symptom and action")
     func table() {
         let table = RemediationStats.table([
-            outcome("scale-out", true, 4), outcome("scale-out", false, 30), outcome("scale-out", true, 8), outcome("scale-out", true, 6),
-            outcome("restart", true, 2, symptom: "crash"),
+            outcome(.scaleOut, true, 4), outcome(.scaleOut, false, 30), outcome(.scaleOut, true, 8), outcome(.scaleOut, true, 6),
+            outcome(.restart, true, 2, symptom: .crash),
         ])
         #expect(table.map { "\($0.symptom)/\($0.action)" } == ["cpu/scale-out", "crash/restart"])
         #expect(table[0].attempts == 4 && table[0].successes == 3 && table[0].successRate == 0.75)
@@ -58,17 +59,17 @@ struct RemediationLearningTests {
 
     @Test("UCB1 tries every option once, then prefers what succeeds fast, and still explores")
     func chooser() {
-        let options = ["restart", "scale-out"]
-        #expect(RemediationChooser.choose(among: options, for: "cpu", history: []) == "restart")
-        #expect(RemediationChooser.choose(among: options, for: "cpu", history: [outcome("restart", false, 5)]) == "scale-out")
-        var history = [outcome("restart", false, 5), outcome("scale-out", true, 5)]
-        for _ in 0..<6 { history.append(outcome("scale-out", true, 5)) }
-        #expect(RemediationChooser.choose(among: options, for: "cpu", history: history) == "scale-out")
+        let options: [RemediationAction] = [.restart, .scaleOut]
+        #expect(RemediationChooser.choose(among: options, for: .cpu, history: []) == .restart)
+        #expect(RemediationChooser.choose(among: options, for: .cpu, history: [outcome(.restart, false, 5)]) == .scaleOut)
+        var history = [outcome(.restart, false, 5), outcome(.scaleOut, true, 5)]
+        for _ in 0..<6 { history.append(outcome(.scaleOut, true, 5)) }
+        #expect(RemediationChooser.choose(among: options, for: .cpu, history: history) == .scaleOut)
         // Other symptoms' history does not count, and a long losing streak of the favourite
         // sends the bandit back to the other option.
-        #expect(RemediationChooser.choose(among: options, for: "memory", history: history) == "restart")
-        for _ in 0..<20 { history.append(outcome("scale-out", false, 5)) }
-        #expect(RemediationChooser.choose(among: options, for: "cpu", history: history) == "restart")
-        #expect(RemediationChooser.choose(among: [], for: "cpu", history: history) == nil)
+        #expect(RemediationChooser.choose(among: options, for: .memory, history: history) == .restart)
+        for _ in 0..<20 { history.append(outcome(.scaleOut, false, 5)) }
+        #expect(RemediationChooser.choose(among: options, for: .cpu, history: history) == .restart)
+        #expect(RemediationChooser.choose(among: [], for: .cpu, history: history) == nil)
     }
 }

@@ -87,7 +87,7 @@ struct SlowQueryTests {
             #expect(incident.timeline.last?.text.contains("with index dharma_orders_customer_id_idx") == true)
             let entries = try await project.auditEntries()
             #expect(entries.contains { $0.actor == "autopilot" && $0.action == "create-index" && $0.reason.contains("CREATE INDEX CONCURRENTLY") })
-            #expect(try await project.outcomes().map(\.action) == ["create-index"])
+            #expect(try await project.outcomes().map(\.action) == [.createIndex])
             #expect(try await project.outcomes().first?.succeeded == true)
         }
     }

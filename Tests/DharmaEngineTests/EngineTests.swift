@@ -60,7 +60,7 @@ struct EngineTests {
         let saved = try await project.engine.destroyPlan(prepared)
         // Drift appears between plan and apply (the way a certificate enters its renewal window).
         try "edited".write(toFile: project.directory + "/a.txt", atomically: false, encoding: .utf8)
-        let report = try await project.engine.apply(saved, context: project.engine.context(for: prepared), operation: "destroy")
+        let report = try await project.engine.apply(saved, context: project.engine.context(for: prepared), operation: .destroy)
         #expect(Set(report.succeeded) == ["a", "b"] && report.failed.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: project.directory + "/a.txt"))
         #expect(try await project.engine.loadState(prepared.stack).resources.isEmpty)

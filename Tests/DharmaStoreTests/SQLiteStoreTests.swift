@@ -1,7 +1,8 @@
 import DharmaCore
-import DharmaStore
+@testable import DharmaStore
 import DharmaTestScratch
 import Foundation
+import GRDB
 import Testing
 
 @Suite("SQLite store")
@@ -25,10 +26,10 @@ struct SQLiteStoreTests {
         #expect(try await store.record(resource("a"), in: stack) == 1)
         #expect(try await store.record(resource("b"), in: stack) == 2)
         #expect(try await store.record(resource("a", content: "y"), in: stack) == 3)
-        let version = try await store.commitVersion(of: stack, outputs: ["url": "http://x"], summary: "apply: 2 created")
+        let version = try await store.commitVersion(of: stack, outputs: ["url": "http://x"], operation: .apply, summary: "apply: 2 created")
         #expect(version.version == 1 && version.resourceCount == 2 && version.serial == 3)
         #expect(try await store.remove("b", in: stack) == 4)
-        try await store.commitVersion(of: stack, outputs: [:], summary: "apply: 1 deleted")
+        try await store.commitVersion(of: stack, outputs: [:], operation: .apply, summary: "apply: 1 deleted")
 
         let state = try await store.state(of: stack)
         #expect(state.serial == 4)
@@ -88,5 +89,41 @@ struct SQLiteStoreTests {
             #expect(error.description.contains("left untouched"))
         }
         #expect(FileManager.default.contents(atPath: path) == garbage)
+    }
+
+    @Test("each version records the operation that made it; versions an older Dharma wrote get theirs from the summary")
+    func versionOperations() async throws {
+        let path = temporaryDatabase()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // A database as the release before operations were recorded left it.
+        let old = try DatabaseQueue(path: path)
+        try SQLiteSchema.migrator.migrate(old, upTo: "v4-incidents")
+        try await old.write { db in
+            try db.execute(sql: "INSERT INTO stacks (name, environment, created_at, updated_at) VALUES ('shop', 'default', 0, 0)")
+            for (version, summary) in [(1, "apply: 1 created"), (2, "destroy: 1 deleted"), (3, "restart: web replica 0")] {
+                try db.execute(sql: "INSERT INTO state_versions (stack_id, version, serial, created_at, summary, snapshot) VALUES (1, ?, 1, 0, ?, ?)",
+                               arguments: [version, summary, #"{"stack":{"name":"shop","environment":"default"},"serial":1,"resources":{}}"#])
+            }
+        }
+        try old.close()
+        let store = try SQLiteStore(path: path)
+        try await store.commitVersion(of: stack, outputs: [:], operation: .reconcile, summary: "up: 0 created")
+        #expect(try await store.versions(of: stack).map(\.operation) == [.apply, .destroy, .remediate, .reconcile])
+    }
+
+    @Test("an incident or outcome whose stored kind was edited to a name Dharma never writes is refused, naming the column")
+    func editedKinds() async throws {
+        let store = try SQLiteStore(path: temporaryDatabase())
+        let id = try await store.openIncident(StoredIncident(stack: "shop/default", resource: "web", symptom: .crash, status: .open,
+                                                             openedAt: 1, updatedAt: 1, closedAt: nil, body: "{}"))
+        try await store.recordOutcome(RemediationOutcome(stack: "shop/default", symptom: .crash, action: .restart, succeeded: true, seconds: 1, time: 1))
+        #expect(try await store.incident(id: id)?.symptom == .crash)
+        #expect(try await store.outcomes(stack: nil).map(\.action) == [.restart])
+        try await store.database.write { db in
+            try db.execute(sql: "UPDATE incidents SET status = 'closed-by-hand'")
+            try db.execute(sql: "UPDATE remediation_outcomes SET action = 'reboot'")
+        }
+        await #expect { try await store.incident(id: id) } throws: { "\($0)".contains("incidents.status holds `closed-by-hand`") }
+        await #expect { try await store.outcomes(stack: nil) } throws: { "\($0)".contains("remediation_outcomes.action holds `reboot`") }
     }
 }

@@ -61,7 +61,7 @@ public struct Project: Sendable {
     public func destroy() async throws {
         let prepared = try prepare()
         let plan = try await engine.destroyPlan(prepared)
-        _ = try await engine.apply(plan, context: engine.context(for: prepared), operation: "destroy")
+        _ = try await engine.apply(plan, context: engine.context(for: prepared), operation: .destroy)
     }
 }
 

@@ -124,7 +124,7 @@ public struct ExperimentRunner: Sendable {
         guard experiment.rollback else { return }
         progress("rolling back: applying \(experiment.blueprint)")
         let (plan, _) = try await engine.plan(prepared)
-        if plan.hasChanges { _ = try await engine.apply(plan, context: engine.context(for: prepared), operation: "rollback") }
+        if plan.hasChanges { _ = try await engine.apply(plan, context: engine.context(for: prepared), operation: .rollback) }
         report.rolledBack = true
         report.after += await probes.run(experiment.probes)
     }

@@ -101,7 +101,7 @@ public struct GameDay: Sendable {
         let (plan, _) = try await engine.plan(prepared)
         if plan.hasChanges {
             progress("bringing up \(prepared.stack)")
-            let report = try await engine.apply(plan, context: engine.context(for: prepared), operation: "up")
+            let report = try await engine.apply(plan, context: engine.context(for: prepared), operation: .reconcile)
             guard report.ok else {
                 throw GameDayError(description: "the stack did not come up: " + report.failed.map { "\($0.resource): \($0.message)" }.joined(separator: "; "))
             }

@@ -3,42 +3,7 @@ import DharmaCore
 /// One thing observed to be wrong with a resource: the difference between what was applied
 /// and what runs, as refresh reports it.
 public struct Symptom: Sendable, Hashable {
-    public enum Kind: String, Sendable, Codable, CaseIterable {
-        /// Replicas of a service are not running.
-        case crash
-        /// The resource runs but no longer matches what was applied (an edited file, a
-        /// changed command line, an extra process).
-        case drift
-        /// The resource is gone altogether.
-        case missing
-        /// An autoscaled service's replicas run above their CPU target.
-        case cpu
-        /// Replicas run but fail their health check, several times in a row.
-        case unhealthy
-        /// Replicas' resident memory grows steadily: a leak, not a spike.
-        case memory
-        /// A database query is slow because it scans a whole table; an index would serve it.
-        case slowQuery = "slow-query"
-        /// A certificate is within its renewal window, or expired.
-        case expiring
-        /// The version a service pins is affected by a published advisory.
-        case vulnerable
-
-        /// What the autopilot can do about it; when there are several, the chooser picks by
-        /// what worked before.
-        public var remediations: [String] {
-            switch self {
-            case .crash: ["restart"]
-            case .drift: ["reconcile"]
-            case .missing: ["recreate"]
-            case .cpu: ["scale-out"]
-            case .unhealthy, .memory: ["restart-replica"]
-            case .slowQuery: ["create-index"]
-            case .expiring: ["renew"]
-            case .vulnerable: ["patch"]
-            }
-        }
-    }
+    public typealias Kind = SymptomKind
 
     public var kind: Kind
     public var resource: String

@@ -3,11 +3,7 @@ import DharmaCore
 /// Something wrong with one resource of a running stack, from the moment the autopilot sees it
 /// to the moment a fix is verified, with everything that happened in between.
 public struct Incident: Sendable, Codable, Hashable {
-    public enum Status: String, Sendable, Codable {
-        /// `escalated`: the autopilot's remediation did not help and was rolled back; a person
-        /// has to look.
-        case open, resolved, escalated
-    }
+    public typealias Status = IncidentStatus
 
     /// Where an open incident stands.
     public enum Phase: String, Sendable, Codable {
@@ -61,8 +57,8 @@ public struct Incident: Sendable, Codable, Hashable {
     public var stoppedFromOutside: Bool?
     /// Remediations applied so far.
     public var attempts: Int
-    /// The remediation this incident calls for (`restart`, `reconcile`, `recreate`).
-    public var action: String
+    /// The remediation this incident calls for.
+    public var action: RemediationAction
     public var verifyingSince: Double?
     /// For a slow query: the statement, its timings before, and the proposed index.
     public var slowQuery: SlowQuery?
@@ -75,7 +71,7 @@ public struct Incident: Sendable, Codable, Hashable {
     public var suspects: [String]
     public var timeline: [Event]
 
-    public init(id: Int = 0, stack: StackID, symptom: Symptom, action: String, openedAt: Double) {
+    public init(id: Int = 0, stack: StackID, symptom: Symptom, action: RemediationAction, openedAt: Double) {
         self.id = id
         self.stack = stack
         resource = symptom.resource

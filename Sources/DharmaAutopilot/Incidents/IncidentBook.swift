@@ -34,7 +34,7 @@ public struct IncidentBook: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return StoredIncident(id: incident.id, stack: incident.stack.description, resource: incident.resource,
-                              symptom: incident.symptom.rawValue, status: incident.status.rawValue, openedAt: incident.openedAt,
+                              symptom: incident.symptom, status: incident.status, openedAt: incident.openedAt,
                               updatedAt: incident.timeline.last?.time ?? incident.openedAt, closedAt: incident.closedAt,
                               body: String(decoding: try encoder.encode(incident), as: UTF8.self))
     }

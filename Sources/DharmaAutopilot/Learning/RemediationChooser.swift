@@ -1,5 +1,6 @@
-import Foundation
+import DharmaCore
 import DharmaStore
+import Foundation
 
 /// Picks among remediations that fit a symptom by what they achieved before: UCB1, the
 /// bandit that tries each option once, then favours the best mean reward (success, quickly)
@@ -9,11 +10,11 @@ public enum RemediationChooser {
     /// so the autopilot leans toward what is known to work rather than gambling.
     static let exploration = 0.5
 
-    public static func choose(among candidates: [String], for symptom: String, history: [RemediationOutcome]) -> String? {
+    public static func choose(among candidates: [RemediationAction], for symptom: SymptomKind, history: [RemediationOutcome]) -> RemediationAction? {
         guard !candidates.isEmpty else { return nil }
         let relevant = history.filter { $0.symptom == symptom && candidates.contains($0.action) }
-        var tries: [String: Int] = [:]
-        var rewards: [String: Double] = [:]
+        var tries: [RemediationAction: Int] = [:]
+        var rewards: [RemediationAction: Double] = [:]
         for outcome in relevant {
             tries[outcome.action, default: 0] += 1
             rewards[outcome.action, default: 0] += RemediationStats.reward(outcome)
@@ -22,7 +23,7 @@ public enum RemediationChooser {
         let total = Double(relevant.count)
         return candidates.max { score($0) < score($1) }
 
-        func score(_ action: String) -> Double {
+        func score(_ action: RemediationAction) -> Double {
             let count = Double(tries[action] ?? 1)
             return (rewards[action] ?? 0) / count + exploration * (2 * log(total) / count).squareRoot()
         }

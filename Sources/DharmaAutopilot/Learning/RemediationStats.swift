@@ -1,10 +1,11 @@
+import DharmaCore
 import DharmaStore
 
 /// How well each remediation has worked for each symptom: the table `dharma autopilot stats`
 /// prints and the chooser learns from.
 public struct RemediationStats: Sendable, Hashable, Codable {
-    public var symptom: String
-    public var action: String
+    public var symptom: SymptomKind
+    public var action: RemediationAction
     public var attempts: Int
     public var successes: Int
     /// Median seconds from incident opening to verified recovery, over the successes.
@@ -21,7 +22,7 @@ public struct RemediationStats: Sendable, Hashable, Codable {
 
     /// One row per (symptom, action), sorted.
     public static func table(_ outcomes: [RemediationOutcome]) -> [RemediationStats] {
-        let groups = Dictionary(grouping: outcomes) { "\($0.symptom)\u{0}\($0.action)" }
+        let groups = Dictionary(grouping: outcomes) { OutcomeKey(symptom: $0.symptom, action: $0.action) }
         return groups.values.compactMap { group -> RemediationStats? in
             guard let first = group.first else { return nil }
             let recoveries = group.filter(\.succeeded).map(\.seconds).sorted()
@@ -31,6 +32,11 @@ public struct RemediationStats: Sendable, Hashable, Codable {
             return RemediationStats(symptom: first.symptom, action: first.action, attempts: group.count, successes: recoveries.count,
                                     medianRecovery: median,
                                     meanRecovery: recoveries.isEmpty ? nil : recoveries.reduce(0, +) / Double(recoveries.count))
-        }.sorted { ($0.symptom, $0.action) < ($1.symptom, $1.action) }
+        }.sorted { ($0.symptom.rawValue, $0.action.rawValue) < ($1.symptom.rawValue, $1.action.rawValue) }
+    }
+
+    private struct OutcomeKey: Hashable {
+        var symptom: SymptomKind
+        var action: RemediationAction
     }
 }

@@ -38,7 +38,7 @@ extension Autopilot {
                     + "after \(restarts) in a row (CrashLoopBackOff)", at: now)
                 try await book.save(incident)
                 open[key] = incident
-            } else if incident.action == "restart-replica" {
+            } else if incident.action == .restartReplica {
                 replicaRestarts.append(key)
             } else if plan.add(incident) {
                 due.append(key)
@@ -51,9 +51,9 @@ extension Autopilot {
                 var healer = healer
                 healer.reason = (due.compactMap { open[$0] }.map { "incident \($0.id): \($0.action) — \($0.summary)" } + plan.scaleInReasons)
                     .joined(separator: "; ")
-                applied = try await healer.apply(changes, context: healer.context(for: prepared), operation: due.isEmpty ? "scale-in" : "remediate")
+                applied = try await healer.apply(changes, context: healer.context(for: prepared), operation: due.isEmpty ? .scaleIn : .remediate)
             } else {
-                applied = try await engine.apply(changes, context: engine.context(for: prepared), operation: "up")
+                applied = try await engine.apply(changes, context: engine.context(for: prepared), operation: .reconcile)
                 let count = changes.changes.filter { $0.action != .noop }.count
                 report.lines.append("reconciled \(count) change\(count == 1 ? "" : "s")"
                     + (applied.failed.isEmpty ? "" : "; failed: " + applied.failed.map { "\($0.resource): \($0.message)" }.joined(separator: "; ")))
@@ -97,7 +97,7 @@ extension Autopilot {
             } else {
                 incident.phase = .verifying
                 incident.verifyingSince = done
-                let what = incident.action == "restart-replica"
+                let what = incident.action == .restartReplica
                     ? "graceful restart of " + incident.affected.map { "replica \($0)" }.joined(separator: ", ")
                     : plan.describe(incident)
                 incident.note(.action, "\(what) applied; verifying for \(Self.seconds(verifyWindow))", at: done)

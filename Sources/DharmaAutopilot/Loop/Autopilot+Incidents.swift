@@ -30,8 +30,8 @@ extension Autopilot {
             let key = Self.key(symptom.resource, symptom.kind)
             present.insert(key)
             guard var incident = open[key] else {
-                let action = RemediationChooser.choose(among: symptom.kind.remediations, for: symptom.kind.rawValue, history: history)
-                    ?? symptom.kind.rawValue
+                let candidates = symptom.kind.remediations
+                let action = RemediationChooser.choose(among: candidates, for: symptom.kind, history: history) ?? candidates[0]
                 var draft = Incident(stack: stack, symptom: symptom, action: action, openedAt: now)
                 draft.suspects = trouble.suspects(for: symptom.resource, in: recorded)
                 if draft.suspects.first != symptom.resource {

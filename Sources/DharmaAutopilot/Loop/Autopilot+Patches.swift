@@ -52,7 +52,7 @@ extension Autopilot {
         let failure: String?
         do {
             try edit.apply()
-            failure = try await applyBlueprint(operation: "patch", reason: reason, resource: incident.resource)
+            failure = try await applyBlueprint(operation: .patch, reason: reason, resource: incident.resource)
         } catch {
             failure = "\(error)"
         }
@@ -88,7 +88,7 @@ extension Autopilot {
         var outcome = "rolled back to \(edit.old)"
         do {
             try edit.reversed.apply()
-            if let failure = try await applyBlueprint(operation: "rollback", reason: "incident \(incident.id): \(reason); back to \(edit.old)",
+            if let failure = try await applyBlueprint(operation: .rollback, reason: "incident \(incident.id): \(reason); back to \(edit.old)",
                                                       resource: incident.resource) {
                 outcome = "rollback to \(edit.old) failed: \(failure)"
             }
@@ -109,7 +109,7 @@ extension Autopilot {
     }
 
     /// Applies the blueprint as it now reads, as the autopilot; the failure, if any.
-    private func applyBlueprint(operation: String, reason: String, resource: String) async throws -> String? {
+    private func applyBlueprint(operation: ApplyOperation, reason: String, resource: String) async throws -> String? {
         let prepared = try StackEngine.prepare(path: path, environment: environment, variables: variables)
         var healer = healer
         healer.reason = reason

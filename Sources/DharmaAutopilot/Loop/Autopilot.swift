@@ -99,7 +99,7 @@ public actor Autopilot {
         }
         do {
             try await loadOpenIncidents(of: prepared.stack)
-            if let latest = try? await engine.store.versions(of: prepared.stack).last, latest.summary.hasPrefix("destroy:") {
+            if let latest = try? await engine.store.versions(of: prepared.stack).last, latest.operation == .destroy {
                 report.destroyed = true
                 return report
             }
@@ -172,7 +172,7 @@ public actor Autopilot {
 
     /// Records how the incident's remediation did, for the stats and the chooser.
     func learn(_ incident: Incident, succeeded: Bool, at time: Double) async throws {
-        let outcome = RemediationOutcome(stack: incident.stack.description, symptom: incident.symptom.rawValue, action: incident.action,
+        let outcome = RemediationOutcome(stack: incident.stack.description, symptom: incident.symptom, action: incident.action,
                                          succeeded: succeeded, seconds: incident.duration(now: time), time: time)
         try await book.store.recordOutcome(outcome)
         history.append(outcome)

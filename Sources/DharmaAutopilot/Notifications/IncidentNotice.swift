@@ -31,7 +31,7 @@ public struct IncidentNotice: Sendable, Hashable {
 
     var details: Value {
         .map(["incident": .int(incident.id), "resource": .string(incident.resource), "symptom": .string(incident.symptom.rawValue),
-              "action": .string(incident.action), "attempts": .int(incident.attempts),
+              "action": .string(incident.action.rawValue), "attempts": .int(incident.attempts),
               "evidence": .string(incident.timeline.first?.text ?? incident.summary)])
     }
 }

@@ -40,7 +40,7 @@ final class RemediationPlan {
     }
 
     func describe(_ incident: Incident) -> String {
-        descriptions[incident.id] ?? incident.action
+        descriptions[incident.id] ?? incident.action.rawValue
     }
 
     /// The plan to apply, or nil when there is nothing to do. `wanted` resources keep the

@@ -38,7 +38,7 @@ struct AutopilotCommand: AsyncParsableCommand {
                 print("SYMPTOM    ACTION           ATTEMPTS  SUCCESS  RECOVERY p50  MEAN")
                 for row in table {
                     let rate = String(format: "%.0f %%", row.successRate * 100)
-                    print([row.symptom.padded(10), row.action.padded(16), String(row.attempts).padded(9), rate.padded(8),
+                    print([row.symptom.rawValue.padded(10), row.action.rawValue.padded(16), String(row.attempts).padded(9), rate.padded(8),
                            (row.medianRecovery.map(IncidentReading.seconds) ?? "–").padded(13),
                            row.meanRecovery.map(IncidentReading.seconds) ?? "–"].joined(separator: " "))
                 }

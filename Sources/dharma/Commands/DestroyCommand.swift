@@ -33,7 +33,7 @@ struct DestroyCommand: AsyncParsableCommand {
             if !json { print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "") }
             guard plan.hasChanges else { return }
             try Confirmation.require("Destroy these resources?", autoApprove: autoApprove, verb: "destroy")
-            let report = try await engine.apply(plan, context: engine.context(for: prepared), operation: "destroy",
+            let report = try await engine.apply(plan, context: engine.context(for: prepared), operation: .destroy,
                                                 progress: ApplyOutput.progress(json: json), onLock: ApplyOutput.lockNotice)
             try ApplyOutput.finish(plan: plan, report: report, json: json)
         }

@@ -72,7 +72,7 @@ struct IncidentCommand: AsyncParsableCommand {
             }
             if approve {
                 try await IncidentApproval.approve(&incident, as: approver, book: book, engine: try selection.engine())
-                print("Approved incident \(incident.id)'s remediation: \(incident.slowQuery?.proposal.createStatement ?? incident.vulnerability?.proposal ?? incident.action)")
+                print("Approved incident \(incident.id)'s remediation: \(incident.slowQuery?.proposal.createStatement ?? incident.vulnerability?.proposal ?? incident.action.rawValue)")
                 return
             }
             if json {

@@ -86,7 +86,7 @@ struct UpCommand: AsyncParsableCommand {
             let (plan, _) = try await engine.plan(prepared)
             print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "")
             if plan.hasChanges {
-                let report = try await engine.apply(plan, context: engine.context(for: prepared), operation: "up",
+                let report = try await engine.apply(plan, context: engine.context(for: prepared), operation: .reconcile,
                                                     progress: ApplyOutput.progress(json: false), onLock: ApplyOutput.lockNotice)
                 try ApplyOutput.finish(plan: plan, report: report, json: false)
             }
