@@ -30,8 +30,9 @@ let package = Package(
         .target(name: "DharmaPolicy", dependencies: ["DharmaCore", .product(name: "Yams", package: "Yams")], resources: [.copy("Resources/rules.yaml")]),
         .target(name: "DharmaEngine", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaAudit", "DharmaSecurity"]),
         .target(name: "DharmaAutopilot", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaNet", "DharmaProxy", "DharmaEngine", "DharmaAudit", "DharmaInsight"]),
+        .target(name: "DharmaChaos", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaNet", "DharmaEngine", "DharmaAudit", "DharmaAutopilot"]),
         .executableTarget(name: "dharma", dependencies: [
-            "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaProxy", "DharmaAudit", "DharmaSecurity", "DharmaExport", "DharmaCost", "DharmaPolicy", "DharmaInsight", "DharmaAutopilot",
+            "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaProxy", "DharmaAudit", "DharmaSecurity", "DharmaExport", "DharmaCost", "DharmaPolicy", "DharmaInsight", "DharmaAutopilot", "DharmaChaos",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DharmaCoreTests", dependencies: ["DharmaTestScratch", "DharmaCore"]),
@@ -41,6 +42,7 @@ let package = Package(
         .target(name: "DharmaTestSupport", dependencies: ["DharmaTestScratch", "DharmaEngine", "DharmaAudit", "DharmaStore", "DharmaCore", "DharmaNet"], path: "Tests/Support"),
         .testTarget(name: "DharmaEngineTests", dependencies: ["DharmaEngine", "DharmaAudit", "DharmaTestSupport"]),
         .testTarget(name: "DharmaAutopilotTests", dependencies: ["DharmaTestScratch", "DharmaAutopilot", "DharmaNet", "DharmaEngine", "DharmaStore", "DharmaAudit", "DharmaCore", "DharmaTestSupport"]),
+        .testTarget(name: "DharmaChaosTests", dependencies: ["DharmaChaos", "DharmaCore", "DharmaInsight"]),
         .testTarget(name: "DharmaCLITests", dependencies: ["DharmaTestScratch", "DharmaCore", "DharmaNet", "DharmaProxy"]),
         .testTarget(name: "DharmaExportTests", dependencies: ["DharmaTestScratch", "DharmaExport", "DharmaCore"]),
         .testTarget(name: "DharmaCostTests", dependencies: ["DharmaTestScratch", "DharmaCost", "DharmaCore"]),

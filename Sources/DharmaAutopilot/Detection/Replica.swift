@@ -1,12 +1,12 @@
 import DharmaCore
 
 /// One running replica of a recorded service (or the process of a local database), as its outputs list it.
-struct Replica: Sendable, Hashable {
-    var index: Int
-    var pid: Int32
-    var port: Int
+public struct Replica: Sendable, Hashable {
+    public var index: Int
+    public var pid: Int32
+    public var port: Int
 
-    static func all(of state: ResourceState) -> [Replica] {
+    public static func all(of state: ResourceState) -> [Replica] {
         // A local PostgreSQL server is one process, reported as replica 0.
         if state.type == "database.postgres" {
             guard let pid = state.outputs["pid"]?.intValue, pid > 0, let port = state.outputs["port"]?.intValue else { return [] }
@@ -20,7 +20,7 @@ struct Replica: Sendable, Hashable {
     }
 
     /// The services of a stack, for the watches.
-    static func services(in recorded: StackState) -> [ResourceState] {
+    public static func services(in recorded: StackState) -> [ResourceState] {
         recorded.resources.values.filter { $0.type == "compute.service" }.sorted { $0.name < $1.name }
     }
 }

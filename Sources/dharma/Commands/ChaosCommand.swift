@@ -1,5 +1,6 @@
 import ArgumentParser
 import DharmaAutopilot
+import DharmaChaos
 import DharmaCore
 import DharmaEngine
 import DharmaStore

@@ -1,3 +1,4 @@
+import DharmaAutopilot
 import DharmaNet
 import DharmaProviders
 import Foundation

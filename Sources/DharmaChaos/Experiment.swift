@@ -1,3 +1,4 @@
+import DharmaAutopilot
 import DharmaCore
 
 /// A chaos experiment: the steady state the stack should keep (probes), the faults to inject

@@ -1,3 +1,4 @@
+import DharmaAutopilot
 import DharmaCore
 import Foundation
 

@@ -1,3 +1,4 @@
+import DharmaAutopilot
 import Foundation
 
 /// A flag set once, read from any task.

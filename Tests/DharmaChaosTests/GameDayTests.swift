@@ -1,5 +1,5 @@
 import DharmaCore
-@testable import DharmaAutopilot
+@testable import DharmaChaos
 import DharmaInsight
 import Testing
 

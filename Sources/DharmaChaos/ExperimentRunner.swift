@@ -1,3 +1,4 @@
+import DharmaAutopilot
 import DharmaAudit
 import DharmaCore
 import DharmaEngine
