@@ -29,10 +29,18 @@ let package = Package(
         .target(name: "DharmaInsight"),
         .target(name: "DharmaPolicy", dependencies: ["DharmaCore", .product(name: "Yams", package: "Yams")], resources: [.copy("Resources/rules.yaml")]),
         .target(name: "DharmaEngine", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaAudit", "DharmaSecurity"]),
-        .target(name: "DharmaAutopilot", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaNet", "DharmaProxy", "DharmaEngine", "DharmaAudit", "DharmaInsight"]),
+        .target(name: "DharmaAutopilot", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaNet", "DharmaProxy", "DharmaEngine", "DharmaAudit", "DharmaInsight", "DharmaPolicy"]),
+        .target(name: "DharmaMetrics", dependencies: ["DharmaCore", "DharmaStore", "DharmaInsight"]),
         .target(name: "DharmaChaos", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaNet", "DharmaEngine", "DharmaAudit", "DharmaAutopilot"]),
+        .target(name: "DharmaBench", dependencies: [
+            "DharmaCore", "DharmaStore", "DharmaAudit", "DharmaEngine", "DharmaExport", "DharmaPolicy", "DharmaInsight", "DharmaMetrics",
+        ]),
+        .target(name: "DharmaService", dependencies: [
+            "DharmaCore", "DharmaStore", "DharmaSecurity", "DharmaAudit", "DharmaProviders", "DharmaEngine", "DharmaExport", "DharmaCost",
+            "DharmaPolicy", "DharmaInsight", "DharmaMetrics", "DharmaAutopilot", "DharmaChaos",
+        ]),
         .executableTarget(name: "dharma", dependencies: [
-            "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaProxy", "DharmaAudit", "DharmaSecurity", "DharmaExport", "DharmaCost", "DharmaPolicy", "DharmaInsight", "DharmaAutopilot", "DharmaChaos",
+            "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaProxy", "DharmaAudit", "DharmaSecurity", "DharmaExport", "DharmaCost", "DharmaPolicy", "DharmaInsight", "DharmaAutopilot", "DharmaChaos", "DharmaMetrics", "DharmaService", "DharmaBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DharmaCoreTests", dependencies: ["DharmaTestScratch", "DharmaCore"]),

@@ -33,30 +33,17 @@ public struct StackEngine: Sendable {
     }
 
     /// A blueprint that passed validation, with its variables resolved.
-    public struct Prepared: Sendable {
-        public var blueprint: Blueprint
-        public var variables: [String: Value]
-        public var hash: String
-        public var source: SourceText?
-
-        public var stack: StackID { blueprint.stack }
-        public var baseDirectory: String { (blueprint.path as NSString).deletingLastPathComponent.isEmpty ? "." : (blueprint.path as NSString).deletingLastPathComponent }
-    }
+    public typealias Prepared = PreparedBlueprint
 
     public static func prepare(path: String, environment: String?, variables overrides: [String: String]) throws(EngineError) -> Prepared {
-        let loaded = BlueprintLoader().load(path: path)
-        guard var blueprint = loaded.blueprint else { throw .invalidBlueprint(loaded.diagnostics, loaded.source) }
-        if let environment { blueprint.metadata.environment = environment }
-        let variables: [String: Value]
         do {
-            variables = try VariableResolver.resolve(blueprint, environment: environment, overrides: overrides)
+            return try PreparedBlueprint.prepare(path: path, environment: environment, variables: overrides)
         } catch {
-            throw .invalidInput(error.message)
+            switch error {
+            case .invalid(let diagnostics, let source): throw .invalidBlueprint(diagnostics, source)
+            case .variables(let message): throw .invalidInput(message)
+            }
         }
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        blueprint.path = absolute
-        let hash = Digest.fnv1a64Hex(Array((loaded.source?.text ?? "").utf8) + Array("\(variables.sorted { $0.key < $1.key })".utf8))
-        return Prepared(blueprint: blueprint, variables: variables, hash: hash, source: loaded.source)
     }
 
     public func context(for prepared: Prepared) -> ProviderContext {

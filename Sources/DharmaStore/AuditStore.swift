@@ -10,7 +10,7 @@ public protocol AuditStore: Sendable {
     func auditEntries(from: UInt64, to: UInt64) async throws -> [AuditRecord]
     /// Visits entries with `from <= seq < to` in order, without materialising them all: how a
     /// full verification reads a million entries.
-    func forEachAuditEntry(from: UInt64, to: UInt64, _ visit: (_ seq: UInt64, _ body: String, _ leafHash: [UInt8]) throws -> Void) async throws
+    func forEachAuditEntry(from: UInt64, to: UInt64, _ visit: (AuditRecord) throws -> Void) async throws
     /// The stored nodes among `wanted`.
     func auditNodes(_ wanted: [AuditNode.Coordinate]) async throws -> [AuditNode.Coordinate: [UInt8]]
     func appendCheckpoint(size: UInt64, note: String) async throws

@@ -37,22 +37,22 @@ extension SQLiteStore: AuditStore {
         }
     }
 
-    public func forEachAuditEntry(from: UInt64, to: UInt64,
-                                  _ visit: (_ seq: UInt64, _ body: String, _ leafHash: [UInt8]) throws -> Void) async throws {
+    public func forEachAuditEntry(from: UInt64, to: UInt64, _ visit: (AuditRecord) throws -> Void) async throws {
         try forEachAuditEntrySynchronously(from: from, to: to, visit)
     }
 
     /// A read transaction on the calling thread: the visitor is neither escaping nor sendable.
     private func forEachAuditEntrySynchronously(from: UInt64, to: UInt64,
-                                                _ visit: (_ seq: UInt64, _ body: String, _ leafHash: [UInt8]) throws -> Void) throws {
+                                                _ visit: (AuditRecord) throws -> Void) throws {
         try database.read { db in
-            let cursor = try Row.fetchCursor(db, sql: "SELECT seq, body, leaf_hash FROM audit_entries WHERE seq >= ? AND seq < ? ORDER BY seq",
-                                             arguments: [Int64(clamping: from), Int64(clamping: to)])
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT seq, time, actor, action, stack, body, leaf_hash FROM audit_entries WHERE seq >= ? AND seq < ? ORDER BY seq",
+                arguments: [Int64(clamping: from), Int64(clamping: to)])
             while let row = try cursor.next() {
                 let seq: Int64 = row[0]
-                let body: String = row[1]
-                let hash: Data = row[2]
-                try visit(UInt64(seq), body, Array(hash))
+                let hash: Data = row[6]
+                try visit(AuditRecord(seq: UInt64(seq), time: row[1], actor: row[2], action: row[3], stack: row[4], body: row[5],
+                                      leafHash: Array(hash)))
             }
         }
     }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import DharmaCore
+import DharmaService
 import Foundation
 
 /// Where output goes, and whether it may be coloured (only on a terminal, never with NO_COLOR).
@@ -30,26 +31,18 @@ enum Terminal {
     }
 }
 
-/// Exit codes from DESIGN.md.
-enum Exit {
-    static let failure: Int32 = 1
-    static let invalidInput: Int32 = 2
-    static let policyViolation: Int32 = 3
-    static let changesPresent: Int32 = 4
-}
-
 /// The yes/no gate before changing anything: skipped with --auto-approve, refused without a
 /// terminal (exit 2), cancelled unless the answer is exactly "yes".
 enum Confirmation {
     static func require(_ question: String, autoApprove: Bool, verb: String) throws {
         guard !autoApprove else { return }
         guard Terminal.isInteractive else {
-            throw CLIFailure(message: "not asking for confirmation without a terminal; pass --auto-approve"
-                + (verb == "apply" ? " or apply a saved plan with --plan" : ""), code: Exit.invalidInput)
+            throw ServiceError.invalidInput("not asking for confirmation without a terminal; pass --auto-approve"
+                + (verb == "apply" ? " or apply a saved plan with --plan" : ""))
         }
         let answer = Terminal.readLine(prompt: "\n\(question) Only 'yes' is accepted: ")
         guard answer?.trimmingCharacters(in: .whitespaces) == "yes" else {
-            throw CLIFailure(message: "\(verb) cancelled; nothing was changed", code: Exit.failure)
+            throw ServiceError.failed("\(verb) cancelled; nothing was changed")
         }
     }
 }

@@ -58,7 +58,8 @@ public struct Approvals: Sendable {
         let planHash = Self.hash(of: plan)
         let expected = Self.statement(stack: plan.stack, planHash: planHash)
         var candidates: [(approver: String, note: SignedNote)] = []
-        try await log.store.forEachAuditEntry(from: 0, to: .max) { _, body, _ in
+        try await log.store.forEachAuditEntry(from: 0, to: .max) { record in
+            let body = record.body
             // Cheap filters first: most entries are not approvals of this plan.
             guard body.contains(planHash), let entry = AuditEntry.parse(body), entry.action == "approve",
                   entry.planHash == planHash, policy.from.contains(entry.actor), let evidence = entry.evidence,

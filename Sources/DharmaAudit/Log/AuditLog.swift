@@ -107,8 +107,9 @@ public actor AuditLog {
     /// Recomputes the whole log from its stored entries and checks every checkpoint.
     public func verify(witnesses: AuditVerification.WitnessPolicy? = nil) async throws -> AuditVerification.Report {
         var leaves = AuditVerification.LeafChecker()
-        try await store.forEachAuditEntry(from: 0, to: .max) { seq, body, leafHash in
-            leaves.check(seq: seq, body: body, recordedLeafHash: leafHash)
+        try await store.forEachAuditEntry(from: 0, to: .max) { record in
+            leaves.check(seq: record.seq, body: record.body, recordedLeafHash: record.leafHash)
+            leaves.checkColumns(record)
         }
         return AuditVerification.finish(leaves, checkpoints: try await store.checkpoints().map { .init(id: $0.id, note: $0.note) },
                                         keys: verifiers, witnesses: witnesses)

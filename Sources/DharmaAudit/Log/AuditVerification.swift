@@ -1,4 +1,5 @@
 import DharmaSecurity
+import DharmaStore
 import Foundation
 
 /// Recomputes a log from its entries and checks every checkpoint against it: signatures (both
@@ -104,6 +105,25 @@ public struct AuditVerification: Sendable {
                 problems.append(Problem(kind: "edited", seq: expected, message: "entry \(expected) is not a valid audit entry body (edited?)"))
             }
             nodes.append(leafHash: leaf)
+        }
+
+        /// The columns a store keeps beside the body, for looking entries up, must say what the
+        /// signed body says: an edited column could otherwise hide an entry from a filtered
+        /// listing, or show it under someone else.
+        public mutating func checkColumns(_ record: AuditRecord) {
+            guard !stopped else { return }
+            var edited: [String] = []
+            for (column, stored) in [("actor", record.actor), ("action", record.action), ("stack", record.stack)] {
+                let signed = AuditBodyFields.string(column, in: record.body)
+                if signed != stored { edited.append("\(column) `\(stored)` (its body says `\(signed ?? "nothing")`)") }
+            }
+            // The body keeps whole seconds; the column the exact time.
+            if let signed = AuditBodyFields.time(in: record.body), abs(record.time - signed) >= 1 {
+                edited.append("time \(record.time) (its body says \(signed))")
+            }
+            guard !edited.isEmpty else { return }
+            problems.append(Problem(kind: "column", seq: record.seq,
+                                    message: "entry \(record.seq)'s stored columns were edited: " + edited.joined(separator: ", ")))
         }
     }
 

@@ -1,6 +1,7 @@
 import DharmaAudit
 import DharmaCore
 import DharmaEngine
+import DharmaPolicy
 import DharmaStore
 import Foundation
 
@@ -26,6 +27,15 @@ extension Autopilot {
             }
             return
         }
+        // The blueprint's own changes pass the gate as an apply of them would.
+        var wanted = findings.wanted
+        if !wanted.isEmpty {
+            let verdict = judge(prepared, adjusting: [], report: &report)
+            if verdict.isRefused {
+                try await refuseReconcile(prepared, verdict: verdict, report: &report)
+                wanted = []
+            }
+        }
         let plan = RemediationPlan(survey: survey, readings: readings)
         var due: [String] = []
         var replicaRestarts: [String] = []
@@ -40,14 +50,26 @@ extension Autopilot {
                 open[key] = incident
             } else if incident.action == .restartReplica {
                 replicaRestarts.append(key)
+            } else if incident.action == .scaleOut, let reading = readings.first(where: { $0.resource == incident.resource }),
+                      case let verdict = judge(prepared, adjusting: [Self.replicas(reading.resource, reading.desired)], report: &report),
+                      verdict.isRefused {
+                try await escalate(&incident, refusedBy: verdict, what: "scale \(reading.resource) out to \(reading.desired) replicas", report: &report)
+                open[key] = nil
             } else if plan.add(incident) {
                 due.append(key)
             }
         }
-        for reading in scaleIns { plan.addScaleIn(reading) }
+        for reading in scaleIns {
+            let verdict = judge(prepared, adjusting: [Self.replicas(reading.resource, reading.desired)], report: &report)
+            if verdict.isRefused {
+                refuseScaleIn(reading, verdict: verdict, report: &report)
+            } else {
+                plan.addScaleIn(reading)
+            }
+        }
         var applied = ApplyReport()
-        if let changes = plan.changes(keeping: findings.wanted) {
-            if findings.wanted.isEmpty {
+        if let changes = plan.changes(keeping: wanted) {
+            if wanted.isEmpty {
                 var healer = healer
                 healer.reason = (due.compactMap { open[$0] }.map { "incident \($0.id): \($0.action) — \($0.summary)" } + plan.scaleInReasons)
                     .joined(separator: "; ")

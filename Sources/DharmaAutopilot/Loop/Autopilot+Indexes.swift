@@ -1,6 +1,7 @@
 import DharmaAudit
 import DharmaCore
 import DharmaEngine
+import DharmaPolicy
 import DharmaProviders
 import Foundation
 
@@ -21,7 +22,7 @@ extension Autopilot {
     }
 
     /// Creates the indexes that may be created now.
-    func createApprovedIndexes(in recorded: StackState, report: inout TickReport) async throws {
+    func createApprovedIndexes(in recorded: StackState, prepared: StackEngine.Prepared, report: inout TickReport) async throws {
         let waiting = open.filter { $0.value.symptom == .slowQuery && $0.value.phase == .waiting }
         guard !waiting.isEmpty else { return }
         let holder = try await engine.store.lockHolder(of: recorded.stack)
@@ -37,6 +38,11 @@ extension Autopilot {
                 incident.noteOnce(.waiting, "awaiting approval of \(query.proposal.createStatement) — `dharma incident \(incident.id) --approve` applies it", at: now)
             } else if let holder, holder.pid != getpid() {
                 incident.noteOnce(.waiting, "waiting: the stack is locked by \(holder); the autopilot does not act while someone else applies", at: now)
+            } else if case let verdict = judge(prepared, adjusting: [Self.index(query.proposal, on: incident.resource)], report: &report), verdict.isRefused {
+                try await escalate(&incident, refusedBy: verdict, what: "create index \(query.proposal.name) on \(incident.resource)", report: &report)
+                slowQueries.handled(incident.resource, rejecting: query.queryID)
+                open[key] = nil
+                continue
             } else {
                 try await createIndex(for: &incident, query: query, client: client, report: &report)
                 if !incident.isOpen {
@@ -106,6 +112,15 @@ extension Autopilot {
                 open[key] = nil
             }
         }
+    }
+
+    /// The database as the index would leave it, in the common model: one more entry in its
+    /// `indexes` (a blueprint declares none).
+    static func index(_ proposal: IndexProposal, on database: String) -> PolicyAdjustment {
+        PolicyAdjustment(resource: database, property: "indexes", value: .list([.map([
+            "name": .string(proposal.name), "schema": .string(proposal.schema), "table": .string(proposal.table),
+            "columns": .list(proposal.columns.map(PolicyValue.string)),
+        ])]))
     }
 
     /// Closes the incident for the autopilot: a person has to look.

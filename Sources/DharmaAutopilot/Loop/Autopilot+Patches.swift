@@ -1,6 +1,7 @@
 import DharmaAudit
 import DharmaCore
 import DharmaEngine
+import DharmaPolicy
 import Foundation
 
 /// Vulnerable versions: the autopilot moves the blueprint's pinned `version` to the fixing
@@ -27,6 +28,11 @@ extension Autopilot {
                 incident.noteOnce(.waiting, "awaiting approval to \(vulnerability.proposal)\(why) — `dharma incident \(incident.id) --approve` applies it", at: now)
             } else if let holder, holder.pid != getpid() {
                 incident.noteOnce(.waiting, "waiting: the stack is locked by \(holder); the autopilot does not act while someone else applies", at: now)
+            } else if case let verdict = judge(prepared, adjusting: [PolicyAdjustment(resource: incident.resource, property: "version", value: .string(fix))],
+                                               report: &report), verdict.isRefused {
+                try await escalate(&incident, refusedBy: verdict, what: "patch \(incident.resource) to \(fix)", report: &report)
+                open[key] = nil
+                continue
             } else if let node = spec.property("version")?.node, let written = node.scalar, written == vulnerability.version {
                 let file = FileManager.default.fileExists(atPath: node.location.file) ? node.location.file : path
                 let edit = BlueprintPatch(file: file, line: node.location.line, column: node.location.column, old: written, new: fix)

@@ -1,6 +1,7 @@
 import DharmaAudit
 import DharmaCore
 import DharmaEngine
+import DharmaPolicy
 import DharmaProviders
 import DharmaStore
 import Foundation
@@ -19,12 +20,16 @@ public actor Autopilot {
         public var notifier: IncidentNotifier?
         /// An OSV advisory feed (a file or a directory) to match pinned versions against.
         public var advisories: String?
+        /// Team rules, waivers and a threshold over the blueprint's own `policy.failOn`.
+        public var policy: PolicySettings
 
-        public init(verifyWindow: Double = 3, backoff: RestartBackoff = RestartBackoff(), notifier: IncidentNotifier? = nil, advisories: String? = nil) {
+        public init(verifyWindow: Double = 3, backoff: RestartBackoff = RestartBackoff(), notifier: IncidentNotifier? = nil, advisories: String? = nil,
+                    policy: PolicySettings = PolicySettings()) {
             self.verifyWindow = verifyWindow
             self.backoff = backoff
             self.notifier = notifier
             self.advisories = advisories
+            self.policy = policy
         }
     }
 
@@ -54,6 +59,9 @@ public actor Autopilot {
     let variables: [String: String]
     let verifyWindow: Double
     let notifier: IncidentNotifier?
+    let policy: PolicySettings
+    /// Policy refusals already reported, so each is said once rather than every tick.
+    var policyRefusalsSaid: Set<String> = []
     let clock: @Sendable () -> Double
     var backoff: RestartBackoff
     /// Open incidents by `resource/symptom`.
@@ -82,6 +90,7 @@ public actor Autopilot {
         verifyWindow = settings.verifyWindow
         backoff = settings.backoff
         notifier = settings.notifier
+        policy = settings.policy
         vulnerabilities = VulnerabilityWatch(feed: settings.advisories)
         self.clock = clock
     }
@@ -123,7 +132,7 @@ public actor Autopilot {
                                         expiringCertificates: symptoms.filter { $0.kind == .expiring }.map(\.resource),
                                         forecastRisks: capacity.risks(in: survey.recorded, at: clock()).sorted { $0.key < $1.key }.map(\.value))
             try await act(on: survey, findings: findings, readings: readings, prepared: prepared, report: &report)
-            try await createApprovedIndexes(in: survey.recorded, report: &report)
+            try await createApprovedIndexes(in: survey.recorded, prepared: prepared, report: &report)
             try await patchVulnerable(report: &report)
             try await verifyIndexes(in: survey.recorded, report: &report)
         } catch {

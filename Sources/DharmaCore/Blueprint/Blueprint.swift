@@ -12,6 +12,10 @@ public struct Blueprint: Sendable {
     public var environments: [String: EnvironmentOverlay]
     /// Who must approve a plan before it may be applied; nil means no approval gate.
     public var approvals: ApprovalPolicy? = nil
+    /// The policy gate (`policy: {failOn: high}`): every change to the stack — apply, `up`'s
+    /// reconcile, the autopilot's scale-outs, patches and indexes — is refused while a check
+    /// at or above this severity fails. nil: findings are reported, nothing is refused.
+    public var policyThreshold: FindingSeverity? = nil
 
     public var stack: StackID { StackID(name: metadata.name, environment: metadata.environment) }
 

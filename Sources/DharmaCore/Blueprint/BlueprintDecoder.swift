@@ -8,8 +8,10 @@ struct BlueprintDecoder {
     /// reported against a guessed provider.
     private(set) var hasTarget = false
 
-    static let topLevelKeys = ["apiVersion", "kind", "metadata", "target", "variables", "resources", "outputs", "environments", "approvals", "waivers", "policies"]
+    static let topLevelKeys = ["apiVersion", "kind", "metadata", "target", "variables", "resources", "outputs", "environments", "approvals", "waivers",
+                               "policies", "policy"]
     static let approvalKeys = ["required", "from"]
+    static let policyKeys = ["failOn"]
     static let metadataKeys = ["name", "environment", "owner", "labels", "description", "budget", "annotations", "usage", "placement", "slo"]
     static let targetKeys = ["provider", "region"]
     static let variableKeys = ["type", "default", "description", "sensitive"]
@@ -32,13 +34,28 @@ struct BlueprintDecoder {
         let environments = decodeEnvironments(top["environments"])
 
         let approvals = top["approvals"].flatMap { decodeApprovals($0) }
+        let policyThreshold = top["policy"].flatMap { decodePolicy($0) }
         // Keep going with placeholders so the resources are still checked in this run.
         hasTarget = target != nil
         var blueprint = Blueprint(path: path, metadata: metadata ?? Metadata(name: "", environment: "default", owner: nil, labels: [:], extra: [:]),
                          target: target ?? Placement(provider: .local, region: ""), variables: variables, resources: resources,
                          outputs: outputs, environments: environments)
         blueprint.approvals = approvals
+        blueprint.policyThreshold = policyThreshold
         return blueprint
+    }
+
+    private mutating func decodePolicy(_ node: YNode) -> FindingSeverity? {
+        guard let pairs = mapping(node, "`policy`") else { return nil }
+        checkKeys(pairs, allowed: Self.policyKeys, in: "`policy`")
+        guard let failOn = pairs["failOn"], let text = string(failOn, "`policy.failOn`") else { return nil }
+        let names = FindingSeverity.allCases.map(\.rawValue)
+        guard let severity = FindingSeverity(rawValue: text) else {
+            report(.notInEnum, "`policy.failOn` is `\(text)`; it must be one of \(names.joined(separator: ", "))", at: failOn.location,
+                   hint: Suggestion.hint(for: text, in: names))
+            return nil
+        }
+        return severity
     }
 
     private mutating func decodeApprovals(_ node: YNode) -> ApprovalPolicy? {

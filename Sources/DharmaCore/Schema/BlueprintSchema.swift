@@ -74,6 +74,10 @@ public enum BlueprintSchema {
                 ]),
                 "waivers": .map(["type": "array"]),
                 "policies": .map(["type": "array"]),
+                "policy": .map([
+                    "type": "object", "additionalProperties": .bool(false),
+                    "properties": .map(["failOn": .map(["enum": .list(FindingSeverity.allCases.map { .string($0.rawValue) })])]),
+                ]),
             ]),
             "$defs": .map(definitions),
         ])

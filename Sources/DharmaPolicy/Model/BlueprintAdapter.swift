@@ -72,7 +72,9 @@ public enum BlueprintAdapter {
             return ("database", ["encrypted": bool("encrypted"), "public": bool("public"), "multiAz": bool("highAvailability"),
                                  "iamAuthentication": .bool(true), "autoMinorUpgrade": .bool(true),
                                  "deletionProtection": bool("deletionProtection"), "backupRetentionDays": days("backupRetention"),
-                                 "engine": .string(type == "database.postgres" ? "postgres" : "mysql"), "engineVersion": p["version"] ?? .null])
+                                 "engine": .string(type == "database.postgres" ? "postgres" : "mysql"), "engineVersion": p["version"] ?? .null,
+                                 // Indexes the autopilot creates for slow queries; a blueprint declares none.
+                                 "indexes": .list([])])
         case "database.nosql":
             return ("database.nosql", ["pointInTimeRecovery": bool("pointInTimeRecovery"), "encrypted": .bool(true), "encryptionKey": p["encryption"] ?? .null])
         case "cache.redis":
@@ -118,7 +120,8 @@ public enum BlueprintAdapter {
             return ("compute.vm", ["publicIp": bool("publicIp"), "encrypted": .bool(true), "imdsv2": .bool(true), "image": p["image"] ?? .null,
                                    "monitoring": .bool(true)])
         case "compute.service":
-            return ("compute.service", ["replicas": p["replicas"] ?? .null, "image": p["image"] ?? .null, "env": p["env"] ?? .null])
+            return ("compute.service", ["replicas": p["replicas"] ?? .null, "image": p["image"] ?? .null, "env": p["env"] ?? .null,
+                                        "package": p["package"] ?? .null, "version": p["version"] ?? .null])
         case "compute.function":
             return ("compute.function", ["runtime": p["runtime"] ?? .null, "concurrency": p["concurrency"] ?? .null, "tracing": .bool(true)])
         case "compute.cluster":

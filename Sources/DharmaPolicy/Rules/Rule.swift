@@ -1,13 +1,9 @@
+import DharmaCore
+
 /// A policy rule: what it checks, on which kinds of resources, how bad a failure is, how to
 /// fix it, and which framework controls and Checkov checks it corresponds to.
 public struct Rule: Sendable {
-    public enum Severity: String, Sendable, CaseIterable, Comparable {
-        case info, low, medium, high, critical
-
-        public static func < (lhs: Severity, rhs: Severity) -> Bool {
-            allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
-        }
-    }
+    public typealias Severity = FindingSeverity
 
     public var id: String
     public var title: String

@@ -12,8 +12,15 @@ public enum RuleLoader {
 
     static let ruleKeys = ["id", "title", "severity", "description", "remediation", "kinds", "providers", "when", "assert", "frameworks", "equivalents"]
 
-    /// The rules Dharma ships (`Resources/rules.yaml`).
+    /// The rules Dharma ships (`Resources/rules.yaml`), parsed once per process: the
+    /// autopilot checks its remediations against them every tick.
     public static func builtIn() throws -> [Rule] {
+        try builtInPack.get()
+    }
+
+    private static let builtInPack = Result { try parseBuiltIn() }
+
+    private static func parseBuiltIn() throws -> [Rule] {
         guard let url = Bundle.module.url(forResource: "rules", withExtension: "yaml"),
               let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw Problem(location: SourceLocation(file: "rules.yaml", line: 1, column: 1), message: "the built-in rule pack is missing from this build")

@@ -1,8 +1,5 @@
 import ArgumentParser
-import DharmaAudit
-import DharmaCore
-import DharmaSecurity
-import Foundation
+import DharmaService
 
 struct ApproveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,19 +22,11 @@ struct ApproveCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let saved = try SavedPlan.load(plan)
-            let engine = try StatePaths.engine(at: state ?? saved.statePath, parallelism: 1, audited: true)
-            guard let log = engine.audit else { throw CLIFailure(message: "no audit log", code: Exit.failure) }
-            let approvals = Approvals(log: log, keys: KeyDirectory(path: engine.stateDirectory + "/keys/approvers"))
-            do {
-                let entry = try await approvals.approve(saved.plan, as: approver, reason: reason)
-                let status = try await approvals.status(of: saved.plan)
-                print("\(approver) approved plan \(Approvals.hash(of: saved.plan).prefix(12)) (audit entry #\(entry.seq)); "
-                    + "\(status?.approvedBy.count ?? 0) of \(status?.required ?? 0) required approvals"
-                    + ((status?.satisfied ?? false) ? " — ready to apply" : "; still missing: \(status?.missing.joined(separator: ", ") ?? "")"))
-            } catch let error as AuditError {
-                throw CLIFailure(message: error.description, code: Exit.invalidInput)
-            }
+            let approval = try await PlanApprovalService(context: .cli).approve(plan, as: approver, reason: reason, state: state)
+            let status = approval.status
+            print("\(approver) approved plan \(approval.planHash.prefix(12)) (audit entry #\(approval.entry.seq)); "
+                + "\(status?.approvedBy.count ?? 0) of \(status?.required ?? 0) required approvals"
+                + ((status?.satisfied ?? false) ? " — ready to apply" : "; still missing: \(status?.missing.joined(separator: ", ") ?? "")"))
         }
     }
 }

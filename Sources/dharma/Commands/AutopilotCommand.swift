@@ -1,6 +1,6 @@
 import ArgumentParser
-import DharmaAutopilot
-import DharmaStore
+import Foundation
+import DharmaService
 
 struct AutopilotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,10 +25,9 @@ struct AutopilotCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (book, stack) = try await IncidentReading.open(selection)
-                let table = RemediationStats.table(try await book.store.outcomes(stack: stack?.description))
+                let table = try await IncidentService(context: .cli).stats(selection.selector)
                 if json {
-                    print(try IncidentReading.json(["remediations": table]))
+                    print(try jsonText(["remediations": table]))
                     return
                 }
                 guard !table.isEmpty else {
@@ -39,8 +38,8 @@ struct AutopilotCommand: AsyncParsableCommand {
                 for row in table {
                     let rate = String(format: "%.0f %%", row.successRate * 100)
                     print([row.symptom.rawValue.padded(10), row.action.rawValue.padded(16), String(row.attempts).padded(9), rate.padded(8),
-                           (row.medianRecovery.map(IncidentReading.seconds) ?? "–").padded(13),
-                           row.meanRecovery.map(IncidentReading.seconds) ?? "–"].joined(separator: " "))
+                           (row.medianRecovery.map(humanSeconds) ?? "–").padded(13),
+                           row.meanRecovery.map(humanSeconds) ?? "–"].joined(separator: " "))
                 }
             }
         }

@@ -1,9 +1,7 @@
 import ArgumentParser
-import DharmaAutopilot
 import DharmaChaos
 import DharmaCore
-import DharmaEngine
-import DharmaStore
+import DharmaService
 import Foundation
 
 struct ChaosCommand: AsyncParsableCommand {
@@ -32,30 +30,15 @@ struct ChaosCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let parsed: Experiment
-                do throws(ExperimentParser.Failure) {
-                    parsed = try ExperimentParser.load(path: experiment)
-                } catch {
-                    let count = error.diagnostics.filter { $0.severity == .error }.count
-                    throw CLIFailure(message: "\(experiment) is not a valid experiment (\(count) error\(count == 1 ? "" : "s"))", code: Exit.invalidInput,
-                                     diagnostics: error.diagnostics, source: error.source)
-                }
-                let engine = try StatePaths.engine(at: StatePaths.resolve(explicit: state, blueprint: parsed.blueprint), parallelism: 10, audited: true,
-                                                   reason: "chaos experiment \(parsed.name)")
                 let stop = StopSignal()
-                let runner = ExperimentRunner(engine: engine, seed: seed ?? UInt64(Date().timeIntervalSince1970 * 1000),
-                                              shouldStop: { stop.received }) { line in
+                let json = json
+                let result = try await ChaosService(context: .cli).run(experiment, state: state, seed: seed ?? UInt64(Date().timeIntervalSince1970 * 1000),
+                                                                      shouldStop: { stop.received }) { line in
                     if !json { print(line); fflush(nil) }
-                }
-                let result: ExperimentReport
-                do {
-                    result = try await runner.run(parsed)
-                } catch let error as ExperimentRunner.RunError {
-                    throw CLIFailure(message: error.description, code: Exit.invalidInput)
                 }
                 if let report {
                     do { try result.markdown.write(toFile: report, atomically: true, encoding: .utf8) } catch {
-                        throw CLIFailure(message: "cannot write the report to \(report): \(error.localizedDescription)", code: Exit.failure)
+                        throw ServiceError.failed("cannot write the report to \(report): \(error.localizedDescription)")
                     }
                 }
                 if json {
@@ -78,38 +61,32 @@ struct ChaosCommand: AsyncParsableCommand {
         @Option(name: [.customShort("f"), .customLong("file")], help: "Blueprint of the stack.") var file: String?
         @Option(help: "State database (default: .dharma/dharma.db next to the blueprint or here, or $DHARMA_STATE).") var state: String?
 
-        var journal: ChaosJournal {
-            let path = StatePaths.resolve(explicit: state, blueprint: file)
-            let directory = (path as NSString).deletingLastPathComponent
-            return ChaosJournal(stateDirectory: directory.isEmpty ? "." : directory)
-        }
+        var selector: StackSelector { StackSelector(file: file, state: state) }
     }
 
-    struct Halt: ParsableCommand {
+    struct Halt: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Kill switch: stop running experiments, remove their faults now, and refuse new ones until `dharma chaos resume`.")
         @OptionGroup var location: Location
 
-        func run() throws {
-            let journal = location.journal
-            do {
-                let removed = try journal.halt()
+        func run() async throws {
+            try await runReporting {
+                let (journal, removed) = try ChaosService(context: .cli).halt(location.selector)
                 print("Chaos halted (\(journal.haltPath)). Removed \(removed.count) fault\(removed.count == 1 ? "" : "s")"
                     + (removed.isEmpty ? "." : ": " + removed.map(\.description).joined(separator: "; ")))
-            } catch {
-                Terminal.error("error: \(error)")
-                throw ExitCode(Exit.failure)
             }
         }
     }
 
-    struct Resume: ParsableCommand {
+    struct Resume: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Lift the kill switch.")
         @OptionGroup var location: Location
 
-        func run() {
-            location.journal.resume()
-            print("Chaos experiments may run again.")
+        func run() async throws {
+            try await runReporting {
+                try ChaosService(context: .cli).resume(location.selector)
+                print("Chaos experiments may run again.")
+            }
         }
     }
 }
@@ -135,31 +112,14 @@ extension ChaosCommand {
 
         func run() async throws {
             try await runReporting {
-                guard (1...10_000).contains(faults) else { throw CLIFailure(message: "--faults \(faults): give 1 to 10000", code: Exit.invalidInput) }
-                do throws(EngineError) {
-                    _ = try StackEngine.prepare(path: blueprint, environment: nil, variables: [:])
-                } catch {
-                    throw CLIFailure.from(error)
-                }
-                let engine = try StatePaths.engine(at: StatePaths.resolve(explicit: state, blueprint: blueprint), parallelism: 10, audited: true,
-                                                   reason: "chaos game day")
-                guard let incidents = engine.store as? any IncidentStore else {
-                    throw CLIFailure(message: "this state store keeps no incidents; the autopilot needs one", code: Exit.failure)
-                }
                 let stop = StopSignal()
-                var settings = GameDay.Settings(faults: faults, seed: seed)
-                settings.deadline = 90
-                let gameDay = GameDay(engine: engine, incidents: incidents, blueprint: blueprint, settings: settings) { line in
+                let json = json
+                let result = try await ChaosService(context: .cli).gameDay(blueprint, state: state, faults: faults, seed: seed,
+                                                                          shouldStop: { stop.received }) { line in
                     if !json { print(line); fflush(nil) }
                 }
-                let result: GameDay.Result
-                do {
-                    result = try await gameDay.run(shouldStop: { stop.received })
-                } catch let error as GameDay.GameDayError {
-                    throw CLIFailure(message: error.description, code: Exit.invalidInput)
-                }
                 if json {
-                    print(try IncidentReading.json(result))
+                    print(try jsonText(result))
                     return
                 }
                 let seconds = { (value: Double?) in value.map { String(format: "%.1f s", $0) } ?? "–" }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import DharmaCore
-import DharmaPolicy
-import Foundation
+import DharmaService
 
 struct ComplianceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,27 +27,14 @@ struct ComplianceCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                var frameworks: [Framework] = []
-                for name in framework {
-                    guard let parsed = Framework(rawValue: name.lowercased()) else {
-                        let names = Framework.allCases.map(\.rawValue)
-                        throw CLIFailure(message: "--framework \(name): choose one of " + names.joined(separator: ", ")
-                            + (Suggestion.hint(for: name, in: names).map { " (\($0))" } ?? ""), code: Exit.invalidInput)
-                    }
-                    frameworks.append(parsed)
-                }
-                guard !frameworks.isEmpty else { throw CLIFailure(message: "name a framework with --framework", code: Exit.invalidInput) }
-                let scanned = try ScanCommand.scan([path], policy: policy)
-                let base = FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("policies")) ? path : (path as NSString).deletingLastPathComponent
-                let rules = try policy.rules(near: base.isEmpty ? "." : base)
-                let reports = frameworks.map { ComplianceReport(framework: $0, rules: rules, findings: scanned.findings) }
+                let result = try PolicyService(context: .cli).compliance(path, frameworks: framework, settings: try policy.settings())
                 if json {
-                    print(Value.map(["reports": .list(reports.map(\.json))]).jsonText)
+                    print(Value.map(["reports": .list(result.reports.map(\.json))]).jsonText)
                 } else {
-                    print(reports.map(\.text).joined(separator: "\n"), terminator: "")
+                    print(result.reports.map(\.text).joined(separator: "\n"), terminator: "")
                 }
-                if !scanned.problems.isEmpty {
-                    for problem in scanned.problems { Terminal.error("not scanned: \(problem.file):\(problem.line): \(problem.message)") }
+                if !result.problems.isEmpty {
+                    for problem in result.problems { Terminal.error("not scanned: \(problem.file):\(problem.line): \(problem.message)") }
                     throw ExitCode(Exit.invalidInput)
                 }
             }

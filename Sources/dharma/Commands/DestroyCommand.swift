@@ -1,5 +1,6 @@
 import ArgumentParser
 import DharmaCore
+import DharmaService
 
 struct DestroyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,15 +28,14 @@ struct DestroyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let prepared = try blueprint.prepare()
-            let engine = try blueprint.engine(parallelism: max(1, parallelism), audited: true, reason: reason)
-            let plan = try await engine.destroyPlan(prepared)
-            if !json { print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "") }
-            guard plan.hasChanges else { return }
+            let service = StackService(context: .cli)
+            let pending = try await service.prepareDestroy(try blueprint.input(), reason: reason, parallelism: parallelism,
+                                                           auditWebhook: blueprint.stack.auditWebhook)
+            if !json { print(PlanRenderer(colour: Terminal.colour).text(pending.plan), terminator: "") }
+            guard pending.hasChanges else { return }
             try Confirmation.require("Destroy these resources?", autoApprove: autoApprove, verb: "destroy")
-            let report = try await engine.apply(plan, context: engine.context(for: prepared), operation: .destroy,
-                                                progress: ApplyOutput.progress(json: json), onLock: ApplyOutput.lockNotice)
-            try ApplyOutput.finish(plan: plan, report: report, json: json)
+            let report = try await service.apply(pending, progress: ApplyOutput.progress(json: json), onLock: ApplyOutput.lockNotice)
+            try ApplyOutput.finish(plan: pending.plan, report: report, json: json)
         }
     }
 }

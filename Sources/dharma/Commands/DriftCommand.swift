@@ -1,5 +1,6 @@
 import ArgumentParser
 import DharmaCore
+import DharmaService
 
 struct DriftCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,32 +21,13 @@ struct DriftCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let prepared = try blueprint.prepare()
-            let engine = try blueprint.engine()
-            let recorded = try await engine.loadState(prepared.stack)
-            let observed = try await engine.refresh(recorded, context: engine.context(for: prepared))
-            let ignored = Dictionary(uniqueKeysWithValues: prepared.blueprint.resources.map { ($0.name, Set($0.lifecycle.ignoreChanges)) })
-            var drifted: [(name: String, type: String, missing: Bool, diffs: [AttributeDiff])] = []
-            for name in observed.keys.sorted() {
-                guard let observation = observed[name], let state = recorded.resources[name] else { continue }
-                let diffs = observation.drift.filter { !(ignored[name] ?? []).contains(String($0.attribute.split(separator: ".")[0])) }
-                if !observation.exists || !diffs.isEmpty { drifted.append((name, state.type, !observation.exists, diffs)) }
-            }
+            let drift = try await StackService(context: .cli).drift(try blueprint.input())
             if json {
-                print(Value.map([
-                    "drifted": .bool(!drifted.isEmpty),
-                    "checked": .int(recorded.resources.count),
-                    "resources": .list(drifted.map { entry in
-                        .map(["resource": .string(entry.name), "type": .string(entry.type), "missing": .bool(entry.missing),
-                              "attributes": .list(entry.diffs.map { .map(["attribute": .string($0.attribute),
-                                                                          "expected": $0.sensitive ? "(sensitive)" : ($0.old ?? .null),
-                                                                          "actual": $0.sensitive ? "(sensitive)" : ($0.new ?? .null)]) })])
-                    }),
-                ]).jsonText)
-            } else if drifted.isEmpty {
-                print("No drift: \(recorded.resources.count) resource\(recorded.resources.count == 1 ? "" : "s") match what was applied.")
+                print(drift.json.jsonText)
+            } else if !drift.hasDrift {
+                print("No drift: \(drift.checked) resource\(drift.checked == 1 ? "" : "s") match what was applied.")
             } else {
-                for entry in drifted {
+                for entry in drift.drifted {
                     print("~ \(entry.name) (\(entry.type))\(entry.missing ? ": missing — removed outside Dharma" : "")")
                     for diff in entry.diffs {
                         let expected = diff.sensitive ? "(sensitive)" : diff.old?.rendered ?? "(none)"
@@ -53,9 +35,9 @@ struct DriftCommand: AsyncParsableCommand {
                         print("    \(diff.attribute): expected \(expected), found \(actual)")
                     }
                 }
-                print("\n\(drifted.count) of \(recorded.resources.count) resources drifted. `dharma apply \(blueprint.file)` repairs them.")
+                print("\n\(drift.drifted.count) of \(drift.checked) resources drifted. `dharma apply \(blueprint.file)` repairs them.")
             }
-            if !drifted.isEmpty { throw ExitCode(Exit.changesPresent) }
+            if drift.hasDrift { throw ExitCode(Exit.changesPresent) }
         }
     }
 }

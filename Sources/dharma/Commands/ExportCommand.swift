@@ -1,8 +1,6 @@
 import ArgumentParser
 import DharmaCore
-import DharmaCost
-import DharmaExport
-import Foundation
+import DharmaService
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,66 +37,15 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(help: "Print {\"files\": [...]} instead of a summary.")
     var json = false
 
-    /// The instance type `dharma cost` would price for each VM and cluster without one, where
-    /// they land; mappings fall back to a general-purpose type where the catalog has no price.
-    static func pricedSizes(_ stack: ExportStack) -> [String: String] {
-        guard let catalog = try? PriceCatalog.bundled() else { return [:] }
-        let estimator = CostEstimator(catalog: catalog)
-        var sizes: [String: String] = [:]
-        for resource in stack.resources where ["compute.vm", "compute.cluster"].contains(resource.type) {
-            let inputs = resource.properties.compactMapValues(\.resolved)
-            let cost = estimator.estimate(PricedResource(name: resource.name, type: resource.type, provider: resource.provider,
-                                                         region: resource.region, inputs: inputs))
-            let names = Set(catalog.prices(for: resource.provider)?.instances.map(\.name) ?? [])
-            if let choice = cost.choice?.split(separator: " ").map(String.init).first(where: names.contains) {
-                sizes[resource.name] = choice
-            }
-        }
-        return sizes
-    }
-
     func run() async throws {
         try await runReporting {
-            guard let format = ExportFormat(name: format) else {
-                let names = ExportFormat.allCases.map(\.rawValue)
-                throw CLIFailure(message: "--format \(self.format): unknown format; choose one of \(names.joined(separator: ", "))"
-                    + (Suggestion.hint(for: self.format, in: names).map { " (\($0))" } ?? ""), code: Exit.invalidInput)
-            }
-            var target: ProviderName?
-            if let provider {
-                guard let name = ProviderName(rawValue: provider.lowercased()), name != .local else {
-                    let names = ProviderName.allCases.filter { $0 != .local }.map(\.rawValue)
-                    throw CLIFailure(message: "--provider \(provider): unknown provider; choose one of \(names.joined(separator: ", "))"
-                        + (Suggestion.hint(for: provider, in: names).map { " (\($0))" } ?? ""), code: Exit.invalidInput)
-                }
-                target = name
-            }
-            let prepared = try blueprint.prepare()
-            var options = ExportStack.Options(provider: target, region: region)
-            options.sizes = Self.pricedSizes(ExportStack(blueprint: prepared.blueprint, variables: prepared.variables, options: options))
-            let stack = ExportStack(blueprint: prepared.blueprint, variables: prepared.variables, options: options)
-            let files: [GeneratedFile]
-            do {
-                files = try format.export(stack)
-            } catch let error as ExportError {
-                throw CLIFailure(message: error.description, code: Exit.invalidInput)
-            }
-            let manager = FileManager.default
-            for file in files {
-                let path = (out as NSString).appendingPathComponent(file.path)
-                do {
-                    try manager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                    try Data(file.contents.utf8).write(to: URL(fileURLWithPath: path))
-                } catch {
-                    throw CLIFailure(message: "cannot write \(path): \(error.localizedDescription)", code: Exit.failure)
-                }
-            }
+            let written = try ExportService(context: .cli).export(.init(blueprint: try blueprint.input(), format: format, provider: provider,
+                                                                         region: region, directory: out))
             if json {
-                print(Value.map(["format": .string(format.rawValue), "directory": .string(out),
-                                 "files": .list(files.map { .string($0.path) })]).jsonText)
+                print(written.json.jsonText)
             } else {
-                print("Wrote \(files.count) file\(files.count == 1 ? "" : "s") for \(stack.resources.count) resources to \(out): "
-                    + files.map(\.path).joined(separator: ", "))
+                print("Wrote \(written.files.count) file\(written.files.count == 1 ? "" : "s") for \(written.resources) resources to \(out): "
+                    + written.files.joined(separator: ", "))
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DharmaCore
+import DharmaService
 
 struct GraphCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +18,7 @@ struct GraphCommand: AsyncParsableCommand {
         try await runReporting {
             let loaded = BlueprintLoader().load(path: file)
             guard let blueprint = loaded.blueprint else {
-                throw CLIFailure(message: "the blueprint is not valid", code: Exit.invalidInput, diagnostics: loaded.diagnostics, source: loaded.source)
+                throw ServiceError.invalidBlueprint(loaded.diagnostics, loaded.source)
             }
             let labels = Dictionary(uniqueKeysWithValues: blueprint.resources.map { ($0.name, $0.type) })
             let graph = BlueprintReferences.graph(of: blueprint)

@@ -1,8 +1,6 @@
 import ArgumentParser
-import DharmaAutopilot
-import DharmaCore
-import DharmaEngine
-import DharmaStore
+import DharmaService
+import Foundation
 
 struct HealthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,18 +20,11 @@ struct HealthCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let prepared = try blueprint.prepare()
-            let engine = try blueprint.engine()
-            let health: HealthScore
-            do {
-                health = try await HealthScore.current(of: prepared, engine: engine)
-            } catch let error as EngineError {
-                throw CLIFailure.from(error)
-            }
+            let (stack, health) = try await HealthService(context: .cli).health(try blueprint.input())
             if json {
-                print(try IncidentReading.json(health))
+                print(try jsonText(health))
             } else {
-                print("Health of \(prepared.stack): \(health.score)/100")
+                print("Health of \(stack): \(health.score)/100")
                 if let availability = health.availability {
                     print(String(format: "  availability %.3f%% (objective %.2f%%)", availability * 100, health.objective * 100))
                 }

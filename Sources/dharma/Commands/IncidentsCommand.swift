@@ -1,6 +1,7 @@
 import ArgumentParser
 import DharmaAutopilot
 import DharmaCore
+import DharmaService
 import DharmaStore
 import Foundation
 
@@ -23,11 +24,9 @@ struct IncidentsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            guard limit > 0 else { throw CLIFailure(message: "--limit \(limit): give a positive number", code: Exit.invalidInput) }
-            let (book, stack) = try await IncidentReading.open(selection)
-            let incidents = try await book.incidents(stack: stack, openOnly: open, limit: limit)
+            let incidents = try await IncidentService(context: .cli).list(selection.selector, openOnly: open, limit: limit)
             if json {
-                print(try IncidentReading.json(["incidents": incidents]))
+                print(try jsonText(["incidents": incidents]))
                 return
             }
             guard !incidents.isEmpty else {
@@ -38,7 +37,7 @@ struct IncidentsCommand: AsyncParsableCommand {
             print("ID    STATUS    SEVERITY  OPENED                DURATION  RESOURCE          SUMMARY")
             for incident in incidents {
                 print([String(incident.id).padded(5), incident.status.rawValue.padded(9), incident.severity.rawValue.padded(9),
-                       Timestamp.iso8601(incident.openedAt).padded(21), IncidentReading.seconds(incident.duration(now: now)).padded(9),
+                       Timestamp.iso8601(incident.openedAt).padded(21), humanSeconds(incident.duration(now: now)).padded(9),
                        incident.resource.padded(17), incident.summary].joined(separator: " "))
             }
         }
@@ -66,17 +65,15 @@ struct IncidentCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let (book, _) = try await IncidentReading.open(selection)
-            guard var incident = try await book.incident(id: id) else {
-                throw CLIFailure(message: "there is no incident \(id); `dharma incidents` lists them", code: Exit.invalidInput)
-            }
+            let service = IncidentService(context: .cli)
             if approve {
-                try await IncidentApproval.approve(&incident, as: approver, book: book, engine: try selection.engine())
-                print("Approved incident \(incident.id)'s remediation: \(incident.slowQuery?.proposal.createStatement ?? incident.vulnerability?.proposal ?? incident.action.rawValue)")
+                let incident = try await service.approve(id, as: approver, selection.selector)
+                print("Approved incident \(incident.id)'s remediation: \(IncidentApproval.proposal(of: incident) ?? incident.action.rawValue)")
                 return
             }
+            let incident = try await service.show(id, selection.selector)
             if json {
-                print(try IncidentReading.json(incident))
+                print(try jsonText(incident))
                 return
             }
             let now = Date().timeIntervalSince1970
@@ -85,8 +82,8 @@ struct IncidentCommand: AsyncParsableCommand {
             print("  resource:  \(incident.resource) (\(incident.resourceType))")
             print("  symptom:   \(incident.symptom.rawValue); remediation \(incident.action), \(incident.attempts) attempt\(incident.attempts == 1 ? "" : "s")")
             print("  opened:    \(Timestamp.iso8601(incident.openedAt))"
-                + (incident.closedAt.map { "; resolved \(Timestamp.iso8601($0)) after \(IncidentReading.seconds($0 - incident.openedAt))" }
-                    ?? "; open for \(IncidentReading.seconds(now - incident.openedAt)) (\(incident.phase.rawValue))"))
+                + (incident.closedAt.map { "; resolved \(Timestamp.iso8601($0)) after \(humanSeconds($0 - incident.openedAt))" }
+                    ?? "; open for \(humanSeconds(now - incident.openedAt)) (\(incident.phase.rawValue))"))
             print("  suspects:  \(incident.suspects.joined(separator: ", "))")
             if let vulnerability = incident.vulnerability {
                 print("  proposed:  \(vulnerability.proposal)"
@@ -99,35 +96,8 @@ struct IncidentCommand: AsyncParsableCommand {
             }
             print("Timeline:")
             for event in incident.timeline {
-                print("  +\(IncidentReading.seconds(event.time - incident.openedAt).padded(8)) \(event.kind.rawValue.padded(10)) \(event.text)")
+                print("  +\(humanSeconds(event.time - incident.openedAt).padded(8)) \(event.kind.rawValue.padded(10)) \(event.text)")
             }
-        }
-    }
-}
-
-/// What the incident commands share: opening the book read-only, and formatting.
-enum IncidentReading {
-    static func open(_ selection: StackSelection) async throws -> (IncidentBook, StackID?) {
-        let engine = try selection.engine()
-        guard let store = engine.store as? any IncidentStore else {
-            throw CLIFailure(message: "this state store keeps no incidents", code: Exit.failure)
-        }
-        let stack = selection.file != nil || selection.stack != nil ? try await selection.resolve(engine) : nil
-        return (IncidentBook(store: store), stack)
-    }
-
-    static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func seconds(_ value: Double) -> String {
-        switch value {
-        case ..<10: String(format: "%.1f s", value)
-        case ..<120: "\(Int(value.rounded())) s"
-        case ..<7200: "\(Int((value / 60).rounded())) min"
-        default: String(format: "%.1f h", value / 3600)
         }
     }
 }

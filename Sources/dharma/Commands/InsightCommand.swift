@@ -1,6 +1,6 @@
 import ArgumentParser
+import DharmaBench
 import DharmaCore
-import DharmaInsight
 import Foundation
 
 struct InsightCommand: AsyncParsableCommand {
@@ -28,29 +28,15 @@ struct InsightCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard incidents >= 1 else { throw ValidationError("--incidents must be at least 1") }
-            var simulator = IncidentSimulator(seed: seed)
-            let analyzer = RootCauseAnalyzer()
-            var hits = (pagerank: (top1: 0, top3: 0), baseline: (top1: 0, top3: 0))
-            var sizes = 0
-            for _ in 0..<incidents {
-                let incident = simulator.next()
-                sizes += incident.nodes.count
-                let ranked = analyzer.rank(incident.nodes).map(\.name)
-                let baseline = analyzer.earliestAnomaly(incident.nodes).map(\.name)
-                if ranked.first == incident.rootCause { hits.pagerank.top1 += 1 }
-                if ranked.prefix(3).contains(incident.rootCause) { hits.pagerank.top3 += 1 }
-                if baseline.first == incident.rootCause { hits.baseline.top1 += 1 }
-                if baseline.prefix(3).contains(incident.rootCause) { hits.baseline.top3 += 1 }
-            }
-            let percent = { (hits: Int) in Double(hits) / Double(incidents) * 100 }
+            let result = RootCauseEvaluation.run(incidents: incidents, seed: seed)
             if json {
                 print(Value.map(["incidents": .int(incidents), "seed": .int(Int(seed)),
-                                 "pagerank": .map(["top1": .double(percent(hits.pagerank.top1)), "top3": .double(percent(hits.pagerank.top3))]),
-                                 "earliestAnomaly": .map(["top1": .double(percent(hits.baseline.top1)), "top3": .double(percent(hits.baseline.top3))])]).jsonText)
+                                 "pagerank": .map(["top1": .double(result.pagerank.top1), "top3": .double(result.pagerank.top3)]),
+                                 "earliestAnomaly": .map(["top1": .double(result.earliestAnomaly.top1), "top3": .double(result.earliestAnomaly.top3)])]).jsonText)
             } else {
-                print("\(incidents) simulated incidents (seed \(seed)), \(String(format: "%.1f", Double(sizes) / Double(incidents))) services each on average")
-                print(String(format: "  personalised PageRank   top-1 %5.1f %%   top-3 %5.1f %%", percent(hits.pagerank.top1), percent(hits.pagerank.top3)))
-                print(String(format: "  earliest anomaly        top-1 %5.1f %%   top-3 %5.1f %%", percent(hits.baseline.top1), percent(hits.baseline.top3)))
+                print("\(incidents) simulated incidents (seed \(seed)), \(String(format: "%.1f", result.meanServices)) services each on average")
+                print(String(format: "  personalised PageRank   top-1 %5.1f %%   top-3 %5.1f %%", result.pagerank.top1, result.pagerank.top3))
+                print(String(format: "  earliest anomaly        top-1 %5.1f %%   top-3 %5.1f %%", result.earliestAnomaly.top1, result.earliestAnomaly.top3))
             }
         }
     }
@@ -65,79 +51,27 @@ struct InsightCommand: AsyncParsableCommand {
         @Option(help: "The NAB folder: also forecast its realAWSCloudwatch CPU series from rolling origins.") var nab: String?
         @Flag(help: "Print JSON.") var json = false
 
-        /// Rolling origins every 6 hours over the second half of each series, one hour ahead;
-        /// sMAPE of the forecaster and of the daily seasonal naive (288 five-minute steps).
-        func rollingCPU(_ directory: String) throws -> (ours: Double, seasonal: Double, origins: Int, series: Int) {
-            let corpus = try NABCorpus.load(directory)
-            let cpu = corpus.series.filter { $0.name.hasPrefix("realAWSCloudwatch/") && $0.name.contains("cpu") }
-            let forecaster = SeasonalForecaster(periods: [288])
-            var ours = 0.0, seasonal = 0.0, origins = 0
-            for series in cpu {
-                var origin = series.values.count / 2
-                while origin + 12 <= series.values.count {
-                    let history = Array(series.values[..<origin])
-                    let actual = Array(series.values[origin..<(origin + 12)])
-                    ours += ForecastAccuracy.sMAPE(actual: actual, forecast: forecaster.forecast(history, horizon: 12).forecast)
-                    seasonal += ForecastAccuracy.sMAPE(actual: actual, forecast: BenchmarkForecasts.seasonalNaive(history, horizon: 12, period: 288))
-                    origins += 1
-                    origin += 72
-                }
-            }
-            return (ours / Double(max(1, origins)), seasonal / Double(max(1, origins)), origins, cpu.count)
-        }
-
         func run() async throws {
             try await runReporting {
-                let dataset = try M4Dataset.load(data)
-                let horizon = 48
-                let forecaster = SeasonalForecaster()
-                let ets = ExponentialSmoothing()
-                var totals: [String: (smape: Double, mase: Double)] = [:]
-                var chosen: [String: Int] = [:]
-                let start = ContinuousClock.now
-                for (train, test) in zip(dataset.train, dataset.test) {
-                    let choice = forecaster.forecast(train, horizon: horizon)
-                    for name in choice.methods { chosen[name, default: 0] += 1 }
-                    let candidates: [(String, [Double])] = [
-                        ("Naive", BenchmarkForecasts.naive(train, horizon: horizon)),
-                        ("sNaive", BenchmarkForecasts.seasonalNaive(train, horizon: horizon, period: 24)),
-                        ("Naive2", BenchmarkForecasts.naive2(train, horizon: horizon, period: 24)),
-                        ("dharma", choice.forecast),
-                        ("ETS", ets.fit(train).map { ets.forecast($0, horizon: horizon).mean } ?? BenchmarkForecasts.naive(train, horizon: horizon)),
-                    ]
-                    for (name, forecast) in candidates {
-                        let smape = ForecastAccuracy.sMAPE(actual: test, forecast: forecast)
-                        let mase = ForecastAccuracy.MASE(insample: train, actual: test, forecast: forecast, period: 24)
-                        let sum = totals[name] ?? (0, 0)
-                        totals[name] = (sum.smape + smape, sum.mase + mase)
-                    }
-                }
-                let elapsed = ContinuousClock.now - start
-                let count = Double(dataset.train.count)
-                let means = totals.mapValues { ($0.smape / count, $0.mase / count) }
-                let naive2 = means["Naive2"] ?? (1, 1)
-                let rows = ["Naive", "sNaive", "Naive2", "ETS", "dharma"].compactMap { name in
-                    means[name].map { (name, $0.0, $0.1, ForecastAccuracy.OWA(sMAPE: $0.0, MASE: $0.1, naive2SMAPE: naive2.0, naive2MASE: naive2.1)) }
-                }
+                let result = ForecastEvaluation.m4(try M4Dataset.load(data))
                 if json {
-                    print(Value.map(["series": .int(dataset.train.count), "horizon": .int(horizon),
-                                     "methods": .map(Dictionary(uniqueKeysWithValues: rows.map { ($0.0, Value.map([
-                                        "sMAPE": .double(($0.1 * 1000).rounded() / 1000), "MASE": .double(($0.2 * 1000).rounded() / 1000),
-                                        "OWA": .double(($0.3 * 1000).rounded() / 1000)])) }))]).jsonText)
-                } else {
-                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                    print("M4 Hourly, \(dataset.train.count) series, horizon \(horizon), in \(String(format: "%.2f", seconds)) s")
-                    print("  method     sMAPE    MASE    OWA")
-                    for row in rows {
-                        print("  " + row.0.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: " %7.3f %7.3f %6.3f", row.1, row.2, row.3))
-                    }
-                    print("  published: Theta OWA 1.006, FFORMA 0.484, ES-RNN 0.440, best hourly 0.410")
-                    print("  methods chosen: " + chosen.sorted { $0.value > $1.value }.prefix(8).map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-                    if let nab {
-                        let rolling = try rollingCPU(nab)
-                        print("NAB realAWSCloudwatch CPU, \(rolling.series) series, \(rolling.origins) rolling origins, 1 hour ahead (12 steps)")
-                        print(String(format: "  dharma sMAPE %.3f   seasonal naive (daily) sMAPE %.3f", rolling.ours, rolling.seasonal))
-                    }
+                    print(Value.map(["series": .int(result.series), "horizon": .int(result.horizon),
+                                     "methods": .map(Dictionary(uniqueKeysWithValues: result.methods.map { ($0.name, Value.map([
+                                        "sMAPE": .double(($0.sMAPE * 1000).rounded() / 1000), "MASE": .double(($0.MASE * 1000).rounded() / 1000),
+                                        "OWA": .double(($0.OWA * 1000).rounded() / 1000)])) }))]).jsonText)
+                    return
+                }
+                print("M4 Hourly, \(result.series) series, horizon \(result.horizon), in \(String(format: "%.2f", result.seconds)) s")
+                print("  method     sMAPE    MASE    OWA")
+                for method in result.methods {
+                    print("  " + method.name.padded(8) + String(format: " %7.3f %7.3f %6.3f", method.sMAPE, method.MASE, method.OWA))
+                }
+                print("  published: Theta OWA 1.006, FFORMA 0.484, ES-RNN 0.440, best hourly 0.410")
+                print("  methods chosen: " + result.chosen.sorted { $0.value > $1.value }.prefix(8).map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                if let nab {
+                    let rolling = ForecastEvaluation.rollingCPU(try NABCorpus.load(nab))
+                    print("NAB realAWSCloudwatch CPU, \(rolling.series) series, \(rolling.origins) rolling origins, 1 hour ahead (12 steps)")
+                    print(String(format: "  dharma sMAPE %.3f   seasonal naive (daily) sMAPE %.3f", rolling.sMAPE, rolling.seasonalNaiveSMAPE))
                 }
             }
         }
@@ -173,124 +107,28 @@ struct InsightCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
+                let evaluation = AnomalyEvaluation(detector: detector == .pattern ? .pattern : .likelihood, range: range == .file ? .file : .learned,
+                                                   settings: try setting.map(AnomalyEvaluation.setting))
                 let corpus = try NABCorpus.load(data)
-                let score = try scorer()
-                let start = ContinuousClock.now
-                var files: [NABScorer.File] = []
-                var points = 0
-                for series in corpus.series {
-                    let scores = score(series)
-                    points += scores.count
-                    files.append(NABScorer.File(name: series.name, scores: scores, windows: series.windows))
-                    if let scoresOut { try writeResults(series, scores: scores, to: scoresOut) }
+                let result = try evaluation.run(corpus) { series, scores in
+                    if let scoresOut { try AnomalyEvaluation.writeResults(series, scores: scores, to: scoresOut) }
                 }
-                let elapsed = ContinuousClock.now - start
-                let results = NABScorer.Profile.all.map { NABScorer.score(files, profile: $0) }
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 let detectorName = detector == .pattern ? "pattern (range: \(range.rawValue))" : "likelihood"
                 if json {
                     print(Value.map([
-                        "files": .int(files.count), "points": .int(points), "detector": .string(detector.rawValue),
+                        "files": .int(result.files), "points": .int(result.points), "detector": .string(detector.rawValue),
                         "range": detector == .pattern ? .string(range.rawValue) : .null,
-                        "profiles": .map(Dictionary(uniqueKeysWithValues: results.map { ($0.profile.name, Value.map([
+                        "profiles": .map(Dictionary(uniqueKeysWithValues: result.profiles.map { ($0.profile.name, Value.map([
                             "score": .double(($0.normalised * 100).rounded() / 100), "threshold": .double($0.threshold)])) })),
                     ]).jsonText)
                 } else {
-                    print("NAB v1.1, \(files.count) files, \(points) points, detector \(detectorName), scored in \(String(format: "%.2f", seconds)) s")
-                    for result in results {
-                        print("  " + result.profile.name.padding(toLength: 20, withPad: " ", startingAt: 0)
-                              + String(format: " %6.2f   (threshold %.6f)", result.normalised, result.threshold))
+                    print("NAB v1.1, \(result.files) files, \(result.points) points, detector \(detectorName), scored in \(String(format: "%.2f", result.seconds)) s")
+                    for profile in result.profiles {
+                        print("  " + profile.profile.name.padded(20) + String(format: " %6.2f   (threshold %.6f)", profile.normalised, profile.threshold))
                     }
                     print("  published: ARTime 74.9, Numenta HTM 70.1, CAD OSE 69.9, windowedGaussian 39.6 (standard)")
                 }
             }
-        }
-
-        /// The chosen detector, set up per file the way NAB's runner sets up each detector.
-        func scorer() throws -> (NABCorpus.Series) -> [Double] {
-            let assignments = try setting.map(parse)
-            switch detector {
-            case .likelihood:
-                var settings = AnomalyDetector.Settings()
-                for (name, number) in assignments {
-                    switch name {
-                    case "forecastWeight": settings.forecastWeight = number
-                    case "shortWindow": settings.shortWindow = min(max(1, Int(number)), 100_000)
-                    case "longWindow": settings.longWindow = min(max(2, Int(number)), 100_000)
-                    case "learning": settings.learning = max(0, Int(number))
-                    case "alarmTail": settings.alarmTail = number
-                    case "restPeriod": settings.restPeriod = max(0, Int(number))
-                    case "novelty": settings.novelty = max(0, number)
-                    default: throw unknownSetting(name)
-                    }
-                }
-                return { [settings] series in
-                    var detector = AnomalyDetector(settings: settings)
-                    return series.values.map { detector.score($0) }
-                }
-            case .pattern:
-                var settings = PatternNoveltyDetector.Settings()
-                for (name, number) in assignments {
-                    switch name {
-                    case "levels": settings.levels = min(max(2, Int(number)), 1 << 20)
-                    case "order": settings.order = min(max(1, Int(number)), 64)
-                    case "smoothing": settings.smoothing = min(max(1, Int(number)), 100_000)
-                    case "smoothLevels": settings.smoothLevels = min(max(2, Int(number)), 1 << 20)
-                    case "smoothWeight": settings.smoothWeight = max(0, number)
-                    case "ordinaryWeight": settings.ordinaryWeight = min(max(0, number), 1)
-                    case "tailSharpness": settings.tailSharpness = min(max(0, number), 1000)
-                    case "baselineWindow": settings.baselineWindow = min(max(1, Int(number)), 100_000)
-                    case "alarm": settings.alarm = number
-                    case "rangeMargin": settings.rangeMargin = max(0, number)
-                    case "tableSize": settings.tableSize = max(2, min(1 << 26, Int(number)))
-                    case "dayParts": settings.dayParts = min(max(1, Int(number)), 1440)
-                    case "dailyWeight": settings.dailyWeight = max(0, number)
-                    case "rhythm": settings.rhythm = number
-                    case "memorySpan": settings.memorySpan = max(0, number)
-                    default: throw unknownSetting(name)
-                    }
-                }
-                return { [settings, range] series in
-                    var fileSettings = settings
-                    let probation = NABScorer.probationaryLength(series.values.count)
-                    fileSettings.learning = probation
-                    fileSettings.restPeriod = probation / 5
-                    var detector = PatternNoveltyDetector(settings: fileSettings, range: range == .file ? Self.range(of: series.values) : nil)
-                    return zip(series.values, series.times).map { detector.score($0, at: $1) }
-                }
-            }
-        }
-
-        static func range(of values: [Double]) -> ClosedRange<Double>? {
-            let finite = values.filter(\.isFinite)
-            guard let low = finite.min(), let high = finite.max() else { return nil }
-            return low...high
-        }
-
-        func parse(_ assignment: String) throws -> (String, Double) {
-            let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let number = Double(parts[1]), number.isFinite, abs(number) <= 1e9 else {
-                throw CLIFailure(message: "--setting \(assignment): write NAME=NUMBER, the number at most 1e9", code: Exit.invalidInput)
-            }
-            return (parts[0], number)
-        }
-
-        func unknownSetting(_ name: String) -> CLIFailure {
-            CLIFailure(message: "--setting \(name): not a setting of the \(detector.rawValue) detector", code: Exit.invalidInput)
-        }
-
-        func writeResults(_ series: NABCorpus.Series, scores: [Double], to directory: String) throws {
-            let category = (series.name as NSString).deletingLastPathComponent
-            let file = (series.name as NSString).lastPathComponent
-            let folder = directory + "/dharma/" + category
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            var inWindow = [Bool](repeating: false, count: scores.count)
-            for window in series.windows { for row in window { inWindow[row] = true } }
-            var text = "timestamp,value,anomaly_score,label\n"
-            for row in scores.indices {
-                text += "\(series.timestamps[row]),\(series.values[row]),\(scores[row]),\(inWindow[row] ? 1 : 0)\n"
-            }
-            try text.write(toFile: folder + "/dharma_" + file, atomically: true, encoding: .utf8)
         }
     }
 }

@@ -1,11 +1,7 @@
 import ArgumentParser
 import DharmaCore
-import DharmaInsight
-import DharmaStore
+import DharmaService
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 struct MetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,33 +13,8 @@ struct MetricsCommand: AsyncParsableCommand {
         @Option(help: "State database (default: .dharma/dharma.db next to -f, or here, or $DHARMA_STATE).") var state: String?
         @Option(name: [.customShort("f"), .customLong("file")], help: "A blueprint: use its stack's state database (and, for scrape, its services).")
         var blueprint: String?
-        func path() -> String { StatePaths.resolve(explicit: state, blueprint: blueprint) }
-    }
 
-    static func labels(_ assignments: [String]) throws -> [String: String] {
-        var labels: [String: String] = [:]
-        for assignment in assignments {
-            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
-                throw CLIFailure(message: "--label \(assignment): write it as NAME=VALUE", code: Exit.invalidInput)
-            }
-            labels[MetricImport.sanitise(String(assignment[..<equals]))] = String(assignment[assignment.index(after: equals)...])
-        }
-        return labels
-    }
-
-    /// A selector or query, or a usage error that says what is wrong with it.
-    static func parse(_ query: String) throws -> MetricQuery {
-        do { return try MetricQuery.parse(query) } catch {
-            throw CLIFailure(message: "query: \(error.message)", code: Exit.invalidInput)
-        }
-    }
-
-    /// `--since` in seconds: a positive duration such as 30s, 15m, 1h or 7d.
-    static func duration(_ text: String, option: String = "--since") throws -> Double {
-        guard let window = Units.seconds(.string(text)), window > 0 else {
-            throw CLIFailure(message: "\(option) \(text): write a duration such as 30s, 15m, 1h or 7d", code: Exit.invalidInput)
-        }
-        return window
+        var selector: StackSelector { StackSelector(file: blueprint, state: state) }
     }
 
     struct Import: AsyncParsableCommand {
@@ -62,28 +33,11 @@ struct MetricsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw CLIFailure(message: "cannot read \(file)", code: Exit.invalidInput)
-                }
-                let labels = try MetricsCommand.labels(label)
-                let result: MetricImport.Result
-                if file.hasSuffix(".json") {
-                    guard let object = try? JSONSerialization.jsonObject(with: data) else {
-                        throw CLIFailure(message: "\(file) is not JSON", code: Exit.invalidInput)
-                    }
-                    result = MetricImport.otlp(object, labels: labels)
-                } else {
-                    result = MetricImport.csv(String(decoding: data, as: UTF8.self), name: name.map(MetricImport.sanitise), labels: labels)
-                }
-                var buffer = SeriesBuffer()
-                for (key, sample) in result.samples { buffer.append(key, sample) }
-                let accepted = buffer.accepted, rejected = buffer.rejected
-                try await MetricsDatabase.open(location.path()).write(&buffer)
-                let series = Set(result.samples.map(\.0)).count
-                print("Imported \(accepted) samples of \(series) series from \(file)"
-                    + (rejected > 0 ? "; dropped \(rejected) (not finite, duplicate or out-of-order times)" : ""))
-                for problem in result.problems.prefix(20) { Terminal.error("\(file):\(problem.line): \(problem.message)") }
-                if !result.problems.isEmpty { throw ExitCode(Exit.invalidInput) }
+                let imported = try await MetricsService(context: .cli).importFile(file, name: name, labels: label, into: location.selector)
+                print("Imported \(imported.accepted) samples of \(imported.series) series from \(file)"
+                    + (imported.rejected > 0 ? "; dropped \(imported.rejected) (not finite, duplicate or out-of-order times)" : ""))
+                for problem in imported.problems.prefix(20) { Terminal.error("\(file):\(problem.line): \(problem.message)") }
+                if !imported.problems.isEmpty { throw ExitCode(Exit.invalidInput) }
             }
         }
     }
@@ -109,11 +63,7 @@ struct MetricsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let parsed = try MetricsCommand.parse(query)
-                let window = try MetricsCommand.duration(since)
-                let end = Int64((until ?? Date().timeIntervalSince1970) * 1000)
-                let series = try await MetricsDatabase.open(location.path()).read(parsed, from: end - Int64(window * 1000), to: end)
-                let rows = parsed.evaluate(series)
+                let rows = try await MetricsService(context: .cli).query(query, since: since, until: until, location.selector)
                 if json {
                     print(Value.map(["rows": .list(rows.map { row in
                         .map(["labels": .map(row.labels.mapValues(Value.string)), "value": row.value.isFinite ? .double(row.value) : .null,
@@ -151,75 +101,33 @@ struct MetricsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let parsed = try MetricsCommand.parse(query)
-                guard let window = Units.seconds(.string(since)), window > 0, let ahead = Units.seconds(.string(horizon)), ahead > 0 else {
-                    throw CLIFailure(message: "--since and --horizon are durations such as 1h or 7d", code: Exit.invalidInput)
-                }
-                let end = Int64(Date().timeIntervalSince1970 * 1000)
-                let series = try await MetricsDatabase.open(location.path()).read(parsed, from: end - Int64(window * 1000), to: end)
-                guard series.count == 1, let (key, samples) = series.first else {
-                    throw CLIFailure(message: series.isEmpty ? "no series matches \(query) in the last \(since)"
-                        : "\(series.count) series match; narrow the selector to one: " + series.keys.sorted().prefix(5).map(\.description).joined(separator: ", "),
-                        code: Exit.invalidInput)
-                }
-                let (values, step) = Self.regular(samples)
-                guard values.count >= 8, step > 0 else { throw CLIFailure(message: "\(key) has too few samples to forecast (\(samples.count))", code: Exit.invalidInput) }
-                let smoothing = ExponentialSmoothing()
-                guard let model = smoothing.fit(values) else { throw CLIFailure(message: "no model fits \(key)", code: Exit.failure) }
-                let steps = max(1, Int((ahead * 1000 / Double(step)).rounded(.up)))
-                let forecast = smoothing.forecast(model, horizon: steps)
-                let hours = { (steps: Double) in steps * Double(step) / 3_600_000 }
-                var exhaustion: CapacityForecaster.Exhaustion?
-                if let capacity { exhaustion = CapacityForecaster.timeToExhaustion(values, capacity: capacity, maximumSteps: max(steps, 2000)) }
+                let result = try await MetricsService(context: .cli).forecast(query, since: since, horizon: horizon, capacity: capacity, location.selector)
+                let forecast = result.forecast
                 if json {
-                    var object: [String: Value] = ["series": .string(key.description), "model": .string(model.name), "stepSeconds": .double(Double(step) / 1000),
-                                                   "mean": .list(forecast.mean.map(Value.double)), "lower": .list(forecast.lower.map(Value.double)),
-                                                   "upper": .list(forecast.upper.map(Value.double))]
-                    if let exhaustion {
-                        object["exhaustionHours"] = .map(["expected": .double(hours(exhaustion.steps)), "earliest": .double(hours(exhaustion.earliest)),
-                                                          "latest": exhaustion.latest.map { .double(hours($0)) } ?? .null])
+                    var object: [String: Value] = ["series": .string(result.series.description), "model": .string(result.model),
+                                                   "stepSeconds": .double(Double(result.step) / 1000), "mean": .list(forecast.mean.map(Value.double)),
+                                                   "lower": .list(forecast.lower.map(Value.double)), "upper": .list(forecast.upper.map(Value.double))]
+                    if let exhaustion = result.exhaustion {
+                        object["exhaustionHours"] = .map(["expected": .double(result.hours(exhaustion.steps)), "earliest": .double(result.hours(exhaustion.earliest)),
+                                                          "latest": exhaustion.latest.map { .double(result.hours($0)) } ?? .null])
                     }
                     print(Value.map(object).jsonText)
                     return
                 }
-                print("\(key): \(values.count) points every \(Double(step) / 1000) s; \(model.name)")
+                print("\(result.series): \(result.points) points every \(Double(result.step) / 1000) s; \(result.model)")
                 if let last = forecast.mean.last, let low = forecast.lower.last, let high = forecast.upper.last {
                     print(String(format: "in %@: %.4g (80 %% interval %.4g – %.4g)", horizon, last, low, high))
                 }
-                if let capacity {
-                    if let exhaustion {
-                        let expected = hours(exhaustion.steps)
-                        let spread = max(expected - hours(exhaustion.earliest), exhaustion.latest.map { hours($0) - expected } ?? 0)
-                        print(String(format: "reaches %g in %.1f h ± %.1f h", capacity, expected, spread)
-                            + (exhaustion.latest == nil ? " (the optimistic bound never reaches it)" : ""))
-                    } else {
-                        print("does not reach \(capacity) in the forecast")
-                    }
+                guard let capacity else { return }
+                if let exhaustion = result.exhaustion {
+                    let expected = result.hours(exhaustion.steps)
+                    let spread = max(expected - result.hours(exhaustion.earliest), exhaustion.latest.map { result.hours($0) - expected } ?? 0)
+                    print(String(format: "reaches %g in %.1f h ± %.1f h", capacity, expected, spread)
+                        + (exhaustion.latest == nil ? " (the optimistic bound never reaches it)" : ""))
+                } else {
+                    print("does not reach \(capacity) in the forecast")
                 }
             }
-        }
-
-        /// Samples on a grid of the median interval; a missing step repeats the last value.
-        static func regular(_ samples: [Sample]) -> ([Double], Int64) {
-            guard samples.count > 1 else { return (samples.map(\.value), 0) }
-            let gaps = zip(samples, samples.dropFirst()).map { $1.time - $0.time }.sorted()
-            let step = max(1, gaps[gaps.count / 2])
-            var values: [Double] = []
-            var bucket = samples[0].time
-            var index = 0
-            var last = samples[0].value
-            while bucket <= samples[samples.count - 1].time, values.count < 100_000 {
-                var sum = 0.0, count = 0.0
-                while index < samples.count, samples[index].time < bucket + step {
-                    sum += samples[index].value
-                    count += 1
-                    index += 1
-                }
-                if count > 0 { last = sum / count }
-                values.append(last)
-                bucket += step
-            }
-            return (values, step)
         }
     }
 
@@ -247,43 +155,15 @@ struct MetricsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                guard let every = Units.seconds(.string(interval)), every > 0, let limit = Units.seconds(.string(timeout)), limit > 0 else {
-                    throw CLIFailure(message: "--interval and --timeout are durations such as 5s or 1m", code: Exit.invalidInput)
-                }
-                var targets: [MetricsScraper.Target] = try self.targets.map { text in
-                    guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? "") else {
-                        throw CLIFailure(message: "`\(text)` is not an http(s) URL", code: Exit.invalidInput)
-                    }
-                    return MetricsScraper.Target(url: url, labels: [:])
-                }
-                let databasePath = location.path()
-                if let blueprint = location.blueprint {
-                    let prepared = try StackOptions.parse(environment.map { ["--env", $0] } ?? []).prepare(blueprint)
-                    let store: SQLiteStore
-                    do { store = try SQLiteStore(path: databasePath) } catch {
-                        throw CLIFailure(message: "cannot open \(databasePath): \(error)", code: Exit.failure)
-                    }
-                    targets += try await MetricsScraper.targets(of: prepared.stack, in: store)
-                    if targets.isEmpty { throw CLIFailure(message: "\(prepared.stack) runs no services to scrape; apply it first", code: Exit.invalidInput) }
-                }
-                guard !targets.isEmpty else { throw CLIFailure(message: "name URLs to scrape, or a blueprint with -f", code: Exit.invalidInput) }
-                let scraper = MetricsScraper(timeout: limit, labels: try MetricsCommand.labels(label))
-                let database = try MetricsDatabase.open(databasePath)
-                var round = 0
-                while rounds == 0 || round < rounds {
-                    round += 1
-                    let started = Date()
-                    var result = await scraper.round(targets)
-                    for failure in result.failures {
-                        Terminal.error("scrape \(failure.target.url.absoluteString): \(failure.message)")
-                    }
-                    let stored = result.buffer.accepted
-                    try await database.write(&result.buffer)
-                    let errors = result.failures.count
-                    print("round \(round): \(stored) samples from \(targets.count - errors) of \(targets.count) targets" + (errors > 0 ? ", \(errors) failed" : ""))
-                    if rounds != 0 && round >= rounds { break }
-                    let wait = every - Date().timeIntervalSince(started)
-                    if wait > 0 { try await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
+                let stop = StopSignal()
+                let request = MetricsService.ScrapeRequest(urls: targets, environment: environment, interval: interval, rounds: rounds, timeout: timeout,
+                                                           labels: label)
+                try await MetricsService(context: .cli).scrape(request, into: location.selector, shouldStop: { stop.received }) { round in
+                    for failure in round.failures { Terminal.error("scrape \(failure.url): \(failure.reason)") }
+                    let errors = round.failures.count
+                    print("round \(round.number): \(round.stored) samples from \(round.targets - errors) of \(round.targets) targets"
+                        + (errors > 0 ? ", \(errors) failed" : ""))
+                    fflush(nil)
                 }
             }
         }
@@ -300,31 +180,9 @@ struct MetricsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let database = try MetricsDatabase.open(location.path())
-                let now = Int64(Date().timeIntervalSince1970 * 1000)
-                let day: Int64 = 86_400_000
-                let old = try await database.store.metricChunks(resolution: "raw", endingBefore: now - 2 * day)
-                var bySeries: [String: [Sample]] = [:]
-                for chunk in old { bySeries[chunk.series, default: []] += GorillaChunk.decode(bytes: chunk.data, count: chunk.count) }
-                var rollups: [StoredMetricChunk] = []
-                for (series, samples) in bySeries {
-                    guard let key = MetricsDatabase.key(series) else { continue }
-                    for (resolution, step) in [("5m", Int64(300_000)), ("1h", Int64(3_600_000))] {
-                        let points = Downsampler.rollup(samples.sorted { $0.time < $1.time }, step: step)
-                        let parts: [(String, (Downsampler.Point) -> Double)] = [("min", { $0.min }), ("max", { $0.max }), ("avg", { $0.average }), ("count", { Double($0.count) })]
-                        for (suffix, value) in parts {
-                            var chunk = GorillaChunk()
-                            for point in points { chunk.append(time: point.time, value: value(point)) }
-                            rollups.append(StoredMetricChunk(series: SeriesKey(name: key.name + ":\(resolution)_\(suffix)", labels: key.labels).description,
-                                                             resolution: resolution, firstTime: chunk.firstTime, lastTime: chunk.lastTime,
-                                                             count: chunk.count, data: chunk.bytes))
-                        }
-                    }
-                }
-                try await database.store.replaceMetricChunks(resolution: "raw", endingBefore: now - 2 * day, with: rollups)
-                try await database.store.replaceMetricChunks(resolution: "5m", endingBefore: now - 30 * day, with: [])
-                try await database.store.replaceMetricChunks(resolution: "1h", endingBefore: now - 365 * day, with: [])
-                print(old.isEmpty ? "nothing old enough to downsample" : "\(old.count) raw chunks of \(bySeries.count) series → \(rollups.count) rollup chunks")
+                let outcome = try await MetricsService(context: .cli).compact(location.selector)
+                print(outcome.rawChunks == 0 ? "nothing old enough to downsample"
+                    : "\(outcome.rawChunks) raw chunks of \(outcome.series) series → \(outcome.rollupChunks) rollup chunks")
             }
         }
     }

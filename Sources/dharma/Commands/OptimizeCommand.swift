@@ -1,7 +1,7 @@
 import ArgumentParser
 import DharmaCore
 import DharmaCost
-import Foundation
+import DharmaService
 
 struct OptimizeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,15 +16,11 @@ struct OptimizeCommand: AsyncParsableCommand {
                 --write shop.optimized.yaml
             """)
 
-    enum Objective: String, ExpressibleByArgument, CaseIterable {
-        case cost, carbon
-    }
-
     @OptionGroup var blueprint: BlueprintOptions
-    @OptionGroup var costOptions: CostOptions
+    @OptionGroup var cost: CostOptions
 
     @Option(help: "Which option --write takes: cost or carbon.")
-    var objective: Objective = .cost
+    var objective: String = "cost"
 
     @Option(help: "Write the blueprint with the chosen placements to this file.")
     var write: String?
@@ -34,39 +30,17 @@ struct OptimizeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let prepared = try blueprint.prepare()
-            let catalog = try CostOptions.catalog()
-            let advice: [PlacementOptimizer.Advice]
-            let constraints: PlacementConstraints
-            do {
-                constraints = try PlacementConstraints.of(prepared.blueprint)
-                let resources = try StackPricing.resources(of: prepared.blueprint, variables: prepared.variables, usage: costOptions.usageByResource())
-                advice = PlacementOptimizer(catalog: catalog, constraints: constraints).advise(resources)
-            } catch let error as CostError {
-                throw CLIFailure(message: error.message, code: Exit.invalidInput)
+            guard let objective = CostService.Objective(rawValue: objective) else {
+                throw ServiceError.invalidInput("--objective \(self.objective): choose cost or carbon")
             }
+            let result = try CostService(context: .cli).optimize(try blueprint.input(), usage: cost.usage, objective: objective, write: write)
             if json {
-                print(PlacementRenderer.json(advice).jsonText)
+                print(PlacementRenderer.json(result.advice).jsonText)
             } else {
-                print(PlacementRenderer.text(advice, title: prepared.stack.description, constraints: constraints), terminator: "")
-            }
-            guard let write else { return }
-            let moves = advice.compactMap { item -> PlacementWriter.Move? in
-                let option = objective == .cost ? item.cheapest : item.greenest
-                guard option.provider != item.asWritten.provider || option.region != item.asWritten.region else { return nil }
-                return PlacementWriter.Move(resource: item.resource, provider: option.provider, region: option.region)
-            }
-            do {
-                let text = try String(contentsOfFile: blueprint.file, encoding: .utf8)
-                let rewritten = try PlacementWriter.rewrite(text, blueprint: prepared.blueprint, moves: moves)
-                try rewritten.write(toFile: write, atomically: true, encoding: .utf8)
-            } catch let error as CostError {
-                throw CLIFailure(message: error.message, code: Exit.invalidInput)
-            } catch {
-                throw CLIFailure(message: "cannot write \(write): \(error.localizedDescription)", code: Exit.failure)
-            }
-            if !json {
-                print("\nWrote \(write) with \(moves.count) resource\(moves.count == 1 ? "" : "s") moved (\(objective.rawValue)); purchase options are advice and are not written.")
+                print(PlacementRenderer.text(result.advice, title: result.stack.description, constraints: result.constraints), terminator: "")
+                if let write, let moved = result.moved {
+                    print("\nWrote \(write) with \(moved) resource\(moved == 1 ? "" : "s") moved (\(objective.rawValue)); purchase options are advice and are not written.")
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DharmaCore
+import DharmaService
 
 struct OutputCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,15 +18,14 @@ struct OutputCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let (engine, stack) = try await selection.open()
-            let outputs = try await engine.store.outputs(of: stack)
+            let service = StateService(context: .cli)
             if let name {
-                guard let value = outputs[name] else {
-                    throw CLIFailure(message: "no output `\(name)` is recorded for \(stack)"
-                        + (Suggestion.hint(for: name, in: outputs.keys).map { "; \($0)" } ?? ""), code: Exit.invalidInput)
-                }
+                let value = try await service.output(name, selection.selector)
                 print(json ? value.jsonText : value.interpolated)
-            } else if json {
+                return
+            }
+            let (_, outputs) = try await service.outputs(selection.selector)
+            if json {
                 print(Value.map(outputs).jsonText)
             } else {
                 for (key, value) in outputs.sorted(by: { $0.key < $1.key }) { print("\(key) = \(value.rendered)") }

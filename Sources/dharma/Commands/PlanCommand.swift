@@ -1,10 +1,6 @@
 import ArgumentParser
 import DharmaCore
-import DharmaCost
-import DharmaEngine
-import DharmaExport
-import DharmaPolicy
-import Foundation
+import DharmaService
 
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +16,7 @@ struct PlanCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var blueprint: BlueprintOptions
-    @OptionGroup var costOptions: CostOptions
+    @OptionGroup var cost: CostOptions
     @OptionGroup var policy: PolicyOptions
 
     @Option(help: "Save the plan; `dharma apply --plan FILE` applies exactly it.")
@@ -31,58 +27,21 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let prepared = try blueprint.prepare()
-            let engine = try blueprint.engine()
-            let (plan, recorded) = try await engine.plan(prepared)
-            let cost = try PlanCost.of(prepared, recorded: recorded, options: costOptions)
-            let findings = try BlueprintPolicy.evaluate(prepared, options: policy)
-            if let out {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                do {
-                    try encoder.encode(SavedPlan(plan: plan, statePath: blueprint.statePath())).write(to: URL(fileURLWithPath: out))
-                } catch {
-                    throw CLIFailure(message: "cannot write the plan to \(out): \(error.localizedDescription)", code: Exit.failure)
-                }
-            }
+            let outcome = try await StackService(context: .cli).plan(.init(blueprint: try blueprint.input(), policy: try policy.settings(),
+                                                                            usage: cost.usage, saveTo: out))
             if json {
-                var value = PlanRenderer.jsonValue(plan)
-                if case .map(var entries) = value {
-                    entries["cost"] = cost.json
-                    entries["policy"] = findings.json
-                    value = .map(entries)
-                }
-                print(value.jsonText)
+                print(outcome.json.jsonText)
             } else {
-                print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "")
-                print(cost.summary)
-                print(BlueprintPolicy.summary(findings))
-                let exposed = PublicExposure.of(prepared.blueprint)
-                if !exposed.isEmpty {
-                    print("Public by request: " + exposed.map { "\($0.resource) (\($0.reason))" }.joined(separator: ", "))
+                print(PlanRenderer(colour: Terminal.colour).text(outcome.plan), terminator: "")
+                print(outcome.cost.summary)
+                print(PolicySummary.line(outcome.policy))
+                if !outcome.exposed.isEmpty {
+                    print("Public by request: " + outcome.exposed.map { "\($0.resource) (\($0.reason))" }.joined(separator: ", "))
                 }
                 if let out { print("Saved the plan to \(out); apply it with `dharma apply --plan \(out)`.") }
             }
-            try BlueprintPolicy.gate(findings, threshold: try policy.threshold(default: nil))
-            if let exceeded = cost.budgetExceeded {
-                throw CLIFailure(message: exceeded, code: Exit.policyViolation)
-            }
-            if plan.hasChanges { throw ExitCode(Exit.changesPresent) }
-        }
-    }
-}
-
-/// A plan file: the plan plus where its state lives.
-struct SavedPlan: Codable {
-    var plan: Plan
-    var statePath: String
-
-    /// Reads a plan file, or ends the command with exit 2 saying it is not one.
-    static func load(_ path: String) throws -> SavedPlan {
-        do {
-            return try JSONDecoder().decode(SavedPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            throw CLIFailure(message: "\(path) is not a plan saved by `dharma plan --out` (\(error.localizedDescription))", code: Exit.invalidInput)
+            try outcome.enforce()
+            if outcome.plan.hasChanges { throw ExitCode(Exit.changesPresent) }
         }
     }
 }

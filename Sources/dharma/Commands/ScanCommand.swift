@@ -1,7 +1,7 @@
 import ArgumentParser
 import DharmaCore
-import DharmaEngine
 import DharmaPolicy
+import DharmaService
 import Foundation
 
 struct ScanCommand: AsyncParsableCommand {
@@ -19,6 +19,10 @@ struct ScanCommand: AsyncParsableCommand {
               dharma scan examples/aws-3tier.yaml --fail-on high
             """)
 
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, sarif, junit
+    }
+
     @Argument(help: "Directories and files to scan.") var paths: [String]
     @OptionGroup var policy: PolicyOptions
 
@@ -28,69 +32,26 @@ struct ScanCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let format = json ? "json" : format.lowercased()
-            guard ["text", "json", "sarif", "junit"].contains(format) else {
-                throw CLIFailure(message: "--format \(self.format): choose text, json, sarif or junit", code: Exit.invalidInput)
+            guard let format = json ? .json : Format(rawValue: format.lowercased()) else {
+                throw ServiceError.invalidInput("--format \(self.format): choose text, json, sarif or junit")
             }
-            let threshold = try policy.threshold(default: .low)
-            let report = try Self.scan(paths, policy: policy)
+            let (report, verdict) = try PolicyService(context: .cli).scan(paths, settings: try policy.settings())
             let rendered: String
             switch format {
-            case "json": rendered = report.json.jsonText + "\n"
-            case "sarif": rendered = SARIFReport.render(report, baseDirectory: FileManager.default.currentDirectoryPath, version: Dharma.version).jsonText + "\n"
-            case "junit": rendered = JUnitReport.render(report)
-            default: rendered = report.text()
+            case .json: rendered = report.json.jsonText + "\n"
+            case .sarif: rendered = SARIFReport.render(report, baseDirectory: FileManager.default.currentDirectoryPath, version: Dharma.version).jsonText + "\n"
+            case .junit: rendered = JUnitReport.render(report)
+            case .text: rendered = report.text()
             }
             if let out {
                 do { try rendered.write(toFile: out, atomically: true, encoding: .utf8) } catch {
-                    throw CLIFailure(message: "cannot write \(out): \(error.localizedDescription)", code: Exit.failure)
+                    throw ServiceError.failed("cannot write \(out): \(error.localizedDescription)")
                 }
             } else {
                 print(rendered, terminator: "")
             }
-            try BlueprintPolicy.gate(report, threshold: threshold)
+            if let message = verdict.message { throw ServiceError.policyViolation(message) }
             if !report.problems.isEmpty { throw ExitCode(Exit.invalidInput) }
         }
-    }
-
-    /// Scans paths; blueprint files go through the blueprint adapter, the rest through the IaC readers.
-    static func scan(_ paths: [String], policy: PolicyOptions) throws -> PolicyReport {
-        var iacPaths: [String] = []
-        var resources: [PolicyResource] = []
-        var problems: [ScanProblem] = []
-        var files = 0
-        var waivers = try policy.loadWaivers()
-        for path in paths where isBlueprint(path) {
-            let prepared: StackEngine.Prepared
-            do {
-                prepared = try StackEngine.prepare(path: path, environment: nil, variables: [:])
-            } catch {
-                problems.append(ScanProblem(file: path, line: 1, message: "not a valid blueprint (`dharma validate \(path)` says why)"))
-                continue
-            }
-            resources += BlueprintAdapter.model(prepared.blueprint, variables: prepared.variables)
-            waivers += try policy.loadWaivers(blueprint: path).filter { !waivers.contains($0) }
-            files += 1
-        }
-        iacPaths = paths.filter { !isBlueprint($0) }
-        let scanned = PolicyScanner().scan(iacPaths)
-        resources += scanned.resources
-        problems += scanned.problems
-        files += scanned.files
-        let base = paths.first.map { path -> String in
-            var isDirectory: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            return isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
-        } ?? "."
-        let rules = try policy.rules(near: base.isEmpty ? "." : base)
-        let findings = PolicyEngine(rules: rules, waivers: waivers).evaluate(resources, today: PolicyOptions.today)
-        return PolicyReport(findings: findings, problems: problems, files: files, resources: resources.count)
-    }
-
-    static func isBlueprint(_ path: String) -> Bool {
-        guard path.hasSuffix(".yaml") || path.hasSuffix(".yml"), let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        let head = String(decoding: handle.readData(ofLength: 4096), as: UTF8.self)
-        return head.contains("dharma.dev/v3")
     }
 }

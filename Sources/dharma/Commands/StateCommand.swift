@@ -1,6 +1,6 @@
 import ArgumentParser
-import DharmaAudit
 import DharmaCore
+import DharmaService
 import DharmaStore
 
 struct StateCommand: AsyncParsableCommand {
@@ -23,17 +23,14 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (engine, stack) = try await selection.open()
-                let state = try await engine.loadState(stack)
-                let rows = state.resources.values.sorted { $0.name < $1.name }
+                let listing = try await StateService(context: .cli).list(selection.selector)
                 if json {
-                    print(Value.map(["stack": .string(stack.description), "serial": .int(state.serial),
-                                     "resources": .list(rows.map { .map(["name": .string($0.name), "type": .string($0.type),
-                                                                         "provider": .string($0.provider.rawValue)]) })]).jsonText)
+                    print(listing.json.jsonText)
                     return
                 }
-                print("Stack \(stack) (serial \(state.serial)), \(rows.count) resource\(rows.count == 1 ? "" : "s"):")
-                for row in rows { print("  \(row.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(row.type) (\(row.provider.rawValue))") }
+                let rows = listing.resources
+                print("Stack \(listing.stack) (serial \(listing.state.serial)), \(rows.count) resource\(rows.count == 1 ? "" : "s"):")
+                for row in rows { print("  \(row.name.padded(24)) \(row.type) (\(row.provider.rawValue))") }
             }
         }
     }
@@ -46,28 +43,19 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (engine, stack) = try await selection.open()
-                let state = try await engine.loadState(stack)
-                guard var entry = state.resources[resource] else {
-                    throw CLIFailure(message: "no resource `\(resource)` is recorded for \(stack)"
-                        + (Suggestion.hint(for: resource, in: state.resources.keys).map { "; \($0)" } ?? ""), code: Exit.invalidInput)
-                }
-                for name in ResourceCatalog.type(named: entry.type)?.sensitiveProperties ?? [] where entry.inputs[name] != nil {
-                    entry.inputs[name] = .string("(sensitive)")
-                }
-                let value = Value.map(["name": .string(entry.name), "type": .string(entry.type), "provider": .string(entry.provider.rawValue),
-                                       "region": .string(entry.region), "inputs": .map(entry.inputs), "outputs": .map(entry.outputs),
-                                       "dependencies": .list(entry.dependencies.map(Value.string))])
+                let entry = try await StateService(context: .cli).show(resource, selection.selector)
                 if json {
-                    print(value.jsonText)
-                } else {
-                    print("\(entry.name) (\(entry.type) on \(entry.provider.rawValue), region \(entry.region))")
-                    print("  inputs:")
-                    for (key, value) in entry.inputs.sorted(by: { $0.key < $1.key }) { print("    \(key) = \(value.rendered)") }
-                    print("  outputs:")
-                    for (key, value) in entry.outputs.sorted(by: { $0.key < $1.key }) { print("    \(key) = \(value.rendered)") }
-                    if !entry.dependencies.isEmpty { print("  depends on: \(entry.dependencies.joined(separator: ", "))") }
+                    print(Value.map(["name": .string(entry.name), "type": .string(entry.type), "provider": .string(entry.provider.rawValue),
+                                     "region": .string(entry.region), "inputs": .map(entry.inputs), "outputs": .map(entry.outputs),
+                                     "dependencies": .list(entry.dependencies.map(Value.string))]).jsonText)
+                    return
                 }
+                print("\(entry.name) (\(entry.type) on \(entry.provider.rawValue), region \(entry.region))")
+                print("  inputs:")
+                for (key, value) in entry.inputs.sorted(by: { $0.key < $1.key }) { print("    \(key) = \(value.rendered)") }
+                print("  outputs:")
+                for (key, value) in entry.outputs.sorted(by: { $0.key < $1.key }) { print("    \(key) = \(value.rendered)") }
+                if !entry.dependencies.isEmpty { print("  depends on: \(entry.dependencies.joined(separator: ", "))") }
             }
         }
     }
@@ -79,12 +67,15 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (engine, stack) = try await selection.open()
-                let versions = try await engine.store.versions(of: stack)
+                let (stack, versions) = try await StateService(context: .cli).history(selection.selector)
                 if json {
-                    print(Value.list(versions.map { .map(["version": .int($0.version), "serial": .int($0.serial),
-                                                          "time": .string(Timestamp.iso8601($0.createdAt)), "summary": .string($0.summary),
-                                                          "resources": .int($0.resourceCount)]) }).jsonText)
+                    print(Value.list(versions.map { version in
+                        var entry: [String: Value] = ["version": .int(version.version), "serial": .int(version.serial),
+                                                      "time": .string(Timestamp.iso8601(version.createdAt)), "summary": .string(version.summary),
+                                                      "resources": .int(version.resourceCount)]
+                        if let operation = version.operation { entry["operation"] = .string(operation.rawValue) }
+                        return .map(entry)
+                    }).jsonText)
                     return
                 }
                 if versions.isEmpty { print("No versions recorded for \(stack).") }
@@ -101,10 +92,8 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (engine, stack) = try await selection.open(audited: true)
-                if let holder = try await engine.store.breakLock(stack) {
-                    try await engine.record(AuditDraft(actor: AuditLog.currentActor, action: "lock-break", stack: stack.description,
-                                                       reason: "dharma state unlock: removed the lock held by \(holder)"))
+                let (stack, holder) = try await StateService(context: .cli).unlock(selection.selector)
+                if let holder {
                     print("Removed the lock on \(stack) held by \(holder).")
                 } else {
                     print("\(stack) was not locked.")

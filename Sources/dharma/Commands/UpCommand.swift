@@ -1,10 +1,7 @@
 import ArgumentParser
-import DharmaAutopilot
-import DharmaChaos
 import DharmaCore
-import DharmaEngine
-import DharmaInsight
-import DharmaStore
+import DharmaMetrics
+import DharmaService
 import Foundation
 
 struct UpCommand: AsyncParsableCommand {
@@ -18,6 +15,8 @@ struct UpCommand: AsyncParsableCommand {
 
             Slow queries on a local PostgreSQL get the index their plan lacks, and a service whose pinned `package` and `version` an advisory of the --advisories feed names is moved to the fixing version in the blueprint itself; both wait for `dharma incident ID --approve` unless the resource's `heal` says `indexes: auto` or `patch: auto` (patch-level fixes only). Certificates from the internal CA are renewed within their renewBeforeDays, and the services that use them restarted one drained replica at a time.
 
+            The policy gate (--fail-on, else the blueprint's policy.failOn) judges the first apply, every blueprint change `up` reconciles, and the autopilot's scale-outs, scale-ins, patches and indexes; a remediation it refuses becomes an escalated incident naming the rules.
+
             Examples:
               dharma up examples/webapp.yaml
               dharma up examples/webapp.yaml --advisories advisories/
@@ -25,6 +24,7 @@ struct UpCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var blueprint: BlueprintOptions
+    @OptionGroup var policy: PolicyOptions
 
     @Option(help: "Seconds between control-loop ticks.")
     var interval: Double = 1
@@ -49,75 +49,44 @@ struct UpCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            guard let scrapeEvery = Double(scrapeInterval) ?? Units.seconds(.string(scrapeInterval)), scrapeEvery >= 0, scrapeEvery.isFinite else {
-                throw CLIFailure(message: "--scrape-interval \(scrapeInterval): write a duration such as 15s or 1m, or 0", code: Exit.invalidInput)
-            }
-            let environment = ProcessInfo.processInfo.environment
-            let targets = notify + (environment["DHARMA_NOTIFY"] ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty }
-            let channels: [NotificationChannel]
-            do {
-                channels = try targets.map { try NotificationChannel.parse($0, environment: environment) }
-            } catch {
-                throw CLIFailure(message: "--notify \(error)", code: Exit.invalidInput)
-            }
-            let feed = advisories ?? environment["DHARMA_ADVISORIES"].flatMap { $0.isEmpty ? nil : $0 }
-            if let feed {
-                // Read once now, so a feed that is not OSV JSON stops `up` before anything is applied.
-                var advisories = AdvisoryFeed(path: feed)
-                do throws(AdvisoryFeed.Failure) {
-                    try advisories.refresh()
-                } catch {
-                    throw CLIFailure(message: "--advisories: \(error)", code: Exit.invalidInput)
-                }
-            }
-            let prepared = try blueprint.prepare()
-            let engine = try blueprint.engine(audited: true, reason: reason)
-            // Taken before anything is applied: a second `up` of the stack changes nothing.
-            let lease = once ? nil : SupervisorLease(stateDirectory: engine.stateDirectory, stack: prepared.stack)
-            do throws(SupervisorLease.Held) {
-                try lease?.acquire(command: "up")
-            } catch {
-                throw CLIFailure(message: error.description, code: Exit.failure)
-            }
-            defer { lease?.release() }
-            print("Dharma is bringing up \(prepared.stack) from \(blueprint.file)")
-            for fault in ChaosJournal(stateDirectory: engine.stateDirectory).recover() {
-                print("removed a chaos fault left by an interrupted experiment: \(fault.description)")
-            }
-            let (plan, _) = try await engine.plan(prepared)
-            print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "")
-            if plan.hasChanges {
-                let report = try await engine.apply(plan, context: engine.context(for: prepared), operation: .reconcile,
-                                                    progress: ApplyOutput.progress(json: false), onLock: ApplyOutput.lockNotice)
-                try ApplyOutput.finish(plan: plan, report: report, json: false)
-            }
-            guard !once else { return }
+            let request = SupervisionService.Request(blueprint: try blueprint.input(), policy: try policy.settings(), interval: interval,
+                                                     verifyWindow: verifyWindow, once: once, scrapeInterval: scrapeInterval, notify: notify,
+                                                     advisories: advisories, reason: reason)
             let stop = StopSignal()
-            print("\nSupervising \(prepared.stack) every \(interval)s. Ctrl-C stops supervising (services keep running).")
-            fflush(nil)
-            let notifier = channels.isEmpty ? nil : IncidentNotifier(channels: channels) { Terminal.error("warning: \($0)") }
-            guard let incidents = engine.store as? any IncidentStore else {
-                throw CLIFailure(message: "the state store at \(blueprint.statePath()) keeps no incidents; the autopilot needs one", code: Exit.failure)
-            }
-            let autopilot = Autopilot(engine: engine, incidents: incidents, path: blueprint.file,
-                                      environment: blueprint.environment, variables: try blueprint.variableOverrides(),
-                                      settings: Autopilot.Settings(verifyWindow: verifyWindow, notifier: notifier, advisories: feed))
-            let scraping = Task { [statePath = blueprint.statePath(), stack = prepared.stack, store = engine.store] in
-                guard scrapeEvery > 0 else { return }
-                let health = SeriesKey(name: "dharma_health_score", labels: ["stack": stack.description])
-                await StackMetricsScraping(stack: stack, store: store, databasePath: statePath, interval: max(0.2, scrapeEvery)) {
-                    await autopilot.health.map { [(health, Double($0.score))] } ?? []
-                }.run()
-            }
-            defer { scraping.cancel() }
-            await autopilot.run(interval: .milliseconds(Int(max(0.1, interval) * 1000)), shouldStop: { stop.received }) { report in
-                for line in report.lines { print(line) }
-                for problem in report.problems { Terminal.error(problem) }
-                if report.destroyed { print("the stack was destroyed with `dharma destroy`; stopping supervision") }
+            let file = blueprint.file
+            let progress = ApplyOutput.progress(json: false)
+            try await SupervisionService(context: .cli).run(request, shouldStop: { stop.received }) { event in
+                switch event {
+                case .starting(let stack): print("Dharma is bringing up \(stack) from \(file)")
+                case .removedFault(let fault): print("removed a chaos fault left by an interrupted experiment: \(fault)")
+                case .planned(let plan, let policy):
+                    print(PlanRenderer(colour: Terminal.colour).text(plan), terminator: "")
+                    if !policy.failures.isEmpty { print(PolicySummary.line(policy)) }
+                case .progress(let step): progress(step)
+                case .lock(let acquisition): ApplyOutput.lockNotice(acquisition)
+                case .applied(let plan, let report): ApplyOutput.summarise(plan: plan, report: report, json: false)
+                case .supervising(let stack, let interval):
+                    print("\nSupervising \(stack) every \(interval)s. Ctrl-C stops supervising (services keep running).")
+                case .tick(let report):
+                    for line in report.lines { print(line) }
+                    for problem in report.problems { Terminal.error(problem) }
+                    if report.destroyed { print("the stack was destroyed with `dharma destroy`; stopping supervision") }
+                case .metrics(let note): Self.render(note)
+                case .warning(let warning): Terminal.error("warning: \(warning)")
+                case .stopped: print("\nStopped supervising. Services keep running; `dharma destroy \(file)` removes them.")
+                }
                 fflush(nil)
             }
-            await notifier?.drain()
-            print("\nStopped supervising. Services keep running; `dharma destroy \(blueprint.file)` removes them.")
+        }
+    }
+
+    static func render(_ event: StackMetricsCollector.Event) {
+        switch event {
+        case .collecting(let replicas, let interval):
+            print("collecting metrics from \(replicas) replica\(replicas == 1 ? "" : "s") every \(interval.formatted())s into the state database")
+        case .notAnswering(let replica, let url, let reason): Terminal.error("metrics: \(replica) does not answer at \(url): \(reason)")
+        case .answersAgain(let replica): print("metrics: \(replica) answers again")
+        case .problem(let problem): Terminal.error("metrics: \(problem)")
         }
     }
 }

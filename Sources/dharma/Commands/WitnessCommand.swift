@@ -1,6 +1,7 @@
 import ArgumentParser
 import DharmaAudit
 import DharmaSecurity
+import DharmaService
 import Foundation
 
 struct WitnessCommand: AsyncParsableCommand {
@@ -29,7 +30,7 @@ struct WitnessCommand: AsyncParsableCommand {
             do {
                 return Witness(name: name, signers: try KeyDirectory(path: keys).signers(named: name), statePath: statePath)
             } catch {
-                throw CLIFailure(message: "witness keys: \(error)", code: Exit.failure)
+                throw ServiceError.failed("witness keys: \(error)")
             }
         }
     }
@@ -56,20 +57,15 @@ struct WitnessCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                guard !logKeys.isEmpty else { throw CLIFailure(message: "give the log's verifier keys with --log-key (see `dharma audit keys`)", code: Exit.invalidInput) }
+                guard !logKeys.isEmpty else { throw ServiceError.invalidInput("give the log's verifier keys with --log-key (see `dharma audit keys`)") }
                 let trusted: [NoteVerifier]
                 do {
                     trusted = try logKeys.map { try NoteVerifier(encoded: $0) }
                 } catch {
-                    throw CLIFailure(message: "--log-key: \(error)", code: Exit.invalidInput)
+                    throw ServiceError.invalidInput("--log-key: \(error)")
                 }
                 let witness = try identity.witness(statePath: state ?? identity.keys + "/\(identity.name).witnessed.json")
-                guard FileManager.default.fileExists(atPath: log) else {
-                    throw CLIFailure(message: "no log at \(log)", code: Exit.invalidInput)
-                }
-                guard let audit = try StatePaths.engine(at: log, parallelism: 1, audited: true).audit else {
-                    throw CLIFailure(message: "no audit log at \(log)", code: Exit.failure)
-                }
+                let audit = try AuditService(context: .cli).log(at: log)
                 let stop = StopSignal()
                 repeat {
                     do {

@@ -3,23 +3,23 @@ import Foundation
 
 /// The Numenta Anomaly Benchmark corpus on disk: `data/<category>/<file>.csv` and
 /// `labels/combined_windows.json`.
-struct NABCorpus {
-    struct Series {
-        var name: String
-        var timestamps: [String]
+public struct NABCorpus: Sendable {
+    public struct Series: Sendable {
+        public var name: String
+        public var timestamps: [String]
         /// The timestamps as milliseconds since 1970 (NAB's are UTC without a zone).
-        var times: [Int64]
-        var values: [Double]
-        var windows: [ClosedRange<Int>]
+        public var times: [Int64]
+        public var values: [Double]
+        public var windows: [ClosedRange<Int>]
     }
 
-    var series: [Series]
+    public var series: [Series]
 
-    static func load(_ directory: String) throws -> NABCorpus {
+    public static func load(_ directory: String) throws -> NABCorpus {
         let windowsPath = directory + "/labels/combined_windows.json"
         guard let data = FileManager.default.contents(atPath: windowsPath),
               let windows = try? JSONSerialization.jsonObject(with: data) as? [String: [[String]]] else {
-            throw CLIFailure(message: "\(windowsPath) is missing or not NAB's combined_windows.json; pass --data pointing at the NAB folder", code: Exit.invalidInput)
+            throw BenchmarkError("\(windowsPath) is missing or not NAB's combined_windows.json; pass --data pointing at the NAB folder")
         }
         var series: [Series] = []
         for name in windows.keys.sorted() {
@@ -30,7 +30,7 @@ struct NABCorpus {
                 // A window edge may fall in a gap of the data: the window covers the rows inside it.
                 guard window.count == 2, let start = timestamps.firstIndex(where: { $0 >= trim(window[0]) }),
                       let end = timestamps.lastIndex(where: { $0 <= trim(window[1]) }), start <= end else {
-                    throw CLIFailure(message: "\(windowsPath): a window of \(name) does not match its timestamps", code: Exit.invalidInput)
+                    throw BenchmarkError("\(windowsPath): a window of \(name) does not match its timestamps")
                 }
                 ranges.append(start...end)
             }
@@ -47,7 +47,7 @@ struct NABCorpus {
     /// `timestamp,value` rows; a row that is not one is an error naming its line.
     static func readCSV(_ path: String) throws -> ([String], [Int64], [Double]) {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIFailure(message: "\(path): cannot be read", code: Exit.invalidInput)
+            throw BenchmarkError("\(path): cannot be read")
         }
         var timestamps: [String] = []
         var times: [Int64] = []
@@ -60,7 +60,7 @@ struct NABCorpus {
             let fields = row.split(separator: ",", maxSplits: 1)
             guard fields.count == 2, let time = MetricImport.timestamp(String(fields[0])),
                   let value = Double(fields[1].trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                throw CLIFailure(message: "\(path):\(line): expected `timestamp,value`, found `\(row.prefix(60))`", code: Exit.invalidInput)
+                throw BenchmarkError("\(path):\(line): expected `timestamp,value`, found `\(row.prefix(60))`")
             }
             timestamps.append(String(fields[0]))
             times.append(time)
