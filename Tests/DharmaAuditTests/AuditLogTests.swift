@@ -1,7 +1,7 @@
 import DharmaAudit
 import DharmaSecurity
 import DharmaStore
-import DharmaTestScratch
+import DharmaTestKit
 import Foundation
 import GRDB
 import Testing
@@ -69,6 +69,34 @@ struct AuditLogTests {
         let report = try await fixture.log.verify()
         #expect(report.firstBadSeq == 3)
         #expect(report.problems.contains { $0.kind == "edited" })
+    }
+
+    @Test("edited lookup columns neither hide an entry from a filtered listing nor show it under someone else, and verify names them")
+    func editedColumns() async throws {
+        let fixture = try await LogFixture(entries: 6)
+        try await fixture.log.append([AuditDraft(actor: "bob@host", action: "destroy", stack: "blog/default", resources: ["db"], reason: "gone \"quoted\" / é")])
+        #expect(try await fixture.log.verify().ok)
+        // What someone with the database file would do to cover alice's tracks and blame bob.
+        try fixture.sql("UPDATE audit_entries SET actor = 'bob@host', stack = 'other/default' WHERE seq = 2")
+        try fixture.sql("UPDATE audit_entries SET action = 'noop', time = time - 86400 WHERE seq = 4")
+
+        let alices = try await fixture.log.entries(matching: AuditFilter(actor: "alice@host"))
+        #expect(alices.map(\.seq) == [0, 1, 2, 3, 4, 5])
+        #expect(try await fixture.log.entries(matching: AuditFilter(stack: "shop")).map(\.seq) == [0, 1, 2, 3, 4, 5])
+        #expect(try await fixture.log.entries(matching: AuditFilter(actor: "bob@host")).map(\.seq) == [6])
+        #expect(try await fixture.log.entries(matching: AuditFilter(stack: "other/default")).isEmpty)
+        #expect(try await fixture.log.entries(matching: AuditFilter(stack: "blog/default", since: Date().timeIntervalSince1970 - 60)).map(\.seq) == [6])
+
+        let report = try await fixture.log.verify()
+        #expect(!report.ok)
+        #expect(report.problems.filter { $0.kind == "column" }.compactMap(\.seq) == [2, 4])
+        let second = try #require(report.problems.first { $0.seq == 2 })
+        #expect(second.message.contains("entry 2's stored columns were edited") && second.message.contains("actor `bob@host` (its body says `alice@host`)")
+            && second.message.contains("stack `other/default`"), "\(second.message)")
+        let fourth = try #require(report.problems.first { $0.seq == 4 })
+        #expect(fourth.message.contains("action `noop`") && fourth.message.contains("time"), "\(fourth.message)")
+        // The body of an entry with quotes, a slash and a non-ASCII reason reads back exactly.
+        #expect(!report.problems.contains { $0.seq == 6 })
     }
 
     @Test("an edit that also rewrites the recorded hash is caught by the checkpoints")

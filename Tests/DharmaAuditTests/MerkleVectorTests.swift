@@ -1,14 +1,10 @@
 import DharmaAudit
 import Foundation
 import Testing
+import DharmaTestKit
 
-/// The public vectors in shared/data/merkle-vectors (transparency-dev/merkle, Apache-2.0), which
-/// sits beside the repository; `DHARMA_SHARED` points elsewhere.
-let vectorDirectory: String = {
-    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let shared = ProcessInfo.processInfo.environment["DHARMA_SHARED"] ?? repository.deletingLastPathComponent().path + "/shared"
-    return shared + "/data/merkle-vectors"
-}()
+/// The public vectors in shared/data/merkle-vectors (transparency-dev/merkle, Apache-2.0).
+let vectorDirectory = TestPaths.sharedData + "/merkle-vectors"
 
 func loadJSON(_ name: String) throws -> [String: Any] {
     let data = try Data(contentsOf: URL(fileURLWithPath: "\(vectorDirectory)/\(name)"))

@@ -1,6 +1,6 @@
 import DharmaAutopilot
 import DharmaCore
-import DharmaTestScratch
+import DharmaTestKit
 import Foundation
 import Testing
 

@@ -136,3 +136,35 @@ struct SlowQueryTests {
         }
     }
 }
+
+extension SlowQueryTests {
+    @Test("an index the policy gate refuses is not created: the incident is escalated naming the rule")
+    func refusedByPolicy() async throws {
+        let project = try Project(try database(heal: "{indexes: auto, slowQuery: 2ms}") + "\npolicy: {failOn: high}\n")
+        try FileManager.default.createDirectory(atPath: project.directory + "/policies", withIntermediateDirectories: true)
+        try """
+            rules:
+              - id: DBA-INDEXES
+                title: "Indexes go through the DBA"
+                severity: high
+                kinds: [database]
+                assert: "count(indexes) == 0"
+                description: "Schema changes are reviewed."
+                remediation: "Ask the DBA to add the index."
+            """.write(toFile: project.directory + "/policies/dba.yaml", atomically: true, encoding: .utf8)
+        try await project.destroyingAfter {
+            try await project.apply()
+            let db = try await client(project)
+            try await fillOrders(db)
+            for customer in 1...6 { try await db.execute("SELECT id, total FROM orders WHERE customer_id = \(customer) AND status = 'paid';") }
+            let clock = ManualClock()
+            let autopilot = try project.autopilot(clock: clock)
+            try await tick(autopilot, clock) { try await project.incidents().first?.status == .escalated }
+            let incident = try #require(try await project.incidents().first)
+            #expect(incident.status == .escalated && incident.attempts == 0, "waited for the index's refusal: \(incident.timeline)")
+            #expect(incident.timeline.contains { $0.text.contains("the policy gate refused to create index dharma_orders_customer_id_idx") && $0.text.contains("DBA-INDEXES") })
+            #expect(try await indexes(db) == ["orders_pkey"])
+            #expect(!(try await project.auditEntries()).contains { $0.action == "create-index" })
+        }
+    }
+}

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import DharmaTestKit
 
 @Suite("dharma up heals; incidents, incident and autopilot stats show it", .serialized)
 struct AutopilotCLITests {
     @Test func aKilledReplicaIsRestartedByUpAndTheIncidentTellsTheStory() throws {
         let directory = scratchDirectory()
         try copyWebapp(to: directory)
-        let environment = ["DHARMA_EXECUTABLE": dharmaBinary]
+        let environment = ["DHARMA_EXECUTABLE": TestPaths.dharma]
         let none = try dharma(["incidents", "-f", "webapp.yaml"], in: directory)
         #expect(none.status == 2 && none.stderr.contains("no state database"), "\(none.stderr)")
 
@@ -106,14 +107,14 @@ struct AutopilotCLITests {
 @Suite("Two projects side by side")
 struct NeighbouringProjectsTests {
     @Test func stacksOfTheSameNameInTwoDirectoriesLeaveEachOthersProcessesAlone() throws {
-        let environment = ["DHARMA_EXECUTABLE": dharmaBinary]
+        let environment = ["DHARMA_EXECUTABLE": TestPaths.dharma]
         let directories = [scratchDirectory(), scratchDirectory()]
         for directory in directories {
             try writeBlueprint("app.yaml", in: directory, stack: "same", resources: """
                   web:
                     type: compute.service
                     properties:
-                      command: [\(dharmaBinary), workload, --port, "${self.port}"]
+                      command: [\(TestPaths.dharma), workload, --port, "${self.port}"]
                       health: {http: /healthz, timeout: 20s}
                 """)
             #expect(try dharma(["up", "app.yaml", "--once"], in: directory, environment: environment).status == 0)

@@ -1,9 +1,7 @@
 import DharmaNet
-import DharmaTestScratch
+import DharmaTestKit
 import Foundation
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-let dharmaBinary = repositoryRoot + "/.build/debug/dharma"
 
 struct CommandResult {
     var status: Int32
@@ -14,7 +12,7 @@ struct CommandResult {
 /// Runs the built `dharma` binary as a user would, without a terminal.
 func dharma(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: dharmaBinary)
+    process.executableURL = URL(fileURLWithPath: TestPaths.dharma)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -35,7 +33,7 @@ func dharma(_ arguments: [String], in directory: String? = nil, environment: [St
 func startDharma(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
                  output: Pipe? = nil) throws -> Process {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: dharmaBinary)
+    process.executableURL = URL(fileURLWithPath: TestPaths.dharma)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -48,7 +46,7 @@ func startDharma(_ arguments: [String], in directory: String? = nil, environment
 /// examples/webapp.yaml copied into `directory`, its database on a free port: tests that bring
 /// it up may run at the same time.
 func copyWebapp(to directory: String) throws {
-    let text = try String(contentsOfFile: "\(repositoryRoot)/examples/webapp.yaml", encoding: .utf8)
+    let text = try String(contentsOfFile: "\(TestPaths.repository)/examples/webapp.yaml", encoding: .utf8)
     guard text.contains("port: 55432"), let port = PortAllocator.freePort() else { throw CLITestError("examples/webapp.yaml no longer pins port 55432") }
     try text.replacingOccurrences(of: "port: 55432", with: "port: \(port)").write(toFile: directory + "/webapp.yaml", atomically: true, encoding: .utf8)
 }

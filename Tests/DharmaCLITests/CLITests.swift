@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DharmaTestKit
 
 @Suite("dharma CLI", .serialized)
 struct CLITests {
@@ -31,7 +32,7 @@ struct CLITests {
         #expect(Set(first.keys) == ["severity", "code", "message", "file", "line", "column", "hint"])
         #expect(first["line"] as? Int == 8 && first["column"] as? Int == 32)
 
-        let good = try dharma(["validate", repositoryRoot + "/examples/webapp.yaml"])
+        let good = try dharma(["validate", TestPaths.repository + "/examples/webapp.yaml"])
         #expect(good.status == 0)
         let missing = try dharma(["validate", directory + "/nope.yaml"])
         #expect(missing.status == 2 && missing.stdout.contains("no such file"))
@@ -41,7 +42,7 @@ struct CLITests {
     func planJSON() throws {
         let directory = scratchDirectory()
         for example in ["aws-3tier", "multicloud"] {
-            try FileManager.default.copyItem(atPath: "\(repositoryRoot)/examples/\(example).yaml", toPath: "\(directory)/\(example).yaml")
+            try FileManager.default.copyItem(atPath: "\(TestPaths.repository)/examples/\(example).yaml", toPath: "\(directory)/\(example).yaml")
             let result = try dharma(["plan", "\(example).yaml", "--json"], in: directory)
             #expect(result.status == 4, "\(example): \(result.stderr)")
             let object = try json(result.stdout)
@@ -61,7 +62,7 @@ struct CLITests {
     func webappTour() throws {
         let directory = scratchDirectory()
         try copyWebapp(to: directory)
-        let environment = ["DHARMA_EXECUTABLE": dharmaBinary]
+        let environment = ["DHARMA_EXECUTABLE": TestPaths.dharma]
         let up = try dharma(["up", "webapp.yaml", "--once"], in: directory, environment: environment)
         #expect(up.status == 0, "\(up.stdout)\n\(up.stderr)")
         #expect(up.stdout.contains("web: created"))
@@ -158,7 +159,7 @@ struct CLITests {
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         python.arguments = ["python3", directory + "/check.py", directory + "/schema.json"]
-            + ["webapp", "aws-3tier", "multicloud"].map { "\(repositoryRoot)/examples/\($0).yaml" }
+            + ["webapp", "aws-3tier", "multicloud"].map { "\(TestPaths.repository)/examples/\($0).yaml" }
         let pipe = Pipe()
         python.standardOutput = pipe
         try python.run()
@@ -173,9 +174,9 @@ struct CLITests {
     func badArguments() throws {
         #expect(try dharma(["plan"]).status == 64)
         #expect(try dharma(["apply"]).status == 64)
-        let badVar = try dharma(["plan", repositoryRoot + "/examples/webapp.yaml", "--var", "replicas=many"], in: scratchDirectory())
+        let badVar = try dharma(["plan", TestPaths.repository + "/examples/webapp.yaml", "--var", "replicas=many"], in: scratchDirectory())
         #expect(badVar.status == 2 && badVar.stderr.contains("declared integer"))
-        let badEnv = try dharma(["plan", repositoryRoot + "/examples/webapp.yaml", "--env", "prod"], in: scratchDirectory())
+        let badEnv = try dharma(["plan", TestPaths.repository + "/examples/webapp.yaml", "--env", "prod"], in: scratchDirectory())
         #expect(badEnv.status == 2 && badEnv.stderr.contains("staging"))
         #expect(try dharma(["version"]).stdout.hasPrefix("dharma "))
     }

@@ -1,12 +1,13 @@
 import DharmaNet
 import Foundation
 import Testing
+import DharmaTestKit
 
 /// `dharma chaos` against a stack brought up with `dharma up --once` (no autopilot), so what
 /// the probes see is the proxy and the faults alone.
 @Suite("Chaos experiments: faults, probes, abort, kill switch, leftovers", .serialized)
 struct ChaosCLITests {
-    let environment = ["DHARMA_EXECUTABLE": dharmaBinary]
+    let environment = ["DHARMA_EXECUTABLE": TestPaths.dharma]
 
     func stack() throws -> String {
         let directory = scratchDirectory()
@@ -14,7 +15,7 @@ struct ChaosCLITests {
               web:
                 type: compute.service
                 properties:
-                  command: [\(dharmaBinary), workload, --port, "${self.port}"]
+                  command: [\(TestPaths.dharma), workload, --port, "${self.port}"]
                   replicas: 2
                   health: {http: /healthz, timeout: 20s}
                   stopGracePeriod: 2s
@@ -160,7 +161,7 @@ struct DiskFullCLITests {
             """.write(toFile: directory + "/disk.yaml", atomically: true, encoding: .utf8)
         let volume = directory + "/.dharma/volumes/data"
         let run = Process()
-        run.executableURL = URL(fileURLWithPath: dharmaBinary)
+        run.executableURL = URL(fileURLWithPath: TestPaths.dharma)
         run.arguments = ["chaos", "run", "disk.yaml"]
         run.currentDirectoryURL = URL(fileURLWithPath: directory)
         run.standardOutput = FileHandle.nullDevice

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import DharmaTestKit
 
 @Suite struct CostCLITests {
     /// The three-tier example with a budget, in a scratch directory.
     func budgetedBlueprint(monthly: Int) throws -> (String, String) {
         let directory = scratchDirectory()
-        var text = try String(contentsOfFile: repositoryRoot + "/examples/aws-3tier.yaml", encoding: .utf8)
+        var text = try String(contentsOfFile: TestPaths.repository + "/examples/aws-3tier.yaml", encoding: .utf8)
         text = text.replacingOccurrences(of: "  owner: team-payments\n", with: "  owner: team-payments\n  budget: {monthly: \(monthly), currency: USD}\n")
         let path = directory + "/shop.yaml"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -13,7 +14,7 @@ import Testing
     }
 
     @Test func costPrintsEveryResourceWithDollarsCarbonAndAssumptions() throws {
-        let result = try dharma(["cost", repositoryRoot + "/examples/aws-3tier.yaml", "--json"])
+        let result = try dharma(["cost", TestPaths.repository + "/examples/aws-3tier.yaml", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try json(result.stdout)
         let resources = report["resources"] as? [[String: Any]] ?? []
@@ -24,7 +25,7 @@ import Testing
         #expect((db["carbonKgPerMonth"] as? Double ?? 0) > 0)
         #expect((db["lines"] as? [[String: Any]])?.first?["source"] as? String != nil)
         #expect((report["monthly"] as? Double ?? 0) > 400)
-        let text = try dharma(["cost", repositoryRoot + "/examples/aws-3tier.yaml"])
+        let text = try dharma(["cost", TestPaths.repository + "/examples/aws-3tier.yaml"])
         #expect(text.stdout.contains("kgCO2e/MONTH") && text.stdout.contains("TOTAL"))
     }
 
@@ -44,22 +45,22 @@ import Testing
     @Test func aUsageFileWithAWrongTypeNamesFileLineAndField() throws {
         let directory = scratchDirectory()
         try "resources:\n  assets:\n    storageGB: lots\n".write(toFile: directory + "/usage.yaml", atomically: true, encoding: .utf8)
-        let result = try dharma(["cost", repositoryRoot + "/examples/aws-3tier.yaml", "--usage", directory + "/usage.yaml"])
+        let result = try dharma(["cost", TestPaths.repository + "/examples/aws-3tier.yaml", "--usage", directory + "/usage.yaml"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("usage.yaml:3:5"), "\(result.stderr)")
         #expect(result.stderr.contains("storageGB"))
         try "resources:\n  asets: {storageGB: 10}\n".write(toFile: directory + "/typo.yaml", atomically: true, encoding: .utf8)
-        let typo = try dharma(["cost", repositoryRoot + "/examples/aws-3tier.yaml", "--usage", directory + "/typo.yaml"])
+        let typo = try dharma(["cost", TestPaths.repository + "/examples/aws-3tier.yaml", "--usage", directory + "/typo.yaml"])
         #expect(typo.status == 2 && typo.stderr.contains("assets"), "\(typo.stderr)")
     }
 
     @Test func exportRejectsUnknownFormatsAndProvidersWithSuggestions() throws {
         let directory = scratchDirectory()
-        let format = try dharma(["export", repositoryRoot + "/examples/aws-3tier.yaml", "--format", "terraform2", "--out", directory])
+        let format = try dharma(["export", TestPaths.repository + "/examples/aws-3tier.yaml", "--format", "terraform2", "--out", directory])
         #expect(format.status == 2 && format.stderr.contains("terraform"), "\(format.stderr)")
-        let provider = try dharma(["export", repositoryRoot + "/examples/aws-3tier.yaml", "--format", "terraform", "--provider", "azur", "--out", directory])
+        let provider = try dharma(["export", TestPaths.repository + "/examples/aws-3tier.yaml", "--format", "terraform", "--provider", "azur", "--out", directory])
         #expect(provider.status == 2 && provider.stderr.contains("azure"), "\(provider.stderr)")
-        let written = try dharma(["export", repositoryRoot + "/examples/aws-3tier.yaml", "--format", "cloudformation", "--out", directory, "--json"])
+        let written = try dharma(["export", TestPaths.repository + "/examples/aws-3tier.yaml", "--format", "cloudformation", "--out", directory, "--json"])
         #expect(written.status == 0)
         #expect(FileManager.default.fileExists(atPath: directory + "/template.yaml"))
     }

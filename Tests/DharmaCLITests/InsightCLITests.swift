@@ -1,16 +1,12 @@
 import Foundation
 import Testing
+import DharmaTestKit
 
-/// The shared evaluation data: `$DHARMA_SHARED`, or `shared/` beside the repository.
-let sharedData: String = {
-    if let explicit = ProcessInfo.processInfo.environment["DHARMA_SHARED"], !explicit.isEmpty { return explicit + "/data" }
-    return (repositoryRoot as NSString).deletingLastPathComponent + "/shared/data"
-}()
 
 @Suite struct InsightCLITests {
     @Test func anomalyEvaluationScoresAllProfilesAndWritesNABResultFiles() throws {
         let out = scratchDirectory()
-        let result = try dharma(["insight", "eval", "anomaly", "--data", sharedData + "/nab", "--scores-out", out, "--json"])
+        let result = try dharma(["insight", "eval", "anomaly", "--data", TestPaths.sharedData + "/nab", "--scores-out", out, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try json(result.stdout)
         #expect(report["files"] as? Int == 58)
@@ -27,27 +23,27 @@ let sharedData: String = {
     }
 
     @Test func theLearnedRangeAndTheLikelihoodDetectorAreScoredTooAndBadSettingsAreRefused() throws {
-        let learned = try dharma(["insight", "eval", "anomaly", "--data", sharedData + "/nab", "--range", "learned", "--json"])
+        let learned = try dharma(["insight", "eval", "anomaly", "--data", TestPaths.sharedData + "/nab", "--range", "learned", "--json"])
         #expect(learned.status == 0, "\(learned.stderr)")
         let report = try json(learned.stdout)
         #expect(report["range"] as? String == "learned")
         let standard = (report["profiles"] as? [String: [String: Any]])?["standard"]?["score"] as? Double ?? 0
         #expect(standard > 62, "measured 69.36 with no look at a file's later values")
-        let noDaily = try dharma(["insight", "eval", "anomaly", "--data", sharedData + "/nab", "--setting", "dailyWeight=0", "--json"])
+        let noDaily = try dharma(["insight", "eval", "anomaly", "--data", TestPaths.sharedData + "/nab", "--setting", "dailyWeight=0", "--json"])
         let withoutDaily = (try json(noDaily.stdout)["profiles"] as? [String: [String: Any]])?["standard"]?["score"] as? Double ?? 100
         #expect(withoutDaily < 73, "the daily channel is worth about 4 points (measured 71.92 without it)")
-        let everyStep = try dharma(["insight", "eval", "anomaly", "--data", sharedData + "/nab", "--setting", "ordinaryWeight=1", "--json"])
+        let everyStep = try dharma(["insight", "eval", "anomaly", "--data", TestPaths.sharedData + "/nab", "--setting", "ordinaryWeight=1", "--json"])
         let unweighed = (try json(everyStep.stdout)["profiles"] as? [String: [String: Any]])?["standard"]?["score"] as? Double ?? 100
         #expect(unweighed < 75, "weighing new steps by how far out they lie is worth about 3 points (measured 73.09 without it)")
-        let lasting = try dharma(["insight", "eval", "anomaly", "--data", sharedData + "/nab", "--setting", "memorySpan=0", "--json"])
+        let lasting = try dharma(["insight", "eval", "anomaly", "--data", TestPaths.sharedData + "/nab", "--setting", "memorySpan=0", "--json"])
         let remembered = (try json(lasting.stdout)["profiles"] as? [String: [String: Any]])?["standard"]?["score"] as? Double ?? 100
         #expect(remembered < 75.5, "a fading memory is worth about 1.3 points (measured 74.87 without it)")
-        let likelihood = try dharma(["insight", "eval", "anomaly", "--data", sharedData + "/nab", "--detector", "likelihood", "--json"])
+        let likelihood = try dharma(["insight", "eval", "anomaly", "--data", TestPaths.sharedData + "/nab", "--detector", "likelihood", "--json"])
         #expect(likelihood.status == 0)
         #expect(try json(likelihood.stdout)["detector"] as? String == "likelihood")
-        let unknown = try dharma(["insight", "eval", "anomaly", "--data", sharedData + "/nab", "--setting", "novelty=3"])
+        let unknown = try dharma(["insight", "eval", "anomaly", "--data", TestPaths.sharedData + "/nab", "--setting", "novelty=3"])
         #expect(unknown.status == 2 && unknown.stderr.contains("not a setting of the pattern detector"), "\(unknown.stderr)")
-        let huge = try dharma(["insight", "eval", "anomaly", "--data", sharedData + "/nab", "--setting", "levels=1e300"])
+        let huge = try dharma(["insight", "eval", "anomaly", "--data", TestPaths.sharedData + "/nab", "--setting", "levels=1e300"])
         #expect(huge.status == 2 && huge.stderr.contains("at most 1e9"), "\(huge.stderr)")
     }
 
@@ -81,7 +77,7 @@ let sharedData: String = {
     @Test func scrapeStoresWhatTargetsExposeWhileHangingAndGarbageTargetsOnlyCountAsErrors() throws {
         let directory = scratchDirectory()
         let port = Int.random(in: 20_000...30_000)
-        let workload = try launch([dharmaBinary, "workload", "--port", String(port)])
+        let workload = try launch([TestPaths.dharma, "workload", "--port", String(port)])
         let hanging = try launch(["python3", "-c", "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', \(port + 1))); s.listen(5); c=s.accept(); time.sleep(30)"])
         let garbage = try launch(["python3", "-c", """
             import http.server
@@ -192,7 +188,7 @@ let sharedData: String = {
               web:
                 type: compute.service
                 properties:
-                  command: [\(dharmaBinary), workload, --port, "${self.port}"]
+                  command: [\(TestPaths.dharma), workload, --port, "${self.port}"]
                   replicas: 2
                   health: {http: /healthz, timeout: 20s}
             """)
@@ -216,7 +212,7 @@ let sharedData: String = {
               web:
                 type: compute.service
                 properties:
-                  command: [\(dharmaBinary), workload, --port, "${self.port}"]
+                  command: [\(TestPaths.dharma), workload, --port, "${self.port}"]
                   replicas: 2
                   health: {http: /healthz, timeout: 20s}
             """)
@@ -261,7 +257,7 @@ let sharedData: String = {
         for day in 1...30 { spend += String(format: "2026-10-%02d,%.2f\n", day, 16 + Double(day % 7) * 0.5) }
         for day in 1...10 { spend += String(format: "2026-11-%02d,%.2f\n", day, 16 + Double((day + 30) % 7) * 0.5) }
         try spend.write(toFile: directory + "/spend.csv", atomically: true, encoding: .utf8)
-        var blueprint = try String(contentsOfFile: repositoryRoot + "/examples/aws-3tier.yaml", encoding: .utf8)
+        var blueprint = try String(contentsOfFile: TestPaths.repository + "/examples/aws-3tier.yaml", encoding: .utf8)
         blueprint = blueprint.replacingOccurrences(of: "  owner: team-payments\n", with: "  owner: team-payments\n  budget: {monthly: 500, currency: USD}\n")
         try blueprint.write(toFile: directory + "/shop.yaml", atomically: true, encoding: .utf8)
         let cost = try dharma(["cost", directory + "/shop.yaml", "--spend", directory + "/spend.csv"])

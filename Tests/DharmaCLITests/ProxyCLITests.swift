@@ -2,6 +2,7 @@ import DharmaNet
 import DharmaProxy
 import Foundation
 import Testing
+import DharmaTestKit
 
 /// `dharma proxy` in front of real `dharma workload` processes.
 @Suite("Load-balancing proxy: spread, failover, drain, backups, latency", .serialized)
@@ -12,7 +13,7 @@ struct ProxyCLITests {
 
         func start(_ arguments: [String]) throws -> Process {
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: dharmaBinary)
+            process.executableURL = URL(fileURLWithPath: TestPaths.dharma)
             process.arguments = arguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice

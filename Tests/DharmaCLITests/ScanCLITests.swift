@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DharmaTestKit
 
 @Suite struct ScanCLITests {
     /// A small Terraform tree with one open SSH port, one encrypted volume, one broken file.
@@ -132,16 +133,16 @@ import Testing
     }
 
     @Test func validateChecksPolicyAndGatesOnlyWhenAsked() throws {
-        let plain = try dharma(["validate", repositoryRoot + "/examples/aws-3tier.yaml"])
+        let plain = try dharma(["validate", TestPaths.repository + "/examples/aws-3tier.yaml"])
         #expect(plain.status == 0 && plain.stdout.contains("Policy: "), "\(plain.stdout)")
-        let gated = try dharma(["validate", repositoryRoot + "/examples/aws-3tier.yaml", "--fail-on", "medium"])
+        let gated = try dharma(["validate", TestPaths.repository + "/examples/aws-3tier.yaml", "--fail-on", "medium"])
         #expect(gated.status == 3 && gated.stderr.contains("DH-SUBNET-PUBLIC on public-a"), "\(gated.stderr)")
-        let bad = try dharma(["validate", repositoryRoot + "/examples/aws-3tier.yaml", "--fail-on", "severe"])
+        let bad = try dharma(["validate", TestPaths.repository + "/examples/aws-3tier.yaml", "--fail-on", "severe"])
         #expect(bad.status == 2 && bad.stderr.contains("critical"))
     }
 
     @Test func complianceReportListsControlsWithCoverageAndScore() throws {
-        let result = try dharma(["compliance", "report", repositoryRoot + "/examples/aws-3tier.yaml", "--framework", "soc2", "--framework", "gdpr", "--json"])
+        let result = try dharma(["compliance", "report", TestPaths.repository + "/examples/aws-3tier.yaml", "--framework", "soc2", "--framework", "gdpr", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let reports = try json(result.stdout)["reports"] as? [[String: Any]] ?? []
         #expect(reports.map { $0["framework"] as? String } == ["soc2", "gdpr"])
@@ -150,7 +151,7 @@ import Testing
         #expect(controls.contains { $0["status"] as? String == "fail" })
         #expect(controls.contains { $0["status"] as? String == "not-applicable" })
         #expect((reports.first?["coveragePercent"] as? Double ?? 0) > 0)
-        let bad = try dharma(["compliance", "report", repositoryRoot + "/examples/aws-3tier.yaml", "--framework", "sox"])
+        let bad = try dharma(["compliance", "report", TestPaths.repository + "/examples/aws-3tier.yaml", "--framework", "sox"])
         #expect(bad.status == 2 && bad.stderr.contains("soc2"))
     }
 }

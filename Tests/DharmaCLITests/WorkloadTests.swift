@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DharmaTestKit
 
 /// The demo workload, run as its own process like the examples run it.
 @Suite("dharma workload", .serialized)
@@ -7,7 +8,7 @@ struct WorkloadTests {
     func start() throws -> (Process, Int) {
         let port = Int.random(in: 20_000...40_000)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: dharmaBinary)
+        process.executableURL = URL(fileURLWithPath: TestPaths.dharma)
         process.arguments = ["workload", "--port", String(port)]
         process.standardOutput = FileHandle.nullDevice
         try process.run()

@@ -1,5 +1,5 @@
 import DharmaCore
-import DharmaTestScratch
+import DharmaTestKit
 import Foundation
 import Testing
 

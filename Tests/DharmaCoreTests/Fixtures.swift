@@ -1,5 +1,5 @@
 import DharmaCore
-import DharmaTestScratch
+import DharmaTestKit
 import Foundation
 
 /// Loads blueprint text as if it were a file named `test.yaml`.
@@ -29,4 +29,3 @@ func temporaryDirectory() -> String {
 }
 
 /// The repository root, found from this file's path.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path

@@ -1,6 +1,7 @@
 import DharmaCore
 import Foundation
 import Testing
+import DharmaTestKit
 
 /// Whatever the input, validation ends with a diagnostic, never a crash.
 @Suite("Hostile input")
@@ -33,7 +34,7 @@ struct HostileInputTests {
 
     @Test("a truncated blueprint is a YAML syntax error at the end")
     func truncated() throws {
-        let text = try String(contentsOfFile: "\(repositoryRoot)/examples/webapp.yaml", encoding: .utf8)
+        let text = try String(contentsOfFile: "\(TestPaths.repository)/examples/webapp.yaml", encoding: .utf8)
         let cut = String(text.prefix(text.count / 2)) + "\n  web: {type: [compute"
         let result = load(cut)
         #expect(codes(result) == ["E004"])
@@ -88,7 +89,7 @@ struct HostileInputTests {
 
     @Test("fuzzed mutations of a valid blueprint never crash")
     func mutations() throws {
-        let text = try String(contentsOfFile: "\(repositoryRoot)/examples/webapp.yaml", encoding: .utf8)
+        let text = try String(contentsOfFile: "\(TestPaths.repository)/examples/webapp.yaml", encoding: .utf8)
         var scalars = Array(text.unicodeScalars)
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("{}[]:,-&*!|>'\"#%@` \n\tx1$".unicodeScalars)

@@ -1,12 +1,13 @@
 import DharmaCore
 import Testing
+import DharmaTestKit
 
 @Suite("Blueprint validation")
 struct ValidationTests {
     @Test("the shipped examples are valid")
     func examplesValidate() {
         for name in ["webapp", "aws-3tier", "multicloud"] {
-            let result = BlueprintLoader().load(path: "\(repositoryRoot)/examples/\(name).yaml")
+            let result = BlueprintLoader().load(path: "\(TestPaths.repository)/examples/\(name).yaml")
             #expect(result.diagnostics.isEmpty, "\(name): \(result.diagnostics.map(\.message))")
             #expect(result.blueprint != nil)
         }

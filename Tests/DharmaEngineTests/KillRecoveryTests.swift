@@ -5,13 +5,14 @@ import DharmaStore
 import DharmaTestSupport
 import Foundation
 import Testing
+import DharmaTestKit
 
 /// `kill -9` of a real `dharma apply` in the middle of its work.
 @Suite("Crash recovery", .serialized)
 struct KillRecoveryTests {
     @Test("after kill -9 mid-apply, state is consistent, the next plan shows the truth, and apply finishes the job")
     func killNineDuringApply() async throws {
-        #expect(FileManager.default.isExecutableFile(atPath: dharmaBinary), "build the CLI first: swift build")
+        #expect(FileManager.default.isExecutableFile(atPath: TestPaths.dharma), "build the CLI first: swift build")
         var resources = ""
         for index in 0..<40 {
             resources += "  f\(index): {type: storage.file, properties: {path: \"files/\(index).txt\", content: \"file \(index)\"}}\n"
@@ -31,7 +32,7 @@ struct KillRecoveryTests {
         // Started like any other service instance; Foundation's Process is avoided because its
         // waitUntilExit does not return for a child killed with SIGKILL on this platform.
         let child = try ProcessLauncher.launch(
-            executable: dharmaBinary, arguments: ["apply", project.blueprint, "--auto-approve", "--parallelism", "2"],
+            executable: TestPaths.dharma, arguments: ["apply", project.blueprint, "--auto-approve", "--parallelism", "2"],
             environment: ProcessInfo.processInfo.environment, workingDirectory: project.directory, logPath: project.directory + "/apply.log")
         // Wait until the slow service's process exists, then kill the apply without warning.
         let prepared = try project.prepare()

@@ -1,9 +1,8 @@
 import DharmaCore
-import DharmaTestScratch
+import DharmaTestKit
 import Foundation
 @testable import DharmaExport
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
 struct FixtureError: Error, CustomStringConvertible {
     var description: String
@@ -26,7 +25,7 @@ func exportStack(yaml: String, provider: ProviderName? = nil) throws -> ExportSt
     return try exportStack(path: path, provider: provider)
 }
 
-func example(_ name: String) -> String { repositoryRoot + "/examples/" + name }
+func example(_ name: String) -> String { TestPaths.repository + "/examples/" + name }
 
 func scratchDirectory() -> String {
     Scratch.directory("dharma-export")

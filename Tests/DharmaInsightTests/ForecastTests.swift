@@ -1,16 +1,12 @@
 import Foundation
 import Testing
 @testable import DharmaInsight
+import DharmaTestKit
 
-let sharedData: String = {
-    if let explicit = ProcessInfo.processInfo.environment["DHARMA_SHARED"], !explicit.isEmpty { return explicit + "/data" }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    return (root as NSString).deletingLastPathComponent + "/shared/data"
-}()
 
 /// Rows of an M4 file: quoted fields, id first, trailing empty fields.
 func m4(_ name: String) throws -> [[Double]] {
-    let text = try String(contentsOfFile: sharedData + "/m4-hourly/" + name, encoding: .utf8)
+    let text = try String(contentsOfFile: TestPaths.sharedData + "/m4-hourly/" + name, encoding: .utf8)
     return text.split(separator: "\n").dropFirst().map { row in
         row.split(separator: ",", omittingEmptySubsequences: false).dropFirst().compactMap { Double($0.replacingOccurrences(of: "\"", with: "")) }
     }

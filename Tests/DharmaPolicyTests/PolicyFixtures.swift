@@ -1,16 +1,10 @@
-import DharmaTestScratch
+import DharmaTestKit
 import Foundation
 @testable import DharmaPolicy
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-/// The shared evaluation data: `$DHARMA_SHARED`, or `shared/` beside the repository.
-let sharedData: String = {
-    if let explicit = ProcessInfo.processInfo.environment["DHARMA_SHARED"], !explicit.isEmpty { return explicit + "/data" }
-    return (repositoryRoot as NSString).deletingLastPathComponent + "/shared/data"
-}()
 
-let checkovFixtures = sharedData + "/checkov-fixtures"
+let checkovFixtures = TestPaths.sharedData + "/checkov-fixtures"
 
 func scratchDirectory() -> String {
     Scratch.directory("dharma-policy")

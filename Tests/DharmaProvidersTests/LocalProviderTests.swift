@@ -1,6 +1,6 @@
 import DharmaCore
 @testable import DharmaProviders
-import DharmaTestScratch
+import DharmaTestKit
 import DharmaTestSupport
 import Foundation
 import Testing
@@ -11,7 +11,7 @@ func temporaryDirectory() -> String {
 
 func context(_ directory: String, stack: String = "t") -> ProviderContext {
     // Proxied services run the freshly built `dharma` as their proxy.
-    setenv("DHARMA_EXECUTABLE", dharmaBinary, 1)
+    setenv("DHARMA_EXECUTABLE", TestPaths.dharma, 1)
     return ProviderContext(stack: StackID(name: stack, environment: "default"), baseDirectory: directory, stateDirectory: directory + "/.dharma")
 }
 

@@ -4,6 +4,7 @@ import DharmaTestSupport
 @testable import DharmaProviders
 import Foundation
 import Testing
+import DharmaTestKit
 
 /// Real processes: python's http.server stands in for any program with a port.
 @Suite("Local provider: services", .serialized)
@@ -85,7 +86,7 @@ struct ServiceTests {
         let ctx = context(temporaryDirectory())
         let workload = { (version: String) in
             desired("web", "compute.service", [
-                "command": .list([.string(dharmaBinary), "workload", "--port", "${self.port}"]), "replicas": 2,
+                "command": .list([.string(TestPaths.dharma), "workload", "--port", "${self.port}"]), "replicas": 2,
                 "env": ["VERSION": .string(version)], "health": ["http": "/healthz", "timeout": "20s"], "stopGracePeriod": "5s",
             ])
         }
@@ -108,7 +109,7 @@ struct ServiceTests {
         let ctx = context(temporaryDirectory())
         for replicas in [1, 2] {
             let resource = desired("api", "compute.service", [
-                "command": .list([.string(dharmaBinary), "workload", "--port", "${self.port}"]), "replicas": .int(replicas),
+                "command": .list([.string(TestPaths.dharma), "workload", "--port", "${self.port}"]), "replicas": .int(replicas),
                 "health": ["http": "/healthz", "timeout": "20s"], "stopGracePeriod": "2s",
             ])
             let first = try await provider.apply(resource, prior: nil, context: ctx)

@@ -1,5 +1,5 @@
 import DharmaSecurity
-import DharmaTestScratch
+import DharmaTestKit
 import Foundation
 import Testing
 

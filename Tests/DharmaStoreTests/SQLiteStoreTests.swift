@@ -1,6 +1,6 @@
 import DharmaCore
 @testable import DharmaStore
-import DharmaTestScratch
+import DharmaTestKit
 import Foundation
 import GRDB
 import Testing

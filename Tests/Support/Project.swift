@@ -3,11 +3,9 @@ import DharmaCore
 import DharmaEngine
 import DharmaProviders
 import DharmaStore
-import DharmaTestScratch
+import DharmaTestKit
 import Foundation
 
-public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-public let dharmaBinary = repositoryRoot + "/.build/debug/dharma"
 
 /// A scratch project for tests that drive the engine: a directory with a blueprint and its own state database.
 public struct Project: Sendable {
@@ -17,7 +15,7 @@ public struct Project: Sendable {
 
     public init(_ text: String, parallelism: Int = 10) throws {
         // Proxied services run the freshly built `dharma` as their proxy.
-        setenv("DHARMA_EXECUTABLE", dharmaBinary, 1)
+        setenv("DHARMA_EXECUTABLE", TestPaths.dharma, 1)
         directory = Scratch.directory("dharma-engine")
         blueprint = directory + "/stack.yaml"
         try text.write(toFile: blueprint, atomically: true, encoding: .utf8)
@@ -83,7 +81,7 @@ public func workloadService(replicas: Int = 2, grace: String = "2s", extra: Stri
       web:
         type: compute.service
         properties:
-          command: [\(dharmaBinary), workload, --port, "${self.port}"]
+          command: [\(TestPaths.dharma), workload, --port, "${self.port}"]
           replicas: \(replicas)
           health: {http: /healthz, timeout: 20s}
           stopGracePeriod: \(grace)
