@@ -5,7 +5,7 @@ let package = Package(
     name: "dharma",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "dharma", targets: ["dharma"]),
+        .executable(name: "dharma", targets: ["dharma"])
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -18,38 +18,62 @@ let package = Package(
         .target(name: "DharmaCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "DharmaStore", dependencies: ["DharmaCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "DharmaNet"),
-        .target(name: "DharmaProviders", dependencies: ["DharmaCore", "DharmaNet", "DharmaProxy", "DharmaSecurity", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "DharmaProviders",
+            dependencies: ["DharmaCore", "DharmaNet", "DharmaProxy", "DharmaSecurity", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "DharmaWorkload", dependencies: ["DharmaNet"]),
         .target(name: "DharmaProxy", dependencies: ["DharmaNet"]),
-        .target(name: "DharmaSecurity", dependencies: ["DharmaCore", .product(name: "Crypto", package: "swift-crypto"),
-                                                      .product(name: "X509", package: "swift-certificates")]),
+        .target(
+            name: "DharmaSecurity",
+            dependencies: [
+                "DharmaCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]),
         .target(name: "DharmaAudit", dependencies: ["DharmaCore", "DharmaSecurity", "DharmaStore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "DharmaExport", dependencies: ["DharmaCore"]),
         .target(name: "DharmaCost", dependencies: ["DharmaCore"], resources: [.copy("Resources/prices.json")]),
         .target(name: "DharmaInsight"),
         .target(name: "DharmaPolicy", dependencies: ["DharmaCore", .product(name: "Yams", package: "Yams")], resources: [.copy("Resources/rules.yaml")]),
         .target(name: "DharmaEngine", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaAudit", "DharmaSecurity"]),
-        .target(name: "DharmaAutopilot", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaNet", "DharmaProxy", "DharmaEngine", "DharmaAudit", "DharmaInsight", "DharmaPolicy"]),
+        .target(
+            name: "DharmaAutopilot",
+            dependencies: [
+                "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaNet", "DharmaProxy", "DharmaEngine", "DharmaAudit", "DharmaInsight", "DharmaPolicy",
+            ]),
         .target(name: "DharmaMetrics", dependencies: ["DharmaCore", "DharmaStore", "DharmaInsight"]),
-        .target(name: "DharmaChaos", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaNet", "DharmaEngine", "DharmaAudit", "DharmaAutopilot"]),
-        .target(name: "DharmaBench", dependencies: [
-            "DharmaCore", "DharmaStore", "DharmaAudit", "DharmaEngine", "DharmaExport", "DharmaPolicy", "DharmaInsight", "DharmaMetrics",
-        ]),
-        .target(name: "DharmaService", dependencies: [
-            "DharmaCore", "DharmaStore", "DharmaSecurity", "DharmaAudit", "DharmaProviders", "DharmaEngine", "DharmaExport", "DharmaCost",
-            "DharmaPolicy", "DharmaInsight", "DharmaMetrics", "DharmaAutopilot", "DharmaChaos",
-        ]),
-        .executableTarget(name: "dharma", dependencies: [
-            "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaProxy", "DharmaAudit", "DharmaSecurity", "DharmaExport", "DharmaCost", "DharmaPolicy", "DharmaInsight", "DharmaAutopilot", "DharmaChaos", "DharmaMetrics", "DharmaService", "DharmaBench",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "DharmaChaos", dependencies: ["DharmaCore", "DharmaStore", "DharmaProviders", "DharmaNet", "DharmaEngine", "DharmaAudit", "DharmaAutopilot"]),
+        .target(
+            name: "DharmaBench",
+            dependencies: [
+                "DharmaCore", "DharmaStore", "DharmaAudit", "DharmaEngine", "DharmaExport", "DharmaPolicy", "DharmaInsight", "DharmaMetrics",
+            ]),
+        .target(
+            name: "DharmaService",
+            dependencies: [
+                "DharmaCore", "DharmaStore", "DharmaSecurity", "DharmaAudit", "DharmaProviders", "DharmaEngine", "DharmaExport", "DharmaCost",
+                "DharmaPolicy", "DharmaInsight", "DharmaMetrics", "DharmaAutopilot", "DharmaChaos",
+            ]),
+        .executableTarget(
+            name: "dharma",
+            dependencies: [
+                "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaProxy", "DharmaAudit", "DharmaSecurity",
+                "DharmaExport", "DharmaCost", "DharmaPolicy", "DharmaInsight", "DharmaAutopilot", "DharmaChaos", "DharmaMetrics", "DharmaService",
+                "DharmaBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(name: "DharmaCoreTests", dependencies: ["DharmaTestKit", "DharmaCore"]),
         .testTarget(name: "DharmaStoreTests", dependencies: ["DharmaTestKit", "DharmaStore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "DharmaProvidersTests", dependencies: ["DharmaTestKit", "DharmaProviders", "DharmaWorkload", "DharmaNet", "DharmaProxy", "DharmaTestSupport"]),
+        .testTarget(
+            name: "DharmaProvidersTests", dependencies: ["DharmaTestKit", "DharmaProviders", "DharmaWorkload", "DharmaNet", "DharmaProxy", "DharmaTestSupport"]),
         .target(name: "DharmaTestKit", path: "Tests/Kit"),
-        .target(name: "DharmaTestSupport", dependencies: ["DharmaTestKit", "DharmaEngine", "DharmaAudit", "DharmaStore", "DharmaCore", "DharmaNet"], path: "Tests/Support"),
+        .target(
+            name: "DharmaTestSupport", dependencies: ["DharmaTestKit", "DharmaEngine", "DharmaAudit", "DharmaStore", "DharmaCore", "DharmaNet"],
+            path: "Tests/Support"),
         .testTarget(name: "DharmaEngineTests", dependencies: ["DharmaTestKit", "DharmaEngine", "DharmaAudit", "DharmaTestSupport"]),
-        .testTarget(name: "DharmaAutopilotTests", dependencies: ["DharmaTestKit", "DharmaAutopilot", "DharmaNet", "DharmaEngine", "DharmaStore", "DharmaAudit", "DharmaCore", "DharmaTestSupport"]),
+        .testTarget(
+            name: "DharmaAutopilotTests",
+            dependencies: ["DharmaTestKit", "DharmaAutopilot", "DharmaNet", "DharmaEngine", "DharmaStore", "DharmaAudit", "DharmaCore", "DharmaTestSupport"]),
         .testTarget(name: "DharmaChaosTests", dependencies: ["DharmaChaos", "DharmaCore", "DharmaInsight"]),
         .testTarget(name: "DharmaServiceTests", dependencies: ["DharmaTestKit", "DharmaService", "DharmaCore", "DharmaPolicy", "DharmaAudit"]),
         .testTarget(name: "DharmaCLITests", dependencies: ["DharmaTestKit", "DharmaCore", "DharmaNet", "DharmaProxy"]),
@@ -58,6 +82,8 @@ let package = Package(
         .testTarget(name: "DharmaInsightTests", dependencies: ["DharmaTestKit", "DharmaInsight"]),
         .testTarget(name: "DharmaPolicyTests", dependencies: ["DharmaTestKit", "DharmaPolicy", "DharmaCore"], exclude: ["Fixtures"]),
         .testTarget(name: "DharmaSecurityTests", dependencies: ["DharmaTestKit", "DharmaSecurity"]),
-        .testTarget(name: "DharmaAuditTests", dependencies: ["DharmaTestKit", "DharmaAudit", "DharmaCore", "DharmaSecurity", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "DharmaAuditTests",
+            dependencies: ["DharmaTestKit", "DharmaAudit", "DharmaCore", "DharmaSecurity", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -27,10 +27,12 @@ extension Benchmarks {
             var written = 0
             while written < entries {
                 let count = min(batch, entries - written)
-                try await log.append((0..<count).map { offset in
-                    AuditDraft(actor: "bench@local", action: "apply", stack: "bench/default", resources: ["r\(written + offset)"],
-                               reason: "benchmark entry \(written + offset)")
-                })
+                try await log.append(
+                    (0..<count).map { offset in
+                        AuditDraft(
+                            actor: "bench@local", action: "apply", stack: "bench/default", resources: ["r\(written + offset)"],
+                            reason: "benchmark entry \(written + offset)")
+                    })
                 written += count
             }
         }
@@ -43,7 +45,8 @@ extension Benchmarks {
         var report: AuditVerification.Report?
         let verify = try await clock.measure { report = try await log.verify() }
         let proofSeconds = Double(proofs.components.seconds) + Double(proofs.components.attoseconds) / 1e18
-        return AuditTimings(entries: entries, batch: batch, append: append, proofMicroseconds: proofSeconds / Double(samples) * 1e6,
-                            verify: verify, verifiedOK: report?.ok ?? false)
+        return AuditTimings(
+            entries: entries, batch: batch, append: append, proofMicroseconds: proofSeconds / Double(samples) * 1e6,
+            verify: verify, verifiedOK: report?.ok ?? false)
     }
 }

@@ -58,7 +58,8 @@ extension Benchmarks {
     /// Repeats a ten-resource web unit: network, firewall, balancer, service, database,
     /// cache, bucket, queue, with references between them.
     public static func cloudBlueprint(_ count: Int) -> String {
-        var text = "apiVersion: dharma.dev/v3\nkind: Blueprint\nmetadata: {name: bench, owner: team-bench}\ntarget: {provider: aws, region: eu-west-1}\nresources:\n"
+        var text =
+            "apiVersion: dharma.dev/v3\nkind: Blueprint\nmetadata: {name: bench, owner: team-bench}\ntarget: {provider: aws, region: eu-west-1}\nresources:\n"
         var written = 0
         var unit = 0
         while written < count {

@@ -82,9 +82,10 @@ extension Benchmarks {
         start = ContinuousClock.now
         let forecast = SeasonalForecaster().forecast(long, horizon: 48)
         let fit = seconds(ContinuousClock.now - start)
-        return InsightFigures(samples: total, series: series, ingestInMemory: Double(total) / memory, ingestPersisted: Double(total) / disk,
-                              bytesPerSample: Double(bytes) / Double(total), patternScoring: Double(generator.count) / patternScoring,
-                              likelihoodScoring: Double(generator.count) / likelihoodScoring, checksum: sink, forecastMilliseconds: fit * 1000,
-                              forecastMethods: forecast.methods, candidateMethods: SeasonalForecaster().methods.count)
+        return InsightFigures(
+            samples: total, series: series, ingestInMemory: Double(total) / memory, ingestPersisted: Double(total) / disk,
+            bytesPerSample: Double(bytes) / Double(total), patternScoring: Double(generator.count) / patternScoring,
+            likelihoodScoring: Double(generator.count) / likelihoodScoring, checksum: sink, forecastMilliseconds: fit * 1000,
+            forecastMethods: forecast.methods, candidateMethods: SeasonalForecaster().methods.count)
     }
 }

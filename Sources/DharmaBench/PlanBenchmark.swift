@@ -65,8 +65,9 @@ public enum Benchmarks {
                 .plan(recorded: StackState(stack: blueprint.stack), observed: [:])
         }
         guard plan?.summary[.create] == blueprint.resources.count else { throw BenchmarkError("plan incomplete") }
-        return PlanTimings(resources: blueprint.resources.count, bytes: text.utf8.count, parse: parse, validate: validate,
-                           graph: graph, plan: planning)
+        return PlanTimings(
+            resources: blueprint.resources.count, bytes: text.utf8.count, parse: parse, validate: validate,
+            graph: graph, plan: planning)
     }
 
     /// Larger than a hand-written blueprint, so the benchmark raises the size cap.

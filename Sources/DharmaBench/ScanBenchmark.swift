@@ -25,8 +25,9 @@ extension Benchmarks {
             best = min(best, seconds(ContinuousClock.now - start))
         }
         guard let report else { throw BenchmarkError("no scan ran") }
-        var figures = ScanFigures(resources: report.resources, findings: report.failures.count, rules: (try? RuleLoader.builtIn().count) ?? 0,
-                                  seconds: best)
+        var figures = ScanFigures(
+            resources: report.resources, findings: report.failures.count, rules: (try? RuleLoader.builtIn().count) ?? 0,
+            seconds: best)
         guard checkov else { return figures }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -54,16 +55,20 @@ extension Benchmarks {
                 let name = "r\(module)_\(index)"
                 switch index % 5 {
                 case 0:
-                    text += "resource \"aws_security_group\" \"\(name)\" {\n  ingress {\n    from_port = \(index == 0 ? 22 : 443)\n    to_port = \(index == 0 ? 22 : 443)\n    protocol = \"tcp\"\n    cidr_blocks = local.open\n  }\n}\n"
+                    text +=
+                        "resource \"aws_security_group\" \"\(name)\" {\n  ingress {\n    from_port = \(index == 0 ? 22 : 443)\n    to_port = \(index == 0 ? 22 : 443)\n    protocol = \"tcp\"\n    cidr_blocks = local.open\n  }\n}\n"
                 case 1:
-                    text += "resource \"aws_s3_bucket\" \"\(name)\" {\n  bucket = \"b-\(name)\"\n}\nresource \"aws_s3_bucket_versioning\" \"\(name)\" {\n  bucket = aws_s3_bucket.\(name).id\n  versioning_configuration { status = \"Enabled\" }\n}\n"
+                    text +=
+                        "resource \"aws_s3_bucket\" \"\(name)\" {\n  bucket = \"b-\(name)\"\n}\nresource \"aws_s3_bucket_versioning\" \"\(name)\" {\n  bucket = aws_s3_bucket.\(name).id\n  versioning_configuration { status = \"Enabled\" }\n}\n"
                     written += 1
                 case 2:
-                    text += "resource \"aws_db_instance\" \"\(name)\" {\n  engine = \"postgres\"\n  instance_class = \"db.t4g.micro\"\n  storage_encrypted = var.encrypt\n  tags = { owner = \"team\" }\n}\n"
+                    text +=
+                        "resource \"aws_db_instance\" \"\(name)\" {\n  engine = \"postgres\"\n  instance_class = \"db.t4g.micro\"\n  storage_encrypted = var.encrypt\n  tags = { owner = \"team\" }\n}\n"
                 case 3:
                     text += "resource \"aws_ebs_volume\" \"\(name)\" {\n  availability_zone = \"eu-west-1a\"\n  size = 10\n  encrypted = var.encrypt\n}\n"
                 default:
-                    text += "resource \"aws_iam_policy\" \"\(name)\" {\n  policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"s3:*\", Resource = \"*\" }] })\n}\n"
+                    text +=
+                        "resource \"aws_iam_policy\" \"\(name)\" {\n  policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"s3:*\", Resource = \"*\" }] })\n}\n"
                 }
                 written += 1
             }

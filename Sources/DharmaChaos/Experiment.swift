@@ -73,8 +73,10 @@ public struct FaultSpec: Sendable, Hashable, Codable {
     public var region: String?
     public var location: SourceLocation?
 
-    public init(kind: Kind, resource: String?, replica: ReplicaChoice = .random, duration: Double, latency: Double = 0.2,
-                count: Int = 100, region: String? = nil, location: SourceLocation? = nil) {
+    public init(
+        kind: Kind, resource: String?, replica: ReplicaChoice = .random, duration: Double, latency: Double = 0.2,
+        count: Int = 100, region: String? = nil, location: SourceLocation? = nil
+    ) {
         self.kind = kind
         self.resource = resource
         self.replica = replica

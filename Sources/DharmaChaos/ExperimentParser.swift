@@ -22,17 +22,25 @@ public struct ExperimentParser {
         var parser = ExperimentParser()
         parser.diagnostics = loaded.diagnostics
         guard let root = loaded.root, !loaded.diagnostics.hasErrors, let experiment = parser.experiment(root, path: path),
-              !parser.diagnostics.hasErrors else {
-            throw Failure(diagnostics: parser.diagnostics.isEmpty
-                ? [Diagnostic(code: .missingField, message: "the experiment is empty", at: SourceLocation(file: path, line: 1, column: 1))]
-                : parser.diagnostics, source: loaded.source)
+            !parser.diagnostics.hasErrors
+        else {
+            throw Failure(
+                diagnostics: parser.diagnostics.isEmpty
+                    ? [Diagnostic(code: .missingField, message: "the experiment is empty", at: SourceLocation(file: path, line: 1, column: 1))]
+                    : parser.diagnostics, source: loaded.source)
         }
         return experiment
     }
 
     private mutating func experiment(_ root: YNode, path: String) -> Experiment? {
-        guard mapping(root, "the experiment", allowed: ["apiVersion", "kind", "metadata", "blueprint", "steadyState", "method",
-                                                                     "abort", "probeInterval", "settle", "rollback"]) != nil else { return nil }
+        guard
+            mapping(
+                root, "the experiment",
+                allowed: [
+                    "apiVersion", "kind", "metadata", "blueprint", "steadyState", "method",
+                    "abort", "probeInterval", "settle", "rollback",
+                ]) != nil
+        else { return nil }
         if root["kind"]?.scalar != "Experiment" {
             error(.wrongKind, "`kind` must be Experiment", at: root["kind"]?.location ?? root.location)
         }
@@ -58,15 +66,17 @@ public struct ExperimentParser {
         for node in root["abort"].map({ sequence($0, "`abort`") }) ?? [] {
             guard let text = node.scalar else { error(.wrongType, "an abort condition is the name of a probe", at: node.location); continue }
             if !probes.contains(where: { $0.name == text }) {
-                error(.unknownReference, "abort names `\(text)`, which is not a probe of `steadyState`", at: node.location,
-                      hint: Suggestion.hint(for: text, in: probes.map(\.name)))
+                error(
+                    .unknownReference, "abort names `\(text)`, which is not a probe of `steadyState`", at: node.location,
+                    hint: Suggestion.hint(for: text, in: probes.map(\.name)))
             }
             abort.append(text)
         }
-        return Experiment(name: name, path: path, blueprint: blueprintPath, probes: probes, method: method, abort: abort,
-                          probeInterval: duration(root["probeInterval"], "`probeInterval`", default: 1, range: 0.1...60),
-                          settle: duration(root["settle"], "`settle`", default: 60, range: 0...3600),
-                          rollback: root["rollback"].map { boolean($0, "`rollback`") } ?? true)
+        return Experiment(
+            name: name, path: path, blueprint: blueprintPath, probes: probes, method: method, abort: abort,
+            probeInterval: duration(root["probeInterval"], "`probeInterval`", default: 1, range: 0.1...60),
+            settle: duration(root["settle"], "`settle`", default: 60, range: 0...3600),
+            rollback: root["rollback"].map { boolean($0, "`rollback`") } ?? true)
     }
 
     private mutating func probe(_ node: YNode) -> Probe? {
@@ -82,8 +92,11 @@ public struct ExperimentParser {
                 return nil
             }
             let status = http["status"].map { integer($0, "`status`", range: 100...599) } ?? 200
-            return Probe(name: name, check: .http(resource: resource, path: http["path"]?.scalar ?? "/", status: status,
-                                                  within: duration(http["within"], "`within`", default: 2, range: 0.01...60)))
+            return Probe(
+                name: name,
+                check: .http(
+                    resource: resource, path: http["path"]?.scalar ?? "/", status: status,
+                    within: duration(http["within"], "`within`", default: 2, range: 0.01...60)))
         }
         if let health = node["health"] {
             guard mapping(health, "`health`", allowed: ["min"]) != nil else { return nil }
@@ -96,12 +109,15 @@ public struct ExperimentParser {
     private mutating func fault(_ node: YNode) -> FaultSpec? {
         guard mapping(node, "a fault", allowed: ["fault", "target", "duration", "latency", "count", "region"]) != nil else { return nil }
         guard let kindNode = node["fault"], let text = kindNode.scalar else {
-            error(.missingField, "each step of `method` needs `fault`: one of \(FaultSpec.Kind.allCases.map(\.rawValue).joined(separator: ", "))", at: node.location)
+            error(
+                .missingField, "each step of `method` needs `fault`: one of \(FaultSpec.Kind.allCases.map(\.rawValue).joined(separator: ", "))",
+                at: node.location)
             return nil
         }
         guard let kind = FaultSpec.Kind(rawValue: text) else {
-            error(.notInEnum, "unknown fault `\(text)`; faults: \(FaultSpec.Kind.allCases.map(\.rawValue).joined(separator: ", "))", at: kindNode.location,
-                  hint: Suggestion.hint(for: text, in: FaultSpec.Kind.allCases.map(\.rawValue)))
+            error(
+                .notInEnum, "unknown fault `\(text)`; faults: \(FaultSpec.Kind.allCases.map(\.rawValue).joined(separator: ", "))", at: kindNode.location,
+                hint: Suggestion.hint(for: text, in: FaultSpec.Kind.allCases.map(\.rawValue)))
             return nil
         }
         var resource: String?
@@ -118,11 +134,12 @@ public struct ExperimentParser {
         }
         let region = node["region"]?.scalar
         if kind == .region, region == nil { error(.missingField, "a `region` fault names the `region` to cut off", at: node.location) }
-        return FaultSpec(kind: kind, resource: resource, replica: replica,
-                         duration: duration(node["duration"], "`duration`", default: 10, range: 0...3600),
-                         latency: duration(node["latency"], "`latency`", default: 0.2, range: 0.001...30),
-                         count: node["count"].map { integer($0, "`count`", range: 1...10_000) } ?? 100, region: region,
-                         location: node.location)
+        return FaultSpec(
+            kind: kind, resource: resource, replica: replica,
+            duration: duration(node["duration"], "`duration`", default: 10, range: 0...3600),
+            latency: duration(node["latency"], "`latency`", default: 0.2, range: 0.001...30),
+            count: node["count"].map { integer($0, "`count`", range: 1...10_000) } ?? 100, region: region,
+            location: node.location)
     }
 
     // MARK: typed reads that report what is wrong where
@@ -133,8 +150,9 @@ public struct ExperimentParser {
             return nil
         }
         for pair in pairs where !allowed.contains(pair.key) {
-            error(.unknownKey, "unknown key `\(pair.key)` in \(what); allowed: \(allowed.joined(separator: ", "))", at: pair.keyLocation,
-                  hint: Suggestion.hint(for: pair.key, in: allowed))
+            error(
+                .unknownKey, "unknown key `\(pair.key)` in \(what); allowed: \(allowed.joined(separator: ", "))", at: pair.keyLocation,
+                hint: Suggestion.hint(for: pair.key, in: allowed))
         }
         return pairs
     }

@@ -56,7 +56,8 @@ public struct ExperimentReport: Sendable, Codable {
         if !leftoversRemoved.isEmpty { out += "- removed faults left by an earlier run: \(leftoversRemoved.joined(separator: "; "))\n" }
         out += "\n## Faults\n\n| fault | resource | what | injected | removed |\n|---|---|---|---|---|\n"
         for fault in faults {
-            out += "| \(fault.kind) | \(fault.resource) | \(fault.description) | \(Timestamp.iso8601(fault.injectedAt)) | \(fault.removedAt.map(Timestamp.iso8601) ?? "—") |\n"
+            out +=
+                "| \(fault.kind) | \(fault.resource) | \(fault.description) | \(Timestamp.iso8601(fault.injectedAt)) | \(fault.removedAt.map(Timestamp.iso8601) ?? "—") |\n"
         }
         for (title, results) in [("Before", before), ("During", during), ("After", after)] where !results.isEmpty {
             let failed = results.filter { !$0.ok }.count

@@ -1,5 +1,5 @@
-import DharmaAutopilot
 import DharmaAudit
+import DharmaAutopilot
 import DharmaCore
 import DharmaEngine
 import DharmaInsight
@@ -15,8 +15,10 @@ public struct ExperimentRunner: Sendable {
     public var shouldStop: @Sendable () -> Bool
     public var progress: @Sendable (String) -> Void
 
-    public init(engine: StackEngine, seed: UInt64, shouldStop: @escaping @Sendable () -> Bool = { false },
-                progress: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        engine: StackEngine, seed: UInt64, shouldStop: @escaping @Sendable () -> Bool = { false },
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.engine = engine
         self.seed = seed
         self.shouldStop = shouldStop
@@ -35,14 +37,16 @@ public struct ExperimentRunner: Sendable {
             throw RunError(description: "chaos experiments are halted (\(journal.haltPath)); `dharma chaos resume` lifts the kill switch")
         }
         let probes = ProbeRunner(engine: engine, prepared: prepared)
-        var report = ExperimentReport(experiment: experiment.name, stack: prepared.stack.description, status: .succeeded,
-                                      startedAt: Date().timeIntervalSince1970, endedAt: 0, leftoversRemoved: leftovers.map(\.description),
-                                      before: await probes.run(experiment.probes), faults: [], during: [], after: [], recoveredAfter: nil,
-                                      rolledBack: false, reason: nil)
+        var report = ExperimentReport(
+            experiment: experiment.name, stack: prepared.stack.description, status: .succeeded,
+            startedAt: Date().timeIntervalSince1970, endedAt: 0, leftoversRemoved: leftovers.map(\.description),
+            before: await probes.run(experiment.probes), faults: [], during: [], after: [], recoveredAfter: nil,
+            rolledBack: false, reason: nil)
         defer { _ = journal.recover() }
         guard report.before.allSatisfy(\.ok) else {
             report.status = .notSteady
-            report.reason = "the steady state did not hold before any fault: " + report.before.filter { !$0.ok }.map { "\($0.probe): \($0.detail)" }.joined(separator: "; ")
+            report.reason =
+                "the steady state did not hold before any fault: " + report.before.filter { !$0.ok }.map { "\($0.probe): \($0.detail)" }.joined(separator: "; ")
             report.endedAt = Date().timeIntervalSince1970
             return report
         }
@@ -57,17 +61,22 @@ public struct ExperimentRunner: Sendable {
                 throw RunError(description: error.description)
             }
             progress("injected: \(injected.fault.description)")
-            try? await engine.record(AuditDraft(actor: engine.actor, action: "chaos-inject", stack: prepared.stack.description,
-                                                resources: [injected.fault.resource], reason: "experiment \(experiment.name): \(injected.fault.description)"))
-            var record = ExperimentReport.FaultRecord(kind: spec.kind.rawValue, resource: injected.fault.resource,
-                                                      description: injected.fault.description, injectedAt: injected.fault.injectedAt)
+            try? await engine.record(
+                AuditDraft(
+                    actor: engine.actor, action: "chaos-inject", stack: prepared.stack.description,
+                    resources: [injected.fault.resource], reason: "experiment \(experiment.name): \(injected.fault.description)"))
+            var record = ExperimentReport.FaultRecord(
+                kind: spec.kind.rawValue, resource: injected.fault.resource,
+                description: injected.fault.description, injectedAt: injected.fault.injectedAt)
             let stop = await watch(experiment, for: spec.duration, probes: probes, journal: journal, report: &report)
             injector.remove(injected)
             record.removedAt = Date().timeIntervalSince1970
             report.faults.append(record)
             progress("removed: \(injected.fault.description)")
-            try? await engine.record(AuditDraft(actor: engine.actor, action: "chaos-remove", stack: prepared.stack.description,
-                                                resources: [injected.fault.resource], reason: "experiment \(experiment.name): removed \(injected.fault.description)"))
+            try? await engine.record(
+                AuditDraft(
+                    actor: engine.actor, action: "chaos-remove", stack: prepared.stack.description,
+                    resources: [injected.fault.resource], reason: "experiment \(experiment.name): removed \(injected.fault.description)"))
             if let stop {
                 report.status = stop.status
                 report.reason = stop.reason
@@ -85,8 +94,10 @@ public struct ExperimentRunner: Sendable {
     }
 
     /// Probes every interval while a fault is in place; says why to stop early, if it must.
-    private func watch(_ experiment: Experiment, for duration: Double, probes: ProbeRunner, journal: ChaosJournal,
-                       report: inout ExperimentReport) async -> Stop? {
+    private func watch(
+        _ experiment: Experiment, for duration: Double, probes: ProbeRunner, journal: ChaosJournal,
+        report: inout ExperimentReport
+    ) async -> Stop? {
         let deadline = ContinuousClock.now + .milliseconds(Int(duration * 1000))
         repeat {
             if journal.isHalted { return Stop(status: .halted, reason: "the kill switch was set (`dharma chaos halt`)") }

@@ -39,20 +39,23 @@ public struct FaultInjector: Sendable {
             return try freeze(region: spec.region ?? "", of: recorded, id: id, now: now)
         case .kill:
             let (state, targets) = try choose(spec, in: recorded, random: &random)
-            let fault = ActiveFault(id: id, kind: .kill, resource: state.name,
-                                    description: "killed \(state.name) \(Self.names(targets)) (pid \(targets.map { String($0.pid) }.joined(separator: ", ")))",
-                                    injectedAt: now, undo: [])
+            let fault = ActiveFault(
+                id: id, kind: .kill, resource: state.name,
+                description: "killed \(state.name) \(Self.names(targets)) (pid \(targets.map { String($0.pid) }.joined(separator: ", ")))",
+                injectedAt: now, undo: [])
             for target in targets { kill(target.pid, SIGKILL) }
             return Injected(fault: fault)
         case .latency:
             let (state, _) = try choose(spec, in: recorded, random: &random)
             guard let config = state.outputs["proxy"]?.mapValue?["config"]?.stringValue else {
-                throw InjectionError(description: "\(state.name) runs without a proxy (one replica); latency is injected in the proxy, so give it 2 replicas or more")
+                throw InjectionError(
+                    description: "\(state.name) runs without a proxy (one replica); latency is injected in the proxy, so give it 2 replicas or more")
             }
             let path = ProxyFaults.path(for: config)
-            let fault = ActiveFault(id: id, kind: .latency, resource: state.name,
-                                    description: "\(Int(spec.latency * 1000)) ms added to every request to \(state.name)", injectedAt: now,
-                                    undo: [.deleteFile(path)])
+            let fault = ActiveFault(
+                id: id, kind: .latency, resource: state.name,
+                description: "\(Int(spec.latency * 1000)) ms added to every request to \(state.name)", injectedAt: now,
+                undo: [.deleteFile(path)])
             try record(fault)
             do {
                 try ProxyFaults(latencyMilliseconds: Int(spec.latency * 1000)).write(to: path)
@@ -62,17 +65,21 @@ public struct FaultInjector: Sendable {
             return Injected(fault: fault)
         case .cpu, .memory, .hang:
             let (state, targets) = try choose(spec, in: recorded, random: &random)
-            let (name, what) = switch spec.kind {
-            case .cpu: ("cpu", "CPU burning")
-            case .memory: ("leak", "memory leaking")
-            default: ("hang", "requests hanging")
-            }
-            let fault = ActiveFault(id: id, kind: spec.kind, resource: state.name,
-                                    description: "\(what) in \(state.name) \(Self.names(targets))", injectedAt: now,
-                                    undo: targets.map { .workloadFault(port: $0.port, name: name) })
+            let (name, what) =
+                switch spec.kind {
+                case .cpu: ("cpu", "CPU burning")
+                case .memory: ("leak", "memory leaking")
+                default: ("hang", "requests hanging")
+                }
+            let fault = ActiveFault(
+                id: id, kind: spec.kind, resource: state.name,
+                description: "\(what) in \(state.name) \(Self.names(targets))", injectedAt: now,
+                undo: targets.map { .workloadFault(port: $0.port, name: name) })
             try record(fault)
             for target in targets where LoopbackHTTP.post(port: target.port, path: "/fault/\(name)?on=1") != 200 {
-                throw InjectionError(description: "\(state.name) replica \(target.index) has no \(name) fault switch; CPU, memory and hang faults need `dharma workload` replicas")
+                throw InjectionError(
+                    description:
+                        "\(state.name) replica \(target.index) has no \(name) fault switch; CPU, memory and hang faults need `dharma workload` replicas")
             }
             return Injected(fault: fault)
         case .disk:
@@ -85,8 +92,9 @@ public struct FaultInjector: Sendable {
                 guard let socket = LoopbackSocket.connect(port: port, timeout: 1) else { break }
                 sockets.append(socket)
             }
-            let fault = ActiveFault(id: id, kind: .connections, resource: state.name,
-                                    description: "holding \(sockets.count) of \(spec.count) connections to \(state.name) (port \(port))", injectedAt: now, undo: [])
+            let fault = ActiveFault(
+                id: id, kind: .connections, resource: state.name,
+                description: "holding \(sockets.count) of \(spec.count) connections to \(state.name) (port \(port))", injectedAt: now, undo: [])
             return Injected(fault: fault, sockets: sockets)
         }
     }
@@ -99,8 +107,9 @@ public struct FaultInjector: Sendable {
             // A database server's process can be killed like a replica.
             let killable = spec.kind == .kill && recorded.resources[name]?.type == "database.postgres"
             guard let named = recorded.resources[name], named.type == "compute.service" || killable else {
-                throw InjectionError(description: "\(spec.location.map { "\($0): " } ?? "")no service `\(name)` in \(recorded.stack)"
-                    + (Suggestion.hint(for: name, in: services.map(\.name)).map { "; \($0)" } ?? ""))
+                throw InjectionError(
+                    description: "\(spec.location.map { "\($0): " } ?? "")no service `\(name)` in \(recorded.stack)"
+                        + (Suggestion.hint(for: name, in: services.map(\.name)).map { "; \($0)" } ?? ""))
             }
             state = named
         } else if let chosen = services.randomElement(using: &random) {
@@ -131,8 +140,9 @@ public struct FaultInjector: Sendable {
         let state: ResourceState
         if let name = spec.resource {
             guard let named = volumes.first(where: { $0.name == name }) else {
-                throw InjectionError(description: "\(spec.location.map { "\($0): " } ?? "")no storage.volume `\(name)` runs in \(recorded.stack)"
-                    + (Suggestion.hint(for: name, in: volumes.map(\.name)).map { "; \($0)" } ?? ""))
+                throw InjectionError(
+                    description: "\(spec.location.map { "\($0): " } ?? "")no storage.volume `\(name)` runs in \(recorded.stack)"
+                        + (Suggestion.hint(for: name, in: volumes.map(\.name)).map { "; \($0)" } ?? ""))
             }
             state = named
         } else if let chosen = volumes.randomElement(using: &random) {
@@ -142,8 +152,9 @@ public struct FaultInjector: Sendable {
         }
         guard let mount = state.outputs["path"]?.stringValue else { throw InjectionError(description: "\(state.name) has no path") }
         let path = "\(mount)/.dharma-chaos-fill-\(id)"
-        var fault = ActiveFault(id: id, kind: .disk, resource: state.name, description: "filled \(state.name) to its quota", injectedAt: now,
-                                undo: [.deleteFile(path)])
+        var fault = ActiveFault(
+            id: id, kind: .disk, resource: state.name, description: "filled \(state.name) to its quota", injectedAt: now,
+            undo: [.deleteFile(path)])
         try record(fault)
         let descriptor = open(path, O_CREAT | O_WRONLY, 0o600)
         guard descriptor >= 0 else { throw InjectionError(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
@@ -175,8 +186,9 @@ public struct FaultInjector: Sendable {
             }
         }
         let names = inRegion.map(\.name)
-        let fault = ActiveFault(id: id, kind: .region, resource: names.joined(separator: ","),
-                                description: "froze region \(region): \(names.joined(separator: ", ")) (\(undo.count) processes)", injectedAt: now, undo: undo)
+        let fault = ActiveFault(
+            id: id, kind: .region, resource: names.joined(separator: ","),
+            description: "froze region \(region): \(names.joined(separator: ", ")) (\(undo.count) processes)", injectedAt: now, undo: undo)
         try record(fault)
         for case .resume(let pid, _) in undo { kill(pid, SIGSTOP) }
         return Injected(fault: fault)

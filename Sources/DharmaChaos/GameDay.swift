@@ -1,5 +1,5 @@
-import DharmaAutopilot
 import DharmaAudit
+import DharmaAutopilot
 import DharmaCore
 import DharmaEngine
 import DharmaInsight
@@ -72,8 +72,10 @@ public struct GameDay: Sendable {
     public var settings: Settings
     public var progress: @Sendable (String) -> Void
 
-    public init(engine: StackEngine, incidents: any IncidentStore, blueprint: String, settings: Settings,
-                progress: @escaping @Sendable (String) -> Void) {
+    public init(
+        engine: StackEngine, incidents: any IncidentStore, blueprint: String, settings: Settings,
+        progress: @escaping @Sendable (String) -> Void
+    ) {
         self.engine = engine
         self.incidents = incidents
         self.blueprint = blueprint
@@ -140,9 +142,11 @@ public struct GameDay: Sendable {
             let healedAt = injected.fault.injectedAt + (outcome.resolvedSeconds ?? settings.deadline)
             outcome.failedRequests = load.failures.filter { $0 >= injected.fault.injectedAt - 1 && $0 <= healedAt }.count
             outcomes.append(outcome)
-            progress((outcome.healed ? "  restored in \(String(format: "%.1f", outcome.recoverySeconds ?? 0)) s, resolved in \(String(format: "%.1f", outcome.resolvedSeconds ?? 0)) s"
-                + (outcome.named.map { ", incident named \($0)" } ?? "") : "  NOT healed within \(Int(settings.deadline)) s")
-                + (outcome.failedRequests > 0 ? ", \(outcome.failedRequests) client requests failed" : ""))
+            progress(
+                (outcome.healed
+                    ? "  restored in \(String(format: "%.1f", outcome.recoverySeconds ?? 0)) s, resolved in \(String(format: "%.1f", outcome.resolvedSeconds ?? 0)) s"
+                        + (outcome.named.map { ", incident named \($0)" } ?? "") : "  NOT healed within \(Int(settings.deadline)) s")
+                    + (outcome.failedRequests > 0 ? ", \(outcome.failedRequests) client requests failed" : ""))
         }
         let (answered, failed) = load.stop()
         finished.set()
@@ -175,10 +179,13 @@ public struct GameDay: Sendable {
     }
 
     /// Waits until the incidents opened since the fault are all resolved and nothing is open.
-    private func watchHealing(_ fault: ActiveFault, index: Int, stack: StackID, autopilot: Autopilot,
-                              shouldStop: @Sendable () -> Bool) async -> Outcome {
-        var outcome = Outcome(index: index, kind: fault.kind.rawValue, resource: fault.resource, description: fault.description, healed: false,
-                              recoverySeconds: nil, resolvedSeconds: nil, incidents: [], named: nil)
+    private func watchHealing(
+        _ fault: ActiveFault, index: Int, stack: StackID, autopilot: Autopilot,
+        shouldStop: @Sendable () -> Bool
+    ) async -> Outcome {
+        var outcome = Outcome(
+            index: index, kind: fault.kind.rawValue, resource: fault.resource, description: fault.description, healed: false,
+            recoverySeconds: nil, resolvedSeconds: nil, incidents: [], named: nil)
         let book = IncidentBook(store: incidents)
         let deadline = fault.injectedAt + settings.deadline
         while Date().timeIntervalSince1970 < deadline, !shouldStop() {
@@ -221,10 +228,11 @@ public struct GameDay: Sendable {
         }
         let recoveries = healed.compactMap(\.recoverySeconds), closes = healed.compactMap(\.resolvedSeconds)
         let diagnosed = outcomes.filter { $0.named != nil }
-        return Result(faults: outcomes.count, healedPercent: outcomes.isEmpty ? 0 : 100 * Double(healed.count) / Double(outcomes.count),
-                      mttrP50: percentile(0.5, recoveries), mttrP95: percentile(0.95, recoveries), resolvedP50: percentile(0.5, closes),
-                      resolvedP95: percentile(0.95, closes), failedRequests: failed, requests: answered + failed,
-                      rcaTop1Percent: diagnosed.isEmpty ? nil : 100 * Double(diagnosed.filter { $0.named == $0.resource }.count) / Double(diagnosed.count),
-                      auditVerified: auditVerified, seed: seed, outcomes: outcomes)
+        return Result(
+            faults: outcomes.count, healedPercent: outcomes.isEmpty ? 0 : 100 * Double(healed.count) / Double(outcomes.count),
+            mttrP50: percentile(0.5, recoveries), mttrP95: percentile(0.95, recoveries), resolvedP50: percentile(0.5, closes),
+            resolvedP95: percentile(0.95, closes), failedRequests: failed, requests: answered + failed,
+            rcaTop1Percent: diagnosed.isEmpty ? nil : 100 * Double(diagnosed.filter { $0.named == $0.resource }.count) / Double(diagnosed.count),
+            auditVerified: auditVerified, seed: seed, outcomes: outcomes)
     }
 }

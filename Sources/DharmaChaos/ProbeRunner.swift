@@ -36,8 +36,10 @@ struct ProbeRunner: Sendable {
                 results.append(ProbeResult(probe: probe.name, ok: ok, detail: detail, time: now))
             case .health(let minimum):
                 let score = await healthScore()
-                results.append(ProbeResult(probe: probe.name, ok: (score ?? -1) >= minimum,
-                                           detail: score.map { "health \($0) (at least \(minimum))" } ?? "health could not be assessed", time: now))
+                results.append(
+                    ProbeResult(
+                        probe: probe.name, ok: (score ?? -1) >= minimum,
+                        detail: score.map { "health \($0) (at least \(minimum))" } ?? "health could not be assessed", time: now))
             }
         }
         return results

@@ -22,8 +22,10 @@ extension StackEngine {
             try? await store.unlock(stack, holder: holder)
             throw error
         }
-        try await record(AuditDraft(actor: actor, action: "restart", stack: stack.description, resources: [resource],
-                                    reason: reason ?? "graceful restart of \(resource) replica \(replica)"))
+        try await record(
+            AuditDraft(
+                actor: actor, action: "restart", stack: stack.description, resources: [resource],
+                reason: reason ?? "graceful restart of \(resource) replica \(replica)"))
     }
 
     private func restartLocked(_ replica: Int, of resource: String, drain: Bool, context: ProviderContext) async throws(EngineError) {
@@ -40,8 +42,9 @@ extension StackEngine {
         }
         do {
             try await store.record(state, in: context.stack)
-            try await store.commitVersion(of: context.stack, outputs: try await store.outputs(of: context.stack), operation: .remediate,
-                                          summary: "restart: \(resource) replica \(replica)")
+            try await store.commitVersion(
+                of: context.stack, outputs: try await store.outputs(of: context.stack), operation: .remediate,
+                summary: "restart: \(resource) replica \(replica)")
         } catch {
             throw .failed("the replica was restarted, but recording it failed: \(error)")
         }

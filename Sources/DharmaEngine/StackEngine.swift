@@ -91,16 +91,20 @@ public struct StackEngine: Sendable {
 
     /// Applies `plan` under the stack lock. A saved plan is applied exactly, or refused as stale
     /// when state or the observed world changed after it was made.
-    public func apply(_ plan: Plan, context: ProviderContext, operation: ApplyOperation = .apply,
-                      progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in },
-                      onLock: @Sendable (LockAcquisition) -> Void = { _ in }) async throws(EngineError) -> ApplyReport {
+    public func apply(
+        _ plan: Plan, context: ProviderContext, operation: ApplyOperation = .apply,
+        progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in },
+        onLock: @Sendable (LockAcquisition) -> Void = { _ in }
+    ) async throws(EngineError) -> ApplyReport {
         try await checkApprovals(plan)
         let holder = LockHolder.current(operation.rawValue)
         do {
             let acquisition = try await store.lock(plan.stack, as: holder)
             if case .brokeStale(let stale) = acquisition {
-                try await record(AuditDraft(actor: actor, action: "lock-break", stack: plan.stack.description,
-                                            reason: "broke the stale lock of \(stale), which is no longer running"))
+                try await record(
+                    AuditDraft(
+                        actor: actor, action: "lock-break", stack: plan.stack.description,
+                        reason: "broke the stale lock of \(stale), which is no longer running"))
             }
             onLock(acquisition)
         } catch let error as EngineError {
@@ -124,11 +128,14 @@ public struct StackEngine: Sendable {
         }
     }
 
-    private func applyLocked(_ plan: Plan, context: ProviderContext, operation: ApplyOperation,
-                             progress: @escaping @Sendable (ApplyEvent) -> Void) async throws(EngineError) -> ApplyReport {
+    private func applyLocked(
+        _ plan: Plan, context: ProviderContext, operation: ApplyOperation,
+        progress: @escaping @Sendable (ApplyEvent) -> Void
+    ) async throws(EngineError) -> ApplyReport {
         let recorded = try await loadState(plan.stack)
         if recorded.serial != plan.stateSerial {
-            throw .stalePlan("the saved plan is stale: state changed since it was made (serial \(plan.stateSerial) → \(recorded.serial)); run `dharma plan` again")
+            throw .stalePlan(
+                "the saved plan is stale: state changed since it was made (serial \(plan.stateSerial) → \(recorded.serial)); run `dharma plan` again")
         }
         let observed = try await refresh(recorded, context: context)
         let deleting = Set(plan.changes.filter { $0.action == .delete }.map(\.resource))
@@ -143,7 +150,8 @@ public struct StackEngine: Sendable {
         }
         let report = await executor.apply(plan, recorded: recorded, recorder: StoreRecorder(store: store, stack: plan.stack), progress: progress)
         let counts = plan.summary
-        let summary = "\(operation.rawValue): \(counts[.create] ?? 0) created, \(counts[.update] ?? 0) updated, \(counts[.replace] ?? 0) replaced, "
+        let summary =
+            "\(operation.rawValue): \(counts[.create] ?? 0) created, \(counts[.update] ?? 0) updated, \(counts[.replace] ?? 0) replaced, "
             + "\(counts[.delete] ?? 0) deleted" + (report.ok ? "" : "; \(report.failed.count) failed")
         do {
             let recordedOutputs = try await store.outputs(of: plan.stack)
@@ -189,9 +197,10 @@ public struct StackEngine: Sendable {
         }
         guard let status, !status.satisfied else { return }
         let hash = Approvals.hash(of: plan).prefix(12)
-        throw .notApproved("plan \(hash) needs \(policy.required) approval\(policy.required == 1 ? "" : "s") from \(policy.from.joined(separator: ", ")); "
-            + "approved by: \(status.approvedBy.isEmpty ? "nobody" : status.approvedBy.joined(separator: ", ")); "
-            + "missing: \(status.missing.joined(separator: ", ")). Save it with `dharma plan --out FILE` and run `dharma approve FILE --as NAME`")
+        throw .notApproved(
+            "plan \(hash) needs \(policy.required) approval\(policy.required == 1 ? "" : "s") from \(policy.from.joined(separator: ", ")); "
+                + "approved by: \(status.approvedBy.isEmpty ? "nobody" : status.approvedBy.joined(separator: ", ")); "
+                + "missing: \(status.missing.joined(separator: ", ")). Save it with `dharma plan --out FILE` and run `dharma approve FILE --as NAME`")
     }
 
     /// Appends to the audit log, if this engine keeps one.

@@ -11,8 +11,10 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 
     /// `opentofu` and `tf` are accepted for Terraform, `cfn` for CloudFormation, `k8s` for Kubernetes.
     public init?(name: String) {
-        let aliases: [String: ExportFormat] = ["opentofu": .terraform, "tofu": .terraform, "tf": .terraform, "hcl": .terraform,
-                                               "cfn": .cloudformation, "cfn-json": .cloudformationJSON, "k8s": .kubernetes]
+        let aliases: [String: ExportFormat] = [
+            "opentofu": .terraform, "tofu": .terraform, "tf": .terraform, "hcl": .terraform,
+            "cfn": .cloudformation, "cfn-json": .cloudformationJSON, "k8s": .kubernetes,
+        ]
         guard let format = ExportFormat(rawValue: name.lowercased()) ?? aliases[name.lowercased()] else { return nil }
         self = format
     }

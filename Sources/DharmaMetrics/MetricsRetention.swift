@@ -33,14 +33,18 @@ public struct MetricsRetention: Sendable {
             let ordered = samples.sorted { $0.time < $1.time }
             for (resolution, step) in [(MetricResolution.fiveMinutes, Int64(300_000)), (.hour, Int64(3_600_000))] {
                 let points = Downsampler.rollup(ordered, step: step)
-                let parts: [(String, (Downsampler.Point) -> Double)] = [("min", { $0.min }), ("max", { $0.max }), ("avg", { $0.average }),
-                                                                        ("count", { Double($0.count) })]
+                let parts: [(String, (Downsampler.Point) -> Double)] = [
+                    ("min", { $0.min }), ("max", { $0.max }), ("avg", { $0.average }),
+                    ("count", { Double($0.count) }),
+                ]
                 for (suffix, value) in parts {
                     var chunk = GorillaChunk()
                     for point in points { chunk.append(time: point.time, value: value(point)) }
-                    rollups.append(StoredMetricChunk(series: SeriesKey(name: key.name + ":\(resolution.rawValue)_\(suffix)", labels: key.labels).description,
-                                                     resolution: resolution, firstTime: chunk.firstTime, lastTime: chunk.lastTime,
-                                                     count: chunk.count, data: chunk.bytes))
+                    rollups.append(
+                        StoredMetricChunk(
+                            series: SeriesKey(name: key.name + ":\(resolution.rawValue)_\(suffix)", labels: key.labels).description,
+                            resolution: resolution, firstTime: chunk.firstTime, lastTime: chunk.lastTime,
+                            count: chunk.count, data: chunk.bytes))
                 }
             }
         }

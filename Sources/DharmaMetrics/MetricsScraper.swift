@@ -2,8 +2,9 @@ import DharmaCore
 import DharmaInsight
 import DharmaStore
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Scrapes Prometheus `/metrics` endpoints. One round asks every target at once; a target that

@@ -26,8 +26,10 @@ public struct StackMetricsCollector: Sendable {
     /// Figures of Dharma's own recorded with every round (the health score).
     public var gauges: @Sendable () async -> [(SeriesKey, Double)]
 
-    public init(stack: StackID, state: any Store, metrics: MetricsRepository, interval: Double,
-                gauges: @escaping @Sendable () async -> [(SeriesKey, Double)] = { [] }) {
+    public init(
+        stack: StackID, state: any Store, metrics: MetricsRepository, interval: Double,
+        gauges: @escaping @Sendable () async -> [(SeriesKey, Double)] = { [] }
+    ) {
         self.stack = stack
         self.state = state
         self.metrics = metrics

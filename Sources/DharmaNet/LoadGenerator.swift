@@ -1,4 +1,3 @@
-
 import Foundation
 
 /// Steady client traffic (game days, tests): one thread per address, a GET every `pause`

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A one-shot HTTP/1.1 GET on loopback, for the runtime's own endpoints (the proxy's

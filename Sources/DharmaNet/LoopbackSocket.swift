@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// TCP on 127.0.0.1 with plain file descriptors: what the local runtime's probes, the demo

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Checks whether a service instance is ready: an HTTP GET that answers 2xx/3xx, or a TCP

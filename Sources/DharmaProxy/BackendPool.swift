@@ -84,11 +84,14 @@ final class BackendPool: @unchecked Sendable {
 
     func status() -> ProxyStatus {
         lock.withLock {
-            ProxyStatus(generation: config.generation, backends: config.backends.map { backend in
-                let state = live[backend.port] ?? Live()
-                return ProxyStatus.Backend(port: backend.port, replica: backend.replica, backup: backend.backup, draining: backend.draining,
-                                           healthy: state.healthy, inFlight: state.inFlight, requests: state.requests, failures: state.failures)
-            }, requests: requests, failures: failures)
+            ProxyStatus(
+                generation: config.generation,
+                backends: config.backends.map { backend in
+                    let state = live[backend.port] ?? Live()
+                    return ProxyStatus.Backend(
+                        port: backend.port, replica: backend.replica, backup: backend.backup, draining: backend.draining,
+                        healthy: state.healthy, inFlight: state.inFlight, requests: state.requests, failures: state.failures)
+                }, requests: requests, failures: failures)
         }
     }
 
@@ -101,7 +104,8 @@ final class BackendPool: @unchecked Sendable {
             }
             out += "# HELP dharma_proxy_backend_up Whether the last health check of a backend passed.\n# TYPE dharma_proxy_backend_up gauge\n"
             for backend in config.backends {
-                out += "dharma_proxy_backend_up{port=\"\(backend.port)\",replica=\"\(backend.replica.map(String.init) ?? "")\"} \((live[backend.port]?.healthy ?? true) ? 1 : 0)\n"
+                out +=
+                    "dharma_proxy_backend_up{port=\"\(backend.port)\",replica=\"\(backend.replica.map(String.init) ?? "")\"} \((live[backend.port]?.healthy ?? true) ? 1 : 0)\n"
             }
             out += "# HELP dharma_proxy_in_flight Requests in flight per backend.\n# TYPE dharma_proxy_in_flight gauge\n"
             for backend in config.backends {

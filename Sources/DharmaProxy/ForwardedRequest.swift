@@ -37,7 +37,8 @@ struct ForwardedRequest {
             switch name {
             case "content-length":
                 guard let value = Int(line.split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? ""),
-                      (0...maximumBody).contains(value) else {
+                    (0...maximumBody).contains(value)
+                else {
                     throw .unsupported(status: 400, reason: "a Content-Length that is not a number up to \(maximumBody)")
                 }
                 length = value
@@ -57,8 +58,9 @@ struct ForwardedRequest {
             guard let chunk = receive() else { throw .incomplete }
             body += chunk
         }
-        return ForwardedRequest(method: String(requestLine[0]), head: Array((kept.joined(separator: "\r\n") + "\r\n\r\n").utf8),
-                                body: Array(body.prefix(length)))
+        return ForwardedRequest(
+            method: String(requestLine[0]), head: Array((kept.joined(separator: "\r\n") + "\r\n\r\n").utf8),
+            body: Array(body.prefix(length)))
     }
 
     /// Whether sending it twice is harmless, so it may be retried on another backend after the

@@ -150,9 +150,10 @@ public final class ProxyServer: @unchecked Sendable {
         while true {
             let config = pool.current
             for backend in config.backends {
-                let healthy = config.healthPath.map { path in
-                    ReadinessProbe.httpStatus(port: backend.port, path: path, timeout: 1).map { (200..<400).contains($0) } ?? false
-                } ?? ReadinessProbe.tcpAccepts(port: backend.port, timeout: 1)
+                let healthy =
+                    config.healthPath.map { path in
+                        ReadinessProbe.httpStatus(port: backend.port, path: path, timeout: 1).map { (200..<400).contains($0) } ?? false
+                    } ?? ReadinessProbe.tcpAccepts(port: backend.port, timeout: 1)
                 pool.setHealth(port: backend.port, healthy: healthy)
             }
             Thread.sleep(forTimeInterval: min(max(config.healthInterval, 0.1), 10))
@@ -184,7 +185,8 @@ public final class ProxyServer: @unchecked Sendable {
     static func respond(_ socket: Int32, status: Int, body: String, contentType: String = "text/plain; charset=utf-8") {
         let reasons = [200: "OK", 400: "Bad Request", 404: "Not Found", 411: "Length Required", 502: "Bad Gateway", 503: "Service Unavailable"]
         let bytes = Array(body.utf8)
-        let head = "HTTP/1.1 \(status) \(reasons[status] ?? "Status")\r\nContent-Type: \(contentType)\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n\r\n"
+        let head =
+            "HTTP/1.1 \(status) \(reasons[status] ?? "Status")\r\nContent-Type: \(contentType)\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n\r\n"
         LoopbackSocket.sendAll(socket, Array(head.utf8) + bytes)
     }
 }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Signing keys on disk, under `.dharma/keys/`: one JSON file per key name holding the seeds
 /// of its Ed25519 and ML-DSA-65 keys. Files are created with mode 0600 on first use, and a file
@@ -27,10 +28,11 @@ public struct KeyDirectory: Sendable {
     /// Key names may hold `/` (note names are often URLs); file names keep only characters
     /// that are safe in a path.
     private func fileName(_ name: String) -> String {
-        String(name.unicodeScalars.map { scalar -> Character in
-            scalar.properties.isAlphabetic && scalar.isASCII || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar)
-                ? Character(scalar) : "_"
-        })
+        String(
+            name.unicodeScalars.map { scalar -> Character in
+                scalar.properties.isAlphabetic && scalar.isASCII || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar)
+                    ? Character(scalar) : "_"
+            })
     }
 
     /// Retires the current keys of `name` (kept as `NAME.retired-TIME.key`, so signatures made
@@ -67,8 +69,9 @@ public struct KeyDirectory: Sendable {
         var info = stat()
         guard stat(file, &info) == 0 else { throw Failure(description: "cannot read \(file): \(String(cString: strerror(errno)))") }
         guard info.st_mode & 0o077 == 0 else {
-            throw Failure(description: "\(file) is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))); "
-                + "run `chmod 600 \(file)`; Dharma does not sign with a key others may have copied")
+            throw Failure(
+                description: "\(file) is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))); "
+                    + "run `chmod 600 \(file)`; Dharma does not sign with a key others may have copied")
         }
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -76,8 +79,10 @@ public struct KeyDirectory: Sendable {
             guard let ed = Data(base64Encoded: key.ed25519Seed), let ml = Data(base64Encoded: key.mldsa65Seed) else {
                 throw Failure(description: "\(file) holds malformed seeds")
             }
-            return [try NoteSigner(name: key.name, algorithm: .ed25519, seed: ed),
-                    try NoteSigner(name: key.name, algorithm: .mldsa65, seed: ml)]
+            return [
+                try NoteSigner(name: key.name, algorithm: .ed25519, seed: ed),
+                try NoteSigner(name: key.name, algorithm: .mldsa65, seed: ml),
+            ]
         } catch let failure as Failure {
             throw failure
         } catch {
@@ -90,8 +95,9 @@ public struct KeyDirectory: Sendable {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let ed = try NoteSigner.generate(name: name, algorithm: .ed25519)
             let ml = try NoteSigner.generate(name: name, algorithm: .mldsa65)
-            let key = KeyFile(name: name, created: Date().timeIntervalSince1970,
-                              ed25519Seed: ed.seed.base64EncodedString(), mldsa65Seed: ml.seed.base64EncodedString())
+            let key = KeyFile(
+                name: name, created: Date().timeIntervalSince1970,
+                ed25519Seed: ed.seed.base64EncodedString(), mldsa65Seed: ml.seed.base64EncodedString())
             let data = try JSONEncoder().encode(key)
             // Created 0600 from the start, never briefly readable.
             let fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0o600)

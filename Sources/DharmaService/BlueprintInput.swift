@@ -78,9 +78,11 @@ public struct StackSelector: Sendable, Hashable {
         }
         let stacks = try await serviceCall { try await store.stacks() }
         guard stacks.count == 1, let only = stacks.first else {
-            throw .invalidInput(stacks.isEmpty
-                ? "the state database has no stacks yet; apply a blueprint first"
-                : "the state database holds \(stacks.count) stacks (\(stacks.map { $0.stack.description }.joined(separator: ", "))); choose one with --stack or -f")
+            throw .invalidInput(
+                stacks.isEmpty
+                    ? "the state database has no stacks yet; apply a blueprint first"
+                    : "the state database holds \(stacks.count) stacks (\(stacks.map { $0.stack.description }.joined(separator: ", "))); choose one with --stack or -f"
+            )
         }
         return only.stack
     }

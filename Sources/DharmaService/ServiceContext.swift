@@ -8,8 +8,10 @@ public struct ServiceContext: Sendable {
     public var environment: [String: String]
     public var warn: @Sendable (String) -> Void
 
-    public init(principal: Principal = .localUser, environment: [String: String] = ProcessInfo.processInfo.environment,
-                warn: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        principal: Principal = .localUser, environment: [String: String] = ProcessInfo.processInfo.environment,
+        warn: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.principal = principal
         self.environment = environment
         self.warn = warn

@@ -45,7 +45,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .invalidBlueprint(let diagnostics, _): "the blueprint has \(diagnostics.filter { $0.severity == .error }.count) error(s)"
         case .invalidInput(let message, _, _), .notFound(let message), .policyViolation(let message), .notApproved(let message),
-             .forbidden(let message), .stalePlan(let message), .conflict(let message), .failed(let message):
+            .forbidden(let message), .stalePlan(let message), .conflict(let message), .failed(let message):
             message
         }
     }

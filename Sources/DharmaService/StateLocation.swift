@@ -44,8 +44,10 @@ public struct StateLocation: Sendable, Hashable {
 
     /// The engine on this database, acting for the context's principal. `audited` engines
     /// record every change in the audit log kept in the same database (keys under `keys/`).
-    func engine(_ context: ServiceContext, parallelism: Int = 10, audited: Bool = false, reason: String? = nil,
-                webhook: String? = nil) throws(ServiceError) -> StackEngine {
+    func engine(
+        _ context: ServiceContext, parallelism: Int = 10, audited: Bool = false, reason: String? = nil,
+        webhook: String? = nil
+    ) throws(ServiceError) -> StackEngine {
         let store = try store()
         var engine = StackEngine(store: store, parallelism: parallelism, stateDirectory: directory)
         engine.actor = context.principal.name

@@ -27,8 +27,10 @@ public struct StoredIncident: Sendable, Hashable {
     public var closedAt: Double?
     public var body: String
 
-    public init(id: Int = 0, stack: String, resource: String, symptom: SymptomKind, status: IncidentStatus, openedAt: Double,
-                updatedAt: Double, closedAt: Double?, body: String) {
+    public init(
+        id: Int = 0, stack: String, resource: String, symptom: SymptomKind, status: IncidentStatus, openedAt: Double,
+        updatedAt: Double, closedAt: Double?, body: String
+    ) {
         self.id = id
         self.stack = stack
         self.resource = resource

@@ -17,8 +17,10 @@ extension SQLiteStore: AuditStore {
             let insertEntry = try db.cachedStatement(
                 sql: "INSERT INTO audit_entries (seq, time, actor, action, stack, body, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
             for entry in entries {
-                try insertEntry.execute(arguments: [Int64(entry.seq), entry.time, entry.actor, entry.action, entry.stack, entry.body,
-                                                    Data(entry.leafHash)])
+                try insertEntry.execute(arguments: [
+                    Int64(entry.seq), entry.time, entry.actor, entry.action, entry.stack, entry.body,
+                    Data(entry.leafHash),
+                ])
             }
             let insertNode = try db.cachedStatement(sql: "INSERT OR REPLACE INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)")
             for node in nodes {
@@ -29,10 +31,13 @@ extension SQLiteStore: AuditStore {
 
     public func auditEntries(from: UInt64, to: UInt64) async throws -> [AuditRecord] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit_entries WHERE seq >= ? AND seq < ? ORDER BY seq",
-                             arguments: [Int64(clamping: from), Int64(clamping: to)]).map { row in
-                AuditRecord(seq: UInt64(row["seq"] as Int64), time: row["time"], actor: row["actor"], action: row["action"],
-                            stack: row["stack"], body: row["body"], leafHash: Array(row["leaf_hash"] as Data))
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM audit_entries WHERE seq >= ? AND seq < ? ORDER BY seq",
+                arguments: [Int64(clamping: from), Int64(clamping: to)]
+            ).map { row in
+                AuditRecord(
+                    seq: UInt64(row["seq"] as Int64), time: row["time"], actor: row["actor"], action: row["action"],
+                    stack: row["stack"], body: row["body"], leafHash: Array(row["leaf_hash"] as Data))
             }
         }
     }
@@ -42,8 +47,10 @@ extension SQLiteStore: AuditStore {
     }
 
     /// A read transaction on the calling thread: the visitor is neither escaping nor sendable.
-    private func forEachAuditEntrySynchronously(from: UInt64, to: UInt64,
-                                                _ visit: (AuditRecord) throws -> Void) throws {
+    private func forEachAuditEntrySynchronously(
+        from: UInt64, to: UInt64,
+        _ visit: (AuditRecord) throws -> Void
+    ) throws {
         try database.read { db in
             let cursor = try Row.fetchCursor(
                 db, sql: "SELECT seq, time, actor, action, stack, body, leaf_hash FROM audit_entries WHERE seq >= ? AND seq < ? ORDER BY seq",
@@ -51,8 +58,10 @@ extension SQLiteStore: AuditStore {
             while let row = try cursor.next() {
                 let seq: Int64 = row[0]
                 let hash: Data = row[6]
-                try visit(AuditRecord(seq: UInt64(seq), time: row[1], actor: row[2], action: row[3], stack: row[4], body: row[5],
-                                      leafHash: Array(hash)))
+                try visit(
+                    AuditRecord(
+                        seq: UInt64(seq), time: row[1], actor: row[2], action: row[3], stack: row[4], body: row[5],
+                        leafHash: Array(hash)))
             }
         }
     }
@@ -72,8 +81,9 @@ extension SQLiteStore: AuditStore {
 
     public func appendCheckpoint(size: UInt64, note: String) async throws {
         try await database.write { db in
-            try db.execute(sql: "INSERT INTO audit_checkpoints (size, note, created_at) VALUES (?, ?, ?)",
-                           arguments: [Int64(size), note, Timestamp.now()])
+            try db.execute(
+                sql: "INSERT INTO audit_checkpoints (size, note, created_at) VALUES (?, ?, ?)",
+                arguments: [Int64(size), note, Timestamp.now()])
         }
     }
 

@@ -4,20 +4,25 @@ import GRDB
 extension SQLiteStore: IncidentStore {
     public func openIncident(_ incident: StoredIncident) async throws -> Int {
         try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO incidents (stack, resource, symptom, status, opened_at, updated_at, closed_at, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [incident.stack, incident.resource, incident.symptom.rawValue, incident.status.rawValue, incident.openedAt,
-                                 incident.updatedAt, incident.closedAt, incident.body])
+            try db.execute(
+                sql: """
+                    INSERT INTO incidents (stack, resource, symptom, status, opened_at, updated_at, closed_at, body)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    incident.stack, incident.resource, incident.symptom.rawValue, incident.status.rawValue, incident.openedAt,
+                    incident.updatedAt, incident.closedAt, incident.body,
+                ])
             return Int(db.lastInsertedRowID)
         }
     }
 
     public func updateIncident(_ incident: StoredIncident) async throws {
         try await database.write { db in
-            try db.execute(sql: """
-                UPDATE incidents SET status = ?, updated_at = ?, closed_at = ?, body = ? WHERE id = ?
-                """, arguments: [incident.status.rawValue, incident.updatedAt, incident.closedAt, incident.body, incident.id])
+            try db.execute(
+                sql: """
+                    UPDATE incidents SET status = ?, updated_at = ?, closed_at = ?, body = ? WHERE id = ?
+                    """, arguments: [incident.status.rawValue, incident.updatedAt, incident.closedAt, incident.body, incident.id])
             guard db.changesCount == 1 else { throw StoreError("incident \(incident.id) is not in the database") }
         }
     }
@@ -49,31 +54,35 @@ extension SQLiteStore: IncidentStore {
 
     public func recordOutcome(_ outcome: RemediationOutcome) async throws {
         try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO remediation_outcomes (stack, symptom, action, succeeded, seconds, time) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [outcome.stack, outcome.symptom.rawValue, outcome.action.rawValue, outcome.succeeded, outcome.seconds, outcome.time])
+            try db.execute(
+                sql: """
+                    INSERT INTO remediation_outcomes (stack, symptom, action, succeeded, seconds, time) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [outcome.stack, outcome.symptom.rawValue, outcome.action.rawValue, outcome.succeeded, outcome.seconds, outcome.time])
         }
     }
 
     public func outcomes(stack: String?) async throws -> [RemediationOutcome] {
         try await database.read { db in
-            let rows = if let stack {
-                try Row.fetchAll(db, sql: "SELECT * FROM remediation_outcomes WHERE stack = ? ORDER BY id", arguments: [stack])
-            } else {
-                try Row.fetchAll(db, sql: "SELECT * FROM remediation_outcomes ORDER BY id")
-            }
+            let rows =
+                if let stack {
+                    try Row.fetchAll(db, sql: "SELECT * FROM remediation_outcomes WHERE stack = ? ORDER BY id", arguments: [stack])
+                } else {
+                    try Row.fetchAll(db, sql: "SELECT * FROM remediation_outcomes ORDER BY id")
+                }
             return try rows.map { row in
-                RemediationOutcome(stack: row["stack"], symptom: try Self.decode(row["symptom"], in: "remediation_outcomes.symptom"),
-                                   action: try Self.decode(row["action"], in: "remediation_outcomes.action"), succeeded: row["succeeded"],
-                                   seconds: row["seconds"], time: row["time"])
+                RemediationOutcome(
+                    stack: row["stack"], symptom: try Self.decode(row["symptom"], in: "remediation_outcomes.symptom"),
+                    action: try Self.decode(row["action"], in: "remediation_outcomes.action"), succeeded: row["succeeded"],
+                    seconds: row["seconds"], time: row["time"])
             }
         }
     }
 
     private static func incident(from row: Row) throws -> StoredIncident {
-        StoredIncident(id: row["id"], stack: row["stack"], resource: row["resource"], symptom: try decode(row["symptom"], in: "incidents.symptom"),
-                       status: try decode(row["status"], in: "incidents.status"), openedAt: row["opened_at"], updatedAt: row["updated_at"],
-                       closedAt: row["closed_at"], body: row["body"])
+        StoredIncident(
+            id: row["id"], stack: row["stack"], resource: row["resource"], symptom: try decode(row["symptom"], in: "incidents.symptom"),
+            status: try decode(row["status"], in: "incidents.status"), openedAt: row["opened_at"], updatedAt: row["updated_at"],
+            closedAt: row["closed_at"], body: row["body"])
     }
 
     /// A stored name read back as its enum; a name no version of Dharma writes means the

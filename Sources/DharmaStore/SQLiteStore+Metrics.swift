@@ -14,17 +14,22 @@ extension SQLiteStore: MetricsStore {
 
     public func metricChunks(name: String, resolution: MetricResolution, from: Int64, to: Int64) async throws -> [StoredMetricChunk] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM metric_chunks WHERE resolution = ? AND (series = ? OR series LIKE ? ESCAPE '!')
-                  AND last_time >= ? AND first_time <= ? ORDER BY series, first_time
-                """, arguments: [resolution.rawValue, name, Self.likePrefix(name) + "{%", from, to]).map(Self.chunk(from:))
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM metric_chunks WHERE resolution = ? AND (series = ? OR series LIKE ? ESCAPE '!')
+                      AND last_time >= ? AND first_time <= ? ORDER BY series, first_time
+                    """, arguments: [resolution.rawValue, name, Self.likePrefix(name) + "{%", from, to]
+            ).map(Self.chunk(from:))
         }
     }
 
     public func metricChunks(resolution: MetricResolution, endingBefore time: Int64) async throws -> [StoredMetricChunk] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM metric_chunks WHERE resolution = ? AND last_time < ? ORDER BY series, first_time",
-                             arguments: [resolution.rawValue, time]).map(Self.chunk(from:))
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM metric_chunks WHERE resolution = ? AND last_time < ? ORDER BY series, first_time",
+                arguments: [resolution.rawValue, time]
+            ).map(Self.chunk(from:))
         }
     }
 
@@ -47,8 +52,9 @@ extension SQLiteStore: MetricsStore {
     }
 
     private static func chunk(from row: Row) throws -> StoredMetricChunk {
-        StoredMetricChunk(series: row["series"], resolution: try decode(row["resolution"], in: "metric_chunks.resolution"),
-                          firstTime: row["first_time"], lastTime: row["last_time"], count: row["count"], data: Array(row["data"] as Data))
+        StoredMetricChunk(
+            series: row["series"], resolution: try decode(row["resolution"], in: "metric_chunks.resolution"),
+            firstTime: row["first_time"], lastTime: row["last_time"], count: row["count"], data: Array(row["data"] as Data))
     }
 
     static func likePrefix(_ text: String) -> String {

@@ -26,15 +26,19 @@ public final class SQLiteStore: Store {
             }
             try SQLiteSchema.migrator.migrate(database)
         } catch let error as DatabaseError {
-            throw StoreError("\(path) is not a usable Dharma state database: \(error.message ?? error.description). "
-                + "The file was left untouched; point --state at another path or restore it from a backup.")
+            throw StoreError(
+                "\(path) is not a usable Dharma state database: \(error.message ?? error.description). "
+                    + "The file was left untouched; point --state at another path or restore it from a backup.")
         }
     }
 
     public func state(of stack: StackID) async throws -> StackState {
         try await database.read { db in
-            guard let stackRow = try Row.fetchOne(db, sql: "SELECT id, serial FROM stacks WHERE name = ? AND environment = ?",
-                                                  arguments: [stack.name, stack.environment]) else {
+            guard
+                let stackRow = try Row.fetchOne(
+                    db, sql: "SELECT id, serial FROM stacks WHERE name = ? AND environment = ?",
+                    arguments: [stack.name, stack.environment])
+            else {
                 return StackState(stack: stack)
             }
             let id: Int64 = stackRow["id"]
@@ -51,15 +55,19 @@ public final class SQLiteStore: Store {
     public func record(_ resource: ResourceState, in stack: StackID) async throws -> Int {
         try await database.write { db in
             let id = try Self.stackID(stack, in: db)
-            try db.execute(sql: """
-                INSERT INTO resources (stack_id, name, type, provider, region, inputs, outputs, dependencies, lifecycle, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (stack_id, name) DO UPDATE SET type = excluded.type, provider = excluded.provider,
-                  region = excluded.region, inputs = excluded.inputs, outputs = excluded.outputs,
-                  dependencies = excluded.dependencies, lifecycle = excluded.lifecycle, updated_at = excluded.updated_at
-                """, arguments: [id, resource.name, resource.type, resource.provider.rawValue, resource.region,
-                                 try JSON.text(resource.inputs), try JSON.text(resource.outputs),
-                                 try JSON.text(resource.dependencies), try JSON.text(resource.lifecycle), Timestamp.now()])
+            try db.execute(
+                sql: """
+                    INSERT INTO resources (stack_id, name, type, provider, region, inputs, outputs, dependencies, lifecycle, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (stack_id, name) DO UPDATE SET type = excluded.type, provider = excluded.provider,
+                      region = excluded.region, inputs = excluded.inputs, outputs = excluded.outputs,
+                      dependencies = excluded.dependencies, lifecycle = excluded.lifecycle, updated_at = excluded.updated_at
+                    """,
+                arguments: [
+                    id, resource.name, resource.type, resource.provider.rawValue, resource.region,
+                    try JSON.text(resource.inputs), try JSON.text(resource.outputs),
+                    try JSON.text(resource.dependencies), try JSON.text(resource.lifecycle), Timestamp.now(),
+                ])
             return try Self.bumpSerial(id, in: db)
         }
     }
@@ -82,46 +90,59 @@ public final class SQLiteStore: Store {
             let version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM state_versions WHERE stack_id = ?", arguments: [id]) ?? 0) + 1
             let now = Timestamp.now()
             try db.execute(sql: "UPDATE stacks SET outputs = ?, updated_at = ? WHERE id = ?", arguments: [try JSON.text(outputs), now, id])
-            try db.execute(sql: """
-                INSERT INTO state_versions (stack_id, version, serial, created_at, operation, summary, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, version, serial, now, operation.rawValue, summary, try JSON.text(snapshot)])
-            return StateVersion(version: version, serial: serial, createdAt: now, operation: operation, summary: summary,
-                                resourceCount: snapshot.resources.count)
+            try db.execute(
+                sql: """
+                    INSERT INTO state_versions (stack_id, version, serial, created_at, operation, summary, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, version, serial, now, operation.rawValue, summary, try JSON.text(snapshot)])
+            return StateVersion(
+                version: version, serial: serial, createdAt: now, operation: operation, summary: summary,
+                resourceCount: snapshot.resources.count)
         }
     }
 
     public func versions(of stack: StackID) async throws -> [StateVersion] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT v.version, v.serial, v.created_at, v.operation, v.summary, v.snapshot FROM state_versions v
-                JOIN stacks s ON s.id = v.stack_id WHERE s.name = ? AND s.environment = ? ORDER BY v.version
-                """, arguments: [stack.name, stack.environment]).map { row in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT v.version, v.serial, v.created_at, v.operation, v.summary, v.snapshot FROM state_versions v
+                    JOIN stacks s ON s.id = v.stack_id WHERE s.name = ? AND s.environment = ? ORDER BY v.version
+                    """, arguments: [stack.name, stack.environment]
+            ).map { row in
                 let snapshot = try JSON.decode(StackState.self, from: row["snapshot"])
-                return StateVersion(version: row["version"], serial: row["serial"], createdAt: row["created_at"],
-                                    operation: (row["operation"] as String?).flatMap(ApplyOperation.init(rawValue:)),
-                                    summary: row["summary"], resourceCount: snapshot.resources.count)
+                return StateVersion(
+                    version: row["version"], serial: row["serial"], createdAt: row["created_at"],
+                    operation: (row["operation"] as String?).flatMap(ApplyOperation.init(rawValue:)),
+                    summary: row["summary"], resourceCount: snapshot.resources.count)
             }
         }
     }
 
     public func outputs(of stack: StackID) async throws -> [String: Value] {
         try await database.read { db in
-            guard let text = try String.fetchOne(db, sql: "SELECT outputs FROM stacks WHERE name = ? AND environment = ?",
-                                                 arguments: [stack.name, stack.environment]) else { return [:] }
+            guard
+                let text = try String.fetchOne(
+                    db, sql: "SELECT outputs FROM stacks WHERE name = ? AND environment = ?",
+                    arguments: [stack.name, stack.environment])
+            else { return [:] }
             return try JSON.decode([String: Value].self, from: text)
         }
     }
 
     public func stacks() async throws -> [StackSummary] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT s.name, s.environment, s.serial,
-                  (SELECT COUNT(*) FROM resources r WHERE r.stack_id = s.id) AS resources,
-                  (SELECT COALESCE(MAX(version), 0) FROM state_versions v WHERE v.stack_id = s.id) AS version
-                FROM stacks s ORDER BY s.name, s.environment
-                """).map { row in
-                StackSummary(stack: StackID(name: row["name"], environment: row["environment"]), serial: row["serial"],
-                             resourceCount: row["resources"], latestVersion: row["version"])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.name, s.environment, s.serial,
+                      (SELECT COUNT(*) FROM resources r WHERE r.stack_id = s.id) AS resources,
+                      (SELECT COALESCE(MAX(version), 0) FROM state_versions v WHERE v.stack_id = s.id) AS version
+                    FROM stacks s ORDER BY s.name, s.environment
+                    """
+            ).map { row in
+                StackSummary(
+                    stack: StackID(name: row["name"], environment: row["environment"]), serial: row["serial"],
+                    resourceCount: row["resources"], latestVersion: row["version"])
             }
         }
     }
@@ -138,18 +159,20 @@ public final class SQLiteStore: Store {
                 outcome = .brokeStale(existing)
                 try db.execute(sql: "DELETE FROM locks WHERE stack_id = ?", arguments: [id])
             }
-            try db.execute(sql: "INSERT INTO locks (stack_id, pid, host, operation, acquired_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, holder.pid, holder.host, holder.operation, holder.since])
+            try db.execute(
+                sql: "INSERT INTO locks (stack_id, pid, host, operation, acquired_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, holder.pid, holder.host, holder.operation, holder.since])
             return outcome
         }
     }
 
     public func unlock(_ stack: StackID, holder: LockHolder) async throws {
         try await database.write { db in
-            try db.execute(sql: """
-                DELETE FROM locks WHERE pid = ? AND host = ? AND stack_id =
-                  (SELECT id FROM stacks WHERE name = ? AND environment = ?)
-                """, arguments: [holder.pid, holder.host, stack.name, stack.environment])
+            try db.execute(
+                sql: """
+                    DELETE FROM locks WHERE pid = ? AND host = ? AND stack_id =
+                      (SELECT id FROM stacks WHERE name = ? AND environment = ?)
+                    """, arguments: [holder.pid, holder.host, stack.name, stack.environment])
         }
     }
 
@@ -164,8 +187,11 @@ public final class SQLiteStore: Store {
 
     public func lockHolder(of stack: StackID) async throws -> LockHolder? {
         try await database.read { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM stacks WHERE name = ? AND environment = ?",
-                                              arguments: [stack.name, stack.environment]) else { return nil }
+            guard
+                let id = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM stacks WHERE name = ? AND environment = ?",
+                    arguments: [stack.name, stack.environment])
+            else { return nil }
             return try Self.holder(ofStackRow: id, in: db)
         }
     }
@@ -178,13 +204,16 @@ public final class SQLiteStore: Store {
     }
 
     private static func stackID(_ stack: StackID, in db: Database) throws -> Int64 {
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM stacks WHERE name = ? AND environment = ?",
-                                       arguments: [stack.name, stack.environment]) {
+        if let id = try Int64.fetchOne(
+            db, sql: "SELECT id FROM stacks WHERE name = ? AND environment = ?",
+            arguments: [stack.name, stack.environment])
+        {
             return id
         }
         let now = Timestamp.now()
-        try db.execute(sql: "INSERT INTO stacks (name, environment, serial, outputs, created_at, updated_at) VALUES (?, ?, 0, '{}', ?, ?)",
-                       arguments: [stack.name, stack.environment, now, now])
+        try db.execute(
+            sql: "INSERT INTO stacks (name, environment, serial, outputs, created_at, updated_at) VALUES (?, ?, 0, '{}', ?, ?)",
+            arguments: [stack.name, stack.environment, now, now])
         return db.lastInsertedRowID
     }
 
@@ -198,10 +227,11 @@ public final class SQLiteStore: Store {
         guard let provider = ProviderName(rawValue: providerName) else {
             throw StoreError("state names an unknown provider `\(providerName)` for resource `\(row["name"] as String)`")
         }
-        return ResourceState(name: row["name"], type: row["type"], provider: provider, region: row["region"],
-                             inputs: try JSON.decode([String: Value].self, from: row["inputs"]),
-                             outputs: try JSON.decode([String: Value].self, from: row["outputs"]),
-                             dependencies: try JSON.decode([String].self, from: row["dependencies"]),
-                             lifecycle: try JSON.decode(Lifecycle.self, from: row["lifecycle"]))
+        return ResourceState(
+            name: row["name"], type: row["type"], provider: provider, region: row["region"],
+            inputs: try JSON.decode([String: Value].self, from: row["inputs"]),
+            outputs: try JSON.decode([String: Value].self, from: row["outputs"]),
+            dependencies: try JSON.decode([String].self, from: row["dependencies"]),
+            lifecycle: try JSON.decode(Lifecycle.self, from: row["lifecycle"]))
     }
 }

@@ -49,7 +49,8 @@ struct HTTPResponse {
     func write(to socket: Int32, keepAlive: Bool) {
         let reason = [200: "OK", 404: "Not Found", 400: "Bad Request"][status] ?? "Status"
         let bytes = Array(body.utf8)
-        let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(bytes.count)\r\n"
+        let head =
+            "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(bytes.count)\r\n"
             + "Connection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
         LoopbackSocket.sendAll(socket, Array(head.utf8) + bytes)
     }

@@ -17,7 +17,8 @@ struct Dharma: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, DriftCommand.self,
             UpCommand.self, StateCommand.self, OutputCommand.self, GraphCommand.self, SchemaCommand.self,
-            AuditCommand.self, ApproveCommand.self, WitnessCommand.self, WorkloadCommand.self, BenchCommand.self, VersionCommand.self, ExportCommand.self, CostCommand.self, OptimizeCommand.self, ScanCommand.self, ComplianceCommand.self, InsightCommand.self, MetricsCommand.self,
+            AuditCommand.self, ApproveCommand.self, WitnessCommand.self, WorkloadCommand.self, BenchCommand.self, VersionCommand.self, ExportCommand.self,
+            CostCommand.self, OptimizeCommand.self, ScanCommand.self, ComplianceCommand.self, InsightCommand.self, MetricsCommand.self,
             IncidentsCommand.self, IncidentCommand.self, AutopilotCommand.self, HealthCommand.self, ChaosCommand.self, ProxyCommand.self,
         ])
 }

@@ -64,8 +64,9 @@ enum ApplyOutput {
             print("\nApply complete: \(report.succeeded.count) resource\(report.succeeded.count == 1 ? "" : "s") changed.")
             for (name, value) in report.outputs.sorted(by: { $0.key < $1.key }) { print("  \(name) = \(value.rendered)") }
         } else {
-            Terminal.error("\nApply stopped: \(report.succeeded.count) succeeded (recorded), \(report.failed.count) failed, "
-                + "\(report.skipped.count) not started. Fix the cause and apply again; it continues from here.")
+            Terminal.error(
+                "\nApply stopped: \(report.succeeded.count) succeeded (recorded), \(report.failed.count) failed, "
+                    + "\(report.skipped.count) not started. Fix the cause and apply again; it continues from here.")
         }
     }
 }
@@ -85,7 +86,8 @@ extension PlanCost {
     /// One line: before → after per month, carbon, unknown prices, the budget.
     var summary: String {
         let sign = delta >= 0 ? "+" : "-"
-        var line = "Cost: \(CostRenderer.money(before.total)) → \(CostRenderer.money(after.total)) per month (\(sign)\(CostRenderer.money(abs(delta))))"
+        var line =
+            "Cost: \(CostRenderer.money(before.total)) → \(CostRenderer.money(after.total)) per month (\(sign)\(CostRenderer.money(abs(delta))))"
             + "; carbon \(CostRenderer.carbon(before.totalCarbonKg)) → \(CostRenderer.carbon(after.totalCarbonKg)) kgCO2e/month"
         let unknown = after.unknown.map(\.name)
         if !unknown.isEmpty { line += "; unknown for \(unknown.joined(separator: ", ")) (see `dharma cost`)" }

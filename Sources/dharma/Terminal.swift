@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DharmaCore
 import DharmaService
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Where output goes, and whether it may be coloured (only on a terminal, never with NO_COLOR).
 enum Terminal {
@@ -37,8 +38,9 @@ enum Confirmation {
     static func require(_ question: String, autoApprove: Bool, verb: String) throws {
         guard !autoApprove else { return }
         guard Terminal.isInteractive else {
-            throw ServiceError.invalidInput("not asking for confirmation without a terminal; pass --auto-approve"
-                + (verb == "apply" ? " or apply a saved plan with --plan" : ""))
+            throw ServiceError.invalidInput(
+                "not asking for confirmation without a terminal; pass --auto-approve"
+                    + (verb == "apply" ? " or apply a saved plan with --plan" : ""))
         }
         let answer = Terminal.readLine(prompt: "\n\(question) Only 'yes' is accepted: ")
         guard answer?.trimmingCharacters(in: .whitespaces) == "yes" else {

@@ -7,12 +7,16 @@ import Testing
 @Suite("Approvals", .serialized)
 struct ApprovalTests {
     func plan(content: String) -> Plan {
-        var plan = Plan(stack: StackID(name: "shop", environment: "default"), blueprintPath: "/x/shop.yaml", blueprintHash: "h",
-                        stateSerial: 3, observedFingerprint: "f",
-                        changes: [ResourceChange(resource: "a", type: "storage.file", action: .create,
-                                                 diff: [AttributeDiff(attribute: "content", old: nil, new: .string(content))],
-                                                 reason: nil, desired: nil)],
-                        outputs: [:], variables: [:])
+        var plan = Plan(
+            stack: StackID(name: "shop", environment: "default"), blueprintPath: "/x/shop.yaml", blueprintHash: "h",
+            stateSerial: 3, observedFingerprint: "f",
+            changes: [
+                ResourceChange(
+                    resource: "a", type: "storage.file", action: .create,
+                    diff: [AttributeDiff(attribute: "content", old: nil, new: .string(content))],
+                    reason: nil, desired: nil)
+            ],
+            outputs: [:], variables: [:])
         plan.approvals = ApprovalPolicy(required: 2, from: ["alice", "bob"])
         return plan
     }
@@ -34,8 +38,11 @@ struct ApprovalTests {
         let impostor = [try NoteSigner.generate(name: "bob", algorithm: .ed25519), try NoteSigner.generate(name: "bob", algorithm: .mldsa65)]
         let hash = Approvals.hash(of: planned)
         let note = try SignedNote(text: "dharma-approval/v1\nshop/default\n\(hash)\n", signers: impostor).serialized
-        try await fixture.log.append([AuditDraft(actor: "bob", action: "approve", stack: "shop/default", reason: "forged",
-                                                 planHash: hash, evidence: note)])
+        try await fixture.log.append([
+            AuditDraft(
+                actor: "bob", action: "approve", stack: "shop/default", reason: "forged",
+                planHash: hash, evidence: note)
+        ])
         #expect(try await approvals.status(of: planned)?.approvedBy == ["alice"])
 
         try await approvals.approve(planned, as: "bob", reason: nil)

@@ -20,8 +20,11 @@ struct LogFixture {
         log = AuditLog(store: store, origin: "dharma.test/log", signers: signers)
         for index in 0..<entries {
             // One checkpoint per append, as `dharma apply` does.
-            try await log.append([AuditDraft(actor: "alice@host", action: "apply", stack: "shop/default",
-                                             resources: ["r\(index)"], reason: "change \(index)")])
+            try await log.append([
+                AuditDraft(
+                    actor: "alice@host", action: "apply", stack: "shop/default",
+                    resources: ["r\(index)"], reason: "change \(index)")
+            ])
         }
     }
 
@@ -54,8 +57,9 @@ struct AuditLogTests {
             try MerkleVerifier.verifyInclusion(leafHash: leaf, index: seq, size: 13, proof: proof, root: checkpoint.root)
         }
         let oldRoot = try await fixture.log.root(size: 5)
-        try MerkleVerifier.verifyConsistency(old: 5, new: 13, oldRoot: oldRoot, newRoot: checkpoint.root,
-                                             proof: try await fixture.log.consistencyProof(old: 5, new: 13))
+        try MerkleVerifier.verifyConsistency(
+            old: 5, new: 13, oldRoot: oldRoot, newRoot: checkpoint.root,
+            proof: try await fixture.log.consistencyProof(old: 5, new: 13))
         // A batch is one transaction and one checkpoint.
         try await fixture.log.append((0..<10).map { AuditDraft(actor: "ci", action: "apply", stack: "s", reason: "batch \($0)") })
         #expect(try await fixture.store.checkpoints().count == 14)
@@ -74,7 +78,8 @@ struct AuditLogTests {
     @Test("edited lookup columns neither hide an entry from a filtered listing nor show it under someone else, and verify names them")
     func editedColumns() async throws {
         let fixture = try await LogFixture(entries: 6)
-        try await fixture.log.append([AuditDraft(actor: "bob@host", action: "destroy", stack: "blog/default", resources: ["db"], reason: "gone \"quoted\" / é")])
+        try await fixture.log.append([AuditDraft(actor: "bob@host", action: "destroy", stack: "blog/default", resources: ["db"], reason: "gone \"quoted\" / é")]
+        )
         #expect(try await fixture.log.verify().ok)
         // What someone with the database file would do to cover alice's tracks and blame bob.
         try fixture.sql("UPDATE audit_entries SET actor = 'bob@host', stack = 'other/default' WHERE seq = 2")
@@ -91,8 +96,9 @@ struct AuditLogTests {
         #expect(!report.ok)
         #expect(report.problems.filter { $0.kind == "column" }.compactMap(\.seq) == [2, 4])
         let second = try #require(report.problems.first { $0.seq == 2 })
-        #expect(second.message.contains("entry 2's stored columns were edited") && second.message.contains("actor `bob@host` (its body says `alice@host`)")
-            && second.message.contains("stack `other/default`"), "\(second.message)")
+        #expect(
+            second.message.contains("entry 2's stored columns were edited") && second.message.contains("actor `bob@host` (its body says `alice@host`)")
+                && second.message.contains("stack `other/default`"), "\(second.message)")
         let fourth = try #require(report.problems.first { $0.seq == 4 })
         #expect(fourth.message.contains("action `noop`") && fourth.message.contains("time"), "\(fourth.message)")
         // The body of an entry with quotes, a slash and a non-ASCII reason reads back exactly.
@@ -103,8 +109,9 @@ struct AuditLogTests {
     func editedBodyAndHash() async throws {
         let fixture = try await LogFixture(entries: 8)
         let forged = try fixture.body(3).replacingOccurrences(of: "change 3", with: "nothing to see")
-        try fixture.sql("UPDATE audit_entries SET body = ?, leaf_hash = ? WHERE seq = 3",
-                        [forged, Data(MerkleHasher.leaf(Array(forged.utf8)))])
+        try fixture.sql(
+            "UPDATE audit_entries SET body = ?, leaf_hash = ? WHERE seq = 3",
+            [forged, Data(MerkleHasher.leaf(Array(forged.utf8)))])
         let report = try await fixture.log.verify()
         #expect(report.firstBadSeq == 3)
         #expect(report.problems.contains { $0.kind == "root" })
@@ -143,8 +150,10 @@ struct AuditLogTests {
         #expect(report.problems.contains { $0.kind == "fork" })
 
         let clean = try await LogFixture(entries: 4)
-        let impostor = [try NoteSigner.generate(name: "dharma.test/log", algorithm: .ed25519),
-                        try NoteSigner.generate(name: "dharma.test/log", algorithm: .mldsa65)]
+        let impostor = [
+            try NoteSigner.generate(name: "dharma.test/log", algorithm: .ed25519),
+            try NoteSigner.generate(name: "dharma.test/log", algorithm: .mldsa65),
+        ]
         let forged = try clean.signedNote(size: 4, root: try await clean.log.root(size: 4), signers: impostor)
         try clean.sql("INSERT INTO audit_checkpoints (size, note, created_at) VALUES (4, ?, 0)", [forged])
         let onlyEd = try clean.signedNote(size: 4, root: try await clean.log.root(size: 4), signers: [clean.signers[0]])
@@ -173,8 +182,9 @@ struct KeyRotationTests {
         for index in 0..<3 { try await before.append([AuditDraft(actor: "a", action: "apply", stack: "s", reason: "\(index)")]) }
         let oldKeys = await before.currentVerifiers
 
-        let (after, entry) = try await AuditLog.rotateKeys(store: store, stateDirectory: directory, databasePath: directory + "/dharma.db",
-                                                           reason: "yearly rotation")
+        let (after, entry) = try await AuditLog.rotateKeys(
+            store: store, stateDirectory: directory, databasePath: directory + "/dharma.db",
+            reason: "yearly rotation")
         #expect(entry.action == "key-rotate" && entry.seq == 3 && entry.reason.hasPrefix("yearly rotation; retired"))
         let newKeys = await after.currentVerifiers
         #expect(Set(newKeys).isDisjoint(with: oldKeys))
@@ -200,8 +210,9 @@ struct LostKeyTests {
         try await log.append([AuditDraft(actor: "a", action: "apply", stack: "s", reason: "first")])
         try FileManager.default.removeItem(atPath: directory + "/keys/\(AuditLog.keyName).key")
         let fresh = try AuditLog.local(store: store, stateDirectory: directory, databasePath: directory + "/dharma.db")
-        await #expect { try await fresh.append([AuditDraft(actor: "a", action: "apply", stack: "s", reason: "second")]) }
-            throws: { "\($0)".contains("did not sign its latest checkpoint") }
+        await #expect { try await fresh.append([AuditDraft(actor: "a", action: "apply", stack: "s", reason: "second")]) } throws: {
+            "\($0)".contains("did not sign its latest checkpoint")
+        }
         #expect(try await store.auditSize() == 1)
     }
 }

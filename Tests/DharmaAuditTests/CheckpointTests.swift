@@ -5,8 +5,10 @@ import Testing
 
 @Suite("Signed checkpoints")
 struct CheckpointTests {
-    let signers = [try! NoteSigner.generate(name: "dharma.test/log", algorithm: .ed25519),
-                   try! NoteSigner.generate(name: "dharma.test/log", algorithm: .mldsa65)]
+    let signers = [
+        try! NoteSigner.generate(name: "dharma.test/log", algorithm: .ed25519),
+        try! NoteSigner.generate(name: "dharma.test/log", algorithm: .mldsa65),
+    ]
 
     var checkpoint: Checkpoint {
         var nodes = InMemoryMerkleNodes()
@@ -35,8 +37,10 @@ struct CheckpointTests {
         note.text = wrongRoot.body
         #expect(throws: CheckpointPolicy.Failure.self) { try policy.verify(note.serialized) }
 
-        let impostor = [try NoteSigner.generate(name: "dharma.test/log", algorithm: .ed25519),
-                        try NoteSigner.generate(name: "dharma.test/log", algorithm: .mldsa65)]
+        let impostor = [
+            try NoteSigner.generate(name: "dharma.test/log", algorithm: .ed25519),
+            try NoteSigner.generate(name: "dharma.test/log", algorithm: .mldsa65),
+        ]
         let forged = try SignedNote(text: checkpoint.body, signers: impostor).serialized
         #expect(throws: CheckpointPolicy.Failure.missingSignature("Ed25519")) { try policy.verify(forged) }
 

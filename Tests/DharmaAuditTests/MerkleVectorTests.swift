@@ -1,7 +1,7 @@
 import DharmaAudit
+import DharmaTestKit
 import Foundation
 import Testing
-import DharmaTestKit
 
 /// The public vectors in shared/data/merkle-vectors (transparency-dev/merkle, Apache-2.0).
 let vectorDirectory = TestPaths.sharedData + "/merkle-vectors"
@@ -62,8 +62,9 @@ struct MerkleVectorTests {
                 let proof = try hashes(entry["proof"])
                 #expect(try merkle.inclusionProof(index: index, size: size) == proof, "\(file) inclusion \(index)/\(size)")
                 #expect(throws: Never.self) {
-                    try MerkleVerifier.verifyInclusion(leafHash: try hash(entry["leaf_hash"]), index: index, size: size,
-                                                       proof: proof, root: try hash(entry["root"]))
+                    try MerkleVerifier.verifyInclusion(
+                        leafHash: try hash(entry["leaf_hash"]), index: index, size: size,
+                        proof: proof, root: try hash(entry["root"]))
                 }
             }
             for entry in consistencies {
@@ -71,8 +72,9 @@ struct MerkleVectorTests {
                 let proof = try hashes(entry["proof"])
                 #expect(try merkle.consistencyProof(old: old, new: new) == proof, "\(file) consistency \(old)→\(new)")
                 #expect(throws: Never.self) {
-                    try MerkleVerifier.verifyConsistency(old: old, new: new, oldRoot: try hash(entry["root1"]),
-                                                         newRoot: try hash(entry["root2"]), proof: proof)
+                    try MerkleVerifier.verifyConsistency(
+                        old: old, new: new, oldRoot: try hash(entry["root1"]),
+                        newRoot: try hash(entry["root2"]), proof: proof)
                 }
             }
         }
@@ -86,9 +88,11 @@ struct MerkleVectorTests {
             let wantError = try #require(probe["wantErr"] as? Bool)
             let outcome: Bool
             if let index = probe["leafIdx"] as? Int, let size = probe["treeSize"] as? Int, index >= 0, size >= 0 {
-                outcome = (try? MerkleVerifier.verifyInclusion(leafHash: MerkleHash(hex: probe["leafHash"] as? String ?? "") ?? [],
-                                                               index: UInt64(index), size: UInt64(size), proof: try hashes(probe["proof"]),
-                                                               root: MerkleHash(hex: probe["root"] as? String ?? "") ?? [])) != nil
+                outcome =
+                    (try? MerkleVerifier.verifyInclusion(
+                        leafHash: MerkleHash(hex: probe["leafHash"] as? String ?? "") ?? [],
+                        index: UInt64(index), size: UInt64(size), proof: try hashes(probe["proof"]),
+                        root: MerkleHash(hex: probe["root"] as? String ?? "") ?? [])) != nil
             } else {
                 outcome = false
             }
@@ -98,9 +102,11 @@ struct MerkleVectorTests {
         for probe in try #require(probes["consistency"] as? [[String: Any]]) {
             let wantError = try #require(probe["wantErr"] as? Bool)
             let old = probe["size1"] as? Int ?? -1, new = probe["size2"] as? Int ?? -1
-            let outcome = old >= 0 && new >= 0 && (try? MerkleVerifier.verifyConsistency(
-                old: UInt64(old), new: UInt64(new), oldRoot: MerkleHash(hex: probe["root1"] as? String ?? "") ?? [],
-                newRoot: MerkleHash(hex: probe["root2"] as? String ?? "") ?? [], proof: try hashes(probe["proof"]))) != nil
+            let outcome =
+                old >= 0 && new >= 0
+                && (try? MerkleVerifier.verifyConsistency(
+                    old: UInt64(old), new: UInt64(new), oldRoot: MerkleHash(hex: probe["root1"] as? String ?? "") ?? [],
+                    newRoot: MerkleHash(hex: probe["root2"] as? String ?? "") ?? [], proof: try hashes(probe["proof"]))) != nil
             outcome ? (accepted += 1) : (rejected += 1)
             if outcome == wantError { disagreements.append(probe["file"] as? String ?? "?") }
         }
@@ -117,20 +123,23 @@ struct MerkleVectorTests {
             let root = try merkle.root(size: size)
             for index in stride(from: UInt64(0), to: size, by: 7) {
                 let proof = try merkle.inclusionProof(index: index, size: size)
-                try MerkleVerifier.verifyInclusion(leafHash: try #require(nodes.node(level: 0, index: index)), index: index,
-                                                   size: size, proof: proof, root: root)
+                try MerkleVerifier.verifyInclusion(
+                    leafHash: try #require(nodes.node(level: 0, index: index)), index: index,
+                    size: size, proof: proof, root: root)
                 // One flipped bit anywhere must be caught.
                 if var tampered = proof.first {
                     tampered[0] ^= 1
                     #expect(throws: MerkleVerifier.Failure.self) {
-                        try MerkleVerifier.verifyInclusion(leafHash: nodes.node(level: 0, index: index)!, index: index, size: size,
-                                                           proof: [tampered] + proof.dropFirst(), root: root)
+                        try MerkleVerifier.verifyInclusion(
+                            leafHash: nodes.node(level: 0, index: index)!, index: index, size: size,
+                            proof: [tampered] + proof.dropFirst(), root: root)
                     }
                 }
             }
             for old in stride(from: UInt64(1), through: size, by: 11) {
-                try MerkleVerifier.verifyConsistency(old: old, new: size, oldRoot: try merkle.root(size: old), newRoot: root,
-                                                     proof: try merkle.consistencyProof(old: old, new: size))
+                try MerkleVerifier.verifyConsistency(
+                    old: old, new: size, oldRoot: try merkle.root(size: old), newRoot: root,
+                    proof: try merkle.consistencyProof(old: old, new: size))
             }
         }
         #expect(throws: MerkleTree<InMemoryMerkleNodes>.Failure.self) { try merkle.inclusionProof(index: 300, size: 300) }

@@ -52,11 +52,14 @@ struct WitnessTests {
         await #expect { try await w.cosign(note: fork, logKeys: logKeys) { _ in [] } } throws: { "\($0)".contains("fork") }
 
         let rewritten = try fixture.signedNote(size: 6, root: MerkleHash(repeating: 9, count: 32))
-        await #expect { try await w.cosign(note: rewritten, logKeys: logKeys) { _ in [MerkleHash(repeating: 1, count: 32)] } }
-            throws: { "\($0)".contains("not consistent") }
+        await #expect { try await w.cosign(note: rewritten, logKeys: logKeys) { _ in [MerkleHash(repeating: 1, count: 32)] } } throws: {
+            "\($0)".contains("not consistent")
+        }
 
-        let impostor = [try NoteSigner.generate(name: "dharma.test/log", algorithm: .ed25519),
-                        try NoteSigner.generate(name: "dharma.test/log", algorithm: .mldsa65)]
+        let impostor = [
+            try NoteSigner.generate(name: "dharma.test/log", algorithm: .ed25519),
+            try NoteSigner.generate(name: "dharma.test/log", algorithm: .mldsa65),
+        ]
         let unsigned = try fixture.signedNote(size: 5, root: root, signers: impostor)
         await #expect { try await w.cosign(note: unsigned, logKeys: logKeys) { _ in [] } } throws: { "\($0)".contains("not validly signed") }
     }

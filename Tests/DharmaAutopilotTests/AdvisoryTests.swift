@@ -21,7 +21,8 @@ struct AdvisoryTests {
 
     @Test("introduced/fixed, last_affected and explicit versions decide who is affected, and name the fix")
     func ranges() throws {
-        let osv = try advisory("""
+        let osv = try advisory(
+            """
             {"id": "GHSA-demo-0001", "summary": "demo", "affected": [
               {"package": {"ecosystem": "PyPI", "name": "Demo_App"},
                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.4.5"}, {"introduced": "2.0.0"}, {"last_affected": "2.0.3"}]}],
@@ -40,12 +41,18 @@ struct AdvisoryTests {
 
     @Test("the proposed fix is the lowest version fixing every advisory that no advisory affects")
     func fixAcrossAdvisories() throws {
-        let first = try advisory(#"{"id": "A-1", "affected": [{"package": {"ecosystem": "npm", "name": "lib"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.2.3"}]}]}]}"#)
-        let second = try advisory(#"{"id": "A-2", "affected": [{"package": {"ecosystem": "npm", "name": "lib"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "1.0.0"}, {"fixed": "1.2.5"}]}]}]}"#)
+        let first = try advisory(
+            #"{"id": "A-1", "affected": [{"package": {"ecosystem": "npm", "name": "lib"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.2.3"}]}]}]}"#
+        )
+        let second = try advisory(
+            #"{"id": "A-2", "affected": [{"package": {"ecosystem": "npm", "name": "lib"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "1.0.0"}, {"fixed": "1.2.5"}]}]}]}"#
+        )
         let pinned = PinnedPackage(resource: "web", ecosystem: "npm", name: "lib", version: PackageVersion("1.2.0"))
         let found = pinned.vulnerabilities(in: [first, second])
         #expect(found.ids == ["A-1", "A-2"] && found.fix == PackageVersion("1.2.5"))
-        let unfixed = try advisory(#"{"id": "A-3", "affected": [{"package": {"ecosystem": "npm", "name": "lib"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "1.2.4"}]}]}]}"#)
+        let unfixed = try advisory(
+            #"{"id": "A-3", "affected": [{"package": {"ecosystem": "npm", "name": "lib"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "1.2.4"}]}]}]}"#
+        )
         #expect(pinned.vulnerabilities(in: [first, second, unfixed]).fix == nil)
     }
 

@@ -22,8 +22,9 @@ final class ManualClock: @unchecked Sendable {
 extension Project {
     func autopilot(clock: ManualClock, verifyWindow: Double = 3) throws -> Autopilot {
         guard let incidents = engine.store as? any IncidentStore else { throw FixtureError("the project store keeps no incidents") }
-        return Autopilot(engine: engine, incidents: incidents, path: blueprint, environment: nil, variables: [:],
-                         settings: Autopilot.Settings(verifyWindow: verifyWindow), clock: { clock.now })
+        return Autopilot(
+            engine: engine, incidents: incidents, path: blueprint, environment: nil, variables: [:],
+            settings: Autopilot.Settings(verifyWindow: verifyWindow), clock: { clock.now })
     }
 
     func incidents() async throws -> [Incident] {

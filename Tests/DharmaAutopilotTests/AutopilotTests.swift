@@ -23,10 +23,12 @@ struct AutopilotTests {
 
     @Test("a killed replica opens an incident, is restarted, verified, and the incident resolves; all audited as autopilot")
     func crashIsHealed() async throws {
-        let project = try Project(blueprint("""
-              db: {type: storage.file, properties: {path: db.json}}
-            \(httpService)
-            """))
+        let project = try Project(
+            blueprint(
+                """
+                  db: {type: storage.file, properties: {path: db.json}}
+                \(httpService)
+                """))
         try await project.apply()
         try await project.destroyingAfter {
             let clock = ManualClock()
@@ -65,16 +67,18 @@ struct AutopilotTests {
 
     @Test("restarting a service others refer to is a remediation of that service only, not a change to its dependents")
     func dependentsAreNotWantedChanges() async throws {
-        let project = try Project(blueprint("""
-              db: {type: storage.file, properties: {path: db.json}}
-              api:
-                type: compute.service
-                properties:
-                  command: [python3, -m, http.server, "${self.port}", --bind, 127.0.0.1]
-                  health: {http: /, timeout: 20s}
-                  stopGracePeriod: 2s
-            \(httpService.replacingOccurrences(of: "env: {DB: \"${db.path}\"}", with: "env: {DB: \"${db.path}\", API: \"${api.url}\"}"))
-            """))
+        let project = try Project(
+            blueprint(
+                """
+                  db: {type: storage.file, properties: {path: db.json}}
+                  api:
+                    type: compute.service
+                    properties:
+                      command: [python3, -m, http.server, "${self.port}", --bind, 127.0.0.1]
+                      health: {http: /, timeout: 20s}
+                      stopGracePeriod: 2s
+                \(httpService.replacingOccurrences(of: "env: {DB: \"${db.path}\"}", with: "env: {DB: \"${db.path}\", API: \"${api.url}\"}"))
+                """))
         try await project.apply()
         try await project.destroyingAfter {
             let clock = ManualClock()
@@ -205,10 +209,12 @@ struct AutopilotTests {
 
     @Test("while someone else holds the stack lock the autopilot only watches, and acts once it is released")
     func neverFightsAHuman() async throws {
-        let project = try Project(blueprint("""
-              db: {type: storage.file, properties: {path: db.json}}
-            \(httpService)
-            """))
+        let project = try Project(
+            blueprint(
+                """
+                  db: {type: storage.file, properties: {path: db.json}}
+                \(httpService)
+                """))
         try await project.apply()
         try await project.destroyingAfter {
             let stack = try project.prepare().stack
@@ -236,10 +242,12 @@ struct AutopilotTests {
 
     @Test("an edited file is drift: reconciled and resolved; an ignored attribute is left alone; a blueprint edit is no incident")
     func driftAndWantedChanges() async throws {
-        let project = try Project(blueprint("""
-              config: {type: storage.file, properties: {path: app.conf, content: "port=80"}}
-              notes: {type: storage.file, properties: {path: notes.txt, content: "hello"}, lifecycle: {ignoreChanges: [content]}}
-            """))
+        let project = try Project(
+            blueprint(
+                """
+                  config: {type: storage.file, properties: {path: app.conf, content: "port=80"}}
+                  notes: {type: storage.file, properties: {path: notes.txt, content: "hello"}, lifecycle: {ignoreChanges: [content]}}
+                """))
         try await project.apply()
         let clock = ManualClock()
         let autopilot = try project.autopilot(clock: clock, verifyWindow: 1)
@@ -253,10 +261,12 @@ struct AutopilotTests {
         clock.advance(1)
         #expect(await autopilot.tick().lines.contains { $0.contains("resolved") })
 
-        try project.rewrite(blueprint("""
-              config: {type: storage.file, properties: {path: app.conf, content: "port=81"}}
-              notes: {type: storage.file, properties: {path: notes.txt, content: "hello"}, lifecycle: {ignoreChanges: [content]}}
-            """))
+        try project.rewrite(
+            blueprint(
+                """
+                  config: {type: storage.file, properties: {path: app.conf, content: "port=81"}}
+                  notes: {type: storage.file, properties: {path: notes.txt, content: "hello"}, lifecycle: {ignoreChanges: [content]}}
+                """))
         #expect(await autopilot.tick().lines == ["reconciled 1 change"])
         #expect(try String(contentsOfFile: project.directory + "/app.conf", encoding: .utf8) == "port=81")
         #expect(try await project.incidents().count == 1)

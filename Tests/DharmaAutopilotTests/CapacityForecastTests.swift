@@ -9,10 +9,12 @@ import Testing
 struct CapacityForecastTests {
     @Test("a volume filling at 24 MiB a minute is forecast full within a day; a steady one is not")
     func fillingVolume() async throws {
-        let project = try Project(blueprint("""
-              growing: {type: storage.volume, properties: {size: 1Gi}}
-              steady: {type: storage.volume, properties: {size: 1Gi}}
-            """))
+        let project = try Project(
+            blueprint(
+                """
+                  growing: {type: storage.volume, properties: {size: 1Gi}}
+                  steady: {type: storage.volume, properties: {size: 1Gi}}
+                """))
         try await project.apply()
         try await project.destroyingAfter {
             let state = try await project.engine.loadState(try project.prepare().stack)

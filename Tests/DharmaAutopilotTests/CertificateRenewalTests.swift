@@ -11,11 +11,13 @@ struct CertificateRenewalTests {
     @Test("an expiring certificate is renewed and its service reloaded with no failed client request")
     func renewAndReload() async throws {
         // One day and ten seconds: in its one-day renewal window ten seconds after issue.
-        let project = try Project(blueprint("""
-              site-cert:
-                type: security.certificate
-                properties: {domains: [app.internal], validity: 86410s, renewBeforeDays: 1}
-            """ + "\n" + workloadService(grace: "3s", extra: "env: {TLS_CERT: \"${site-cert.certificatePath}\"}")))
+        let project = try Project(
+            blueprint(
+                """
+                  site-cert:
+                    type: security.certificate
+                    properties: {domains: [app.internal], validity: 86410s, renewBeforeDays: 1}
+                """ + "\n" + workloadService(grace: "3s", extra: "env: {TLS_CERT: \"${site-cert.certificatePath}\"}")))
         try await project.apply()
         try await project.destroyingAfter {
             let clock = ManualClock()

@@ -12,11 +12,13 @@ struct DatabaseHealingTests {
     @Test("SIGKILL of the postmaster is a crash from outside: restarted at once, twice in a row, data intact")
     func killedTwice() async throws {
         let port = try #require(PortAllocator.freePort())
-        let project = try Project(blueprint("""
-              shop:
-                type: database.postgres
-                properties: {port: \(port), deletionProtection: false}
-            """))
+        let project = try Project(
+            blueprint(
+                """
+                  shop:
+                    type: database.postgres
+                    properties: {port: \(port), deletionProtection: false}
+                """))
         try await project.apply()
         try await project.destroyingAfter {
             let shop = { () async throws -> ResourceState in
@@ -33,8 +35,9 @@ struct DatabaseHealingTests {
                 let first = await autopilot.tick().lines
                 clock.advance(1)
                 // No back-off, in either round: the server was killed, it did not fail.
-                #expect(first == ["incident \(round) opened (critical): shop is down (replica 0 not running)", "incident \(round): restart shop (attempt 1)"],
-                        "\(first)")
+                #expect(
+                    first == ["incident \(round) opened (critical): shop is down (replica 0 not running)", "incident \(round): restart shop (attempt 1)"],
+                    "\(first)")
                 var lines = first
                 for _ in 0..<10 where !lines.contains(where: { $0.hasPrefix("incident \(round) resolved") }) {
                     lines += await autopilot.tick().lines

@@ -1,14 +1,16 @@
 import DharmaCore
-@testable import DharmaAutopilot
 import Testing
+
+@testable import DharmaAutopilot
 
 @Suite("Diagnosis: naming the root cause")
 struct DiagnosisTests {
     func stack() -> StackState {
         var state = StackState(stack: StackID(name: "s", environment: "default"))
         for (name, dependencies) in [("db", [String]()), ("api", ["db"]), ("web", ["api"]), ("batch", [])] {
-            state.resources[name] = ResourceState(name: name, type: "compute.service", provider: .local, region: "local-1", inputs: [:],
-                                                  outputs: [:], dependencies: dependencies, lifecycle: Lifecycle())
+            state.resources[name] = ResourceState(
+                name: name, type: "compute.service", provider: .local, region: "local-1", inputs: [:],
+                outputs: [:], dependencies: dependencies, lifecycle: Lifecycle())
         }
         return state
     }

@@ -6,11 +6,11 @@ struct HorizontalScalerTests {
     @Test("desired = ceil(current × utilisation / target), within min…max, unchanged inside the tolerance")
     func formula() {
         let scaler = HorizontalScaler(target: 70, bounds: 2...10)
-        #expect(scaler.recommend(current: 2, utilisation: 100) == 3)   // ceil(2.86)
+        #expect(scaler.recommend(current: 2, utilisation: 100) == 3)  // ceil(2.86)
         #expect(scaler.recommend(current: 4, utilisation: 140) == 8)
         #expect(scaler.recommend(current: 8, utilisation: 200) == 10)  // capped
-        #expect(scaler.recommend(current: 4, utilisation: 75) == 4)    // ratio 1.07: tolerated
-        #expect(scaler.recommend(current: 4, utilisation: 10) == 2)    // floored at min
+        #expect(scaler.recommend(current: 4, utilisation: 75) == 4)  // ratio 1.07: tolerated
+        #expect(scaler.recommend(current: 4, utilisation: 10) == 2)  // floored at min
         #expect(scaler.recommend(current: 3, utilisation: .nan) == 3)
     }
 

@@ -1,5 +1,6 @@
-@testable import DharmaAutopilot
 import Testing
+
+@testable import DharmaAutopilot
 
 @Suite("Index advice from generic plans")
 struct IndexAdvisorTests {
@@ -22,7 +23,9 @@ struct IndexAdvisorTests {
         let scan = IndexAdvisor.Scan(schema: "sales", table: "orders", equality: ["status", "customer_id"], range: ["created_at"])
         let proposal = try #require(IndexAdvisor.propose(scan, distinctValues: ["status": 3, "customer_id": 40_000]))
         #expect(proposal.columns == ["customer_id", "created_at"])
-        #expect(proposal.createStatement == #"CREATE INDEX CONCURRENTLY IF NOT EXISTS "dharma_orders_customer_id_created_at_idx" ON "sales"."orders" ("customer_id", "created_at");"#)
+        #expect(
+            proposal.createStatement
+                == #"CREATE INDEX CONCURRENTLY IF NOT EXISTS "dharma_orders_customer_id_created_at_idx" ON "sales"."orders" ("customer_id", "created_at");"#)
         #expect(proposal.dropStatement == #"DROP INDEX CONCURRENTLY IF EXISTS "sales"."dharma_orders_customer_id_created_at_idx";"#)
     }
 
@@ -36,7 +39,8 @@ struct IndexAdvisorTests {
 
     @Test("quoted names, string constants holding AND, and a constant on the left are understood")
     func quoting() {
-        let scans = IndexAdvisor.sequentialScans(inPlan: plan(#"(('a AND b'::text = \"O\".\"Note\") AND (\"O\".region = 'eu'::text))"#, alias: "O", nested: false))
+        let scans = IndexAdvisor.sequentialScans(
+            inPlan: plan(#"(('a AND b'::text = \"O\".\"Note\") AND (\"O\".region = 'eu'::text))"#, alias: "O", nested: false))
         #expect(scans.first?.equality == ["Note", "region"])
     }
 

@@ -1,5 +1,6 @@
-@testable import DharmaAutopilot
 import Testing
+
+@testable import DharmaAutopilot
 
 @Suite("Memory trend: a leak is a line, a spike is not")
 struct MemoryTrendTests {

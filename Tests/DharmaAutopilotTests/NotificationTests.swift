@@ -17,10 +17,13 @@ struct NotificationTests {
     @Test("channels are KIND=URL with keys from the environment; mistakes are named")
     func parsing() throws {
         #expect(try NotificationChannel.parse("slack=https://hooks.slack.com/services/T/B/X", environment: [:]).name == "Slack")
-        #expect(try NotificationChannel.parse("PagerDuty=https://events.pagerduty.com/v2/enqueue", environment: environment)
-            == .pagerDuty(url: try #require(URL(string: "https://events.pagerduty.com/v2/enqueue")), routingKey: "rk"))
-        for (text, problem) in [("slack", "write KIND=URL"), ("teams=https://x.example", "unknown kind `teams`"),
-                                ("slack=ftp://x", "not an http(s) URL"), ("opsgenie=https://api.opsgenie.com", "set DHARMA_OPSGENIE_API_KEY")] {
+        #expect(
+            try NotificationChannel.parse("PagerDuty=https://events.pagerduty.com/v2/enqueue", environment: environment)
+                == .pagerDuty(url: try #require(URL(string: "https://events.pagerduty.com/v2/enqueue")), routingKey: "rk"))
+        for (text, problem) in [
+            ("slack", "write KIND=URL"), ("teams=https://x.example", "unknown kind `teams`"),
+            ("slack=ftp://x", "not an http(s) URL"), ("opsgenie=https://api.opsgenie.com", "set DHARMA_OPSGENIE_API_KEY"),
+        ] {
             #expect { try NotificationChannel.parse(text, environment: [:]) } throws: { "\($0)".contains(problem) }
         }
     }

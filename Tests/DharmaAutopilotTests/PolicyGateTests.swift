@@ -13,19 +13,21 @@ struct PolicyGateTests {
     func rule(_ id: String, kinds: String, assert: String, in project: Project) throws {
         try FileManager.default.createDirectory(atPath: project.directory + "/policies", withIntermediateDirectories: true)
         try """
-            rules:
-              - id: \(id)
-                title: "Team limit"
-                severity: high
-                kinds: [\(kinds)]
-                assert: '\(assert)'
-                description: "What the team allows."
-                remediation: "Ask the platform team."
-            """.write(toFile: project.directory + "/policies/team.yaml", atomically: true, encoding: .utf8)
+        rules:
+          - id: \(id)
+            title: "Team limit"
+            severity: high
+            kinds: [\(kinds)]
+            assert: '\(assert)'
+            description: "What the team allows."
+            remediation: "Ask the platform team."
+        """.write(toFile: project.directory + "/policies/team.yaml", atomically: true, encoding: .utf8)
     }
 
-    func ticks(_ autopilot: Autopilot, _ clock: ManualClock, max: Int, every: Duration = .milliseconds(500),
-               until done: ([String]) -> Bool) async throws -> [String] {
+    func ticks(
+        _ autopilot: Autopilot, _ clock: ManualClock, max: Int, every: Duration = .milliseconds(500),
+        until done: ([String]) -> Bool
+    ) async throws -> [String] {
         var lines: [String] = []
         for _ in 0..<max where !done(lines) {
             try await Task.sleep(for: every)
@@ -38,7 +40,8 @@ struct PolicyGateTests {
 
     @Test("a scale-out the gate refuses is not made: the incident is escalated, naming the rule")
     func scaleOutRefused() async throws {
-        let project = try Project(blueprint(workloadService(extra: "heal: {scale: {cpu: 20%, min: 2, max: 4, scaleDownAfter: 0s}}")) + "\npolicy: {failOn: high}\n")
+        let project = try Project(
+            blueprint(workloadService(extra: "heal: {scale: {cpu: 20%, min: 2, max: 4, scaleDownAfter: 0s}}")) + "\npolicy: {failOn: high}\n")
         try rule("TEAM-REPLICAS", kinds: "compute.service", assert: "replicas <= 2", in: project)
         try await project.apply()
         try await project.destroyingAfter {
@@ -49,8 +52,9 @@ struct PolicyGateTests {
                 #expect(LoopbackHTTP.post(port: port, path: "/fault/cpu") == 200)
             }
             let lines = try await ticks(autopilot, clock, max: 60) { $0.contains { $0.contains("escalated") } }
-            #expect(lines.contains { $0.hasPrefix("incident 1 escalated: the policy gate refused to scale web out to") && $0.contains("TEAM-REPLICAS on web") },
-                    "waited for the scale-out's refusal: \(lines)")
+            #expect(
+                lines.contains { $0.hasPrefix("incident 1 escalated: the policy gate refused to scale web out to") && $0.contains("TEAM-REPLICAS on web") },
+                "waited for the scale-out's refusal: \(lines)")
             #expect(try await project.pids(of: "web").count == 2)
             let incident = try #require(try await project.incidents().first)
             #expect(incident.status == .escalated && incident.attempts == 0)
@@ -80,8 +84,9 @@ struct PolicyGateTests {
         let autopilot = try project.autopilot(clock: ManualClock())
         try project.rewrite(text(owner: nil, content: "port=81"))
         let first = await autopilot.tick()
-        #expect(first.problems.contains { $0.contains("the blueprint's changes are not applied: the policy gate refused them") && $0.contains("TEAM-OWNER") },
-                "\(first.problems)")
+        #expect(
+            first.problems.contains { $0.contains("the blueprint's changes are not applied: the policy gate refused them") && $0.contains("TEAM-OWNER") },
+            "\(first.problems)")
         #expect(try String(contentsOfFile: project.directory + "/app.conf", encoding: .utf8) == "port=80")
         let second = await autopilot.tick()
         #expect(second.problems.isEmpty && second.lines.isEmpty, "said once: \(second)")

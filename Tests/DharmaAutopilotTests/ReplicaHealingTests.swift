@@ -56,14 +56,16 @@ struct ReplicaHealingTests {
     func portAnsweredByAnotherProgram() async throws {
         // The replica's listener is a child of its process: killed, it leaves the replica alive
         // and its port free for another program to take and answer on.
-        let project = try Project(blueprint("""
-              web:
-                type: compute.service
-                properties:
-                  command: [sh, -c, "python3 -m http.server ${self.port} --bind 127.0.0.1 & echo $! > listener.pid; exec sleep 600"]
-                  health: {http: /, timeout: 20s}
-                  stopGracePeriod: 1s
-            """))
+        let project = try Project(
+            blueprint(
+                """
+                  web:
+                    type: compute.service
+                    properties:
+                      command: [sh, -c, "python3 -m http.server ${self.port} --bind 127.0.0.1 & echo $! > listener.pid; exec sleep 600"]
+                      health: {http: /, timeout: 20s}
+                      stopGracePeriod: 1s
+                """))
         try await project.apply()
         try await project.destroyingAfter {
             let clock = ManualClock()
@@ -90,8 +92,9 @@ struct ReplicaHealingTests {
             #expect(lines.contains("incident 1: restart-replica web (attempt 1)"), "\(lines)")
             #expect(lines.contains { $0.hasPrefix("incident 1 resolved") }, "\(lines)")
             let incident = try #require(try await project.incidents().first)
-            #expect(incident.timeline[0].text.contains("answered by another program listening on port \(port), not by the replica, 3 times in a row"),
-                    "\(incident.timeline[0].text)")
+            #expect(
+                incident.timeline[0].text.contains("answered by another program listening on port \(port), not by the replica, 3 times in a row"),
+                "\(incident.timeline[0].text)")
             let (moved, _) = try await ports(project)
             #expect(moved != port, "the port is still taken, so the restarted replica listens on another")
             #expect(ReadinessProbe.httpStatus(port: moved, path: "/") == 200)

@@ -14,7 +14,8 @@ import Testing
 struct SlowQueryTests {
     func database(heal: String) throws -> String {
         let port = try #require(PortAllocator.freePort())
-        return blueprint("""
+        return blueprint(
+            """
               shop:
                 type: database.postgres
                 properties:
@@ -26,7 +27,8 @@ struct SlowQueryTests {
 
     /// 300,000 orders: a lookup by customer scans them all without an index.
     func fillOrders(_ client: PostgresClient) async throws {
-        try await client.execute("""
+        try await client.execute(
+            """
             CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id int NOT NULL, status text NOT NULL, total numeric, half int NOT NULL);
             INSERT INTO orders (customer_id, status, total, half)
               SELECT (i::bigint * 7919) % 40000, (ARRAY['new', 'paid', 'shipped'])[1 + i % 3], i % 100, i % 2 FROM generate_series(1, 300000) i;
@@ -72,7 +74,9 @@ struct SlowQueryTests {
             try await tick(autopilot, clock) { try await project.incidents().first?.phase == .verifying }
             // customer_id has 40,000 values and status 3: the selective column alone.
             #expect(try await indexes(db) == ["dharma_orders_customer_id_idx", "orders_pkey"])
-            #expect(try await db.execute("SELECT indisvalid AND NOT indisunique FROM pg_index WHERE indexrelid = 'dharma_orders_customer_id_idx'::regclass;") == "t")
+            #expect(
+                try await db.execute("SELECT indisvalid AND NOT indisunique FROM pg_index WHERE indexrelid = 'dharma_orders_customer_id_idx'::regclass;") == "t"
+            )
             var incident = try #require(try await project.incidents().first)
             #expect(incident.symptom == .slowQuery && incident.phase == .verifying && incident.approvedBy == nil)
             #expect(incident.timeline.contains { $0.text.hasPrefix("dropped the invalid index dharma_orders_customer_id_idx") })
@@ -143,15 +147,15 @@ extension SlowQueryTests {
         let project = try Project(try database(heal: "{indexes: auto, slowQuery: 2ms}") + "\npolicy: {failOn: high}\n")
         try FileManager.default.createDirectory(atPath: project.directory + "/policies", withIntermediateDirectories: true)
         try """
-            rules:
-              - id: DBA-INDEXES
-                title: "Indexes go through the DBA"
-                severity: high
-                kinds: [database]
-                assert: "count(indexes) == 0"
-                description: "Schema changes are reviewed."
-                remediation: "Ask the DBA to add the index."
-            """.write(toFile: project.directory + "/policies/dba.yaml", atomically: true, encoding: .utf8)
+        rules:
+          - id: DBA-INDEXES
+            title: "Indexes go through the DBA"
+            severity: high
+            kinds: [database]
+            assert: "count(indexes) == 0"
+            description: "Schema changes are reviewed."
+            remediation: "Ask the DBA to add the index."
+        """.write(toFile: project.directory + "/policies/dba.yaml", atomically: true, encoding: .utf8)
         try await project.destroyingAfter {
             try await project.apply()
             let db = try await client(project)
@@ -162,7 +166,10 @@ extension SlowQueryTests {
             try await tick(autopilot, clock) { try await project.incidents().first?.status == .escalated }
             let incident = try #require(try await project.incidents().first)
             #expect(incident.status == .escalated && incident.attempts == 0, "waited for the index's refusal: \(incident.timeline)")
-            #expect(incident.timeline.contains { $0.text.contains("the policy gate refused to create index dharma_orders_customer_id_idx") && $0.text.contains("DBA-INDEXES") })
+            #expect(
+                incident.timeline.contains {
+                    $0.text.contains("the policy gate refused to create index dharma_orders_customer_id_idx") && $0.text.contains("DBA-INDEXES")
+                })
             #expect(try await indexes(db) == ["orders_pkey"])
             #expect(!(try await project.auditEntries()).contains { $0.action == "create-index" })
         }

@@ -6,7 +6,9 @@ struct AuditCLITests {
     @Test("applies are logged; proof, verify and an offline bundle work; a tampered bundle is caught and named")
     func auditTour() throws {
         let directory = scratchDirectory()
-        try writeBlueprint("s.yaml", in: directory, stack: "audited", extra: "variables:\n  text: {type: string, default: one}\n", resources: "  a: {type: storage.file, properties: {path: a.txt, content: \"${var.text}\"}}")
+        try writeBlueprint(
+            "s.yaml", in: directory, stack: "audited", extra: "variables:\n  text: {type: string, default: one}\n",
+            resources: "  a: {type: storage.file, properties: {path: a.txt, content: \"${var.text}\"}}")
         let environment = ["DHARMA_ACTOR": "alice"]
         #expect(try dharma(["apply", "s.yaml", "--auto-approve", "--reason", "ticket OPS-1"], in: directory, environment: environment).status == 0)
         #expect(try dharma(["apply", "s.yaml", "--auto-approve", "--var", "text=two"], in: directory, environment: environment).status == 0)
@@ -47,7 +49,9 @@ struct ApproveCLITests {
     @Test("a stack with an approval gate applies a plan only once enough listed people signed exactly it")
     func approvals() throws {
         let directory = scratchDirectory()
-        try writeBlueprint("g.yaml", in: directory, stack: "gated", extra: "approvals: {required: 2, from: [alice, bob, carol]}\n", resources: "  a: {type: storage.file, properties: {path: a.txt, content: one}}")
+        try writeBlueprint(
+            "g.yaml", in: directory, stack: "gated", extra: "approvals: {required: 2, from: [alice, bob, carol]}\n",
+            resources: "  a: {type: storage.file, properties: {path: a.txt, content: one}}")
         let direct = try dharma(["apply", "g.yaml", "--auto-approve"], in: directory)
         #expect(direct.status == 3)
         #expect(direct.stderr.contains("needs 2 approvals from alice, bob, carol"))
@@ -88,16 +92,18 @@ struct WitnessCLITests {
         let before = try dharma(["audit", "verify", "-f", "w.yaml"] + witnessKeys.flatMap { ["--witness", $0] }, in: directory)
         #expect(before.stdout.contains("not final, cosigned by no witness"))
 
-        let serve = try dharma(["witness", "serve", "--name", "w1", "--keys", directory + "/w1", "--log", directory + "/.dharma/dharma.db", "--once"]
-            + logKeys.flatMap { ["--log-key", $0] })
+        let serve = try dharma(
+            ["witness", "serve", "--name", "w1", "--keys", directory + "/w1", "--log", directory + "/.dharma/dharma.db", "--once"]
+                + logKeys.flatMap { ["--log-key", $0] })
         #expect(serve.status == 0 && serve.stdout.contains("cosigned the checkpoint of size 1"), "\(serve.stderr)")
         let after = try dharma(["audit", "verify", "-f", "w.yaml", "--quorum", "1"] + witnessKeys.flatMap { ["--witness", $0] }, in: directory)
         #expect(after.status == 0)
         #expect(after.stdout.contains("checkpoint #1 (size 1): final, cosigned by w1"))
 
         // A witness given the wrong log keys refuses.
-        let stranger = try dharma(["witness", "serve", "--name", "w2", "--keys", directory + "/w2", "--log", directory + "/.dharma/dharma.db", "--once"]
-            + witnessKeys.flatMap { ["--log-key", $0] })
+        let stranger = try dharma(
+            ["witness", "serve", "--name", "w2", "--keys", directory + "/w2", "--log", directory + "/.dharma/dharma.db", "--once"]
+                + witnessKeys.flatMap { ["--log-key", $0] })
         #expect(stranger.status == 1 && stranger.stderr.contains("not validly signed by the log"))
     }
 }
@@ -120,8 +126,10 @@ struct AuditWebhookTests {
         // The signature is HMAC-SHA256 of the body with the shared secret (checked with Python's hmac).
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "-c", "import hmac,hashlib,sys; print('sha256=' + hmac.new(b's3cret', sys.argv[1].encode(), hashlib.sha256).hexdigest())",
-                           delivered.body]
+        check.arguments = [
+            "python3", "-c", "import hmac,hashlib,sys; print('sha256=' + hmac.new(b's3cret', sys.argv[1].encode(), hashlib.sha256).hexdigest())",
+            delivered.body,
+        ]
         let pipe = Pipe()
         check.standardOutput = pipe
         try check.run()

@@ -1,6 +1,6 @@
+import DharmaTestKit
 import Foundation
 import Testing
-import DharmaTestKit
 
 @Suite("dharma up heals; incidents, incident and autopilot stats show it", .serialized)
 struct AutopilotCLITests {
@@ -19,11 +19,14 @@ struct AutopilotCLITests {
         let receiver = try HTTPReceiver(statuses: [500])
         let base = "http://127.0.0.1:\(receiver.port)"
         let out = Pipe()
-        let up = try startDharma(["up", "webapp.yaml", "--scrape-interval", "0", "--verify-window", "1",
-                                  "--notify", "pagerduty=\(base)/v2/enqueue", "--notify", "opsgenie=\(base)", "--notify", "slack=\(base)/hooks/T0/B0"],
-                                 in: directory,
-                                 environment: environment.merging(["DHARMA_PAGERDUTY_ROUTING_KEY": "R0UTING", "DHARMA_OPSGENIE_API_KEY": "g3nie"]) { $1 },
-                                 output: out)
+        let up = try startDharma(
+            [
+                "up", "webapp.yaml", "--scrape-interval", "0", "--verify-window", "1",
+                "--notify", "pagerduty=\(base)/v2/enqueue", "--notify", "opsgenie=\(base)", "--notify", "slack=\(base)/hooks/T0/B0",
+            ],
+            in: directory,
+            environment: environment.merging(["DHARMA_PAGERDUTY_ROUTING_KEY": "R0UTING", "DHARMA_OPSGENIE_API_KEY": "g3nie"]) { $1 },
+            output: out)
         defer { _ = try? dharma(["destroy", "webapp.yaml", "--auto-approve"], in: directory, environment: environment) }
 
         var pids: [Int] = []
@@ -36,8 +39,9 @@ struct AutopilotCLITests {
         // One autopilot per stack: a second `up` and a game day refuse while this one runs.
         for second in [["up", "webapp.yaml"], ["chaos", "gameday", "webapp.yaml", "--faults", "1"]] {
             let refused = try dharma(second, in: directory, environment: environment)
-            #expect(refused.status != 0 && refused.stderr.contains("the autopilot of webapp/default already runs (`dharma up`, pid \(up.processIdentifier)"),
-                    "\(second): \(refused.stderr)")
+            #expect(
+                refused.status != 0 && refused.stderr.contains("the autopilot of webapp/default already runs (`dharma up`, pid \(up.processIdentifier)"),
+                "\(second): \(refused.stderr)")
         }
         kill(Int32(pids[0]), SIGKILL)
 
@@ -75,9 +79,12 @@ struct AutopilotCLITests {
 
         let requests = receiver.requests
         let lines = requests.map { $0.head.split(separator: "\r\n").first.map(String.init) ?? "" }
-        #expect(lines == ["POST /v2/enqueue HTTP/1.1", "POST /v2/enqueue HTTP/1.1", "POST /v2/alerts HTTP/1.1", "POST /hooks/T0/B0 HTTP/1.1",
-                          "POST /v2/enqueue HTTP/1.1", "POST /v2/alerts/dharma%2Fwebapp%2Fdefault%2Fincident%2F1/close?identifierType=alias HTTP/1.1",
-                          "POST /hooks/T0/B0 HTTP/1.1"], "\(lines)")
+        #expect(
+            lines == [
+                "POST /v2/enqueue HTTP/1.1", "POST /v2/enqueue HTTP/1.1", "POST /v2/alerts HTTP/1.1", "POST /hooks/T0/B0 HTTP/1.1",
+                "POST /v2/enqueue HTTP/1.1", "POST /v2/alerts/dharma%2Fwebapp%2Fdefault%2Fincident%2F1/close?identifierType=alias HTTP/1.1",
+                "POST /hooks/T0/B0 HTTP/1.1",
+            ], "\(lines)")
         if requests.count == 7 {
             let trigger = try json(requests[1].body)
             #expect(trigger["routing_key"] as? String == "R0UTING" && trigger["event_action"] as? String == "trigger")
@@ -110,13 +117,15 @@ struct NeighbouringProjectsTests {
         let environment = ["DHARMA_EXECUTABLE": TestPaths.dharma]
         let directories = [scratchDirectory(), scratchDirectory()]
         for directory in directories {
-            try writeBlueprint("app.yaml", in: directory, stack: "same", resources: """
-                  web:
-                    type: compute.service
-                    properties:
-                      command: [\(TestPaths.dharma), workload, --port, "${self.port}"]
-                      health: {http: /healthz, timeout: 20s}
-                """)
+            try writeBlueprint(
+                "app.yaml", in: directory, stack: "same",
+                resources: """
+                      web:
+                        type: compute.service
+                        properties:
+                          command: [\(TestPaths.dharma), workload, --port, "${self.port}"]
+                          health: {http: /healthz, timeout: 20s}
+                    """)
             #expect(try dharma(["up", "app.yaml", "--once"], in: directory, environment: environment).status == 0)
         }
         defer { for directory in directories { _ = try? dharma(["destroy", "app.yaml", "--auto-approve"], in: directory, environment: environment) } }

@@ -2,7 +2,6 @@ import DharmaNet
 import DharmaTestKit
 import Foundation
 
-
 struct CommandResult {
     var status: Int32
     var stdout: String
@@ -24,14 +23,17 @@ func dharma(_ arguments: [String], in directory: String? = nil, environment: [St
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                         stderr: String(decoding: stderr, as: UTF8.self))
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        stderr: String(decoding: stderr, as: UTF8.self))
 }
 
 /// Starts the built `dharma` in the background (`dharma up`, a chaos run); output goes to
 /// `output` when given, else nowhere.
-func startDharma(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
-                 output: Pipe? = nil) throws -> Process {
+func startDharma(
+    _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
+    output: Pipe? = nil
+) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: TestPaths.dharma)
     process.arguments = arguments
@@ -70,12 +72,12 @@ func json(_ text: String) throws -> [String: Any] {
 func writeBlueprint(_ file: String, in directory: String, stack: String, extra: String = "", resources: String) throws -> String {
     let path = directory + "/" + file
     try """
-        apiVersion: dharma.dev/v3
-        kind: Blueprint
-        metadata: {name: \(stack)}
-        target: {provider: local, region: local-1}
-        \(extra)resources:
-        \(resources)
-        """.write(toFile: path, atomically: true, encoding: .utf8)
+    apiVersion: dharma.dev/v3
+    kind: Blueprint
+    metadata: {name: \(stack)}
+    target: {provider: local, region: local-1}
+    \(extra)resources:
+    \(resources)
+    """.write(toFile: path, atomically: true, encoding: .utf8)
     return path
 }

@@ -1,6 +1,6 @@
+import DharmaTestKit
 import Foundation
 import Testing
-import DharmaTestKit
 
 @Suite("dharma CLI", .serialized)
 struct CLITests {
@@ -9,15 +9,15 @@ struct CLITests {
         let directory = scratchDirectory()
         let path = directory + "/bad.yaml"
         try """
-            apiVersion: dharma.dev/v3
-            kind: Blueprint
-            metadata: {name: shop}
-            target: {provider: local, region: local-1}
-            resources:
-              web:
-                type: compute.service
-                properties: {command: [x], replica: 2}
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        apiVersion: dharma.dev/v3
+        kind: Blueprint
+        metadata: {name: shop}
+        target: {provider: local, region: local-1}
+        resources:
+          web:
+            type: compute.service
+            properties: {command: [x], replica: 2}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         let text = try dharma(["validate", path])
         #expect(text.status == 2)
         #expect(text.stdout.contains("\(path):8:32: error[E017]: property `replica` is not part of compute.service"))
@@ -111,13 +111,13 @@ struct CLITests {
     func savedPlan() throws {
         let directory = scratchDirectory()
         try """
-            apiVersion: dharma.dev/v3
-            kind: Blueprint
-            metadata: {name: saved}
-            target: {provider: local, region: local-1}
-            resources:
-              a: {type: storage.file, properties: {path: a.txt, content: one}}
-            """.write(toFile: directory + "/s.yaml", atomically: true, encoding: .utf8)
+        apiVersion: dharma.dev/v3
+        kind: Blueprint
+        metadata: {name: saved}
+        target: {provider: local, region: local-1}
+        resources:
+          a: {type: storage.file, properties: {path: a.txt, content: one}}
+        """.write(toFile: directory + "/s.yaml", atomically: true, encoding: .utf8)
         let plan = try dharma(["plan", "s.yaml", "--out", "s.plan"], in: directory)
         #expect(plan.status == 4)
         let stale = try dharma(["plan", "s.yaml", "--out", "stale.plan"], in: directory)
@@ -158,7 +158,8 @@ struct CLITests {
         try script.write(toFile: directory + "/check.py", atomically: true, encoding: .utf8)
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", directory + "/check.py", directory + "/schema.json"]
+        python.arguments =
+            ["python3", directory + "/check.py", directory + "/schema.json"]
             + ["webapp", "aws-3tier", "multicloud"].map { "\(TestPaths.repository)/examples/\($0).yaml" }
         let pipe = Pipe()
         python.standardOutput = pipe

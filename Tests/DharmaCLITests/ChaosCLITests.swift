@@ -1,7 +1,7 @@
 import DharmaNet
+import DharmaTestKit
 import Foundation
 import Testing
-import DharmaTestKit
 
 /// `dharma chaos` against a stack brought up with `dharma up --once` (no autopilot), so what
 /// the probes see is the proxy and the faults alone.
@@ -11,15 +11,17 @@ struct ChaosCLITests {
 
     func stack() throws -> String {
         let directory = scratchDirectory()
-        try writeBlueprint("shop.yaml", in: directory, stack: "shop", resources: """
-              web:
-                type: compute.service
-                properties:
-                  command: [\(TestPaths.dharma), workload, --port, "${self.port}"]
-                  replicas: 2
-                  health: {http: /healthz, timeout: 20s}
-                  stopGracePeriod: 2s
-            """)
+        try writeBlueprint(
+            "shop.yaml", in: directory, stack: "shop",
+            resources: """
+                  web:
+                    type: compute.service
+                    properties:
+                      command: [\(TestPaths.dharma), workload, --port, "${self.port}"]
+                      replicas: 2
+                      health: {http: /healthz, timeout: 20s}
+                      stopGracePeriod: 2s
+                """)
         let up = try dharma(["up", "shop.yaml", "--once"], in: directory, environment: environment)
         #expect(up.status == 0, "\(up.stderr)")
         return directory
@@ -27,20 +29,20 @@ struct ChaosCLITests {
 
     func experiment(_ method: String, in directory: String, name: String = "e.yaml", within: String = "1s", settle: String = "5s") throws -> String {
         try """
-            apiVersion: dharma.dev/v3
-            kind: Experiment
-            metadata: {name: test}
-            blueprint: shop.yaml
-            steadyState:
-              - name: web answers
-                http: {resource: web, path: /healthz, status: 200, within: \(within)}
-            method:
-            \(method)
-            abort: [web answers]
-            probeInterval: 200ms
-            settle: \(settle)
-            rollback: false
-            """.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
+        apiVersion: dharma.dev/v3
+        kind: Experiment
+        metadata: {name: test}
+        blueprint: shop.yaml
+        steadyState:
+          - name: web answers
+            http: {resource: web, path: /healthz, status: 200, within: \(within)}
+        method:
+        \(method)
+        abort: [web answers]
+        probeInterval: 200ms
+        settle: \(settle)
+        rollback: false
+        """.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
         return name
     }
 
@@ -60,22 +62,24 @@ struct ChaosCLITests {
         let directory = scratchDirectory()
         try writeBlueprint("shop.yaml", in: directory, stack: "shop", resources: "  f: {type: storage.file, properties: {path: f}}")
         try """
-            apiVersion: dharma.dev/v3
-            kind: Experiment
-            blueprint: shop.yaml
-            steadyState:
-              - name: up
-                http: {resource: web, within: soon}
-            method:
-              - fault: kil
-              - fault: latency
-                duraton: 5s
-            abort: [upp]
-            """.write(toFile: directory + "/bad.yaml", atomically: true, encoding: .utf8)
+        apiVersion: dharma.dev/v3
+        kind: Experiment
+        blueprint: shop.yaml
+        steadyState:
+          - name: up
+            http: {resource: web, within: soon}
+        method:
+          - fault: kil
+          - fault: latency
+            duraton: 5s
+        abort: [upp]
+        """.write(toFile: directory + "/bad.yaml", atomically: true, encoding: .utf8)
         let run = try dharma(["chaos", "run", "bad.yaml"], in: directory)
         #expect(run.status == 2)
-        for expected in ["bad.yaml:6:35", "`within` must be a duration", "bad.yaml:8:12", "unknown fault `kil`", "did you mean `kill`",
-                         "bad.yaml:10:5", "unknown key `duraton`", "bad.yaml:11:9", "abort names `upp`", "not a valid experiment (4 errors)"] {
+        for expected in [
+            "bad.yaml:6:35", "`within` must be a duration", "bad.yaml:8:12", "unknown fault `kil`", "did you mean `kill`",
+            "bad.yaml:10:5", "unknown key `duraton`", "bad.yaml:11:9", "abort names `upp`", "not a valid experiment (4 errors)",
+        ] {
             #expect(run.stderr.contains(expected), "missing \(expected) in\n\(run.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: directory + "/.dharma/chaos"))
@@ -92,15 +96,17 @@ struct ChaosCLITests {
         #expect(((report["faults"] as? [[String: Any]])?.first?["description"] as? String)?.hasPrefix("killed web replica 0") == true)
         #expect((report["during"] as? [[String: Any]] ?? []).allSatisfy { $0["ok"] as? Bool == true }, "the proxy routed around the dead replica")
 
-        let slow = try experiment("  - {fault: latency, target: {resource: web}, latency: 400ms, duration: 5s}", in: directory, name: "slow.yaml",
-                                  within: "200ms")
+        let slow = try experiment(
+            "  - {fault: latency, target: {resource: web}, latency: 400ms, duration: 5s}", in: directory, name: "slow.yaml",
+            within: "200ms")
         let aborted = try dharma(["chaos", "run", slow, "--report", "slow.md"], in: directory, environment: environment)
         #expect(aborted.status == 3, "\(aborted.stdout)\(aborted.stderr)")
         #expect(aborted.stdout.contains("aborted — abort condition `web answers` failed"), "\(aborted.stdout)")
         let markdown = try String(contentsOfFile: directory + "/slow.md", encoding: .utf8)
         #expect(markdown.contains("status: **aborted**") && markdown.contains("| latency | web | 400 ms added to every request to web |"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/.dharma/proxy").allSatisfy { !$0.hasSuffix(".chaos.json") },
-                "the latency is gone")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory + "/.dharma/proxy").allSatisfy { !$0.hasSuffix(".chaos.json") },
+            "the latency is gone")
         let audit = try dharma(["audit", "log", "-f", "shop.yaml", "--json"], in: directory)
         let actions = (try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
         #expect(actions.filter { $0.hasPrefix("chaos-") } == ["chaos-inject", "chaos-remove", "chaos-inject", "chaos-remove"])
@@ -147,18 +153,18 @@ struct DiskFullCLITests {
         #expect(up.status == 0, "\(up.stderr)")
         defer { _ = try? dharma(["destroy", "shop.yaml", "--auto-approve"], in: directory) }
         try """
-            apiVersion: dharma.dev/v3
-            kind: Experiment
-            metadata: {name: disk}
-            blueprint: shop.yaml
-            steadyState: []
-            method:
-              - fault: disk
-                target: {resource: data}
-                duration: 3s
-            settle: 1s
-            rollback: false
-            """.write(toFile: directory + "/disk.yaml", atomically: true, encoding: .utf8)
+        apiVersion: dharma.dev/v3
+        kind: Experiment
+        metadata: {name: disk}
+        blueprint: shop.yaml
+        steadyState: []
+        method:
+          - fault: disk
+            target: {resource: data}
+            duration: 3s
+        settle: 1s
+        rollback: false
+        """.write(toFile: directory + "/disk.yaml", atomically: true, encoding: .utf8)
         let volume = directory + "/.dharma/volumes/data"
         let run = Process()
         run.executableURL = URL(fileURLWithPath: TestPaths.dharma)

@@ -1,6 +1,6 @@
+import DharmaTestKit
 import Foundation
 import Testing
-import DharmaTestKit
 
 @Suite struct CostCLITests {
     /// The three-tier example with a budget, in a scratch directory.
@@ -58,7 +58,9 @@ import DharmaTestKit
         let directory = scratchDirectory()
         let format = try dharma(["export", TestPaths.repository + "/examples/aws-3tier.yaml", "--format", "terraform2", "--out", directory])
         #expect(format.status == 2 && format.stderr.contains("terraform"), "\(format.stderr)")
-        let provider = try dharma(["export", TestPaths.repository + "/examples/aws-3tier.yaml", "--format", "terraform", "--provider", "azur", "--out", directory])
+        let provider = try dharma([
+            "export", TestPaths.repository + "/examples/aws-3tier.yaml", "--format", "terraform", "--provider", "azur", "--out", directory,
+        ])
         #expect(provider.status == 2 && provider.stderr.contains("azure"), "\(provider.stderr)")
         let written = try dharma(["export", TestPaths.repository + "/examples/aws-3tier.yaml", "--format", "cloudformation", "--out", directory, "--json"])
         #expect(written.status == 0)
@@ -71,13 +73,13 @@ import DharmaTestKit
         let directory = scratchDirectory()
         let path = directory + "/vm.yaml"
         try """
-            apiVersion: dharma.dev/v3
-            kind: Blueprint
-            metadata: {name: vm}
-            target: {provider: gcp, region: europe-west1}
-            resources:
-              batch: {type: compute.vm, properties: {image: ubuntu-24.04, cpu: 4, memory: 16Gi}}
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        apiVersion: dharma.dev/v3
+        kind: Blueprint
+        metadata: {name: vm}
+        target: {provider: gcp, region: europe-west1}
+        resources:
+          batch: {type: compute.vm, properties: {image: ubuntu-24.04, cpu: 4, memory: 16Gi}}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         let cost = try json(try dharma(["cost", path, "--json"]).stdout)
         let choice = ((cost["resources"] as? [[String: Any]])?.first?["choice"] as? String ?? "").split(separator: " ").first.map(String.init) ?? ""
         #expect(!choice.isEmpty)

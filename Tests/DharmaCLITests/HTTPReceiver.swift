@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A loopback HTTP endpoint that records what it is sent, for webhook tests. It answers each
 /// request with the next status in `statuses` (then 200).

@@ -1,7 +1,6 @@
+import DharmaTestKit
 import Foundation
 import Testing
-import DharmaTestKit
-
 
 @Suite struct InsightCLITests {
     @Test func anomalyEvaluationScoresAllProfilesAndWritesNABResultFiles() throws {
@@ -78,15 +77,21 @@ import DharmaTestKit
         let directory = scratchDirectory()
         let port = Int.random(in: 20_000...30_000)
         let workload = try launch([TestPaths.dharma, "workload", "--port", String(port)])
-        let hanging = try launch(["python3", "-c", "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', \(port + 1))); s.listen(5); c=s.accept(); time.sleep(30)"])
-        let garbage = try launch(["python3", "-c", """
+        let hanging = try launch([
+            "python3", "-c",
+            "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', \(port + 1))); s.listen(5); c=s.accept(); time.sleep(30)",
+        ])
+        let garbage = try launch([
+            "python3", "-c",
+            """
             import http.server
             class H(http.server.BaseHTTPRequestHandler):
                 def do_GET(self):
                     self.send_response(200); self.end_headers(); self.wfile.write(b'<<<{{not metrics}}>>>\\n')
                 def log_message(self, *a): pass
             http.server.HTTPServer(('127.0.0.1', \(port + 2)), H).serve_forever()
-            """])
+            """,
+        ])
         // SIGKILL: the test runner blocks SIGTERM, and children launched by Foundation inherit
         // that, so a terminate() would leave the python servers running after the test.
         defer { for process in [workload, hanging, garbage] { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
@@ -95,13 +100,17 @@ import DharmaTestKit
         _ = try http("GET", port: port, path: "/work?ms=1")
         let state = directory + "/m.db"
         let started = Date()
-        let scrape = try dharma(["metrics", "scrape", "http://127.0.0.1:\(port)/metrics", "http://127.0.0.1:\(port + 1)/metrics",
-                                 "http://127.0.0.1:\(port + 2)/metrics", "--label", "resource=web", "--timeout", "1s", "--interval", "1s",
-                                 "--rounds", "2", "--state", state])
+        let scrape = try dharma([
+            "metrics", "scrape", "http://127.0.0.1:\(port)/metrics", "http://127.0.0.1:\(port + 1)/metrics",
+            "http://127.0.0.1:\(port + 2)/metrics", "--label", "resource=web", "--timeout", "1s", "--interval", "1s",
+            "--rounds", "2", "--state", state,
+        ])
         #expect(scrape.status == 0, "\(scrape.stderr)")
         #expect(scrape.stdout.contains("round 2:") && scrape.stdout.contains("from 1 of 3 targets, 2 failed"), "\(scrape.stdout)")
         #expect(Date().timeIntervalSince(started) < 15, "a hanging target is cut off by its timeout")
-        let query = try dharma(["metrics", "query", #"dharma_workload_requests_total{resource="web",path="/work"}"#, "--since", "10m", "--state", state, "--json"])
+        let query = try dharma([
+            "metrics", "query", #"dharma_workload_requests_total{resource="web",path="/work"}"#, "--since", "10m", "--state", state, "--json",
+        ])
         let rows = try json(query.stdout)["rows"] as? [[String: Any]] ?? []
         #expect(rows.first?["value"] as? Double == 1 && rows.first?["samples"] as? Int == 2, "\(query.stdout)")
     }
@@ -122,7 +131,8 @@ import DharmaTestKit
         let database = directory + "/m.db"
         #expect(try dharma(["metrics", "import", directory + "/cpu.csv", "--name", "cpu", "--label", "resource=web", "--state", database]).status == 0)
         for range in [[], ["--range", "0:100"]] {
-            let found = try dharma(["metrics", "anomalies", #"cpu{resource="web"}"#, "--since", "2d", "--until", "1704153600", "--json", "--state", database] + range)
+            let found = try dharma(
+                ["metrics", "anomalies", #"cpu{resource="web"}"#, "--since", "2d", "--until", "1704153600", "--json", "--state", database] + range)
             #expect(found.status == 0, "\(found.stderr)")
             let series = try json(found.stdout)["series"] as? [[String: Any]] ?? []
             let alarms = series.first?["alarms"] as? [[String: Any]] ?? []
@@ -153,7 +163,9 @@ import DharmaTestKit
         let database = directory + "/m.db"
         #expect(try dharma(["metrics", "import", directory + "/cpu.csv", "--name", "cpu", "--state", database]).status == 0)
         func alarmMinutes(_ memory: [String]) throws -> [Int] {
-            let found = try dharma(["metrics", "anomalies", "cpu", "--since", "3d", "--until", String(start + 2700 * 60), "--range", "0:100", "--json", "--state", database] + memory)
+            let found = try dharma(
+                ["metrics", "anomalies", "cpu", "--since", "3d", "--until", String(start + 2700 * 60), "--range", "0:100", "--json", "--state", database]
+                    + memory)
             #expect(found.status == 0, "\(found.stderr)")
             let series = try json(found.stdout)["series"] as? [[String: Any]] ?? []
             let alarms = series.first?["alarms"] as? [[String: Any]] ?? []
@@ -184,21 +196,25 @@ import DharmaTestKit
 @Suite struct StackScrapeTests {
     @Test func scrapingABlueprintLabelsEveryReplicaWithStackResourceAndReplica() throws {
         let directory = scratchDirectory()
-        let path = try writeBlueprint("shop.yaml", in: directory, stack: "shop", resources: """
-              web:
-                type: compute.service
-                properties:
-                  command: [\(TestPaths.dharma), workload, --port, "${self.port}"]
-                  replicas: 2
-                  health: {http: /healthz, timeout: 20s}
-            """)
+        let path = try writeBlueprint(
+            "shop.yaml", in: directory, stack: "shop",
+            resources: """
+                  web:
+                    type: compute.service
+                    properties:
+                      command: [\(TestPaths.dharma), workload, --port, "${self.port}"]
+                      replicas: 2
+                      health: {http: /healthz, timeout: 20s}
+                """)
         let applied = try dharma(["apply", path, "--auto-approve"])
         #expect(applied.status == 0, "\(applied.stderr)")
         defer { _ = try? dharma(["destroy", path, "--auto-approve"]) }
         let scrape = try dharma(["metrics", "scrape", "-f", path, "--interval", "1s", "--rounds", "1"])
         #expect(scrape.status == 0 && scrape.stdout.contains("from 2 of 2 targets"), "\(scrape.stdout)\(scrape.stderr)")
-        let query = try dharma(["metrics", "query", #"max(process_resident_memory_bytes{stack="shop/default"}) by (resource, replica)"#,
-                                "--since", "5m", "-f", path, "--json"])
+        let query = try dharma([
+            "metrics", "query", #"max(process_resident_memory_bytes{stack="shop/default"}) by (resource, replica)"#,
+            "--since", "5m", "-f", path, "--json",
+        ])
         let rows = try json(query.stdout)["rows"] as? [[String: Any]] ?? []
         #expect(rows.compactMap { ($0["labels"] as? [String: String])?["replica"] }.sorted() == ["0", "1"], "\(query.stdout)")
         #expect(rows.allSatisfy { ($0["labels"] as? [String: String])?["resource"] == "web" && ($0["value"] as? Double ?? 0) > 1_000_000 })
@@ -208,14 +224,16 @@ import DharmaTestKit
 @Suite struct UpScrapeTests {
     @Test func upCollectsEveryReplicasMetricsWhileItSupervisesAndRejectsABadInterval() throws {
         let directory = scratchDirectory()
-        let path = try writeBlueprint("shop.yaml", in: directory, stack: "shop", resources: """
-              web:
-                type: compute.service
-                properties:
-                  command: [\(TestPaths.dharma), workload, --port, "${self.port}"]
-                  replicas: 2
-                  health: {http: /healthz, timeout: 20s}
-            """)
+        let path = try writeBlueprint(
+            "shop.yaml", in: directory, stack: "shop",
+            resources: """
+                  web:
+                    type: compute.service
+                    properties:
+                      command: [\(TestPaths.dharma), workload, --port, "${self.port}"]
+                      replicas: 2
+                      health: {http: /healthz, timeout: 20s}
+                """)
         let bad = try dharma(["up", path, "--scrape-interval", "soon"])
         #expect(bad.status == 2 && bad.stderr.contains("--scrape-interval soon"), "\(bad.stderr)")
 

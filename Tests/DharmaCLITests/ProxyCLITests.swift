@@ -1,8 +1,8 @@
 import DharmaNet
 import DharmaProxy
+import DharmaTestKit
 import Foundation
 import Testing
-import DharmaTestKit
 
 /// `dharma proxy` in front of real `dharma workload` processes.
 @Suite("Load-balancing proxy: spread, failover, drain, backups, latency", .serialized)
@@ -67,8 +67,10 @@ struct ProxyCLITests {
         let fleet = Fleet()
         defer { fleet.stopAll() }
         let a = try fleet.workload(), b = try fleet.workload()
-        let proxy = try fleet.proxy(ProxyConfig(generation: 1, backends: [.init(port: a.port, replica: 0), .init(port: b.port, replica: 1)],
-                                                healthPath: "/healthz", healthInterval: 0.2))
+        let proxy = try fleet.proxy(
+            ProxyConfig(
+                generation: 1, backends: [.init(port: a.port, replica: 0), .init(port: b.port, replica: 1)],
+                healthPath: "/healthz", healthInterval: 0.2))
         for _ in 0..<20 { #expect(try http("GET", port: proxy.port, path: "/").status == 200) }
         let spread = try status(proxy.admin).backends.map(\.requests)
         #expect(spread == [10, 10], "\(spread)")
@@ -87,9 +89,13 @@ struct ProxyCLITests {
         let fleet = Fleet()
         defer { fleet.stopAll() }
         let a = try fleet.workload(), b = try fleet.workload(), standby = try fleet.workload()
-        var config = ProxyConfig(generation: 1, backends: [.init(port: a.port, replica: 0), .init(port: b.port, replica: 1),
-                                                          .init(port: standby.port, backup: true)],
-                                 healthPath: "/healthz", healthInterval: 0.2)
+        var config = ProxyConfig(
+            generation: 1,
+            backends: [
+                .init(port: a.port, replica: 0), .init(port: b.port, replica: 1),
+                .init(port: standby.port, backup: true),
+            ],
+            healthPath: "/healthz", healthInterval: 0.2)
         let proxy = try fleet.proxy(config)
 
         // Drain replica 0: once the proxy has the change, it gets nothing new.

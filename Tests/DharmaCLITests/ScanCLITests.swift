@@ -1,27 +1,27 @@
+import DharmaTestKit
 import Foundation
 import Testing
-import DharmaTestKit
 
 @Suite struct ScanCLITests {
     /// A small Terraform tree with one open SSH port, one encrypted volume, one broken file.
     func terraformTree() throws -> String {
         let directory = scratchDirectory()
         try """
-            resource "aws_security_group" "ssh" {
-              ingress {
-                from_port   = 22
-                to_port     = 22
-                protocol    = "tcp"
-                cidr_blocks = ["0.0.0.0/0"]
-              }
-            }
-            resource "aws_ebs_volume" "data" {
-              availability_zone = "eu-west-1a"
-              size              = 10
-              encrypted         = true
-              tags              = { owner = "team", environment = "prod" }
-            }
-            """.write(toFile: directory + "/main.tf", atomically: true, encoding: .utf8)
+        resource "aws_security_group" "ssh" {
+          ingress {
+            from_port   = 22
+            to_port     = 22
+            protocol    = "tcp"
+            cidr_blocks = ["0.0.0.0/0"]
+          }
+        }
+        resource "aws_ebs_volume" "data" {
+          availability_zone = "eu-west-1a"
+          size              = 10
+          encrypted         = true
+          tags              = { owner = "team", environment = "prod" }
+        }
+        """.write(toFile: directory + "/main.tf", atomically: true, encoding: .utf8)
         return directory
     }
 
@@ -63,7 +63,8 @@ import DharmaTestKit
     @Test func sarifValidatesAgainstTheSARIFModelAndJUnitParses() throws {
         let directory = try terraformTree()
         _ = try dharma(["scan", directory, "--format", "sarif", "--out", directory + "/report.sarif"])
-        let sarif = try python("""
+        let sarif = try python(
+            """
             import json, sys
             from sarif_pydantic import Sarif
             document = json.load(open(sys.argv[1]))
@@ -74,7 +75,8 @@ import DharmaTestKit
         #expect(sarif.status == 0, "\(sarif.stdout)")
         #expect(sarif.stdout.hasPrefix("2.1.0 "), "\(sarif.stdout)")
         _ = try dharma(["scan", directory, "--format", "junit", "--out", directory + "/report.xml"])
-        let junit = try python("""
+        let junit = try python(
+            """
             import sys, xml.etree.ElementTree as tree
             root = tree.parse(sys.argv[1]).getroot()
             print(root.tag, root.get("failures"), len(root.findall(".//testcase")))
@@ -112,11 +114,12 @@ import DharmaTestKit
         #expect(blocked.status == 3, "\(blocked.stdout)\(blocked.stderr)")
         #expect(blocked.stderr.contains("DH-BKT-PUBLIC on share"))
         #expect(blocked.stdout.contains("Policy: "))
-        let waived = blueprint + """
+        let waived =
+            blueprint + """
 
-            waivers:
-              - {rule: DH-BKT-PUBLIC, resource: share, justification: public downloads, expires: 2999-12-31, approver: alice}
-            """
+                waivers:
+                  - {rule: DH-BKT-PUBLIC, resource: share, justification: public downloads, expires: 2999-12-31, approver: alice}
+                """
         try waived.write(toFile: directory + "/gate.yaml", atomically: true, encoding: .utf8)
         let allowed = try dharma(["plan", directory + "/gate.yaml", "--fail-on", "high"])
         #expect(allowed.status == 4, "changes, no blocking finding: \(allowed.stderr)")
@@ -142,7 +145,9 @@ import DharmaTestKit
     }
 
     @Test func complianceReportListsControlsWithCoverageAndScore() throws {
-        let result = try dharma(["compliance", "report", TestPaths.repository + "/examples/aws-3tier.yaml", "--framework", "soc2", "--framework", "gdpr", "--json"])
+        let result = try dharma([
+            "compliance", "report", TestPaths.repository + "/examples/aws-3tier.yaml", "--framework", "soc2", "--framework", "gdpr", "--json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let reports = try json(result.stdout)["reports"] as? [[String: Any]] ?? []
         #expect(reports.map { $0["framework"] as? String } == ["soc2", "gdpr"])

@@ -1,6 +1,6 @@
+import DharmaTestKit
 import Foundation
 import Testing
-import DharmaTestKit
 
 /// The demo workload, run as its own process like the examples run it.
 @Suite("dharma workload", .serialized)

@@ -1,15 +1,17 @@
 import DharmaCore
-@testable import DharmaChaos
 import DharmaInsight
 import Testing
+
+@testable import DharmaChaos
 
 @Suite("Game day: choosing faults")
 struct GameDayTests {
     func stack(replicas: Int) -> StackState {
         var state = StackState(stack: StackID(name: "s", environment: "default"))
-        state.resources["web"] = ResourceState(name: "web", type: "compute.service", provider: .local, region: "local-1",
-                                               inputs: ["replicas": .int(replicas), "heal": ["scale": ["min": 2, "max": 6]]],
-                                               outputs: [:], dependencies: [], lifecycle: Lifecycle())
+        state.resources["web"] = ResourceState(
+            name: "web", type: "compute.service", provider: .local, region: "local-1",
+            inputs: ["replicas": .int(replicas), "heal": ["scale": ["min": 2, "max": 6]]],
+            outputs: [:], dependencies: [], lifecycle: Lifecycle())
         return state
     }
 

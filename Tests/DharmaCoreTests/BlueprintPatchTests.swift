@@ -23,11 +23,12 @@ struct BlueprintPatchTests {
         try quoted.apply()
         let flow = BlueprintPatch(file: path, line: 3, column: 19, old: "1.4.2", new: "1.10")
         try flow.apply()
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == """
-            web:
-              version: "1.4.5"   # pinned
-              flow: {version: "1.10", replicas: 2}
-            """)
+        #expect(
+            try String(contentsOfFile: path, encoding: .utf8) == """
+                web:
+                  version: "1.4.5"   # pinned
+                  flow: {version: "1.10", replicas: 2}
+                """)
         try flow.reversed.apply()
         try quoted.reversed.apply()
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text.replacingOccurrences(of: "{version: 1.4.2", with: "{version: \"1.4.2\""))

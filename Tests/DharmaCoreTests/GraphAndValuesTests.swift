@@ -5,8 +5,9 @@ import Testing
 struct GraphAndValuesTests {
     @Test("topological order puts dependencies first and keeps blueprint order among equals")
     func order() {
-        let graph = DependencyGraph(nodes: ["web", "db", "cache", "lb"],
-                                    dependencies: ["web": ["db", "cache"], "lb": ["web"]])
+        let graph = DependencyGraph(
+            nodes: ["web", "db", "cache", "lb"],
+            dependencies: ["web": ["db", "cache"], "lb": ["web"]])
         #expect(graph.topologicalOrder() == ["db", "cache", "web", "lb"])
         #expect(graph.cycles().isEmpty)
         #expect(graph.dependents["db"] == ["web"])

@@ -1,7 +1,7 @@
 import DharmaCore
+import DharmaTestKit
 import Foundation
 import Testing
-import DharmaTestKit
 
 /// Whatever the input, validation ends with a diagnostic, never a crash.
 @Suite("Hostile input")

@@ -3,18 +3,19 @@ import Testing
 
 @Suite("Planner")
 struct PlannerTests {
-    let text = header + """
-        variables:
-          greeting: {type: string, default: hello}
-        resources:
-          db:
-            type: storage.file
-            properties: {path: data/db.json, content: "${var.greeting}"}
-          config:
-            type: storage.file
-            properties: {path: config.txt, content: "db at ${db.path}, hash ${db.sha256}"}
-            lifecycle: {ignoreChanges: [mode]}
-        """
+    let text =
+        header + """
+            variables:
+              greeting: {type: string, default: hello}
+            resources:
+              db:
+                type: storage.file
+                properties: {path: data/db.json, content: "${var.greeting}"}
+              config:
+                type: storage.file
+                properties: {path: config.txt, content: "db at ${db.path}, hash ${db.sha256}"}
+                lifecycle: {ignoreChanges: [mode]}
+            """
 
     func planner(_ text: String, variables: [String: Value] = ["greeting": "hello"]) throws -> Planner {
         let blueprint = try #require(load(text).blueprint)
@@ -91,8 +92,9 @@ struct PlannerTests {
     func delete() throws {
         let first = try planner(text).plan(recorded: StackState(stack: StackID(name: "shop", environment: "default")), observed: [:])
         var state = applied(first, outputs: outputs)
-        state.resources["old"] = ResourceState(name: "old", type: "storage.file", provider: .local, region: "local-1",
-                                               inputs: ["path": "old"], outputs: [:], dependencies: [], lifecycle: Lifecycle())
+        state.resources["old"] = ResourceState(
+            name: "old", type: "storage.file", provider: .local, region: "local-1",
+            inputs: ["path": "old"], outputs: [:], dependencies: [], lifecycle: Lifecycle())
         let plan = try planner(text).plan(recorded: state, observed: [:])
         #expect(plan.changes.last?.action == .delete)
         #expect(plan.changes.last?.resource == "old")
@@ -115,8 +117,10 @@ struct PlannerTests {
         let config = try #require(plan.changes.first { $0.resource == "config" })
         #expect(!config.diff.contains { $0.attribute == "mode" })
 
-        let contentDrift = ["config": Observation(exists: true, drift: [AttributeDiff(attribute: "content", old: "a", new: "b")]),
-                            "db": Observation(exists: true)]
+        let contentDrift = [
+            "config": Observation(exists: true, drift: [AttributeDiff(attribute: "content", old: "a", new: "b")]),
+            "db": Observation(exists: true),
+        ]
         let repair = try planner(text).plan(recorded: state, observed: contentDrift)
         #expect(repair.changes.first { $0.resource == "config" }?.action == .update)
         #expect(repair.changes.first { $0.resource == "config" }?.reason?.hasPrefix("drift") == true)
@@ -138,14 +142,17 @@ struct PlannerTests {
 
     @Test("variables: defaults, overlay, then --var; unknown names and wrong kinds are refused")
     func variables() throws {
-        let blueprint = try #require(load(header + """
-            variables:
-              replicas: {type: integer, default: 2}
-            resources:
-              f: {type: storage.file, properties: {path: f}}
-            environments:
-              staging: {variables: {replicas: 1}}
-            """).blueprint)
+        let blueprint = try #require(
+            load(
+                header + """
+                    variables:
+                      replicas: {type: integer, default: 2}
+                    resources:
+                      f: {type: storage.file, properties: {path: f}}
+                    environments:
+                      staging: {variables: {replicas: 1}}
+                    """
+            ).blueprint)
         #expect(try VariableResolver.resolve(blueprint, environment: nil, overrides: [:]) == ["replicas": .int(2)])
         #expect(try VariableResolver.resolve(blueprint, environment: "staging", overrides: [:]) == ["replicas": .int(1)])
         #expect(try VariableResolver.resolve(blueprint, environment: "staging", overrides: ["replicas": "5"]) == ["replicas": .int(5)])

@@ -1,6 +1,6 @@
 import DharmaCore
-import Testing
 import DharmaTestKit
+import Testing
 
 @Suite("Blueprint validation")
 struct ValidationTests {
@@ -15,14 +15,15 @@ struct ValidationTests {
 
     @Test("an unknown property is reported at its position with a suggestion")
     func unknownPropertySuggestion() throws {
-        let result = load(header + """
-            resources:
-              web:
-                type: compute.service
-                properties:
-                  command: [sleep, "60"]
-                  replica: 2
-            """)
+        let result = load(
+            header + """
+                resources:
+                  web:
+                    type: compute.service
+                    properties:
+                      command: [sleep, "60"]
+                      replica: 2
+                """)
         let found = try #require(diagnostic(result, .unknownProperty))
         #expect(found.location == SourceLocation(file: "test.yaml", line: 10, column: 7))
         #expect(found.hint == "did you mean `replicas`?")
@@ -31,7 +32,8 @@ struct ValidationTests {
 
     @Test("wrong apiVersion, kind, unknown top-level key and missing name all come out in one run")
     func everyProblemAtOnce() {
-        let result = load("""
+        let result = load(
+            """
             apiVersion: dharma.dev/v2
             kind: Blueprnt
             metdata: {name: shop}
@@ -50,15 +52,16 @@ struct ValidationTests {
 
     @Test("duplicate keys are errors with a position")
     func duplicateKeys() throws {
-        let result = load(header + """
-            resources:
-              db:
-                type: storage.file
-                properties: {path: a.txt}
-              db:
-                type: storage.file
-                properties: {path: b.txt}
-            """)
+        let result = load(
+            header + """
+                resources:
+                  db:
+                    type: storage.file
+                    properties: {path: a.txt}
+                  db:
+                    type: storage.file
+                    properties: {path: b.txt}
+                """)
         let found = try #require(diagnostic(result, .duplicateKey))
         #expect(found.message.contains("`db`"))
         #expect(found.location?.line ?? 0 >= 5)
@@ -66,20 +69,21 @@ struct ValidationTests {
 
     @Test("values out of range, outside the enum, of the wrong type or unit")
     func valueChecks() {
-        let result = load(header + """
-            resources:
-              web:
-                type: compute.service
-                properties:
-                  command: [sleep, "60"]
-                  replicas: -1
-                  memory: 12 bananas
-                  stopGracePeriod: soon
-                  port: "8080"
-              cache:
-                type: storage.bucket
-                properties: {path: b, encryption: rot13}
-            """)
+        let result = load(
+            header + """
+                resources:
+                  web:
+                    type: compute.service
+                    properties:
+                      command: [sleep, "60"]
+                      replicas: -1
+                      memory: 12 bananas
+                      stopGracePeriod: soon
+                      port: "8080"
+                  cache:
+                    type: storage.bucket
+                    properties: {path: b, encryption: rot13}
+                """)
         #expect(diagnostic(result, .outOfRange)?.message == "`replicas` is -1, below the minimum 0")
         #expect(diagnostic(result, .notInEnum)?.message.contains("`rot13`") == true)
         let wrongTypes = result.diagnostics.filter { $0.code == "E014" }
@@ -89,20 +93,21 @@ struct ValidationTests {
 
     @Test("unknown references name what is missing and suggest what exists")
     func unknownReferences() {
-        let result = load(header + """
-            variables:
-              replicas: {type: integer, default: 2}
-            resources:
-              db:
-                type: storage.file
-                properties: {path: db.json}
-              web:
-                type: compute.service
-                properties:
-                  command: [sleep, "60"]
-                  replicas: ${var.replica}
-                  env: {A: "${dbb.path}", B: "${db.pth}", C: "${self.nope}"}
-            """)
+        let result = load(
+            header + """
+                variables:
+                  replicas: {type: integer, default: 2}
+                resources:
+                  db:
+                    type: storage.file
+                    properties: {path: db.json}
+                  web:
+                    type: compute.service
+                    properties:
+                      command: [sleep, "60"]
+                      replicas: ${var.replica}
+                      env: {A: "${dbb.path}", B: "${db.pth}", C: "${self.nope}"}
+                """)
         let references = result.diagnostics.filter { $0.code == "E021" }
         #expect(references.count == 4)
         #expect(references.contains { $0.message == "unknown variable `var.replica`" && $0.hint == "did you mean `replicas`?" })
@@ -113,19 +118,20 @@ struct ValidationTests {
 
     @Test("a dependency cycle is printed as a → b → c → a")
     func cycle() throws {
-        let result = load(header + """
-            resources:
-              a:
-                type: storage.file
-                properties: {path: a, content: "${b.path}"}
-              b:
-                type: storage.file
-                properties: {path: b}
-                dependsOn: [c]
-              c:
-                type: storage.file
-                properties: {path: c, content: "${a.sha256}"}
-            """)
+        let result = load(
+            header + """
+                resources:
+                  a:
+                    type: storage.file
+                    properties: {path: a, content: "${b.path}"}
+                  b:
+                    type: storage.file
+                    properties: {path: b}
+                    dependsOn: [c]
+                  c:
+                    type: storage.file
+                    properties: {path: c, content: "${a.sha256}"}
+                """)
         let found = try #require(diagnostic(result, .dependencyCycle))
         #expect(found.message == "dependency cycle: a → b → c → a")
         #expect(found.location?.line == 6)
@@ -133,11 +139,12 @@ struct ValidationTests {
 
     @Test("a type the provider does not offer is an error naming the providers that do")
     func unsupportedByProvider() throws {
-        let result = load(header + """
-            resources:
-              dw:
-                type: data.warehouse
-            """)
+        let result = load(
+            header + """
+                resources:
+                  dw:
+                    type: data.warehouse
+                """)
         let found = try #require(diagnostic(result, .unsupportedByProvider))
         #expect(found.message == "`data.warehouse` is not supported by provider `local`")
         #expect(found.hint?.contains("snowflake") == true)
@@ -145,21 +152,23 @@ struct ValidationTests {
 
     @Test("the local provider requires a command for services")
     func providerRequirement() {
-        let result = load(header + """
-            resources:
-              web: {type: compute.service, properties: {image: nginx}}
-            """)
+        let result = load(
+            header + """
+                resources:
+                  web: {type: compute.service, properties: {image: nginx}}
+                """)
         #expect(result.diagnostics.contains { $0.code == "E012" && $0.message.contains("`command`") })
     }
 
     @Test("diagnostics render as FILE:LINE:COL with the source line and a caret under the column")
     func rendering() throws {
-        let text = header + """
-            resources:
-              web:
-                type: compute.service
-                properties: {command: [x], replica: 2}
-            """
+        let text =
+            header + """
+                resources:
+                  web:
+                    type: compute.service
+                    properties: {command: [x], replica: 2}
+                """
         let result = load(text)
         let found = try #require(diagnostic(result, .unknownProperty))
         let rendered = DiagnosticRenderer(sources: ["test.yaml": try #require(result.source)]).render(found)
@@ -172,14 +181,15 @@ struct ValidationTests {
 
     @Test("environment overlays may only set declared variables of the right type")
     func environments() {
-        let result = load(header + """
-            variables:
-              replicas: {type: integer, default: 2}
-            resources:
-              f: {type: storage.file, properties: {path: f}}
-            environments:
-              staging: {variables: {replicas: two, size: 3}}
-            """)
+        let result = load(
+            header + """
+                variables:
+                  replicas: {type: integer, default: 2}
+                resources:
+                  f: {type: storage.file, properties: {path: f}}
+                environments:
+                  staging: {variables: {replicas: two, size: 3}}
+                """)
         #expect(result.diagnostics.contains { $0.code == "E014" && $0.message.contains("`replicas`") })
         #expect(result.diagnostics.contains { $0.code == "E021" && $0.message.contains("`size`") })
     }

@@ -1,11 +1,14 @@
 import DharmaCore
 import Foundation
 import Testing
+
 @testable import DharmaCost
 
 let catalog: PriceCatalog? = try? PriceCatalog.bundled()
 
-func estimate(_ type: String, _ inputs: [String: Value], provider: ProviderName = .aws, region: String = "us-east-1", usage: Usage? = nil) throws -> ResourceCost {
+func estimate(_ type: String, _ inputs: [String: Value], provider: ProviderName = .aws, region: String = "us-east-1", usage: Usage? = nil) throws
+    -> ResourceCost
+{
     let catalog = try #require(catalog)
     return CostEstimator(catalog: catalog).estimate(PricedResource(name: "r", type: type, provider: provider, region: region, inputs: inputs, usage: usage))
 }

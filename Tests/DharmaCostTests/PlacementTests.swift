@@ -2,6 +2,7 @@ import DharmaCore
 import DharmaTestKit
 import Foundation
 import Testing
+
 @testable import DharmaCost
 
 func loadBlueprint(_ yaml: String) throws -> Blueprint {
@@ -51,7 +52,8 @@ func advise(_ yaml: String) throws -> [PlacementOptimizer.Advice] {
     }
 
     @Test func connectedResourcesMoveTogetherAndZonesPinTheRegion() throws {
-        let advice = try advise("""
+        let advice = try advise(
+            """
             apiVersion: dharma.dev/v3
             kind: Blueprint
             metadata: {name: app}
@@ -85,7 +87,8 @@ func advise(_ yaml: String) throws -> [PlacementOptimizer.Advice] {
     }
 
     @Test func badConstraintsAreErrorsNamingTheChoices() throws {
-        let blueprint = try loadBlueprint("""
+        let blueprint = try loadBlueprint(
+            """
             apiVersion: dharma.dev/v3
             kind: Blueprint
             metadata: {name: x, placement: {residency: europe}}

@@ -10,12 +10,14 @@ import Testing
 struct EngineTests {
     @Test("apply creates real files and processes; the next plan has no changes; drift is repaired")
     func applyPlanDriftRepair() async throws {
-        let project = try Project(blueprint("""
-              db:
-                type: storage.file
-                properties: {path: data/db.json, content: "{}"}
-            \(httpService)
-            """))
+        let project = try Project(
+            blueprint(
+                """
+                  db:
+                    type: storage.file
+                    properties: {path: data/db.json, content: "{}"}
+                \(httpService)
+                """))
         let report = try await project.apply()
         #expect(report.ok && report.succeeded.sorted() == ["db", "web"])
         #expect(try await project.plan().hasChanges == false)
@@ -51,10 +53,12 @@ struct EngineTests {
 
     @Test("a saved destroy plan still applies when a resource it deletes drifted after it was made")
     func destroyPlanIgnoresDrift() async throws {
-        let project = try Project(blueprint("""
-              a: {type: storage.file, properties: {path: a.txt, content: one}}
-              b: {type: storage.file, properties: {path: b.txt, content: one}}
-            """))
+        let project = try Project(
+            blueprint(
+                """
+                  a: {type: storage.file, properties: {path: a.txt, content: one}}
+                  b: {type: storage.file, properties: {path: b.txt, content: one}}
+                """))
         try await project.apply()
         let prepared = try project.prepare()
         let saved = try await project.engine.destroyPlan(prepared)
@@ -68,13 +72,17 @@ struct EngineTests {
 
     @Test("a saved plan is refused as stale when state or the world changed after it was made")
     func stalePlan() async throws {
-        let project = try Project(blueprint("""
-              a: {type: storage.file, properties: {path: a.txt, content: one}}
-            """))
+        let project = try Project(
+            blueprint(
+                """
+                  a: {type: storage.file, properties: {path: a.txt, content: one}}
+                """))
         try await project.apply()
-        try project.rewrite(blueprint("""
-              a: {type: storage.file, properties: {path: a.txt, content: two}}
-            """))
+        try project.rewrite(
+            blueprint(
+                """
+                  a: {type: storage.file, properties: {path: a.txt, content: two}}
+                """))
         let prepared = try project.prepare()
         let saved = try await project.plan()
 
@@ -101,9 +109,11 @@ struct EngineTests {
 
     @Test("a second concurrent apply fails at once, naming the holder")
     func lockContention() async throws {
-        let project = try Project(blueprint("""
-              a: {type: storage.file, properties: {path: a.txt}}
-            """))
+        let project = try Project(
+            blueprint(
+                """
+                  a: {type: storage.file, properties: {path: a.txt}}
+                """))
         let prepared = try project.prepare()
         // A live process on this host holds the lock.
         let holder = Process()
@@ -126,18 +136,20 @@ struct EngineTests {
 
     @Test("a failing resource stops new work, keeps what succeeded, and the next apply continues")
     func partialFailure() async throws {
-        let project = try Project(blueprint("""
-              a: {type: storage.file, properties: {path: a.txt}}
-              b: {type: storage.file, properties: {path: b.txt, content: "${a.path}"}}
-              bad:
-                type: compute.service
-                properties: {command: [no-such-program-xyz], replicas: 1}
-                dependsOn: [b]
-              after:
-                type: storage.file
-                properties: {path: after.txt}
-                dependsOn: [bad]
-            """), parallelism: 1)
+        let project = try Project(
+            blueprint(
+                """
+                  a: {type: storage.file, properties: {path: a.txt}}
+                  b: {type: storage.file, properties: {path: b.txt, content: "${a.path}"}}
+                  bad:
+                    type: compute.service
+                    properties: {command: [no-such-program-xyz], replicas: 1}
+                    dependsOn: [b]
+                  after:
+                    type: storage.file
+                    properties: {path: after.txt}
+                    dependsOn: [bad]
+                """), parallelism: 1)
         let report = try await project.apply()
         #expect(!report.ok)
         #expect(report.succeeded == ["a", "b"])
@@ -147,18 +159,20 @@ struct EngineTests {
         let stack = try project.prepare().stack
         #expect(try await project.engine.loadState(stack).resources.keys.sorted() == ["a", "b"])
 
-        try project.rewrite(blueprint("""
-              a: {type: storage.file, properties: {path: a.txt}}
-              b: {type: storage.file, properties: {path: b.txt, content: "${a.path}"}}
-              bad:
-                type: compute.service
-                properties: {command: [sleep, "30"], replicas: 1}
-                dependsOn: [b]
-              after:
-                type: storage.file
-                properties: {path: after.txt}
-                dependsOn: [bad]
-            """))
+        try project.rewrite(
+            blueprint(
+                """
+                  a: {type: storage.file, properties: {path: a.txt}}
+                  b: {type: storage.file, properties: {path: b.txt, content: "${a.path}"}}
+                  bad:
+                    type: compute.service
+                    properties: {command: [sleep, "30"], replicas: 1}
+                    dependsOn: [b]
+                  after:
+                    type: storage.file
+                    properties: {path: after.txt}
+                    dependsOn: [bad]
+                """))
         let plan = try await project.plan()
         #expect(plan.changes.filter { $0.action == .create }.map(\.resource) == ["bad", "after"])
         #expect(try await project.apply().ok)
@@ -167,10 +181,12 @@ struct EngineTests {
 
     @Test("apply is refused before anything changes when a provider cannot apply yet")
     func planOnlyProvider() async throws {
-        let project = try Project(blueprint("""
-              f: {type: storage.file, properties: {path: f.txt}}
-              archive: {type: storage.bucket, provider: aws, properties: {versioning: true}}
-            """))
+        let project = try Project(
+            blueprint(
+                """
+                  f: {type: storage.file, properties: {path: f.txt}}
+                  archive: {type: storage.bucket, provider: aws, properties: {versioning: true}}
+                """))
         let plan = try await project.plan()
         #expect(plan.summary[.create] == 2)
         await #expect {

@@ -2,10 +2,10 @@ import DharmaCore
 import DharmaEngine
 import DharmaProviders
 import DharmaStore
+import DharmaTestKit
 import DharmaTestSupport
 import Foundation
 import Testing
-import DharmaTestKit
 
 /// `kill -9` of a real `dharma apply` in the middle of its work.
 @Suite("Crash recovery", .serialized)

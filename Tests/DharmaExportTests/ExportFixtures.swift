@@ -1,8 +1,8 @@
 import DharmaCore
 import DharmaTestKit
 import Foundation
-@testable import DharmaExport
 
+@testable import DharmaExport
 
 struct FixtureError: Error, CustomStringConvertible {
     var description: String

@@ -1,6 +1,7 @@
 import DharmaCore
 import Foundation
 import Testing
+
 @testable import DharmaExport
 
 @Suite struct TerraformExportTests {
@@ -39,29 +40,31 @@ import Testing
     }
 
     @Test func aSecondRegionOfOneProviderGetsAnAliasedProviderBlock() throws {
-        let stack = try exportStack(yaml: """
-            apiVersion: dharma.dev/v3
-            kind: Blueprint
-            metadata: {name: two}
-            target: {provider: aws, region: eu-west-1}
-            resources:
-              near: {type: queue.topic}
-              far: {type: queue.topic, region: us-east-1}
-            """)
+        let stack = try exportStack(
+            yaml: """
+                apiVersion: dharma.dev/v3
+                kind: Blueprint
+                metadata: {name: two}
+                target: {provider: aws, region: eu-west-1}
+                resources:
+                  near: {type: queue.topic}
+                  far: {type: queue.topic, region: us-east-1}
+                """)
         let main = text(try TerraformExporter().export(stack), "main.tf")
         #expect(main.contains("provider \"aws\" {\n  alias  = \"us_east_1\"\n  region = \"us-east-1\"\n}"))
         #expect(main.contains("resource \"aws_sns_topic\" \"far\" {\n  provider          = aws.us_east_1"))
     }
 
     @Test func aTypeTheProviderCannotExpressIsAnErrorNamingBoth() throws {
-        let stack = try exportStack(yaml: """
-            apiVersion: dharma.dev/v3
-            kind: Blueprint
-            metadata: {name: pve}
-            target: {provider: proxmox, region: pve1}
-            resources:
-              disk: {type: storage.volume, properties: {size: 10Gi}}
-            """)
+        let stack = try exportStack(
+            yaml: """
+                apiVersion: dharma.dev/v3
+                kind: Blueprint
+                metadata: {name: pve}
+                target: {provider: proxmox, region: pve1}
+                resources:
+                  disk: {type: storage.volume, properties: {size: 10Gi}}
+                """)
         #expect {
             try TerraformExporter().export(stack)
         } throws: { error in

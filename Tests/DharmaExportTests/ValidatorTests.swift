@@ -1,23 +1,24 @@
 import DharmaCore
 import Foundation
 import Testing
+
 @testable import DharmaExport
 
 /// Generated code checked by the real tools teams use (installed from PyPI by .ci/run).
 @Suite(.serialized) struct ValidatorTests {
     /// Checkov findings accepted on the three-tier example, with the reason (also in the README).
     static let acceptedCheckovFailures: Set<String> = [
-        "CKV_AWS_130 aws_subnet.public-a",              // the blueprint asks for public subnets
+        "CKV_AWS_130 aws_subnet.public-a",  // the blueprint asks for public subnets
         "CKV_AWS_130 aws_subnet.public-b",
-        "CKV_AWS_144 aws_s3_bucket.assets",             // cross-region replication doubles storage; not asked for
+        "CKV_AWS_144 aws_s3_bucket.assets",  // cross-region replication doubles storage; not asked for
         "CKV_AWS_144 aws_s3_bucket.dharma-logs",
-        "CKV_AWS_145 aws_s3_bucket.dharma-logs",        // ELB access logs can only be delivered to SSE-S3 buckets
-        "CKV2_AZURE_33 azurerm_storage_account.assets", // private endpoints need a subnet the operator designates
+        "CKV_AWS_145 aws_s3_bucket.dharma-logs",  // ELB access logs can only be delivered to SSE-S3 buckets
+        "CKV2_AZURE_33 azurerm_storage_account.assets",  // private endpoints need a subnet the operator designates
         "CKV2_AZURE_32 azurerm_key_vault.dharma",
         "CKV2_AZURE_57 azurerm_postgresql_flexible_server.db",
-        "CKV2_AZURE_21 azurerm_storage_container.assets", // read logs go through a diagnostic setting checkov does not follow
-        "CKV_GCP_79 google_sql_database_instance.db",   // the blueprint pins PostgreSQL 16
-        "CKV_GCP_62 google_storage_bucket.dharma-logs", // the access-log bucket does not log into itself
+        "CKV2_AZURE_21 azurerm_storage_container.assets",  // read logs go through a diagnostic setting checkov does not follow
+        "CKV_GCP_79 google_sql_database_instance.db",  // the blueprint pins PostgreSQL 16
+        "CKV_GCP_62 google_storage_bucket.dharma-logs",  // the access-log bucket does not log into itself
     ]
 
     @Test func everyGeneratedTerraformFileParsesWithPythonHCL2() throws {
@@ -122,36 +123,39 @@ import Testing
     }
 
     @Test func kubernetesManifestsPassKubernetesValidate() throws {
-        let stack = try exportStack(yaml: """
-            apiVersion: dharma.dev/v3
-            kind: Blueprint
-            metadata: {name: shop, environment: prod, owner: team-web}
-            target: {provider: kubernetes, region: cluster-1}
-            resources:
-              config: {type: storage.file, properties: {path: conf/app.toml, content: "port = 8080"}}
-              token: {type: security.secret}
-              data: {type: storage.volume, properties: {size: 10Gi}}
-              runner: {type: security.identity}
-              web:
-                type: compute.service
-                properties:
-                  image: ghcr.io/example/web:2.1.0
-                  replicas: 3
-                  port: 8080
-                  cpu: 0.5
-                  memory: 512Mi
-                  health: {http: /healthz}
-                  heal: {scale: {cpu: 70%, min: 2, max: 10}}
-                  env: {CONFIG: "${config.path}", TOKEN_FILE: "${token.path}", PEER: "${api.url}"}
-              api: {type: compute.service, properties: {image: "ghcr.io/example/api:1.0.0"}}
-              edge: {type: network.loadbalancer, properties: {targets: ["${web.id}"]}}
-              fw: {type: network.firewall, properties: {ingress: [{port: 8080, from: [10.0.0.0/8]}]}}
-            """)
+        let stack = try exportStack(
+            yaml: """
+                apiVersion: dharma.dev/v3
+                kind: Blueprint
+                metadata: {name: shop, environment: prod, owner: team-web}
+                target: {provider: kubernetes, region: cluster-1}
+                resources:
+                  config: {type: storage.file, properties: {path: conf/app.toml, content: "port = 8080"}}
+                  token: {type: security.secret}
+                  data: {type: storage.volume, properties: {size: 10Gi}}
+                  runner: {type: security.identity}
+                  web:
+                    type: compute.service
+                    properties:
+                      image: ghcr.io/example/web:2.1.0
+                      replicas: 3
+                      port: 8080
+                      cpu: 0.5
+                      memory: 512Mi
+                      health: {http: /healthz}
+                      heal: {scale: {cpu: 70%, min: 2, max: 10}}
+                      env: {CONFIG: "${config.path}", TOKEN_FILE: "${token.path}", PEER: "${api.url}"}
+                  api: {type: compute.service, properties: {image: "ghcr.io/example/api:1.0.0"}}
+                  edge: {type: network.loadbalancer, properties: {targets: ["${web.id}"]}}
+                  fw: {type: network.firewall, properties: {ingress: [{port: 8080, from: [10.0.0.0/8]}]}}
+                """)
         let files = try KubernetesExporter().export(stack)
         let directory = try write(files)
         let result = try runTool(["kubernetes-validate", "--strict"] + files.map { directory + "/" + $0.path })
         #expect(result.status == 0, "\(result.output)")
-        let kinds = ["Deployment", "Service", "ConfigMap", "Secret", "PersistentVolumeClaim", "Ingress", "HorizontalPodAutoscaler", "NetworkPolicy", "ServiceAccount"]
+        let kinds = [
+            "Deployment", "Service", "ConfigMap", "Secret", "PersistentVolumeClaim", "Ingress", "HorizontalPodAutoscaler", "NetworkPolicy", "ServiceAccount",
+        ]
         for kind in kinds { #expect(files.contains { $0.contents.contains("kind: \(kind)\n") }, "\(kind) missing") }
         let web = text(files, "web.yaml")
         #expect(web.contains("value: /config/config/app.toml"))

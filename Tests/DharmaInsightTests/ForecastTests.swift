@@ -1,8 +1,8 @@
+import DharmaTestKit
 import Foundation
 import Testing
-@testable import DharmaInsight
-import DharmaTestKit
 
+@testable import DharmaInsight
 
 /// Rows of an M4 file: quoted fields, id first, trailing empty fields.
 func m4(_ name: String) throws -> [[Double]] {

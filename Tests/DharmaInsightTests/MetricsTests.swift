@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DharmaInsight
 
 @Suite struct MetricsTests {
@@ -36,7 +37,8 @@ import Testing
     }
 
     @Test func prometheusTextIsParsedAndBadLinesAreNamed() {
-        let (lines, problems) = PrometheusText.parse("""
+        let (lines, problems) = PrometheusText.parse(
+            """
             # HELP http_requests_total Requests.
             # TYPE http_requests_total counter
             http_requests_total{method="get",path="/a\\"b"} 1027 1700000000000
@@ -78,11 +80,13 @@ import Testing
         #expect(narrow.problems.map(\.line) == [3])
         let wide = MetricImport.csv("time,cpu,memory\n1704067200,0.5,1024\n", name: nil, labels: [:])
         #expect(Set(wide.samples.map(\.0.name)) == ["cpu", "memory"])
-        let payload = try JSONSerialization.jsonObject(with: Data("""
-            {"resourceMetrics": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "web"}}]},
-              "scopeMetrics": [{"metrics": [{"name": "http.server.duration", "gauge": {"dataPoints": [
-                {"timeUnixNano": "1704067200000000000", "asDouble": 0.25, "attributes": [{"key": "route", "value": {"stringValue": "/a"}}]}]}}]}]}]}
-            """.utf8))
+        let payload = try JSONSerialization.jsonObject(
+            with: Data(
+                """
+                {"resourceMetrics": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "web"}}]},
+                  "scopeMetrics": [{"metrics": [{"name": "http.server.duration", "gauge": {"dataPoints": [
+                    {"timeUnixNano": "1704067200000000000", "asDouble": 0.25, "attributes": [{"key": "route", "value": {"stringValue": "/a"}}]}]}}]}]}]}
+                """.utf8))
         let otlp = MetricImport.otlp(payload, labels: [:])
         #expect(otlp.samples.first?.0 == SeriesKey(name: "http_server_duration", labels: ["service_name": "web", "route": "/a"]))
         #expect(otlp.samples.first?.1 == Sample(time: 1_704_067_200_000, value: 0.25))

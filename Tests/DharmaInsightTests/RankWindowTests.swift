@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DharmaInsight
 
 @Suite struct RankWindowTests {

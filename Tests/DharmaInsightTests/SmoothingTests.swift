@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DharmaInsight
 
 @Suite struct SmoothingTests {
@@ -30,9 +31,12 @@ import Testing
         }
         let model = try #require(ExponentialSmoothing().fit(series))
         #expect(model.seasonality == .multiplicative && model.trend != .none, "\(model.name)")
-        let additive = try #require(ExponentialSmoothing().fit(Array(series.dropLast(24)), error: .additive, trend: .additive, seasonality: .additive, period: 24))
-        let multiplicative = try #require(ExponentialSmoothing().fit(Array(series.dropLast(24)), error: .multiplicative, trend: .additive,
-                                                                     seasonality: .multiplicative, period: 24))
+        let additive = try #require(
+            ExponentialSmoothing().fit(Array(series.dropLast(24)), error: .additive, trend: .additive, seasonality: .additive, period: 24))
+        let multiplicative = try #require(
+            ExponentialSmoothing().fit(
+                Array(series.dropLast(24)), error: .multiplicative, trend: .additive,
+                seasonality: .multiplicative, period: 24))
         let actual = Array(series.suffix(24))
         let additiveError = ForecastAccuracy.sMAPE(actual: actual, forecast: ExponentialSmoothing().forecast(additive, horizon: 24).mean)
         let multiplicativeError = ForecastAccuracy.sMAPE(actual: actual, forecast: ExponentialSmoothing().forecast(multiplicative, horizon: 24).mean)

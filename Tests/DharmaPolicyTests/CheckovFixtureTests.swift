@@ -1,6 +1,7 @@
 import DharmaCore
 import Foundation
 import Testing
+
 @testable import DharmaPolicy
 
 /// Checkov's own fixtures (../shared/data/checkov-fixtures): for each mapped check, `dharma
@@ -34,7 +35,11 @@ import Testing
         let findings = PolicyEngine(rules: [rule]).evaluate(model, today: "2026-01-01")
         let passed = Set(findings.filter { $0.verdict == .pass }.map(\.resource.address))
         let failed = Set(findings.filter { $0.verdict == .fail }.map(\.resource.address))
-        #expect(passed == Set(expected.passed), "\(expected.check_id) passed: extra \(passed.subtracting(expected.passed).sorted()), missing \(Set(expected.passed).subtracting(passed).sorted())")
-        #expect(failed == Set(expected.failed), "\(expected.check_id) failed: extra \(failed.subtracting(expected.failed).sorted()), missing \(Set(expected.failed).subtracting(failed).sorted())")
+        #expect(
+            passed == Set(expected.passed),
+            "\(expected.check_id) passed: extra \(passed.subtracting(expected.passed).sorted()), missing \(Set(expected.passed).subtracting(passed).sorted())")
+        #expect(
+            failed == Set(expected.failed),
+            "\(expected.check_id) failed: extra \(failed.subtracting(expected.failed).sorted()), missing \(Set(expected.failed).subtracting(failed).sorted())")
     }
 }

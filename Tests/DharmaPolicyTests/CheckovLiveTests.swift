@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DharmaPolicy
 
 /// Runs the real Checkov (installed by .ci/run) on its fixtures and on Terraform written for
@@ -27,7 +28,8 @@ import Testing
         var ruleForCheck: [String: Rule] = [:]
         let fixtureChecks = try FileManager.default.contentsOfDirectory(atPath: checkovFixtures).compactMap { name -> String? in
             guard let data = FileManager.default.contents(atPath: checkovFixtures + "/" + name + "/expected.json"),
-                  let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+                let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { return nil }
             return object["check_id"] as? String
         }
         for check in fixtureChecks { ruleForCheck[check] = rules.first { $0.equivalents.contains(check) } }
@@ -35,8 +37,10 @@ import Testing
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["checkov", "-d", directory, "--framework", "terraform", "--check", ruleForCheck.keys.sorted().joined(separator: ","),
-                             "-o", "json", "--compact", "--skip-download"]
+        process.arguments = [
+            "checkov", "-d", directory, "--framework", "terraform", "--check", ruleForCheck.keys.sorted().joined(separator: ","),
+            "-o", "json", "--compact", "--skip-download",
+        ]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -44,7 +48,11 @@ import Testing
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let reports: [Report]
-        if let many = try? JSONDecoder().decode([Report].self, from: data) { reports = many } else { reports = [try JSONDecoder().decode(Report.self, from: data)] }
+        if let many = try? JSONDecoder().decode([Report].self, from: data) {
+            reports = many
+        } else {
+            reports = [try JSONDecoder().decode(Report.self, from: data)]
+        }
         var checkov: [String: String] = [:]
         for report in reports {
             for check in report.results.passed_checks { checkov["\(check.check_id) \(check.file_path) \(check.resource)"] = "pass" }
@@ -57,7 +65,8 @@ import Testing
         var ours: [String: String] = [:]
         for (check, rule) in ruleForCheck {
             let provider = check.hasPrefix("CKV_AZURE") ? "azure" : check.hasPrefix("CKV_GCP") ? "gcp" : "aws"
-            for finding in PolicyEngine(rules: [rule]).evaluate(model.filter { $0.provider == provider }, today: "2026-01-01") where finding.verdict != .unknown {
+            for finding in PolicyEngine(rules: [rule]).evaluate(model.filter { $0.provider == provider }, today: "2026-01-01") where finding.verdict != .unknown
+            {
                 let relative = String(finding.resource.file.dropFirst(directory.count))
                 ours["\(check) \(relative) \(finding.resource.address)"] = finding.verdict.rawValue
             }

@@ -1,34 +1,35 @@
 import Foundation
 import Testing
+
 @testable import DharmaPolicy
 
 @Suite struct CloudFormationTests {
     @Test func shortFormTagsAndJSONTemplatesMapOntoTheCommonModel() throws {
         let directory = try tree([
             "app.yaml": """
-                AWSTemplateFormatVersion: "2010-09-09"
-                Parameters:
-                  Encrypt: {Type: String}
-                Resources:
-                  Open:
-                    Type: AWS::EC2::SecurityGroup
-                    Properties:
-                      GroupDescription: web
-                      VpcId: !Ref Vpc
-                      SecurityGroupIngress:
-                        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}
-                  Closed:
-                    Type: AWS::EC2::SecurityGroup
-                    Properties:
-                      GroupDescription: db
-                      SecurityGroupIngress:
-                        - {IpProtocol: tcp, FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: !GetAtt Open.GroupId}
-                  Db:
-                    Type: AWS::RDS::DBInstance
-                    Properties:
-                      StorageEncrypted: !Ref Encrypt
-                      PubliclyAccessible: true
-                """,
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              Encrypt: {Type: String}
+            Resources:
+              Open:
+                Type: AWS::EC2::SecurityGroup
+                Properties:
+                  GroupDescription: web
+                  VpcId: !Ref Vpc
+                  SecurityGroupIngress:
+                    - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}
+              Closed:
+                Type: AWS::EC2::SecurityGroup
+                Properties:
+                  GroupDescription: db
+                  SecurityGroupIngress:
+                    - {IpProtocol: tcp, FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: !GetAtt Open.GroupId}
+              Db:
+                Type: AWS::RDS::DBInstance
+                Properties:
+                  StorageEncrypted: !Ref Encrypt
+                  PubliclyAccessible: true
+            """,
             "data.json": #"{"Resources": {"Logs": {"Type": "AWS::S3::Bucket", "Properties": {"VersioningConfiguration": {"Status": "Enabled"}}}}}"#,
             "not-a-template.yaml": "name: something else\n",
         ])
@@ -60,7 +61,8 @@ import Testing
 
 @Suite struct TerraformRuleTests {
     @Test func keyRotationMFADeleteAndPostgresFlagsAreChecked() throws {
-        let directory = try tree(["main.tf": """
+        let directory = try tree([
+            "main.tf": """
             resource "aws_kms_key" "rotated" { enable_key_rotation = true }
             resource "aws_kms_key" "static" {}
             resource "aws_s3_bucket" "guarded" {
@@ -81,7 +83,8 @@ import Testing
                 }
               }
             }
-            """])
+            """
+        ])
         let result = PolicyScanner().scan([directory])
         let findings = PolicyEngine(rules: try RuleLoader.builtIn()).evaluate(result.resources, today: "2026-01-01")
         func verdict(_ rule: String, _ address: String) -> Verdict? {

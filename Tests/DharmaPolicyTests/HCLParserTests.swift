@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+
 @testable import DharmaPolicy
 
 @Suite struct HCLParserTests {
     @Test func parsesBlocksAttributesAndTheExpressionForms() throws {
-        let file = try HCLParser.parse(#"""
+        let file = try HCLParser.parse(
+            #"""
             # comment
             variable "port" { default = 22 }
             locals {
@@ -37,7 +39,8 @@ import Testing
     }
 
     @Test func evaluatesVariablesLocalsFunctionsAndReferences() throws {
-        let directory = try tree(["main.tf": #"""
+        let directory = try tree([
+            "main.tf": #"""
             variable "port" { default = 22 }
             variable "unset" {}
             locals {
@@ -66,7 +69,8 @@ import Testing
               count = 2
               tags  = { index = count.index }
             }
-            """#])
+            """#
+        ])
         let result = TerraformLoader().load(directory: directory)
         #expect(result.problems.isEmpty)
         let web = try #require(result.resources.first { $0.address == "aws_security_group.web" })
@@ -76,8 +80,11 @@ import Testing
         #expect(web["policy"] == .string(#"{"Statement":[{"Action":"*","Effect":"Allow"}]}"#))
         #expect(web["ingress"]?.list?.first?["cidr_blocks"] == .list([.string("0.0.0.0/0"), .string("10.0.0.0/8")]))
         #expect(web["egress"]?.list?.compactMap { $0["to_port"]?.number } == [80, 443])
-        #expect(Set(result.resources.map(\.address)).isSuperset(of: ["aws_s3_bucket.each[\"logs\"]", "aws_s3_bucket.each[\"data\"]",
-                                                                      "aws_instance.many[0]", "aws_instance.many[1]"]))
+        #expect(
+            Set(result.resources.map(\.address)).isSuperset(of: [
+                "aws_s3_bucket.each[\"logs\"]", "aws_s3_bucket.each[\"data\"]",
+                "aws_instance.many[0]", "aws_instance.many[1]",
+            ]))
     }
 
     @Test func badFilesAreReportedWithTheirLineAndTheScanGoesOn() throws {

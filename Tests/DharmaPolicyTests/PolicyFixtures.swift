@@ -1,8 +1,7 @@
 import DharmaTestKit
 import Foundation
+
 @testable import DharmaPolicy
-
-
 
 let checkovFixtures = TestPaths.sharedData + "/checkov-fixtures"
 

@@ -1,6 +1,7 @@
 import DharmaCore
 import Foundation
 import Testing
+
 @testable import DharmaPolicy
 
 func truth(_ text: String, _ properties: [String: PolicyValue]) throws -> Bool? {
@@ -11,8 +12,10 @@ func truth(_ text: String, _ properties: [String: PolicyValue]) throws -> Bool? 
     @Test func comparisonsUnitsListsRegexAndQuantifiers() throws {
         let properties: [String: PolicyValue] = [
             "retention": .string("14d"), "size": .number(10 * 1_073_741_824), "engine": .string("postgres"), "name": .string("web-1"),
-            "ingress": .list([.map(["open": .bool(false), "ports": .list([.map(["fromPort": .number(443), "toPort": .number(443)])])]),
-                              .map(["open": .bool(true), "ports": .list([.map(["fromPort": .number(20), "toPort": .number(25)])])])]),
+            "ingress": .list([
+                .map(["open": .bool(false), "ports": .list([.map(["fromPort": .number(443), "toPort": .number(443)])])]),
+                .map(["open": .bool(true), "ports": .list([.map(["fromPort": .number(20), "toPort": .number(25)])])]),
+            ]),
             "tags": .map(["owner": .string("team")]),
         ]
         #expect(try truth("retention >= 7d && retention < 30d", properties) == true)
@@ -53,7 +56,8 @@ func truth(_ text: String, _ properties: [String: PolicyValue]) throws -> Bool? 
     }
 
     @Test func teamRuleFilesWithMistakesGetFileLineErrors() throws {
-        let directory = try tree(["policies/team.yaml": """
+        let directory = try tree([
+            "policies/team.yaml": """
             rules:
               - id: TEAM-1
                 title: Buckets are versioned
@@ -76,7 +80,8 @@ func truth(_ text: String, _ properties: [String: PolicyValue]) throws -> Bool? 
                 kinds: [database]
                 assert: "encrypted =="
                 colour: blue
-            """])
+            """
+        ])
         let (rules, problems) = RuleLoader.load(directory: directory + "/policies")
         #expect(rules.map(\.id) == ["TEAM-1"])
         #expect(problems.count == 3)
@@ -88,8 +93,9 @@ func truth(_ text: String, _ properties: [String: PolicyValue]) throws -> Bool? 
 
     @Test func waiversApplyUntilTheyExpire() throws {
         let rule = try #require(try RuleLoader.builtIn().first { $0.id == "DH-DB-PUBLIC" })
-        let database = PolicyResource(address: "db", nativeType: "database.postgres", kind: "database", provider: "aws", file: "b.yaml", line: 3,
-                                      properties: ["public": .bool(true)])
+        let database = PolicyResource(
+            address: "db", nativeType: "database.postgres", kind: "database", provider: "aws", file: "b.yaml", line: 3,
+            properties: ["public": .bool(true)])
         let waiver = Waiver(rule: "DH-DB-PUBLIC", resource: "db", justification: "demo", expires: "2026-12-31", approver: "alice")
         let before = PolicyEngine(rules: [rule], waivers: [waiver]).evaluate([database], today: "2026-12-31")
         #expect(before.first?.verdict == .fail && before.first?.waiver == waiver)

@@ -1,8 +1,9 @@
 import DharmaCore
-@testable import DharmaProviders
 import DharmaSecurity
 import Foundation
 import Testing
+
+@testable import DharmaProviders
 
 /// Certificates from the internal CA, checked with OpenSSL.
 @Suite("Local provider: certificates")
@@ -10,10 +11,12 @@ struct CertificateTests {
     let provider = LocalProvider()
 
     func certificate(validity: String = "90d", renewBeforeDays: Int = 30, keyAlgorithm: String = "ec-p256") -> DesiredResource {
-        desired("site", "security.certificate", [
-            "domains": ["app.internal", "127.0.0.1"], "keyAlgorithm": .string(keyAlgorithm),
-            "validity": .string(validity), "renewBeforeDays": .int(renewBeforeDays),
-        ])
+        desired(
+            "site", "security.certificate",
+            [
+                "domains": ["app.internal", "127.0.0.1"], "keyAlgorithm": .string(keyAlgorithm),
+                "validity": .string(validity), "renewBeforeDays": .int(renewBeforeDays),
+            ])
     }
 
     func openssl(_ arguments: [String]) async throws -> CommandRunner.Result {

@@ -1,7 +1,8 @@
-@testable import DharmaNet
-@testable import DharmaProviders
 import Foundation
 import Testing
+
+@testable import DharmaNet
+@testable import DharmaProviders
 
 @Suite("Listening sockets: who holds a port")
 struct ListeningSocketsTests {
@@ -38,7 +39,8 @@ struct ListeningSocketsTests {
     func rows() {
         let listen4 = "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0"
         let connected4 = "   1: 0100007F:1F90 0100007F:D3A2 01 00000000:00000000 00:00000000 00000000     0        0 4343 1 0000000000000000 20 4 30 10 -1"
-        let listen6 = "   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4444 1 0000000000000000 100 0 0 10 0"
+        let listen6 =
+            "   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4444 1 0000000000000000 100 0 0 10 0"
         #expect(ListeningSockets.listening(Array(listen4.utf8)[...])?.port == 8080)
         #expect(ListeningSockets.listening(Array(listen4.utf8)[...])?.inode == 4242)
         #expect(ListeningSockets.listening(Array(connected4.utf8)[...]) == nil, "an established connection is not a listener")

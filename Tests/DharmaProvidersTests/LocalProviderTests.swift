@@ -1,9 +1,10 @@
 import DharmaCore
-@testable import DharmaProviders
 import DharmaTestKit
 import DharmaTestSupport
 import Foundation
 import Testing
+
+@testable import DharmaProviders
 
 func temporaryDirectory() -> String {
     Scratch.directory("dharma-provider")
@@ -16,13 +17,15 @@ func context(_ directory: String, stack: String = "t") -> ProviderContext {
 }
 
 func desired(_ name: String, _ type: String, _ inputs: [String: Value]) -> DesiredResource {
-    DesiredResource(name: name, type: type, provider: .local, region: "local-1", inputs: inputs, dependencies: [],
-                    lifecycle: Lifecycle(), tags: [:])
+    DesiredResource(
+        name: name, type: type, provider: .local, region: "local-1", inputs: inputs, dependencies: [],
+        lifecycle: Lifecycle(), tags: [:])
 }
 
 func state(_ resource: DesiredResource, outputs: [String: Value]) -> ResourceState {
-    ResourceState(name: resource.name, type: resource.type, provider: .local, region: "local-1", inputs: resource.inputs,
-                  outputs: outputs, dependencies: [], lifecycle: Lifecycle())
+    ResourceState(
+        name: resource.name, type: resource.type, provider: .local, region: "local-1", inputs: resource.inputs,
+        outputs: outputs, dependencies: [], lifecycle: Lifecycle())
 }
 
 @Suite("Local provider: files, secrets, buckets")

@@ -1,6 +1,7 @@
-@testable import DharmaNet
 import Foundation
 import Testing
+
+@testable import DharmaNet
 
 @Suite("Port allocation")
 struct PortAllocatorTests {

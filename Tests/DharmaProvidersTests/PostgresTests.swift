@@ -1,8 +1,9 @@
 import DharmaCore
 import DharmaNet
-@testable import DharmaProviders
 import Foundation
 import Testing
+
+@testable import DharmaProviders
 
 /// A real PostgreSQL server (initdb + pg_ctl on a loopback port), driven through the provider.
 @Suite("Local provider: PostgreSQL", .serialized)
@@ -10,8 +11,10 @@ struct PostgresTests {
     let provider = LocalProvider()
 
     func database(port: Int, extra: [String: Value] = [:]) -> DesiredResource {
-        desired("orders-db", "database.postgres", ["port": .int(port), "deletionProtection": .bool(false), "username": "app"]
-            .merging(extra) { _, new in new })
+        desired(
+            "orders-db", "database.postgres",
+            ["port": .int(port), "deletionProtection": .bool(false), "username": "app"]
+                .merging(extra) { _, new in new })
     }
 
     @Test("apply starts a server with a database, pg_stat_statements and a password file; a killed server is drift; apply restarts it; delete removes it")

@@ -1,10 +1,11 @@
 import DharmaCore
-@testable import DharmaNet
+import DharmaTestKit
 import DharmaTestSupport
-@testable import DharmaProviders
 import Foundation
 import Testing
-import DharmaTestKit
+
+@testable import DharmaNet
+@testable import DharmaProviders
 
 /// Real processes: python's http.server stands in for any program with a port.
 @Suite("Local provider: services", .serialized)
@@ -12,10 +13,12 @@ struct ServiceTests {
     let provider = LocalProvider()
 
     func httpServer(replicas: Int) -> DesiredResource {
-        desired("web", "compute.service", [
-            "command": ["python3", "-m", "http.server", "${self.port}", "--bind", "127.0.0.1"],
-            "replicas": .int(replicas), "health": ["http": "/", "timeout": "20s"], "stopGracePeriod": "2s",
-        ])
+        desired(
+            "web", "compute.service",
+            [
+                "command": ["python3", "-m", "http.server", "${self.port}", "--bind", "127.0.0.1"],
+                "replicas": .int(replicas), "health": ["http": "/", "timeout": "20s"], "stopGracePeriod": "2s",
+            ])
     }
 
     @Test("replicas start on their own ports, answer, and are observed; kill and foreign args are drift")
@@ -85,10 +88,12 @@ struct ServiceTests {
     func rollingReplacement() async throws {
         let ctx = context(temporaryDirectory())
         let workload = { (version: String) in
-            desired("web", "compute.service", [
-                "command": .list([.string(TestPaths.dharma), "workload", "--port", "${self.port}"]), "replicas": 2,
-                "env": ["VERSION": .string(version)], "health": ["http": "/healthz", "timeout": "20s"], "stopGracePeriod": "5s",
-            ])
+            desired(
+                "web", "compute.service",
+                [
+                    "command": .list([.string(TestPaths.dharma), "workload", "--port", "${self.port}"]), "replicas": 2,
+                    "env": ["VERSION": .string(version)], "health": ["http": "/healthz", "timeout": "20s"], "stopGracePeriod": "5s",
+                ])
         }
         let first = try await provider.apply(workload("1"), prior: nil, context: ctx)
         let proxyPort = try #require(first["proxy"]?.mapValue?["port"]?.intValue)
@@ -108,10 +113,12 @@ struct ServiceTests {
     func restartKeepsThePort() async throws {
         let ctx = context(temporaryDirectory())
         for replicas in [1, 2] {
-            let resource = desired("api", "compute.service", [
-                "command": .list([.string(TestPaths.dharma), "workload", "--port", "${self.port}"]), "replicas": .int(replicas),
-                "health": ["http": "/healthz", "timeout": "20s"], "stopGracePeriod": "2s",
-            ])
+            let resource = desired(
+                "api", "compute.service",
+                [
+                    "command": .list([.string(TestPaths.dharma), "workload", "--port", "${self.port}"]), "replicas": .int(replicas),
+                    "health": ["http": "/healthz", "timeout": "20s"], "stopGracePeriod": "2s",
+                ])
             let first = try await provider.apply(resource, prior: nil, context: ctx)
             #expect(LoopbackHTTP.post(port: ServiceInstance.all(in: first)[0].port, path: "/fault/hang?on=1") == 200)
             let second = try await provider.restartReplica(0, of: state(resource, outputs: first), drain: false, context: ctx)
@@ -126,10 +133,12 @@ struct ServiceTests {
     @Test("a program that exits during start-up fails the apply with its log")
     func failingStart() async throws {
         let directory = temporaryDirectory()
-        let resource = desired("bad", "compute.service", [
-            "command": ["python3", "-c", "import sys; print('boom: missing config'); sys.exit(3)"],
-            "health": ["tcp": .bool(true), "timeout": "10s"],
-        ])
+        let resource = desired(
+            "bad", "compute.service",
+            [
+                "command": ["python3", "-c", "import sys; print('boom: missing config'); sys.exit(3)"],
+                "health": ["tcp": .bool(true), "timeout": "10s"],
+            ])
         do {
             _ = try await provider.apply(resource, prior: nil, context: context(directory))
             Issue.record("a crashing program was reported as started")
@@ -166,10 +175,12 @@ struct ServiceTests {
         let port = try #require(PortAllocator.freePort())
         // The replica never listens; once it runs, this test takes the port, so the readiness
         // check gets an answer, from the wrong program.
-        let resource = desired("web", "compute.service", [
-            "command": ["python3", "-c", "import time; time.sleep(60)"], "port": .int(port),
-            "health": ["tcp": .bool(true), "timeout": "20s"],
-        ])
+        let resource = desired(
+            "web", "compute.service",
+            [
+                "command": ["python3", "-c", "import time; time.sleep(60)"], "port": .int(port),
+                "health": ["tcp": .bool(true), "timeout": "20s"],
+            ])
         let marker = ServiceSpec.marker(stack: ctx.stack, resource: "web", stateDirectory: ctx.stateDirectory)
         let apply = Task { try await provider.apply(resource, prior: nil, context: ctx) }
         var waited = 0
@@ -193,10 +204,12 @@ struct ServiceTests {
         let ctx = context(temporaryDirectory())
         // The subshell exits at once, so the listening python is no child of the replica's
         // process; it still carries the replica's marker in its environment.
-        let resource = desired("web", "compute.service", [
-            "command": ["sh", "-c", "(python3 -m http.server ${self.port} --bind 127.0.0.1 &); exec sleep 60"],
-            "health": ["http": "/", "timeout": "20s"], "stopGracePeriod": "2s",
-        ])
+        let resource = desired(
+            "web", "compute.service",
+            [
+                "command": ["sh", "-c", "(python3 -m http.server ${self.port} --bind 127.0.0.1 &); exec sleep 60"],
+                "health": ["http": "/", "timeout": "20s"], "stopGracePeriod": "2s",
+            ])
         let outputs = try await provider.apply(resource, prior: nil, context: ctx)
         let instance = try #require(ServiceInstance.all(in: outputs).first)
         #expect(ReadinessProbe.httpStatus(port: instance.port, path: "/") == 200)
@@ -210,10 +223,12 @@ struct ServiceTests {
         let directory = temporaryDirectory()
         let ctx = context(directory)
         // The shell becomes `sleep`, whose child is the listening python, in the replica's session.
-        let resource = desired("web", "compute.service", [
-            "command": ["sh", "-c", "python3 -m http.server ${self.port} --bind 127.0.0.1 & exec sleep 60"],
-            "health": ["http": "/", "timeout": "20s"], "stopGracePeriod": "2s",
-        ])
+        let resource = desired(
+            "web", "compute.service",
+            [
+                "command": ["sh", "-c", "python3 -m http.server ${self.port} --bind 127.0.0.1 & exec sleep 60"],
+                "health": ["http": "/", "timeout": "20s"], "stopGracePeriod": "2s",
+            ])
         let outputs = try await provider.apply(resource, prior: nil, context: ctx)
         let recorded = state(resource, outputs: outputs)
         let instance = try #require(ServiceInstance.all(in: outputs).first)
@@ -228,9 +243,10 @@ struct ServiceTests {
 
         // A process with the marker in a session of its own is what an apply killed between
         // start and record leaves: it is drift, and the next apply stops it.
-        let stray = try ProcessLauncher.launch(executable: "/bin/sleep", arguments: ["60"],
-                                               environment: [ServiceSpec.markerKey: marker, ServiceSpec.replicaKey: "0"],
-                                               workingDirectory: directory, logPath: directory + "/stray.log")
+        let stray = try ProcessLauncher.launch(
+            executable: "/bin/sleep", arguments: ["60"],
+            environment: [ServiceSpec.markerKey: marker, ServiceSpec.replicaKey: "0"],
+            workingDirectory: directory, logPath: directory + "/stray.log")
         // posix_spawn returns once the child releases our memory, partway through its exec;
         // its environment is readable a moment later.
         let deadline = ContinuousClock.now + .seconds(10)

@@ -1,7 +1,8 @@
 import DharmaCore
-@testable import DharmaProviders
 import Foundation
 import Testing
+
+@testable import DharmaProviders
 
 /// Loop-mounted ext4 images: a real filesystem with a real quota (the runtime needs root, as CI is).
 @Suite("Local provider: volumes", .serialized)

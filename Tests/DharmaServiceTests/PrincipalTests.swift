@@ -17,9 +17,9 @@ struct PrincipalTests {
         #expect(try StackService(context: viewer).validate([workspace.blueprint], policy: .init()).valid)
 
         // Changes are recorded under the principal's name.
-        let operator_ = ServiceContext.acting(as: "ops@example", may: [.read, .plan, .apply])
-        let pending = try await StackService(context: operator_).prepareApply(.init(source: .blueprint(workspace.input)))
-        #expect(try await StackService(context: operator_).apply(pending).ok)
+        let operatorContext = ServiceContext.acting(as: "ops@example", may: [.read, .plan, .apply])
+        let pending = try await StackService(context: operatorContext).prepareApply(.init(source: .blueprint(workspace.input)))
+        #expect(try await StackService(context: operatorContext).apply(pending).ok)
         let entries = try await AuditService(context: viewer).log(StackSelector(file: workspace.blueprint), filter: AuditFilter())
         #expect(entries.map(\.actor) == ["ops@example"])
         await #expect(throws: ServiceError.self) { try await AuditService(context: viewer).rotateKeys(StackSelector(file: workspace.blueprint), reason: nil) }

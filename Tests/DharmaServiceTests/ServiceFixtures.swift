@@ -24,7 +24,8 @@ struct Workspace {
 
     /// A team rule in `policies/` beside the blueprint.
     func rule(_ id: String, severity: String = "high", kinds: String, assert: String) throws {
-        try write("""
+        try write(
+            """
             rules:
               - id: \(id)
                 title: "Team rule"

@@ -1,9 +1,10 @@
 import DharmaCore
-@testable import DharmaStore
 import DharmaTestKit
 import Foundation
 import GRDB
 import Testing
+
+@testable import DharmaStore
 
 @Suite("SQLite store")
 struct SQLiteStoreTests {
@@ -14,9 +15,10 @@ struct SQLiteStoreTests {
     }
 
     func resource(_ name: String, content: String = "x") -> ResourceState {
-        ResourceState(name: name, type: "storage.file", provider: .local, region: "local-1",
-                      inputs: ["path": .string(name), "content": .string(content), "mode": "0644"],
-                      outputs: ["sha256": "abc"], dependencies: [], lifecycle: Lifecycle(ignoreChanges: ["mode"]))
+        ResourceState(
+            name: name, type: "storage.file", provider: .local, region: "local-1",
+            inputs: ["path": .string(name), "content": .string(content), "mode": "0644"],
+            outputs: ["sha256": "abc"], dependencies: [], lifecycle: Lifecycle(ignoreChanges: ["mode"]))
     }
 
     @Test("records round-trip, every change bumps the serial, versions snapshot the stack")
@@ -101,8 +103,9 @@ struct SQLiteStoreTests {
         try await old.write { db in
             try db.execute(sql: "INSERT INTO stacks (name, environment, created_at, updated_at) VALUES ('shop', 'default', 0, 0)")
             for (version, summary) in [(1, "apply: 1 created"), (2, "destroy: 1 deleted"), (3, "restart: web replica 0")] {
-                try db.execute(sql: "INSERT INTO state_versions (stack_id, version, serial, created_at, summary, snapshot) VALUES (1, ?, 1, 0, ?, ?)",
-                               arguments: [version, summary, #"{"stack":{"name":"shop","environment":"default"},"serial":1,"resources":{}}"#])
+                try db.execute(
+                    sql: "INSERT INTO state_versions (stack_id, version, serial, created_at, summary, snapshot) VALUES (1, ?, 1, 0, ?, ?)",
+                    arguments: [version, summary, #"{"stack":{"name":"shop","environment":"default"},"serial":1,"resources":{}}"#])
             }
         }
         try old.close()
@@ -114,8 +117,10 @@ struct SQLiteStoreTests {
     @Test("an incident or outcome whose stored kind was edited to a name Dharma never writes is refused, naming the column")
     func editedKinds() async throws {
         let store = try SQLiteStore(path: temporaryDatabase())
-        let id = try await store.openIncident(StoredIncident(stack: "shop/default", resource: "web", symptom: .crash, status: .open,
-                                                             openedAt: 1, updatedAt: 1, closedAt: nil, body: "{}"))
+        let id = try await store.openIncident(
+            StoredIncident(
+                stack: "shop/default", resource: "web", symptom: .crash, status: .open,
+                openedAt: 1, updatedAt: 1, closedAt: nil, body: "{}"))
         try await store.recordOutcome(RemediationOutcome(stack: "shop/default", symptom: .crash, action: .restart, succeeded: true, seconds: 1, time: 1))
         #expect(try await store.incident(id: id)?.symptom == .crash)
         #expect(try await store.outcomes(stack: nil).map(\.action) == [.restart])

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Scratch space for tests: every directory and file a test run makes lives under one root,
 /// `$TMPDIR/dharma-tests-PID`, removed when the test process exits, so a developer's

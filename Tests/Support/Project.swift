@@ -6,7 +6,6 @@ import DharmaStore
 import DharmaTestKit
 import Foundation
 
-
 /// A scratch project for tests that drive the engine: a directory with a blueprint and its own state database.
 public struct Project: Sendable {
     public let directory: String

@@ -55,8 +55,10 @@ public struct SignedNote: Sendable, Hashable {
     /// The verifiers among `trusted` whose signature on this note is valid.
     public func validSigners(among trusted: [NoteVerifier]) -> [NoteVerifier] {
         trusted.filter { verifier in
-            signatures.contains { $0.name == verifier.name && $0.keyID == verifier.keyID
-                && verifier.isValid(signature: $0.bytes, for: Data(text.utf8)) }
+            signatures.contains {
+                $0.name == verifier.name && $0.keyID == verifier.keyID
+                    && verifier.isValid(signature: $0.bytes, for: Data(text.utf8))
+            }
         }
     }
 }

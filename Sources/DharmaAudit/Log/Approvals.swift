@@ -44,10 +44,12 @@ public struct Approvals: Sendable {
         }
         let planHash = Self.hash(of: plan)
         let note = try SignedNote(text: Self.statement(stack: plan.stack, planHash: planHash), signers: try keys.signers(named: approver))
-        let entries = try await log.append([AuditDraft(
-            actor: approver, action: "approve", stack: plan.stack.description, resources: plan.changes.filter { $0.action != .noop }.map(\.resource),
-            reason: reason ?? "approved plan \(planHash.prefix(12))", planHash: planHash,
-            payloadHash: AuditHash.sha256Hex(Data(note.serialized.utf8)), evidence: note.serialized)])
+        let entries = try await log.append([
+            AuditDraft(
+                actor: approver, action: "approve", stack: plan.stack.description, resources: plan.changes.filter { $0.action != .noop }.map(\.resource),
+                reason: reason ?? "approved plan \(planHash.prefix(12))", planHash: planHash,
+                payloadHash: AuditHash.sha256Hex(Data(note.serialized.utf8)), evidence: note.serialized)
+        ])
         guard let entry = entries.first else { throw AuditError("the approval was not recorded") }
         return entry
     }
@@ -62,8 +64,9 @@ public struct Approvals: Sendable {
             let body = record.body
             // Cheap filters first: most entries are not approvals of this plan.
             guard body.contains(planHash), let entry = AuditEntry.parse(body), entry.action == "approve",
-                  entry.planHash == planHash, policy.from.contains(entry.actor), let evidence = entry.evidence,
-                  let note = try? SignedNote(parsing: evidence), note.text == expected else { return }
+                entry.planHash == planHash, policy.from.contains(entry.actor), let evidence = entry.evidence,
+                let note = try? SignedNote(parsing: evidence), note.text == expected
+            else { return }
             candidates.append((entry.actor, note))
         }
         // An approval counts when both of the approver's signatures verify.

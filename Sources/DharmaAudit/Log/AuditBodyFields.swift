@@ -36,7 +36,8 @@ enum AuditBodyFields {
                 var units = [unit]
                 // A surrogate pair is two escapes in a row.
                 if (0xD800..<0xDC00).contains(unit), index + 11 < bytes.count, bytes[index + 6] == UInt8(ascii: "\\"), bytes[index + 7] == UInt8(ascii: "u"),
-                   let low = UInt16(String(decoding: bytes[(index + 8)...(index + 11)], as: UTF8.self), radix: 16) {
+                    let low = UInt16(String(decoding: bytes[(index + 8)...(index + 11)], as: UTF8.self), radix: 16)
+                {
                     units.append(low)
                     index += 6
                 }

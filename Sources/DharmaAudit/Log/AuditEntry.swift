@@ -18,8 +18,10 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     /// Signed material the entry stands on (an approval's signed note).
     public var evidence: String?
 
-    public init(seq: UInt64, time: String, actor: String, action: String, stack: String, resources: [String], reason: String,
-                planHash: String? = nil, payloadHash: String? = nil, evidence: String? = nil) {
+    public init(
+        seq: UInt64, time: String, actor: String, action: String, stack: String, resources: [String], reason: String,
+        planHash: String? = nil, payloadHash: String? = nil, evidence: String? = nil
+    ) {
         self.evidence = evidence
         self.seq = seq
         self.time = time
@@ -85,8 +87,10 @@ public struct AuditDraft: Sendable {
     public var payloadHash: String?
     public var evidence: String?
 
-    public init(actor: String, action: String, stack: String, resources: [String] = [], reason: String,
-                planHash: String? = nil, payloadHash: String? = nil, evidence: String? = nil) {
+    public init(
+        actor: String, action: String, stack: String, resources: [String] = [], reason: String,
+        planHash: String? = nil, payloadHash: String? = nil, evidence: String? = nil
+    ) {
         self.evidence = evidence
         self.actor = actor
         self.action = action

@@ -18,8 +18,9 @@ extension AuditLog {
             throw AuditError("audit log keys: \(error)")
         }
         let absolute = URL(fileURLWithPath: databasePath).standardizedFileURL.path
-        return AuditLog(store: store, origin: "dharma.local/\(Digest.fnv1a64Hex(Array(absolute.utf8)).prefix(12))", signers: signers,
-                        retired: retired)
+        return AuditLog(
+            store: store, origin: "dharma.local/\(Digest.fnv1a64Hex(Array(absolute.utf8)).prefix(12))", signers: signers,
+            retired: retired)
     }
 
     /// Replaces the log's keys: the old pair is retired (kept for verifying old checkpoints),
@@ -29,10 +30,14 @@ extension AuditLog {
         let old: [NoteVerifier]
         do { old = try keys.retire(keyName) } catch { throw AuditError("cannot rotate the log keys: \(error)") }
         let log = try local(store: store, stateDirectory: stateDirectory, databasePath: databasePath)
-        let describe = { (verifiers: [NoteVerifier]) in verifiers.map { "\($0.algorithm.name) \($0.keyID.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())" }.joined(separator: ", ") }
-        let entries = try await log.append([AuditDraft(
-            actor: currentActor, action: "key-rotate", stack: "-",
-            reason: (reason.map { "\($0); " } ?? "") + "retired \(describe(old)); now signing with \(describe(await log.currentVerifiers))")])
+        let describe = { (verifiers: [NoteVerifier]) in
+            verifiers.map { "\($0.algorithm.name) \($0.keyID.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())" }.joined(separator: ", ")
+        }
+        let entries = try await log.append([
+            AuditDraft(
+                actor: currentActor, action: "key-rotate", stack: "-",
+                reason: (reason.map { "\($0); " } ?? "") + "retired \(describe(old)); now signing with \(describe(await log.currentVerifiers))")
+        ])
         guard let entry = entries.first else { throw AuditError("the rotation was not recorded") }
         return (log, entry)
     }
@@ -40,7 +45,8 @@ extension AuditLog {
     /// `user@host` of whoever runs this process.
     public static var currentActor: String {
         let environment = ProcessInfo.processInfo.environment
-        let user = environment["DHARMA_ACTOR"] ?? environment["USER"] ?? environment["LOGNAME"]
+        let user =
+            environment["DHARMA_ACTOR"] ?? environment["USER"] ?? environment["LOGNAME"]
             ?? getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "uid \(getuid())"
         return "\(user)@\(LockHolder.current("audit").host)"
     }

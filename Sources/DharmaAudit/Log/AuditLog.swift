@@ -35,8 +35,9 @@ public actor AuditLog {
             do {
                 _ = try CheckpointPolicy(logKeys: verifiers).verify(last.note)
             } catch {
-                throw AuditError("the log's keys did not sign its latest checkpoint (#\(last.id)): \(error). Restore the key file "
-                    + "that signed it (keys/\(AuditLog.keyName).key) or, if it is truly lost, investigate with `dharma audit verify`; nothing was appended")
+                throw AuditError(
+                    "the log's keys did not sign its latest checkpoint (#\(last.id)): \(error). Restore the key file "
+                        + "that signed it (keys/\(AuditLog.keyName).key) or, if it is truly lost, investigate with `dharma audit verify`; nothing was appended")
             }
         }
         let start = try await store.auditSize()
@@ -47,14 +48,17 @@ public actor AuditLog {
         let time = ISO8601DateFormatter().string(from: date)
         for (offset, draft) in drafts.enumerated() {
             let seq = start + UInt64(offset)
-            let entry = AuditEntry(seq: seq, time: time, actor: draft.actor, action: draft.action, stack: draft.stack,
-                                   resources: draft.resources, reason: draft.reason, planHash: draft.planHash, payloadHash: draft.payloadHash,
-                                   evidence: draft.evidence)
+            let entry = AuditEntry(
+                seq: seq, time: time, actor: draft.actor, action: draft.action, stack: draft.stack,
+                resources: draft.resources, reason: draft.reason, planHash: draft.planHash, payloadHash: draft.payloadHash,
+                evidence: draft.evidence)
             let body = entry.canonicalJSON
             let leaf = MerkleHasher.leaf(Array(body.utf8))
             entries.append(entry)
-            records.append(AuditRecord(seq: seq, time: date.timeIntervalSince1970, actor: draft.actor, action: draft.action,
-                                       stack: draft.stack, body: body, leafHash: leaf))
+            records.append(
+                AuditRecord(
+                    seq: seq, time: date.timeIntervalSince1970, actor: draft.actor, action: draft.action,
+                    stack: draft.stack, body: body, leafHash: leaf))
             // The leaf, then every subtree it completes.
             var level = 0, index = seq, hash = leaf
             nodes.append(AuditNode(level: 0, index: seq, hash: leaf))
@@ -111,8 +115,9 @@ public actor AuditLog {
             leaves.check(seq: record.seq, body: record.body, recordedLeafHash: record.leafHash)
             leaves.checkColumns(record)
         }
-        return AuditVerification.finish(leaves, checkpoints: try await store.checkpoints().map { .init(id: $0.id, note: $0.note) },
-                                        keys: verifiers, witnesses: witnesses)
+        return AuditVerification.finish(
+            leaves, checkpoints: try await store.checkpoints().map { .init(id: $0.id, note: $0.note) },
+            keys: verifiers, witnesses: witnesses)
     }
 
     /// Stored nodes a computation over a tree of `size` reads, learned by a dry run.

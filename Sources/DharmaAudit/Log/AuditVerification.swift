@@ -67,8 +67,10 @@ public struct AuditVerification: Sendable {
         public var ok: Bool { problems.isEmpty }
     }
 
-    public static func run(entries: [Entry], checkpoints: [CheckpointNote], keys: [NoteVerifier],
-                           witnesses: WitnessPolicy? = nil) -> Report {
+    public static func run(
+        entries: [Entry], checkpoints: [CheckpointNote], keys: [NoteVerifier],
+        witnesses: WitnessPolicy? = nil
+    ) -> Report {
         var leaves = LeafChecker()
         for entry in entries { leaves.check(seq: entry.seq, body: entry.body, recordedLeafHash: entry.recordedLeafHash) }
         return finish(leaves, checkpoints: checkpoints, keys: keys, witnesses: witnesses)
@@ -87,19 +89,25 @@ public struct AuditVerification: Sendable {
             guard !stopped else { return }
             let expected = nodes.size
             if seq != expected {
-                problems.append(Problem(kind: "deleted", seq: expected,
-                                        message: "entry \(expected) is missing: the next stored entry is \(seq) (deleted entries?)"))
+                problems.append(
+                    Problem(
+                        kind: "deleted", seq: expected,
+                        message: "entry \(expected) is missing: the next stored entry is \(seq) (deleted entries?)"))
                 stopped = true
                 return
             }
             let leaf = MerkleHasher.leaf(body.utf8)
             if let bodySeq = AuditEntry.sequenceNumber(in: body) {
                 if bodySeq != expected {
-                    problems.append(Problem(kind: "swapped", seq: expected,
-                                            message: "entry \(expected) holds the body of entry \(bodySeq) (entries swapped or moved)"))
+                    problems.append(
+                        Problem(
+                            kind: "swapped", seq: expected,
+                            message: "entry \(expected) holds the body of entry \(bodySeq) (entries swapped or moved)"))
                 } else if let recordedLeafHash, recordedLeafHash != leaf {
-                    problems.append(Problem(kind: "edited", seq: expected,
-                                            message: "entry \(expected) was edited after it was logged: its body no longer hashes to the recorded leaf"))
+                    problems.append(
+                        Problem(
+                            kind: "edited", seq: expected,
+                            message: "entry \(expected) was edited after it was logged: its body no longer hashes to the recorded leaf"))
                 }
             } else {
                 problems.append(Problem(kind: "edited", seq: expected, message: "entry \(expected) is not a valid audit entry body (edited?)"))
@@ -122,13 +130,17 @@ public struct AuditVerification: Sendable {
                 edited.append("time \(record.time) (its body says \(signed))")
             }
             guard !edited.isEmpty else { return }
-            problems.append(Problem(kind: "column", seq: record.seq,
-                                    message: "entry \(record.seq)'s stored columns were edited: " + edited.joined(separator: ", ")))
+            problems.append(
+                Problem(
+                    kind: "column", seq: record.seq,
+                    message: "entry \(record.seq)'s stored columns were edited: " + edited.joined(separator: ", ")))
         }
     }
 
-    public static func finish(_ leaves: LeafChecker, checkpoints: [CheckpointNote], keys: [NoteVerifier],
-                              witnesses: WitnessPolicy? = nil) -> Report {
+    public static func finish(
+        _ leaves: LeafChecker, checkpoints: [CheckpointNote], keys: [NoteVerifier],
+        witnesses: WitnessPolicy? = nil
+    ) -> Report {
         var problems = leaves.problems
         func problem(_ kind: String, _ seq: UInt64?, _ message: String) {
             problems.append(Problem(kind: kind, seq: seq, message: message))
@@ -150,7 +162,9 @@ public struct AuditVerification: Sendable {
         var lastGood: UInt64 = 0
         for (id, checkpoint) in verified.sorted(by: { $0.checkpoint.size < $1.checkpoint.size }) {
             if checkpoint.size > nodes.size {
-                problem("truncated", nodes.size, "the log is truncated: checkpoint #\(id) covers \(checkpoint.size) entries, only \(nodes.size) are stored (first missing: \(nodes.size))")
+                problem(
+                    "truncated", nodes.size,
+                    "the log is truncated: checkpoint #\(id) covers \(checkpoint.size) entries, only \(nodes.size) are stored (first missing: \(nodes.size))")
                 continue
             }
             guard let root = try? tree.root(size: checkpoint.size) else { continue }
@@ -158,8 +172,10 @@ public struct AuditVerification: Sendable {
                 lastGood = max(lastGood, checkpoint.size)
             } else {
                 let suspect = problems.compactMap(\.seq).filter { $0 < checkpoint.size }.min() ?? lastGood
-                problem("root", suspect, "checkpoint #\(id) (size \(checkpoint.size)) does not match the stored entries; "
-                    + "entries \(lastGood)..<\(checkpoint.size) are suspect, the first bad one is at or after \(suspect)")
+                problem(
+                    "root", suspect,
+                    "checkpoint #\(id) (size \(checkpoint.size)) does not match the stored entries; "
+                        + "entries \(lastGood)..<\(checkpoint.size) are suspect, the first bad one is at or after \(suspect)")
             }
         }
         // 3. Forks: two signed checkpoints of one size with different roots.
@@ -172,8 +188,9 @@ public struct AuditVerification: Sendable {
         for (older, newer) in zip(ordered, ordered.dropFirst()) where older.checkpoint.size > 0 && older.checkpoint.size < newer.checkpoint.size {
             guard let proof = try? tree.consistencyProof(old: older.checkpoint.size, new: newer.checkpoint.size) else { continue }
             do {
-                try MerkleVerifier.verifyConsistency(old: older.checkpoint.size, new: newer.checkpoint.size, oldRoot: older.checkpoint.root,
-                                                     newRoot: newer.checkpoint.root, proof: proof)
+                try MerkleVerifier.verifyConsistency(
+                    old: older.checkpoint.size, new: newer.checkpoint.size, oldRoot: older.checkpoint.root,
+                    newRoot: newer.checkpoint.root, proof: proof)
             } catch {
                 if !problems.contains(where: { $0.kind == "root" || $0.kind == "fork" }) {
                     problem("consistency", nil, "checkpoints #\(older.id) and #\(newer.id) are not consistent: \(error)")
@@ -186,8 +203,10 @@ public struct AuditVerification: Sendable {
             for stored in checkpoints {
                 guard let checkpoint = verifiedIDs[stored.id], let note = try? SignedNote(parsing: stored.note) else { continue }
                 let cosigners = Cosignature.validWitnesses(on: note, among: witnesses.witnesses).sorted()
-                report.witnessing.append(Witnessing(checkpoint: stored.id, size: checkpoint.size, witnesses: cosigners,
-                                                    final: cosigners.count >= witnesses.quorum))
+                report.witnessing.append(
+                    Witnessing(
+                        checkpoint: stored.id, size: checkpoint.size, witnesses: cosigners,
+                        final: cosigners.count >= witnesses.quorum))
             }
         }
         return report

@@ -30,8 +30,9 @@ public struct EvidenceBundle: Sendable, Codable {
                 proofs.append(Proof(seq: seq, treeSize: latest.size, hashes: hashes.map(\.hex)))
             }
         }
-        return EvidenceBundle(format: format, origin: log.origin, keys: await log.verifiers, entries: entries,
-                              checkpoints: checkpoints.map(\.note), proofs: proofs)
+        return EvidenceBundle(
+            format: format, origin: log.origin, keys: await log.verifiers, entries: entries,
+            checkpoints: checkpoints.map(\.note), proofs: proofs)
     }
 
     /// Verifies the bundle on its own: the log recomputed from its entries against every
@@ -49,7 +50,8 @@ public struct EvidenceBundle: Sendable, Codable {
         guard let latest = checkpoints.compactMap({ try? policy.verify($0) }).max(by: { $0.size < $1.size }) else { return report }
         for proof in proofs {
             guard proof.seq < UInt64(entries.count) else {
-                report.problems.append(AuditVerification.Problem(kind: "proof", seq: proof.seq, message: "proof for entry \(proof.seq), which the bundle does not hold"))
+                report.problems.append(
+                    AuditVerification.Problem(kind: "proof", seq: proof.seq, message: "proof for entry \(proof.seq), which the bundle does not hold"))
                 continue
             }
             let hashes = proof.hashes.compactMap { MerkleHash(hex: $0) }
@@ -57,10 +59,12 @@ public struct EvidenceBundle: Sendable, Codable {
                 guard hashes.count == proof.hashes.count, proof.treeSize == latest.size else {
                     throw MerkleVerifier.Failure.malformedHash("proof")
                 }
-                try MerkleVerifier.verifyInclusion(leafHash: MerkleHasher.leaf(Array(entries[Int(proof.seq)].utf8)), index: proof.seq,
-                                                   size: latest.size, proof: hashes, root: latest.root)
+                try MerkleVerifier.verifyInclusion(
+                    leafHash: MerkleHasher.leaf(Array(entries[Int(proof.seq)].utf8)), index: proof.seq,
+                    size: latest.size, proof: hashes, root: latest.root)
             } catch {
-                report.problems.append(AuditVerification.Problem(kind: "proof", seq: proof.seq, message: "inclusion proof of entry \(proof.seq) fails: \(error)"))
+                report.problems.append(
+                    AuditVerification.Problem(kind: "proof", seq: proof.seq, message: "inclusion proof of entry \(proof.seq) fails: \(error)"))
             }
         }
         return report

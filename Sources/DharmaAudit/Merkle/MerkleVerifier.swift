@@ -24,8 +24,10 @@ public enum MerkleVerifier {
         }
     }
 
-    public static func verifyInclusion(leafHash: MerkleHash, index: UInt64, size: UInt64, proof: [MerkleHash],
-                                       root: MerkleHash) throws(Failure) {
+    public static func verifyInclusion(
+        leafHash: MerkleHash, index: UInt64, size: UInt64, proof: [MerkleHash],
+        root: MerkleHash
+    ) throws(Failure) {
         guard index < size else { throw .indexBeyondSize(index: index, size: size) }
         guard leafHash.count == hashLength else { throw .malformedHash("leaf hash") }
         guard root.count == hashLength else { throw .malformedHash("root") }
@@ -48,8 +50,10 @@ public enum MerkleVerifier {
         guard sn == 0, hash == root else { throw .rootMismatch }
     }
 
-    public static func verifyConsistency(old: UInt64, new: UInt64, oldRoot: MerkleHash, newRoot: MerkleHash,
-                                         proof: [MerkleHash]) throws(Failure) {
+    public static func verifyConsistency(
+        old: UInt64, new: UInt64, oldRoot: MerkleHash, newRoot: MerkleHash,
+        proof: [MerkleHash]
+    ) throws(Failure) {
         guard old <= new else { throw .sizesOutOfOrder(old: old, new: new) }
         guard old > 0 else { throw .emptyOldTree }
         if old == new {

@@ -13,8 +13,10 @@ public struct AuditWebhook: Sendable {
     public var firstBackoff: Duration
     public var timeout: Double
 
-    public init(url: URL, secret: Data, actions: Set<String> = [], attempts: Int = 4, firstBackoff: Duration = .milliseconds(250),
-                timeout: Double = 5) {
+    public init(
+        url: URL, secret: Data, actions: Set<String> = [], attempts: Int = 4, firstBackoff: Duration = .milliseconds(250),
+        timeout: Double = 5
+    ) {
         self.url = url
         self.secret = secret
         self.actions = actions
@@ -41,8 +43,13 @@ public struct AuditWebhook: Sendable {
         guard actions.isEmpty || actions.contains(entry.action) else { return .skipped }
         let body = Data(entry.canonicalJSON.utf8)
         let delivery = WebhookDelivery(attempts: attempts, firstBackoff: firstBackoff, timeout: timeout)
-        switch await delivery.post(body, to: url, headers: [Self.signatureHeader: Self.signature(of: body, secret: secret),
-                                                             "X-Dharma-Audit-Seq": String(entry.seq)]) {
+        switch await delivery.post(
+            body, to: url,
+            headers: [
+                Self.signatureHeader: Self.signature(of: body, secret: secret),
+                "X-Dharma-Audit-Seq": String(entry.seq),
+            ])
+        {
         case .delivered(let attempts):
             return .delivered(attempts: attempts)
         case .failed(let attempts, let problem):

@@ -27,8 +27,10 @@ public enum Cosignature {
             let timeBytes = signature.bytes.prefix(8)
             let time = timeBytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
             let message = message(body: note.text, time: time)
-            for verifier in witnesses where verifier.name == signature.name && verifier.keyID == signature.keyID
-                && verifier.isValid(signature: signature.bytes.dropFirst(8), for: message) {
+            for verifier in witnesses
+            where verifier.name == signature.name && verifier.keyID == signature.keyID
+                && verifier.isValid(signature: signature.bytes.dropFirst(8), for: message)
+            {
                 valid[verifier.name, default: []].insert(verifier.algorithm)
             }
         }

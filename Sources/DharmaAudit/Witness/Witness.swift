@@ -34,8 +34,10 @@ public struct Witness: Sendable {
 
     /// Checks `note` against the log's keys and the last checkpoint this witness cosigned for
     /// the same origin; `proof` is the log's consistency proof from that size to the new one.
-    public func cosign(note: String, logKeys: [NoteVerifier], proof: (UInt64) async throws -> [MerkleHash],
-                       now: UInt64 = UInt64(Date().timeIntervalSince1970)) async throws -> Outcome {
+    public func cosign(
+        note: String, logKeys: [NoteVerifier], proof: (UInt64) async throws -> [MerkleHash],
+        now: UInt64 = UInt64(Date().timeIntervalSince1970)
+    ) async throws -> Outcome {
         let checkpoint: Checkpoint
         do {
             checkpoint = try CheckpointPolicy(logKeys: logKeys).verify(note)
@@ -57,7 +59,9 @@ public struct Witness: Sendable {
             do {
                 try MerkleVerifier.verifyConsistency(old: last.size, new: checkpoint.size, oldRoot: lastRoot, newRoot: checkpoint.root, proof: hashes)
             } catch {
-                throw Refusal(description: "refusing: size \(checkpoint.size) is not consistent with the size \(last.size) I cosigned (\(error)) — a fork or a rewritten history")
+                throw Refusal(
+                    description:
+                        "refusing: size \(checkpoint.size) is not consistent with the size \(last.size) I cosigned (\(error)) — a fork or a rewritten history")
             }
         }
         let lines = try Cosignature.sign(body: checkpoint.body, with: signers, time: now)

@@ -42,7 +42,8 @@ public struct OSVAdvisory: Sendable, Decodable, Hashable {
         guard withdrawn == nil else { return (false, nil) }
         for entry in affected ?? [] {
             guard let package = entry.package, Self.sameEcosystem(package.ecosystem, ecosystem),
-                  Self.normalised(package.name, ecosystem: ecosystem) == Self.normalised(name, ecosystem: ecosystem) else { continue }
+                Self.normalised(package.name, ecosystem: ecosystem) == Self.normalised(name, ecosystem: ecosystem)
+            else { continue }
             if (entry.versions ?? []).contains(where: { PackageVersion($0) == version }) {
                 return (true, fix(in: entry, after: version))
             }

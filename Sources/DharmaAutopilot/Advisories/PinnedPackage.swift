@@ -18,7 +18,8 @@ public struct PinnedPackage: Sendable, Hashable {
     /// nil when the resource pins no package and version.
     public init?(resource: String, inputs: [String: Value]) {
         guard let package = inputs["package"]?.stringValue, let version = inputs["version"]?.stringValue,
-              let slash = package.firstIndex(of: "/") else { return nil }
+            let slash = package.firstIndex(of: "/")
+        else { return nil }
         let ecosystem = String(package[..<slash])
         let name = String(package[package.index(after: slash)...])
         guard !ecosystem.isEmpty, !name.isEmpty, !version.isEmpty else { return nil }

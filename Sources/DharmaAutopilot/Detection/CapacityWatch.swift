@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DharmaCore
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Forecasts when each local `storage.volume` fills, as Prometheus' `predict_linear` does for
 /// disk-full alerts: a least-squares line through the used bytes sampled once a minute over the
@@ -35,8 +36,9 @@ struct CapacityWatch {
             guard history.count >= minimumSamples, let trend = LinearTrend(history), trend.slope > 0, trend.fit >= minimumFit else { continue }
             let secondsToFull = (total - used) / trend.slope
             guard secondsToFull <= horizon else { continue }
-            risks[state.name] = String(format: "%@ full in about %.1f h (growing %@/min, %.0f%% used)", state.name, secondsToFull / 3600,
-                                       LinearTrend.mebibytes(trend.slope * 60), 100 * used / total)
+            risks[state.name] = String(
+                format: "%@ full in about %.1f h (growing %@/min, %.0f%% used)", state.name, secondsToFull / 3600,
+                LinearTrend.mebibytes(trend.slope * 60), 100 * used / total)
         }
         let present = Set(volumes.map(\.name))
         risks = risks.filter { present.contains($0.key) }

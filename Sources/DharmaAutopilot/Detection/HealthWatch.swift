@@ -33,9 +33,10 @@ struct HealthWatch: Sendable {
             let path = health["http"]?.stringValue
             guard path != nil || health["tcp"]?.boolValue == true else { return [] }
             return Replica.all(of: state).filter { ProcessTable.info($0.pid).map { !$0.isZombie } ?? false }.map {
-                Target(key: "\(state.name)#\($0.index)#\($0.pid)", resource: state.name, replica: $0,
-                       owner: PortOwnership.Replica(service: state.name, stack: recorded.stack, stateDirectory: stateDirectory, index: $0.index, pid: $0.pid),
-                       path: path)
+                Target(
+                    key: "\(state.name)#\($0.index)#\($0.pid)", resource: state.name, replica: $0,
+                    owner: PortOwnership.Replica(service: state.name, stack: recorded.stack, stateDirectory: stateDirectory, index: $0.index, pid: $0.pid),
+                    path: path)
             }
         }
     }
@@ -45,9 +46,10 @@ struct HealthWatch: Sendable {
         let answered = await withTaskGroup(of: (String, Bool).self) { group in
             for target in targets {
                 group.addTask {
-                    let ok = target.path.map { path in
-                        ReadinessProbe.httpStatus(port: target.replica.port, path: path, timeout: timeout).map { (200..<400).contains($0) } ?? false
-                    } ?? ReadinessProbe.tcpAccepts(port: target.replica.port, timeout: timeout)
+                    let ok =
+                        target.path.map { path in
+                            ReadinessProbe.httpStatus(port: target.replica.port, path: path, timeout: timeout).map { (200..<400).contains($0) } ?? false
+                        } ?? ReadinessProbe.tcpAccepts(port: target.replica.port, timeout: timeout)
                     return (target.key, ok)
                 }
             }
@@ -56,10 +58,11 @@ struct HealthWatch: Sendable {
             return answers
         }
         let ownership = PortOwnership()
-        return Dictionary(uniqueKeysWithValues: targets.map { target in
-            guard answered[target.key] == true else { return (target.key, .silent) }
-            return (target.key, ownership.replica(target.owner, holds: target.replica.port) == false ? .stranger : .healthy)
-        })
+        return Dictionary(
+            uniqueKeysWithValues: targets.map { target in
+                guard answered[target.key] == true else { return (target.key, .silent) }
+                return (target.key, ownership.replica(target.owner, holds: target.replica.port) == false ? .stranger : .healthy)
+            })
     }
 
     /// Counts the answers; returns a symptom per service with replicas over the threshold.
@@ -74,10 +77,14 @@ struct HealthWatch: Sendable {
         return unhealthy.keys.sorted().compactMap { name in
             guard let state = recorded.resources[name], let bad = unhealthy[name] else { return nil }
             let check = bad.first?.path.map { "GET \($0)" } ?? "a TCP connection"
-            return Symptom(kind: .unhealthy, resource: name, resourceType: state.type,
-                           diff: bad.map { AttributeDiff(attribute: "replica[\($0.replica.index)].health", old: .string("answers \(check)"),
-                                                         new: .string("\(failing($0, answers[$0.key])), \(failures[$0.key] ?? 0) times in a row")) },
-                           affected: bad.map(\.replica.index), replicas: state.inputs["replicas"]?.intValue ?? 1)
+            return Symptom(
+                kind: .unhealthy, resource: name, resourceType: state.type,
+                diff: bad.map {
+                    AttributeDiff(
+                        attribute: "replica[\($0.replica.index)].health", old: .string("answers \(check)"),
+                        new: .string("\(failing($0, answers[$0.key])), \(failures[$0.key] ?? 0) times in a row"))
+                },
+                affected: bad.map(\.replica.index), replicas: state.inputs["replicas"]?.intValue ?? 1)
         }
     }
 

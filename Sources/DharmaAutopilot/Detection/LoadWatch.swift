@@ -28,8 +28,10 @@ struct LoadWatch: Sendable {
             let target = scale["cpu"].flatMap(Units.percent) ?? 70
             let window = scale["scaleDownAfter"].flatMap(Units.seconds) ?? 300
             let pids = (state.outputs["pids"]?.listValue ?? []).compactMap(\.intValue).map(Int32.init)
-            guard let utilisation = samplers[state.name, default: CPUSampler()]
-                .utilisation(of: pids, cores: state.inputs["cpu"]?.doubleValue ?? 1) else { continue }
+            guard
+                let utilisation = samplers[state.name, default: CPUSampler()]
+                    .utilisation(of: pids, cores: state.inputs["cpu"]?.doubleValue ?? 1)
+            else { continue }
             var scaler = scalers[state.name] ?? HorizontalScaler(target: target, bounds: bounds, scaleDownAfter: window)
             if scaler != HorizontalScaler(target: target, bounds: bounds, scaleDownAfter: window) {
                 scaler = HorizontalScaler(target: target, bounds: bounds, scaleDownAfter: window)
@@ -37,8 +39,10 @@ struct LoadWatch: Sendable {
             let current = state.inputs["replicas"]?.intValue ?? pids.count
             let desired = scaler.decide(current: current, utilisation: utilisation, at: time)
             scalers[state.name] = scaler
-            readings.append(LoadReading(resource: state.name, resourceType: state.type, current: current, utilisation: utilisation,
-                                        target: target, desired: desired))
+            readings.append(
+                LoadReading(
+                    resource: state.name, resourceType: state.type, current: current, utilisation: utilisation,
+                    target: target, desired: desired))
         }
         let names = Set(autoscaled.map(\.name))
         samplers = samplers.filter { names.contains($0.key) }

@@ -28,19 +28,24 @@ struct MemoryWatch: Sendable {
                 history.append((now, Double(info.residentBytes)))
                 samples[key] = history
                 if let trend = LinearTrend(history), trend.span >= minimumSpan, trend.slope >= minimumSlope,
-                   trend.growth >= minimumGrowth, trend.fit >= minimumFit {
+                    trend.growth >= minimumGrowth, trend.fit >= minimumFit
+                {
                     leaking.append((replica, trend))
                 }
             }
             guard !leaking.isEmpty else { continue }
-            symptoms.append(Symptom(kind: .memory, resource: state.name, resourceType: state.type,
-                                    diff: leaking.map { replica, trend in
-                                        AttributeDiff(attribute: "replica[\(replica.index)].memory",
-                                                      old: .string(LinearTrend.mebibytes(trend.first)),
-                                                      new: .string("\(LinearTrend.mebibytes(trend.last)), growing \(LinearTrend.mebibytes(trend.slope))/s "
-                                                          + "for \(Int(trend.span)) s (R² \(String(format: "%.2f", trend.fit)))"))
-                                    },
-                                    affected: leaking.map(\.0.index), replicas: state.inputs["replicas"]?.intValue ?? 1))
+            symptoms.append(
+                Symptom(
+                    kind: .memory, resource: state.name, resourceType: state.type,
+                    diff: leaking.map { replica, trend in
+                        AttributeDiff(
+                            attribute: "replica[\(replica.index)].memory",
+                            old: .string(LinearTrend.mebibytes(trend.first)),
+                            new: .string(
+                                "\(LinearTrend.mebibytes(trend.last)), growing \(LinearTrend.mebibytes(trend.slope))/s "
+                                    + "for \(Int(trend.span)) s (R² \(String(format: "%.2f", trend.fit)))"))
+                    },
+                    affected: leaking.map(\.0.index), replicas: state.inputs["replicas"]?.intValue ?? 1))
         }
         samples = samples.filter { seen.contains($0.key) }
         return symptoms

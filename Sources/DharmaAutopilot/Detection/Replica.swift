@@ -14,7 +14,8 @@ public struct Replica: Sendable, Hashable {
         }
         return (state.outputs["instances"]?.listValue ?? []).compactMap { value in
             guard let map = value.mapValue, let index = map["index"]?.intValue, let pid = map["pid"]?.intValue,
-                  let port = map["port"]?.intValue else { return nil }
+                let port = map["port"]?.intValue
+            else { return nil }
             return Replica(index: index, pid: Int32(pid), port: port)
         }.sorted { $0.index < $1.index }
     }

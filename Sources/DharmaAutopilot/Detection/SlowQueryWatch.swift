@@ -38,18 +38,24 @@ struct SlowQueryWatch {
     /// `skipping` are queries already being handled.
     static func look(at state: ResourceState, thresholdMilliseconds: Double, minimumCalls: Int, skipping: Set<String>) async -> Look {
         guard let client = PostgresClient(state),
-              let statements = try? await client.statements(minimumCalls: minimumCalls) else { return Look(resource: state.name) }
+            let statements = try? await client.statements(minimumCalls: minimumCalls)
+        else { return Look(resource: state.name) }
         for statement in statements where statement.meanMilliseconds >= thresholdMilliseconds && !skipping.contains(statement.queryID) {
             guard let plan = try? await client.genericPlan(of: statement.query),
-                  let scan = IndexAdvisor.sequentialScans(inPlan: plan).first else { continue }
+                let scan = IndexAdvisor.sequentialScans(inPlan: plan).first
+            else { continue }
             let distinct = (try? await client.distinctValues(schema: scan.schema, table: scan.table)) ?? [:]
             guard let proposal = IndexAdvisor.propose(scan, distinctValues: distinct) else { continue }
-            var symptom = Symptom(kind: .slowQuery, resource: state.name, resourceType: state.type, diff: [
-                AttributeDiff(attribute: "query[\(statement.queryID)].mean", old: .string("< \(SlowQuery.milliseconds(thresholdMilliseconds))"),
-                              new: .string(SlowQuery.milliseconds(statement.meanMilliseconds))),
-            ])
-            symptom.slowQuery = SlowQuery(queryID: statement.queryID, query: statement.query, calls: statement.calls,
-                                          meanMilliseconds: statement.meanMilliseconds, proposal: proposal)
+            var symptom = Symptom(
+                kind: .slowQuery, resource: state.name, resourceType: state.type,
+                diff: [
+                    AttributeDiff(
+                        attribute: "query[\(statement.queryID)].mean", old: .string("< \(SlowQuery.milliseconds(thresholdMilliseconds))"),
+                        new: .string(SlowQuery.milliseconds(statement.meanMilliseconds)))
+                ])
+            symptom.slowQuery = SlowQuery(
+                queryID: statement.queryID, query: statement.query, calls: statement.calls,
+                meanMilliseconds: statement.meanMilliseconds, proposal: proposal)
             return Look(resource: state.name, symptom: symptom)
         }
         return Look(resource: state.name)

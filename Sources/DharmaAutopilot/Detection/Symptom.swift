@@ -34,9 +34,10 @@ public struct Symptom: Sendable, Hashable {
     }
 
     public init(load: LoadReading) {
-        self.init(kind: .cpu, resource: load.resource, resourceType: load.resourceType,
-                  diff: [AttributeDiff(attribute: "cpu", old: .string("\(Int(load.target))%"), new: .string("\(Int(load.utilisation.rounded()))%"))],
-                  replicas: load.current)
+        self.init(
+            kind: .cpu, resource: load.resource, resourceType: load.resourceType,
+            diff: [AttributeDiff(attribute: "cpu", old: .string("\(Int(load.target))%"), new: .string("\(Int(load.utilisation.rounded()))%"))],
+            replicas: load.current)
         self.load = load
     }
 
@@ -45,8 +46,9 @@ public struct Symptom: Sendable, Hashable {
         case .crash: affected.count >= replicas ? .critical : .major
         case .missing, .cpu, .unhealthy, .memory, .slowQuery, .vulnerable: .major
         case .drift: .minor
-        case .expiring: diff.contains { $0.new?.stringValue?.hasPrefix("expired") == true || $0.new?.stringValue?.hasPrefix("not issued") == true }
-            ? .critical : .minor
+        case .expiring:
+            diff.contains { $0.new?.stringValue?.hasPrefix("expired") == true || $0.new?.stringValue?.hasPrefix("not issued") == true }
+                ? .critical : .minor
         }
     }
 
@@ -54,7 +56,8 @@ public struct Symptom: Sendable, Hashable {
         switch kind {
         case .crash:
             let which = affected.map { "replica \($0)" }.joined(separator: ", ")
-            return affected.count >= replicas ? "\(resource) is down (\(which) not running)"
+            return affected.count >= replicas
+                ? "\(resource) is down (\(which) not running)"
                 : "\(resource): \(which) of \(replicas) not running"
         case .missing:
             return "\(resource) no longer exists"

@@ -36,10 +36,12 @@ public enum SymptomDetector {
             let down = drift.compactMap(downReplica)
             if !down.isEmpty {
                 let replicas = recorded.inputs["replicas"]?.intValue ?? 1
-                var crash = Symptom(kind: .crash, resource: change.resource, resourceType: recorded.type,
-                                    diff: drift.filter { downReplica($0) != nil }, affected: down.sorted(), replicas: replicas)
+                var crash = Symptom(
+                    kind: .crash, resource: change.resource, resourceType: recorded.type,
+                    diff: drift.filter { downReplica($0) != nil }, affected: down.sorted(), replicas: replicas)
                 let pids = Replica.all(of: recorded).filter { down.contains($0.index) }.map(\.pid)
-                crash.stoppedFromOutside = recorded.type == "database.postgres"
+                crash.stoppedFromOutside =
+                    recorded.type == "database.postgres"
                     ? PostgresServerLog.endedBySignal(recorded)
                     : !pids.isEmpty && pids.allSatisfy { ProcessTable.ending(of: $0)?.wasStopped == true }
                 symptoms.append(crash)

@@ -37,8 +37,10 @@ public struct HealthScore: Sendable, Codable, Hashable {
 
     public static let defaultObjective = 0.999
 
-    public static func assess(symptoms: [Symptom], incidents: [Incident], traffic: Traffic?, objective: Double = defaultObjective,
-                              expiringCertificates: [String] = [], forecastRisks: [String] = []) -> HealthScore {
+    public static func assess(
+        symptoms: [Symptom], incidents: [Incident], traffic: Traffic?, objective: Double = defaultObjective,
+        expiringCertificates: [String] = [], forecastRisks: [String] = []
+    ) -> HealthScore {
         var penalties: [Penalty] = []
         func add(_ component: String, _ points: Double, cap: Double, _ detail: String) {
             guard points > 0 else { return }
@@ -49,14 +51,18 @@ public struct HealthScore: Sendable, Codable, Hashable {
             let errorRate = Double(traffic.failures) / Double(traffic.requests)
             availability = 1 - errorRate
             let burn = errorRate / max(1 - objective, 1e-9)
-            add("slo", 10 * burn, cap: 30, String(format: "%.3f%% of %d requests answered (objective %.2f%%), error budget burning %.1f×",
-                                                  (1 - errorRate) * 100, traffic.requests, objective * 100, burn))
+            add(
+                "slo", 10 * burn, cap: 30,
+                String(
+                    format: "%.3f%% of %d requests answered (objective %.2f%%), error budget burning %.1f×",
+                    (1 - errorRate) * 100, traffic.requests, objective * 100, burn))
         }
         let failing = Set(symptoms.filter { [.crash, .missing, .unhealthy].contains($0.kind) }.map(\.resource)).sorted()
         add("failing", 10 * Double(failing.count), cap: 30, "failing: " + failing.joined(separator: ", "))
         let open = incidents.filter(\.isOpen)
         let weights: [Incident.Severity: Double] = [.critical: 20, .major: 10, .minor: 3]
-        add("incidents", open.map { weights[$0.severity] ?? 0 }.reduce(0, +), cap: 40,
+        add(
+            "incidents", open.map { weights[$0.severity] ?? 0 }.reduce(0, +), cap: 40,
             "open: " + open.map { "\($0.id) (\($0.severity.rawValue))" }.joined(separator: ", "))
         let drifted = Set(symptoms.filter { $0.kind == .drift }.map(\.resource)).subtracting(failing).sorted()
         add("drift", 5 * Double(drifted.count), cap: 15, "drifted: " + drifted.joined(separator: ", "))

@@ -10,7 +10,8 @@ extension HealthScore {
         if let store = engine.store as? any IncidentStore {
             incidents = try await IncidentBook(store: store).incidents(stack: prepared.stack, openOnly: true)
         }
-        return assess(symptoms: SymptomDetector.examine(survey).symptoms, incidents: incidents, traffic: ProxyTraffic.observe(survey.recorded),
-                      objective: objective(of: prepared.blueprint))
+        return assess(
+            symptoms: SymptomDetector.examine(survey).symptoms, incidents: incidents, traffic: ProxyTraffic.observe(survey.recorded),
+            objective: objective(of: prepared.blueprint))
     }
 }

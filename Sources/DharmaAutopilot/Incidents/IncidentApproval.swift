@@ -29,14 +29,18 @@ public enum IncidentApproval {
     }
 
     /// Records `approver`'s approval; the engine's audit log gets an `approve-remediation` entry.
-    public static func approve(_ incident: Incident, as approver: String, book: IncidentBook, engine: StackEngine,
-                               at time: Double = Date().timeIntervalSince1970) async throws -> Incident {
+    public static func approve(
+        _ incident: Incident, as approver: String, book: IncidentBook, engine: StackEngine,
+        at time: Double = Date().timeIntervalSince1970
+    ) async throws -> Incident {
         guard incident.isOpen else { throw Refusal.closed(incident) }
         guard let proposal = proposal(of: incident) else { throw Refusal.nothingToApprove(incident) }
         if let approvedBy = incident.approvedBy { throw Refusal.alreadyApproved(incident, by: approvedBy) }
         guard !approver.isEmpty, approver != Autopilot.actor else { throw Refusal.notAPerson(approver) }
-        try await engine.record(AuditDraft(actor: approver, action: "approve-remediation", stack: incident.stack.description,
-                                           resources: [incident.resource], reason: "incident \(incident.id): \(proposal)"))
+        try await engine.record(
+            AuditDraft(
+                actor: approver, action: "approve-remediation", stack: incident.stack.description,
+                resources: [incident.resource], reason: "incident \(incident.id): \(proposal)"))
         var approved = incident
         approved.approve(by: approver, at: time)
         try await book.save(approved)

@@ -33,10 +33,11 @@ public struct IncidentBook: Sendable {
     private func stored(_ incident: Incident) throws -> StoredIncident {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return StoredIncident(id: incident.id, stack: incident.stack.description, resource: incident.resource,
-                              symptom: incident.symptom, status: incident.status, openedAt: incident.openedAt,
-                              updatedAt: incident.timeline.last?.time ?? incident.openedAt, closedAt: incident.closedAt,
-                              body: String(decoding: try encoder.encode(incident), as: UTF8.self))
+        return StoredIncident(
+            id: incident.id, stack: incident.stack.description, resource: incident.resource,
+            symptom: incident.symptom, status: incident.status, openedAt: incident.openedAt,
+            updatedAt: incident.timeline.last?.time ?? incident.openedAt, closedAt: incident.closedAt,
+            body: String(decoding: try encoder.encode(incident), as: UTF8.self))
     }
 
     private func decode(_ stored: StoredIncident) throws -> Incident {

@@ -26,12 +26,16 @@ public struct RemediationStats: Sendable, Hashable, Codable {
         return groups.values.compactMap { group -> RemediationStats? in
             guard let first = group.first else { return nil }
             let recoveries = group.filter(\.succeeded).map(\.seconds).sorted()
-            let median: Double? = recoveries.isEmpty ? nil
-                : recoveries.count % 2 == 1 ? recoveries[recoveries.count / 2]
-                : (recoveries[recoveries.count / 2 - 1] + recoveries[recoveries.count / 2]) / 2
-            return RemediationStats(symptom: first.symptom, action: first.action, attempts: group.count, successes: recoveries.count,
-                                    medianRecovery: median,
-                                    meanRecovery: recoveries.isEmpty ? nil : recoveries.reduce(0, +) / Double(recoveries.count))
+            let median: Double? =
+                recoveries.isEmpty
+                ? nil
+                : recoveries.count % 2 == 1
+                    ? recoveries[recoveries.count / 2]
+                    : (recoveries[recoveries.count / 2 - 1] + recoveries[recoveries.count / 2]) / 2
+            return RemediationStats(
+                symptom: first.symptom, action: first.action, attempts: group.count, successes: recoveries.count,
+                medianRecovery: median,
+                meanRecovery: recoveries.isEmpty ? nil : recoveries.reduce(0, +) / Double(recoveries.count))
         }.sorted { ($0.symptom.rawValue, $0.action.rawValue) < ($1.symptom.rawValue, $1.action.rawValue) }
     }
 

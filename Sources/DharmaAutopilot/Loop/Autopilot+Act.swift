@@ -11,8 +11,10 @@ extension Autopilot {
     /// Applies the blueprint's own changes, the remediations whose back-off has passed, and
     /// scale-ins the autoscaler settled on — unless someone else holds the stack lock: the
     /// loop never fights a person applying.
-    func act(on survey: StackEngine.Survey, findings: SymptomDetector.Findings, readings: [LoadReading],
-                     prepared: StackEngine.Prepared, report: inout TickReport) async throws {
+    func act(
+        on survey: StackEngine.Survey, findings: SymptomDetector.Findings, readings: [LoadReading],
+        prepared: StackEngine.Prepared, report: inout TickReport
+    ) async throws {
         // Slow queries and vulnerable versions are acted on by their own steps, which ask for approval.
         let waiting = open.filter { $0.value.phase == .waiting && ![.slowQuery, .vulnerable].contains($0.value.symptom) }
         let busy = Set(open.values.map(\.resource)).union(findings.wanted)
@@ -44,15 +46,18 @@ extension Autopilot {
             let next = keys.map { backoff.observe($0, at: now) }.max() ?? now
             if next > now {
                 let restarts = keys.map { backoff.restarts($0) }.max() ?? 0
-                incident.noteOnce(.waiting, "back-off: \(incident.action) \(incident.attempts + 1) waits \(Self.seconds(backoff.delay(afterRestarts: restarts))) "
-                    + "after \(restarts) in a row (CrashLoopBackOff)", at: now)
+                incident.noteOnce(
+                    .waiting,
+                    "back-off: \(incident.action) \(incident.attempts + 1) waits \(Self.seconds(backoff.delay(afterRestarts: restarts))) "
+                        + "after \(restarts) in a row (CrashLoopBackOff)", at: now)
                 try await book.save(incident)
                 open[key] = incident
             } else if incident.action == .restartReplica {
                 replicaRestarts.append(key)
             } else if incident.action == .scaleOut, let reading = readings.first(where: { $0.resource == incident.resource }),
-                      case let verdict = judge(prepared, adjusting: [Self.replicas(reading.resource, reading.desired)], report: &report),
-                      verdict.isRefused {
+                case let verdict = judge(prepared, adjusting: [Self.replicas(reading.resource, reading.desired)], report: &report),
+                verdict.isRefused
+            {
                 try await escalate(&incident, refusedBy: verdict, what: "scale \(reading.resource) out to \(reading.desired) replicas", report: &report)
                 open[key] = nil
             } else if plan.add(incident) {
@@ -77,11 +82,14 @@ extension Autopilot {
             } else {
                 applied = try await engine.apply(changes, context: engine.context(for: prepared), operation: .reconcile)
                 let count = changes.changes.filter { $0.action != .noop }.count
-                report.lines.append("reconciled \(count) change\(count == 1 ? "" : "s")"
-                    + (applied.failed.isEmpty ? "" : "; failed: " + applied.failed.map { "\($0.resource): \($0.message)" }.joined(separator: "; ")))
+                report.lines.append(
+                    "reconciled \(count) change\(count == 1 ? "" : "s")"
+                        + (applied.failed.isEmpty ? "" : "; failed: " + applied.failed.map { "\($0.resource): \($0.message)" }.joined(separator: "; ")))
             }
             for reading in scaleIns where applied.succeeded.contains(reading.resource) {
-                report.lines.append("scaled \(reading.resource) in: \(reading.current) → \(reading.desired) replicas (CPU \(Int(reading.utilisation.rounded()))% of \(Int(reading.target))%)")
+                report.lines.append(
+                    "scaled \(reading.resource) in: \(reading.current) → \(reading.desired) replicas (CPU \(Int(reading.utilisation.rounded()))% of \(Int(reading.target))%)"
+                )
             }
         }
         for key in replicaRestarts {
@@ -91,8 +99,9 @@ extension Autopilot {
             for replica in incident.affected {
                 do {
                     // A leaking replica still serves, so its requests are let finish; a hung one's never will.
-                    try await healer.restartReplica(replica, of: incident.resource, drain: incident.symptom != .unhealthy,
-                                                    context: healer.context(for: prepared))
+                    try await healer.restartReplica(
+                        replica, of: incident.resource, drain: incident.symptom != .unhealthy,
+                        context: healer.context(for: prepared))
                     applied.succeeded.append(incident.resource)
                 } catch {
                     applied.failed.append((incident.resource, "replica \(replica): \(error)"))
@@ -119,7 +128,8 @@ extension Autopilot {
             } else {
                 incident.phase = .verifying
                 incident.verifyingSince = done
-                let what = incident.action == .restartReplica
+                let what =
+                    incident.action == .restartReplica
                     ? "graceful restart of " + incident.affected.map { "replica \($0)" }.joined(separator: ", ")
                     : plan.describe(incident)
                 incident.note(.action, "\(what) applied; verifying for \(Self.seconds(verifyWindow))", at: done)

@@ -35,13 +35,17 @@ extension Autopilot {
                 var draft = Incident(stack: stack, symptom: symptom, action: action, openedAt: now)
                 draft.suspects = trouble.suspects(for: symptom.resource, in: recorded)
                 if draft.suspects.first != symptom.resource {
-                    draft.timeline.append(Incident.Event(time: now, kind: .detected,
-                                                         text: "likely root cause: \(draft.suspects.joined(separator: ", then ")) (upstream, in trouble too)"))
+                    draft.timeline.append(
+                        Incident.Event(
+                            time: now, kind: .detected,
+                            text: "likely root cause: \(draft.suspects.joined(separator: ", then ")) (upstream, in trouble too)"))
                 }
                 let incident = try await book.open(draft)
                 open[key] = incident
-                try await healer.record(AuditDraft(actor: Self.actor, action: "incident-open", stack: stack.description,
-                                                   resources: [symptom.resource], reason: "incident \(incident.id): \(symptom.evidence)"))
+                try await healer.record(
+                    AuditDraft(
+                        actor: Self.actor, action: "incident-open", stack: stack.description,
+                        resources: [symptom.resource], reason: "incident \(incident.id): \(symptom.evidence)"))
                 notifier?.send(IncidentNotice(.opened, incident))
                 report.lines.append("incident \(incident.id) opened (\(incident.severity.rawValue)): \(incident.summary)")
                 continue
@@ -89,16 +93,20 @@ extension Autopilot {
         incident.phase = .closed
         incident.closedAt = now
         let how = incident.attempts == 0 ? "without a remediation" : "after \(incident.action) ×\(incident.attempts)"
-        incident.note(.resolved, (verified ?? "verified: the symptom stayed away for \(Self.seconds(verifyWindow))") + "; resolved \(how), "
-            + "\(Self.seconds(incident.duration(now: now))) after it opened", at: now)
+        incident.note(
+            .resolved,
+            (verified ?? "verified: the symptom stayed away for \(Self.seconds(verifyWindow))") + "; resolved \(how), "
+                + "\(Self.seconds(incident.duration(now: now))) after it opened", at: now)
         try await book.save(incident)
         open[key] = nil
         if incident.attempts > 0 {
             try await learn(incident, succeeded: true, at: now)
         }
-        try await healer.record(AuditDraft(actor: Self.actor, action: "incident-resolve", stack: incident.stack.description,
-                                           resources: [incident.resource],
-                                           reason: "incident \(incident.id) resolved \(how) in \(Self.seconds(incident.duration(now: now))): \(incident.summary)"))
+        try await healer.record(
+            AuditDraft(
+                actor: Self.actor, action: "incident-resolve", stack: incident.stack.description,
+                resources: [incident.resource],
+                reason: "incident \(incident.id) resolved \(how) in \(Self.seconds(incident.duration(now: now))): \(incident.summary)"))
         notifier?.send(IncidentNotice(.resolved, incident))
         report.lines.append("incident \(incident.id) resolved in \(Self.seconds(incident.duration(now: now))): \(incident.summary)")
     }

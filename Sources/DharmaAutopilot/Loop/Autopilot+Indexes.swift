@@ -14,8 +14,10 @@ extension Autopilot {
         let handled = Set(open.values.compactMap { $0.phase == .verifying ? $0.slowQuery?.queryID : nil })
         var looks: [SlowQueryWatch.Look] = []
         for (state, threshold) in slowQueries.due(in: recorded, at: clock()) {
-            looks.append(await SlowQueryWatch.look(at: state, thresholdMilliseconds: threshold, minimumCalls: slowQueries.minimumCalls,
-                                                   skipping: slowQueries.skipped(adding: handled)))
+            looks.append(
+                await SlowQueryWatch.look(
+                    at: state, thresholdMilliseconds: threshold, minimumCalls: slowQueries.minimumCalls,
+                    skipping: slowQueries.skipped(adding: handled)))
         }
         slowQueries.record(looks)
         return slowQueries.symptoms(in: recorded)
@@ -35,7 +37,8 @@ extension Autopilot {
                 incident = stored
             }
             if !automatic, incident.approvedBy == nil {
-                incident.noteOnce(.waiting, "awaiting approval of \(query.proposal.createStatement) — `dharma incident \(incident.id) --approve` applies it", at: now)
+                incident.noteOnce(
+                    .waiting, "awaiting approval of \(query.proposal.createStatement) — `dharma incident \(incident.id) --approve` applies it", at: now)
             } else if let holder, holder.pid != getpid() {
                 incident.noteOnce(.waiting, "waiting: the stack is locked by \(holder); the autopilot does not act while someone else applies", at: now)
             } else if case let verdict = judge(prepared, adjusting: [Self.index(query.proposal, on: incident.resource)], report: &report), verdict.isRefused {
@@ -75,14 +78,18 @@ extension Autopilot {
             return
         }
         let done = clock()
-        try await healer.record(AuditDraft(actor: Self.actor, action: "create-index", stack: incident.stack.description, resources: [incident.resource],
-                                           reason: "incident \(incident.id) (\(why)): \(query.proposal.createStatement) for `\(query.query)`, "
-                                               + "which averaged \(SlowQuery.milliseconds(query.meanMilliseconds)) over \(query.calls) calls"))
+        try await healer.record(
+            AuditDraft(
+                actor: Self.actor, action: "create-index", stack: incident.stack.description, resources: [incident.resource],
+                reason: "incident \(incident.id) (\(why)): \(query.proposal.createStatement) for `\(query.query)`, "
+                    + "which averaged \(SlowQuery.milliseconds(query.meanMilliseconds)) over \(query.calls) calls"))
         slowQueries.handled(incident.resource)
         incident.phase = .verifying
         incident.verifyingSince = done
-        incident.note(.action, "created index \(query.proposal.name) (\(why)); verifying: the query's mean must fall under half of "
-            + SlowQuery.milliseconds(query.meanMilliseconds), at: done)
+        incident.note(
+            .action,
+            "created index \(query.proposal.name) (\(why)); verifying: the query's mean must fall under half of "
+                + SlowQuery.milliseconds(query.meanMilliseconds), at: done)
         report.lines.append("incident \(incident.id): created index \(query.proposal.name) on \(incident.resource)")
     }
 
@@ -94,8 +101,9 @@ extension Autopilot {
         let verifying = open.filter { $0.value.symptom == .slowQuery && $0.value.phase == .verifying }
         for (key, var incident) in verifying.sorted(by: { $0.key < $1.key }) {
             guard let query = incident.slowQuery, let state = recorded.resources[incident.resource], let client = PostgresClient(state),
-                  let since = try? await client.statement(queryID: query.queryID), since.calls >= 3,
-                  let plan = try? await client.genericPlan(of: query.query) else { continue }
+                let since = try? await client.statement(queryID: query.queryID), since.calls >= 3,
+                let plan = try? await client.genericPlan(of: query.query)
+            else { continue }
             let now = clock()
             let change = "mean \(SlowQuery.milliseconds(query.meanMilliseconds)) → \(SlowQuery.milliseconds(since.meanMilliseconds)) over \(since.calls) calls"
             let used = IndexAdvisor.usesIndex(query.proposal.name, inPlan: plan)
@@ -104,8 +112,10 @@ extension Autopilot {
             } else if !used || since.calls >= 10 {
                 let why = used ? "the index did not help (\(change))" : "the planner does not use the index (\(change))"
                 _ = try? await client.execute(query.proposal.dropStatement, timeout: 600)
-                try await healer.record(AuditDraft(actor: Self.actor, action: "rollback", stack: incident.stack.description, resources: [incident.resource],
-                                                   reason: "incident \(incident.id): \(query.proposal.dropStatement) — \(why)"))
+                try await healer.record(
+                    AuditDraft(
+                        actor: Self.actor, action: "rollback", stack: incident.stack.description, resources: [incident.resource],
+                        reason: "incident \(incident.id): \(query.proposal.dropStatement) — \(why)"))
                 incident.note(.failed, "\(why); dropped it again", at: now)
                 try await learn(incident, succeeded: false, at: now)
                 try await escalate(&incident, rejecting: query.queryID, because: "the index did not make the query faster", report: &report)
@@ -117,10 +127,14 @@ extension Autopilot {
     /// The database as the index would leave it, in the common model: one more entry in its
     /// `indexes` (a blueprint declares none).
     static func index(_ proposal: IndexProposal, on database: String) -> PolicyAdjustment {
-        PolicyAdjustment(resource: database, property: "indexes", value: .list([.map([
-            "name": .string(proposal.name), "schema": .string(proposal.schema), "table": .string(proposal.table),
-            "columns": .list(proposal.columns.map(PolicyValue.string)),
-        ])]))
+        PolicyAdjustment(
+            resource: database, property: "indexes",
+            value: .list([
+                .map([
+                    "name": .string(proposal.name), "schema": .string(proposal.schema), "table": .string(proposal.table),
+                    "columns": .list(proposal.columns.map(PolicyValue.string)),
+                ])
+            ]))
     }
 
     /// Closes the incident for the autopilot: a person has to look.
@@ -132,8 +146,10 @@ extension Autopilot {
         incident.note(.resolved, "escalated: \(reason); the autopilot will not propose it again", at: now)
         try await book.save(incident)
         slowQueries.handled(incident.resource, rejecting: queryID)
-        try await healer.record(AuditDraft(actor: Self.actor, action: "incident-escalate", stack: incident.stack.description,
-                                           resources: [incident.resource], reason: "incident \(incident.id): \(reason)"))
+        try await healer.record(
+            AuditDraft(
+                actor: Self.actor, action: "incident-escalate", stack: incident.stack.description,
+                resources: [incident.resource], reason: "incident \(incident.id): \(reason)"))
         notifier?.send(IncidentNotice(.resolved, incident))
         report.problems.append("incident \(incident.id) escalated: \(reason)")
     }

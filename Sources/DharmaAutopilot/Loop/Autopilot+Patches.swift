@@ -16,7 +16,8 @@ extension Autopilot {
         let holder = try await engine.store.lockHolder(of: prepared.stack)
         for (key, var incident) in waiting.sorted(by: { $0.key < $1.key }) {
             guard let vulnerability = incident.vulnerability, let fix = vulnerability.fixedVersion,
-                  let spec = prepared.blueprint.resources.first(where: { $0.name == incident.resource }) else { continue }
+                let spec = prepared.blueprint.resources.first(where: { $0.name == incident.resource })
+            else { continue }
             let now = clock()
             let mode = spec.property("heal")?.node["patch"]?.scalar ?? "approve"
             let automatic = mode == "auto" && vulnerability.patchLevel
@@ -25,11 +26,14 @@ extension Autopilot {
             }
             if !automatic && incident.approvedBy == nil {
                 let why = mode == "auto" ? " (not patch-level, so heal.patch: auto does not cover it)" : ""
-                incident.noteOnce(.waiting, "awaiting approval to \(vulnerability.proposal)\(why) — `dharma incident \(incident.id) --approve` applies it", at: now)
+                incident.noteOnce(
+                    .waiting, "awaiting approval to \(vulnerability.proposal)\(why) — `dharma incident \(incident.id) --approve` applies it", at: now)
             } else if let holder, holder.pid != getpid() {
                 incident.noteOnce(.waiting, "waiting: the stack is locked by \(holder); the autopilot does not act while someone else applies", at: now)
-            } else if case let verdict = judge(prepared, adjusting: [PolicyAdjustment(resource: incident.resource, property: "version", value: .string(fix))],
-                                               report: &report), verdict.isRefused {
+            } else if case let verdict = judge(
+                prepared, adjusting: [PolicyAdjustment(resource: incident.resource, property: "version", value: .string(fix))],
+                report: &report), verdict.isRefused
+            {
                 try await escalate(&incident, refusedBy: verdict, what: "patch \(incident.resource) to \(fix)", report: &report)
                 open[key] = nil
                 continue
@@ -42,8 +46,10 @@ extension Autopilot {
                     continue
                 }
             } else {
-                incident.noteOnce(.waiting, "`version` of \(incident.resource) is not written as \(vulnerability.version) in the blueprint; "
-                    + "change it to \(fix) by hand", at: now)
+                incident.noteOnce(
+                    .waiting,
+                    "`version` of \(incident.resource) is not written as \(vulnerability.version) in the blueprint; "
+                        + "change it to \(fix) by hand", at: now)
             }
             try await book.save(incident)
             open[key] = incident
@@ -71,8 +77,10 @@ extension Autopilot {
         incident.vulnerability = vulnerability
         incident.phase = .verifying
         incident.verifyingSince = clock()
-        incident.note(.action, "patched \(incident.resource) to \(edit.new) (\(why)) in \(edit.file):\(edit.line); verifying that it stays healthy "
-            + "for \(Self.seconds(verifyWindow))", at: clock())
+        incident.note(
+            .action,
+            "patched \(incident.resource) to \(edit.new) (\(why)) in \(edit.file):\(edit.line); verifying that it stays healthy "
+                + "for \(Self.seconds(verifyWindow))", at: clock())
         report.lines.append("incident \(incident.id): patched \(incident.resource) \(edit.old) → \(edit.new)")
     }
 
@@ -82,7 +90,8 @@ extension Autopilot {
         let verifying = open.filter { $0.value.symptom == .vulnerable && $0.value.phase == .verifying && $0.value.vulnerability?.edit != nil }
         for (key, var incident) in verifying.sorted(by: { $0.key < $1.key }) {
             guard let edit = incident.vulnerability?.edit,
-                  let trouble = symptoms.first(where: { $0.resource == incident.resource && [.crash, .unhealthy, .missing].contains($0.kind) }) else { continue }
+                let trouble = symptoms.first(where: { $0.resource == incident.resource && [.crash, .unhealthy, .missing].contains($0.kind) })
+            else { continue }
             incident.note(.failed, "after the patch to \(edit.new): \(trouble.summary)", at: clock())
             try await rollBack(&incident, edit: edit, because: "\(incident.resource) \(trouble.kind.rawValue) after the patch to \(edit.new)", report: &report)
             open[key] = nil
@@ -94,8 +103,10 @@ extension Autopilot {
         var outcome = "rolled back to \(edit.old)"
         do {
             try edit.reversed.apply()
-            if let failure = try await applyBlueprint(operation: .rollback, reason: "incident \(incident.id): \(reason); back to \(edit.old)",
-                                                      resource: incident.resource) {
+            if let failure = try await applyBlueprint(
+                operation: .rollback, reason: "incident \(incident.id): \(reason); back to \(edit.old)",
+                resource: incident.resource)
+            {
                 outcome = "rollback to \(edit.old) failed: \(failure)"
             }
         } catch {
@@ -108,8 +119,10 @@ extension Autopilot {
         incident.closedAt = now
         incident.note(.resolved, "escalated: \(reason); \(outcome)", at: now)
         try await book.save(incident)
-        try await healer.record(AuditDraft(actor: Self.actor, action: "incident-escalate", stack: incident.stack.description,
-                                           resources: [incident.resource], reason: "incident \(incident.id): \(reason); \(outcome)"))
+        try await healer.record(
+            AuditDraft(
+                actor: Self.actor, action: "incident-escalate", stack: incident.stack.description,
+                resources: [incident.resource], reason: "incident \(incident.id): \(reason); \(outcome)"))
         notifier?.send(IncidentNotice(.resolved, incident))
         report.problems.append("incident \(incident.id) escalated: \(reason); \(outcome)")
     }

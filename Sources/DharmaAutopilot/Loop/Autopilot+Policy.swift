@@ -32,7 +32,8 @@ extension Autopilot {
     func escalate(_ incident: inout Incident, refusedBy verdict: PolicyVerdict, what: String, report: inout TickReport) async throws {
         let now = clock()
         let rules = verdict.ruleIDs
-        let reason = rules.isEmpty
+        let reason =
+            rules.isEmpty
             ? "the policy gate refused to \(what): the policy rules do not load"
             : "the policy gate refused to \(what): \(verdict.message ?? rules.joined(separator: ", "))"
         incident.status = .escalated
@@ -41,8 +42,10 @@ extension Autopilot {
         incident.note(.failed, reason, at: now)
         incident.note(.resolved, "escalated: \(reason)", at: now)
         try await book.save(incident)
-        try await healer.record(AuditDraft(actor: Self.actor, action: "incident-escalate", stack: incident.stack.description,
-                                           resources: [incident.resource], reason: "incident \(incident.id): \(reason)"))
+        try await healer.record(
+            AuditDraft(
+                actor: Self.actor, action: "incident-escalate", stack: incident.stack.description,
+                resources: [incident.resource], reason: "incident \(incident.id): \(reason)"))
         notifier?.send(IncidentNotice(.resolved, incident))
         report.problems.append("incident \(incident.id) escalated: \(reason)")
     }
@@ -52,15 +55,18 @@ extension Autopilot {
         let reason = "the blueprint's changes are not applied: the policy gate refused them: \(verdict.message ?? "the rules do not load")"
         guard policyRefusalsSaid.insert("reconcile \(prepared.hash)").inserted else { return }
         report.problems.append(reason)
-        try await engine.record(AuditDraft(actor: engine.actor, action: "policy-refusal", stack: prepared.stack.description,
-                                           resources: verdict.ruleIDs, reason: reason))
+        try await engine.record(
+            AuditDraft(
+                actor: engine.actor, action: "policy-refusal", stack: prepared.stack.description,
+                resources: verdict.ruleIDs, reason: reason))
     }
 
     /// Says once that a scale-in the autoscaler wants is refused.
     func refuseScaleIn(_ reading: LoadReading, verdict: PolicyVerdict, report: inout TickReport) {
         guard policyRefusalsSaid.insert("scale-in \(reading.resource) \(reading.desired)").inserted else { return }
-        report.problems.append("\(reading.resource) stays at \(reading.current) replicas: the policy gate refused a scale-in to \(reading.desired): "
-            + (verdict.message ?? "the rules do not load"))
+        report.problems.append(
+            "\(reading.resource) stays at \(reading.current) replicas: the policy gate refused a scale-in to \(reading.desired): "
+                + (verdict.message ?? "the rules do not load"))
     }
 
     /// The replica count a scale would leave the service with, in the common model.

@@ -23,8 +23,10 @@ public actor Autopilot {
         /// Team rules, waivers and a threshold over the blueprint's own `policy.failOn`.
         public var policy: PolicySettings
 
-        public init(verifyWindow: Double = 3, backoff: RestartBackoff = RestartBackoff(), notifier: IncidentNotifier? = nil, advisories: String? = nil,
-                    policy: PolicySettings = PolicySettings()) {
+        public init(
+            verifyWindow: Double = 3, backoff: RestartBackoff = RestartBackoff(), notifier: IncidentNotifier? = nil, advisories: String? = nil,
+            policy: PolicySettings = PolicySettings()
+        ) {
             self.verifyWindow = verifyWindow
             self.backoff = backoff
             self.notifier = notifier
@@ -77,8 +79,10 @@ public actor Autopilot {
     var capacity = CapacityWatch()
     var vulnerabilities: VulnerabilityWatch
 
-    public init(engine: StackEngine, incidents: any IncidentStore, path: String, environment: String?, variables: [String: String],
-                settings: Settings = Settings(), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+    public init(
+        engine: StackEngine, incidents: any IncidentStore, path: String, environment: String?, variables: [String: String],
+        settings: Settings = Settings(), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
         self.engine = engine
         var healer = engine
         healer.actor = Self.actor
@@ -127,10 +131,11 @@ public actor Autopilot {
             trouble.record(symptoms, resources: survey.recorded.resources.keys)
             try await verifyPatches(against: symptoms, report: &report)
             try await track(symptoms, in: survey.recorded, report: &report)
-            health = HealthScore.assess(symptoms: symptoms, incidents: Array(open.values), traffic: ProxyTraffic.observe(survey.recorded),
-                                        objective: HealthScore.objective(of: prepared.blueprint),
-                                        expiringCertificates: symptoms.filter { $0.kind == .expiring }.map(\.resource),
-                                        forecastRisks: capacity.risks(in: survey.recorded, at: clock()).sorted { $0.key < $1.key }.map(\.value))
+            health = HealthScore.assess(
+                symptoms: symptoms, incidents: Array(open.values), traffic: ProxyTraffic.observe(survey.recorded),
+                objective: HealthScore.objective(of: prepared.blueprint),
+                expiringCertificates: symptoms.filter { $0.kind == .expiring }.map(\.resource),
+                forecastRisks: capacity.risks(in: survey.recorded, at: clock()).sorted { $0.key < $1.key }.map(\.value))
             try await act(on: survey, findings: findings, readings: readings, prepared: prepared, report: &report)
             try await createApprovedIndexes(in: survey.recorded, prepared: prepared, report: &report)
             try await patchVulnerable(report: &report)
@@ -142,8 +147,10 @@ public actor Autopilot {
     }
 
     /// Ticks every `interval` until `shouldStop` says so or the stack is destroyed.
-    public func run(interval: Duration, shouldStop: @escaping @Sendable () -> Bool,
-                    report: @escaping @Sendable (TickReport) -> Void) async {
+    public func run(
+        interval: Duration, shouldStop: @escaping @Sendable () -> Bool,
+        report: @escaping @Sendable (TickReport) -> Void
+    ) async {
         while !shouldStop() {
             let outcome = await tick()
             report(outcome)
@@ -181,8 +188,9 @@ public actor Autopilot {
 
     /// Records how the incident's remediation did, for the stats and the chooser.
     func learn(_ incident: Incident, succeeded: Bool, at time: Double) async throws {
-        let outcome = RemediationOutcome(stack: incident.stack.description, symptom: incident.symptom, action: incident.action,
-                                         succeeded: succeeded, seconds: incident.duration(now: time), time: time)
+        let outcome = RemediationOutcome(
+            stack: incident.stack.description, symptom: incident.symptom, action: incident.action,
+            succeeded: succeeded, seconds: incident.duration(now: time), time: time)
         try await book.store.recordOutcome(outcome)
         history.append(outcome)
     }

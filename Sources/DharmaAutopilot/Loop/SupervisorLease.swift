@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DharmaCore
 import DharmaProviders
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Which process runs a stack's autopilot: `.dharma/autopilot/STACK.lease` holds its pid and
 /// start time. Two autopilots on one stack would both act on every incident, so `dharma up`
@@ -44,8 +45,9 @@ public struct SupervisorLease: Sendable {
             }
             guard errno == EEXIST else { throw Held(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
             if let holder = self.holder(), holder.pid != me.pid {
-                throw Held(description: "the autopilot of \(stack) already runs (`dharma \(holder.command)`, pid \(holder.pid), since "
-                    + "\(Date(timeIntervalSince1970: holder.since).formatted(.iso8601))); stop it first — two autopilots would both act on every incident")
+                throw Held(
+                    description: "the autopilot of \(stack) already runs (`dharma \(holder.command)`, pid \(holder.pid), since "
+                        + "\(Date(timeIntervalSince1970: holder.since).formatted(.iso8601))); stop it first — two autopilots would both act on every incident")
             }
             // Gone, or ours from before: take it over.
             unlink(path)
@@ -56,14 +58,16 @@ public struct SupervisorLease: Sendable {
     /// Gives the lease up, if this process holds it.
     public func release() {
         guard let data = FileManager.default.contents(atPath: path), let holder = try? JSONDecoder().decode(Holder.self, from: data),
-              holder.pid == getpid() else { return }
+            holder.pid == getpid()
+        else { return }
         unlink(path)
     }
 
     /// The live process that holds the lease, if any.
     private func holder() -> Holder? {
         guard let data = FileManager.default.contents(atPath: path), let holder = try? JSONDecoder().decode(Holder.self, from: data),
-              let info = ProcessTable.info(holder.pid), !info.isZombie, info.startTicks == holder.startTicks else { return nil }
+            let info = ProcessTable.info(holder.pid), !info.isZombie, info.startTicks == holder.startTicks
+        else { return nil }
         return holder
     }
 }

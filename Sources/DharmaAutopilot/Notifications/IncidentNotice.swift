@@ -30,8 +30,10 @@ public struct IncidentNotice: Sendable, Hashable {
     }
 
     var details: Value {
-        .map(["incident": .int(incident.id), "resource": .string(incident.resource), "symptom": .string(incident.symptom.rawValue),
-              "action": .string(incident.action.rawValue), "attempts": .int(incident.attempts),
-              "evidence": .string(incident.timeline.first?.text ?? incident.summary)])
+        .map([
+            "incident": .int(incident.id), "resource": .string(incident.resource), "symptom": .string(incident.symptom.rawValue),
+            "action": .string(incident.action.rawValue), "attempts": .int(incident.attempts),
+            "evidence": .string(incident.timeline.first?.text ?? incident.summary),
+        ])
     }
 }

@@ -11,8 +11,10 @@ public final class IncidentNotifier: Sendable {
     private let continuation: AsyncStream<IncidentNotice>.Continuation
     private let worker: Task<Void, Never>
 
-    public init(channels: [NotificationChannel], delivery: WebhookDelivery = WebhookDelivery(),
-                warn: @escaping @Sendable (String) -> Void) {
+    public init(
+        channels: [NotificationChannel], delivery: WebhookDelivery = WebhookDelivery(),
+        warn: @escaping @Sendable (String) -> Void
+    ) {
         self.channels = channels
         let (stream, continuation) = AsyncStream.makeStream(of: IncidentNotice.self)
         self.continuation = continuation
@@ -22,8 +24,9 @@ public final class IncidentNotifier: Sendable {
                     let request = channel.request(for: notice)
                     let body = Data(request.body.compactJSON.utf8)
                     if case .failed(let attempts, let problem) = await delivery.post(body, to: request.url, headers: request.headers) {
-                        warn("\(channel.name) was not told that incident \(notice.incident.id) \(notice.event.rawValue) "
-                            + "(\(attempts) attempt\(attempts == 1 ? "" : "s"), last: \(problem))")
+                        warn(
+                            "\(channel.name) was not told that incident \(notice.incident.id) \(notice.event.rawValue) "
+                                + "(\(attempts) attempt\(attempts == 1 ? "" : "s"), last: \(problem))")
                     }
                 }
             }

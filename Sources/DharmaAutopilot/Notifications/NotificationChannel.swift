@@ -55,25 +55,34 @@ public enum NotificationChannel: Sendable, Hashable {
         switch self {
         case .pagerDuty(let url, let routingKey):
             guard notice.event == .opened else {
-                return (url, [:], .map(["routing_key": .string(routingKey), "event_action": .string("resolve"),
-                                        "dedup_key": .string(notice.dedupKey)]))
+                return (
+                    url, [:],
+                    .map([
+                        "routing_key": .string(routingKey), "event_action": .string("resolve"),
+                        "dedup_key": .string(notice.dedupKey),
+                    ])
+                )
             }
-            let severity = switch incident.severity {
-            case .critical: "critical"
-            case .major: "error"
-            case .minor: "warning"
-            }
-            return (url, [:], .map([
-                "routing_key": .string(routingKey), "event_action": .string("trigger"), "dedup_key": .string(notice.dedupKey),
-                "client": .string("Dharma"),
-                "payload": .map([
-                    "summary": .string(String("\(incident.stack): \(incident.summary)".prefix(1024))),
-                    "source": .string("\(incident.stack)/\(incident.resource)"), "severity": .string(severity),
-                    "component": .string(incident.resource), "group": .string(incident.stack.description),
-                    "class": .string(incident.symptom.rawValue), "timestamp": .string(Timestamp.iso8601(incident.openedAt)),
-                    "custom_details": notice.details,
-                ]),
-            ]))
+            let severity =
+                switch incident.severity {
+                case .critical: "critical"
+                case .major: "error"
+                case .minor: "warning"
+                }
+            return (
+                url, [:],
+                .map([
+                    "routing_key": .string(routingKey), "event_action": .string("trigger"), "dedup_key": .string(notice.dedupKey),
+                    "client": .string("Dharma"),
+                    "payload": .map([
+                        "summary": .string(String("\(incident.stack): \(incident.summary)".prefix(1024))),
+                        "source": .string("\(incident.stack)/\(incident.resource)"), "severity": .string(severity),
+                        "component": .string(incident.resource), "group": .string(incident.stack.description),
+                        "class": .string(incident.symptom.rawValue), "timestamp": .string(Timestamp.iso8601(incident.openedAt)),
+                        "custom_details": notice.details,
+                    ]),
+                ])
+            )
         case .opsgenie(let base, let apiKey):
             let headers = ["Authorization": "GenieKey \(apiKey)"]
             guard notice.event == .opened else {
@@ -82,18 +91,22 @@ public enum NotificationChannel: Sendable, Hashable {
                 let url = URL(string: "\(root)/v2/alerts/\(alias)/close?identifierType=alias") ?? base
                 return (url, headers, .map(["source": .string("dharma"), "note": .string(notice.text)]))
             }
-            let priority = switch incident.severity {
-            case .critical: "P1"
-            case .major: "P3"
-            case .minor: "P5"
-            }
-            return (base.appendingPathComponent("v2/alerts"), headers, .map([
-                "message": .string(String("\(incident.stack): \(incident.summary)".prefix(130))), "alias": .string(notice.dedupKey),
-                "description": .string(String(notice.text.prefix(15_000))), "priority": .string(priority), "source": .string("dharma"),
-                "entity": .string(incident.resource),
-                "tags": .list(["dharma", incident.stack.description, incident.symptom.rawValue].map(Value.string)),
-                "details": notice.details,
-            ]))
+            let priority =
+                switch incident.severity {
+                case .critical: "P1"
+                case .major: "P3"
+                case .minor: "P5"
+                }
+            return (
+                base.appendingPathComponent("v2/alerts"), headers,
+                .map([
+                    "message": .string(String("\(incident.stack): \(incident.summary)".prefix(130))), "alias": .string(notice.dedupKey),
+                    "description": .string(String(notice.text.prefix(15_000))), "priority": .string(priority), "source": .string("dharma"),
+                    "entity": .string(incident.resource),
+                    "tags": .list(["dharma", incident.stack.description, incident.symptom.rawValue].map(Value.string)),
+                    "details": notice.details,
+                ])
+            )
         case .slack(let url):
             return (url, [:], .map(["text": .string(notice.text)]))
         }

@@ -19,7 +19,8 @@ public enum IndexAdvisor {
         var scans: [Scan] = []
         func visit(_ node: [String: Any]) {
             if node["Node Type"] as? String == "Seq Scan", let table = node["Relation Name"] as? String,
-               let filter = node["Filter"] as? String {
+                let filter = node["Filter"] as? String
+            {
                 let alias = node["Alias"] as? String ?? table
                 let (equality, range) = columns(in: filter, alias: alias)
                 if !equality.isEmpty || !range.isEmpty {
@@ -200,4 +201,3 @@ public struct IndexProposal: Sendable, Codable, Hashable {
         PostgresClient.identifier(name)
     }
 }
-

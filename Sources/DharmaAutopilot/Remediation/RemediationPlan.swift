@@ -23,7 +23,8 @@ final class RemediationPlan {
         if incident.symptom == .cpu {
             guard let reading = readings[incident.resource], reading.desired > reading.current else { return false }
             chosen[incident.resource] = Self.scaled(chosen[incident.resource] ?? change, from: reading.current, to: reading.desired)
-            descriptions[incident.id] = "scale-out \(reading.current) → \(reading.desired) replicas (CPU \(Int(reading.utilisation.rounded()))% of \(Int(reading.target))%)"
+            descriptions[incident.id] =
+                "scale-out \(reading.current) → \(reading.desired) replicas (CPU \(Int(reading.utilisation.rounded()))% of \(Int(reading.target))%)"
             return true
         }
         guard change.action != .noop else { return false }
@@ -35,8 +36,9 @@ final class RemediationPlan {
     func addScaleIn(_ reading: LoadReading) {
         guard let change = survey.plan.changes.first(where: { $0.resource == reading.resource }) else { return }
         chosen[reading.resource] = Self.scaled(chosen[reading.resource] ?? change, from: reading.current, to: reading.desired)
-        scaleInReasons.append("scale-in \(reading.resource) \(reading.current) → \(reading.desired) replicas: CPU \(Int(reading.utilisation.rounded()))% "
-            + "of a \(Int(reading.target))% target")
+        scaleInReasons.append(
+            "scale-in \(reading.resource) \(reading.current) → \(reading.desired) replicas: CPU \(Int(reading.utilisation.rounded()))% "
+                + "of a \(Int(reading.target))% target")
     }
 
     func describe(_ incident: Incident) -> String {
@@ -60,7 +62,8 @@ final class RemediationPlan {
         var desired = change.desired
         desired?.inputs["replicas"] = .int(replicas)
         let diff = change.diff.filter { $0.attribute != "replicas" } + [AttributeDiff(attribute: "replicas", old: .int(current), new: .int(replicas))]
-        return ResourceChange(resource: change.resource, type: change.type, action: .update, diff: diff,
-                              reason: "autoscale: \(current) → \(replicas) replicas", desired: desired)
+        return ResourceChange(
+            resource: change.resource, type: change.type, action: .update, diff: diff,
+            reason: "autoscale: \(current) → \(replicas) replicas", desired: desired)
     }
 }

@@ -46,8 +46,9 @@ public struct AnomalyEvaluation: Sendable {
             try scores(series, values)
         }
         let elapsed = ContinuousClock.now - start
-        return Result(files: files.count, points: points, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                      profiles: NABScorer.Profile.all.map { NABScorer.score(files, profile: $0) })
+        return Result(
+            files: files.count, points: points, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            profiles: NABScorer.Profile.all.map { NABScorer.score(files, profile: $0) })
     }
 
     /// `NAME=NUMBER`, the number at most 1e9.

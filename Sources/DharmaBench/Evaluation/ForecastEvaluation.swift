@@ -48,10 +48,13 @@ public enum ForecastEvaluation {
         let means = totals.mapValues { ($0.smape / count, $0.mase / count) }
         let naive2 = means["Naive2"] ?? (1, 1)
         let methods = ["Naive", "sNaive", "Naive2", "ETS", "dharma"].compactMap { name in
-            means[name].map { Method(name: name, sMAPE: $0.0, MASE: $0.1, OWA: ForecastAccuracy.OWA(sMAPE: $0.0, MASE: $0.1, naive2SMAPE: naive2.0, naive2MASE: naive2.1)) }
+            means[name].map {
+                Method(name: name, sMAPE: $0.0, MASE: $0.1, OWA: ForecastAccuracy.OWA(sMAPE: $0.0, MASE: $0.1, naive2SMAPE: naive2.0, naive2MASE: naive2.1))
+            }
         }
-        return Result(series: dataset.train.count, horizon: horizon,
-                      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, methods: methods, chosen: chosen)
+        return Result(
+            series: dataset.train.count, horizon: horizon,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, methods: methods, chosen: chosen)
     }
 
     public struct RollingCPU: Sendable {

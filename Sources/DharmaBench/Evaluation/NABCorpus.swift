@@ -18,7 +18,8 @@ public struct NABCorpus: Sendable {
     public static func load(_ directory: String) throws -> NABCorpus {
         let windowsPath = directory + "/labels/combined_windows.json"
         guard let data = FileManager.default.contents(atPath: windowsPath),
-              let windows = try? JSONSerialization.jsonObject(with: data) as? [String: [[String]]] else {
+            let windows = try? JSONSerialization.jsonObject(with: data) as? [String: [[String]]]
+        else {
             throw BenchmarkError("\(windowsPath) is missing or not NAB's combined_windows.json; pass --data pointing at the NAB folder")
         }
         var series: [Series] = []
@@ -29,13 +30,16 @@ public struct NABCorpus: Sendable {
             for window in windows[name] ?? [] {
                 // A window edge may fall in a gap of the data: the window covers the rows inside it.
                 guard window.count == 2, let start = timestamps.firstIndex(where: { $0 >= trim(window[0]) }),
-                      let end = timestamps.lastIndex(where: { $0 <= trim(window[1]) }), start <= end else {
+                    let end = timestamps.lastIndex(where: { $0 <= trim(window[1]) }), start <= end
+                else {
                     throw BenchmarkError("\(windowsPath): a window of \(name) does not match its timestamps")
                 }
                 ranges.append(start...end)
             }
-            series.append(Series(name: name, timestamps: timestamps, times: times, values: values,
-                                 windows: ranges.sorted { $0.lowerBound < $1.lowerBound }))
+            series.append(
+                Series(
+                    name: name, timestamps: timestamps, times: times, values: values,
+                    windows: ranges.sorted { $0.lowerBound < $1.lowerBound }))
         }
         return NABCorpus(series: series)
     }
@@ -59,7 +63,8 @@ public struct NABCorpus: Sendable {
             if line == 1 || row.isEmpty { continue }
             let fields = row.split(separator: ",", maxSplits: 1)
             guard fields.count == 2, let time = MetricImport.timestamp(String(fields[0])),
-                  let value = Double(fields[1].trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                let value = Double(fields[1].trimmingCharacters(in: .whitespacesAndNewlines))
+            else {
                 throw BenchmarkError("\(path):\(line): expected `timestamp,value`, found `\(row.prefix(60))`")
             }
             timestamps.append(String(fields[0]))

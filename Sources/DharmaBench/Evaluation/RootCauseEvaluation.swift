@@ -33,8 +33,9 @@ public enum RootCauseEvaluation {
         }
         let count = Double(max(1, incidents))
         let percent = { (hits: Int) in Double(hits) / count * 100 }
-        return Result(incidents: incidents, seed: seed, meanServices: Double(sizes) / count,
-                      pagerank: Accuracy(top1: percent(hits.pagerank.top1), top3: percent(hits.pagerank.top3)),
-                      earliestAnomaly: Accuracy(top1: percent(hits.baseline.top1), top3: percent(hits.baseline.top3)))
+        return Result(
+            incidents: incidents, seed: seed, meanServices: Double(sizes) / count,
+            pagerank: Accuracy(top1: percent(hits.pagerank.top1), top3: percent(hits.pagerank.top3)),
+            earliestAnomaly: Accuracy(top1: percent(hits.baseline.top1), top3: percent(hits.baseline.top3)))
     }
 }

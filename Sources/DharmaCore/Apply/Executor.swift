@@ -38,8 +38,10 @@ public struct Executor: Sendable {
         }
     }
 
-    public func apply(_ plan: Plan, recorded: StackState, recorder: some StateRecorder,
-                      progress: @escaping @Sendable (ApplyEvent) -> Void) async -> ApplyReport {
+    public func apply(
+        _ plan: Plan, recorded: StackState, recorder: some StateRecorder,
+        progress: @escaping @Sendable (ApplyEvent) -> Void
+    ) async -> ApplyReport {
         let work = plan.changes.filter { $0.action != .noop }
         var known: [String: [String: Value]] = [:]
         for (name, state) in recorded.resources { known[name] = state.inputs.merging(state.outputs) { input, _ in input } }
@@ -52,8 +54,9 @@ public struct Executor: Sendable {
         for name in deletionNames {
             deletionWaitsFor[name] = Set(recorded.resources.values.filter { $0.dependencies.contains(name) && deletionNames.contains($0.name) }.map(\.name))
         }
-        await run(deletions, waitsFor: deletionWaitsFor, known: &known, report: &report, plan: plan, recorded: recorded,
-                  recorder: recorder, progress: progress)
+        await run(
+            deletions, waitsFor: deletionWaitsFor, known: &known, report: &report, plan: plan, recorded: recorded,
+            recorder: recorder, progress: progress)
         guard report.failed.isEmpty else {
             report.skipped += work.filter { $0.action != .delete }.map(\.resource)
             return report
@@ -62,17 +65,20 @@ public struct Executor: Sendable {
         let pending = Set(others.map(\.resource))
         var waitsFor: [String: Set<String>] = [:]
         for change in others { waitsFor[change.resource] = Set(change.desired?.dependencies ?? []).intersection(pending) }
-        await run(others, waitsFor: waitsFor, known: &known, report: &report, plan: plan, recorded: recorded,
-                  recorder: recorder, progress: progress)
+        await run(
+            others, waitsFor: waitsFor, known: &known, report: &report, plan: plan, recorded: recorded,
+            recorder: recorder, progress: progress)
 
         let evaluator = Evaluator(variables: plan.variables, resources: known)
         report.outputs = plan.outputs.mapValues { evaluator.evaluate($0) }
         return report
     }
 
-    private func run(_ changes: [ResourceChange], waitsFor: [String: Set<String>], known: inout [String: [String: Value]],
-                     report: inout ApplyReport, plan: Plan, recorded: StackState, recorder: some StateRecorder,
-                     progress: @escaping @Sendable (ApplyEvent) -> Void) async {
+    private func run(
+        _ changes: [ResourceChange], waitsFor: [String: Set<String>], known: inout [String: [String: Value]],
+        report: inout ApplyReport, plan: Plan, recorded: StackState, recorder: some StateRecorder,
+        progress: @escaping @Sendable (ApplyEvent) -> Void
+    ) async {
         var waiting = waitsFor
         var queue = changes
         var failed = false
@@ -80,7 +86,8 @@ public struct Executor: Sendable {
         await withTaskGroup(of: StepResult.self) { group in
             func startReady() {
                 while !failed, running < parallelism,
-                      let index = queue.firstIndex(where: { waiting[$0.resource]?.isEmpty ?? true }) {
+                    let index = queue.firstIndex(where: { waiting[$0.resource]?.isEmpty ?? true })
+                {
                     let change = queue.remove(at: index)
                     let evaluator = Evaluator(variables: plan.variables, resources: known)
                     let prior = recorded.resources[change.resource]
@@ -123,8 +130,9 @@ public struct Executor: Sendable {
         let started = ContinuousClock.now
         func finish(_ outcome: StepResult.Outcome) -> StepResult {
             let elapsed = ContinuousClock.now - started
-            return StepResult(change: change, outcome: outcome,
-                              seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            return StepResult(
+                change: change, outcome: outcome,
+                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         }
         do {
             if change.action == .delete || change.action == .replace, let prior {
@@ -144,9 +152,10 @@ public struct Executor: Sendable {
                 return finish(.failure("`\(unresolved.key)` still refers to a value nobody provided"))
             }
             let outputs = try await provider.apply(desired, prior: change.action == .replace ? nil : prior, context: context)
-            let state = ResourceState(name: desired.name, type: desired.type, provider: desired.provider, region: desired.region,
-                                      inputs: desired.inputs, outputs: outputs, dependencies: desired.dependencies,
-                                      lifecycle: desired.lifecycle)
+            let state = ResourceState(
+                name: desired.name, type: desired.type, provider: desired.provider, region: desired.region,
+                inputs: desired.inputs, outputs: outputs, dependencies: desired.dependencies,
+                lifecycle: desired.lifecycle)
             try await recorder.record(state)
             return finish(.success(state))
         } catch let error as ProviderError {

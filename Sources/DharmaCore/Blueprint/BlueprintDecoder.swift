@@ -8,8 +8,10 @@ struct BlueprintDecoder {
     /// reported against a guessed provider.
     private(set) var hasTarget = false
 
-    static let topLevelKeys = ["apiVersion", "kind", "metadata", "target", "variables", "resources", "outputs", "environments", "approvals", "waivers",
-                               "policies", "policy"]
+    static let topLevelKeys = [
+        "apiVersion", "kind", "metadata", "target", "variables", "resources", "outputs", "environments", "approvals", "waivers",
+        "policies", "policy",
+    ]
     static let approvalKeys = ["required", "from"]
     static let policyKeys = ["failOn"]
     static let metadataKeys = ["name", "environment", "owner", "labels", "description", "budget", "annotations", "usage", "placement", "slo"]
@@ -37,9 +39,10 @@ struct BlueprintDecoder {
         let policyThreshold = top["policy"].flatMap { decodePolicy($0) }
         // Keep going with placeholders so the resources are still checked in this run.
         hasTarget = target != nil
-        var blueprint = Blueprint(path: path, metadata: metadata ?? Metadata(name: "", environment: "default", owner: nil, labels: [:], extra: [:]),
-                         target: target ?? Placement(provider: .local, region: ""), variables: variables, resources: resources,
-                         outputs: outputs, environments: environments)
+        var blueprint = Blueprint(
+            path: path, metadata: metadata ?? Metadata(name: "", environment: "default", owner: nil, labels: [:], extra: [:]),
+            target: target ?? Placement(provider: .local, region: ""), variables: variables, resources: resources,
+            outputs: outputs, environments: environments)
         blueprint.approvals = approvals
         blueprint.policyThreshold = policyThreshold
         return blueprint
@@ -51,8 +54,9 @@ struct BlueprintDecoder {
         guard let failOn = pairs["failOn"], let text = string(failOn, "`policy.failOn`") else { return nil }
         let names = FindingSeverity.allCases.map(\.rawValue)
         guard let severity = FindingSeverity(rawValue: text) else {
-            report(.notInEnum, "`policy.failOn` is `\(text)`; it must be one of \(names.joined(separator: ", "))", at: failOn.location,
-                   hint: Suggestion.hint(for: text, in: names))
+            report(
+                .notInEnum, "`policy.failOn` is `\(text)`; it must be one of \(names.joined(separator: ", "))", at: failOn.location,
+                hint: Suggestion.hint(for: text, in: names))
             return nil
         }
         return severity
@@ -79,8 +83,9 @@ struct BlueprintDecoder {
             return nil
         }
         guard count >= 1, count <= approvers.count else {
-            report(.outOfRange, "`approvals.required` is \(count); it must be between 1 and the \(approvers.count) approvers listed",
-                   at: requiredNode.location)
+            report(
+                .outOfRange, "`approvals.required` is \(count); it must be between 1 and the \(approvers.count) approvers listed",
+                at: requiredNode.location)
             return nil
         }
         return ApprovalPolicy(required: count, from: approvers)
@@ -122,8 +127,9 @@ struct BlueprintDecoder {
         var declarations: [VariableDeclaration] = []
         for pair in pairs {
             if !Template.isIdentifier(pair.key) {
-                report(.badName, "variable name `\(pair.key)` is not an identifier", at: pair.keyLocation,
-                       hint: "use letters, digits and `_`, starting with a letter")
+                report(
+                    .badName, "variable name `\(pair.key)` is not an identifier", at: pair.keyLocation,
+                    hint: "use letters, digits and `_`, starting with a letter")
             }
             guard let fields = mapping(pair.value, "variable `\(pair.key)`") else { continue }
             checkKeys(fields, allowed: Self.variableKeys, in: "variable `\(pair.key)`")
@@ -132,22 +138,25 @@ struct BlueprintDecoder {
                 if let parsed = VariableDeclaration.Kind(rawValue: text) {
                     kind = parsed
                 } else {
-                    report(.notInEnum, "variable type `\(text)` is not one of \(VariableDeclaration.Kind.allCases.map(\.rawValue).joined(separator: ", "))",
-                           at: typeNode.location, hint: Suggestion.hint(for: text, in: VariableDeclaration.Kind.allCases.map(\.rawValue)))
+                    report(
+                        .notInEnum, "variable type `\(text)` is not one of \(VariableDeclaration.Kind.allCases.map(\.rawValue).joined(separator: ", "))",
+                        at: typeNode.location, hint: Suggestion.hint(for: text, in: VariableDeclaration.Kind.allCases.map(\.rawValue)))
                 }
             } else if let defaultNode = fields["default"] {
                 kind = VariableKinds.infer(defaultNode.value)
             }
             let defaultValue = fields["default"]?.value
             if let defaultNode = fields["default"], let defaultValue, !VariableKinds.matches(defaultValue, kind) {
-                report(.wrongType, "default of variable `\(pair.key)` is \(article(defaultValue.kindName)), but its type is \(kind.rawValue)",
-                       at: defaultNode.location)
+                report(
+                    .wrongType, "default of variable `\(pair.key)` is \(article(defaultValue.kindName)), but its type is \(kind.rawValue)",
+                    at: defaultNode.location)
             }
-            declarations.append(VariableDeclaration(
-                name: pair.key, kind: kind, defaultValue: defaultValue,
-                description: fields["description"].flatMap { string($0, "a variable's `description`") },
-                sensitive: fields["sensitive"].flatMap { bool($0, "a variable's `sensitive`") } ?? false,
-                location: pair.keyLocation))
+            declarations.append(
+                VariableDeclaration(
+                    name: pair.key, kind: kind, defaultValue: defaultValue,
+                    description: fields["description"].flatMap { string($0, "a variable's `description`") },
+                    sensitive: fields["sensitive"].flatMap { bool($0, "a variable's `sensitive`") } ?? false,
+                    location: pair.keyLocation))
         }
         return declarations
     }
@@ -174,14 +183,15 @@ struct BlueprintDecoder {
                     if let name = string(item, "a `dependsOn` entry") { dependsOn.append(Located(name, at: item.location)) }
                 }
             }
-            resources.append(ResourceSpec(
-                name: pair.key, type: type,
-                provider: fields["provider"].flatMap { providerName($0) },
-                region: fields["region"].flatMap { string($0, "`region`") },
-                properties: properties, dependsOn: dependsOn,
-                tags: fields["tags"].map { stringMap($0, "`tags`") } ?? [:],
-                lifecycle: fields["lifecycle"].map { decodeLifecycle($0) } ?? Lifecycle(),
-                location: pair.keyLocation, typeLocation: typeNode?.location ?? pair.keyLocation))
+            resources.append(
+                ResourceSpec(
+                    name: pair.key, type: type,
+                    provider: fields["provider"].flatMap { providerName($0) },
+                    region: fields["region"].flatMap { string($0, "`region`") },
+                    properties: properties, dependsOn: dependsOn,
+                    tags: fields["tags"].map { stringMap($0, "`tags`") } ?? [:],
+                    lifecycle: fields["lifecycle"].map { decodeLifecycle($0) } ?? Lifecycle(),
+                    location: pair.keyLocation, typeLocation: typeNode?.location ?? pair.keyLocation))
         }
         return resources
     }
@@ -226,16 +236,18 @@ struct BlueprintDecoder {
     private mutating func checkKeys(_ pairs: [YPair], allowed: [String], in context: String) {
         // `x-…` keys are the place for anchors and notes, as in Compose files.
         for pair in pairs where !allowed.contains(pair.key) && !pair.key.hasPrefix("x-") {
-            report(.unknownKey, "unknown key `\(pair.key)` in \(context)", at: pair.keyLocation,
-                   hint: Suggestion.hint(for: pair.key, in: allowed) ?? "allowed keys: \(allowed.joined(separator: ", "))")
+            report(
+                .unknownKey, "unknown key `\(pair.key)` in \(context)", at: pair.keyLocation,
+                hint: Suggestion.hint(for: pair.key, in: allowed) ?? "allowed keys: \(allowed.joined(separator: ", "))")
         }
     }
 
     private mutating func checkLabel(_ text: String, what: String, at location: SourceLocation) {
         guard !DNSLabel.isValid(text) else { return }
-        report(.badName, "\(what) `\(text)` \(DNSLabel.problem(with: text))", at: location,
-               hint: DNSLabel.suggestion(for: text).map { "names are DNS labels ([a-z0-9-], at most 63); try `\($0)`" }
-                   ?? "names are DNS labels: lower-case letters, digits and `-`, at most 63")
+        report(
+            .badName, "\(what) `\(text)` \(DNSLabel.problem(with: text))", at: location,
+            hint: DNSLabel.suggestion(for: text).map { "names are DNS labels ([a-z0-9-], at most 63); try `\($0)`" }
+                ?? "names are DNS labels: lower-case letters, digits and `-`, at most 63")
     }
 
     private mutating func required(_ pairs: [YPair], _ key: String, in context: String, at location: SourceLocation) -> YNode? {
@@ -247,9 +259,10 @@ struct BlueprintDecoder {
     private mutating func providerName(_ node: YNode) -> ProviderName? {
         guard let text = string(node, "`provider`") else { return nil }
         if let provider = ProviderName(rawValue: text) { return provider }
-        report(.unknownProvider, "unknown provider `\(text)`", at: node.location,
-               hint: Suggestion.hint(for: text, in: ProviderName.allCases.map(\.rawValue))
-                   ?? "providers: \(ProviderName.allCases.map(\.rawValue).joined(separator: ", "))")
+        report(
+            .unknownProvider, "unknown provider `\(text)`", at: node.location,
+            hint: Suggestion.hint(for: text, in: ProviderName.allCases.map(\.rawValue))
+                ?? "providers: \(ProviderName.allCases.map(\.rawValue).joined(separator: ", "))")
         return nil
     }
 

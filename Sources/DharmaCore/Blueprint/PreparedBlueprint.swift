@@ -50,8 +50,10 @@ public struct PreparedBlueprint: Sendable {
         try prepare(path: path, environment: environment) { _ throws(Failure) in resolvedVariables }
     }
 
-    private static func prepare(path: String, environment: String?,
-                                variables resolve: (Blueprint) throws(Failure) -> [String: Value]) throws(Failure) -> PreparedBlueprint {
+    private static func prepare(
+        path: String, environment: String?,
+        variables resolve: (Blueprint) throws(Failure) -> [String: Value]
+    ) throws(Failure) -> PreparedBlueprint {
         let loaded = BlueprintLoader().load(path: path)
         guard var blueprint = loaded.blueprint else { throw .invalid(loaded.diagnostics, loaded.source) }
         if let environment { blueprint.metadata.environment = environment }

@@ -15,7 +15,8 @@ enum VariableKinds {
         switch (kind, value) {
         case (_, .null): return true
         case (.string, .string), (.integer, .int), (.number, .int), (.number, .double), (.boolean, .bool),
-             (.list, .list), (.map, .map): return true
+            (.list, .list), (.map, .map):
+            return true
         default: return false
         }
     }

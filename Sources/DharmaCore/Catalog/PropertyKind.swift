@@ -49,8 +49,10 @@ public struct PropertySchema: Sendable {
     /// A change of this property cannot be made in place: the resource is replaced.
     public var forcesReplacement: Bool
 
-    public init(_ name: String, _ kind: PropertyKind, required: Bool = false, default defaultValue: Value? = nil,
-                sensitive: Bool = false, forcesReplacement: Bool = false, _ description: String) {
+    public init(
+        _ name: String, _ kind: PropertyKind, required: Bool = false, default defaultValue: Value? = nil,
+        sensitive: Bool = false, forcesReplacement: Bool = false, _ description: String
+    ) {
         self.name = name
         self.kind = kind
         self.required = required

@@ -8,8 +8,10 @@ public struct ResourceType: Sendable {
     public var outputs: [String]
     public var providers: Set<ProviderName>
 
-    public init(_ name: String, _ summary: String, providers: Set<ProviderName>, outputs: [String],
-                properties: [PropertySchema]) {
+    public init(
+        _ name: String, _ summary: String, providers: Set<ProviderName>, outputs: [String],
+        properties: [PropertySchema]
+    ) {
         self.name = name
         self.summary = summary
         self.properties = properties

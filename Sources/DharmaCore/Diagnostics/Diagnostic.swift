@@ -13,8 +13,10 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     public var location: SourceLocation?
     public var hint: String?
 
-    public init(_ severity: Severity = .error, code: DiagnosticCode, message: String,
-                at location: SourceLocation?, hint: String? = nil) {
+    public init(
+        _ severity: Severity = .error, code: DiagnosticCode, message: String,
+        at location: SourceLocation?, hint: String? = nil
+    ) {
         self.severity = severity
         self.code = code.rawValue
         self.message = message

@@ -21,7 +21,8 @@ public struct DiagnosticRenderer: Sendable {
         }
         out += "\(label)[\(diagnostic.code)]: \(diagnostic.message)\n"
         if let location = diagnostic.location, let source = sources[location.file],
-           let line = source.line(location.line) {
+            let line = source.line(location.line)
+        {
             let number = String(location.line)
             let gutter = String(repeating: " ", count: number.count)
             let visible = String(line.unicodeScalars.prefix(240))

@@ -60,8 +60,9 @@ public struct Template: Sendable, Hashable {
     private static func parseReference(_ body: String, offset: Int) throws(SyntaxError) -> Reference {
         let segments = body.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard segments.count >= 2 else {
-            throw SyntaxError(message: "`${\(body)}` is not a reference; write `${var.NAME}`, `${RESOURCE.ATTRIBUTE}` or `${self.ATTRIBUTE}`",
-                              offset: offset)
+            throw SyntaxError(
+                message: "`${\(body)}` is not a reference; write `${var.NAME}`, `${RESOURCE.ATTRIBUTE}` or `${self.ATTRIBUTE}`",
+                offset: offset)
         }
         for segment in segments where !isIdentifier(segment) {
             throw SyntaxError(message: "`\(segment)` in `${\(body)}` is not a valid name", offset: offset)

@@ -10,8 +10,10 @@ public struct DesiredResource: Sendable, Codable, Hashable {
     public var lifecycle: Lifecycle
     public var tags: [String: String]
 
-    public init(name: String, type: String, provider: ProviderName, region: String, inputs: [String: Value],
-                dependencies: [String], lifecycle: Lifecycle, tags: [String: String]) {
+    public init(
+        name: String, type: String, provider: ProviderName, region: String, inputs: [String: Value],
+        dependencies: [String], lifecycle: Lifecycle, tags: [String: String]
+    ) {
         self.name = name
         self.type = type
         self.provider = provider
@@ -85,8 +87,10 @@ public struct Plan: Sendable, Codable {
     /// The blueprint's approval gate, carried so a saved plan is judged by the rule it was made under.
     public var approvals: ApprovalPolicy?
 
-    public init(stack: StackID, blueprintPath: String, blueprintHash: String, stateSerial: Int, observedFingerprint: String,
-                changes: [ResourceChange], outputs: [String: Value], variables: [String: Value]) {
+    public init(
+        stack: StackID, blueprintPath: String, blueprintHash: String, stateSerial: Int, observedFingerprint: String,
+        changes: [ResourceChange], outputs: [String: Value], variables: [String: Value]
+    ) {
         self.variables = variables
         self.stack = stack
         self.blueprintPath = blueprintPath

@@ -21,7 +21,8 @@ public struct PlanRenderer: Sendable {
         if !plan.hasChanges {
             out += "No changes. The stack \(plan.stack) matches the blueprint (\(counts[.noop] ?? 0) resources).\n"
         } else {
-            out += "\nPlan: \(counts[.create] ?? 0) to create, \(counts[.update] ?? 0) to update, \(counts[.replace] ?? 0) to replace, "
+            out +=
+                "\nPlan: \(counts[.create] ?? 0) to create, \(counts[.update] ?? 0) to update, \(counts[.replace] ?? 0) to replace, "
                 + "\(counts[.delete] ?? 0) to delete, \(counts[.noop] ?? 0) unchanged.\n"
         }
         return out
@@ -70,11 +71,14 @@ public struct PlanRenderer: Sendable {
         let changes: [Value] = plan.changes.map { change in
             var entry: [String: Value] = [
                 "resource": .string(change.resource), "type": .string(change.type), "action": .string(change.action.rawValue),
-                "diff": .list(change.diff.map { diff in
-                    func mask(_ value: Value?) -> Value { value.map { diff.sensitive ? .string("(sensitive)") : $0 } ?? .null }
-                    return .map(["attribute": .string(diff.attribute), "old": mask(diff.old), "new": mask(diff.new),
-                                 "forcesReplacement": .bool(diff.forcesReplacement)])
-                }),
+                "diff": .list(
+                    change.diff.map { diff in
+                        func mask(_ value: Value?) -> Value { value.map { diff.sensitive ? .string("(sensitive)") : $0 } ?? .null }
+                        return .map([
+                            "attribute": .string(diff.attribute), "old": mask(diff.old), "new": mask(diff.new),
+                            "forcesReplacement": .bool(diff.forcesReplacement),
+                        ])
+                    }),
             ]
             if let reason = change.reason { entry["reason"] = .string(reason) }
             return .map(entry)

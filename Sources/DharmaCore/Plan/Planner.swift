@@ -54,16 +54,19 @@ public struct Planner: Sendable {
         changes += deletions
         var outputs: [String: Value] = [:]
         for output in blueprint.outputs { outputs[output.name] = evaluator.evaluate(output.node.value) }
-        var plan = Plan(stack: blueprint.stack, blueprintPath: blueprint.path, blueprintHash: blueprintHash,
-                        stateSerial: recorded.serial,
-                        observedFingerprint: Self.fingerprint(observed, deleting: Set(deletions.map(\.resource))),
-                        changes: changes, outputs: outputs, variables: variables)
+        var plan = Plan(
+            stack: blueprint.stack, blueprintPath: blueprint.path, blueprintHash: blueprintHash,
+            stateSerial: recorded.serial,
+            observedFingerprint: Self.fingerprint(observed, deleting: Set(deletions.map(\.resource))),
+            changes: changes, outputs: outputs, variables: variables)
         plan.approvals = blueprint.approvals
         return plan
     }
 
-    private func decide(_ desired: DesiredResource, type: ResourceType, recorded: ResourceState?,
-                        observation: Observation?) throws(Failure) -> ResourceChange {
+    private func decide(
+        _ desired: DesiredResource, type: ResourceType, recorded: ResourceState?,
+        observation: Observation?
+    ) throws(Failure) -> ResourceChange {
         let sensitive = type.sensitiveProperties
         func change(_ action: ChangeAction, _ diff: [AttributeDiff], _ reason: String?) -> ResourceChange {
             ResourceChange(resource: desired.name, type: desired.type, action: action, diff: diff, reason: reason, desired: desired)
@@ -82,17 +85,24 @@ public struct Planner: Sendable {
         }
         if recorded.type != desired.type || recorded.provider != desired.provider {
             try guardDestroy(recorded, why: "its type or provider changed")
-            return change(.replace, [AttributeDiff(attribute: "type", old: .string("\(recorded.provider.rawValue):\(recorded.type)"),
-                                                   new: .string("\(desired.provider.rawValue):\(desired.type)"), forcesReplacement: true)],
-                          "type or provider changed")
+            return change(
+                .replace,
+                [
+                    AttributeDiff(
+                        attribute: "type", old: .string("\(recorded.provider.rawValue):\(recorded.type)"),
+                        new: .string("\(desired.provider.rawValue):\(desired.type)"), forcesReplacement: true)
+                ],
+                "type or provider changed")
         }
         let ignored = Set(desired.lifecycle.ignoreChanges)
         var diff: [AttributeDiff] = []
         for key in Set(recorded.inputs.keys).union(desired.inputs.keys).sorted() where !ignored.contains(key) {
             let old = recorded.inputs[key], new = desired.inputs[key]
             guard old != new else { continue }
-            diff.append(AttributeDiff(attribute: key, old: old, new: new, sensitive: sensitive.contains(key),
-                                      forcesReplacement: type.property(key)?.forcesReplacement ?? false))
+            diff.append(
+                AttributeDiff(
+                    attribute: key, old: old, new: new, sensitive: sensitive.contains(key),
+                    forcesReplacement: type.property(key)?.forcesReplacement ?? false))
         }
         if diff.contains(where: \.forcesReplacement) {
             try guardDestroy(recorded, why: "a change to \(diff.filter(\.forcesReplacement).map(\.attribute).joined(separator: ", ")) forces replacement")
@@ -111,25 +121,32 @@ public struct Planner: Sendable {
     private func deletions(recorded: StackState, keeping desired: Set<String>) throws(Failure) -> [ResourceChange] {
         let gone = recorded.resources.values.filter { !desired.contains($0.name) }
         // Dependents go before what they depend on.
-        let graph = DependencyGraph(nodes: gone.map(\.name).sorted(),
-                                    dependencies: Dictionary(uniqueKeysWithValues: gone.map { ($0.name, Set($0.dependencies)) }))
+        let graph = DependencyGraph(
+            nodes: gone.map(\.name).sorted(),
+            dependencies: Dictionary(uniqueKeysWithValues: gone.map { ($0.name, Set($0.dependencies)) }))
         let order = (graph.topologicalOrder() ?? graph.nodes).reversed()
         var changes: [ResourceChange] = []
         for name in order {
             guard let state = recorded.resources[name] else { continue }
             try guardDestroy(state, why: "it is no longer in the blueprint")
-            changes.append(ResourceChange(resource: name, type: state.type, action: .delete,
-                                          diff: state.inputs.keys.sorted().map { AttributeDiff(attribute: $0, old: state.inputs[$0], new: nil,
-                                                                                               sensitive: ResourceCatalog.type(named: state.type)?.sensitiveProperties.contains($0) ?? false) },
-                                          reason: "no longer in the blueprint", desired: nil))
+            changes.append(
+                ResourceChange(
+                    resource: name, type: state.type, action: .delete,
+                    diff: state.inputs.keys.sorted().map {
+                        AttributeDiff(
+                            attribute: $0, old: state.inputs[$0], new: nil,
+                            sensitive: ResourceCatalog.type(named: state.type)?.sensitiveProperties.contains($0) ?? false)
+                    },
+                    reason: "no longer in the blueprint", desired: nil))
         }
         return changes
     }
 
     private func guardDestroy(_ state: ResourceState, why: String) throws(Failure) {
         if state.lifecycle.preventDestroy {
-            throw Failure(message: "resource `\(state.name)` has lifecycle.preventDestroy set, but the plan would destroy it: \(why). "
-                + "Set preventDestroy: false first if that is what you want.")
+            throw Failure(
+                message: "resource `\(state.name)` has lifecycle.preventDestroy set, but the plan would destroy it: \(why). "
+                    + "Set preventDestroy: false first if that is what you want.")
         }
     }
 

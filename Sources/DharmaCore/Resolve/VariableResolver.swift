@@ -14,15 +14,17 @@ public enum VariableResolver {
         if let environment {
             guard let overlay = blueprint.environments[environment] else {
                 let known = blueprint.environments.keys.sorted()
-                throw Failure(message: "environment `\(environment)` is not defined in \(blueprint.path)"
-                    + (known.isEmpty ? "; it defines no environments" : "; it defines: \(known.joined(separator: ", "))"))
+                throw Failure(
+                    message: "environment `\(environment)` is not defined in \(blueprint.path)"
+                        + (known.isEmpty ? "; it defines no environments" : "; it defines: \(known.joined(separator: ", "))"))
             }
             for (name, value) in overlay.variables { values[name] = value.value }
         }
         for (name, text) in overrides {
             guard let declaration = blueprint.variables.first(where: { $0.name == name }) else {
-                throw Failure(message: "--var \(name): the blueprint declares no variable `\(name)`"
-                    + (Suggestion.hint(for: name, in: blueprint.variables.map(\.name)).map { "; \($0)" } ?? ""))
+                throw Failure(
+                    message: "--var \(name): the blueprint declares no variable `\(name)`"
+                        + (Suggestion.hint(for: name, in: blueprint.variables.map(\.name)).map { "; \($0)" } ?? ""))
             }
             let value = declaration.kind == .string ? Value.string(text) : ScalarResolver.resolve(text)
             guard VariableKinds.matches(value, declaration.kind) else {

@@ -11,8 +11,10 @@ public enum BlueprintSchema {
     }
 
     static let dnsLabel = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
-    static let expression: Value = .map(["type": "string", "pattern": .string(#"^\$\{[^}]+\}$"#),
-                                          "description": "a reference: ${var.NAME}, ${RESOURCE.ATTRIBUTE} or ${self.ATTRIBUTE}"])
+    static let expression: Value = .map([
+        "type": "string", "pattern": .string(#"^\$\{[^}]+\}$"#),
+        "description": "a reference: ${var.NAME}, ${RESOURCE.ATTRIBUTE} or ${self.ATTRIBUTE}",
+    ])
 
     static var document: Value {
         var definitions: [String: Value] = ["resource": resource, "expression": expression]
@@ -36,10 +38,18 @@ public enum BlueprintSchema {
                         "description": .map(["type": "string"]),
                         "labels": .map(["type": "object", "additionalProperties": .map(["type": "string"])]),
                         "annotations": .map(["type": "object"]),
-                        "budget": .map(["type": "object", "properties": .map([
-                            "monthly": .map(["type": "number", "minimum": 0]), "currency": .map(["type": "string"])])]),
-                        "slo": .map(["type": "object", "properties": .map([
-                            "availability": .map(["type": "string", "description": "share of requests answered without a 5xx, e.g. 99.9%"])])]),
+                        "budget": .map([
+                            "type": "object",
+                            "properties": .map([
+                                "monthly": .map(["type": "number", "minimum": 0]), "currency": .map(["type": "string"]),
+                            ]),
+                        ]),
+                        "slo": .map([
+                            "type": "object",
+                            "properties": .map([
+                                "availability": .map(["type": "string", "description": "share of requests answered without a 5xx, e.g. 99.9%"])
+                            ]),
+                        ]),
                     ]),
                 ]),
                 "target": .map([
@@ -64,13 +74,17 @@ public enum BlueprintSchema {
                 "outputs": .map(["type": "object"]),
                 "environments": .map([
                     "type": "object",
-                    "additionalProperties": .map(["type": "object", "additionalProperties": .bool(false),
-                                                  "properties": .map(["variables": .map(["type": "object"])])]),
+                    "additionalProperties": .map([
+                        "type": "object", "additionalProperties": .bool(false),
+                        "properties": .map(["variables": .map(["type": "object"])]),
+                    ]),
                 ]),
                 "approvals": .map([
                     "type": "object", "required": ["required", "from"], "additionalProperties": .bool(false),
-                    "properties": .map(["required": .map(["type": "integer", "minimum": 1]),
-                                        "from": .map(["type": "array", "items": .map(["type": "string"])])]),
+                    "properties": .map([
+                        "required": .map(["type": "integer", "minimum": 1]),
+                        "from": .map(["type": "array", "items": .map(["type": "string"])]),
+                    ]),
                 ]),
                 "waivers": .map(["type": "array"]),
                 "policies": .map(["type": "array"]),
@@ -98,17 +112,21 @@ public enum BlueprintSchema {
                 "properties": .map(["type": "object"]),
                 "dependsOn": .map(["type": "array", "items": .map(["type": "string", "pattern": .string(dnsLabel)])]),
                 "tags": .map(["type": "object", "additionalProperties": .map(["type": "string"])]),
-                "lifecycle": .map(["type": "object", "additionalProperties": .bool(false), "properties": .map([
-                    "preventDestroy": .map(["type": "boolean"]),
-                    "ignoreChanges": .map(["type": "array", "items": .map(["type": "string"])]),
-                ])]),
+                "lifecycle": .map([
+                    "type": "object", "additionalProperties": .bool(false),
+                    "properties": .map([
+                        "preventDestroy": .map(["type": "boolean"]),
+                        "ignoreChanges": .map(["type": "array", "items": .map(["type": "string"])]),
+                    ]),
+                ]),
             ]),
-            "allOf": .list(ResourceCatalog.all.map { type in
-                .map([
-                    "if": .map(["properties": .map(["type": .map(["const": .string(type.name)])]), "required": ["type"]]),
-                    "then": .map(["properties": .map(["properties": .map(["$ref": .string("#/$defs/\(type.name)")])])]),
-                ])
-            }),
+            "allOf": .list(
+                ResourceCatalog.all.map { type in
+                    .map([
+                        "if": .map(["properties": .map(["type": .map(["const": .string(type.name)])]), "required": ["type"]]),
+                        "then": .map(["properties": .map(["properties": .map(["$ref": .string("#/$defs/\(type.name)")])])]),
+                    ])
+                }),
         ])
     }
 
@@ -129,8 +147,10 @@ public enum BlueprintSchema {
             if let defaultValue = field.defaultValue { schema["default"] = defaultValue }
             properties[field.name] = .map(schema)
         }
-        return .map(["type": "object", "additionalProperties": .bool(false), "properties": .map(properties),
-                     "required": .list(fields.filter(\.required).map { .string($0.name) })])
+        return .map([
+            "type": "object", "additionalProperties": .bool(false), "properties": .map(properties),
+            "required": .list(fields.filter(\.required).map { .string($0.name) }),
+        ])
     }
 
     static func schema(for kind: PropertyKind) -> Value {
@@ -150,11 +170,19 @@ public enum BlueprintSchema {
         case .boolean: return orExpression(.map(["type": "boolean"]))
         case .oneOf(let options): return orExpression(.map(["enum": .list(options.map(Value.string))]))
         case .size:
-            return .map(["anyOf": [.map(["type": "integer", "minimum": 0]),
-                                   .map(["type": "string", "pattern": .string(#"^[0-9.]+(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T)?$|^\$\{[^}]+\}$"#)])]])
+            return .map([
+                "anyOf": [
+                    .map(["type": "integer", "minimum": 0]),
+                    .map(["type": "string", "pattern": .string(#"^[0-9.]+(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T)?$|^\$\{[^}]+\}$"#)]),
+                ]
+            ])
         case .duration:
-            return .map(["anyOf": [.map(["type": "number", "minimum": 0]),
-                                   .map(["type": "string", "pattern": .string(#"^([0-9.]+(ms|s|m|h|d|w))+$|^\$\{[^}]+\}$"#)])]])
+            return .map([
+                "anyOf": [
+                    .map(["type": "number", "minimum": 0]),
+                    .map(["type": "string", "pattern": .string(#"^([0-9.]+(ms|s|m|h|d|w))+$|^\$\{[^}]+\}$"#)]),
+                ]
+            ])
         case .percent: return .map(["anyOf": [.map(["type": "number"]), .map(["type": "string", "pattern": "^[0-9.]+%$"])]])
         case .port: return orExpression(.map(["type": "integer", "minimum": 1, "maximum": 65_535]))
         case .cidr: return .map(["type": "string", "pattern": .string(#"^([0-9]{1,3}\.){3}[0-9]{1,3}/[0-9]{1,2}$|^\$\{[^}]+\}$"#)])

@@ -10,8 +10,10 @@ public struct ResourceState: Sendable, Codable, Hashable {
     public var dependencies: [String]
     public var lifecycle: Lifecycle
 
-    public init(name: String, type: String, provider: ProviderName, region: String, inputs: [String: Value],
-                outputs: [String: Value], dependencies: [String], lifecycle: Lifecycle) {
+    public init(
+        name: String, type: String, provider: ProviderName, region: String, inputs: [String: Value],
+        outputs: [String: Value], dependencies: [String], lifecycle: Lifecycle
+    ) {
         self.name = name
         self.type = type
         self.provider = provider

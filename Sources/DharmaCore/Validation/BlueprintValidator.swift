@@ -28,29 +28,33 @@ public struct BlueprintValidator {
         for (name, overlay) in blueprint.environments.sorted(by: { $0.key < $1.key }) {
             for (variable, value) in overlay.variables.sorted(by: { $0.key < $1.key }) {
                 guard let declaration = blueprint.variables.first(where: { $0.name == variable }) else {
-                    report(.unknownReference, "environment `\(name)` sets `\(variable)`, which is not a declared variable", at: value.location,
-                           hint: Suggestion.hint(for: variable, in: blueprint.variables.map(\.name)))
+                    report(
+                        .unknownReference, "environment `\(name)` sets `\(variable)`, which is not a declared variable", at: value.location,
+                        hint: Suggestion.hint(for: variable, in: blueprint.variables.map(\.name)))
                     continue
                 }
                 if !VariableKinds.matches(value.value, declaration.kind) {
-                    report(.wrongType, "environment `\(name)` sets `\(variable)` to \(article(value.value.kindName)); it is declared \(declaration.kind.rawValue)",
-                           at: value.location)
+                    report(
+                        .wrongType, "environment `\(name)` sets `\(variable)` to \(article(value.value.kindName)); it is declared \(declaration.kind.rawValue)",
+                        at: value.location)
                 }
             }
         }
         for cycle in dependencyGraph().cycles() {
             let text = (cycle + [cycle[0]]).joined(separator: " → ")
             let location = resourcesByName[cycle[0]]?.location
-            report(.dependencyCycle, "dependency cycle: \(text)", at: location ?? SourceLocation(file: blueprint.path, line: 1, column: 1),
-                   hint: "break the cycle by removing one of these references or `dependsOn` entries")
+            report(
+                .dependencyCycle, "dependency cycle: \(text)", at: location ?? SourceLocation(file: blueprint.path, line: 1, column: 1),
+                hint: "break the cycle by removing one of these references or `dependsOn` entries")
         }
     }
 
     private mutating func check(_ resource: ResourceSpec) {
         guard let type = ResourceCatalog.type(named: resource.type) else {
             if !resource.type.isEmpty {
-                report(.unknownResourceType, "unknown resource type `\(resource.type)`", at: resource.typeLocation,
-                       hint: Suggestion.hint(for: resource.type, in: ResourceCatalog.names) ?? "run `dharma schema` to list the types")
+                report(
+                    .unknownResourceType, "unknown resource type `\(resource.type)`", at: resource.typeLocation,
+                    hint: Suggestion.hint(for: resource.type, in: ResourceCatalog.names) ?? "run `dharma schema` to list the types")
             }
             for entry in resource.properties { checkExpressions(in: entry.node, owner: nil) }
             return
@@ -58,15 +62,17 @@ public struct BlueprintValidator {
         let provider = resource.provider ?? blueprint.target.provider
         if checkProviders || resource.provider != nil, !type.providers.contains(provider) {
             let supported = type.providers.sorted().map(\.rawValue).joined(separator: ", ")
-            report(.unsupportedByProvider, "`\(type.name)` is not supported by provider `\(provider.rawValue)`",
-                   at: resource.typeLocation, hint: "providers that offer it: \(supported)")
+            report(
+                .unsupportedByProvider, "`\(type.name)` is not supported by provider `\(provider.rawValue)`",
+                at: resource.typeLocation, hint: "providers that offer it: \(supported)")
         }
         var checker = PropertyChecker()
         for entry in resource.properties {
             guard let schema = type.property(entry.name) else {
-                report(.unknownProperty, "property `\(entry.name)` is not part of \(type.name)", at: entry.nameLocation,
-                       hint: Suggestion.hint(for: entry.name, in: type.properties.map(\.name))
-                           ?? "\(type.name) has: \(type.properties.map(\.name).joined(separator: ", "))")
+                report(
+                    .unknownProperty, "property `\(entry.name)` is not part of \(type.name)", at: entry.nameLocation,
+                    hint: Suggestion.hint(for: entry.name, in: type.properties.map(\.name))
+                        ?? "\(type.name) has: \(type.properties.map(\.name).joined(separator: ", "))")
                 continue
             }
             checker.check(entry.node, against: schema.kind, name: entry.name)
@@ -76,16 +82,19 @@ public struct BlueprintValidator {
         let providerRequired = checkProviders || resource.provider != nil ? ProviderRequirements.required(provider: provider, type: type.name) : []
         let required = type.properties.filter(\.required).map(\.name) + providerRequired
         for name in required where resource.property(name) == nil {
-            report(.missingField, "resource `\(resource.name)` (\(type.name) on \(provider.rawValue)) is missing the required property `\(name)`",
-                   at: resource.location)
+            report(
+                .missingField, "resource `\(resource.name)` (\(type.name) on \(provider.rawValue)) is missing the required property `\(name)`",
+                at: resource.location)
         }
         for dependency in resource.dependsOn where resourcesByName[dependency.value] == nil {
-            report(.unknownReference, "`dependsOn` names `\(dependency.value)`, which is not a resource in this blueprint", at: dependency.location,
-                   hint: Suggestion.hint(for: dependency.value, in: resourcesByName.keys))
+            report(
+                .unknownReference, "`dependsOn` names `\(dependency.value)`, which is not a resource in this blueprint", at: dependency.location,
+                hint: Suggestion.hint(for: dependency.value, in: resourcesByName.keys))
         }
         for ignored in resource.lifecycle.ignoreChanges where type.property(ignored) == nil {
-            report(.unknownProperty, "`ignoreChanges` names `\(ignored)`, which is not a property of \(type.name)", at: resource.location,
-                   hint: Suggestion.hint(for: ignored, in: type.properties.map(\.name)))
+            report(
+                .unknownProperty, "`ignoreChanges` names `\(ignored)`, which is not a property of \(type.name)", at: resource.location,
+                hint: Suggestion.hint(for: ignored, in: type.properties.map(\.name)))
         }
     }
 
@@ -110,27 +119,31 @@ public struct BlueprintValidator {
         switch reference.root {
         case .variable(let name):
             if !blueprint.variables.contains(where: { $0.name == name }) {
-                report(.unknownReference, "unknown variable `var.\(name)`", at: location,
-                       hint: Suggestion.hint(for: name, in: blueprint.variables.map(\.name)) ?? "declare it under `variables:`")
+                report(
+                    .unknownReference, "unknown variable `var.\(name)`", at: location,
+                    hint: Suggestion.hint(for: name, in: blueprint.variables.map(\.name)) ?? "declare it under `variables:`")
             }
         case .selfResource:
             guard let owner else {
                 return report(.unknownReference, "`${self.\(reference.attribute)}` is only meaningful inside a resource", at: location)
             }
             if !owner.type.attributeNames.contains(reference.attribute) {
-                report(.unknownReference, "`\(reference.attribute)` is not an attribute of \(owner.type.name)", at: location,
-                       hint: Suggestion.hint(for: reference.attribute, in: owner.type.attributeNames))
+                report(
+                    .unknownReference, "`\(reference.attribute)` is not an attribute of \(owner.type.name)", at: location,
+                    hint: Suggestion.hint(for: reference.attribute, in: owner.type.attributeNames))
             }
         case .resource(let name):
             guard let target = resourcesByName[name] else {
-                return report(.unknownReference, "unknown resource `\(name)` in `${\(reference)}`", at: location,
-                              hint: Suggestion.hint(for: name, in: resourcesByName.keys) ?? (name == "vars" ? "variables are `${var.NAME}`" : nil))
+                return report(
+                    .unknownReference, "unknown resource `\(name)` in `${\(reference)}`", at: location,
+                    hint: Suggestion.hint(for: name, in: resourcesByName.keys) ?? (name == "vars" ? "variables are `${var.NAME}`" : nil))
             }
             guard let type = ResourceCatalog.type(named: target.type) else { return }
             if !type.attributeNames.contains(reference.attribute) {
-                report(.unknownReference, "`\(reference.attribute)` is not an attribute of `\(name)` (\(type.name))", at: location,
-                       hint: Suggestion.hint(for: reference.attribute, in: type.attributeNames)
-                           ?? "attributes: \(type.attributeNames.joined(separator: ", "))")
+                report(
+                    .unknownReference, "`\(reference.attribute)` is not an attribute of `\(name)` (\(type.name))", at: location,
+                    hint: Suggestion.hint(for: reference.attribute, in: type.attributeNames)
+                        ?? "attributes: \(type.attributeNames.joined(separator: ", "))")
             }
         }
     }

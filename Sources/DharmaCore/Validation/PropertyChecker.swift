@@ -37,14 +37,17 @@ struct PropertyChecker {
         case .oneOf(let options):
             let text = node.scalar ?? ""
             if options.contains(text) { return }
-            diagnostics.append(Diagnostic(code: .notInEnum, message: "`\(name)` is `\(text)`, which is not one of \(options.map { "`\($0)`" }.joined(separator: ", "))",
-                                          at: node.location, hint: Suggestion.hint(for: text, in: options)))
+            diagnostics.append(
+                Diagnostic(
+                    code: .notInEnum, message: "`\(name)` is `\(text)`, which is not one of \(options.map { "`\($0)`" }.joined(separator: ", "))",
+                    at: node.location, hint: Suggestion.hint(for: text, in: options)))
         case .size(let min, let max):
             guard let bytes = Units.bytes(value) else {
                 return invalid(node, name: name, "is not a size", hint: "write sizes as 512Mi, 4Gi or 1T (or a number of bytes)")
             }
-            checkRange(Double(bytes), min: min.map(Double.init), max: max.map(Double.init), node: node, name: name, unit: "bytes",
-                       display: Self.bytes)
+            checkRange(
+                Double(bytes), min: min.map(Double.init), max: max.map(Double.init), node: node, name: name, unit: "bytes",
+                display: Self.bytes)
         case .duration(let min, let max):
             guard let seconds = Units.seconds(value) else {
                 return invalid(node, name: name, "is not a duration", hint: "write durations as 500ms, 30s, 5m, 1h30m or 7d")
@@ -68,9 +71,11 @@ struct PropertyChecker {
             guard let pairs = node.mapping else { return wrongType(node, expected: kind, name: name) }
             for pair in pairs {
                 guard let field = fields.first(where: { $0.name == pair.key }) else {
-                    diagnostics.append(Diagnostic(code: .unknownProperty, message: "`\(pair.key)` is not a field of `\(name)`", at: pair.keyLocation,
-                                                  hint: Suggestion.hint(for: pair.key, in: fields.map(\.name))
-                                                      ?? "fields: \(fields.map(\.name).joined(separator: ", "))"))
+                    diagnostics.append(
+                        Diagnostic(
+                            code: .unknownProperty, message: "`\(pair.key)` is not a field of `\(name)`", at: pair.keyLocation,
+                            hint: Suggestion.hint(for: pair.key, in: fields.map(\.name))
+                                ?? "fields: \(fields.map(\.name).joined(separator: ", "))"))
                     continue
                 }
                 check(pair.value, against: field.kind, name: "\(name).\(pair.key)")
@@ -81,8 +86,10 @@ struct PropertyChecker {
         }
     }
 
-    private mutating func checkRange(_ number: Double, min: Double?, max: Double?, node: YNode, name: String, unit: String,
-                                     display: (Double) -> String = { $0.rounded() == $0 ? String(Int($0)) : String($0) }) {
+    private mutating func checkRange(
+        _ number: Double, min: Double?, max: Double?, node: YNode, name: String, unit: String,
+        display: (Double) -> String = { $0.rounded() == $0 ? String(Int($0)) : String($0) }
+    ) {
         if let min, number < min {
             diagnostics.append(Diagnostic(code: .outOfRange, message: "`\(name)` is \(display(number)), below the minimum \(display(min))", at: node.location))
         } else if let max, number > max {
@@ -98,8 +105,10 @@ struct PropertyChecker {
             default: break
             }
         }
-        diagnostics.append(Diagnostic(code: .wrongType, message: "`\(name)` must be \(article(kind.summary)), not \(article(node.kindName))",
-                                      at: node.location, hint: hint))
+        diagnostics.append(
+            Diagnostic(
+                code: .wrongType, message: "`\(name)` must be \(article(kind.summary)), not \(article(node.kindName))",
+                at: node.location, hint: hint))
     }
 
     private mutating func invalid(_ node: YNode, name: String, _ problem: String, hint: String) {

@@ -11,7 +11,8 @@ public enum Units {
         guard let text = value.stringValue else { return nil }
         for (suffix, multiplier) in sizeSuffixes where text.hasSuffix(suffix) {
             guard let number = Double(text.dropLast(suffix.count)), number >= 0, number.isFinite,
-                  number * Double(multiplier) < 9e18 else { return nil }
+                number * Double(multiplier) < 9e18
+            else { return nil }
             return Int64(number * Double(multiplier))
         }
         return Int64(text)
@@ -43,7 +44,8 @@ public enum Units {
     public static func percent(_ value: Value) -> Double? {
         if let number = value.doubleValue { return (0...100).contains(number) ? number : nil }
         guard let text = value.stringValue, text.hasSuffix("%"), let number = Double(text.dropLast()),
-              (0...1000).contains(number) else { return nil }
+            (0...1000).contains(number)
+        else { return nil }
         return number
     }
 

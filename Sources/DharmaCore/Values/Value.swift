@@ -89,7 +89,8 @@ public enum Value: Sendable, Hashable {
         case .string(let text): return JSONText.quote(text)
         case .list(let items): return "[" + items.map(\.rendered).joined(separator: ", ") + "]"
         case .map(let entries):
-            return "{" + entries.sorted { $0.key < $1.key }.map { "\(JSONText.quote($0.key)): \($0.value.rendered)" }
+            return "{"
+                + entries.sorted { $0.key < $1.key }.map { "\(JSONText.quote($0.key)): \($0.value.rendered)" }
                 .joined(separator: ", ") + "}"
         case .unknown: return "(known after apply)"
         default: return interpolated

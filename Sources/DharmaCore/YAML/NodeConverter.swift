@@ -20,8 +20,9 @@ struct NodeConverter {
         if stopped { return YNode(.scalar("", plain: true), at: location) }
         visited += 1
         if visited > limits.maxNodes {
-            stop(.aliasExpansion, "the document expands to more than \(limits.maxNodes) values (an alias bomb?)", at: location,
-                 hint: "blueprints need no more than a few thousand values; remove the recursive aliases")
+            stop(
+                .aliasExpansion, "the document expands to more than \(limits.maxNodes) values (an alias bomb?)", at: location,
+                hint: "blueprints need no more than a few thousand values; remove the recursive aliases")
             return YNode(.scalar("", plain: true), at: location)
         }
         if depth > limits.maxDepth {
@@ -46,8 +47,10 @@ struct NodeConverter {
                     continue
                 }
                 guard case .scalar(let keyScalar) = key else {
-                    diagnostics.append(Diagnostic(code: .wrongType, message: "map keys must be plain strings, not a \(key.sequence != nil ? "list" : "map")",
-                                                  at: keyLocation))
+                    diagnostics.append(
+                        Diagnostic(
+                            code: .wrongType, message: "map keys must be plain strings, not a \(key.sequence != nil ? "list" : "map")",
+                            at: keyLocation))
                     continue
                 }
                 pairs.append(YPair(key: keyScalar.string, keyLocation: keyLocation, value: convert(value, depth: depth + 1)))
@@ -66,8 +69,10 @@ struct NodeConverter {
         case .mapping: sources = [node]
         case .sequence(let sequence): sources = Array(sequence)
         default:
-            diagnostics.append(Diagnostic(code: .wrongType, message: "`<<` merges maps; this is neither a map nor a list of maps",
-                                          at: location(node.mark)))
+            diagnostics.append(
+                Diagnostic(
+                    code: .wrongType, message: "`<<` merges maps; this is neither a map nor a list of maps",
+                    at: location(node.mark)))
             return
         }
         for source in sources {

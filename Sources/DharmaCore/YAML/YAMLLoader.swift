@@ -23,8 +23,9 @@ public struct YAMLLoader: Sendable {
             return failure(.unreadableFile, "no such file: \(path)", at: nil, hint: "check the path; blueprints are YAML files such as examples/webapp.yaml")
         }
         if isDirectory.boolValue {
-            return failure(.unreadableFile, "\(path) is a directory, not a blueprint file", at: nil,
-                           hint: "name a .yaml file inside it")
+            return failure(
+                .unreadableFile, "\(path) is a directory, not a blueprint file", at: nil,
+                hint: "name a .yaml file inside it")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             return failure(.unreadableFile, "cannot open \(path) for reading (permission denied?)", at: nil)
@@ -37,8 +38,9 @@ public struct YAMLLoader: Sendable {
             return failure(.unreadableFile, "cannot read \(path): \(error.localizedDescription)", at: nil)
         }
         if bytes.count > limits.maxBytes {
-            return failure(.tooLarge, "file is larger than \(limits.maxBytes >> 20) MiB; a blueprint this large is almost certainly not one",
-                           at: origin, hint: "split the stack into several blueprints")
+            return failure(
+                .tooLarge, "file is larger than \(limits.maxBytes >> 20) MiB; a blueprint this large is almost certainly not one",
+                at: origin, hint: "split the stack into several blueprints")
         }
         return load(bytes: bytes, path: path)
     }
@@ -55,8 +57,9 @@ public struct YAMLLoader: Sendable {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let offset = Self.firstInvalidUTF8(in: bytes)
             let location = Self.location(ofByte: offset, in: bytes, file: path)
-            return failure(.notText, "the file is not valid UTF-8 text", at: location,
-                           hint: "save the blueprint as UTF-8")
+            return failure(
+                .notText, "the file is not valid UTF-8 text", at: location,
+                hint: "save the blueprint as UTF-8")
         }
         let source = SourceText(path: path, text: text)
         var loaded = parse(text, path: path)
@@ -84,13 +87,15 @@ public struct YAMLLoader: Sendable {
             diagnostic.hint = diagnostic.hint ?? Self.syntaxHint(for: diagnostic, in: SourceText(path: path, text: text))
             return Loaded(root: nil, source: nil, diagnostics: [diagnostic])
         case .success(nil):
-            return failure(.missingField, "the file is empty", at: SourceLocation(file: path, line: 1, column: 1),
-                           hint: "a blueprint starts with `apiVersion: dharma.dev/v3` and `kind: Blueprint`")
+            return failure(
+                .missingField, "the file is empty", at: SourceLocation(file: path, line: 1, column: 1),
+                hint: "a blueprint starts with `apiVersion: dharma.dev/v3` and `kind: Blueprint`")
         case .success(let node?):
             var converter = NodeConverter(path: path, limits: limits)
             let root = converter.convert(node, depth: 0)
-            return Loaded(root: converter.diagnostics.hasErrors ? nil : root, source: nil,
-                          diagnostics: converter.diagnostics)
+            return Loaded(
+                root: converter.diagnostics.hasErrors ? nil : root, source: nil,
+                diagnostics: converter.diagnostics)
         }
     }
 
@@ -132,18 +137,21 @@ public struct YAMLLoader: Sendable {
         func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: path, line: mark.line, column: mark.column) }
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             let detail = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
-            return Diagnostic(code: .yamlSyntax, message: "YAML syntax: \(problem)\(detail)", at: at(mark),
-                              hint: problem.contains("tab") ? "indent with spaces; YAML does not allow tabs for indentation" : nil)
+            return Diagnostic(
+                code: .yamlSyntax, message: "YAML syntax: \(problem)\(detail)", at: at(mark),
+                hint: problem.contains("tab") ? "indent with spaces; YAML does not allow tabs for indentation" : nil)
         case .reader(let problem, let offset, _, _):
-            return Diagnostic(code: .notText, message: "cannot read the text: \(problem)",
-                              at: SourceLocation(file: path, line: 1, column: (offset ?? 0) + 1))
+            return Diagnostic(
+                code: .notText, message: "cannot read the text: \(problem)",
+                at: SourceLocation(file: path, line: 1, column: (offset ?? 0) + 1))
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
-            return Diagnostic(code: .duplicateKey, message: "duplicate key \(keys) in one map", at: at(context.mark),
-                              hint: "each key may appear once; merge the two entries")
+            return Diagnostic(
+                code: .duplicateKey, message: "duplicate key \(keys) in one map", at: at(context.mark),
+                hint: "each key may appear once; merge the two entries")
         default:
             return Diagnostic(code: .yamlSyntax, message: "YAML error: \(error)", at: SourceLocation(file: path, line: 1, column: 1))
         }

@@ -24,9 +24,12 @@ public struct CarbonModel: Sendable {
         if let known = catalog.carbon.providers[PriceCatalog.key(provider)] { return (known, false) }
         let all = Array(catalog.carbon.providers.values)
         let count = Double(max(1, all.count))
-        return (.init(minWattsPerVcpu: all.map(\.minWattsPerVcpu).reduce(0, +) / count,
-                      maxWattsPerVcpu: all.map(\.maxWattsPerVcpu).reduce(0, +) / count,
-                      pue: all.map(\.pue).reduce(0, +) / count), true)
+        return (
+            .init(
+                minWattsPerVcpu: all.map(\.minWattsPerVcpu).reduce(0, +) / count,
+                maxWattsPerVcpu: all.map(\.maxWattsPerVcpu).reduce(0, +) / count,
+                pue: all.map(\.pue).reduce(0, +) / count), true
+        )
     }
 
     /// kWh and kgCO2e per month, or nil with the reason when the region's grid is unknown.

@@ -37,13 +37,15 @@ public struct CostEstimator: Sendable {
             return unknown(cost, "the catalog has no prices for \(r.provider.rawValue)")
         }
         guard let region = prices.regions[r.region] else {
-            cost.problem = CostError("resource `\(r.name)`: region `\(r.region)` of \(r.provider.rawValue) is not in the price catalog"
-                + (Suggestion.hint(for: r.region, in: prices.regions.keys).map { "; \($0)" } ?? "")
-                + "; it has " + prices.regions.keys.sorted().joined(separator: ", "))
+            cost.problem = CostError(
+                "resource `\(r.name)`: region `\(r.region)` of \(r.provider.rawValue) is not in the price catalog"
+                    + (Suggestion.hint(for: r.region, in: prices.regions.keys).map { "; \($0)" } ?? "")
+                    + "; it has " + prices.regions.keys.sorted().joined(separator: ", "))
             return unknown(cost, "region `\(r.region)` is not in the price catalog")
         }
         if region.derived {
-            cost.regionNote = "\(r.provider.rawValue) \(r.region): instance, storage and database prices are the \(prices.referenceRegion) list prices "
+            cost.regionNote =
+                "\(r.provider.rawValue) \(r.region): instance, storage and database prices are the \(prices.referenceRegion) list prices "
                 + "× \(region.priceRatio), the regional ratio on the same page; load balancer, request and egress prices are \(prices.referenceRegion)'s"
         }
         var pricing = Pricing(estimator: self, resource: r, prices: prices, region: region, cost: cost)
@@ -126,9 +128,10 @@ struct Pricing {
     mutating func instance(named size: String?, cpu: Double, memory: Double) -> PriceCatalog.Instance? {
         if let size {
             guard let found = prices.instances.first(where: { $0.name == size }) else {
-                cost.problem = CostError("resource `\(resource.name)`: instance type `\(size)` is not in the \(resource.provider.rawValue) price catalog"
-                    + (Suggestion.hint(for: size, in: prices.instances.map(\.name)).map { "; \($0)" } ?? "")
-                    + "; sizes with ≥ \(format(cpu)) vCPU: " + prices.instances.filter { $0.vcpus >= cpu }.prefix(5).map(\.name).joined(separator: ", "))
+                cost.problem = CostError(
+                    "resource `\(resource.name)`: instance type `\(size)` is not in the \(resource.provider.rawValue) price catalog"
+                        + (Suggestion.hint(for: size, in: prices.instances.map(\.name)).map { "; \($0)" } ?? "")
+                        + "; sizes with ≥ \(format(cpu)) vCPU: " + prices.instances.filter { $0.vcpus >= cpu }.prefix(5).map(\.name).joined(separator: ", "))
                 return nil
             }
             return found
@@ -170,7 +173,8 @@ struct Pricing {
             break
         }
         cost.choice = "\(instance.name) \(option)"
-        add("\(format(count)) × \(instance.name) \(option) (\(format(instance.vcpus)) vCPU, \(format(instance.memoryGiB)) GiB), \(format(hours)) h × $\(format(hourly))/h",
+        add(
+            "\(format(count)) × \(instance.name) \(option) (\(format(instance.vcpus)) vCPU, \(format(instance.memoryGiB)) GiB), \(format(hours)) h × $\(format(hourly))/h",
             hourly * hours * count, source: source)
         load.vcpuHours += instance.vcpus * hours * count
         load.memoryGBHours += instance.memoryGiB * hours * count
@@ -179,7 +183,9 @@ struct Pricing {
     mutating func priceVirtualMachine() {
         let cpu = number("cpu") ?? 2
         let memory = gibibytes("memory") ?? 4
-        if input("size") == nil { cost.assumptions.append("instance chosen as the cheapest x86-64 type with ≥ \(format(cpu)) vCPU and ≥ \(format(memory)) GiB") }
+        if input("size") == nil {
+            cost.assumptions.append("instance chosen as the cheapest x86-64 type with ≥ \(format(cpu)) vCPU and ≥ \(format(memory)) GiB")
+        }
         guard let instance = instance(named: input("size")?.stringValue, cpu: cpu, memory: memory) else {
             markUnknown(cost.problem?.message ?? "no instance type in the catalog has \(format(cpu)) vCPU and \(format(memory)) GiB")
             return
@@ -199,9 +205,11 @@ struct Pricing {
         let memory = gibibytes("memory") ?? 0.5
         if let vcpuHour = prices.services["containerVcpuHour"], let gbHour = prices.services["containerGbHour"] {
             let ratio = region.priceRatio
-            add("\(format(replicas)) × \(format(cpu)) vCPU containers, \(format(hours)) h × $\(format(vcpuHour.price * ratio))/vCPU-h",
+            add(
+                "\(format(replicas)) × \(format(cpu)) vCPU containers, \(format(hours)) h × $\(format(vcpuHour.price * ratio))/vCPU-h",
                 replicas * cpu * vcpuHour.price * ratio * hours, source: vcpuHour.source)
-            add("\(format(replicas)) × \(format(memory)) GiB, \(format(hours)) h × $\(format(gbHour.price * ratio))/GB-h",
+            add(
+                "\(format(replicas)) × \(format(memory)) GiB, \(format(hours)) h × $\(format(gbHour.price * ratio))/GB-h",
                 replicas * memory * gbHour.price * ratio * hours, source: gbHour.source)
             cost.choice = resource.provider == .aws ? "Fargate" : resource.provider == .azure ? "Container Apps" : "Cloud Run (always on)"
             if input("cpu") == nil || input("memory") == nil { cost.assumptions.append("container size defaults to 0.25 vCPU / 0.5 GiB where not given") }
@@ -251,7 +259,9 @@ struct Pricing {
         let size = gibibytes("size") ?? 20
         let performance = input("class")?.stringValue ?? "ssd"
         guard let perGB = prices.storage.block[performance] else { return markUnknown("no \(performance) block storage price") }
-        add("\(format(size)) GB \(performance) × $\(format(perGB * region.priceRatio))/GB-month", size * perGB * region.priceRatio, source: prices.storage.blockSource)
+        add(
+            "\(format(size)) GB \(performance) × $\(format(perGB * region.priceRatio))/GB-month", size * perGB * region.priceRatio,
+            source: prices.storage.blockSource)
         if performance == "ssd" || performance == "provisioned-iops" { load.ssdTBHours += size / 1024 * hours } else { load.hddTBHours += size / 1024 * hours }
     }
 
@@ -273,8 +283,9 @@ struct Pricing {
         if let size = input("size")?.stringValue {
             chosen = sizes.first { $0.name == size }
             if chosen == nil {
-                cost.problem = CostError("resource `\(resource.name)`: \(engine) size `\(size)` is not in the \(resource.provider.rawValue) catalog"
-                    + (Suggestion.hint(for: size, in: sizes.map(\.name)).map { "; \($0)" } ?? "") + "; sizes: " + sizes.map(\.name).joined(separator: ", "))
+                cost.problem = CostError(
+                    "resource `\(resource.name)`: \(engine) size `\(size)` is not in the \(resource.provider.rawValue) catalog"
+                        + (Suggestion.hint(for: size, in: sizes.map(\.name)).map { "; \($0)" } ?? "") + "; sizes: " + sizes.map(\.name).joined(separator: ", "))
             }
         } else {
             chosen = sizes.filter { $0.vcpus >= cpu && $0.memoryGiB >= memory }.min { $0.hourly < $1.hourly }
@@ -287,7 +298,8 @@ struct Pricing {
         add("\(format(copies)) × \(size.name), \(format(hours)) h × $\(format(hourly))/h", copies * hourly * hours, source: databases.source)
         let storage = gibibytes("storage") ?? 20
         if databases.storagePerGbMonth > 0 {
-            add("\(format(storage)) GB storage × \(format(copies)) × $\(format(databases.storagePerGbMonth))/GB-month",
+            add(
+                "\(format(storage)) GB storage × \(format(copies)) × $\(format(databases.storagePerGbMonth))/GB-month",
                 storage * copies * databases.storagePerGbMonth * region.priceRatio, source: databases.source)
         } else {
             cost.assumptions.append("storage is included in the size's price")
@@ -303,8 +315,10 @@ struct Pricing {
             return markUnknown("managed Redis prices for \(resource.provider.rawValue) are not in the catalog")
         }
         let memory = gibibytes("memory") ?? 1
-        guard let size = (input("size")?.stringValue).flatMap({ name in sizes.first { $0.name == name } })
-                ?? sizes.filter({ $0.memoryGiB >= memory }).min(by: { $0.hourly < $1.hourly }) else {
+        guard
+            let size = (input("size")?.stringValue).flatMap({ name in sizes.first { $0.name == name } })
+                ?? sizes.filter({ $0.memoryGiB >= memory }).min(by: { $0.hourly < $1.hourly })
+        else {
             return markUnknown("no Redis size has \(format(memory)) GiB")
         }
         let nodes = resource.provider == .aws ? Double((input("replicas")?.intValue ?? 1) + 1) : 1
@@ -331,7 +345,8 @@ struct Pricing {
 
     mutating func priceTable() {
         guard let writes = prices.services["nosqlMillionWrites"], let reads = prices.services["nosqlMillionReads"],
-              let stored = prices.services["nosqlGbMonth"] else {
+            let stored = prices.services["nosqlGbMonth"]
+        else {
             return markUnknown("table prices for \(resource.provider.rawValue) are not in the catalog")
         }
         let requests = usage(\.requestsPerMonth, default: 1_000_000, "reads and writes/month each")

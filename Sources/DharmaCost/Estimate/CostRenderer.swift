@@ -6,8 +6,10 @@ public enum CostRenderer {
     public static func text(_ estimate: CostEstimate, title: String, retrieved: String, budget: Budget?) -> String {
         var rows: [[String]] = [["RESOURCE", "TYPE", "WHERE", "CHOICE", "$/MONTH", "kgCO2e/MONTH"]]
         for cost in estimate.resources {
-            rows.append([cost.name, cost.type, "\(cost.provider.rawValue) \(cost.region)", cost.choice ?? "",
-                         cost.monthly.map(money) ?? "unknown", cost.carbonKg.map(carbon) ?? "-"])
+            rows.append([
+                cost.name, cost.type, "\(cost.provider.rawValue) \(cost.region)", cost.choice ?? "",
+                cost.monthly.map(money) ?? "unknown", cost.carbonKg.map(carbon) ?? "-",
+            ])
         }
         rows.append(["TOTAL", "", "", "", money(estimate.total) + (estimate.unknown.isEmpty ? "" : " + unknown"), carbon(estimate.totalCarbonKg)])
         let widths = (0..<6).map { column in rows.map { $0[column].count }.max() ?? 0 }
@@ -15,13 +17,15 @@ public enum CostRenderer {
         for (index, row) in rows.enumerated() {
             if index == rows.count - 1 { out += "  " + String(repeating: "-", count: widths.reduce(0, +) + 10) + "\n" }
             let cells = row.enumerated().map { column, cell in
-                column >= 4 ? String(repeating: " ", count: widths[column] - cell.count) + cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+                column >= 4
+                    ? String(repeating: " ", count: widths[column] - cell.count) + cell : cell + String(repeating: " ", count: widths[column] - cell.count)
             }
             out += "  " + cells.joined(separator: "  ") + "\n"
         }
         if let budget {
             let over = estimate.total > budget.monthly
-            out += "\nBudget: \(money(estimate.total)) of \(money(budget.monthly)) \(budget.currency)/month"
+            out +=
+                "\nBudget: \(money(estimate.total)) of \(money(budget.monthly)) \(budget.currency)/month"
                 + (over ? " — over by \(money(estimate.total - budget.monthly))\n" : " — within budget\n")
         }
         if !estimate.notes.isEmpty {
@@ -51,8 +55,10 @@ public enum CostRenderer {
             "notes": .list(estimate.notes.map(Value.string)),
         ]
         if let budget {
-            result["budget"] = .map(["monthly": .double(budget.monthly), "currency": .string(budget.currency),
-                                     "exceeded": .bool(estimate.total > budget.monthly)])
+            result["budget"] = .map([
+                "monthly": .double(budget.monthly), "currency": .string(budget.currency),
+                "exceeded": .bool(estimate.total > budget.monthly),
+            ])
         }
         return .map(result)
     }
@@ -64,7 +70,8 @@ public enum CostRenderer {
             "carbonKgPerMonth": cost.carbonKg.map { .double(round2($0)) } ?? .null,
             "energyKwhPerMonth": cost.energyKwh.map { .double(round2($0)) } ?? .null,
             "assumptions": .list(cost.assumptions.map(Value.string)),
-            "lines": .list(cost.lines.map { .map(["description": .string($0.description), "monthly": .double(round2($0.monthly)), "source": .string($0.source)]) }),
+            "lines": .list(
+                cost.lines.map { .map(["description": .string($0.description), "monthly": .double(round2($0.monthly)), "source": .string($0.source)]) }),
         ]
         if let choice = cost.choice { entry["choice"] = .string(choice) }
         if let reason = cost.unknownReason { entry["unknown"] = .string(reason) }

@@ -4,8 +4,10 @@ import DharmaCore
 public enum StackPricing {
     /// The blueprint's resources with variables substituted; usage from the blueprint's
     /// `metadata.usage`, overridden per resource by a usage file.
-    public static func resources(of blueprint: Blueprint, variables: [String: Value],
-                                 usage file: [String: Usage] = [:]) throws(CostError) -> [PricedResource] {
+    public static func resources(
+        of blueprint: Blueprint, variables: [String: Value],
+        usage file: [String: Usage] = [:]
+    ) throws(CostError) -> [PricedResource] {
         var usage = file
         if let declared = blueprint.metadata.extra["usage"] {
             for (name, value) in try Usage.parseFile(declared, at: "\(blueprint.path): metadata.usage") where usage[name] == nil {
@@ -21,8 +23,9 @@ public enum StackPricing {
         return blueprint.resources.compactMap { spec in
             guard let type = ResourceCatalog.type(named: spec.type) else { return nil }
             let inputs = PropertyValues.inputs(of: spec, type: type).mapValues { evaluator.evaluate($0, selfType: type) }
-            var resource = PricedResource(name: spec.name, type: spec.type, provider: spec.provider ?? blueprint.target.provider,
-                                          region: spec.region ?? blueprint.target.region, inputs: inputs, usage: usage[spec.name])
+            var resource = PricedResource(
+                name: spec.name, type: spec.type, provider: spec.provider ?? blueprint.target.provider,
+                region: spec.region ?? blueprint.target.region, inputs: inputs, usage: usage[spec.name])
             resource.dependencies = graph.dependencies(of: spec.name)
             return resource
         }

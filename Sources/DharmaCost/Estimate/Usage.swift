@@ -26,8 +26,9 @@ public struct Usage: Sendable, Hashable {
         var usage = Usage()
         for (key, raw) in entries.sorted(by: { $0.key < $1.key }) {
             guard Self.fields[key] != nil else {
-                throw CostError("\(place): unknown usage field `\(key)`" + (Suggestion.hint(for: key, in: Array(fields.keys)).map { "; \($0)" } ?? "")
-                    + "; fields are " + fields.keys.sorted().joined(separator: ", "))
+                throw CostError(
+                    "\(place): unknown usage field `\(key)`" + (Suggestion.hint(for: key, in: Array(fields.keys)).map { "; \($0)" } ?? "")
+                        + "; fields are " + fields.keys.sorted().joined(separator: ", "))
             }
             let number: Double?
             if key == "utilisation", let percent = Units.percent(raw) {

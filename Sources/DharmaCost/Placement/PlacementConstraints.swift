@@ -38,8 +38,10 @@ public struct PlacementConstraints: Sendable {
                 for item in raw.listValue ?? [raw] {
                     guard let text = item.stringValue, let provider = ProviderName(rawValue: text) else {
                         let known = ProviderName.allCases.map(\.rawValue)
-                        throw CostError("\(place).providers: `\(item.interpolated)` is not a provider"
-                            + (Suggestion.hint(for: item.interpolated, in: known).map { "; \($0)" } ?? "") + "; providers are " + known.joined(separator: ", "))
+                        throw CostError(
+                            "\(place).providers: `\(item.interpolated)` is not a provider"
+                                + (Suggestion.hint(for: item.interpolated, in: known).map { "; \($0)" } ?? "") + "; providers are "
+                                + known.joined(separator: ", "))
                     }
                     names.insert(provider)
                 }
@@ -57,8 +59,10 @@ public struct PlacementConstraints: Sendable {
                 }
                 constraints.latency = tier
             default:
-                throw CostError("\(place): unknown key `\(key)`" + (Suggestion.hint(for: key, in: ["providers", "regions", "residency", "latency"]).map { "; \($0)" } ?? "")
-                    + "; placement has providers, regions, residency and latency")
+                throw CostError(
+                    "\(place): unknown key `\(key)`"
+                        + (Suggestion.hint(for: key, in: ["providers", "regions", "residency", "latency"]).map { "; \($0)" } ?? "")
+                        + "; placement has providers, regions, residency and latency")
             }
         }
         return constraints

@@ -91,16 +91,20 @@ public struct PlacementOptimizer: Sendable {
             let writtenMonthly = total(asWritten, \.monthly)
             let writtenCarbon = total(asWritten, \.carbonKg)
             // The blueprint's own placement wins ties: moving must save something.
-            let cheapest = priced.filter { total($0.1, \.monthly) < writtenMonthly - 0.005 }
+            let cheapest =
+                priced.filter { total($0.1, \.monthly) < writtenMonthly - 0.005 }
                 .min { (total($0.1, \.monthly), total($0.1, \.carbonKg)) < (total($1.1, \.monthly), total($1.1, \.carbonKg)) }?.1 ?? asWritten
-            let greenest = priced.filter { total($0.1, \.carbonKg) < writtenCarbon - 0.005 }
+            let greenest =
+                priced.filter { total($0.1, \.carbonKg) < writtenCarbon - 0.005 }
                 .min { (total($0.1, \.carbonKg), total($0.1, \.monthly)) < (total($1.1, \.carbonKg), total($1.1, \.monthly)) }?.1 ?? asWritten
             var groupNotes = notes
             for index in group.indices where (written[index].monthly ?? 0) > 0 {
                 // The group's notes are said once, on its first priced member.
-                advice.append(Advice(resource: group[index].name, type: group[index].type, asWritten: written[index],
-                                     cheapest: cheapest[index], greenest: greenest[index], considered: priced.count,
-                                     mix: mix(for: group[index], at: cheapest[index]), notes: groupNotes))
+                advice.append(
+                    Advice(
+                        resource: group[index].name, type: group[index].type, asWritten: written[index],
+                        cheapest: cheapest[index], greenest: greenest[index], considered: priced.count,
+                        mix: mix(for: group[index], at: cheapest[index]), notes: groupNotes))
                 groupNotes = []
             }
         }
@@ -136,13 +140,23 @@ public struct PlacementOptimizer: Sendable {
         let first = group[0]
         let homes = Set(group.map { Location(provider: $0.provider, region: $0.region) })
         if homes.count > 1 {
-            notes.append("its members are already spread over " + homes.map { "\($0.provider.rawValue) \($0.region)" }.sorted().joined(separator: ", ") + "; left in place")
+            notes.append(
+                "its members are already spread over " + homes.map { "\($0.provider.rawValue) \($0.region)" }.sorted().joined(separator: ", ")
+                    + "; left in place")
             return []
         }
         let sized = group.filter { $0.inputs["size"] != nil || $0.inputs["nodeSize"] != nil }.map(\.name)
         let zoned = group.filter { $0.inputs["zone"]?.stringValue != nil }.map(\.name)
-        if !sized.isEmpty { notes.append("\(sized.joined(separator: ", ")) name\(sized.count == 1 ? "s" : "") a \(first.provider.rawValue) instance type, so it stays on \(first.provider.rawValue)") }
-        if !zoned.isEmpty { notes.append("\(zoned.joined(separator: ", ")) pin\(zoned.count == 1 ? "s" : "") an availability zone, so it stays in \(first.region); remove `zone` to let it move") }
+        if !sized.isEmpty {
+            notes.append(
+                "\(sized.joined(separator: ", ")) name\(sized.count == 1 ? "s" : "") a \(first.provider.rawValue) instance type, so it stays on \(first.provider.rawValue)"
+            )
+        }
+        if !zoned.isEmpty {
+            notes.append(
+                "\(zoned.joined(separator: ", ")) pin\(zoned.count == 1 ? "s" : "") an availability zone, so it stays in \(first.region); remove `zone` to let it move"
+            )
+        }
         var providers = sized.isEmpty ? Array(constraints.providers ?? usedProviders) : [first.provider]
         providers = providers.filter { provider in
             group.allSatisfy { ResourceCatalog.type(named: $0.type)?.providers.contains(provider) ?? false }
@@ -183,20 +197,26 @@ public struct PlacementOptimizer: Sendable {
         }
         let chosen = option.cost.choice?.split(separator: " ").map(String.init) ?? []
         guard let instance = catalog.prices(for: option.provider)?.instances.first(where: { chosen.contains($0.name) }),
-              let price = instance.prices[option.region] else { return nil }
+            let price = instance.prices[option.region]
+        else { return nil }
         let hours = resource.usage?.hoursPerMonth ?? catalog.hoursPerMonth
         // A steady baseline (half, at least one) is reserved; the rest may run on spot when
         // the provider has it and there are several instances to absorb an interruption.
         let reserved = price.reserved1y == nil ? 0 : max(1, (count + 1) / 2)
         let spot = count > 1 && price.spot != nil ? count - max(reserved, 1) : 0
         let onDemand = count - reserved - spot
-        let monthly = (Double(reserved) * (price.reserved1y ?? price.onDemand) + Double(spot) * (price.spot ?? price.onDemand)
-            + Double(onDemand) * price.onDemand) * hours
+        let monthly =
+            (Double(reserved) * (price.reserved1y ?? price.onDemand) + Double(spot) * (price.spot ?? price.onDemand)
+                + Double(onDemand) * price.onDemand) * hours
         let notice = option.provider == .aws ? "2 minutes" : "30 seconds"
-        let risk = spot > 0
+        let risk =
+            spot > 0
             ? "spot capacity can be reclaimed at any time with \(notice)' notice; the reserved \(reserved) must carry the load meanwhile"
-            : reserved > 0 ? "no interruption risk; the reservation is a 1-year commitment" : "on-demand only; \(option.provider.rawValue) has no reservation in the catalog"
-        return PurchaseMix(instance: instance.name, reserved: reserved, onDemand: onDemand, spot: spot, monthly: monthly,
-                           onDemandMonthly: Double(count) * price.onDemand * hours, risk: risk)
+            : reserved > 0
+                ? "no interruption risk; the reservation is a 1-year commitment"
+                : "on-demand only; \(option.provider.rawValue) has no reservation in the catalog"
+        return PurchaseMix(
+            instance: instance.name, reserved: reserved, onDemand: onDemand, spot: spot, monthly: monthly,
+            onDemandMonthly: Double(count) * price.onDemand * hours, risk: risk)
     }
 }

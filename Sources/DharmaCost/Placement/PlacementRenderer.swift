@@ -7,8 +7,10 @@ public enum PlacementRenderer {
         guard !advice.isEmpty else { return out + "  Nothing priced to optimise.\n" }
         var rows: [[String]] = [["RESOURCE", "AS WRITTEN", "CHEAPEST", "GREENEST"]]
         for item in advice {
-            rows.append([item.resource, describe(item.asWritten, label: "\(item.asWritten.provider.rawValue) \(item.asWritten.region)"),
-                         describe(item.cheapest.cost, label: item.cheapest.label), describe(item.greenest.cost, label: item.greenest.label)])
+            rows.append([
+                item.resource, describe(item.asWritten, label: "\(item.asWritten.provider.rawValue) \(item.asWritten.region)"),
+                describe(item.cheapest.cost, label: item.cheapest.label), describe(item.greenest.cost, label: item.greenest.label),
+            ])
         }
         let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
@@ -20,7 +22,8 @@ public enum PlacementRenderer {
             let options = advice.map { $0[keyPath: pick] }
             let monthly = options.compactMap(\.cost.monthly).reduce(0, +)
             let carbon = options.compactMap(\.cost.carbonKg).reduce(0, +)
-            out += "\nWith every resource at its \(name) option: \(CostRenderer.money(monthly))/month "
+            out +=
+                "\nWith every resource at its \(name) option: \(CostRenderer.money(monthly))/month "
                 + "(saves \(CostRenderer.money(written - monthly)), \(percent(written - monthly, of: written))), "
                 + "\(CostRenderer.carbon(carbon)) kgCO2e/month (saves \(CostRenderer.carbon(writtenCarbon - carbon)), \(percent(writtenCarbon - carbon, of: writtenCarbon)))"
         }
@@ -29,7 +32,8 @@ public enum PlacementRenderer {
         if !mixes.isEmpty {
             out += "\nCompute purchase mix (at the cheapest placement)\n"
             for (name, mix) in mixes {
-                out += "  \(name): \(mix.reserved) reserved 1y + \(mix.onDemand) on-demand + \(mix.spot) spot × \(mix.instance) = "
+                out +=
+                    "  \(name): \(mix.reserved) reserved 1y + \(mix.onDemand) on-demand + \(mix.spot) spot × \(mix.instance) = "
                     + "\(CostRenderer.money(mix.monthly))/month vs \(CostRenderer.money(mix.onDemandMonthly)) all on-demand; risk: \(mix.risk)\n"
             }
         }
@@ -52,26 +56,33 @@ public enum PlacementRenderer {
 
     public static func json(_ advice: [PlacementOptimizer.Advice]) -> Value {
         func option(_ option: PlacementOptimizer.Option) -> Value {
-            .map(["provider": .string(option.provider.rawValue), "region": .string(option.region),
-                  "purchase": option.purchase.map { .string($0.rawValue) } ?? .null,
-                  "choice": option.cost.choice.map(Value.string) ?? .null,
-                  "monthly": option.cost.monthly.map { .double(CostRenderer.round2($0)) } ?? .null,
-                  "carbonKgPerMonth": option.cost.carbonKg.map { .double(CostRenderer.round2($0)) } ?? .null])
+            .map([
+                "provider": .string(option.provider.rawValue), "region": .string(option.region),
+                "purchase": option.purchase.map { .string($0.rawValue) } ?? .null,
+                "choice": option.cost.choice.map(Value.string) ?? .null,
+                "monthly": option.cost.monthly.map { .double(CostRenderer.round2($0)) } ?? .null,
+                "carbonKgPerMonth": option.cost.carbonKg.map { .double(CostRenderer.round2($0)) } ?? .null,
+            ])
         }
-        return .map(["resources": .list(advice.map { item in
-            var entry: [String: Value] = [
-                "name": .string(item.resource), "type": .string(item.type), "considered": .int(item.considered),
-                "asWritten": option(.init(provider: item.asWritten.provider, region: item.asWritten.region, purchase: nil, cost: item.asWritten)),
-                "cheapest": option(item.cheapest), "greenest": option(item.greenest),
-                "notes": .list(item.notes.map(Value.string)),
-            ]
-            if let mix = item.mix {
-                entry["purchaseMix"] = .map(["instance": .string(mix.instance), "reserved": .int(mix.reserved), "onDemand": .int(mix.onDemand),
-                                             "spot": .int(mix.spot), "monthly": .double(CostRenderer.round2(mix.monthly)),
-                                             "onDemandMonthly": .double(CostRenderer.round2(mix.onDemandMonthly)), "risk": .string(mix.risk)])
-            }
-            return .map(entry)
-        })])
+        return .map([
+            "resources": .list(
+                advice.map { item in
+                    var entry: [String: Value] = [
+                        "name": .string(item.resource), "type": .string(item.type), "considered": .int(item.considered),
+                        "asWritten": option(.init(provider: item.asWritten.provider, region: item.asWritten.region, purchase: nil, cost: item.asWritten)),
+                        "cheapest": option(item.cheapest), "greenest": option(item.greenest),
+                        "notes": .list(item.notes.map(Value.string)),
+                    ]
+                    if let mix = item.mix {
+                        entry["purchaseMix"] = .map([
+                            "instance": .string(mix.instance), "reserved": .int(mix.reserved), "onDemand": .int(mix.onDemand),
+                            "spot": .int(mix.spot), "monthly": .double(CostRenderer.round2(mix.monthly)),
+                            "onDemandMonthly": .double(CostRenderer.round2(mix.onDemandMonthly)), "risk": .string(mix.risk),
+                        ])
+                    }
+                    return .map(entry)
+                })
+        ])
     }
 }
 

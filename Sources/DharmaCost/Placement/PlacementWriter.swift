@@ -26,9 +26,12 @@ public enum PlacementWriter {
             guard keyLine >= 0, keyLine < lines.count else { throw CostError("resource `\(move.resource)`: its line is outside the file") }
             let keyIndent = indent(of: lines[keyLine])
             if let colon = lines[keyLine].firstIndex(of: ":"),
-               !lines[keyLine][lines[keyLine].index(after: colon)...].trimmingCharacters(in: .whitespaces).isEmpty,
-               !lines[keyLine][lines[keyLine].index(after: colon)...].trimmingCharacters(in: .whitespaces).hasPrefix("#") {
-                throw CostError("\(spec.location): resource `\(move.resource)` is written in flow style ({…}); write it in block style, or set provider: \(move.provider.rawValue), region: \(move.region) by hand")
+                !lines[keyLine][lines[keyLine].index(after: colon)...].trimmingCharacters(in: .whitespaces).isEmpty,
+                !lines[keyLine][lines[keyLine].index(after: colon)...].trimmingCharacters(in: .whitespaces).hasPrefix("#")
+            {
+                throw CostError(
+                    "\(spec.location): resource `\(move.resource)` is written in flow style ({…}); write it in block style, or set provider: \(move.provider.rawValue), region: \(move.region) by hand"
+                )
             }
             var end = keyLine + 1
             var childIndent: Int?
@@ -45,10 +48,14 @@ public enum PlacementWriter {
             let pad = String(repeating: " ", count: child)
             var typeLine = keyLine + 1
             for (key, value) in [("region", move.region), ("provider", move.provider.rawValue)] {
-                if let existing = (keyLine + 1..<end).first(where: { indent(of: lines[$0]) == child && lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("\(key):") }) {
+                if let existing = (keyLine + 1..<end).first(where: {
+                    indent(of: lines[$0]) == child && lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("\(key):")
+                }) {
                     lines[existing] = "\(pad)\(key): \(value)"
                 } else {
-                    typeLine = (keyLine + 1..<end).first { indent(of: lines[$0]) == child && lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("type:") } ?? keyLine
+                    typeLine =
+                        (keyLine + 1..<end).first { indent(of: lines[$0]) == child && lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("type:") }
+                        ?? keyLine
                     lines.insert("\(pad)\(key): \(value)", at: typeLine + 1)
                 }
             }

@@ -33,13 +33,14 @@ enum BicepWriter {
         case .raw(let text): return text
         case .interpolation(let parts):
             if parts.count == 1, case .raw(let text) = parts[0] { return text }
-            return "'" + parts.map { part in
-                switch part {
-                case .string(let text): return escape(text)
-                case .raw(let text): return "${\(text)}"
-                default: return "${\(expression(part, indent: indent))}"
-                }
-            }.joined() + "'"
+            return "'"
+                + parts.map { part in
+                    switch part {
+                    case .string(let text): return escape(text)
+                    case .raw(let text): return "${\(text)}"
+                    default: return "${\(expression(part, indent: indent))}"
+                    }
+                }.joined() + "'"
         case .array(let items):
             if items.isEmpty { return "[]" }
             return "[\n" + items.map { pad + expression($0, indent: indent + 1) + "\n" }.joined() + close + "]"

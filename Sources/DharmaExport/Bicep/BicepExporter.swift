@@ -17,7 +17,10 @@ public struct BicepExporter: Sendable {
         var declarations: [BicepResource] = []
         for r in stack.resources {
             guard r.provider == .azure else {
-                errors.append(ExportError("resource `\(r.name)`: Bicep deploys to Azure only, and this resource is on \(r.provider.rawValue); pass --provider azure or use --format terraform", at: r.location))
+                errors.append(
+                    ExportError(
+                        "resource `\(r.name)`: Bicep deploys to Azure only, and this resource is on \(r.provider.rawValue); pass --provider azure or use --format terraform",
+                        at: r.location))
                 continue
             }
             guard Self.supportedTypes.contains(r.type) else {
@@ -109,7 +112,6 @@ struct BicepContext: Sendable {
         guard let expr = r.expr(name) else { return fallback }
         return try bicep(expr)
     }
-
 
     /// The stack-wide tags every resource carries; a resource's own extra tags are merged in.
     static func tags(_ stack: ExportStack) -> Bicep {

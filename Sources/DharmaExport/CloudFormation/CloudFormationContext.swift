@@ -41,7 +41,9 @@ struct CloudFormationContext: Sendable {
                 switch part {
                 case .variable(let name, _): text += "${\(Self.parameterName(name))}"
                 case .output(let name, let attribute, _):
-                    guard let target = stack.resource(named: name) else { throw ExportError("reference to `\(name).\(attribute)`: no resource `\(name)` in the stack") }
+                    guard let target = stack.resource(named: name) else {
+                        throw ExportError("reference to `\(name).\(attribute)`: no resource `\(name)` in the stack")
+                    }
                     text += try output(target, attribute).1
                 default: text += (part.resolved?.interpolated ?? "").replacingOccurrences(of: "${", with: "${!")
                 }
@@ -62,7 +64,6 @@ struct CloudFormationContext: Sendable {
         guard let expr = resource.expr(name) else { return fallback }
         return try doc(expr)
     }
-
 
     static func tags(_ resource: ExportResource) -> Document {
         .list(resource.tags.sorted { $0.key < $1.key }.map { .object([("Key", .string($0.key)), ("Value", .string($0.value))]) })

@@ -20,7 +20,10 @@ public struct CloudFormationExporter: Sendable {
         var needsServiceSubnets = false
         for r in stack.resources {
             guard r.provider == .aws else {
-                errors.append(ExportError("resource `\(r.name)`: CloudFormation deploys to AWS only, and this resource is on \(r.provider.rawValue); export it with --format terraform, or pass --provider aws", at: r.location))
+                errors.append(
+                    ExportError(
+                        "resource `\(r.name)`: CloudFormation deploys to AWS only, and this resource is on \(r.provider.rawValue); export it with --format terraform, or pass --provider aws",
+                        at: r.location))
                 continue
             }
             do {
@@ -36,15 +39,23 @@ public struct CloudFormationExporter: Sendable {
         resources += CloudFormationResources.shared(stack: stack)
         let referenced = Self.referencedNames(.object(resources))
         var parameters: [(String, Document)] = stack.variables.filter { referenced.contains(CloudFormationContext.parameterName($0.name)) }.map { declaration in
-            var fields: [(String, Document)] = [("Type", .string(declaration.kind == .integer || declaration.kind == .number ? "Number"
-                                                                 : declaration.kind == .list ? "CommaDelimitedList" : "String"))]
+            var fields: [(String, Document)] = [
+                (
+                    "Type",
+                    .string(
+                        declaration.kind == .integer || declaration.kind == .number
+                            ? "Number"
+                            : declaration.kind == .list ? "CommaDelimitedList" : "String")
+                )
+            ]
             if let value = declaration.defaultValue, value != .null { fields.append(("Default", .string(value.interpolated))) }
             if let description = declaration.description { fields.append(("Description", .string(description))) }
             if declaration.sensitive { fields.append(("NoEcho", .bool(true))) }
             return (CloudFormationContext.parameterName(declaration.name), .object(fields))
         }
         if needsServiceSubnets {
-            parameters.append(("ServiceSubnets", .object([("Type", "List<AWS::EC2::Subnet::Id>"), ("Description", "private subnets the container services run in")])))
+            parameters.append(
+                ("ServiceSubnets", .object([("Type", "List<AWS::EC2::Subnet::Id>"), ("Description", "private subnets the container services run in")])))
         }
         var outputs: [(String, Document)] = []
         for output in stack.outputs {
@@ -97,7 +108,8 @@ public struct CloudFormationExporter: Sendable {
         case "network.dns": return ["id": "Ref", "nameServers": "NameServers"]
         case "storage.bucket": return ["id": "Ref", "name": "Ref", "arn": "Arn", "url": "RegionalDomainName"]
         case "storage.volume": return ["id": "Ref"]
-        case "database.postgres", "database.mysql": return ["id": "Ref", "endpoint": "Endpoint.Address", "port": "Endpoint.Port", "url": "Endpoint.Address", "arn": "DBInstanceArn"]
+        case "database.postgres", "database.mysql":
+            return ["id": "Ref", "endpoint": "Endpoint.Address", "port": "Endpoint.Port", "url": "Endpoint.Address", "arn": "DBInstanceArn"]
         case "database.nosql": return ["id": "Ref", "arn": "Arn", "endpoint": "Ref"]
         case "cache.redis": return ["id": "Ref", "endpoint": "PrimaryEndPoint.Address", "port": "PrimaryEndPoint.Port"]
         case "queue.queue": return ["id": "Ref", "url": "QueueUrl", "arn": "Arn"]

@@ -39,18 +39,34 @@ public struct KubernetesExporter: Sendable {
         case "compute.service":
             return try service(r, name: name, metadata: metadata, stack: stack)
         case "storage.volume":
-            return [.object([("apiVersion", "v1"), ("kind", "PersistentVolumeClaim"), ("metadata", metadata), ("spec", .object([
-                ("accessModes", .strings(["ReadWriteOnce"])),
-                ("resources", .object([("requests", .object([("storage", .string("\(r.gibibytes("size") ?? 20)Gi"))]))])),
-            ]))])]
+            return [
+                .object([
+                    ("apiVersion", "v1"), ("kind", "PersistentVolumeClaim"), ("metadata", metadata),
+                    (
+                        "spec",
+                        .object([
+                            ("accessModes", .strings(["ReadWriteOnce"])),
+                            ("resources", .object([("requests", .object([("storage", .string("\(r.gibibytes("size") ?? 20)Gi"))]))])),
+                        ])
+                    ),
+                ])
+            ]
         case "storage.file":
-            return [.object([("apiVersion", "v1"), ("kind", "ConfigMap"), ("metadata", metadata),
-                             ("data", .object([(Self.fileName(r), .string(try literal(r.expr("content"), in: stack, for: r) ?? ""))]))])]
+            return [
+                .object([
+                    ("apiVersion", "v1"), ("kind", "ConfigMap"), ("metadata", metadata),
+                    ("data", .object([(Self.fileName(r), .string(try literal(r.expr("content"), in: stack, for: r) ?? ""))])),
+                ])
+            ]
         case "security.secret":
             // The value is never written into a manifest; the operator (or an external secret
             // controller) fills it in.
-            return [.object([("apiVersion", "v1"), ("kind", "Secret"), ("metadata", metadata), ("type", "Opaque"),
-                             ("stringData", .object([("value", .string(""))]))])]
+            return [
+                .object([
+                    ("apiVersion", "v1"), ("kind", "Secret"), ("metadata", metadata), ("type", "Opaque"),
+                    ("stringData", .object([("value", .string(""))])),
+                ])
+            ]
         case "security.identity":
             return [.object([("apiVersion", "v1"), ("kind", "ServiceAccount"), ("metadata", metadata), ("automountServiceAccountToken", .bool(false))])]
         case "network.loadbalancer":
@@ -70,8 +86,21 @@ public struct KubernetesExporter: Sendable {
             if case .output(let target, "path", _) = value, stack.resource(named: target)?.type == "security.secret" {
                 environment.append(.object([("name", .string(key)), ("value", .string("/secrets/\(target)/value"))]))
             } else if case .output(let target, _, _) = value, stack.resource(named: target)?.type == "security.secret" {
-                environment.append(.object([("name", .string(key)), ("valueFrom", .object([("secretKeyRef", .object([
-                    ("name", .string(stack.resource(named: target)?.cloudName(stack.name) ?? target)), ("key", "value")]))]))]))
+                environment.append(
+                    .object([
+                        ("name", .string(key)),
+                        (
+                            "valueFrom",
+                            .object([
+                                (
+                                    "secretKeyRef",
+                                    .object([
+                                        ("name", .string(stack.resource(named: target)?.cloudName(stack.name) ?? target)), ("key", "value"),
+                                    ])
+                                )
+                            ])
+                        ),
+                    ]))
             } else {
                 environment.append(.object([("name", .string(key)), ("value", .string(try literal(value, in: stack, for: r) ?? ""))]))
             }
@@ -88,10 +117,14 @@ public struct KubernetesExporter: Sendable {
             let probe = Document.object([("httpGet", .object([("path", .string(path)), ("port", .int(port))])), ("periodSeconds", .int(10))])
             container += [("readinessProbe", probe), ("livenessProbe", probe)]
         }
-        container.append(("securityContext", .object([
-            ("allowPrivilegeEscalation", .bool(false)), ("readOnlyRootFilesystem", .bool(true)), ("runAsNonRoot", .bool(true)),
-            ("capabilities", .object([("drop", .strings(["ALL"]))])), ("seccompProfile", .object([("type", "RuntimeDefault")])),
-        ])))
+        container.append(
+            (
+                "securityContext",
+                .object([
+                    ("allowPrivilegeEscalation", .bool(false)), ("readOnlyRootFilesystem", .bool(true)), ("runAsNonRoot", .bool(true)),
+                    ("capabilities", .object([("drop", .strings(["ALL"]))])), ("seccompProfile", .object([("type", "RuntimeDefault")])),
+                ])
+            ))
         // Files the service refers to are ConfigMaps mounted read-only under /config/NAME.
         // Secrets referred to by path are mounted read-only under /secrets/NAME.
         var mounts: [String: (path: String, source: Document)] = [:]
@@ -108,34 +141,92 @@ public struct KubernetesExporter: Sendable {
         }
         let mounted = mounts.keys.sorted()
         if !mounted.isEmpty {
-            container.append(("volumeMounts", .list(mounted.map { .object([("name", .string($0)), ("mountPath", .string(mounts[$0]?.path ?? "")), ("readOnly", .bool(true))]) })))
+            container.append(
+                (
+                    "volumeMounts",
+                    .list(mounted.map { .object([("name", .string($0)), ("mountPath", .string(mounts[$0]?.path ?? "")), ("readOnly", .bool(true))]) })
+                ))
         }
         let selector = Document.object([("app.kubernetes.io/name", .string(r.name))])
         var documents: [Document] = [
-            .object([("apiVersion", "apps/v1"), ("kind", "Deployment"), ("metadata", metadata), ("spec", .object([
-                ("replicas", .int(r.int("replicas") ?? 1)),
-                ("selector", .object([("matchLabels", selector)])),
-                ("template", .object([
-                    ("metadata", .object([("labels", .sorted(KubernetesLabels.of(r).mapValues(Document.string)))])),
-                    ("spec", .object([("automountServiceAccountToken", .bool(false)), ("containers", .list([.object(container)]))]
-                        + (mounted.isEmpty ? [] : [("volumes", .list(mounted.map { name in
-                            guard case .map(let source)? = mounts[name]?.source else { return .object([("name", .string(name))]) }
-                            return .map([Document.Entry("name", .string(name))] + source)
-                        }))]))),
-                ])),
-            ]))]),
-            .object([("apiVersion", "v1"), ("kind", "Service"), ("metadata", metadata), ("spec", .object([
-                ("selector", selector), ("ports", .list([.object([("name", "http"), ("port", .int(80)), ("targetPort", .int(port))])])),
-            ]))]),
+            .object([
+                ("apiVersion", "apps/v1"), ("kind", "Deployment"), ("metadata", metadata),
+                (
+                    "spec",
+                    .object([
+                        ("replicas", .int(r.int("replicas") ?? 1)),
+                        ("selector", .object([("matchLabels", selector)])),
+                        (
+                            "template",
+                            .object([
+                                ("metadata", .object([("labels", .sorted(KubernetesLabels.of(r).mapValues(Document.string)))])),
+                                (
+                                    "spec",
+                                    .object(
+                                        [("automountServiceAccountToken", .bool(false)), ("containers", .list([.object(container)]))]
+                                            + (mounted.isEmpty
+                                                ? []
+                                                : [
+                                                    (
+                                                        "volumes",
+                                                        .list(
+                                                            mounted.map { name in
+                                                                guard case .map(let source)? = mounts[name]?.source else {
+                                                                    return .object([("name", .string(name))])
+                                                                }
+                                                                return .map([Document.Entry("name", .string(name))] + source)
+                                                            })
+                                                    )
+                                                ]))
+                                ),
+                            ])
+                        ),
+                    ])
+                ),
+            ]),
+            .object([
+                ("apiVersion", "v1"), ("kind", "Service"), ("metadata", metadata),
+                (
+                    "spec",
+                    .object([
+                        ("selector", selector), ("ports", .list([.object([("name", "http"), ("port", .int(80)), ("targetPort", .int(port))])])),
+                    ])
+                ),
+            ]),
         ]
         if let scale = r.value("heal")?.mapValue?["scale"]?.mapValue {
             let target = scale["cpu"].flatMap { Units.percent($0) } ?? 70
-            documents.append(.object([("apiVersion", "autoscaling/v2"), ("kind", "HorizontalPodAutoscaler"), ("metadata", metadata), ("spec", .object([
-                ("scaleTargetRef", .object([("apiVersion", "apps/v1"), ("kind", "Deployment"), ("name", .string(name))])),
-                ("minReplicas", .int(scale["min"]?.intValue ?? 1)), ("maxReplicas", .int(scale["max"]?.intValue ?? 10)),
-                ("metrics", .list([.object([("type", "Resource"), ("resource", .object([("name", "cpu"), ("target", .object([
-                    ("type", "Utilization"), ("averageUtilization", .int(Int(target.rounded())))]))]))])])),
-            ]))]))
+            documents.append(
+                .object([
+                    ("apiVersion", "autoscaling/v2"), ("kind", "HorizontalPodAutoscaler"), ("metadata", metadata),
+                    (
+                        "spec",
+                        .object([
+                            ("scaleTargetRef", .object([("apiVersion", "apps/v1"), ("kind", "Deployment"), ("name", .string(name))])),
+                            ("minReplicas", .int(scale["min"]?.intValue ?? 1)), ("maxReplicas", .int(scale["max"]?.intValue ?? 10)),
+                            (
+                                "metrics",
+                                .list([
+                                    .object([
+                                        ("type", "Resource"),
+                                        (
+                                            "resource",
+                                            .object([
+                                                ("name", "cpu"),
+                                                (
+                                                    "target",
+                                                    .object([
+                                                        ("type", "Utilization"), ("averageUtilization", .int(Int(target.rounded()))),
+                                                    ])
+                                                ),
+                                            ])
+                                        ),
+                                    ])
+                                ])
+                            ),
+                        ])
+                    ),
+                ]))
         }
         return documents
     }
@@ -146,8 +237,21 @@ public struct KubernetesExporter: Sendable {
             guard case .output(let service, _, _) = target, let backend = stack.resource(named: service), backend.type == "compute.service" else {
                 throw ExportError("resource `\(r.name)`: a Kubernetes Ingress can only route to services of the stack; a target is not one", at: r.location)
             }
-            paths.append(.object([("path", "/"), ("pathType", "Prefix"), ("backend", .object([("service", .object([
-                ("name", .string(backend.cloudName(stack.name))), ("port", .object([("number", .int(80))]))]))]))]))
+            paths.append(
+                .object([
+                    ("path", "/"), ("pathType", "Prefix"),
+                    (
+                        "backend",
+                        .object([
+                            (
+                                "service",
+                                .object([
+                                    ("name", .string(backend.cloudName(stack.name))), ("port", .object([("number", .int(80))])),
+                                ])
+                            )
+                        ])
+                    ),
+                ]))
         }
         var spec: [(String, Document)] = [("rules", .list([.object([("http", .object([("paths", .list(paths))]))])]))]
         if r.string("protocol") ?? "https" == "https" {
@@ -165,16 +269,28 @@ public struct KubernetesExporter: Sendable {
         for rule in r.list("ingress") {
             let fields = rule.mapEntries ?? [:]
             var entry: [(String, Document)] = []
-            let blocks = (fields["from"]?.resolved?.listValue ?? []).compactMap(\.stringValue).map { Document.object([("ipBlock", .object([("cidr", .string($0))]))]) }
+            let blocks = (fields["from"]?.resolved?.listValue ?? []).compactMap(\.stringValue).map {
+                Document.object([("ipBlock", .object([("cidr", .string($0))]))])
+            }
             if !blocks.isEmpty { entry.append(("from", .list(blocks))) }
             if let port = fields["port"]?.resolved?.intValue {
-                entry.append(("ports", .list([.object([("protocol", .string((fields["protocol"]?.resolved?.stringValue ?? "tcp").uppercased())), ("port", .int(port))])])))
+                entry.append(
+                    (
+                        "ports",
+                        .list([.object([("protocol", .string((fields["protocol"]?.resolved?.stringValue ?? "tcp").uppercased())), ("port", .int(port))])])
+                    ))
             }
             rules.append(.object(entry))
         }
-        return .object([("apiVersion", "networking.k8s.io/v1"), ("kind", "NetworkPolicy"), ("metadata", metadata), ("spec", .object([
-            ("podSelector", .object([])), ("policyTypes", .strings(["Ingress"])), ("ingress", .list(rules)),
-        ]))])
+        return .object([
+            ("apiVersion", "networking.k8s.io/v1"), ("kind", "NetworkPolicy"), ("metadata", metadata),
+            (
+                "spec",
+                .object([
+                    ("podSelector", .object([])), ("policyTypes", .strings(["Ingress"])), ("ingress", .list(rules)),
+                ])
+            ),
+        ])
     }
 
     /// A value for a manifest field: literals as they are, a service's URL as its cluster DNS

@@ -65,7 +65,8 @@ public enum DocumentWriter {
     /// Plain scalars only when YAML would read them back as the same string.
     static func quoteIfNeeded(_ text: String) -> String {
         let reserved: Set<String> = ["", "true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"]
-        let safe = text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./".contains($0)) }
+        let safe =
+            text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./".contains($0)) }
             && !reserved.contains(text.lowercased())
             && !(text.first.map { $0.isNumber || $0 == "-" || $0 == "." } ?? true)
         return safe ? text : json(.string(text))

@@ -16,12 +16,14 @@ public struct ExportError: Error, Sendable, CustomStringConvertible {
 
     /// The type has no equivalent in what the provider or format offers.
     static func unsupported(_ resource: ExportResource, _ target: String, _ supported: [String]) -> ExportError {
-        ExportError("resource `\(resource.name)`: \(target) cannot express `\(resource.type)`; it supports "
-            + supported.sorted().joined(separator: ", "), at: resource.location)
+        ExportError(
+            "resource `\(resource.name)`: \(target) cannot express `\(resource.type)`; it supports "
+                + supported.sorted().joined(separator: ", "), at: resource.location)
     }
 
     static func missingOutput(_ attribute: String, of resource: ExportResource, in target: String, offered: [String]) -> ExportError {
-        ExportError("`\(resource.name).\(attribute)`: \(target)'s `\(resource.type)` has no output `\(attribute)`; it offers "
-            + offered.sorted().joined(separator: ", "), at: resource.location)
+        ExportError(
+            "`\(resource.name).\(attribute)`: \(target)'s `\(resource.type)` has no output `\(attribute)`; it offers "
+                + offered.sorted().joined(separator: ", "), at: resource.location)
     }
 }

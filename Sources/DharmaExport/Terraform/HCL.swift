@@ -105,13 +105,14 @@ public enum HCLWriter {
         case .traversal(let path): return path
         case .template(let pieces):
             if pieces.count == 1, case .traversal(let path) = pieces[0] { return path }
-            return "\"" + pieces.map { piece in
-                switch piece {
-                case .string(let text): return escape(text)
-                case .traversal(let path): return "${\(path)}"
-                default: return "${\(expression(piece, indent: indent))}"
-                }
-            }.joined() + "\""
+            return "\""
+                + pieces.map { piece in
+                    switch piece {
+                    case .string(let text): return escape(text)
+                    case .traversal(let path): return "${\(path)}"
+                    default: return "${\(expression(piece, indent: indent))}"
+                    }
+                }.joined() + "\""
         case .list(let items):
             if items.isEmpty { return "[]" }
             let rendered = items.map { expression($0, indent: indent + 1) }
@@ -152,7 +153,8 @@ public enum HCLWriter {
 
     /// Object keys are bare when they are plain identifiers and quoted otherwise.
     static func objectKey(_ key: String) -> String {
-        let plain = !key.isEmpty && key.first.map { $0.isLetter || $0 == "_" } == true
+        let plain =
+            !key.isEmpty && key.first.map { $0.isLetter || $0 == "_" } == true
             && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
         return plain ? key : quote(key)
     }

@@ -72,10 +72,10 @@ struct TerraformContext: Sendable {
     /// The Terraform address of the main block another resource produced, for `depends_on`.
     func primaryAddress(of name: String) -> String? {
         guard let target = stack.resource(named: name), let mapping = mappings[target.provider],
-              let id = mapping.outputs(of: target)["id"] else { return nil }
+            let id = mapping.outputs(of: target)["id"]
+        else { return nil }
         return id.split(separator: ".").prefix(2).joined(separator: ".")
     }
-
 
     static func variableName(_ name: String) -> String { name }
 

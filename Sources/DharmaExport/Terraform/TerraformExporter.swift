@@ -3,11 +3,12 @@ import DharmaCore
 /// Writes a stack as a Terraform / OpenTofu configuration: `main.tf` (with the
 /// `required_providers` block), `variables.tf` and `outputs.tf`.
 public struct TerraformExporter: Sendable {
-    static let mappings: [ProviderName: any TerraformProvider] = Dictionary(uniqueKeysWithValues: ([
-        AWSTerraform(), AzureTerraform(), GoogleTerraform(), DigitalOceanTerraform(), AlicloudTerraform(), IBMTerraform(),
-        OCITerraform(), VSphereTerraform(), OpenStackTerraform(), ProxmoxTerraform(), KubernetesTerraform(),
-        SnowflakeTerraform(), DatabricksTerraform(),
-    ] as [any TerraformProvider]).map { ($0.provider, $0) })
+    static let mappings: [ProviderName: any TerraformProvider] = Dictionary(
+        uniqueKeysWithValues: ([
+            AWSTerraform(), AzureTerraform(), GoogleTerraform(), DigitalOceanTerraform(), AlicloudTerraform(), IBMTerraform(),
+            OCITerraform(), VSphereTerraform(), OpenStackTerraform(), ProxmoxTerraform(), KubernetesTerraform(),
+            SnowflakeTerraform(), DatabricksTerraform(),
+        ] as [any TerraformProvider]).map { ($0.provider, $0) })
 
     /// The Terraform provider names, for help text and errors.
     public static var providerNames: [String] { mappings.values.map(\.localName).sorted() }
@@ -51,8 +52,10 @@ public struct TerraformExporter: Sendable {
         var needsRandom = false
         for resource in stack.resources {
             guard let mapping = Self.mappings[resource.provider] else {
-                errors.append(ExportError("resource `\(resource.name)`: Terraform export does not support provider `\(resource.provider.rawValue)`; it supports "
-                    + Self.providerNames.joined(separator: ", "), at: resource.location))
+                errors.append(
+                    ExportError(
+                        "resource `\(resource.name)`: Terraform export does not support provider `\(resource.provider.rawValue)`; it supports "
+                            + Self.providerNames.joined(separator: ", "), at: resource.location))
                 continue
             }
             guard mapping.supportedTypes.contains(resource.type) else {

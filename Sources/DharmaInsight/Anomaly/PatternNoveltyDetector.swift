@@ -104,8 +104,11 @@ public struct PatternNoveltyDetector: Sendable {
         let bin = level(value, levels: ranks.bins + 1, in: range)
         let weight = tailWeight(bin)
         ranks.append(bin)
-        var novelty = weight * max(fast.observe(fastLevel),
-                                   settings.smoothWeight * slow.observe(level(recent.mean, levels: settings.smoothLevels, in: range)))
+        var novelty =
+            weight
+            * max(
+                fast.observe(fastLevel),
+                settings.smoothWeight * slow.observe(level(recent.mean, levels: settings.smoothLevels, in: range)))
         if let time { novelty = max(novelty, observeDaily(value, level: fastLevel, at: time)) }
         if count == settings.learning {
             hasDailyRhythm = (DailyRhythm.strength(values: learnt.values, times: learnt.times) ?? 0) >= settings.rhythm

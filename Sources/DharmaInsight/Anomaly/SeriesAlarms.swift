@@ -9,8 +9,10 @@ public enum SeriesAlarms {
 
     /// A pattern not seen for `memory` seconds (0: never forgotten) starts to count as new
     /// again, fully after twice as long.
-    public static func alarms(in samples: [Sample], settings: PatternNoveltyDetector.Settings, memory: Double,
-                              range: ClosedRange<Double>?) -> [Alarm] {
+    public static func alarms(
+        in samples: [Sample], settings: PatternNoveltyDetector.Settings, memory: Double,
+        range: ClosedRange<Double>?
+    ) -> [Alarm] {
         var settings = settings
         settings.memorySpan = memorySpan(seconds: memory, of: samples, learning: settings.learning) ?? settings.memorySpan
         var detector = PatternNoveltyDetector(settings: settings, range: range)

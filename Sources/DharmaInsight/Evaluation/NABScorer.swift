@@ -140,7 +140,8 @@ public enum NABScorer {
             let raw = nullRaw + tpSum + falsePositives
             if raw > best.raw { best = (raw, threshold) }
         }
-        return Result(profile: profile, threshold: best.threshold, raw: best.raw, nullRaw: nullRaw,
-                      perfectRaw: profile.truePositive * Double(windows.count))
+        return Result(
+            profile: profile, threshold: best.threshold, raw: best.raw, nullRaw: nullRaw,
+            perfectRaw: profile.truePositive * Double(windows.count))
     }
 }

@@ -77,9 +77,11 @@ public struct ExponentialSmoothing: Sendable {
     }
 
     /// One step of the state equations: the one-step forecast, then the updated states.
-    static func step(_ y: Double?, level: inout Double, slope: inout Double, seasonal: inout Double,
-                     trend: Trend, seasonality: Component, alpha: Double, beta: Double, gamma: Double, phi: Double,
-                     shock: Double? = nil, error: Component = .additive) -> (mean: Double, value: Double) {
+    static func step(
+        _ y: Double?, level: inout Double, slope: inout Double, seasonal: inout Double,
+        trend: Trend, seasonality: Component, alpha: Double, beta: Double, gamma: Double, phi: Double,
+        shock: Double? = nil, error: Component = .additive
+    ) -> (mean: Double, value: Double) {
         let damped = trend == .none ? 0 : (trend == .damped ? phi : 1) * slope
         let base = level + damped
         let mean: Double
@@ -143,8 +145,9 @@ public struct ExponentialSmoothing: Sendable {
             var squares = 0.0, logMeans = 0.0
             for (t, y) in series.enumerated() {
                 var seasonal = m > 1 ? season[t % m] : (seasonality == .multiplicative ? 1 : 0)
-                let (mean, _) = Self.step(y, level: &level, slope: &slope, seasonal: &seasonal, trend: trend, seasonality: seasonality,
-                                          alpha: alpha, beta: beta, gamma: gamma, phi: phi)
+                let (mean, _) = Self.step(
+                    y, level: &level, slope: &slope, seasonal: &seasonal, trend: trend, seasonality: seasonality,
+                    alpha: alpha, beta: beta, gamma: gamma, phi: phi)
                 if m > 1 { season[t % m] = seasonal }
                 if error == .multiplicative {
                     guard mean > 0 else { return (.infinity, .infinity, placeholder) }
@@ -156,13 +159,15 @@ public struct ExponentialSmoothing: Sendable {
                 }
             }
             let criterion = Double(n) * log(max(squares / Double(n), 1e-300)) + 2 * logMeans
-            let model = Model(error: error, trend: trend, seasonality: seasonality, period: m, alpha: alpha, beta: beta, gamma: gamma, phi: phi,
-                              level: level, slope: slope, season: season.isEmpty ? [] : (0..<m).map { season[(n + $0) % m] },
-                              sigma: (squares / Double(n)).squareRoot(), aicc: 0)
+            let model = Model(
+                error: error, trend: trend, seasonality: seasonality, period: m, alpha: alpha, beta: beta, gamma: gamma, phi: phi,
+                level: level, slope: slope, season: season.isEmpty ? [] : (0..<m).map { season[(n + $0) % m] },
+                sigma: (squares / Double(n)).squareRoot(), aicc: 0)
             return (criterion, squares, model)
         }
-        let placeholder = Model(error: error, trend: trend, seasonality: seasonality, period: m, alpha: 0, beta: 0, gamma: 0, phi: 1,
-                                level: 0, slope: 0, season: [], sigma: 0, aicc: .infinity)
+        let placeholder = Model(
+            error: error, trend: trend, seasonality: seasonality, period: m, alpha: 0, beta: 0, gamma: 0, phi: 1,
+            level: 0, slope: 0, season: [], sigma: 0, aicc: .infinity)
         // Parameters live in (0, 1) through a logistic map; β ≤ α, γ ≤ 1 − α, φ in [0.8, 0.98].
         func parameters(_ x: [Double]) -> [Double] {
             let squash = { (v: Double) in 1 / (1 + exp(-v)) }
@@ -189,8 +194,9 @@ public struct ExponentialSmoothing: Sendable {
         var mean: [Double] = []
         for step in 0..<max(1, horizon) {
             var seasonal = m > 1 ? season[step % m] : (model.seasonality == .multiplicative ? 1 : 0)
-            let point = Self.step(nil, level: &level, slope: &slope, seasonal: &seasonal, trend: model.trend, seasonality: model.seasonality,
-                                  alpha: model.alpha, beta: model.beta, gamma: model.gamma, phi: model.phi, shock: 0, error: model.error)
+            let point = Self.step(
+                nil, level: &level, slope: &slope, seasonal: &seasonal, trend: model.trend, seasonality: model.seasonality,
+                alpha: model.alpha, beta: model.beta, gamma: model.gamma, phi: model.phi, shock: 0, error: model.error)
             if m > 1 { season[step % m] = seasonal }
             mean.append(point.mean)
         }
@@ -202,9 +208,10 @@ public struct ExponentialSmoothing: Sendable {
             var total = 0.0
             for step in 0..<horizon {
                 var seasonal = m > 1 ? season[step % m] : (model.seasonality == .multiplicative ? 1 : 0)
-                let (_, value) = Self.step(nil, level: &level, slope: &slope, seasonal: &seasonal, trend: model.trend, seasonality: model.seasonality,
-                                           alpha: model.alpha, beta: model.beta, gamma: model.gamma, phi: model.phi,
-                                           shock: model.sigma * random.normal(), error: model.error)
+                let (_, value) = Self.step(
+                    nil, level: &level, slope: &slope, seasonal: &seasonal, trend: model.trend, seasonality: model.seasonality,
+                    alpha: model.alpha, beta: model.beta, gamma: model.gamma, phi: model.phi,
+                    shock: model.sigma * random.normal(), error: model.error)
                 if m > 1 { season[step % m] = seasonal }
                 paths[step].append(value)
                 total += value
@@ -247,7 +254,11 @@ enum NelderMead {
             if reflectedValue < values[0] {
                 let expanded = zip(centroid, worst).map { 3 * $0 - 2 * $1 }
                 let expandedValue = f(expanded)
-                if expandedValue < reflectedValue { simplex[dimension] = expanded; values[dimension] = expandedValue } else { simplex[dimension] = reflected; values[dimension] = reflectedValue }
+                if expandedValue < reflectedValue {
+                    simplex[dimension] = expanded; values[dimension] = expandedValue
+                } else {
+                    simplex[dimension] = reflected; values[dimension] = reflectedValue
+                }
             } else if reflectedValue < values[dimension - 1] {
                 simplex[dimension] = reflected
                 values[dimension] = reflectedValue

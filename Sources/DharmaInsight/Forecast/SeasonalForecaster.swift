@@ -16,19 +16,22 @@ public struct SeasonalForecaster: Sendable {
 
     public init(periods: [Int] = [24, 168], combine: Int = 2) {
         var methods: [Method] = [
-            Method(name: "naive2") { BenchmarkForecasts.naive2($0, horizon: $1, period: periods[0]) },
+            Method(name: "naive2") { BenchmarkForecasts.naive2($0, horizon: $1, period: periods[0]) }
         ]
         for period in periods {
             methods.append(Method(name: "snaive\(period)") { BenchmarkForecasts.seasonalNaive($0, horizon: $1, period: period) })
             for cycles in [2, 3, 5] {
-                methods.append(Method(name: "median\(period)x\(cycles)") { Self.seasonalMedian($0, horizon: $1, period: period, cycles: cycles, levelled: false) })
-                methods.append(Method(name: "levelled\(period)x\(cycles)") { Self.seasonalMedian($0, horizon: $1, period: period, cycles: cycles, levelled: true) })
+                methods.append(
+                    Method(name: "median\(period)x\(cycles)") { Self.seasonalMedian($0, horizon: $1, period: period, cycles: cycles, levelled: false) })
+                methods.append(
+                    Method(name: "levelled\(period)x\(cycles)") { Self.seasonalMedian($0, horizon: $1, period: period, cycles: cycles, levelled: true) })
             }
         }
-        methods.append(Method(name: "ets") { series, horizon in
-            let smoothing = ExponentialSmoothing()
-            return smoothing.fit(series).map { smoothing.forecast($0, horizon: horizon).mean } ?? BenchmarkForecasts.naive(series, horizon: horizon)
-        })
+        methods.append(
+            Method(name: "ets") { series, horizon in
+                let smoothing = ExponentialSmoothing()
+                return smoothing.fit(series).map { smoothing.forecast($0, horizon: horizon).mean } ?? BenchmarkForecasts.naive(series, horizon: horizon)
+            })
         self.methods = methods
         self.combine = combine
     }
@@ -47,8 +50,11 @@ public struct SeasonalForecaster: Sendable {
         let heldOut = Array(clean.suffix(horizon))
         let ranked = methods.map { method -> (Method, Double) in
             let guess = method.forecast(history, horizon)
-            return (method, ForecastAccuracy.sMAPE(actual: heldOut, forecast: guess)
-                + 10 * ForecastAccuracy.MASE(insample: history, actual: heldOut, forecast: guess, period: 24))
+            return (
+                method,
+                ForecastAccuracy.sMAPE(actual: heldOut, forecast: guess)
+                    + 10 * ForecastAccuracy.MASE(insample: history, actual: heldOut, forecast: guess, period: 24)
+            )
         }.sorted { $0.1 < $1.1 }
         let chosen = ranked.prefix(max(1, combine)).map(\.0)
         let forecasts = chosen.map { $0.forecast(clean, horizon) }

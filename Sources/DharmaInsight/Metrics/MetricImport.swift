@@ -23,11 +23,14 @@ public enum MetricImport {
             if fields.allSatisfy(\.isEmpty) { continue }
             if header.isEmpty {
                 header = fields
-                if fields.count < 2 { result.problems.append(Problem(line: number, message: "the header needs a timestamp column and at least one value column")); return result }
+                if fields.count < 2 {
+                    result.problems.append(Problem(line: number, message: "the header needs a timestamp column and at least one value column")); return result
+                }
                 continue
             }
             guard let time = timestamp(fields[0]) else {
-                result.problems.append(Problem(line: number, message: "`\(fields[0])` is not a timestamp (YYYY-MM-DD HH:MM:SS, or seconds/milliseconds since 1970)"))
+                result.problems.append(
+                    Problem(line: number, message: "`\(fields[0])` is not a timestamp (YYYY-MM-DD HH:MM:SS, or seconds/milliseconds since 1970)"))
                 continue
             }
             guard fields.count == header.count else {
@@ -72,7 +75,8 @@ public enum MetricImport {
                     let data = (metric["gauge"] ?? metric["sum"]) as? [String: Any]
                     for point in data?["dataPoints"] as? [[String: Any]] ?? [] {
                         let nanos = (point["timeUnixNano"] as? String).flatMap { Int64($0) } ?? (point["timeUnixNano"] as? Int64) ?? 0
-                        let value = (point["asDouble"] as? Double) ?? (point["asInt"] as? String).flatMap(Double.init) ?? (point["asInt"] as? Int).map(Double.init)
+                        let value =
+                            (point["asDouble"] as? Double) ?? (point["asInt"] as? String).flatMap(Double.init) ?? (point["asInt"] as? Int).map(Double.init)
                         guard let value, nanos > 0 else {
                             result.problems.append(Problem(line: 1, message: "a data point of `\(name)` has no time or value"))
                             continue
@@ -91,7 +95,11 @@ public enum MetricImport {
         var labels: [String: String] = [:]
         for attribute in value as? [[String: Any]] ?? [] {
             guard let key = attribute["key"] as? String, let inner = attribute["value"] as? [String: Any] else { continue }
-            if let text = inner["stringValue"] as? String { labels[sanitise(key)] = text } else if let other = inner.values.first { labels[sanitise(key)] = "\(other)" }
+            if let text = inner["stringValue"] as? String {
+                labels[sanitise(key)] = text
+            } else if let other = inner.values.first {
+                labels[sanitise(key)] = "\(other)"
+            }
         }
         return labels
     }
@@ -109,9 +117,10 @@ public enum MetricImport {
         let digits = text.split(whereSeparator: { !$0.isNumber })
         // A date alone (`2026-11-27`) is midnight UTC.
         guard digits.count == 3 || digits.count >= 6, digits[0].count == 4, let year = Int(digits[0]), let month = Int(digits[1]), let day = Int(digits[2]),
-              let hour = digits.count > 3 ? Int(digits[3]) : 0, let minute = digits.count > 4 ? Int(digits[4]) : 0,
-              let second = digits.count > 5 ? Int(digits[5]) : 0,
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+            let hour = digits.count > 3 ? Int(digits[3]) : 0, let minute = digits.count > 4 ? Int(digits[4]) : 0,
+            let second = digits.count > 5 ? Int(digits[5]) : 0,
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
         var milliseconds = 0
         if digits.count > 6, let fraction = Int(digits[6].prefix(3).padding(toLength: 3, withPad: "0", startingAt: 0)) { milliseconds = fraction }
         // Days from the civil calendar (Howard Hinnant's algorithm).

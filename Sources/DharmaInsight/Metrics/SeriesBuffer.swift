@@ -59,8 +59,9 @@ public enum Downsampler {
             let bucket = sample.time - ((sample.time % step) + step) % step
             if let last = points.last, last.time == bucket {
                 let count = last.count + 1
-                points[points.count - 1] = Point(time: bucket, min: Swift.min(last.min, sample.value), max: Swift.max(last.max, sample.value),
-                                                 average: last.average + (sample.value - last.average) / Double(count), count: count)
+                points[points.count - 1] = Point(
+                    time: bucket, min: Swift.min(last.min, sample.value), max: Swift.max(last.max, sample.value),
+                    average: last.average + (sample.value - last.average) / Double(count), count: count)
             } else {
                 points.append(Point(time: bucket, min: sample.value, max: sample.value, average: sample.value, count: 1))
             }

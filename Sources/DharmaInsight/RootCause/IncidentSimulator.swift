@@ -60,9 +60,10 @@ public struct IncidentSimulator: Sendable {
             settings.restPeriod = 0
             var detector = AnomalyDetector(settings: settings)
             let scores = metrics[node].map { detector.score($0) }
-            return RootCauseAnalyzer.Node(name: "s\(node)", dependencies: dependencies[node].map { "s\($0)" },
-                                          metric: Array(metrics[node].suffix(steps - faultAt + 60)),
-                                          anomaly: Array(scores.suffix(steps - faultAt + 60)))
+            return RootCauseAnalyzer.Node(
+                name: "s\(node)", dependencies: dependencies[node].map { "s\($0)" },
+                metric: Array(metrics[node].suffix(steps - faultAt + 60)),
+                anomaly: Array(scores.suffix(steps - faultAt + 60)))
         }
         return Incident(nodes: nodes, rootCause: "s\(root)")
     }

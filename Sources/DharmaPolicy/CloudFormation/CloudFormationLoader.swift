@@ -11,8 +11,9 @@ public struct CloudFormationLoader: Sendable {
 
     /// True when the text looks like a template: a `Resources` map or the format version.
     public static func isTemplate(_ text: String) -> Bool {
-        text.contains("AWSTemplateFormatVersion") || text.contains("Resources")
-            && (text.contains("Type: AWS::") || text.contains("\"Type\": \"AWS::") || text.contains("\"Type\":\"AWS::"))
+        text.contains("AWSTemplateFormatVersion")
+            || text.contains("Resources")
+                && (text.contains("Type: AWS::") || text.contains("\"Type\": \"AWS::") || text.contains("\"Type\":\"AWS::"))
     }
 
     public func load(path: String) -> TerraformLoader.Result {
@@ -20,7 +21,8 @@ public struct CloudFormationLoader: Sendable {
         result.files = 1
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         if let size = attributes?[.size] as? Int, size > maximumFileSize {
-            result.problems.append(ScanProblem(file: path, line: 1, message: "file is \(size / (1 << 20)) MB, over the \(maximumFileSize >> 20) MB limit; not scanned"))
+            result.problems.append(
+                ScanProblem(file: path, line: 1, message: "file is \(size / (1 << 20)) MB, over the \(maximumFileSize >> 20) MB limit; not scanned"))
             return result
         }
         guard let data = FileManager.default.contents(atPath: path), !data.contains(0), let text = String(data: data, encoding: .utf8) else {
@@ -51,7 +53,8 @@ public struct CloudFormationLoader: Sendable {
                     if let name = propertyKey.string { properties[name] = Self.value(value, parameters: parameters) }
                 }
             }
-            result.resources.append(ScannedResource(address: id, type: type, file: path, line: (key.mark?.line ?? node.mark?.line ?? 0) + 1, attributes: properties))
+            result.resources.append(
+                ScannedResource(address: id, type: type, file: path, line: (key.mark?.line ?? node.mark?.line ?? 0) + 1, attributes: properties))
         }
         return result
     }

@@ -35,8 +35,9 @@ public struct PolicyGate: Sendable {
 
     /// The findings for resources already in the common model.
     public func evaluate(_ resources: [PolicyResource], today: String = PolicyGate.today()) -> PolicyReport {
-        PolicyReport(findings: PolicyEngine(rules: rules, waivers: waivers).evaluate(resources, today: today),
-                     problems: [], files: 1, resources: resources.count)
+        PolicyReport(
+            findings: PolicyEngine(rules: rules, waivers: waivers).evaluate(resources, today: today),
+            problems: [], files: 1, resources: resources.count)
     }
 
     /// Whether the report lets the change through.

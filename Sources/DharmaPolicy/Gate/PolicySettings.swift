@@ -79,8 +79,9 @@ public struct PolicySettings: Sendable, Hashable {
     /// The gate for a blueprint: its rules and waivers, and the threshold given here or, when
     /// none is, the blueprint's `policy.failOn`.
     public func gate(for prepared: PreparedBlueprint) throws(Failure) -> PolicyGate {
-        PolicyGate(rules: try rules(near: prepared.baseDirectory), waivers: try waivers(blueprint: prepared.blueprint.path),
-                   threshold: failOn ?? prepared.blueprint.policyThreshold)
+        PolicyGate(
+            rules: try rules(near: prepared.baseDirectory), waivers: try waivers(blueprint: prepared.blueprint.path),
+            threshold: failOn ?? prepared.blueprint.policyThreshold)
     }
 
     static func isDirectory(_ path: String) -> Bool {

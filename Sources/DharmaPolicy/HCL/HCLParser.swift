@@ -195,7 +195,7 @@ public struct HCLParser {
             guard position + utf8.count <= bytes.count, Array(bytes[position..<position + utf8.count]) == utf8 else { continue }
             // `=>` and `==` are not `=`-prefixed operators here; `<=`/`>=` are matched before `<`/`>`.
             if candidate == "<" || candidate == ">", peek() == UInt8(ascii: "=") { continue }
-            if candidate == "/" , peek() == UInt8(ascii: "/") || peek() == UInt8(ascii: "*") { continue }
+            if candidate == "/", peek() == UInt8(ascii: "/") || peek() == UInt8(ascii: "*") { continue }
             for _ in utf8 { advance() }
             return candidate
         }
@@ -323,8 +323,11 @@ public struct HCLParser {
 
     private mutating func parseNumber() throws(HCLSyntaxError) -> HCLExpression {
         let start = position
-        while let byte = current, (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
-                || ((byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")) && (bytes[position - 1] == UInt8(ascii: "e") || bytes[position - 1] == UInt8(ascii: "E"))) {
+        while let byte = current,
+            (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+                || ((byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-"))
+                    && (bytes[position - 1] == UInt8(ascii: "e") || bytes[position - 1] == UInt8(ascii: "E")))
+        {
             if byte == UInt8(ascii: "."), !(peek().map { $0 >= 0x30 && $0 <= 0x39 } ?? false) { break }
             advance()
         }
@@ -352,7 +355,9 @@ public struct HCLParser {
             if current == nil { throw error("a list is not closed by `]`") }
             items.append(try parseExpression())
             skipSpace()
-            if current == UInt8(ascii: ",") { advance() } else if current != UInt8(ascii: "]") {
+            if current == UInt8(ascii: ",") {
+                advance()
+            } else if current != UInt8(ascii: "]") {
                 throw error("expected `,` or `]` in a list" + (current.map { ", found `\(Self.describe($0))`" } ?? ""))
             }
         }
@@ -465,7 +470,8 @@ public struct HCLParser {
                 case UInt8(ascii: "u"), UInt8(ascii: "U"):
                     let count = escaped == UInt8(ascii: "u") ? 4 : 8
                     guard position + count <= bytes.count, let code = UInt32(String(decoding: bytes[position..<position + count], as: UTF8.self), radix: 16),
-                          let scalar = Unicode.Scalar(code) else { throw error("invalid `\\u` escape") }
+                        let scalar = Unicode.Scalar(code)
+                    else { throw error("invalid `\\u` escape") }
                     for _ in 0..<count { advance() }
                     text.append(contentsOf: Array(String(Character(scalar)).utf8))
                 default:
@@ -522,7 +528,9 @@ public struct HCLParser {
         if current == UInt8(ascii: "-") { advance(); indented = true }
         guard let marker = identifier() else { throw error("expected a heredoc marker after `<<`") }
         while let byte = current, byte != UInt8(ascii: "\n") {
-            guard byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") else { throw error("unexpected text after the heredoc marker") }
+            guard byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") else {
+                throw error("unexpected text after the heredoc marker")
+            }
             advance()
         }
         guard current != nil else { throw error("heredoc `\(marker)` is never closed") }
@@ -550,7 +558,8 @@ public struct HCLParser {
             }
         }
         if indented {
-            let common = lines.filter { !$0.allSatisfy { $0 == UInt8(ascii: " ") } }
+            let common =
+                lines.filter { !$0.allSatisfy { $0 == UInt8(ascii: " ") } }
                 .map { $0.prefix { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.count }.min() ?? 0
             lines = lines.map { Array($0.dropFirst(min(common, $0.count))) }
         }

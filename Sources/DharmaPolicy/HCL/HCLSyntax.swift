@@ -53,8 +53,9 @@ public indirect enum HCLExpression: Sendable {
     case binary(String, HCLExpression, HCLExpression)
     case conditional(HCLExpression, HCLExpression, HCLExpression)
     case forTuple(key: String?, value: String, collection: HCLExpression, result: HCLExpression, condition: HCLExpression?)
-    case forObject(key: String?, value: String, collection: HCLExpression, resultKey: HCLExpression, result: HCLExpression,
-                   condition: HCLExpression?, grouped: Bool)
+    case forObject(
+        key: String?, value: String, collection: HCLExpression, resultKey: HCLExpression, result: HCLExpression,
+        condition: HCLExpression?, grouped: Bool)
 }
 
 /// Why a file is not valid HCL, and where.

@@ -5,9 +5,13 @@ public enum PolicyKinds {
     public static let common = ["tags", "name", "region", "geography"]
 
     public static let properties: [String: [String]] = [
-        "storage.bucket": ["encrypted", "versioning", "publicAccessBlocked", "aclPublic", "accessLogs", "uniformAccess",
-                           "publicAccessPrevention", "public", "retentionDays", "encryptionKey", "mfaDelete"],
-        "storage.account": ["httpsOnly", "nestedItemsPublic", "minimumTls", "encrypted", "sharedKey", "publicNetwork", "infrastructureEncryption", "geoRedundant"],
+        "storage.bucket": [
+            "encrypted", "versioning", "publicAccessBlocked", "aclPublic", "accessLogs", "uniformAccess",
+            "publicAccessPrevention", "public", "retentionDays", "encryptionKey", "mfaDelete",
+        ],
+        "storage.account": [
+            "httpsOnly", "nestedItemsPublic", "minimumTls", "encrypted", "sharedKey", "publicNetwork", "infrastructureEncryption", "geoRedundant",
+        ],
         "storage.volume": ["encrypted", "encryptionKey", "size"],
         "network.firewall": ["ingress", "egress"],
         "network.firewall.egress": [],
@@ -16,8 +20,10 @@ public enum PolicyKinds {
         "network.loadbalancer": ["public", "protocol", "tlsPolicy", "accessLogs", "deletionProtection", "waf", "dropInvalidHeaders"],
         "network.cdn": ["httpsOnly", "waf", "tlsPolicy"],
         "network.dns": ["dnssec"],
-        "database": ["encrypted", "public", "multiAz", "deletionProtection", "iamAuthentication", "backupRetentionDays", "engine",
-                     "engineVersion", "logging", "performanceInsights", "autoMinorUpgrade", "flags", "tlsRequired", "indexes"],
+        "database": [
+            "encrypted", "public", "multiAz", "deletionProtection", "iamAuthentication", "backupRetentionDays", "engine",
+            "engineVersion", "logging", "performanceInsights", "autoMinorUpgrade", "flags", "tlsRequired", "indexes",
+        ],
         "database.nosql": ["encrypted", "pointInTimeRecovery", "encryptionKey"],
         "cache.redis": ["encryptionInTransit", "encryptionAtRest", "authToken", "replicas", "version"],
         "queue": ["encrypted", "encryptionKey", "deadLetter"],

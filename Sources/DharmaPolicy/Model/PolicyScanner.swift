@@ -55,8 +55,9 @@ public struct PolicyScanner: Sendable {
             guard Self.templateExtensions.contains((name as NSString).pathExtension.lowercased()) else { continue }
             let path = (directory as NSString).appendingPathComponent(relative)
             guard let size = walker.fileAttributes?[.size] as? Int, size < 8 << 20,
-                  let head = FileManager.default.contents(atPath: path).map({ String(decoding: $0.prefix(65_536), as: UTF8.self) }),
-                  CloudFormationLoader.isTemplate(head) else { continue }
+                let head = FileManager.default.contents(atPath: path).map({ String(decoding: $0.prefix(65_536), as: UTF8.self) }),
+                CloudFormationLoader.isTemplate(head)
+            else { continue }
             found.append(path)
         }
         return found.sorted()

@@ -30,9 +30,10 @@ public struct ComplianceReport: Sendable {
             let findings = ruleIDs.flatMap { byRule[$0] ?? [] }
             let failing = findings.filter { $0.verdict == .fail && $0.waiver == nil }
             let status: Status = findings.isEmpty ? .notApplicable : failing.isEmpty ? .pass : .fail
-            return Control(id: id, status: status, rules: ruleIDs,
-                           failing: Array(Set(failing.map { "\($0.rule.id) \($0.resource.address)" })).sorted(),
-                           resources: Set(findings.map(\.resource.address)).count)
+            return Control(
+                id: id, status: status, rules: ruleIDs,
+                failing: Array(Set(failing.map { "\($0.rule.id) \($0.resource.address)" })).sorted(),
+                resources: Set(findings.map(\.resource.address)).count)
         }
     }
 
@@ -69,10 +70,13 @@ public struct ComplianceReport: Sendable {
         .map([
             "framework": .string(framework.rawValue), "title": .string(framework.title),
             "coveragePercent": .double((coverage * 10).rounded() / 10), "scorePercent": .double((score * 10).rounded() / 10),
-            "controls": .list(controls.map { control in
-                .map(["id": .string(control.id), "status": .string(control.status.rawValue), "rules": .list(control.rules.map(Value.string)),
-                      "failing": .list(control.failing.map(Value.string)), "resources": .int(control.resources)])
-            }),
+            "controls": .list(
+                controls.map { control in
+                    .map([
+                        "id": .string(control.id), "status": .string(control.status.rawValue), "rules": .list(control.rules.map(Value.string)),
+                        "failing": .list(control.failing.map(Value.string)), "resources": .int(control.resources),
+                    ])
+                }),
         ])
     }
 }

@@ -12,7 +12,8 @@ public enum JUnitReport {
             let skipped = findings.filter { $0.waiver != nil }.count
             out += "  <testsuite name=\"\(escape(id))\" tests=\"\(findings.count)\" failures=\"\(failed)\" skipped=\"\(skipped)\">\n"
             for finding in findings {
-                out += "    <testcase classname=\"\(escape(id))\" name=\"\(escape(finding.resource.address))\" file=\"\(escape(finding.resource.file))\" line=\"\(finding.resource.line)\""
+                out +=
+                    "    <testcase classname=\"\(escape(id))\" name=\"\(escape(finding.resource.address))\" file=\"\(escape(finding.resource.file))\" line=\"\(finding.resource.line)\""
                 if finding.verdict == .pass {
                     out += "/>\n"
                 } else if let waiver = finding.waiver {

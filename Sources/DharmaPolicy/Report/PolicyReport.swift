@@ -81,8 +81,10 @@ public struct PolicyReport: Sendable {
             "waived": .list(waived.map(Self.findingJSON)),
             "unknown": .list(unknown.map(Self.findingJSON)),
             "problems": .list(problems.map { .map(["file": .string($0.file), "line": .int($0.line), "message": .string($0.message)]) }),
-            "summary": .map(["files": .int(files), "resources": .int(resources), "passed": .int(passed.count), "failed": .int(failures.count),
-                             "waived": .int(waived.count), "unknown": .int(unknown.count), "problems": .int(problems.count)]),
+            "summary": .map([
+                "files": .int(files), "resources": .int(resources), "passed": .int(passed.count), "failed": .int(failures.count),
+                "waived": .int(waived.count), "unknown": .int(unknown.count), "problems": .int(problems.count),
+            ]),
         ])
     }
 }

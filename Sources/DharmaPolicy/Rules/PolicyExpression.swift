@@ -165,7 +165,11 @@ struct ExpressionEvaluator {
         case "!=": return Self.equal(a, b).map { !$0 }
         case "in", "not in":
             guard let items = b.list else { return b == .null ? op == "not in" : nil }
-            if items.contains(where: { if case .unknown = $0 { return true }; return false }) { return nil }
+            if items.contains(where: {
+                if case .unknown = $0 { return true }; return false
+            }) {
+                return nil
+            }
             let found = items.contains { Self.equal(a, $0) == true }
             return op == "in" ? found : !found
         case "contains":
@@ -174,7 +178,8 @@ struct ExpressionEvaluator {
             return a == .null ? false : nil
         case "matches":
             guard let text = a.string, let pattern = b.string,
-                  let regex = try? NSRegularExpression(pattern: pattern) else { return a == .null ? false : nil }
+                let regex = try? NSRegularExpression(pattern: pattern)
+            else { return a == .null ? false : nil }
             return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
         default:
             guard let x = Self.number(a), let y = Self.number(b) else { return a == .null || b == .null ? false : nil }
@@ -233,7 +238,10 @@ struct ExpressionParser {
         guard position + target.count <= scalars.count, Array(scalars[position..<position + target.count]) == target else { return false }
         // Words must end at a word boundary (`in` is not the start of `index`).
         if let last = target.last, last.properties.isAlphabetic, position + target.count < scalars.count,
-           Self.isWord(scalars[position + target.count]) { return false }
+            Self.isWord(scalars[position + target.count])
+        {
+            return false
+        }
         position += target.count
         return true
     }

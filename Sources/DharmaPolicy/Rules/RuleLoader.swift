@@ -22,7 +22,8 @@ public enum RuleLoader {
 
     private static func parseBuiltIn() throws -> [Rule] {
         guard let url = Bundle.module.url(forResource: "rules", withExtension: "yaml"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            let text = try? String(contentsOf: url, encoding: .utf8)
+        else {
             throw Problem(location: SourceLocation(file: "rules.yaml", line: 1, column: 1), message: "the built-in rule pack is missing from this build")
         }
         let (rules, problems) = load(text: text, path: "rules.yaml")
@@ -81,8 +82,10 @@ public enum RuleLoader {
     static func rule(_ node: YNode, path: String) throws -> Rule {
         guard let pairs = node.mapping else { throw Problem(location: node.location, message: "a rule is a map with id, title, severity, kinds and assert") }
         for pair in pairs where !ruleKeys.contains(pair.key) {
-            throw Problem(location: pair.keyLocation, message: "unknown key `\(pair.key)` in a rule"
-                + (Suggestion.hint(for: pair.key, in: ruleKeys).map { "; \($0)" } ?? "") + "; keys are " + ruleKeys.joined(separator: ", "))
+            throw Problem(
+                location: pair.keyLocation,
+                message: "unknown key `\(pair.key)` in a rule"
+                    + (Suggestion.hint(for: pair.key, in: ruleKeys).map { "; \($0)" } ?? "") + "; keys are " + ruleKeys.joined(separator: ", "))
         }
         func text(_ key: String, required: Bool = true) throws -> String? {
             guard let value = node[key] else {
@@ -107,15 +110,17 @@ public enum RuleLoader {
             do {
                 return try PolicyExpression.parse(scalar)
             } catch {
-                throw Problem(location: SourceLocation(file: value.location.file, line: value.location.line, column: value.location.column + error.offset),
-                              message: "`\(key)`: \(error.message)")
+                throw Problem(
+                    location: SourceLocation(file: value.location.file, line: value.location.line, column: value.location.column + error.offset),
+                    message: "`\(key)`: \(error.message)")
             }
         }
         let id = try text("id") ?? ""
         let severityText = try text("severity") ?? ""
         guard let severity = Rule.Severity(rawValue: severityText) else {
-            throw Problem(location: node["severity"]?.location ?? node.location,
-                          message: "severity `\(severityText)` is not one of " + Rule.Severity.allCases.map(\.rawValue).joined(separator: ", "))
+            throw Problem(
+                location: node["severity"]?.location ?? node.location,
+                message: "severity `\(severityText)` is not one of " + Rule.Severity.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let kinds = try list("kinds")
         guard !kinds.isEmpty else { throw Problem(location: node.location, message: "rule `\(id)` needs `kinds`: the resource kinds it checks") }
@@ -129,9 +134,10 @@ public enum RuleLoader {
         let known = Set(kinds.flatMap { PolicyKinds.names(for: $0) })
         for (key, expressionValue) in [("assert", assertion as PolicyExpression?), ("when", when)] {
             for root in expressionValue?.rootPaths ?? [] where !known.contains(root) {
-                throw Problem(location: node[key]?.location ?? node.location,
-                              message: "`\(key)` reads `\(root)`, which \(kinds.joined(separator: ", ")) resources do not have"
-                                + (Suggestion.hint(for: root, in: known).map { "; \($0)" } ?? "") + "; they have " + known.sorted().joined(separator: ", "))
+                throw Problem(
+                    location: node[key]?.location ?? node.location,
+                    message: "`\(key)` reads `\(root)`, which \(kinds.joined(separator: ", ")) resources do not have"
+                        + (Suggestion.hint(for: root, in: known).map { "; \($0)" } ?? "") + "; they have " + known.sorted().joined(separator: ", "))
             }
         }
         var frameworks: [String: [String]] = [:]
@@ -139,13 +145,16 @@ public enum RuleLoader {
             guard let pairs = mapping.mapping else { throw Problem(location: mapping.location, message: "`frameworks` maps framework ids to control lists") }
             for pair in pairs {
                 guard Framework(rawValue: pair.key) != nil else {
-                    throw Problem(location: pair.keyLocation, message: "unknown framework `\(pair.key)`; frameworks are " + Framework.allCases.map(\.rawValue).joined(separator: ", "))
+                    throw Problem(
+                        location: pair.keyLocation,
+                        message: "unknown framework `\(pair.key)`; frameworks are " + Framework.allCases.map(\.rawValue).joined(separator: ", "))
                 }
                 frameworks[pair.key] = pair.value.sequence?.compactMap(\.scalar) ?? pair.value.scalar.map { [$0] } ?? []
             }
         }
-        return Rule(id: id, title: try text("title") ?? "", severity: severity, description: try text("description", required: false) ?? "",
-                    remediation: try text("remediation", required: false) ?? "", kinds: kinds, providers: try list("providers"),
-                    when: when, assertion: assertion, frameworks: frameworks, equivalents: try list("equivalents"), source: path)
+        return Rule(
+            id: id, title: try text("title") ?? "", severity: severity, description: try text("description", required: false) ?? "",
+            remediation: try text("remediation", required: false) ?? "", kinds: kinds, providers: try list("providers"),
+            when: when, assertion: assertion, frameworks: frameworks, equivalents: try list("equivalents"), source: path)
     }
 }

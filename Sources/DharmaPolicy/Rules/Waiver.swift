@@ -47,10 +47,13 @@ public struct Waiver: Sendable, Hashable {
             }
             let expires = fields["expires"] ?? ""
             guard isDate(expires) else {
-                throw RuleLoader.Problem(location: item["expires"]?.location ?? item.location, message: "`expires` must be a date YYYY-MM-DD, found `\(expires)`")
+                throw RuleLoader.Problem(
+                    location: item["expires"]?.location ?? item.location, message: "`expires` must be a date YYYY-MM-DD, found `\(expires)`")
             }
-            waivers.append(Waiver(rule: fields["rule"] ?? "", resource: fields["resource"] ?? "", justification: fields["justification"] ?? "",
-                                  expires: expires, approver: fields["approver"] ?? "", location: item.location))
+            waivers.append(
+                Waiver(
+                    rule: fields["rule"] ?? "", resource: fields["resource"] ?? "", justification: fields["justification"] ?? "",
+                    expires: expires, approver: fields["approver"] ?? "", location: item.location))
         }
         return waivers
     }
@@ -58,7 +61,8 @@ public struct Waiver: Sendable, Hashable {
     static func isDate(_ text: String) -> Bool {
         let parts = text.split(separator: "-")
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil else { return false }
+            let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil
+        else { return false }
         return (1...12).contains(month) && (1...31).contains(day)
     }
 }

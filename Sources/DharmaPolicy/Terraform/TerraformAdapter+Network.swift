@@ -38,10 +38,11 @@ extension TerraformAdapter {
         },
         "google_compute_firewall": { firewall, _ in
             let sources = firewall["source_ranges"]
-            let open: PolicyValue = sources.map { value in
-                guard let items = value.list else { return .unknown }
-                return .bool(items.contains { $0.string.map(worldIPv4.contains) ?? false })
-            } ?? .bool(false)
+            let open: PolicyValue =
+                sources.map { value in
+                    guard let items = value.list else { return .unknown }
+                    return .bool(items.contains { $0.string.map(worldIPv4.contains) ?? false })
+                } ?? .bool(false)
             var rules: [PolicyValue] = []
             if let allow = firewall["allow"], allow.list?.allSatisfy({ $0.mapEntries != nil }) != true {
                 return ("network.firewall", ["ingress": .unknown])
@@ -85,15 +86,19 @@ extension TerraformAdapter {
             if cidrs?.isUnknown == true || ipv6?.isUnknown == true {
                 open = .unknown
             } else if (cidrs?.list ?? []).contains(where: { $0.string.map(worldIPv4.contains) ?? false })
-                        || (ipv6?.list ?? []).contains(where: { $0.string.map(worldIPv6.contains) ?? false }) {
+                || (ipv6?.list ?? []).contains(where: { $0.string.map(worldIPv6.contains) ?? false })
+            {
                 open = .bool(true)
             } else {
-                open = .bool(!present("cidr_blocks") && !present("ipv6_cidr_blocks") && fields["security_groups"] == nil
-                             && fields["source_security_group_id"] == nil)
+                open = .bool(
+                    !present("cidr_blocks") && !present("ipv6_cidr_blocks") && fields["security_groups"] == nil
+                        && fields["source_security_group_id"] == nil)
             }
         }
-        return .map(["ports": .list([.map(["fromPort": from, "toPort": to])]), "open": open,
-                     "protocol": .string(protocolName == "-1" ? "all" : protocolName)])
+        return .map([
+            "ports": .list([.map(["fromPort": from, "toPort": to])]), "open": open,
+            "protocol": .string(protocolName == "-1" ? "all" : protocolName),
+        ])
     }
 
     /// One Azure NSG rule, as a list of the port ranges an inbound TCP allow opens to the internet.

@@ -10,45 +10,61 @@ extension TerraformAdapter {
             if let inlineAlgorithm {
                 encrypted = within(inlineAlgorithm, encryptionAlgorithms)
             } else if encryptionConfigs.isEmpty {
-                encrypted = .bool(true)   // S3 encrypts new objects with SSE-S3 by default since January 2023
+                encrypted = .bool(true)  // S3 encrypts new objects with SSE-S3 by default since January 2023
             } else {
-                encrypted = anyOf(encryptionConfigs.map { within(dig($0["rule"], "apply_server_side_encryption_by_default", "sse_algorithm"), encryptionAlgorithms) })
+                encrypted = anyOf(
+                    encryptionConfigs.map { within(dig($0["rule"], "apply_server_side_encryption_by_default", "sse_algorithm"), encryptionAlgorithms) })
             }
-            let versioning = anyOf([equals(dig(bucket["versioning"], "enabled"), .bool(true))]
-                + links.companions(of: bucket, type: "aws_s3_bucket_versioning").map { equals(dig($0["versioning_configuration"], "status"), .string("Enabled")) })
+            let versioning = anyOf(
+                [equals(dig(bucket["versioning"], "enabled"), .bool(true))]
+                    + links.companions(of: bucket, type: "aws_s3_bucket_versioning").map {
+                        equals(dig($0["versioning_configuration"], "status"), .string("Enabled"))
+                    })
             let blocks = links.companions(of: bucket, type: "aws_s3_bucket_public_access_block").map { block in
                 allOf([equals(block["block_public_acls"], .bool(true)), equals(block["block_public_policy"], .bool(true))])
             }
-            return ("storage.bucket", [
-                "encrypted": encrypted,
-                "versioning": versioning,
-                "publicAccessBlocked": blocks.isEmpty ? .bool(false) : anyOf(blocks),
-                "aclPublic": aclPublic(bucket, acls: links.companions(of: bucket, type: "aws_s3_bucket_acl")),
-                "accessLogs": .bool(bucket["logging"] != nil || !links.companions(of: bucket, type: "aws_s3_bucket_logging").isEmpty),
-                "mfaDelete": anyOf([equals(dig(bucket["versioning"], "mfa_delete"), .bool(true))]
-                    + links.companions(of: bucket, type: "aws_s3_bucket_versioning").map { equals(dig($0["versioning_configuration"], "mfa_delete"), .string("Enabled")) }),
-            ])
+            return (
+                "storage.bucket",
+                [
+                    "encrypted": encrypted,
+                    "versioning": versioning,
+                    "publicAccessBlocked": blocks.isEmpty ? .bool(false) : anyOf(blocks),
+                    "aclPublic": aclPublic(bucket, acls: links.companions(of: bucket, type: "aws_s3_bucket_acl")),
+                    "accessLogs": .bool(bucket["logging"] != nil || !links.companions(of: bucket, type: "aws_s3_bucket_logging").isEmpty),
+                    "mfaDelete": anyOf(
+                        [equals(dig(bucket["versioning"], "mfa_delete"), .bool(true))]
+                            + links.companions(of: bucket, type: "aws_s3_bucket_versioning").map {
+                                equals(dig($0["versioning_configuration"], "mfa_delete"), .string("Enabled"))
+                            }),
+                ]
+            )
         },
         "google_storage_bucket": { bucket, _ in
-            ("storage.bucket", [
-                "uniformAccess": flag(bucket["uniform_bucket_level_access"], default: false),
-                "publicAccessPrevention": known(bucket["public_access_prevention"]),
-                "versioning": flag(dig(bucket["versioning"], "enabled"), default: false),
-                "accessLogs": .bool(bucket["logging"] != nil),
-                "encrypted": .bool(true),
-            ])
+            (
+                "storage.bucket",
+                [
+                    "uniformAccess": flag(bucket["uniform_bucket_level_access"], default: false),
+                    "publicAccessPrevention": known(bucket["public_access_prevention"]),
+                    "versioning": flag(dig(bucket["versioning"], "enabled"), default: false),
+                    "accessLogs": .bool(bucket["logging"] != nil),
+                    "encrypted": .bool(true),
+                ]
+            )
         },
         "azurerm_storage_account": { account, _ in
-            ("storage.account", [
-                "httpsOnly": flag(account["enable_https_traffic_only"] ?? account["https_traffic_only_enabled"], default: true),
-                "nestedItemsPublic": flag(account["allow_nested_items_to_be_public"] ?? account["allow_blob_public_access"], default: true),
-                "minimumTls": known(account["min_tls_version"] ?? .string("TLS1_2")),
-                "encrypted": .bool(true),
-                "sharedKey": flag(account["shared_access_key_enabled"], default: true),
-                "publicNetwork": flag(account["public_network_access_enabled"], default: true),
-                "infrastructureEncryption": flag(account["infrastructure_encryption_enabled"], default: false),
-                "geoRedundant": .bool(["GRS", "RAGRS", "GZRS", "RAGZRS"].contains(account["account_replication_type"]?.string ?? "")),
-            ])
+            (
+                "storage.account",
+                [
+                    "httpsOnly": flag(account["enable_https_traffic_only"] ?? account["https_traffic_only_enabled"], default: true),
+                    "nestedItemsPublic": flag(account["allow_nested_items_to_be_public"] ?? account["allow_blob_public_access"], default: true),
+                    "minimumTls": known(account["min_tls_version"] ?? .string("TLS1_2")),
+                    "encrypted": .bool(true),
+                    "sharedKey": flag(account["shared_access_key_enabled"], default: true),
+                    "publicNetwork": flag(account["public_network_access_enabled"], default: true),
+                    "infrastructureEncryption": flag(account["infrastructure_encryption_enabled"], default: false),
+                    "geoRedundant": .bool(["GRS", "RAGRS", "GZRS", "RAGZRS"].contains(account["account_replication_type"]?.string ?? "")),
+                ]
+            )
         },
         "aws_ebs_volume": { volume, _ in
             ("storage.volume", ["encrypted": flag(volume["encrypted"], default: false)])

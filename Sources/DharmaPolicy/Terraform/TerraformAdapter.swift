@@ -28,9 +28,10 @@ public enum TerraformAdapter {
             if properties["tags"] == nil { properties["tags"] = resource["tags"] ?? resource["labels"] ?? .map([:]) }
             if properties["name"] == nil, let name = resource["name"] ?? resource["bucket"] { properties["name"] = known(name) }
             let provider = String(resource.type.prefix { $0 != "_" })
-            return PolicyResource(address: resource.address, nativeType: resource.type, kind: kind,
-                                  provider: ["azurerm": "azure", "google": "gcp"][provider] ?? provider,
-                                  file: resource.file, line: resource.line, properties: properties)
+            return PolicyResource(
+                address: resource.address, nativeType: resource.type, kind: kind,
+                provider: ["azurerm": "azure", "google": "gcp"][provider] ?? provider,
+                file: resource.file, line: resource.line, properties: properties)
         }
     }
 

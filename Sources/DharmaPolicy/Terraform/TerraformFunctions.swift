@@ -49,7 +49,9 @@ enum TerraformFunctions {
             guard let separator = arguments[0].string, let text = arguments[1].string, !separator.isEmpty else { return .unknown }
             return .list(text.components(separatedBy: separator).map(PolicyValue.string))
         case ("replace", 3):
-            guard let text = arguments[0].string, let search = arguments[1].string, let replacement = arguments[2].string, !search.isEmpty else { return .unknown }
+            guard let text = arguments[0].string, let search = arguments[1].string, let replacement = arguments[2].string, !search.isEmpty else {
+                return .unknown
+            }
             return .string(text.replacingOccurrences(of: search, with: replacement))
         case ("contains", 2):
             guard let items = arguments[0].list else { return .unknown }
@@ -74,7 +76,9 @@ enum TerraformFunctions {
                 let character = format[index]
                 let next = format.index(after: index)
                 if character == "%", next < format.endIndex {
-                    if format[next] == "%" { out.append("%") } else {
+                    if format[next] == "%" {
+                        out.append("%")
+                    } else {
                         guard let argument = rest.first?.string else { return .unknown }
                         rest = rest.dropFirst()
                         out += argument

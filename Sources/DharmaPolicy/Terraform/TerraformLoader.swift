@@ -46,7 +46,8 @@ public struct TerraformLoader: Sendable {
             result.files += 1
             let attributes = try? FileManager.default.attributesOfItem(atPath: path)
             if let size = attributes?[.size] as? Int, size > maximumFileSize {
-                result.problems.append(ScanProblem(file: path, line: 1, message: "file is \(size / (1 << 20)) MB, over the \(maximumFileSize >> 20) MB limit; not scanned"))
+                result.problems.append(
+                    ScanProblem(file: path, line: 1, message: "file is \(size / (1 << 20)) MB, over the \(maximumFileSize >> 20) MB limit; not scanned"))
                 continue
             }
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -76,7 +77,8 @@ public struct TerraformLoader: Sendable {
                 guard let name = block.labels.first else { continue }
                 // A variable without a default keeps its identity: two attributes set from the same
                 // variable name the same thing, which is how companions are linked by name.
-                variables[name] = block.body.attribute("default").map { constants.evaluate($0.expression) }
+                variables[name] =
+                    block.body.attribute("default").map { constants.evaluate($0.expression) }
                     ?? .reference(address: "var.\(name)", attribute: "")
             }
         }
@@ -93,8 +95,9 @@ public struct TerraformLoader: Sendable {
     func expand(_ block: HCLBlockNode, file: String, evaluator: TerraformEvaluator) -> [ScannedResource] {
         let address = "\(block.labels[0]).\(block.labels[1])"
         func make(_ suffix: String, _ scope: TerraformEvaluator) -> ScannedResource {
-            ScannedResource(address: address + suffix, type: block.labels[0], file: file, line: block.line,
-                            attributes: Self.attributes(of: block.body, evaluator: scope))
+            ScannedResource(
+                address: address + suffix, type: block.labels[0], file: file, line: block.line,
+                attributes: Self.attributes(of: block.body, evaluator: scope))
         }
         if let count = block.body.attribute("count") {
             guard let number = evaluator.evaluate(count.expression).number, number >= 0, number < 10_000 else { return [make("", evaluator)] }
@@ -121,10 +124,11 @@ public struct TerraformLoader: Sendable {
         }
         for block in body.blocks {
             if block.type == "dynamic", let name = block.labels.first, let content = block.body.blocks.first(where: { $0.type == "content" }) {
-                let iterator = block.body.attribute("iterator").flatMap { attribute -> String? in
-                    if case .variable(let variable) = attribute.expression { return variable }
-                    return nil
-                } ?? name
+                let iterator =
+                    block.body.attribute("iterator").flatMap { attribute -> String? in
+                        if case .variable(let variable) = attribute.expression { return variable }
+                        return nil
+                    } ?? name
                 guard let forEach = block.body.attribute("for_each") else { continue }
                 // When the collection is unknown, the content is read once with an unknown
                 // iterator: its literal settings still say what the block would configure.

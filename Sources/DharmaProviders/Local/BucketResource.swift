@@ -25,8 +25,10 @@ struct BucketResource {
         guard let path = state.outputs["path"]?.stringValue, LocalPaths.isDirectory(path) else { return }
         let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         guard contents.isEmpty else {
-            throw ProviderError(resource: state.name, "bucket directory \(path) is not empty (\(contents.count) entries); "
-                + "Dharma does not delete data. Empty it, then destroy again.")
+            throw ProviderError(
+                resource: state.name,
+                "bucket directory \(path) is not empty (\(contents.count) entries); "
+                    + "Dharma does not delete data. Empty it, then destroy again.")
         }
         rmdir(path)
     }

@@ -17,7 +17,8 @@ struct CertificateResource {
             throw ProviderError(resource: resource.name, error.description)
         }
         if let prior, prior.inputs["domains"] == resource.inputs["domains"], prior.inputs["keyAlgorithm"] == resource.inputs["keyAlgorithm"],
-           Self.check(prior, ca: ca, renewBefore: spec.renewBefore).isEmpty {
+            Self.check(prior, ca: ca, renewBefore: spec.renewBefore).isEmpty
+        {
             return prior.outputs
         }
         let issued: InternalCA.Issued
@@ -55,7 +56,8 @@ struct CertificateResource {
     /// `notAfter` drift is what the autopilot renews on.
     static func check(_ state: ResourceState, ca: InternalCA, renewBefore: Double, now: Date = Date()) -> [AttributeDiff] {
         guard let path = state.outputs["certificatePath"]?.stringValue, let keyPath = state.outputs["keyPath"]?.stringValue,
-              let pem = try? String(contentsOfFile: path, encoding: .utf8) else {
+            let pem = try? String(contentsOfFile: path, encoding: .utf8)
+        else {
             return [AttributeDiff(attribute: "certificate", old: .string("present"), new: .string("absent"))]
         }
         var drift: [AttributeDiff] = []
@@ -67,11 +69,15 @@ struct CertificateResource {
         }
         let (valid, notAfter) = ca.verify(pem, at: now)
         if !valid {
-            drift.append(AttributeDiff(attribute: "notAfter", old: .string("valid"), new: .string(notAfter.map { "expired \(timestamp($0))" } ?? "not issued by the internal CA")))
+            drift.append(
+                AttributeDiff(
+                    attribute: "notAfter", old: .string("valid"), new: .string(notAfter.map { "expired \(timestamp($0))" } ?? "not issued by the internal CA")))
         } else if let notAfter, notAfter.timeIntervalSince(now) < renewBefore {
             let days = notAfter.timeIntervalSince(now) / 86_400
-            drift.append(AttributeDiff(attribute: "notAfter", old: .string("more than \(Int(renewBefore / 86_400)) days left"),
-                                       new: .string(String(format: "%.1f days left (expires %@)", days, timestamp(notAfter)))))
+            drift.append(
+                AttributeDiff(
+                    attribute: "notAfter", old: .string("more than \(Int(renewBefore / 86_400)) days left"),
+                    new: .string(String(format: "%.1f days left (expires %@)", days, timestamp(notAfter)))))
         }
         return drift
     }
@@ -91,15 +97,19 @@ struct CertificateResource {
             guard !domains.isEmpty else { throw ProviderError(resource: resource, "`domains` must name at least one DNS name") }
             let algorithm = inputs["keyAlgorithm"]?.stringValue ?? "ec-p256"
             guard let key = InternalCA.KeyAlgorithm(rawValue: algorithm) else {
-                throw ProviderError(resource: resource, "the internal CA issues \(InternalCA.KeyAlgorithm.allCases.map(\.rawValue).joined(separator: " and ")) "
-                    + "keys, not \(algorithm)")
+                throw ProviderError(
+                    resource: resource,
+                    "the internal CA issues \(InternalCA.KeyAlgorithm.allCases.map(\.rawValue).joined(separator: " and ")) "
+                        + "keys, not \(algorithm)")
             }
             keyAlgorithm = key
             validity = Units.seconds(inputs["validity"] ?? .string("90d")) ?? 90 * 86_400
             renewBefore = Double(inputs["renewBeforeDays"]?.intValue ?? 30) * 86_400
             guard validity > renewBefore else {
-                throw ProviderError(resource: resource, "`validity` (\(Int(validity / 86_400)) days) must be longer than `renewBeforeDays` "
-                    + "(\(Int(renewBefore / 86_400))), or every certificate would be due for renewal as soon as it is issued")
+                throw ProviderError(
+                    resource: resource,
+                    "`validity` (\(Int(validity / 86_400)) days) must be longer than `renewBeforeDays` "
+                        + "(\(Int(renewBefore / 86_400))), or every certificate would be due for renewal as soon as it is issued")
             }
         }
     }

@@ -1,4 +1,5 @@
 import Crypto
+import DharmaCore
 import Foundation
 
 /// SHA-256 of file content, as recorded in state and compared on refresh.
@@ -19,5 +20,3 @@ enum ContentHash {
         .string("sha256:" + hash.prefix(12) + "…")
     }
 }
-
-import DharmaCore

@@ -13,7 +13,8 @@ struct FileResource {
 
     func refresh(_ state: ResourceState) -> Observation {
         guard let path = state.outputs["path"]?.stringValue, !LocalPaths.isDirectory(path),
-              let hash = ContentHash.sha256(ofFile: path) else { return .missing }
+            let hash = ContentHash.sha256(ofFile: path)
+        else { return .missing }
         var drift: [AttributeDiff] = []
         if let recorded = state.outputs["sha256"]?.stringValue, recorded != hash {
             drift.append(AttributeDiff(attribute: "content", old: ContentHash.short(recorded), new: ContentHash.short(hash)))

@@ -8,7 +8,8 @@ public struct LocalProvider: ReplicaRestarting {
 
     public func applyAvailability(for type: String) -> Availability {
         switch type {
-        case "storage.file", "storage.bucket", "security.secret", "compute.service", "database.postgres", "security.certificate", "storage.volume": return .available
+        case "storage.file", "storage.bucket", "security.secret", "compute.service", "database.postgres", "security.certificate", "storage.volume":
+            return .available
         default: return .unavailable("the local provider cannot run \(type)")
         }
     }

@@ -12,7 +12,8 @@ struct SecretResource {
         if let given = resource.inputs["value"]?.stringValue {
             value = given
         } else if let prior, let recorded = prior.outputs["sha256"]?.stringValue,
-                  let existing = FileManager.default.contents(atPath: path), ContentHash.sha256(existing) == recorded {
+            let existing = FileManager.default.contents(atPath: path), ContentHash.sha256(existing) == recorded
+        {
             // A generated secret is kept as long as its file is intact.
             value = String(decoding: existing, as: UTF8.self)
         } else {

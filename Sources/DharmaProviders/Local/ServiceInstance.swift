@@ -9,8 +9,10 @@ struct ServiceInstance: Sendable, Hashable {
     var arguments: [String]
 
     var value: Value {
-        .map(["index": .int(index), "pid": .int(Int(pid)), "port": .int(port), "start": .string(String(startTicks)),
-              "args": .list(arguments.map(Value.string))])
+        .map([
+            "index": .int(index), "pid": .int(Int(pid)), "port": .int(port), "start": .string(String(startTicks)),
+            "args": .list(arguments.map(Value.string)),
+        ])
     }
 
     init(index: Int, pid: Int32, port: Int, startTicks: UInt64, arguments: [String]) {
@@ -23,8 +25,9 @@ struct ServiceInstance: Sendable, Hashable {
 
     init?(_ value: Value) {
         guard let map = value.mapValue, let index = map["index"]?.intValue, let pid = map["pid"]?.intValue,
-              let port = map["port"]?.intValue, let start = map["start"]?.stringValue.flatMap({ UInt64($0) }),
-              let arguments = map["args"]?.listValue?.compactMap(\.stringValue) else { return nil }
+            let port = map["port"]?.intValue, let start = map["start"]?.stringValue.flatMap({ UInt64($0) }),
+            let arguments = map["args"]?.listValue?.compactMap(\.stringValue)
+        else { return nil }
         self.init(index: index, pid: Int32(pid), port: port, startTicks: start, arguments: arguments)
     }
 

@@ -13,8 +13,10 @@ struct ServiceProxy: Sendable, Hashable {
     var configPath: String
 
     var value: Value {
-        .map(["pid": .int(Int(pid)), "port": .int(port), "adminPort": .int(adminPort), "start": .string(String(startTicks)),
-              "config": .string(configPath)])
+        .map([
+            "pid": .int(Int(pid)), "port": .int(port), "adminPort": .int(adminPort), "start": .string(String(startTicks)),
+            "config": .string(configPath),
+        ])
     }
 
     init(pid: Int32, port: Int, adminPort: Int, startTicks: UInt64, configPath: String) {
@@ -27,8 +29,9 @@ struct ServiceProxy: Sendable, Hashable {
 
     init?(_ value: Value?) {
         guard let map = value?.mapValue, let pid = map["pid"]?.intValue, let port = map["port"]?.intValue,
-              let admin = map["adminPort"]?.intValue, let start = map["start"]?.stringValue.flatMap({ UInt64($0) }),
-              let config = map["config"]?.stringValue else { return nil }
+            let admin = map["adminPort"]?.intValue, let start = map["start"]?.stringValue.flatMap({ UInt64($0) }),
+            let config = map["config"]?.stringValue
+        else { return nil }
         self.init(pid: Int32(pid), port: port, adminPort: admin, startTicks: start, configPath: config)
     }
 
@@ -44,8 +47,10 @@ struct ServiceProxy: Sendable, Hashable {
 
     /// Writes the backends, then makes sure a proxy runs on `port` reading them: the one
     /// recorded if it still runs there, else a new one.
-    static func ensure(_ spec: ServiceSpec, prior: ServiceProxy?, port: Int, backends: [ProxyConfig.Backend],
-                       context: ProviderContext) async throws -> ServiceProxy {
+    static func ensure(
+        _ spec: ServiceSpec, prior: ServiceProxy?, port: Int, backends: [ProxyConfig.Backend],
+        context: ProviderContext
+    ) async throws -> ServiceProxy {
         let path = configPath(spec, context: context)
         try publish(backends, spec: spec, path: path)
         if let prior, prior.isRunning, prior.port == port, prior.configPath == path { return prior }
@@ -53,7 +58,9 @@ struct ServiceProxy: Sendable, Hashable {
         // The admin port is picked here and bound a moment later by the new process; something
         // else may take it in between. The proxy then exits, and a fresh pick is the cure.
         for _ in 1...3 {
-            guard let admin = PortAllocator.freePort(avoiding: [port]) else { throw ProviderError(resource: spec.name, "no free loopback port left for the proxy") }
+            guard let admin = PortAllocator.freePort(avoiding: [port]) else {
+                throw ProviderError(resource: spec.name, "no free loopback port left for the proxy")
+            }
             let proxy = try launch(spec, port: port, adminPort: admin, configPath: path, context: context)
             if try await waitUntilServing(proxy, spec: spec) { return proxy }
         }
@@ -69,21 +76,25 @@ struct ServiceProxy: Sendable, Hashable {
         }
     }
 
-    private static func launch(_ spec: ServiceSpec, port: Int, adminPort: Int, configPath: String,
-                               context: ProviderContext) throws -> ServiceProxy {
+    private static func launch(
+        _ spec: ServiceSpec, port: Int, adminPort: Int, configPath: String,
+        context: ProviderContext
+    ) throws -> ServiceProxy {
         var environment = ProcessInfoEnvironment.all
         environment[ServiceSpec.markerKey] = marker(spec)
         let pid: Int32
         do {
-            pid = try ProcessLauncher.launch(executable: ServiceSpec.dharmaExecutable(),
-                                             arguments: ["proxy", "--port", String(port), "--admin-port", String(adminPort), "--config", configPath],
-                                             environment: environment, workingDirectory: context.stateDirectory,
-                                             logPath: ServiceLogs.path("\(spec.name)-proxy.log", context: context))
+            pid = try ProcessLauncher.launch(
+                executable: ServiceSpec.dharmaExecutable(),
+                arguments: ["proxy", "--port", String(port), "--admin-port", String(adminPort), "--config", configPath],
+                environment: environment, workingDirectory: context.stateDirectory,
+                logPath: ServiceLogs.path("\(spec.name)-proxy.log", context: context))
         } catch {
             throw ProviderError(resource: spec.name, "the proxy did not start: \(error)")
         }
-        return ServiceProxy(pid: pid, port: port, adminPort: adminPort, startTicks: ProcessTable.info(pid)?.startTicks ?? 0,
-                            configPath: configPath)
+        return ServiceProxy(
+            pid: pid, port: port, adminPort: adminPort, startTicks: ProcessTable.info(pid)?.startTicks ?? 0,
+            configPath: configPath)
     }
 
     /// True once the proxy answers on its admin port, which it binds after the service port:
@@ -109,8 +120,9 @@ struct ServiceProxy: Sendable, Hashable {
     @discardableResult
     static func publish(_ backends: [ProxyConfig.Backend], spec: ServiceSpec, path: String) throws -> Int {
         let generation = ((try? ProxyConfig.load(path))?.generation ?? 0) + 1
-        let config = ProxyConfig(generation: generation, backends: backends, healthPath: spec.healthPath,
-                                 healthInterval: min(spec.healthInterval, 1))
+        let config = ProxyConfig(
+            generation: generation, backends: backends, healthPath: spec.healthPath,
+            healthInterval: min(spec.healthInterval, 1))
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try config.write(to: path)
@@ -133,7 +145,8 @@ struct ServiceProxy: Sendable, Hashable {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         while ContinuousClock.now < deadline, isRunning {
             if let status = status(), status.generation >= generation,
-               status.backends.filter({ ports.contains($0.port) }).allSatisfy({ $0.inFlight == 0 }) {
+                status.backends.filter({ ports.contains($0.port) }).allSatisfy({ $0.inFlight == 0 })
+            {
                 return
             }
             try await Task.sleep(for: .milliseconds(50))

@@ -51,7 +51,8 @@ struct ServiceResource {
             if let priorProxy { await priorProxy.stop() }
             return ServiceInstance.outputs(running)
         }
-        let backends = running.map { ProxyConfig.Backend(port: $0.port, replica: $0.index) }
+        let backends =
+            running.map { ProxyConfig.Backend(port: $0.port, replica: $0.index) }
             + spec.backupPorts.map { ProxyConfig.Backend(port: $0, backup: true) }
         let leaving = draining.map { ProxyConfig.Backend(port: $0.port, replica: $0.index, draining: true) }
         let proxy: ServiceProxy
@@ -72,12 +73,14 @@ struct ServiceResource {
     /// Restarts one replica gracefully: behind a proxy it is drained first and put back once
     /// healthy; the others keep serving throughout.
     func restartReplica(_ replica: Int, of state: ResourceState, drain: Bool, context: ProviderContext) async throws -> [String: Value] {
-        let resource = DesiredResource(name: state.name, type: state.type, provider: state.provider, region: state.region, inputs: state.inputs,
-                                       dependencies: state.dependencies, lifecycle: state.lifecycle, tags: [:])
+        let resource = DesiredResource(
+            name: state.name, type: state.type, provider: state.provider, region: state.region, inputs: state.inputs,
+            dependencies: state.dependencies, lifecycle: state.lifecycle, tags: [:])
         let spec = try ServiceSpec(resource, context: context)
         let instances = ServiceInstance.all(in: state.outputs)
         guard let old = instances.first(where: { $0.index == replica }) else {
-            throw ProviderError(resource: state.name, "there is no replica \(replica) (replicas: \(instances.map { String($0.index) }.joined(separator: ", ")))")
+            throw ProviderError(
+                resource: state.name, "there is no replica \(replica) (replicas: \(instances.map { String($0.index) }.joined(separator: ", ")))")
         }
         let others = instances.filter { $0.index != replica }
         let proxy = ServiceProxy(state.outputs["proxy"])
@@ -98,8 +101,10 @@ struct ServiceResource {
 
     /// Starts the replicas `kept` lacks and waits until all are ready; stops them all if one
     /// fails, so a failed apply leaves what ran before.
-    private func startReplicas(_ spec: ServiceSpec, missingFrom kept: [ServiceInstance], previous: [ServiceInstance], taken: Set<Int>,
-                               context: ProviderContext) async throws -> [ServiceInstance] {
+    private func startReplicas(
+        _ spec: ServiceSpec, missingFrom kept: [ServiceInstance], previous: [ServiceInstance], taken: Set<Int>,
+        context: ProviderContext
+    ) async throws -> [ServiceInstance] {
         var started: [ServiceInstance] = []
         var taken = taken
         let previousPorts = Dictionary(previous.map { ($0.index, $0.port) }, uniquingKeysWith: { first, _ in first })
@@ -151,7 +156,9 @@ struct ServiceResource {
     private static func proxyPort(_ spec: ServiceSpec, prior: ServiceProxy?, avoiding: Set<Int>) throws -> Int {
         if let fixed = spec.fixedPort { return fixed }
         if let prior { return prior.port }
-        guard let free = PortAllocator.freePort(avoiding: avoiding) else { throw ProviderError(resource: spec.name, "no free loopback port left for the proxy") }
+        guard let free = PortAllocator.freePort(avoiding: avoiding) else {
+            throw ProviderError(resource: spec.name, "no free loopback port left for the proxy")
+        }
         return free
     }
 
@@ -166,8 +173,10 @@ struct ServiceResource {
                 continue
             }
             if info.arguments != instance.arguments {
-                drift.append(AttributeDiff(attribute: "\(label).command", old: .list(instance.arguments.map(Value.string)),
-                                           new: .list(info.arguments.map(Value.string))))
+                drift.append(
+                    AttributeDiff(
+                        attribute: "\(label).command", old: .list(instance.arguments.map(Value.string)),
+                        new: .list(info.arguments.map(Value.string))))
             }
         }
         if let proxy = ServiceProxy(state.outputs["proxy"]), !proxy.isRunning {

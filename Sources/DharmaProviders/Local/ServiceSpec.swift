@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DharmaCore
 import DharmaNet
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A `compute.service`'s inputs, checked and resolved into what it takes to start an instance.
 struct ServiceSpec: Sendable {
@@ -103,14 +104,16 @@ struct ServiceSpec: Sendable {
         let logPath = ServiceLogs.path("\(name)-\(index).log", context: context)
         let pid: Int32
         do {
-            pid = try ProcessLauncher.launch(executable: executable, arguments: arguments, environment: env,
-                                             workingDirectory: workingDirectory, logPath: logPath)
+            pid = try ProcessLauncher.launch(
+                executable: executable, arguments: arguments, environment: env,
+                workingDirectory: workingDirectory, logPath: logPath)
         } catch {
             throw ProviderError(resource: name, error.description)
         }
         let info = ProcessTable.info(pid)
-        return ServiceInstance(index: index, pid: pid, port: port, startTicks: info?.startTicks ?? 0,
-                               arguments: [executable] + arguments)
+        return ServiceInstance(
+            index: index, pid: pid, port: port, startTicks: info?.startTicks ?? 0,
+            arguments: [executable] + arguments)
     }
 
     func waitUntilReady(_ instance: ServiceInstance, context: ProviderContext) async throws {
@@ -137,7 +140,8 @@ struct ServiceSpec: Sendable {
             }
             try await Task.sleep(for: .milliseconds(Int(healthInterval * 1000 / 4)))
         }
-        throw ProviderError(resource: name, "replica \(instance.index) was not ready within \(Int(healthTimeout))s: \(lastProblem)\(logTail(instance, context))")
+        throw ProviderError(
+            resource: name, "replica \(instance.index) was not ready within \(Int(healthTimeout))s: \(lastProblem)\(logTail(instance, context))")
     }
 
     /// A passing check proves only that something answers on the port. If another program
@@ -147,7 +151,10 @@ struct ServiceSpec: Sendable {
     private func requireHoldsPort(_ instance: ServiceInstance) throws {
         let replica = PortOwnership.Replica(marker: marker, index: instance.index, pid: instance.pid)
         guard PortOwnership().replica(replica, holds: instance.port) != false else {
-            throw ProviderError(resource: name, "port \(instance.port) answers, but not from replica \(instance.index) (pid \(instance.pid)): another program listens there; set `port` to a free one")
+            throw ProviderError(
+                resource: name,
+                "port \(instance.port) answers, but not from replica \(instance.index) (pid \(instance.pid)): another program listens there; set `port` to a free one"
+            )
         }
     }
 

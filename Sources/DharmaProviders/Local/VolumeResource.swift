@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DharmaCore
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `storage.volume` on the local provider: a quota-limited filesystem — an ext4 image of `size`
 /// bytes (sparse: it takes disk space only as it fills), loop-mounted at
@@ -11,8 +12,10 @@ import Foundation
 struct VolumeResource {
     func apply(_ resource: DesiredResource, prior: ResourceState?, context: ProviderContext) async throws -> [String: Value] {
         guard geteuid() == 0 else {
-            throw ProviderError(resource: resource.name, "a local storage.volume is a loop-mounted ext4 image, and mounting needs root; "
-                + "run dharma as root, or use a storage.bucket (a plain directory) instead")
+            throw ProviderError(
+                resource: resource.name,
+                "a local storage.volume is a loop-mounted ext4 image, and mounting needs root; "
+                    + "run dharma as root, or use a storage.bucket (a plain directory) instead")
         }
         guard let size = resource.inputs["size"].flatMap(Units.bytes).map(Int.init) else {
             throw ProviderError(resource: resource.name, "`size` is required, e.g. 10Gi")
@@ -21,15 +24,18 @@ struct VolumeResource {
         let image = "\(directory)/\(resource.name).ext4"
         let mountPoint = "\(directory)/\(resource.name)"
         if let recorded = prior?.outputs["size"]?.intValue, recorded != size, FileManager.default.fileExists(atPath: image) {
-            throw ProviderError(resource: resource.name, "a local volume cannot change size (\(recorded) → \(size) bytes); "
-                + "give the new size a new volume and copy the data over")
+            throw ProviderError(
+                resource: resource.name,
+                "a local volume cannot change size (\(recorded) → \(size) bytes); "
+                    + "give the new size a new volume and copy the data over")
         }
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: image) {
             guard FileManager.default.createFile(atPath: image, contents: nil), truncate(image, off_t(size)) == 0 else {
                 throw ProviderError(resource: resource.name, "cannot make the \(size)-byte image \(image): \(String(cString: strerror(errno)))")
             }
-            let made = try await CommandRunner.run(Self.tool("mkfs.ext4"), ["-q", "-F", "-m", "0", "-L", String(resource.name.prefix(16)), image], timeout: 120)
+            let made = try await CommandRunner.run(
+                Self.tool("mkfs.ext4"), ["-q", "-F", "-m", "0", "-L", String(resource.name.prefix(16)), image], timeout: 120)
             guard made.succeeded else {
                 unlink(image)
                 throw ProviderError(resource: resource.name, "mkfs.ext4 failed: \(made.complaint)")
@@ -44,7 +50,8 @@ struct VolumeResource {
 
     func refresh(_ state: ResourceState) -> Observation {
         guard let image = state.outputs["image"]?.stringValue, let path = state.outputs["path"]?.stringValue,
-              FileManager.default.fileExists(atPath: image) else { return .missing }
+            FileManager.default.fileExists(atPath: image)
+        else { return .missing }
         guard Self.isMounted(path) else {
             return Observation(exists: true, drift: [AttributeDiff(attribute: "mounted", old: .string(path), new: .string("not mounted"))])
         }

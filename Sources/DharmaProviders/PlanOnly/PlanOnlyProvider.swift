@@ -10,7 +10,8 @@ public struct PlanOnlyProvider: Provider {
     }
 
     public func applyAvailability(for type: String) -> Availability {
-        .unavailable("applying to \(name.rawValue) is not implemented in this version; `dharma plan` works, and apply arrives with the \(name.rawValue) provider")
+        .unavailable(
+            "applying to \(name.rawValue) is not implemented in this version; `dharma plan` works, and apply arrives with the \(name.rawValue) provider")
     }
 
     /// Nothing can have been applied through this provider, so there is nothing to read back.

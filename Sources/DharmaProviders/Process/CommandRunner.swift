@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Runs a short-lived program to completion and captures what it printed — the way the local
 /// runtime drives `initdb`, `pg_ctl` and `psql`. Output goes through temporary files rather
@@ -27,8 +28,10 @@ public enum CommandRunner {
 
     /// Runs `executable` with `arguments`; `environment` is added to this process's own. A
     /// program still running after `timeout` seconds is killed and reported as failed.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                           input: String? = nil, timeout: Double = 60) async throws(Failure) -> Result {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        input: String? = nil, timeout: Double = 60
+    ) async throws(Failure) -> Result {
         let scratch = NSTemporaryDirectory() + "dharma-run-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         let paths = (input: scratch + ".in", output: scratch + ".out", errors: scratch + ".err")
         defer { for path in [paths.input, paths.output, paths.errors] { unlink(path) } }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The service instances this process launched and has not yet reaped, and how the reaped
 /// ones ended (kept for the most recent few hundred).

@@ -28,9 +28,10 @@ enum ListeningSockets {
     static func listening(_ row: ArraySlice<UInt8>) -> (port: Int, inode: UInt64)? {
         let fields = row.split(separator: UInt8(ascii: " "), maxSplits: 10, omittingEmptySubsequences: true)
         guard fields.count > 9, fields[3].elementsEqual("0A".utf8),
-              let colon = fields[1].lastIndex(of: UInt8(ascii: ":")),
-              let port = Int(String(decoding: fields[1][(colon + 1)...], as: UTF8.self), radix: 16),
-              let inode = UInt64(String(decoding: fields[9], as: UTF8.self)) else { return nil }
+            let colon = fields[1].lastIndex(of: UInt8(ascii: ":")),
+            let port = Int(String(decoding: fields[1][(colon + 1)...], as: UTF8.self), radix: 16),
+            let inode = UInt64(String(decoding: fields[9], as: UTF8.self))
+        else { return nil }
         return (port, inode)
     }
 
@@ -42,7 +43,8 @@ enum ListeningSockets {
         var found: Set<UInt64> = []
         for descriptor in descriptors {
             guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\(descriptor)"),
-                  target.hasPrefix("socket:["), target.hasSuffix("]") else { continue }
+                target.hasPrefix("socket:["), target.hasSuffix("]")
+            else { continue }
             if let inode = UInt64(target.dropFirst("socket:[".count).dropLast()) { found.insert(inode) }
         }
         return found

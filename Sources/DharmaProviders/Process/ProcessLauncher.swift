@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Starts a program as the leader of a new session, so it outlives the `dharma` command that
 /// started it and is not hit by the terminal's Ctrl-C; its output goes to a log file.
@@ -10,8 +11,10 @@ public enum ProcessLauncher {
         public var description: String
     }
 
-    public static func launch(executable: String, arguments: [String], environment: [String: String],
-                              workingDirectory: String, logPath: String) throws(LaunchError) -> Int32 {
+    public static func launch(
+        executable: String, arguments: [String], environment: [String: String],
+        workingDirectory: String, logPath: String
+    ) throws(LaunchError) -> Int32 {
         guard let addChdir = addChdir else {
             throw LaunchError(description: "this C library cannot set a working directory for new processes (glibc 2.29 or later needed)")
         }

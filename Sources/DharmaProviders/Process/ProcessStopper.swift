@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Stops a service instance the way orchestrators do: SIGTERM to its process group, then
 /// SIGKILL if it has not exited within the grace period.
@@ -43,7 +44,8 @@ public enum ProcessStopper {
         for _ in 0..<100 {
             ProcessTable.reapExitedChildren()
             guard let info = ProcessTable.info(pid), info.isZombie, startTicks.map({ $0 == info.startTicks }) ?? true,
-                  let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task"), threads.count > 1 else { return }
+                let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task"), threads.count > 1
+            else { return }
             try? await Task.sleep(for: .milliseconds(10))
         }
     }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What the kernel says about a process, read from /proc. Used to observe services for drift:
 /// a recorded pid must still exist, not be a zombie, be the same process (start time), and run
@@ -32,12 +33,14 @@ public enum ProcessTable {
         // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
         // fields[3] is field 6 (session).
         guard fields.count > 22, let state = fields[0].first, let session = Int32(fields[3]), let start = UInt64(fields[19]),
-              let rssPages = Int(fields[21]), let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+            let rssPages = Int(fields[21]), let user = Double(fields[11]), let system = Double(fields[12])
+        else { return nil }
         let arguments = (ProcFile.text("/proc/\(pid)/cmdline") ?? "").split(separator: "\0", omittingEmptySubsequences: false)
             .dropLast().map(String.init)
-        return ProcessInfo(pid: pid, arguments: arguments, startTicks: start, state: state, session: session,
-                           residentBytes: rssPages * Int(sysconf(Int32(_SC_PAGESIZE))),
-                           cpuSeconds: (user + system) / Double(max(1, sysconf(Int32(_SC_CLK_TCK)))))
+        return ProcessInfo(
+            pid: pid, arguments: arguments, startTicks: start, state: state, session: session,
+            residentBytes: rssPages * Int(sysconf(Int32(_SC_PAGESIZE))),
+            cpuSeconds: (user + system) / Double(max(1, sysconf(Int32(_SC_CLK_TCK)))))
     }
 
     /// Live processes whose environment carries `KEY=VALUE` — how Dharma finds instances it
@@ -53,7 +56,8 @@ public enum ProcessTable {
         var found: [Int32] = []
         for entry in listing {
             guard let pid = Int32(entry), pid != getpid(),
-                  let environment = ProcFile.contents("/proc/\(pid)/environ") else { continue }
+                let environment = ProcFile.contents("/proc/\(pid)/environ")
+            else { continue }
             let present = Set(environment.split(separator: 0).map(Array.init))
             if needles.isSubset(of: present), let info = info(pid), !info.isZombie { found.append(pid) }
         }
@@ -93,6 +97,8 @@ public enum ProcessEnding: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    private static let names: [Int32: String] = [SIGKILL: "SIGKILL", SIGTERM: "SIGTERM", SIGINT: "SIGINT", SIGHUP: "SIGHUP",
-                                                  SIGSEGV: "SIGSEGV", SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGILL: "SIGILL", SIGFPE: "SIGFPE"]
+    private static let names: [Int32: String] = [
+        SIGKILL: "SIGKILL", SIGTERM: "SIGTERM", SIGINT: "SIGINT", SIGHUP: "SIGHUP",
+        SIGSEGV: "SIGSEGV", SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGILL: "SIGILL", SIGFPE: "SIGFPE",
+    ]
 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `posix_spawn` as every program Dharma starts gets it: signals unblocked and at their
@@ -9,8 +9,10 @@ import Glibc
 enum Spawn {
     /// Starts `executable`; `streams` sets up descriptors 0–2 (and may add a working directory).
     /// Returns the pid, or the `errno` posix_spawn reported.
-    static func start(_ executable: String, _ arguments: [String], environment: [String: String], newSession: Bool,
-                      streams: (inout posix_spawn_file_actions_t) -> Void) -> Result<pid_t, SpawnFailure> {
+    static func start(
+        _ executable: String, _ arguments: [String], environment: [String: String], newSession: Bool,
+        streams: (inout posix_spawn_file_actions_t) -> Void
+    ) -> Result<pid_t, SpawnFailure> {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

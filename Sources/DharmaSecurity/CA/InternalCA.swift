@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Crypto
 import Foundation
 import SwiftASN1
 import X509
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Dharma's own certificate authority, for certificates the local runtime issues: a P-384
 /// root made on first use under `.dharma/ca/` (the key mode 0600), valid ten years. Leaf
@@ -82,12 +83,17 @@ public struct InternalCA: Sendable {
     public func issue(domains: [String], keyAlgorithm: KeyAlgorithm, validity: Double, now: Date = Date()) throws(Failure) -> Issued {
         guard let first = domains.first else { throw Failure(description: "a certificate needs at least one domain") }
         do {
-            let (publicKey, privateKeyPEM): (Certificate.PublicKey, String) = switch keyAlgorithm {
-            case .ecP256:
-                { let key = P256.Signing.PrivateKey(); return (Certificate.PublicKey(key.publicKey), key.pemRepresentation) }()
-            case .ecP384:
-                { let key = P384.Signing.PrivateKey(); return (Certificate.PublicKey(key.publicKey), key.pemRepresentation) }()
-            }
+            let (publicKey, privateKeyPEM): (Certificate.PublicKey, String) =
+                switch keyAlgorithm {
+                case .ecP256:
+                    {
+                        let key = P256.Signing.PrivateKey(); return (Certificate.PublicKey(key.publicKey), key.pemRepresentation)
+                    }()
+                case .ecP384:
+                    {
+                        let key = P384.Signing.PrivateKey(); return (Certificate.PublicKey(key.publicKey), key.pemRepresentation)
+                    }()
+                }
             let serial = Certificate.SerialNumber()
             let notBefore = now.addingTimeInterval(-300)
             let notAfter = now.addingTimeInterval(validity)
@@ -98,14 +104,16 @@ public struct InternalCA: Sendable {
                     Critical(BasicConstraints.notCertificateAuthority)
                     Critical(KeyUsage(digitalSignature: true))
                     try ExtendedKeyUsage([.serverAuth])
-                    SubjectAlternativeNames(domains.map { domain in
-                        Self.ipAddress(domain).map(GeneralName.ipAddress) ?? .dnsName(domain)
-                    })
+                    SubjectAlternativeNames(
+                        domains.map { domain in
+                            Self.ipAddress(domain).map(GeneralName.ipAddress) ?? .dnsName(domain)
+                        })
                     AuthorityKeyIdentifier(keyIdentifier: try certificate.extensions.subjectKeyIdentifier?.keyIdentifier)
                 },
                 issuerPrivateKey: .init(key))
-            return Issued(certificatePEM: try leaf.serializeAsPEM().pemString, privateKeyPEM: privateKeyPEM,
-                          serial: serial.bytes.map { String(format: "%02x", $0) }.joined(), notBefore: notBefore, notAfter: notAfter)
+            return Issued(
+                certificatePEM: try leaf.serializeAsPEM().pemString, privateKeyPEM: privateKeyPEM,
+                serial: serial.bytes.map { String(format: "%02x", $0) }.joined(), notBefore: notBefore, notAfter: notAfter)
         } catch {
             throw Failure(description: "cannot issue a certificate for \(domains.joined(separator: ", ")): \(error)")
         }
@@ -131,7 +139,8 @@ public struct InternalCA: Sendable {
     private static func write(_ text: String, to path: String, mode: mode_t) throws(Failure) {
         let temporary = path + ".tmp-\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: Int(mode)]),
-              rename(temporary, path) == 0 else {
+            rename(temporary, path) == 0
+        else {
             unlink(temporary)
             throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
         }

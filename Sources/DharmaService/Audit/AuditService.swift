@@ -38,8 +38,10 @@ public struct AuditService: Sendable {
         public var verified: Bool
 
         public var json: Value {
-            .map(["seq": .int(Int(seq)), "treeSize": .int(Int(treeSize)), "leafHash": .string(leafHash.hex), "proof": .list(proof.map { .string($0.hex) }),
-                  "checkpoint": .string(checkpoint), "entry": .string(body), "verified": .bool(verified)])
+            .map([
+                "seq": .int(Int(seq)), "treeSize": .int(Int(treeSize)), "leafHash": .string(leafHash.hex), "proof": .list(proof.map { .string($0.hex) }),
+                "checkpoint": .string(checkpoint), "entry": .string(body), "verified": .bool(verified),
+            ])
         }
     }
 
@@ -53,8 +55,9 @@ public struct AuditService: Sendable {
         let leaf = MerkleHasher.leaf(Array(body.utf8))
         let proof = try await serviceCall { try await log.inclusionProof(seq: seq, size: checkpoint.size) }
         let verified = (try? MerkleVerifier.verifyInclusion(leafHash: leaf, index: seq, size: checkpoint.size, proof: proof, root: checkpoint.root)) != nil
-        return InclusionProof(seq: seq, treeSize: checkpoint.size, root: checkpoint.root, leafHash: leaf, proof: proof, checkpoint: note, body: body,
-                              verified: verified)
+        return InclusionProof(
+            seq: seq, treeSize: checkpoint.size, root: checkpoint.root, leafHash: leaf, proof: proof, checkpoint: note, body: body,
+            verified: verified)
     }
 
     public struct ConsistencyProof: Sendable {
@@ -65,8 +68,10 @@ public struct AuditService: Sendable {
         public var proof: [MerkleHash]
 
         public var json: Value {
-            .map(["old": .int(Int(old)), "new": .int(Int(new)), "oldRoot": .string(oldRoot.hex), "newRoot": .string(newRoot.hex),
-                  "proof": .list(proof.map { .string($0.hex) })])
+            .map([
+                "old": .int(Int(old)), "new": .int(Int(new)), "oldRoot": .string(oldRoot.hex), "newRoot": .string(newRoot.hex),
+                "proof": .list(proof.map { .string($0.hex) }),
+            ])
         }
     }
 

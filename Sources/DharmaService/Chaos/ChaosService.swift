@@ -11,16 +11,19 @@ public struct ChaosService: Sendable {
     }
 
     /// Runs one experiment (an `Experiment` file); `line` receives its progress.
-    public func run(_ path: String, state: String?, seed: UInt64, shouldStop: @escaping @Sendable () -> Bool,
-                    line: @escaping @Sendable (String) -> Void) async throws(ServiceError) -> ExperimentReport {
+    public func run(
+        _ path: String, state: String?, seed: UInt64, shouldStop: @escaping @Sendable () -> Bool,
+        line: @escaping @Sendable (String) -> Void
+    ) async throws(ServiceError) -> ExperimentReport {
         try context.authorise(.apply, "run chaos experiments")
         let experiment: Experiment
         do throws(ExperimentParser.Failure) {
             experiment = try ExperimentParser.load(path: path)
         } catch {
             let count = error.diagnostics.filter { $0.severity == .error }.count
-            throw .invalidInput("\(path) is not a valid experiment (\(count) error\(count == 1 ? "" : "s"))", diagnostics: error.diagnostics,
-                                source: error.source)
+            throw .invalidInput(
+                "\(path) is not a valid experiment (\(count) error\(count == 1 ? "" : "s"))", diagnostics: error.diagnostics,
+                source: error.source)
         }
         let engine = try StateLocation.resolve(explicit: state, blueprint: experiment.blueprint, environment: context.environment)
             .engine(context, audited: true, reason: "chaos experiment \(experiment.name)")
@@ -52,8 +55,10 @@ public struct ChaosService: Sendable {
     }
 
     /// Many random faults one after another, with the autopilot healing them in this process.
-    public func gameDay(_ blueprint: String, state: String?, faults: Int, seed: UInt64, shouldStop: @escaping @Sendable () -> Bool,
-                        line: @escaping @Sendable (String) -> Void) async throws(ServiceError) -> GameDay.Result {
+    public func gameDay(
+        _ blueprint: String, state: String?, faults: Int, seed: UInt64, shouldStop: @escaping @Sendable () -> Bool,
+        line: @escaping @Sendable (String) -> Void
+    ) async throws(ServiceError) -> GameDay.Result {
         try context.authorise(.apply, "run game days")
         guard (1...10_000).contains(faults) else { throw .invalidInput("--faults \(faults): give 1 to 10000") }
         _ = try BlueprintInput(path: blueprint).prepare()

@@ -65,8 +65,11 @@ public struct CostService: Sendable {
         let date = Date(timeIntervalSince1970: Double(last.time) / 1000)
         let day = calendar.component(.day, from: date)
         let length = calendar.range(of: .day, in: .month, for: date)?.count ?? 30
-        guard let forecast = CapacityForecaster.monthEnd(daily: days.map(\.value), daysThisMonth: min(day, days.count), daysInMonth: length,
-                                                         budget: budget?.monthly) else {
+        guard
+            let forecast = CapacityForecaster.monthEnd(
+                daily: days.map(\.value), daysThisMonth: min(day, days.count), daysInMonth: length,
+                budget: budget?.monthly)
+        else {
             throw .invalidInput("\(path): not enough days to forecast")
         }
         return SpendForecast(dayOfMonth: day, forecast: forecast, budget: budget)
@@ -109,7 +112,9 @@ public struct CostService: Sendable {
             return PlacementWriter.Move(resource: item.resource, provider: option.provider, region: option.region)
         }
         let text: String
-        do { text = try String(contentsOfFile: input.path, encoding: .utf8) } catch { throw .invalidInput("cannot read \(input.path): \(error.localizedDescription)") }
+        do { text = try String(contentsOfFile: input.path, encoding: .utf8) } catch {
+            throw .invalidInput("cannot read \(input.path): \(error.localizedDescription)")
+        }
         let rewritten: String
         do { rewritten = try PlacementWriter.rewrite(text, blueprint: prepared.blueprint, moves: moves) } catch { throw .invalidInput(error.message) }
         do { try rewritten.write(toFile: write, atomically: true, encoding: .utf8) } catch {

@@ -13,7 +13,8 @@ public struct PlanCost: Sendable {
     /// The message when the plan costs more than the blueprint's budget allows.
     public var budgetExceeded: String? {
         guard let budget, after.total > budget.monthly else { return nil }
-        return "the plan costs \(CostRenderer.money(after.total))/month, over the budget of \(CostRenderer.money(budget.monthly)) by \(CostRenderer.money(after.total - budget.monthly))"
+        return
+            "the plan costs \(CostRenderer.money(after.total))/month, over the budget of \(CostRenderer.money(budget.monthly)) by \(CostRenderer.money(after.total - budget.monthly))"
     }
 
     public var json: Value {

@@ -45,15 +45,17 @@ public struct ExportService: Sendable {
         try context.authorise(.read, "export code")
         guard let format = ExportFormat(name: request.format) else {
             let names = ExportFormat.allCases.map(\.rawValue)
-            throw .invalidInput("--format \(request.format): unknown format; choose one of \(names.joined(separator: ", "))"
-                + (Suggestion.hint(for: request.format, in: names).map { " (\($0))" } ?? ""))
+            throw .invalidInput(
+                "--format \(request.format): unknown format; choose one of \(names.joined(separator: ", "))"
+                    + (Suggestion.hint(for: request.format, in: names).map { " (\($0))" } ?? ""))
         }
         var target: ProviderName?
         if let provider = request.provider {
             guard let name = ProviderName(rawValue: provider.lowercased()), name != .local else {
                 let names = ProviderName.allCases.filter { $0 != .local }.map(\.rawValue)
-                throw .invalidInput("--provider \(provider): unknown provider; choose one of \(names.joined(separator: ", "))"
-                    + (Suggestion.hint(for: provider, in: names).map { " (\($0))" } ?? ""))
+                throw .invalidInput(
+                    "--provider \(provider): unknown provider; choose one of \(names.joined(separator: ", "))"
+                        + (Suggestion.hint(for: provider, in: names).map { " (\($0))" } ?? ""))
             }
             target = name
         }
@@ -83,8 +85,10 @@ public struct ExportService: Sendable {
         var sizes: [String: String] = [:]
         for resource in stack.resources where ["compute.vm", "compute.cluster"].contains(resource.type) {
             let inputs = resource.properties.compactMapValues(\.resolved)
-            let cost = estimator.estimate(PricedResource(name: resource.name, type: resource.type, provider: resource.provider,
-                                                         region: resource.region, inputs: inputs))
+            let cost = estimator.estimate(
+                PricedResource(
+                    name: resource.name, type: resource.type, provider: resource.provider,
+                    region: resource.region, inputs: inputs))
             let names = Set(catalog.prices(for: resource.provider)?.instances.map(\.name) ?? [])
             if let choice = cost.choice?.split(separator: " ").map(String.init).first(where: names.contains) {
                 sizes[resource.name] = choice

@@ -65,8 +65,9 @@ public struct MetricsService: Sendable {
         let accepted = buffer.accepted, rejected = buffer.rejected
         let repository = try repository(location)
         try await serviceCall { try await repository.write(&buffer) }
-        return Imported(accepted: accepted, rejected: rejected, series: Set(result.samples.map(\.0)).count,
-                        problems: result.problems.map { ($0.line, $0.message) })
+        return Imported(
+            accepted: accepted, rejected: rejected, series: Set(result.samples.map(\.0)).count,
+            problems: result.problems.map { ($0.line, $0.message) })
     }
 
     // MARK: query
@@ -98,8 +99,10 @@ public struct MetricsService: Sendable {
         let ahead = try Self.duration(horizon, option: "--horizon")
         let (_, series) = try await read(text, since: since, until: nil, location)
         guard series.count == 1, let (key, samples) = series.first else {
-            throw .invalidInput(series.isEmpty ? "no series matches \(text) in the last \(since)"
-                : "\(series.count) series match; narrow the selector to one: " + series.keys.sorted().prefix(5).map(\.description).joined(separator: ", "))
+            throw .invalidInput(
+                series.isEmpty
+                    ? "no series matches \(text) in the last \(since)"
+                    : "\(series.count) series match; narrow the selector to one: " + series.keys.sorted().prefix(5).map(\.description).joined(separator: ", "))
         }
         let grid = RegularSeries(samples)
         guard grid.values.count >= 8, grid.step > 0 else { throw .invalidInput("\(key) has too few samples to forecast (\(samples.count))") }
@@ -107,8 +110,9 @@ public struct MetricsService: Sendable {
         guard let model = smoothing.fit(grid.values) else { throw .failed("no model fits \(key)") }
         let steps = max(1, Int((ahead * 1000 / Double(grid.step)).rounded(.up)))
         let exhaustion = capacity.flatMap { CapacityForecaster.timeToExhaustion(grid.values, capacity: $0, maximumSteps: max(steps, 2000)) }
-        return Forecast(series: key, points: grid.values.count, step: grid.step, model: model.name,
-                        forecast: smoothing.forecast(model, horizon: steps), exhaustion: exhaustion)
+        return Forecast(
+            series: key, points: grid.values.count, step: grid.step, model: model.name,
+            forecast: smoothing.forecast(model, horizon: steps), exhaustion: exhaustion)
     }
 
     // MARK: anomalies
@@ -151,8 +155,9 @@ public struct MetricsService: Sendable {
         settings.restPeriod = request.learning
         return series.keys.sorted { $0.description < $1.description }.map { key in
             let samples = series[key] ?? []
-            return SeriesAnomalies(series: key, samples: samples.count, learnt: samples.count > request.learning,
-                                   alarms: SeriesAlarms.alarms(in: samples, settings: settings, memory: remembered, range: expected))
+            return SeriesAnomalies(
+                series: key, samples: samples.count, learnt: samples.count > request.learning,
+                alarms: SeriesAlarms.alarms(in: samples, settings: settings, memory: remembered, range: expected))
         }
     }
 
@@ -194,8 +199,10 @@ public struct MetricsService: Sendable {
     }
 
     /// Scrapes the targets every interval into the store; each round is reported as it ends.
-    public func scrape(_ request: ScrapeRequest, into location: StackSelector, shouldStop: @Sendable () -> Bool = { false },
-                       report: (ScrapeRound) -> Void) async throws(ServiceError) {
+    public func scrape(
+        _ request: ScrapeRequest, into location: StackSelector, shouldStop: @Sendable () -> Bool = { false },
+        report: (ScrapeRound) -> Void
+    ) async throws(ServiceError) {
         try context.authorise(.plan, "write metrics")
         guard let every = Units.seconds(.string(request.interval)), every > 0, let limit = Units.seconds(.string(request.timeout)), limit > 0 else {
             throw .invalidInput("--interval and --timeout are durations such as 5s or 1m")
@@ -221,8 +228,10 @@ public struct MetricsService: Sendable {
             var result = await scraper.round(targets)
             let stored = result.buffer.accepted
             try await serviceCall { try await repository.write(&result.buffer) }
-            report(ScrapeRound(number: round, stored: stored, targets: targets.count,
-                               failures: result.failures.map { ($0.target.url.absoluteString, $0.failure.description) }))
+            report(
+                ScrapeRound(
+                    number: round, stored: stored, targets: targets.count,
+                    failures: result.failures.map { ($0.target.url.absoluteString, $0.failure.description) }))
             if (request.rounds != 0 && round >= request.rounds) || shouldStop() { break }
             let deadline = started.addingTimeInterval(every)
             while Date() < deadline, !shouldStop() { try? await Task.sleep(nanoseconds: 50_000_000) }
@@ -239,7 +248,9 @@ public struct MetricsService: Sendable {
 
     // MARK: shared
 
-    private func read(_ text: String, since: String, until: Double?, _ location: StackSelector) async throws(ServiceError) -> (MetricQuery, [SeriesKey: [Sample]]) {
+    private func read(_ text: String, since: String, until: Double?, _ location: StackSelector) async throws(ServiceError) -> (
+        MetricQuery, [SeriesKey: [Sample]]
+    ) {
         let parsed = try Self.parse(text)
         let window = try Self.duration(since, option: "--since")
         let end = Int64((until ?? Date().timeIntervalSince1970) * 1000)
@@ -251,8 +262,9 @@ public struct MetricsService: Sendable {
         try context.authorise(.read, "read metrics")
         let location = selector.location(context)
         do {
-            try FileManager.default.createDirectory(atPath: (location.databasePath as NSString).deletingLastPathComponent.isEmpty
-                ? "." : (location.databasePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (location.databasePath as NSString).deletingLastPathComponent.isEmpty
+                    ? "." : (location.databasePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         } catch {
             throw .failed("cannot open the metrics database \(location.databasePath): \(error)")
         }

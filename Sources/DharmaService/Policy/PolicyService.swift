@@ -32,8 +32,9 @@ public struct PolicyService: Sendable {
         for name in names {
             guard let parsed = Framework(rawValue: name.lowercased()) else {
                 let known = Framework.allCases.map(\.rawValue)
-                throw .invalidInput("--framework \(name): choose one of " + known.joined(separator: ", ")
-                    + (Suggestion.hint(for: name, in: known).map { " (\($0))" } ?? ""))
+                throw .invalidInput(
+                    "--framework \(name): choose one of " + known.joined(separator: ", ")
+                        + (Suggestion.hint(for: name, in: known).map { " (\($0))" } ?? ""))
             }
             frameworks.append(parsed)
         }
@@ -41,7 +42,8 @@ public struct PolicyService: Sendable {
         let (scanned, _) = try scan([path], settings: settings)
         let rules: [Rule]
         do { rules = try settings.rules(near: PathScan.base(of: [path])) } catch { throw ServiceError(error) }
-        return Compliance(reports: frameworks.map { ComplianceReport(framework: $0, rules: rules, findings: scanned.findings) },
-                          problems: scanned.problems)
+        return Compliance(
+            reports: frameworks.map { ComplianceReport(framework: $0, rules: rules, findings: scanned.findings) },
+            problems: scanned.problems)
     }
 }

@@ -70,8 +70,9 @@ public struct StackService: Sendable {
         if let path = request.saveTo {
             do { try PlanFile(plan: plan, statePath: location.databasePath).write(to: path) } catch { throw .failed(error.description) }
         }
-        return PlanOutcome(plan: plan, cost: cost, policy: report, verdict: gate.verdict(report), exposed: PublicExposure.of(prepared.blueprint),
-                           savedTo: request.saveTo)
+        return PlanOutcome(
+            plan: plan, cost: cost, policy: report, verdict: gate.verdict(report), exposed: PublicExposure.of(prepared.blueprint),
+            savedTo: request.saveTo)
     }
 
     // MARK: apply and destroy
@@ -90,8 +91,10 @@ public struct StackService: Sendable {
         public var parallelism: Int
         public var auditWebhook: String?
 
-        public init(source: Source, policy: PolicySettings = PolicySettings(), reason: String? = nil, parallelism: Int = 10,
-                    auditWebhook: String? = nil) {
+        public init(
+            source: Source, policy: PolicySettings = PolicySettings(), reason: String? = nil, parallelism: Int = 10,
+            auditWebhook: String? = nil
+        ) {
             self.source = source
             self.policy = policy
             self.reason = reason
@@ -125,24 +128,28 @@ public struct StackService: Sendable {
         switch request.source {
         case .blueprint(let input):
             let prepared = try input.prepare()
-            let engine = try input.location(context).engine(context, parallelism: request.parallelism, audited: true, reason: request.reason,
-                                                            webhook: request.auditWebhook)
+            let engine = try input.location(context).engine(
+                context, parallelism: request.parallelism, audited: true, reason: request.reason,
+                webhook: request.auditWebhook)
             let (plan, _) = try await Self.engineCall { () throws(EngineError) in try await engine.plan(prepared) }
             let gate = try Self.gate(request.policy, for: prepared)
             let report = gate.evaluate(prepared)
-            return PendingApply(plan: plan, operation: .apply, policy: report, verdict: gate.verdict(report), engine: engine,
-                                providerContext: engine.context(for: prepared))
+            return PendingApply(
+                plan: plan, operation: .apply, policy: report, verdict: gate.verdict(report), engine: engine,
+                providerContext: engine.context(for: prepared))
         case .savedPlan(let path, let state):
             let saved: PlanFile
             do { saved = try PlanFile.read(path) } catch { throw .invalidInput(error.description) }
             let location = StateLocation(databasePath: state ?? saved.statePath)
-            let engine = try location.engine(context, parallelism: request.parallelism, audited: true, reason: request.reason,
-                                             webhook: request.auditWebhook)
+            let engine = try location.engine(
+                context, parallelism: request.parallelism, audited: true, reason: request.reason,
+                webhook: request.auditWebhook)
             // The gate judges the blueprint the plan was made from, with the plan's own variables.
             let prepared: PreparedBlueprint
             do {
-                prepared = try PreparedBlueprint.prepare(path: saved.plan.blueprintPath, environment: saved.plan.stack.environment,
-                                                         resolvedVariables: saved.plan.variables)
+                prepared = try PreparedBlueprint.prepare(
+                    path: saved.plan.blueprintPath, environment: saved.plan.stack.environment,
+                    resolvedVariables: saved.plan.variables)
             } catch {
                 throw .stalePlan("the saved plan is stale: its blueprint \(saved.plan.blueprintPath) no longer loads (\(error)); run `dharma plan` again")
             }
@@ -152,39 +159,49 @@ public struct StackService: Sendable {
             let gate = try Self.gate(request.policy, for: prepared)
             let report = gate.evaluate(prepared)
             let base = (saved.plan.blueprintPath as NSString).deletingLastPathComponent
-            return PendingApply(plan: saved.plan, operation: .apply, policy: report, verdict: gate.verdict(report), engine: engine,
-                                providerContext: ProviderContext(stack: saved.plan.stack, baseDirectory: base.isEmpty ? "." : base,
-                                                                 stateDirectory: engine.stateDirectory))
+            return PendingApply(
+                plan: saved.plan, operation: .apply, policy: report, verdict: gate.verdict(report), engine: engine,
+                providerContext: ProviderContext(
+                    stack: saved.plan.stack, baseDirectory: base.isEmpty ? "." : base,
+                    stateDirectory: engine.stateDirectory))
         }
     }
 
-    public func prepareDestroy(_ input: BlueprintInput, reason: String? = nil, parallelism: Int = 10,
-                               auditWebhook: String? = nil) async throws(ServiceError) -> PendingApply {
+    public func prepareDestroy(
+        _ input: BlueprintInput, reason: String? = nil, parallelism: Int = 10,
+        auditWebhook: String? = nil
+    ) async throws(ServiceError) -> PendingApply {
         try context.authorise(.destroy, "destroy stacks")
         let prepared = try input.prepare()
-        let engine = try input.location(context).engine(context, parallelism: max(1, parallelism), audited: true, reason: reason,
-                                                        webhook: auditWebhook)
+        let engine = try input.location(context).engine(
+            context, parallelism: max(1, parallelism), audited: true, reason: reason,
+            webhook: auditWebhook)
         let plan = try await Self.engineCall { () throws(EngineError) in try await engine.destroyPlan(prepared) }
-        return PendingApply(plan: plan, operation: .destroy, policy: nil, verdict: .passed, engine: engine,
-                            providerContext: engine.context(for: prepared))
+        return PendingApply(
+            plan: plan, operation: .destroy, policy: nil, verdict: .passed, engine: engine,
+            providerContext: engine.context(for: prepared))
     }
 
     /// Applies a pending plan under the stack lock; refused when the gate refused it. Every
     /// waiver that let a failing check through is recorded on the audit log.
-    public func apply(_ pending: PendingApply, progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in },
-                      onLock: @Sendable (LockAcquisition) -> Void = { _ in }) async throws(ServiceError) -> ApplyReport {
+    public func apply(
+        _ pending: PendingApply, progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in },
+        onLock: @Sendable (LockAcquisition) -> Void = { _ in }
+    ) async throws(ServiceError) -> ApplyReport {
         try context.authorise(pending.operation == .destroy ? .destroy : .apply, pending.operation == .destroy ? "destroy stacks" : "apply changes")
         try pending.enforce()
         let report = try await Self.engineCall { () throws(EngineError) in
-            try await pending.engine.apply(pending.plan, context: pending.providerContext, operation: pending.operation, progress: progress,
-                                           onLock: onLock)
+            try await pending.engine.apply(
+                pending.plan, context: pending.providerContext, operation: pending.operation, progress: progress,
+                onLock: onLock)
         }
         for finding in pending.policy?.waived ?? [] {
             guard let waiver = finding.waiver else { continue }
             try await Self.engineCall { () throws(EngineError) in
-                try await pending.engine.record(AuditDraft(
-                    actor: context.principal.name, action: "policy-waiver", stack: pending.plan.stack.description, resources: [finding.resource.address],
-                    reason: "\(finding.rule.id) waived: \(waiver.justification) (approved by \(waiver.approver), expires \(waiver.expires))"))
+                try await pending.engine.record(
+                    AuditDraft(
+                        actor: context.principal.name, action: "policy-waiver", stack: pending.plan.stack.description, resources: [finding.resource.address],
+                        reason: "\(finding.rule.id) waived: \(waiver.justification) (approved by \(waiver.approver), expires \(waiver.expires))"))
             }
         }
         return report
@@ -212,12 +229,20 @@ public struct StackService: Sendable {
             .map([
                 "drifted": .bool(hasDrift),
                 "checked": .int(checked),
-                "resources": .list(drifted.map { entry in
-                    .map(["resource": .string(entry.name), "type": .string(entry.type), "missing": .bool(entry.missing),
-                          "attributes": .list(entry.diffs.map { .map(["attribute": .string($0.attribute),
-                                                                      "expected": $0.sensitive ? "(sensitive)" : ($0.old ?? .null),
-                                                                      "actual": $0.sensitive ? "(sensitive)" : ($0.new ?? .null)]) })])
-                }),
+                "resources": .list(
+                    drifted.map { entry in
+                        .map([
+                            "resource": .string(entry.name), "type": .string(entry.type), "missing": .bool(entry.missing),
+                            "attributes": .list(
+                                entry.diffs.map {
+                                    .map([
+                                        "attribute": .string($0.attribute),
+                                        "expected": $0.sensitive ? "(sensitive)" : ($0.old ?? .null),
+                                        "actual": $0.sensitive ? "(sensitive)" : ($0.new ?? .null),
+                                    ])
+                                }),
+                        ])
+                    }),
             ])
         }
     }

@@ -19,8 +19,10 @@ public struct StateService: Sendable {
         public var resources: [ResourceState] { state.resources.values.sorted { $0.name < $1.name } }
 
         public var json: Value {
-            .map(["stack": .string(stack.description), "serial": .int(state.serial),
-                  "resources": .list(resources.map { .map(["name": .string($0.name), "type": .string($0.type), "provider": .string($0.provider.rawValue)]) })])
+            .map([
+                "stack": .string(stack.description), "serial": .int(state.serial),
+                "resources": .list(resources.map { .map(["name": .string($0.name), "type": .string($0.type), "provider": .string($0.provider.rawValue)]) }),
+            ])
         }
     }
 
@@ -34,7 +36,8 @@ public struct StateService: Sendable {
         let (store, stack) = try await open(selector)
         let state = try await serviceCall { try await store.state(of: stack) }
         guard var entry = state.resources[resource] else {
-            throw .notFound("no resource `\(resource)` is recorded for \(stack)" + (Suggestion.hint(for: resource, in: state.resources.keys).map { "; \($0)" } ?? ""))
+            throw .notFound(
+                "no resource `\(resource)` is recorded for \(stack)" + (Suggestion.hint(for: resource, in: state.resources.keys).map { "; \($0)" } ?? ""))
         }
         for name in ResourceCatalog.type(named: entry.type)?.sensitiveProperties ?? [] where entry.inputs[name] != nil {
             entry.inputs[name] = .string("(sensitive)")
@@ -71,8 +74,10 @@ public struct StateService: Sendable {
         let broken = try await serviceCall { try await engine.store.breakLock(stack) }
         guard let holder = broken else { return (stack, nil) }
         try await StackService.engineCall { () throws(EngineError) in
-            try await engine.record(AuditDraft(actor: context.principal.name, action: "lock-break", stack: stack.description,
-                                               reason: "dharma state unlock: removed the lock held by \(holder)"))
+            try await engine.record(
+                AuditDraft(
+                    actor: context.principal.name, action: "lock-break", stack: stack.description,
+                    reason: "dharma state unlock: removed the lock held by \(holder)"))
         }
         return (stack, holder)
     }

@@ -34,8 +34,10 @@ public struct SupervisionService: Sendable {
         public var advisories: String?
         public var reason: String?
 
-        public init(blueprint: BlueprintInput, policy: PolicySettings = PolicySettings(), interval: Double = 1, verifyWindow: Double = 3,
-                    once: Bool = false, scrapeInterval: String = "15s", notify: [String] = [], advisories: String? = nil, reason: String? = nil) {
+        public init(
+            blueprint: BlueprintInput, policy: PolicySettings = PolicySettings(), interval: Double = 1, verifyWindow: Double = 3,
+            once: Bool = false, scrapeInterval: String = "15s", notify: [String] = [], advisories: String? = nil, reason: String? = nil
+        ) {
             self.blueprint = blueprint
             self.policy = policy
             self.interval = interval
@@ -90,8 +92,9 @@ public struct SupervisionService: Sendable {
         if let refusal = gate.verdict(report).message { throw .policyViolation(refusal) }
         if plan.hasChanges {
             let applied = try await StackService.engineCall { () throws(EngineError) in
-                try await engine.apply(plan, context: engine.context(for: prepared), operation: .reconcile,
-                                       progress: { events(.progress($0)) }, onLock: { events(.lock($0)) })
+                try await engine.apply(
+                    plan, context: engine.context(for: prepared), operation: .reconcile,
+                    progress: { events(.progress($0)) }, onLock: { events(.lock($0)) })
             }
             events(.applied(plan, applied))
             guard applied.ok else { throw .failed("the apply did not complete; not supervising") }
@@ -102,10 +105,12 @@ public struct SupervisionService: Sendable {
         }
         events(.supervising(prepared.stack, interval: request.interval))
         let notifier = channels.isEmpty ? nil : IncidentNotifier(channels: channels) { events(.warning($0)) }
-        let autopilot = Autopilot(engine: engine, incidents: incidents, path: request.blueprint.path, environment: request.blueprint.environment,
-                                  variables: request.blueprint.variables,
-                                  settings: Autopilot.Settings(verifyWindow: request.verifyWindow, notifier: notifier, advisories: feed,
-                                                               policy: request.policy))
+        let autopilot = Autopilot(
+            engine: engine, incidents: incidents, path: request.blueprint.path, environment: request.blueprint.environment,
+            variables: request.blueprint.variables,
+            settings: Autopilot.Settings(
+                verifyWindow: request.verifyWindow, notifier: notifier, advisories: feed,
+                policy: request.policy))
         let collecting = Task { [stack = prepared.stack, store = engine.store] in
             guard scrapeEvery > 0, let metrics = store as? any MetricsStore else { return }
             let health = SeriesKey(name: "dharma_health_score", labels: ["stack": stack.description])

@@ -43,10 +43,13 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let source: StackService.ApplyRequest.Source = if let file { .blueprint(try stack.input(file)) } else { .savedPlan(path: plan ?? "", state: stack.state) }
+            let source: StackService.ApplyRequest.Source =
+                if let file { .blueprint(try stack.input(file)) } else { .savedPlan(path: plan ?? "", state: stack.state) }
             let service = StackService(context: .cli)
-            let pending = try await service.prepareApply(.init(source: source, policy: try policy.settings(), reason: reason, parallelism: parallelism,
-                                                               auditWebhook: stack.auditWebhook))
+            let pending = try await service.prepareApply(
+                .init(
+                    source: source, policy: try policy.settings(), reason: reason, parallelism: parallelism,
+                    auditWebhook: stack.auditWebhook))
             if !json {
                 print(PlanRenderer(colour: Terminal.colour).text(pending.plan), terminator: "")
                 if file != nil, let report = pending.policy { print(PolicySummary.line(report)) }

@@ -24,9 +24,10 @@ struct ApproveCommand: AsyncParsableCommand {
         try await runReporting {
             let approval = try await PlanApprovalService(context: .cli).approve(plan, as: approver, reason: reason, state: state)
             let status = approval.status
-            print("\(approver) approved plan \(approval.planHash.prefix(12)) (audit entry #\(approval.entry.seq)); "
-                + "\(status?.approvedBy.count ?? 0) of \(status?.required ?? 0) required approvals"
-                + ((status?.satisfied ?? false) ? " — ready to apply" : "; still missing: \(status?.missing.joined(separator: ", ") ?? "")"))
+            print(
+                "\(approver) approved plan \(approval.planHash.prefix(12)) (audit entry #\(approval.entry.seq)); "
+                    + "\(status?.approvedBy.count ?? 0) of \(status?.required ?? 0) required approvals"
+                    + ((status?.satisfied ?? false) ? " — ready to apply" : "; still missing: \(status?.missing.joined(separator: ", ") ?? "")"))
         }
     }
 }

@@ -65,8 +65,9 @@ struct AuditCommand: AsyncParsableCommand {
                 }
                 if entries.isEmpty { print("No entries.") }
                 for entry in entries {
-                    print("#\(entry.seq)  \(entry.time)  \(entry.actor)  \(entry.action)  \(entry.stack)"
-                        + (entry.resources.isEmpty ? "" : "  [\(entry.resources.joined(separator: ", "))]"))
+                    print(
+                        "#\(entry.seq)  \(entry.time)  \(entry.actor)  \(entry.action)  \(entry.stack)"
+                            + (entry.resources.isEmpty ? "" : "  [\(entry.resources.joined(separator: ", "))]"))
                     print("      \(entry.reason)")
                 }
             }
@@ -135,8 +136,9 @@ struct AuditCommand: AsyncParsableCommand {
                     print("log keys (compare with the published ones):")
                     for key in verification.keys { print("  \(key.prefix(72))…") }
                     for entry in report.witnessing {
-                        print("checkpoint #\(entry.checkpoint) (size \(entry.size)): \(entry.final ? "final" : "not final"), "
-                            + "cosigned by \(entry.witnesses.isEmpty ? "no witness" : entry.witnesses.joined(separator: ", "))")
+                        print(
+                            "checkpoint #\(entry.checkpoint) (size \(entry.size)): \(entry.final ? "final" : "not final"), "
+                                + "cosigned by \(entry.witnesses.isEmpty ? "no witness" : entry.witnesses.joined(separator: ", "))")
                     }
                     for problem in report.problems { print("PROBLEM: \(problem.message)") }
                     if let seq = report.firstBadSeq { print("first bad entry: #\(seq)") }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import DharmaService
+import Foundation
 
 struct AutopilotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,9 +37,12 @@ struct AutopilotCommand: AsyncParsableCommand {
                 print("SYMPTOM    ACTION           ATTEMPTS  SUCCESS  RECOVERY p50  MEAN")
                 for row in table {
                     let rate = String(format: "%.0f %%", row.successRate * 100)
-                    print([row.symptom.rawValue.padded(10), row.action.rawValue.padded(16), String(row.attempts).padded(9), rate.padded(8),
-                           (row.medianRecovery.map(humanSeconds) ?? "–").padded(13),
-                           row.meanRecovery.map(humanSeconds) ?? "–"].joined(separator: " "))
+                    print(
+                        [
+                            row.symptom.rawValue.padded(10), row.action.rawValue.padded(16), String(row.attempts).padded(9), rate.padded(8),
+                            (row.medianRecovery.map(humanSeconds) ?? "–").padded(13),
+                            row.meanRecovery.map(humanSeconds) ?? "–",
+                        ].joined(separator: " "))
                 }
             }
         }

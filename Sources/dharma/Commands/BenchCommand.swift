@@ -1,7 +1,7 @@
 import ArgumentParser
+import DharmaBench
 import DharmaCore
 import DharmaInsight
-import DharmaBench
 import Foundation
 
 struct BenchCommand: AsyncParsableCommand {
@@ -25,13 +25,18 @@ struct BenchCommand: AsyncParsableCommand {
             let timings = try await Benchmarks.audit(entries: entries, batch: batch)
             let appendsPerSecond = Double(entries) / max(seconds(timings.append), 1e-9)
             if json {
-                print(Value.map(["entries": .int(entries), "batch": .int(batch), "appendsPerSecond": .double(appendsPerSecond),
-                                 "proofMicroseconds": .double(timings.proofMicroseconds), "verifySeconds": .double(seconds(timings.verify)),
-                                 "verified": .bool(timings.verifiedOK)]).jsonText)
+                print(
+                    Value.map([
+                        "entries": .int(entries), "batch": .int(batch), "appendsPerSecond": .double(appendsPerSecond),
+                        "proofMicroseconds": .double(timings.proofMicroseconds), "verifySeconds": .double(seconds(timings.verify)),
+                        "verified": .bool(timings.verifiedOK),
+                    ]).jsonText)
                 return
             }
-            print(String(format: "append: %d entries in %.2f s = %.0f entries/s (batches of %d, one signed checkpoint each)",
-                         entries, seconds(timings.append), appendsPerSecond, batch))
+            print(
+                String(
+                    format: "append: %d entries in %.2f s = %.0f entries/s (batches of %d, one signed checkpoint each)",
+                    entries, seconds(timings.append), appendsPerSecond, batch))
             print(String(format: "inclusion proof at %d entries: %.1f µs (mean of 200, read from stored hashes)", entries, timings.proofMicroseconds))
             print(String(format: "full verify: %.2f s", seconds(timings.verify)) + (timings.verifiedOK ? " (ok)" : " (FAILED)"))
         }
@@ -53,18 +58,27 @@ struct BenchCommand: AsyncParsableCommand {
             let large = try best(resources)
             let ratio = seconds(large.total) / max(seconds(small.total), 1e-9)
             if json {
-                print(Value.map(["runs": .list([small, large].map { timings in
-                    .map(["resources": .int(timings.resources), "bytes": .int(timings.bytes),
-                          "parseMs": .double(seconds(timings.parse) * 1000), "validateMs": .double(seconds(timings.validate) * 1000),
-                          "graphMs": .double(seconds(timings.graph) * 1000), "planMs": .double(seconds(timings.plan) * 1000),
-                          "totalMs": .double(seconds(timings.total) * 1000)])
-                }), "scaling": .double(ratio)]).jsonText)
+                print(
+                    Value.map([
+                        "runs": .list(
+                            [small, large].map { timings in
+                                .map([
+                                    "resources": .int(timings.resources), "bytes": .int(timings.bytes),
+                                    "parseMs": .double(seconds(timings.parse) * 1000), "validateMs": .double(seconds(timings.validate) * 1000),
+                                    "graphMs": .double(seconds(timings.graph) * 1000), "planMs": .double(seconds(timings.plan) * 1000),
+                                    "totalMs": .double(seconds(timings.total) * 1000),
+                                ])
+                            }), "scaling": .double(ratio),
+                    ]).jsonText)
                 return
             }
             print("resources  bytes      parse      validate   graph      plan       total")
             for timings in [small, large] {
-                print([String(timings.resources).padded(10) + " ", String(timings.bytes).padded(10) + " ", ms(timings.parse), ms(timings.validate),
-                       ms(timings.graph), ms(timings.plan), ms(timings.total)].joined())
+                print(
+                    [
+                        String(timings.resources).padded(10) + " ", String(timings.bytes).padded(10) + " ", ms(timings.parse), ms(timings.validate),
+                        ms(timings.graph), ms(timings.plan), ms(timings.total),
+                    ].joined())
             }
             print(String(format: "scaling: time(%d) / time(%d) = %.2f (linear would be 10)", large.resources, small.resources, ratio))
         }
@@ -93,14 +107,19 @@ struct BenchCommand: AsyncParsableCommand {
             guard files >= 1, parallelism >= 1 else { throw ValidationError("--files and --parallelism must be at least 1") }
             let timings = try await Benchmarks.apply(files: files, parallelism: parallelism)
             if json {
-                print(Value.map(["files": .int(timings.files), "parallelism": .int(timings.parallelism),
-                                 "planMs": .double(seconds(timings.plan) * 1000), "applyMs": .double(seconds(timings.apply) * 1000)]).jsonText)
+                print(
+                    Value.map([
+                        "files": .int(timings.files), "parallelism": .int(timings.parallelism),
+                        "planMs": .double(seconds(timings.plan) * 1000), "applyMs": .double(seconds(timings.apply) * 1000),
+                    ]).jsonText)
                 return
             }
             print("files  parallelism  plan       apply")
             print([String(timings.files).padded(6) + " ", String(timings.parallelism).padded(12) + " ", ms(timings.plan), ms(timings.apply)].joined())
-            print(String(format: "apply throughput: %.0f resources/s (each written atomically and recorded in its own transaction)",
-                         Double(timings.files) / max(seconds(timings.apply), 1e-9)))
+            print(
+                String(
+                    format: "apply throughput: %.0f resources/s (each written atomically and recorded in its own transaction)",
+                    Double(timings.files) / max(seconds(timings.apply), 1e-9)))
         }
     }
 }
@@ -128,14 +147,21 @@ extension BenchCommand {
             guard resources >= 10, runs >= 1 else { throw ValidationError("--resources must be at least 10 and --runs at least 1") }
             let figures = try Benchmarks.export(resources: resources, runs: runs)
             if json {
-                print(Value.map(["formats": .list(figures.map {
-                    .map(["format": .string($0.name), "resources": .int($0.resources), "seconds": .double($0.seconds), "bytes": .int($0.bytes)])
-                })]).jsonText)
+                print(
+                    Value.map([
+                        "formats": .list(
+                            figures.map {
+                                .map(["format": .string($0.name), "resources": .int($0.resources), "seconds": .double($0.seconds), "bytes": .int($0.bytes)])
+                            })
+                    ]).jsonText)
                 return
             }
             for figure in figures {
-                print(figure.name.padded(20) + String(format: "%6d resources  %7.1f ms  %6.1f MB  (best of %d)", figure.resources, figure.seconds * 1000,
-                                                     Double(figure.bytes) / 1e6, runs))
+                print(
+                    figure.name.padded(20)
+                        + String(
+                            format: "%6d resources  %7.1f ms  %6.1f MB  (best of %d)", figure.resources, figure.seconds * 1000,
+                            Double(figure.bytes) / 1e6, runs))
             }
         }
     }
@@ -158,8 +184,10 @@ extension BenchCommand {
         func run() async throws {
             guard resources >= 10, runs >= 1 else { throw ValidationError("--resources must be at least 10 and --runs at least 1") }
             let figures = try Benchmarks.scan(directory: directory, resources: resources, runs: runs, checkov: !noCheckov)
-            print(String(format: "dharma scan    %6d resources  %5d findings  %8.1f ms  (best of %d, all %d rules)",
-                         figures.resources, figures.findings, figures.seconds * 1000, runs, figures.rules))
+            print(
+                String(
+                    format: "dharma scan    %6d resources  %5d findings  %8.1f ms  (best of %d, all %d rules)",
+                    figures.resources, figures.findings, figures.seconds * 1000, runs, figures.rules))
             guard !noCheckov else { return }
             guard let checkov = figures.checkovSeconds else {
                 print("checkov        not found on PATH (pip install checkov)")
@@ -180,17 +208,25 @@ extension BenchCommand {
         @Option(help: "Series they are spread over.") var series = 1000
 
         func run() async throws {
-            guard samples >= 1000, series >= 1, series <= samples else { throw ValidationError("--samples must be at least 1000 and --series between 1 and --samples") }
+            guard samples >= 1000, series >= 1, series <= samples else {
+                throw ValidationError("--samples must be at least 1000 and --series between 1 and --samples")
+            }
             let figures = try await Benchmarks.insight(samples: samples, series: series)
-            print(String(format: "ingest, memory      %10.0f samples/s   (%d samples, %d series, Gorilla chunks of %d)", figures.ingestInMemory, figures.samples,
-                         figures.series, SeriesBuffer.chunkSize))
+            print(
+                String(
+                    format: "ingest, memory      %10.0f samples/s   (%d samples, %d series, Gorilla chunks of %d)", figures.ingestInMemory, figures.samples,
+                    figures.series, SeriesBuffer.chunkSize))
             print(String(format: "ingest, persisted   %10.0f samples/s   (SQLite, WAL, chunks written in batches of 500)", figures.ingestPersisted))
             print(String(format: "compression         %10.2f bytes/sample (15 s interval, small integer wander)", figures.bytesPerSample))
             print(String(format: "anomaly scoring     %10.0f points/s    (pattern novelty with times, 1,000,000 points, one core)", figures.patternScoring))
-            print(String(format: "anomaly scoring     %10.0f points/s    (likelihood, 1,000,000 points, one core; checksum %.1f)", figures.likelihoodScoring,
-                         figures.checksum))
-            print(String(format: "forecast            %10.1f ms           (10,000 points, horizon 48, %d candidate methods; chose %@)",
-                         figures.forecastMilliseconds, figures.candidateMethods, figures.forecastMethods.joined(separator: "+")))
+            print(
+                String(
+                    format: "anomaly scoring     %10.0f points/s    (likelihood, 1,000,000 points, one core; checksum %.1f)", figures.likelihoodScoring,
+                    figures.checksum))
+            print(
+                String(
+                    format: "forecast            %10.1f ms           (10,000 points, horizon 48, %d candidate methods; chose %@)",
+                    figures.forecastMilliseconds, figures.candidateMethods, figures.forecastMethods.joined(separator: "+")))
         }
     }
 }

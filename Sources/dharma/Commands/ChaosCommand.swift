@@ -32,8 +32,10 @@ struct ChaosCommand: AsyncParsableCommand {
             try await runReporting {
                 let stop = StopSignal()
                 let json = json
-                let result = try await ChaosService(context: .cli).run(experiment, state: state, seed: seed ?? UInt64(Date().timeIntervalSince1970 * 1000),
-                                                                      shouldStop: { stop.received }) { line in
+                let result = try await ChaosService(context: .cli).run(
+                    experiment, state: state, seed: seed ?? UInt64(Date().timeIntervalSince1970 * 1000),
+                    shouldStop: { stop.received }
+                ) { line in
                     if !json { print(line); fflush(nil) }
                 }
                 if let report {
@@ -72,8 +74,9 @@ struct ChaosCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let (journal, removed) = try ChaosService(context: .cli).halt(location.selector)
-                print("Chaos halted (\(journal.haltPath)). Removed \(removed.count) fault\(removed.count == 1 ? "" : "s")"
-                    + (removed.isEmpty ? "." : ": " + removed.map(\.description).joined(separator: "; ")))
+                print(
+                    "Chaos halted (\(journal.haltPath)). Removed \(removed.count) fault\(removed.count == 1 ? "" : "s")"
+                        + (removed.isEmpty ? "." : ": " + removed.map(\.description).joined(separator: "; ")))
             }
         }
     }
@@ -114,8 +117,10 @@ extension ChaosCommand {
             try await runReporting {
                 let stop = StopSignal()
                 let json = json
-                let result = try await ChaosService(context: .cli).gameDay(blueprint, state: state, faults: faults, seed: seed,
-                                                                          shouldStop: { stop.received }) { line in
+                let result = try await ChaosService(context: .cli).gameDay(
+                    blueprint, state: state, faults: faults, seed: seed,
+                    shouldStop: { stop.received }
+                ) { line in
                     if !json { print(line); fflush(nil) }
                 }
                 if json {
@@ -123,7 +128,8 @@ extension ChaosCommand {
                     return
                 }
                 let seconds = { (value: Double?) in value.map { String(format: "%.1f s", $0) } ?? "–" }
-                print("""
+                print(
+                    """
 
                     Game day on \(blueprint), seed \(seed): \(result.faults) faults
                       healed without a human  \(String(format: "%.1f", result.healedPercent)) %

@@ -42,8 +42,9 @@ struct CostCommand: AsyncParsableCommand {
             if let spend {
                 let forecast = try service.forecastSpend(spend, budget: result.budget)
                 let month = forecast.forecast
-                print("Spend: \(CostRenderer.money(month.spent)) in the first \(forecast.dayOfMonth) days; month-end forecast \(CostRenderer.money(month.total))"
-                    + " (80 % interval \(CostRenderer.money(month.lower)) – \(CostRenderer.money(month.upper)), \(month.model))")
+                print(
+                    "Spend: \(CostRenderer.money(month.spent)) in the first \(forecast.dayOfMonth) days; month-end forecast \(CostRenderer.money(month.total))"
+                        + " (80 % interval \(CostRenderer.money(month.lower)) – \(CostRenderer.money(month.upper)), \(month.model))")
                 try forecast.enforce()
             }
             try result.enforce()

@@ -29,8 +29,9 @@ struct DestroyCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReporting {
             let service = StackService(context: .cli)
-            let pending = try await service.prepareDestroy(try blueprint.input(), reason: reason, parallelism: parallelism,
-                                                           auditWebhook: blueprint.stack.auditWebhook)
+            let pending = try await service.prepareDestroy(
+                try blueprint.input(), reason: reason, parallelism: parallelism,
+                auditWebhook: blueprint.stack.auditWebhook)
             if !json { print(PlanRenderer(colour: Terminal.colour).text(pending.plan), terminator: "") }
             guard pending.hasChanges else { return }
             try Confirmation.require("Destroy these resources?", autoApprove: autoApprove, verb: "destroy")

@@ -25,7 +25,10 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "terraform, cloudformation, cloudformation-json, bicep, pulumi or kubernetes.")
     var format: String
 
-    @Option(help: "Move every resource to this provider (aws, azure, gcp, digitalocean, alibaba, ibm, oracle, vsphere, openstack, proxmox, kubernetes, snowflake, databricks).")
+    @Option(
+        help:
+            "Move every resource to this provider (aws, azure, gcp, digitalocean, alibaba, ibm, oracle, vsphere, openstack, proxmox, kubernetes, snowflake, databricks)."
+    )
     var provider: String?
 
     @Option(help: "Region for resources moved by --provider (default: the provider's default region).")
@@ -39,13 +42,16 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let written = try ExportService(context: .cli).export(.init(blueprint: try blueprint.input(), format: format, provider: provider,
-                                                                         region: region, directory: out))
+            let written = try ExportService(context: .cli).export(
+                .init(
+                    blueprint: try blueprint.input(), format: format, provider: provider,
+                    region: region, directory: out))
             if json {
                 print(written.json.jsonText)
             } else {
-                print("Wrote \(written.files.count) file\(written.files.count == 1 ? "" : "s") for \(written.resources) resources to \(out): "
-                    + written.files.joined(separator: ", "))
+                print(
+                    "Wrote \(written.files.count) file\(written.files.count == 1 ? "" : "s") for \(written.resources) resources to \(out): "
+                        + written.files.joined(separator: ", "))
             }
         }
     }

@@ -23,13 +23,15 @@ struct GraphCommand: AsyncParsableCommand {
             let labels = Dictionary(uniqueKeysWithValues: blueprint.resources.map { ($0.name, $0.type) })
             let graph = BlueprintReferences.graph(of: blueprint)
             if json {
-                print(Value.map([
-                    "nodes": .list(graph.nodes.map { .map(["name": .string($0), "type": .string(labels[$0] ?? "")]) }),
-                    "edges": .list(graph.nodes.flatMap { node in
-                        graph.dependencies(of: node).map { Value.map(["from": .string(node), "to": .string($0)]) }
-                    }),
-                    "order": .list((graph.topologicalOrder() ?? []).map(Value.string)),
-                ]).jsonText)
+                print(
+                    Value.map([
+                        "nodes": .list(graph.nodes.map { .map(["name": .string($0), "type": .string(labels[$0] ?? "")]) }),
+                        "edges": .list(
+                            graph.nodes.flatMap { node in
+                                graph.dependencies(of: node).map { Value.map(["from": .string(node), "to": .string($0)]) }
+                            }),
+                        "order": .list((graph.topologicalOrder() ?? []).map(Value.string)),
+                    ]).jsonText)
             } else {
                 print(graph.dot(name: blueprint.metadata.name, labels: labels), terminator: "")
             }

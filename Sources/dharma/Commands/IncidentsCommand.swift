@@ -36,9 +36,12 @@ struct IncidentsCommand: AsyncParsableCommand {
             let now = Date().timeIntervalSince1970
             print("ID    STATUS    SEVERITY  OPENED                DURATION  RESOURCE          SUMMARY")
             for incident in incidents {
-                print([String(incident.id).padded(5), incident.status.rawValue.padded(9), incident.severity.rawValue.padded(9),
-                       Timestamp.iso8601(incident.openedAt).padded(21), humanSeconds(incident.duration(now: now)).padded(9),
-                       incident.resource.padded(17), incident.summary].joined(separator: " "))
+                print(
+                    [
+                        String(incident.id).padded(5), incident.status.rawValue.padded(9), incident.severity.rawValue.padded(9),
+                        Timestamp.iso8601(incident.openedAt).padded(21), humanSeconds(incident.duration(now: now)).padded(9),
+                        incident.resource.padded(17), incident.summary,
+                    ].joined(separator: " "))
             }
         }
     }
@@ -81,18 +84,21 @@ struct IncidentCommand: AsyncParsableCommand {
             print("  stack:     \(incident.stack)")
             print("  resource:  \(incident.resource) (\(incident.resourceType))")
             print("  symptom:   \(incident.symptom.rawValue); remediation \(incident.action), \(incident.attempts) attempt\(incident.attempts == 1 ? "" : "s")")
-            print("  opened:    \(Timestamp.iso8601(incident.openedAt))"
-                + (incident.closedAt.map { "; resolved \(Timestamp.iso8601($0)) after \(humanSeconds($0 - incident.openedAt))" }
-                    ?? "; open for \(humanSeconds(now - incident.openedAt)) (\(incident.phase.rawValue))"))
+            print(
+                "  opened:    \(Timestamp.iso8601(incident.openedAt))"
+                    + (incident.closedAt.map { "; resolved \(Timestamp.iso8601($0)) after \(humanSeconds($0 - incident.openedAt))" }
+                        ?? "; open for \(humanSeconds(now - incident.openedAt)) (\(incident.phase.rawValue))"))
             print("  suspects:  \(incident.suspects.joined(separator: ", "))")
             if let vulnerability = incident.vulnerability {
-                print("  proposed:  \(vulnerability.proposal)"
-                    + (incident.approvedBy.map { " (approved by \($0))" } ?? (incident.isOpen && incident.attempts == 0 ? " (awaiting approval)" : "")))
+                print(
+                    "  proposed:  \(vulnerability.proposal)"
+                        + (incident.approvedBy.map { " (approved by \($0))" } ?? (incident.isOpen && incident.attempts == 0 ? " (awaiting approval)" : "")))
             }
             if let query = incident.slowQuery {
                 print("  query:     \(query.query)")
-                print("  proposed:  \(query.proposal.createStatement)"
-                    + (incident.approvedBy.map { " (approved by \($0))" } ?? (incident.isOpen && incident.attempts == 0 ? " (awaiting approval)" : "")))
+                print(
+                    "  proposed:  \(query.proposal.createStatement)"
+                        + (incident.approvedBy.map { " (approved by \($0))" } ?? (incident.isOpen && incident.attempts == 0 ? " (awaiting approval)" : "")))
             }
             print("Timeline:")
             for event in incident.timeline {

@@ -30,9 +30,12 @@ struct InsightCommand: AsyncParsableCommand {
             guard incidents >= 1 else { throw ValidationError("--incidents must be at least 1") }
             let result = RootCauseEvaluation.run(incidents: incidents, seed: seed)
             if json {
-                print(Value.map(["incidents": .int(incidents), "seed": .int(Int(seed)),
-                                 "pagerank": .map(["top1": .double(result.pagerank.top1), "top3": .double(result.pagerank.top3)]),
-                                 "earliestAnomaly": .map(["top1": .double(result.earliestAnomaly.top1), "top3": .double(result.earliestAnomaly.top3)])]).jsonText)
+                print(
+                    Value.map([
+                        "incidents": .int(incidents), "seed": .int(Int(seed)),
+                        "pagerank": .map(["top1": .double(result.pagerank.top1), "top3": .double(result.pagerank.top3)]),
+                        "earliestAnomaly": .map(["top1": .double(result.earliestAnomaly.top1), "top3": .double(result.earliestAnomaly.top3)]),
+                    ]).jsonText)
             } else {
                 print("\(incidents) simulated incidents (seed \(seed)), \(String(format: "%.1f", result.meanServices)) services each on average")
                 print(String(format: "  personalised PageRank   top-1 %5.1f %%   top-3 %5.1f %%", result.pagerank.top1, result.pagerank.top3))
@@ -55,10 +58,21 @@ struct InsightCommand: AsyncParsableCommand {
             try await runReporting {
                 let result = ForecastEvaluation.m4(try M4Dataset.load(data))
                 if json {
-                    print(Value.map(["series": .int(result.series), "horizon": .int(result.horizon),
-                                     "methods": .map(Dictionary(uniqueKeysWithValues: result.methods.map { ($0.name, Value.map([
-                                        "sMAPE": .double(($0.sMAPE * 1000).rounded() / 1000), "MASE": .double(($0.MASE * 1000).rounded() / 1000),
-                                        "OWA": .double(($0.OWA * 1000).rounded() / 1000)])) }))]).jsonText)
+                    print(
+                        Value.map([
+                            "series": .int(result.series), "horizon": .int(result.horizon),
+                            "methods": .map(
+                                Dictionary(
+                                    uniqueKeysWithValues: result.methods.map {
+                                        (
+                                            $0.name,
+                                            Value.map([
+                                                "sMAPE": .double(($0.sMAPE * 1000).rounded() / 1000), "MASE": .double(($0.MASE * 1000).rounded() / 1000),
+                                                "OWA": .double(($0.OWA * 1000).rounded() / 1000),
+                                            ])
+                                        )
+                                    })),
+                        ]).jsonText)
                     return
                 }
                 print("M4 Hourly, \(result.series) series, horizon \(result.horizon), in \(String(format: "%.2f", result.seconds)) s")
@@ -99,30 +113,43 @@ struct InsightCommand: AsyncParsableCommand {
         @Option(help: "The detector: pattern or likelihood.") var detector: Detector = .pattern
         @Option(help: "Where the pattern detector's value range comes from: file or learned.") var range: RangeSource = .file
         @Flag(help: "Print JSON.") var json = false
-        @Option(help: """
-            Detector setting NAME=VALUE, for experiments; sizes are capped (order 64, windows 100,000). pattern: levels, order, smoothing, smoothLevels, smoothWeight, ordinaryWeight, tailSharpness, baselineWindow, alarm, rangeMargin, tableSize, dayParts, dailyWeight, rhythm, memorySpan. \
-            likelihood: forecastWeight, shortWindow, longWindow, learning, alarmTail, restPeriod, novelty.
-            """)
+        @Option(
+            help: """
+                Detector setting NAME=VALUE, for experiments; sizes are capped (order 64, windows 100,000). pattern: levels, order, smoothing, smoothLevels, smoothWeight, ordinaryWeight, tailSharpness, baselineWindow, alarm, rangeMargin, tableSize, dayParts, dailyWeight, rhythm, memorySpan. \
+                likelihood: forecastWeight, shortWindow, longWindow, learning, alarmTail, restPeriod, novelty.
+                """)
         var setting: [String] = []
 
         func run() async throws {
             try await runReporting {
-                let evaluation = AnomalyEvaluation(detector: detector == .pattern ? .pattern : .likelihood, range: range == .file ? .file : .learned,
-                                                   settings: try setting.map(AnomalyEvaluation.setting))
+                let evaluation = AnomalyEvaluation(
+                    detector: detector == .pattern ? .pattern : .likelihood, range: range == .file ? .file : .learned,
+                    settings: try setting.map(AnomalyEvaluation.setting))
                 let corpus = try NABCorpus.load(data)
                 let result = try evaluation.run(corpus) { series, scores in
                     if let scoresOut { try AnomalyEvaluation.writeResults(series, scores: scores, to: scoresOut) }
                 }
                 let detectorName = detector == .pattern ? "pattern (range: \(range.rawValue))" : "likelihood"
                 if json {
-                    print(Value.map([
-                        "files": .int(result.files), "points": .int(result.points), "detector": .string(detector.rawValue),
-                        "range": detector == .pattern ? .string(range.rawValue) : .null,
-                        "profiles": .map(Dictionary(uniqueKeysWithValues: result.profiles.map { ($0.profile.name, Value.map([
-                            "score": .double(($0.normalised * 100).rounded() / 100), "threshold": .double($0.threshold)])) })),
-                    ]).jsonText)
+                    print(
+                        Value.map([
+                            "files": .int(result.files), "points": .int(result.points), "detector": .string(detector.rawValue),
+                            "range": detector == .pattern ? .string(range.rawValue) : .null,
+                            "profiles": .map(
+                                Dictionary(
+                                    uniqueKeysWithValues: result.profiles.map {
+                                        (
+                                            $0.profile.name,
+                                            Value.map([
+                                                "score": .double(($0.normalised * 100).rounded() / 100), "threshold": .double($0.threshold),
+                                            ])
+                                        )
+                                    })),
+                        ]).jsonText)
                 } else {
-                    print("NAB v1.1, \(result.files) files, \(result.points) points, detector \(detectorName), scored in \(String(format: "%.2f", result.seconds)) s")
+                    print(
+                        "NAB v1.1, \(result.files) files, \(result.points) points, detector \(detectorName), scored in \(String(format: "%.2f", result.seconds)) s"
+                    )
                     for profile in result.profiles {
                         print("  " + profile.profile.name.padded(20) + String(format: " %6.2f   (threshold %.6f)", profile.normalised, profile.threshold))
                     }

@@ -29,10 +29,17 @@ extension MetricsCommand {
                 let found = try await MetricsService(context: .cli).anomalies(
                     .init(query: query, since: since, until: until, range: range, learning: learning, memory: memory), location.selector)
                 if json {
-                    print(Value.map(["series": .list(found.map { series in
-                        .map(["series": .string(series.series.description), "samples": .int(series.samples), "learnt": .bool(series.learnt),
-                              "alarms": .list(series.alarms.map { .map(["time": .int(Int($0.time)), "value": .double($0.value), "score": .double($0.score)]) })])
-                    })]).jsonText)
+                    print(
+                        Value.map([
+                            "series": .list(
+                                found.map { series in
+                                    .map([
+                                        "series": .string(series.series.description), "samples": .int(series.samples), "learnt": .bool(series.learnt),
+                                        "alarms": .list(
+                                            series.alarms.map { .map(["time": .int(Int($0.time)), "value": .double($0.value), "score": .double($0.score)]) }),
+                                    ])
+                                })
+                        ]).jsonText)
                     return
                 }
                 if found.isEmpty { print("no series matches \(query) in the last \(since)") }

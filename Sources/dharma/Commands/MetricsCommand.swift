@@ -34,8 +34,9 @@ struct MetricsCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let imported = try await MetricsService(context: .cli).importFile(file, name: name, labels: label, into: location.selector)
-                print("Imported \(imported.accepted) samples of \(imported.series) series from \(file)"
-                    + (imported.rejected > 0 ? "; dropped \(imported.rejected) (not finite, duplicate or out-of-order times)" : ""))
+                print(
+                    "Imported \(imported.accepted) samples of \(imported.series) series from \(file)"
+                        + (imported.rejected > 0 ? "; dropped \(imported.rejected) (not finite, duplicate or out-of-order times)" : ""))
                 for problem in imported.problems.prefix(20) { Terminal.error("\(file):\(problem.line): \(problem.message)") }
                 if !imported.problems.isEmpty { throw ExitCode(Exit.invalidInput) }
             }
@@ -65,15 +66,22 @@ struct MetricsCommand: AsyncParsableCommand {
             try await runReporting {
                 let rows = try await MetricsService(context: .cli).query(query, since: since, until: until, location.selector)
                 if json {
-                    print(Value.map(["rows": .list(rows.map { row in
-                        .map(["labels": .map(row.labels.mapValues(Value.string)), "value": row.value.isFinite ? .double(row.value) : .null,
-                              "samples": .int(row.samples)])
-                    })]).jsonText)
+                    print(
+                        Value.map([
+                            "rows": .list(
+                                rows.map { row in
+                                    .map([
+                                        "labels": .map(row.labels.mapValues(Value.string)), "value": row.value.isFinite ? .double(row.value) : .null,
+                                        "samples": .int(row.samples),
+                                    ])
+                                })
+                        ]).jsonText)
                 } else if rows.isEmpty {
                     print("no samples match \(query) in the last \(since)")
                 } else {
                     for row in rows {
-                        let labels = row.labels.isEmpty ? "{}" : "{" + row.labels.keys.sorted().map { "\($0)=\"\(row.labels[$0] ?? "")\"" }.joined(separator: ",") + "}"
+                        let labels =
+                            row.labels.isEmpty ? "{}" : "{" + row.labels.keys.sorted().map { "\($0)=\"\(row.labels[$0] ?? "")\"" }.joined(separator: ",") + "}"
                         print("\(labels)  \(row.value)  (\(row.samples) samples)")
                     }
                 }
@@ -104,12 +112,16 @@ struct MetricsCommand: AsyncParsableCommand {
                 let result = try await MetricsService(context: .cli).forecast(query, since: since, horizon: horizon, capacity: capacity, location.selector)
                 let forecast = result.forecast
                 if json {
-                    var object: [String: Value] = ["series": .string(result.series.description), "model": .string(result.model),
-                                                   "stepSeconds": .double(Double(result.step) / 1000), "mean": .list(forecast.mean.map(Value.double)),
-                                                   "lower": .list(forecast.lower.map(Value.double)), "upper": .list(forecast.upper.map(Value.double))]
+                    var object: [String: Value] = [
+                        "series": .string(result.series.description), "model": .string(result.model),
+                        "stepSeconds": .double(Double(result.step) / 1000), "mean": .list(forecast.mean.map(Value.double)),
+                        "lower": .list(forecast.lower.map(Value.double)), "upper": .list(forecast.upper.map(Value.double)),
+                    ]
                     if let exhaustion = result.exhaustion {
-                        object["exhaustionHours"] = .map(["expected": .double(result.hours(exhaustion.steps)), "earliest": .double(result.hours(exhaustion.earliest)),
-                                                          "latest": exhaustion.latest.map { .double(result.hours($0)) } ?? .null])
+                        object["exhaustionHours"] = .map([
+                            "expected": .double(result.hours(exhaustion.steps)), "earliest": .double(result.hours(exhaustion.earliest)),
+                            "latest": exhaustion.latest.map { .double(result.hours($0)) } ?? .null,
+                        ])
                     }
                     print(Value.map(object).jsonText)
                     return
@@ -122,8 +134,9 @@ struct MetricsCommand: AsyncParsableCommand {
                 if let exhaustion = result.exhaustion {
                     let expected = result.hours(exhaustion.steps)
                     let spread = max(expected - result.hours(exhaustion.earliest), exhaustion.latest.map { result.hours($0) - expected } ?? 0)
-                    print(String(format: "reaches %g in %.1f h ± %.1f h", capacity, expected, spread)
-                        + (exhaustion.latest == nil ? " (the optimistic bound never reaches it)" : ""))
+                    print(
+                        String(format: "reaches %g in %.1f h ± %.1f h", capacity, expected, spread)
+                            + (exhaustion.latest == nil ? " (the optimistic bound never reaches it)" : ""))
                 } else {
                     print("does not reach \(capacity) in the forecast")
                 }
@@ -156,13 +169,15 @@ struct MetricsCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let stop = StopSignal()
-                let request = MetricsService.ScrapeRequest(urls: targets, environment: environment, interval: interval, rounds: rounds, timeout: timeout,
-                                                           labels: label)
+                let request = MetricsService.ScrapeRequest(
+                    urls: targets, environment: environment, interval: interval, rounds: rounds, timeout: timeout,
+                    labels: label)
                 try await MetricsService(context: .cli).scrape(request, into: location.selector, shouldStop: { stop.received }) { round in
                     for failure in round.failures { Terminal.error("scrape \(failure.url): \(failure.reason)") }
                     let errors = round.failures.count
-                    print("round \(round.number): \(round.stored) samples from \(round.targets - errors) of \(round.targets) targets"
-                        + (errors > 0 ? ", \(errors) failed" : ""))
+                    print(
+                        "round \(round.number): \(round.stored) samples from \(round.targets - errors) of \(round.targets) targets"
+                            + (errors > 0 ? ", \(errors) failed" : ""))
                     fflush(nil)
                 }
             }
@@ -181,8 +196,10 @@ struct MetricsCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let outcome = try await MetricsService(context: .cli).compact(location.selector)
-                print(outcome.rawChunks == 0 ? "nothing old enough to downsample"
-                    : "\(outcome.rawChunks) raw chunks of \(outcome.series) series → \(outcome.rollupChunks) rollup chunks")
+                print(
+                    outcome.rawChunks == 0
+                        ? "nothing old enough to downsample"
+                        : "\(outcome.rawChunks) raw chunks of \(outcome.series) series → \(outcome.rollupChunks) rollup chunks")
             }
         }
     }

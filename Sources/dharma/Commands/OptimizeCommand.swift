@@ -39,7 +39,9 @@ struct OptimizeCommand: AsyncParsableCommand {
             } else {
                 print(PlacementRenderer.text(result.advice, title: result.stack.description, constraints: result.constraints), terminator: "")
                 if let write, let moved = result.moved {
-                    print("\nWrote \(write) with \(moved) resource\(moved == 1 ? "" : "s") moved (\(objective.rawValue)); purchase options are advice and are not written.")
+                    print(
+                        "\nWrote \(write) with \(moved) resource\(moved == 1 ? "" : "s") moved (\(objective.rawValue)); purchase options are advice and are not written."
+                    )
                 }
             }
         }

@@ -27,8 +27,10 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let outcome = try await StackService(context: .cli).plan(.init(blueprint: try blueprint.input(), policy: try policy.settings(),
-                                                                            usage: cost.usage, saveTo: out))
+            let outcome = try await StackService(context: .cli).plan(
+                .init(
+                    blueprint: try blueprint.input(), policy: try policy.settings(),
+                    usage: cost.usage, saveTo: out))
             if json {
                 print(outcome.json.jsonText)
             } else {

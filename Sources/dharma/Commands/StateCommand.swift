@@ -45,9 +45,12 @@ struct StateCommand: AsyncParsableCommand {
             try await runReporting {
                 let entry = try await StateService(context: .cli).show(resource, selection.selector)
                 if json {
-                    print(Value.map(["name": .string(entry.name), "type": .string(entry.type), "provider": .string(entry.provider.rawValue),
-                                     "region": .string(entry.region), "inputs": .map(entry.inputs), "outputs": .map(entry.outputs),
-                                     "dependencies": .list(entry.dependencies.map(Value.string))]).jsonText)
+                    print(
+                        Value.map([
+                            "name": .string(entry.name), "type": .string(entry.type), "provider": .string(entry.provider.rawValue),
+                            "region": .string(entry.region), "inputs": .map(entry.inputs), "outputs": .map(entry.outputs),
+                            "dependencies": .list(entry.dependencies.map(Value.string)),
+                        ]).jsonText)
                     return
                 }
                 print("\(entry.name) (\(entry.type) on \(entry.provider.rawValue), region \(entry.region))")
@@ -69,18 +72,25 @@ struct StateCommand: AsyncParsableCommand {
             try await runReporting {
                 let (stack, versions) = try await StateService(context: .cli).history(selection.selector)
                 if json {
-                    print(Value.list(versions.map { version in
-                        var entry: [String: Value] = ["version": .int(version.version), "serial": .int(version.serial),
-                                                      "time": .string(Timestamp.iso8601(version.createdAt)), "summary": .string(version.summary),
-                                                      "resources": .int(version.resourceCount)]
-                        if let operation = version.operation { entry["operation"] = .string(operation.rawValue) }
-                        return .map(entry)
-                    }).jsonText)
+                    print(
+                        Value.list(
+                            versions.map { version in
+                                var entry: [String: Value] = [
+                                    "version": .int(version.version), "serial": .int(version.serial),
+                                    "time": .string(Timestamp.iso8601(version.createdAt)), "summary": .string(version.summary),
+                                    "resources": .int(version.resourceCount),
+                                ]
+                                if let operation = version.operation { entry["operation"] = .string(operation.rawValue) }
+                                return .map(entry)
+                            }
+                        ).jsonText)
                     return
                 }
                 if versions.isEmpty { print("No versions recorded for \(stack).") }
                 for version in versions {
-                    print("v\(version.version)  \(Timestamp.iso8601(version.createdAt))  serial \(version.serial)  \(version.resourceCount) resources  \(version.summary)")
+                    print(
+                        "v\(version.version)  \(Timestamp.iso8601(version.createdAt))  serial \(version.serial)  \(version.resourceCount) resources  \(version.summary)"
+                    )
                 }
             }
         }

@@ -38,10 +38,16 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Time between metrics scrapes of the stack's services, such as 15s or 1m; a bare number is seconds, 0 turns scraping off.")
     var scrapeInterval: String = "15s"
 
-    @Option(help: ArgumentHelp("Tell a receiver when incidents open and resolve: pagerduty=URL (key in $DHARMA_PAGERDUTY_ROUTING_KEY), opsgenie=URL (key in $DHARMA_OPSGENIE_API_KEY) or slack=URL; repeatable, or comma-separated in $DHARMA_NOTIFY.", valueName: "KIND=URL"))
+    @Option(
+        help: ArgumentHelp(
+            "Tell a receiver when incidents open and resolve: pagerduty=URL (key in $DHARMA_PAGERDUTY_ROUTING_KEY), opsgenie=URL (key in $DHARMA_OPSGENIE_API_KEY) or slack=URL; repeatable, or comma-separated in $DHARMA_NOTIFY.",
+            valueName: "KIND=URL"))
     var notify: [String] = []
 
-    @Option(help: ArgumentHelp("An OSV advisory feed, a JSON file or a directory of them (default: $DHARMA_ADVISORIES), matched against the `package` and `version` services pin.", valueName: "PATH"))
+    @Option(
+        help: ArgumentHelp(
+            "An OSV advisory feed, a JSON file or a directory of them (default: $DHARMA_ADVISORIES), matched against the `package` and `version` services pin.",
+            valueName: "PATH"))
     var advisories: String?
 
     @Option(help: "Why, for the audit log (default: the command that ran).")
@@ -49,9 +55,10 @@ struct UpCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let request = SupervisionService.Request(blueprint: try blueprint.input(), policy: try policy.settings(), interval: interval,
-                                                     verifyWindow: verifyWindow, once: once, scrapeInterval: scrapeInterval, notify: notify,
-                                                     advisories: advisories, reason: reason)
+            let request = SupervisionService.Request(
+                blueprint: try blueprint.input(), policy: try policy.settings(), interval: interval,
+                verifyWindow: verifyWindow, once: once, scrapeInterval: scrapeInterval, notify: notify,
+                advisories: advisories, reason: reason)
             let stop = StopSignal()
             let file = blueprint.file
             let progress = ApplyOutput.progress(json: false)

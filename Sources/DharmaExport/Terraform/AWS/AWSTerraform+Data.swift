@@ -9,17 +9,22 @@ extension AWSTerraform {
         let version = r.string("version") ?? (postgres ? "16" : "8.0")
         var blocks: [HCLBlock] = [
             HCLBlock("resource", ["random_password", n], [.attr("length", 32), .attr("special", false)]),
-            resource("aws_db_parameter_group", n, [
-                .attr("name_prefix", r.cloudName(c.stack.name, limit: 40) + "-"),
-                .attr("family", postgres ? "postgres\(version)" : "mysql\(version)"),
-            ] + (postgres ? [
-                .nested("parameter", [.attr("name", "log_min_duration_statement"), .attr("value", "500")]),
-                .nested("parameter", [.attr("name", "log_statement"), .attr("value", "ddl")]),
-                .nested("parameter", [.attr("name", "rds.force_ssl"), .attr("value", "1")]),
-            ] : [
-                .nested("parameter", [.attr("name", "require_secure_transport"), .attr("value", "ON")]),
-                .nested("parameter", [.attr("name", "slow_query_log"), .attr("value", "1")]),
-            ]) + [tags]),
+            resource(
+                "aws_db_parameter_group", n,
+                [
+                    .attr("name_prefix", r.cloudName(c.stack.name, limit: 40) + "-"),
+                    .attr("family", postgres ? "postgres\(version)" : "mysql\(version)"),
+                ]
+                    + (postgres
+                        ? [
+                            .nested("parameter", [.attr("name", "log_min_duration_statement"), .attr("value", "500")]),
+                            .nested("parameter", [.attr("name", "log_statement"), .attr("value", "ddl")]),
+                            .nested("parameter", [.attr("name", "rds.force_ssl"), .attr("value", "1")]),
+                        ]
+                        : [
+                            .nested("parameter", [.attr("name", "require_secure_transport"), .attr("value", "ON")]),
+                            .nested("parameter", [.attr("name", "slow_query_log"), .attr("value", "1")]),
+                        ]) + [tags]),
         ]
         var items: [HCLBlock.Item] = [
             .attr("identifier_prefix", r.cloudName(c.stack.name, limit: 40) + "-"),
@@ -47,8 +52,12 @@ extension AWSTerraform {
             .ref("parameter_group_name", "aws_db_parameter_group.\(n).name"),
         ]
         if let subnets = r.expr("subnets") {
-            blocks.append(resource("aws_db_subnet_group", n, [
-                .attr("name_prefix", r.cloudName(c.stack.name, limit: 40) + "-"), .attr("subnet_ids", try c.hcl(subnets)), tags]))
+            blocks.append(
+                resource(
+                    "aws_db_subnet_group", n,
+                    [
+                        .attr("name_prefix", r.cloudName(c.stack.name, limit: 40) + "-"), .attr("subnet_ids", try c.hcl(subnets)), tags,
+                    ]))
             items.append(.ref("db_subnet_group_name", "aws_db_subnet_group.\(n).name"))
         }
         items.append(tags)

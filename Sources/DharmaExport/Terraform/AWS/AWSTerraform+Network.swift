@@ -18,8 +18,9 @@ extension AWSTerraform {
     /// Firewalls on the network of a load balancer's first subnet: they say what may reach it.
     static func firewalls(sharingNetworkWith balancer: ExportResource, in stack: ExportStack) -> [String] {
         guard balancer.string("protocol") != "tcp", balancer.string("protocol") != "udp",
-              case .output(let subnet, _, _)? = balancer.list("subnets").first,
-              case .output(let network, _, _)? = stack.resource(named: subnet)?.expr("vpc") else { return [] }
+            case .output(let subnet, _, _)? = balancer.list("subnets").first,
+            case .output(let network, _, _)? = stack.resource(named: subnet)?.expr("vpc")
+        else { return [] }
         return stack.resources.filter { candidate in
             guard candidate.type == "network.firewall", candidate.provider == .aws, case .output(let other, _, _)? = candidate.expr("vpc") else { return false }
             return other == network
@@ -43,23 +44,32 @@ extension AWSTerraform {
         let isInternal = r.string("scheme") != "internet-facing"
         let proto = r.string("protocol") ?? "https"
         let layer7 = proto == "http" || proto == "https"
-        var blocks = [resource("aws_lb", n, [
-            .attr("name", r.cloudName(c.stack.name, limit: 32)),
-            .attr("internal", isInternal),
-            .attr("load_balancer_type", layer7 ? "application" : "network"),
-            .attr("subnets", try c.property(r, "subnets", .list([])) ?? .list([])),
-            .attr("drop_invalid_header_fields", layer7),
-            .attr("security_groups", .list(Self.firewalls(sharingNetworkWith: r, in: c.stack).map { .traversal("aws_security_group.\($0).id") })),
-            .attr("enable_deletion_protection", true),
-            .nested("access_logs", [.ref("bucket", "\(Self.logBucket).id"), .attr("prefix", "lb/\(n)"), .attr("enabled", r.bool("accessLogs", default: true))]),
-            .attr("tags", c.tags(r)),
-        ])]
-        blocks.append(resource("aws_lb_target_group", n, [
-            .attr("name", r.cloudName(c.stack.name, limit: 32)),
-            .attr("port", 8443), .attr("protocol", layer7 ? "HTTPS" : proto.uppercased()), .attr("target_type", "ip"),
-            .nested("health_check", [.attr("path", r.string("healthPath") ?? "/healthz"), .attr("matcher", "200-399")]),
-            .attr("tags", c.tags(r)),
-        ]))
+        var blocks = [
+            resource(
+                "aws_lb", n,
+                [
+                    .attr("name", r.cloudName(c.stack.name, limit: 32)),
+                    .attr("internal", isInternal),
+                    .attr("load_balancer_type", layer7 ? "application" : "network"),
+                    .attr("subnets", try c.property(r, "subnets", .list([])) ?? .list([])),
+                    .attr("drop_invalid_header_fields", layer7),
+                    .attr("security_groups", .list(Self.firewalls(sharingNetworkWith: r, in: c.stack).map { .traversal("aws_security_group.\($0).id") })),
+                    .attr("enable_deletion_protection", true),
+                    .nested(
+                        "access_logs",
+                        [.ref("bucket", "\(Self.logBucket).id"), .attr("prefix", "lb/\(n)"), .attr("enabled", r.bool("accessLogs", default: true))]),
+                    .attr("tags", c.tags(r)),
+                ])
+        ]
+        blocks.append(
+            resource(
+                "aws_lb_target_group", n,
+                [
+                    .attr("name", r.cloudName(c.stack.name, limit: 32)),
+                    .attr("port", 8443), .attr("protocol", layer7 ? "HTTPS" : proto.uppercased()), .attr("target_type", "ip"),
+                    .nested("health_check", [.attr("path", r.string("healthPath") ?? "/healthz"), .attr("matcher", "200-399")]),
+                    .attr("tags", c.tags(r)),
+                ]))
         let forward = HCLBlock.Item.nested("default_action", [.attr("type", "forward"), .ref("target_group_arn", "aws_lb_target_group.\(n).arn")])
         if proto == "https" {
             var listener: [HCLBlock.Item] = [
@@ -69,19 +79,38 @@ extension AWSTerraform {
             if let certificate = r.expr("certificate") { listener.append(.attr("certificate_arn", try c.hcl(certificate))) }
             listener.append(forward)
             blocks.append(resource("aws_lb_listener", n, listener))
-            blocks.append(resource("aws_lb_listener", "\(n)-redirect", [
-                .ref("load_balancer_arn", "aws_lb.\(n).arn"), .attr("port", 80), .attr("protocol", "HTTP"),
-                .nested("default_action", [.attr("type", "redirect"), .nested("redirect", [
-                    .attr("port", "443"), .attr("protocol", "HTTPS"), .attr("status_code", "HTTP_301")])]),
-            ]))
+            blocks.append(
+                resource(
+                    "aws_lb_listener", "\(n)-redirect",
+                    [
+                        .ref("load_balancer_arn", "aws_lb.\(n).arn"), .attr("port", 80), .attr("protocol", "HTTP"),
+                        .nested(
+                            "default_action",
+                            [
+                                .attr("type", "redirect"),
+                                .nested(
+                                    "redirect",
+                                    [
+                                        .attr("port", "443"), .attr("protocol", "HTTPS"), .attr("status_code", "HTTP_301"),
+                                    ]),
+                            ]),
+                    ]))
         } else {
-            blocks.append(resource("aws_lb_listener", n, [
-                .ref("load_balancer_arn", "aws_lb.\(n).arn"), .attr("port", r.int("port") ?? 80),
-                .attr("protocol", proto.uppercased()), forward]))
+            blocks.append(
+                resource(
+                    "aws_lb_listener", n,
+                    [
+                        .ref("load_balancer_arn", "aws_lb.\(n).arn"), .attr("port", r.int("port") ?? 80),
+                        .attr("protocol", proto.uppercased()), forward,
+                    ]))
         }
         if !isInternal && layer7 {
-            blocks.append(resource("aws_wafv2_web_acl_association", n, [
-                .ref("resource_arn", "aws_lb.\(n).arn"), .ref("web_acl_arn", "aws_wafv2_web_acl.dharma.arn")]))
+            blocks.append(
+                resource(
+                    "aws_wafv2_web_acl_association", n,
+                    [
+                        .ref("resource_arn", "aws_lb.\(n).arn"), .ref("web_acl_arn", "aws_wafv2_web_acl.dharma.arn"),
+                    ]))
         }
         return blocks
     }

@@ -6,36 +6,60 @@ extension AzureTerraform {
     func storage(_ r: ExportResource, _ c: TerraformContext, tags: HCLBlock.Item) throws(ExportError) -> [HCLBlock] {
         let n = r.name
         let isPublic = r.bool("public")
-        var blob: [HCLBlock.Item] = [.attr("versioning_enabled", r.bool("versioning", default: true)), .attr("change_feed_enabled", true),
-                                     .nested("delete_retention_policy", [.attr("days", 30)]),
-                                     .nested("container_delete_retention_policy", [.attr("days", 30)])]
+        var blob: [HCLBlock.Item] = [
+            .attr("versioning_enabled", r.bool("versioning", default: true)), .attr("change_feed_enabled", true),
+            .nested("delete_retention_policy", [.attr("days", 30)]),
+            .nested("container_delete_retention_policy", [.attr("days", 30)]),
+        ]
         if r.bool("accessLogs", default: true) { blob.insert(.attr("last_access_time_enabled", true), at: 0) }
         return [
-            resource("azurerm_storage_account", n, [
-                .attr("name", Self.compactName(c.stack.name, n, limit: 24)), Self.groupName, Self.location,
-                .attr("account_tier", "Standard"), .attr("account_replication_type", "GRS"),
-                .attr("min_tls_version", "TLS1_2"), .attr("https_traffic_only_enabled", true),
-                .attr("allow_nested_items_to_be_public", isPublic), .attr("public_network_access_enabled", isPublic),
-                .attr("shared_access_key_enabled", false), .attr("local_user_enabled", false),
-                .attr("infrastructure_encryption_enabled", true),
-                .nested("blob_properties", blob),
-                .nested("network_rules", [.attr("default_action", isPublic ? "Allow" : "Deny"), .attr("bypass", .strings(["AzureServices"]))]),
-                .nested("sas_policy", [.attr("expiration_period", "01.00:00:00")]),
-                .nested("queue_properties", [.nested("logging", [.attr("delete", true), .attr("read", true), .attr("write", true),
-                                                                 .attr("version", "1.0"), .attr("retention_policy_days", 90)])]),
-                .nested("identity", [.attr("type", "SystemAssigned")]),
-                tags]),
-            resource("azurerm_storage_account_customer_managed_key", n, [
-                .ref("storage_account_id", "azurerm_storage_account.\(n).id"),
-                .ref("key_vault_id", "azurerm_key_vault.dharma.id"), .ref("key_name", "azurerm_key_vault_key.dharma.name")]),
-            resource("azurerm_monitor_diagnostic_setting", n, [
-                .attr("name", "blob-access"), .attr("target_resource_id", .template([.traversal("azurerm_storage_account.\(n).id"), .string("/blobServices/default")])),
-                .ref("log_analytics_workspace_id", "azurerm_log_analytics_workspace.dharma.id"),
-                .nested("enabled_log", [.attr("category", "StorageRead")]), .nested("enabled_log", [.attr("category", "StorageWrite")]),
-                .nested("enabled_log", [.attr("category", "StorageDelete")])]),
-            resource("azurerm_storage_container", n, [.attr("name", r.cloudName(c.stack.name)),
-                                                      .ref("storage_account_id", "azurerm_storage_account.\(n).id"),
-                                                      .attr("container_access_type", isPublic ? "blob" : "private")]),
+            resource(
+                "azurerm_storage_account", n,
+                [
+                    .attr("name", Self.compactName(c.stack.name, n, limit: 24)), Self.groupName, Self.location,
+                    .attr("account_tier", "Standard"), .attr("account_replication_type", "GRS"),
+                    .attr("min_tls_version", "TLS1_2"), .attr("https_traffic_only_enabled", true),
+                    .attr("allow_nested_items_to_be_public", isPublic), .attr("public_network_access_enabled", isPublic),
+                    .attr("shared_access_key_enabled", false), .attr("local_user_enabled", false),
+                    .attr("infrastructure_encryption_enabled", true),
+                    .nested("blob_properties", blob),
+                    .nested("network_rules", [.attr("default_action", isPublic ? "Allow" : "Deny"), .attr("bypass", .strings(["AzureServices"]))]),
+                    .nested("sas_policy", [.attr("expiration_period", "01.00:00:00")]),
+                    .nested(
+                        "queue_properties",
+                        [
+                            .nested(
+                                "logging",
+                                [
+                                    .attr("delete", true), .attr("read", true), .attr("write", true),
+                                    .attr("version", "1.0"), .attr("retention_policy_days", 90),
+                                ])
+                        ]),
+                    .nested("identity", [.attr("type", "SystemAssigned")]),
+                    tags,
+                ]),
+            resource(
+                "azurerm_storage_account_customer_managed_key", n,
+                [
+                    .ref("storage_account_id", "azurerm_storage_account.\(n).id"),
+                    .ref("key_vault_id", "azurerm_key_vault.dharma.id"), .ref("key_name", "azurerm_key_vault_key.dharma.name"),
+                ]),
+            resource(
+                "azurerm_monitor_diagnostic_setting", n,
+                [
+                    .attr("name", "blob-access"),
+                    .attr("target_resource_id", .template([.traversal("azurerm_storage_account.\(n).id"), .string("/blobServices/default")])),
+                    .ref("log_analytics_workspace_id", "azurerm_log_analytics_workspace.dharma.id"),
+                    .nested("enabled_log", [.attr("category", "StorageRead")]), .nested("enabled_log", [.attr("category", "StorageWrite")]),
+                    .nested("enabled_log", [.attr("category", "StorageDelete")]),
+                ]),
+            resource(
+                "azurerm_storage_container", n,
+                [
+                    .attr("name", r.cloudName(c.stack.name)),
+                    .ref("storage_account_id", "azurerm_storage_account.\(n).id"),
+                    .attr("container_access_type", isPublic ? "blob" : "private"),
+                ]),
         ]
     }
 
@@ -66,12 +90,20 @@ extension AzureTerraform {
         var blocks = [HCLBlock("resource", ["random_password", n], [.attr("length", 32), .attr("special", false)]), resource(type, n, items)]
         if postgres {
             for (flag, value) in [("log_checkpoints", "on"), ("log_connections", "on"), ("log_disconnections", "on"), ("connection_throttle.enable", "on")] {
-                blocks.append(resource("azurerm_postgresql_flexible_server_configuration", "\(n)-\(flag.replacingOccurrences(of: ".", with: "-"))", [
-                    .attr("name", flag), .ref("server_id", "\(type).\(n).id"), .attr("value", value)]))
+                blocks.append(
+                    resource(
+                        "azurerm_postgresql_flexible_server_configuration", "\(n)-\(flag.replacingOccurrences(of: ".", with: "-"))",
+                        [
+                            .attr("name", flag), .ref("server_id", "\(type).\(n).id"), .attr("value", value),
+                        ]))
             }
         } else {
-            blocks.append(resource("azurerm_mysql_flexible_server_configuration", "\(n)-tls", [
-                .attr("name", "tls_version"), Self.groupName, .ref("server_name", "\(type).\(n).name"), .attr("value", "TLSv1.2,TLSv1.3")]))
+            blocks.append(
+                resource(
+                    "azurerm_mysql_flexible_server_configuration", "\(n)-tls",
+                    [
+                        .attr("name", "tls_version"), Self.groupName, .ref("server_name", "\(type).\(n).name"), .attr("value", "TLSv1.2,TLSv1.3"),
+                    ]))
         }
         return blocks
     }
@@ -100,11 +132,21 @@ extension AzureTerraform {
         for key in keys.isEmpty ? ["ssh-ed25519 REPLACE-ME dharma"] : keys {
             items.append(.nested("admin_ssh_key", [.attr("username", "dharma"), .attr("public_key", key)]))
         }
-        items.append(.nested("os_disk", [.attr("caching", "ReadWrite"), .attr("storage_account_type", "Premium_LRS"),
-                                         .attr("disk_size_gb", r.gibibytes("disk") ?? 30),
-                                         .ref("disk_encryption_set_id", "azurerm_disk_encryption_set.dharma.id")]))
-        items.append(.nested("source_image_reference", [.attr("publisher", "Canonical"), .attr("offer", "ubuntu-24_04-lts"),
-                                                        .attr("sku", "server"), .attr("version", "latest")]))
+        items.append(
+            .nested(
+                "os_disk",
+                [
+                    .attr("caching", "ReadWrite"), .attr("storage_account_type", "Premium_LRS"),
+                    .attr("disk_size_gb", r.gibibytes("disk") ?? 30),
+                    .ref("disk_encryption_set_id", "azurerm_disk_encryption_set.dharma.id"),
+                ]))
+        items.append(
+            .nested(
+                "source_image_reference",
+                [
+                    .attr("publisher", "Canonical"), .attr("offer", "ubuntu-24_04-lts"),
+                    .attr("sku", "server"), .attr("version", "latest"),
+                ]))
         items.append(tags)
         return [resource("azurerm_network_interface", n, nic), resource("azurerm_linux_virtual_machine", n, items)]
     }
@@ -119,14 +161,23 @@ extension AzureTerraform {
             container.append(.nested("env", [.attr("name", key), .attr("value", try c.hcl(value))]))
         }
         let replicas = try c.property(r, "replicas", .int(1)) ?? .int(1)
-        return [resource("azurerm_container_app", r.name, [
-            .attr("name", r.cloudName(c.stack.name, limit: 32)), Self.groupName,
-            .ref("container_app_environment_id", "azurerm_container_app_environment.dharma.id"),
-            .attr("revision_mode", "Single"),
-            .nested("template", [.attribute("min_replicas", replicas), .attribute("max_replicas", replicas), .nested("container", container)]),
-            .nested("ingress", [.attr("external_enabled", true), .attr("target_port", r.int("port") ?? 8080), .attr("allow_insecure_connections", false),
-                                .nested("traffic_weight", [.attr("latest_revision", true), .attr("percentage", 100)])]),
-            tags])]
+        return [
+            resource(
+                "azurerm_container_app", r.name,
+                [
+                    .attr("name", r.cloudName(c.stack.name, limit: 32)), Self.groupName,
+                    .ref("container_app_environment_id", "azurerm_container_app_environment.dharma.id"),
+                    .attr("revision_mode", "Single"),
+                    .nested("template", [.attribute("min_replicas", replicas), .attribute("max_replicas", replicas), .nested("container", container)]),
+                    .nested(
+                        "ingress",
+                        [
+                            .attr("external_enabled", true), .attr("target_port", r.int("port") ?? 8080), .attr("allow_insecure_connections", false),
+                            .nested("traffic_weight", [.attr("latest_revision", true), .attr("percentage", 100)]),
+                        ]),
+                    tags,
+                ])
+        ]
     }
 
     /// Container Apps accept fixed CPU/memory pairs: 0.25 vCPU with 0.5Gi, and so on.
@@ -145,47 +196,80 @@ extension AzureTerraform {
     func sharedBlocks(for resources: [ExportResource], stack: ExportStack, region: String) -> [HCLBlock] {
         guard !resources.isEmpty else { return [] }
         let types = Set(resources.map(\.type))
-        let tags = HCLBlock.Item.attr("tags", .sortedObject(["stack": .string(stack.name), "environment": .string(stack.environment), "managed-by": .string("dharma")]))
+        let tags = HCLBlock.Item.attr(
+            "tags", .sortedObject(["stack": .string(stack.name), "environment": .string(stack.environment), "managed-by": .string("dharma")]))
         let base = "\(stack.name)-\(stack.environment)".lowercased()
         var blocks = [
             HCLBlock("data", ["azurerm_client_config", "current"]),
             resource("azurerm_resource_group", "dharma", [.attr("name", "rg-\(base)"), .attr("location", region), tags]),
-            resource("azurerm_key_vault", "dharma", [
-                .attr("name", "kv-" + Self.compactName(stack.name, stack.environment, limit: 21)), Self.location, Self.groupName,
-                .ref("tenant_id", "data.azurerm_client_config.current.tenant_id"), .attr("sku_name", "premium"),
-                .attr("purge_protection_enabled", true), .attr("soft_delete_retention_days", 90), .attr("enable_rbac_authorization", true),
-                .attr("public_network_access_enabled", false),
-                .nested("network_acls", [.attr("default_action", "Deny"), .attr("bypass", "AzureServices")]), tags]),
-            resource("azurerm_key_vault_key", "dharma", [
-                .attr("name", "dharma"), .ref("key_vault_id", "azurerm_key_vault.dharma.id"), .attr("key_type", "RSA-HSM"), .attr("key_size", 3072),
-                .attr("key_opts", .strings(["decrypt", "encrypt", "sign", "unwrapKey", "verify", "wrapKey"])),
-                .attr("expiration_date", "2027-12-31T00:00:00Z"),
-                .nested("rotation_policy", [.attr("expire_after", "P1Y"), .attr("notify_before_expiry", "P30D"),
-                                            .nested("automatic", [.attr("time_before_expiry", "P30D")])])]),
+            resource(
+                "azurerm_key_vault", "dharma",
+                [
+                    .attr("name", "kv-" + Self.compactName(stack.name, stack.environment, limit: 21)), Self.location, Self.groupName,
+                    .ref("tenant_id", "data.azurerm_client_config.current.tenant_id"), .attr("sku_name", "premium"),
+                    .attr("purge_protection_enabled", true), .attr("soft_delete_retention_days", 90), .attr("enable_rbac_authorization", true),
+                    .attr("public_network_access_enabled", false),
+                    .nested("network_acls", [.attr("default_action", "Deny"), .attr("bypass", "AzureServices")]), tags,
+                ]),
+            resource(
+                "azurerm_key_vault_key", "dharma",
+                [
+                    .attr("name", "dharma"), .ref("key_vault_id", "azurerm_key_vault.dharma.id"), .attr("key_type", "RSA-HSM"), .attr("key_size", 3072),
+                    .attr("key_opts", .strings(["decrypt", "encrypt", "sign", "unwrapKey", "verify", "wrapKey"])),
+                    .attr("expiration_date", "2027-12-31T00:00:00Z"),
+                    .nested(
+                        "rotation_policy",
+                        [
+                            .attr("expire_after", "P1Y"), .attr("notify_before_expiry", "P30D"),
+                            .nested("automatic", [.attr("time_before_expiry", "P30D")]),
+                        ]),
+                ]),
         ]
         if !types.isDisjoint(with: ["storage.volume", "compute.vm", "compute.cluster"]) {
-            blocks.append(resource("azurerm_disk_encryption_set", "dharma", [
-                .attr("name", "des-\(base)"), Self.location, Self.groupName, .ref("key_vault_key_id", "azurerm_key_vault_key.dharma.versionless_id"),
-                .attr("auto_key_rotation_enabled", true), .nested("identity", [.attr("type", "SystemAssigned")]), tags]))
+            blocks.append(
+                resource(
+                    "azurerm_disk_encryption_set", "dharma",
+                    [
+                        .attr("name", "des-\(base)"), Self.location, Self.groupName, .ref("key_vault_key_id", "azurerm_key_vault_key.dharma.versionless_id"),
+                        .attr("auto_key_rotation_enabled", true), .nested("identity", [.attr("type", "SystemAssigned")]), tags,
+                    ]))
         }
         if !types.isDisjoint(with: ["queue.queue", "queue.topic"]) {
-            blocks.append(resource("azurerm_servicebus_namespace", "dharma", [
-                .attr("name", "sb-\(base)"), Self.location, Self.groupName, .attr("sku", "Premium"), .attr("premium_messaging_partitions", 1), .attr("capacity", 1),
-                .attr("local_auth_enabled", false), .attr("public_network_access_enabled", false), .attr("minimum_tls_version", "1.2"),
-                .nested("identity", [.attr("type", "UserAssigned"), .attr("identity_ids", .list([.traversal("azurerm_user_assigned_identity.dharma.id")]))]),
-                .nested("customer_managed_key", [.ref("key_vault_key_id", "azurerm_key_vault_key.dharma.id"),
-                                                 .ref("identity_id", "azurerm_user_assigned_identity.dharma.id"),
-                                                 .attr("infrastructure_encryption_enabled", true)]), tags]))
+            blocks.append(
+                resource(
+                    "azurerm_servicebus_namespace", "dharma",
+                    [
+                        .attr("name", "sb-\(base)"), Self.location, Self.groupName, .attr("sku", "Premium"), .attr("premium_messaging_partitions", 1),
+                        .attr("capacity", 1),
+                        .attr("local_auth_enabled", false), .attr("public_network_access_enabled", false), .attr("minimum_tls_version", "1.2"),
+                        .nested(
+                            "identity", [.attr("type", "UserAssigned"), .attr("identity_ids", .list([.traversal("azurerm_user_assigned_identity.dharma.id")]))]),
+                        .nested(
+                            "customer_managed_key",
+                            [
+                                .ref("key_vault_key_id", "azurerm_key_vault_key.dharma.id"),
+                                .ref("identity_id", "azurerm_user_assigned_identity.dharma.id"),
+                                .attr("infrastructure_encryption_enabled", true),
+                            ]), tags,
+                    ]))
             blocks.append(resource("azurerm_user_assigned_identity", "dharma", [.attr("name", "id-\(base)"), Self.location, Self.groupName, tags]))
         }
         if !types.isDisjoint(with: ["compute.service", "compute.cluster", "storage.bucket"]) {
-            blocks.append(resource("azurerm_log_analytics_workspace", "dharma", [
-                .attr("name", "log-\(base)"), Self.location, Self.groupName, .attr("sku", "PerGB2018"), .attr("retention_in_days", 365), tags]))
+            blocks.append(
+                resource(
+                    "azurerm_log_analytics_workspace", "dharma",
+                    [
+                        .attr("name", "log-\(base)"), Self.location, Self.groupName, .attr("sku", "PerGB2018"), .attr("retention_in_days", 365), tags,
+                    ]))
         }
         if types.contains("compute.service") {
-            blocks.append(resource("azurerm_container_app_environment", "dharma", [
-                .attr("name", "cae-\(base)"), Self.location, Self.groupName,
-                .ref("log_analytics_workspace_id", "azurerm_log_analytics_workspace.dharma.id"), tags]))
+            blocks.append(
+                resource(
+                    "azurerm_container_app_environment", "dharma",
+                    [
+                        .attr("name", "cae-\(base)"), Self.location, Self.groupName,
+                        .ref("log_analytics_workspace_id", "azurerm_log_analytics_workspace.dharma.id"), tags,
+                    ]))
         }
         return blocks
     }

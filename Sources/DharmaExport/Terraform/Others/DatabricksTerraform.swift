@@ -19,16 +19,28 @@ struct DatabricksTerraform: TerraformProvider {
     func blocks(for r: ExportResource, in c: TerraformContext) throws(ExportError) -> [HCLBlock] {
         switch r.type {
         case "data.warehouse":
-            let sizes = ["xsmall": "2X-Small", "small": "Small", "medium": "Medium", "large": "Large", "xlarge": "X-Large", "2xlarge": "2X-Large", "4xlarge": "4X-Large"]
-            return [resource("databricks_sql_endpoint", r.name, [.attr("name", r.cloudName(c.stack.name)), .attr("cluster_size", sizes[r.string("size") ?? "small"] ?? "Small"),
-                                                                 .attr("auto_stop_mins", max(1, (r.seconds("autoSuspend") ?? 600) / 60)),
-                                                                 .attr("enable_serverless_compute", true)])]
+            let sizes = [
+                "xsmall": "2X-Small", "small": "Small", "medium": "Medium", "large": "Large", "xlarge": "X-Large", "2xlarge": "2X-Large", "4xlarge": "4X-Large",
+            ]
+            return [
+                resource(
+                    "databricks_sql_endpoint", r.name,
+                    [
+                        .attr("name", r.cloudName(c.stack.name)), .attr("cluster_size", sizes[r.string("size") ?? "small"] ?? "Small"),
+                        .attr("auto_stop_mins", max(1, (r.seconds("autoSuspend") ?? 600) / 60)),
+                        .attr("enable_serverless_compute", true),
+                    ])
+            ]
         case "security.secret":
             return [
                 HCLBlock("resource", ["random_password", r.name], [.attr("length", r.int("length") ?? 32), .attr("special", false)]),
                 resource("databricks_secret_scope", r.name, [.attr("name", r.cloudName(c.stack.name))]),
-                resource("databricks_secret", r.name, [.attr("key", r.name), .ref("string_value", "random_password.\(r.name).result"),
-                                                       .ref("scope", "databricks_secret_scope.\(r.name).id")]),
+                resource(
+                    "databricks_secret", r.name,
+                    [
+                        .attr("key", r.name), .ref("string_value", "random_password.\(r.name).result"),
+                        .ref("scope", "databricks_secret_scope.\(r.name).id"),
+                    ]),
             ]
         case "security.identity":
             return [resource("databricks_service_principal", r.name, [.attr("display_name", r.cloudName(c.stack.name))])]

@@ -6,8 +6,10 @@ struct IBMTerraform: TerraformProvider {
     let localName = "ibm"
     let source = "IBM-Cloud/ibm"
     let versionConstraint = "~> 1.71"
-    let supportedTypes: Set<String> = ["network.vpc", "network.subnet", "network.firewall", "storage.volume", "database.postgres", "database.mysql",
-                                       "cache.redis", "compute.vm"]
+    let supportedTypes: Set<String> = [
+        "network.vpc", "network.subnet", "network.firewall", "storage.volume", "database.postgres", "database.mysql",
+        "cache.redis", "compute.vm",
+    ]
 
     func configuration(region: String, stack: ExportStack) -> [HCLBlock.Item] { [.attr("region", region)] }
 
@@ -33,33 +35,62 @@ struct IBMTerraform: TerraformProvider {
         case "network.vpc":
             return [resource("ibm_is_vpc", n, [name, tags])]
         case "network.subnet":
-            return [resource("ibm_is_subnet", n, [name, .attr("vpc", try c.hcl(r.expr("vpc") ?? .value(.null))), .attr("zone", r.string("zone") ?? "\(r.region)-1"),
-                                                  .attr("ipv4_cidr_block", try c.hcl(r.expr("cidr") ?? .value(.null))), tags])]
+            return [
+                resource(
+                    "ibm_is_subnet", n,
+                    [
+                        name, .attr("vpc", try c.hcl(r.expr("vpc") ?? .value(.null))), .attr("zone", r.string("zone") ?? "\(r.region)-1"),
+                        .attr("ipv4_cidr_block", try c.hcl(r.expr("cidr") ?? .value(.null))), tags,
+                    ])
+            ]
         case "network.firewall":
             var blocks = [resource("ibm_is_security_group", n, [name, .attr("vpc", try c.property(r, "vpc", .null) ?? .null), tags])]
             for (index, rule) in r.list("ingress").enumerated() {
                 let fields = rule.mapEntries ?? [:]
                 let ports = AWSTerraform.portRange(fields)
                 for (cidrIndex, cidr) in (fields["from"]?.listItems ?? []).enumerated() {
-                    blocks.append(resource("ibm_is_security_group_rule", "\(n)-\(index)-\(cidrIndex)", [
-                        .ref("group", "ibm_is_security_group.\(n).id"), .attr("direction", "inbound"), .attr("remote", try c.hcl(cidr)),
-                        .nested(fields["protocol"]?.resolved?.stringValue ?? "tcp", [.attr("port_min", ports.0), .attr("port_max", ports.1)])]))
+                    blocks.append(
+                        resource(
+                            "ibm_is_security_group_rule", "\(n)-\(index)-\(cidrIndex)",
+                            [
+                                .ref("group", "ibm_is_security_group.\(n).id"), .attr("direction", "inbound"), .attr("remote", try c.hcl(cidr)),
+                                .nested(fields["protocol"]?.resolved?.stringValue ?? "tcp", [.attr("port_min", ports.0), .attr("port_max", ports.1)]),
+                            ]))
                 }
             }
             return blocks
         case "storage.volume":
-            return [resource("ibm_is_volume", n, [name, .attr("profile", "general-purpose"), .attr("zone", r.string("zone") ?? "\(r.region)-1"),
-                                                  .attr("capacity", r.gibibytes("size") ?? 20), tags])]
+            return [
+                resource(
+                    "ibm_is_volume", n,
+                    [
+                        name, .attr("profile", "general-purpose"), .attr("zone", r.string("zone") ?? "\(r.region)-1"),
+                        .attr("capacity", r.gibibytes("size") ?? 20), tags,
+                    ])
+            ]
         case "database.postgres", "database.mysql", "cache.redis":
-            let service = ["database.postgres": "databases-for-postgresql", "database.mysql": "databases-for-mysql", "cache.redis": "databases-for-redis"][r.type] ?? ""
-            return [resource("ibm_database", n, [name, .attr("service", service), .attr("plan", "standard"), .attr("location", r.region),
-                                                 .attr("service_endpoints", "private"), tags])]
+            let service =
+                ["database.postgres": "databases-for-postgresql", "database.mysql": "databases-for-mysql", "cache.redis": "databases-for-redis"][r.type] ?? ""
+            return [
+                resource(
+                    "ibm_database", n,
+                    [
+                        name, .attr("service", service), .attr("plan", "standard"), .attr("location", r.region),
+                        .attr("service_endpoints", "private"), tags,
+                    ])
+            ]
         case "compute.vm":
-            return [resource("ibm_is_instance", n, [name, .attr("image", r.string("image") ?? "ibm-ubuntu-24-04-minimal-amd64-1"),
-                                                    .attr("profile", r.string("size") ?? "bx2-2x8"), .attr("vpc", "REPLACE-WITH-VPC-ID"),
-                                                    .attr("zone", r.string("zone") ?? "\(r.region)-1"),
-                                                    .nested("primary_network_interface", [.attr("subnet", try c.property(r, "subnet", .null) ?? .null)]),
-                                                    .nested("metadata_service", [.attr("enabled", true), .attr("protocol", "https")]), tags])]
+            return [
+                resource(
+                    "ibm_is_instance", n,
+                    [
+                        name, .attr("image", r.string("image") ?? "ibm-ubuntu-24-04-minimal-amd64-1"),
+                        .attr("profile", r.string("size") ?? "bx2-2x8"), .attr("vpc", "REPLACE-WITH-VPC-ID"),
+                        .attr("zone", r.string("zone") ?? "\(r.region)-1"),
+                        .nested("primary_network_interface", [.attr("subnet", try c.property(r, "subnet", .null) ?? .null)]),
+                        .nested("metadata_service", [.attr("enabled", true), .attr("protocol", "https")]), tags,
+                    ])
+            ]
         default:
             throw .unsupported(r, "Terraform provider ibm", Array(supportedTypes))
         }

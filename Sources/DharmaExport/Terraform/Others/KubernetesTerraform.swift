@@ -11,8 +11,11 @@ struct KubernetesTerraform: TerraformProvider {
     func outputs(of r: ExportResource) -> [String: String] {
         let n = r.name
         switch r.type {
-        case "compute.service": return ["id": "kubernetes_deployment_v1.\(n).id", "url": "kubernetes_service_v1.\(n).metadata[0].name",
-                                        "port": "kubernetes_service_v1.\(n).spec[0].port[0].port"]
+        case "compute.service":
+            return [
+                "id": "kubernetes_deployment_v1.\(n).id", "url": "kubernetes_service_v1.\(n).metadata[0].name",
+                "port": "kubernetes_service_v1.\(n).spec[0].port[0].port",
+            ]
         case "storage.volume": return ["id": "kubernetes_persistent_volume_claim_v1.\(n).id"]
         case "security.secret": return ["id": "kubernetes_secret_v1.\(n).id", "arn": "kubernetes_secret_v1.\(n).metadata[0].name"]
         case "security.identity": return ["id": "kubernetes_service_account_v1.\(n).id", "arn": "kubernetes_service_account_v1.\(n).metadata[0].name"]
@@ -22,7 +25,8 @@ struct KubernetesTerraform: TerraformProvider {
 
     func blocks(for r: ExportResource, in c: TerraformContext) throws(ExportError) -> [HCLBlock] {
         let n = r.name
-        let metadata = HCLBlock.Item.nested("metadata", [.attr("name", r.cloudName(c.stack.name)), .attr("labels", .sortedObject(KubernetesLabels.of(r).mapValues(HCL.string)))])
+        let metadata = HCLBlock.Item.nested(
+            "metadata", [.attr("name", r.cloudName(c.stack.name)), .attr("labels", .sortedObject(KubernetesLabels.of(r).mapValues(HCL.string)))])
         switch r.type {
         case "compute.service":
             var container: [HCLBlock.Item] = [.attr("name", n), .attr("image", try c.property(r, "image", .string("nginx:stable")) ?? .null)]
@@ -30,30 +34,73 @@ struct KubernetesTerraform: TerraformProvider {
                 container.append(.nested("env", [.attr("name", key), .attr("value", try c.hcl(value))]))
             }
             container.append(.nested("port", [.attr("container_port", r.int("port") ?? 8080)]))
-            container.append(.nested("resources", [.attr("requests", .sortedObject(KubernetesLabels.resources(r).mapValues(HCL.string))),
-                                                   .attr("limits", .sortedObject(KubernetesLabels.resources(r).mapValues(HCL.string)))]))
-            container.append(.nested("security_context", [.attr("read_only_root_filesystem", true), .attr("allow_privilege_escalation", false),
-                                                          .attr("run_as_non_root", true)]))
+            container.append(
+                .nested(
+                    "resources",
+                    [
+                        .attr("requests", .sortedObject(KubernetesLabels.resources(r).mapValues(HCL.string))),
+                        .attr("limits", .sortedObject(KubernetesLabels.resources(r).mapValues(HCL.string))),
+                    ]))
+            container.append(
+                .nested(
+                    "security_context",
+                    [
+                        .attr("read_only_root_filesystem", true), .attr("allow_privilege_escalation", false),
+                        .attr("run_as_non_root", true),
+                    ]))
             return [
-                resource("kubernetes_deployment_v1", n, [metadata, .nested("spec", [
-                    .attribute("replicas", try c.property(r, "replicas", .int(1)) ?? .int(1)),
-                    .nested("selector", [.attr("match_labels", .sortedObject(["app.kubernetes.io/name": .string(n)]))]),
-                    .nested("template", [.nested("metadata", [.attr("labels", .sortedObject(KubernetesLabels.of(r).mapValues(HCL.string)))]),
-                                         .nested("spec", [.attr("automount_service_account_token", false), .nested("container", container)])]),
-                ])]),
-                resource("kubernetes_service_v1", n, [metadata, .nested("spec", [
-                    .attr("selector", .sortedObject(["app.kubernetes.io/name": .string(n)])),
-                    .nested("port", [.attr("port", 80), .attr("target_port", r.int("port") ?? 8080)])])]),
+                resource(
+                    "kubernetes_deployment_v1", n,
+                    [
+                        metadata,
+                        .nested(
+                            "spec",
+                            [
+                                .attribute("replicas", try c.property(r, "replicas", .int(1)) ?? .int(1)),
+                                .nested("selector", [.attr("match_labels", .sortedObject(["app.kubernetes.io/name": .string(n)]))]),
+                                .nested(
+                                    "template",
+                                    [
+                                        .nested("metadata", [.attr("labels", .sortedObject(KubernetesLabels.of(r).mapValues(HCL.string)))]),
+                                        .nested("spec", [.attr("automount_service_account_token", false), .nested("container", container)]),
+                                    ]),
+                            ]),
+                    ]),
+                resource(
+                    "kubernetes_service_v1", n,
+                    [
+                        metadata,
+                        .nested(
+                            "spec",
+                            [
+                                .attr("selector", .sortedObject(["app.kubernetes.io/name": .string(n)])),
+                                .nested("port", [.attr("port", 80), .attr("target_port", r.int("port") ?? 8080)]),
+                            ]),
+                    ]),
             ]
         case "storage.volume":
-            return [resource("kubernetes_persistent_volume_claim_v1", n, [metadata, .nested("spec", [
-                .attr("access_modes", .strings(["ReadWriteOnce"])),
-                .nested("resources", [.attr("requests", .sortedObject(["storage": .string("\(r.gibibytes("size") ?? 20)Gi")]))])])])]
+            return [
+                resource(
+                    "kubernetes_persistent_volume_claim_v1", n,
+                    [
+                        metadata,
+                        .nested(
+                            "spec",
+                            [
+                                .attr("access_modes", .strings(["ReadWriteOnce"])),
+                                .nested("resources", [.attr("requests", .sortedObject(["storage": .string("\(r.gibibytes("size") ?? 20)Gi")]))]),
+                            ]),
+                    ])
+            ]
         case "security.secret":
             return [
                 HCLBlock("resource", ["random_password", n], [.attr("length", r.int("length") ?? 32), .attr("special", false)]),
-                resource("kubernetes_secret_v1", n, [metadata, .attr("data", .sortedObject(["value": .traversal("random_password.\(n).result")])),
-                                                     .attr("type", "Opaque")]),
+                resource(
+                    "kubernetes_secret_v1", n,
+                    [
+                        metadata, .attr("data", .sortedObject(["value": .traversal("random_password.\(n).result")])),
+                        .attr("type", "Opaque"),
+                    ]),
             ]
         case "security.identity":
             return [resource("kubernetes_service_account_v1", n, [metadata, .attr("automount_service_account_token", false)])]
@@ -63,13 +110,24 @@ struct KubernetesTerraform: TerraformProvider {
                 let fields = rule.mapEntries ?? [:]
                 var items: [HCLBlock.Item] = []
                 if let port = fields["port"]?.resolved?.intValue {
-                    items.append(.nested("ports", [.attr("port", String(port)), .attr("protocol", (fields["protocol"]?.resolved?.stringValue ?? "tcp").uppercased())]))
+                    items.append(
+                        .nested("ports", [.attr("port", String(port)), .attr("protocol", (fields["protocol"]?.resolved?.stringValue ?? "tcp").uppercased())]))
                 }
                 for cidr in fields["from"]?.listItems ?? [] { items.append(.nested("from", [.nested("ip_block", [.attr("cidr", try c.hcl(cidr))])])) }
                 ingress.append(.nested("ingress", items))
             }
-            return [resource("kubernetes_network_policy_v1", n, [metadata, .nested("spec", [
-                .nested("pod_selector", []), .attr("policy_types", .strings(["Ingress"]))] + ingress)])]
+            return [
+                resource(
+                    "kubernetes_network_policy_v1", n,
+                    [
+                        metadata,
+                        .nested(
+                            "spec",
+                            [
+                                .nested("pod_selector", []), .attr("policy_types", .strings(["Ingress"])),
+                            ] + ingress),
+                    ])
+            ]
         default:
             throw .unsupported(r, "Terraform provider kubernetes", Array(supportedTypes))
         }

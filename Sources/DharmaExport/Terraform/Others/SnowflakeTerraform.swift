@@ -19,9 +19,13 @@ struct SnowflakeTerraform: TerraformProvider {
         switch r.type {
         case "data.warehouse":
             return [
-                resource("snowflake_warehouse", r.name, [.attr("name", name), .attr("warehouse_size", (r.string("size") ?? "small").uppercased()),
-                                                         .attr("auto_suspend", r.seconds("autoSuspend") ?? 600), .attr("auto_resume", "true"),
-                                                         .attr("initially_suspended", true), .attr("comment", "Dharma \(c.stack.name)/\(c.stack.environment)")]),
+                resource(
+                    "snowflake_warehouse", r.name,
+                    [
+                        .attr("name", name), .attr("warehouse_size", (r.string("size") ?? "small").uppercased()),
+                        .attr("auto_suspend", r.seconds("autoSuspend") ?? 600), .attr("auto_resume", "true"),
+                        .attr("initially_suspended", true), .attr("comment", "Dharma \(c.stack.name)/\(c.stack.environment)"),
+                    ]),
                 resource("snowflake_database", r.name, [.attr("name", name), .attr("data_retention_time_in_days", r.int("retentionDays") ?? 1)]),
             ]
         case "security.identity":

@@ -10,26 +10,37 @@ struct VSphereTerraform: TerraformProvider {
     let supportedTypes: Set<String> = ["compute.vm", "storage.volume"]
 
     func outputs(of r: ExportResource) -> [String: String] {
-        r.type == "compute.vm" ? ["id": "vsphere_virtual_machine.\(r.name).id", "privateIp": "vsphere_virtual_machine.\(r.name).default_ip_address"]
+        r.type == "compute.vm"
+            ? ["id": "vsphere_virtual_machine.\(r.name).id", "privateIp": "vsphere_virtual_machine.\(r.name).default_ip_address"]
             : ["id": "vsphere_virtual_disk.\(r.name).id"]
     }
 
     func blocks(for r: ExportResource, in c: TerraformContext) throws(ExportError) -> [HCLBlock] {
         switch r.type {
         case "compute.vm":
-            return [resource("vsphere_virtual_machine", r.name, [
-                .attr("name", r.cloudName(c.stack.name, limit: 80)), .ref("resource_pool_id", "data.vsphere_compute_cluster.dharma.resource_pool_id"),
-                .ref("datastore_id", "data.vsphere_datastore.dharma.id"),
-                .attr("num_cpus", max(1, Int((r.number("cpu") ?? 2).rounded(.up)))), .attr("memory", r.mebibytes("memory") ?? 4096),
-                .attr("guest_id", "ubuntu64Guest"), .attr("firmware", "efi"), .attr("efi_secure_boot_enabled", true),
-                .nested("network_interface", [.ref("network_id", "data.vsphere_network.dharma.id")]),
-                .nested("disk", [.attr("label", "disk0"), .attr("size", r.gibibytes("disk") ?? 20), .attr("thin_provisioned", true)]),
-            ])]
+            return [
+                resource(
+                    "vsphere_virtual_machine", r.name,
+                    [
+                        .attr("name", r.cloudName(c.stack.name, limit: 80)), .ref("resource_pool_id", "data.vsphere_compute_cluster.dharma.resource_pool_id"),
+                        .ref("datastore_id", "data.vsphere_datastore.dharma.id"),
+                        .attr("num_cpus", max(1, Int((r.number("cpu") ?? 2).rounded(.up)))), .attr("memory", r.mebibytes("memory") ?? 4096),
+                        .attr("guest_id", "ubuntu64Guest"), .attr("firmware", "efi"), .attr("efi_secure_boot_enabled", true),
+                        .nested("network_interface", [.ref("network_id", "data.vsphere_network.dharma.id")]),
+                        .nested("disk", [.attr("label", "disk0"), .attr("size", r.gibibytes("disk") ?? 20), .attr("thin_provisioned", true)]),
+                    ])
+            ]
         case "storage.volume":
-            return [resource("vsphere_virtual_disk", r.name, [.attr("size", r.gibibytes("size") ?? 20),
-                                                              .attr("vmdk_path", "dharma/\(c.stack.name)-\(r.name).vmdk"),
-                                                              .ref("datacenter", "var.vsphere_datacenter"), .ref("datastore", "var.vsphere_datastore"),
-                                                              .attr("type", "thin")])]
+            return [
+                resource(
+                    "vsphere_virtual_disk", r.name,
+                    [
+                        .attr("size", r.gibibytes("size") ?? 20),
+                        .attr("vmdk_path", "dharma/\(c.stack.name)-\(r.name).vmdk"),
+                        .ref("datacenter", "var.vsphere_datacenter"), .ref("datastore", "var.vsphere_datastore"),
+                        .attr("type", "thin"),
+                    ])
+            ]
         default:
             throw .unsupported(r, "Terraform provider vsphere", Array(supportedTypes))
         }
@@ -43,9 +54,13 @@ struct VSphereTerraform: TerraformProvider {
             HCLBlock("variable", ["vsphere_cluster"], [.attr("description", "compute cluster name"), .ref("type", "string")]),
             HCLBlock("variable", ["vsphere_network"], [.attr("description", "port group name"), .ref("type", "string")]),
             HCLBlock("data", ["vsphere_datacenter", "dharma"], [.ref("name", "var.vsphere_datacenter")]),
-            HCLBlock("data", ["vsphere_datastore", "dharma"], [.ref("name", "var.vsphere_datastore"), .ref("datacenter_id", "data.vsphere_datacenter.dharma.id")]),
-            HCLBlock("data", ["vsphere_compute_cluster", "dharma"], [.ref("name", "var.vsphere_cluster"), .ref("datacenter_id", "data.vsphere_datacenter.dharma.id")]),
-            HCLBlock("data", ["vsphere_network", "dharma"], [.ref("name", "var.vsphere_network"), .ref("datacenter_id", "data.vsphere_datacenter.dharma.id")]),
+            HCLBlock(
+                "data", ["vsphere_datastore", "dharma"], [.ref("name", "var.vsphere_datastore"), .ref("datacenter_id", "data.vsphere_datacenter.dharma.id")]),
+            HCLBlock(
+                "data", ["vsphere_compute_cluster", "dharma"],
+                [.ref("name", "var.vsphere_cluster"), .ref("datacenter_id", "data.vsphere_datacenter.dharma.id")]),
+            HCLBlock(
+                "data", ["vsphere_network", "dharma"], [.ref("name", "var.vsphere_network"), .ref("datacenter_id", "data.vsphere_datacenter.dharma.id")]),
         ]
     }
 }

@@ -28,7 +28,8 @@ extension PostgresClient {
     /// This database's SELECT statements with at least `minimumCalls` calls, the most time-consuming
     /// first. Dharma's own statements (run as application `dharma`) are left out.
     public func statements(minimumCalls: Int) async throws(Failure) -> [StatementStatistics] {
-        try await rows("""
+        try await rows(
+            """
             SELECT s.queryid::text AS queryid, s.query, s.calls, s.mean_exec_time AS mean_ms, s.total_exec_time AS total_ms
             FROM pg_stat_statements s
             WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -41,11 +42,13 @@ extension PostgresClient {
     /// The counters of one statement since they were last reset, or nil when it has not run since.
     public func statement(queryID: String) async throws(Failure) -> StatementStatistics? {
         guard Int64(queryID) != nil else { throw Failure(description: "`\(queryID)` is not a pg_stat_statements query id") }
-        return try await rows("""
+        return try await rows(
+            """
             SELECT s.queryid::text AS queryid, s.query, s.calls, s.mean_exec_time AS mean_ms, s.total_exec_time AS total_ms
             FROM pg_stat_statements s
             WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.toplevel AND s.queryid = \(queryID)
-            """, as: StatementStatistics.self).first
+            """, as: StatementStatistics.self
+        ).first
     }
 
     /// Starts one statement's counters afresh, so its mean reflects only what runs from now on.
@@ -59,7 +62,8 @@ extension PostgresClient {
     public func genericPlan(of query: String) async throws(Failure) -> String {
         let parameters = Self.parameterCount(query)
         let arguments = parameters == 0 ? "" : "(" + Array(repeating: "NULL", count: parameters).joined(separator: ", ") + ")"
-        return try await execute("""
+        return try await execute(
+            """
             SET plan_cache_mode = force_generic_plan;
             PREPARE dharma_probe AS \(query);
             EXPLAIN (FORMAT JSON, VERBOSE) EXECUTE dharma_probe\(arguments);
@@ -95,7 +99,8 @@ extension PostgresClient {
     /// Distinct values per column (pg_stats' n_distinct, fractions turned into counts); empty
     /// until the table has been analysed.
     public func distinctValues(schema: String, table: String) async throws(Failure) -> [String: Double] {
-        let rows = try await rows("""
+        let rows = try await rows(
+            """
             SELECT s.attname AS column,
                    CASE WHEN s.n_distinct < 0 THEN -s.n_distinct * greatest(c.reltuples, 0) ELSE s.n_distinct END AS distinct
             FROM pg_stats s

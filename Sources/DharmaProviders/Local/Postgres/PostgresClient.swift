@@ -29,10 +29,12 @@ public struct PostgresClient: Sendable {
     public init?(_ state: ResourceState) {
         let outputs = state.outputs
         guard state.type == "database.postgres", state.provider == .local, let bin = outputs["bin"]?.stringValue,
-              let port = outputs["port"]?.intValue, let user = outputs["username"]?.stringValue,
-              let database = outputs["database"]?.stringValue, let passfile = outputs["passfile"]?.stringValue else { return nil }
-        self.init(psql: bin + "/psql", host: outputs["host"]?.stringValue ?? "127.0.0.1", port: port, user: user,
-                  database: database, passfile: passfile)
+            let port = outputs["port"]?.intValue, let user = outputs["username"]?.stringValue,
+            let database = outputs["database"]?.stringValue, let passfile = outputs["passfile"]?.stringValue
+        else { return nil }
+        self.init(
+            psql: bin + "/psql", host: outputs["host"]?.stringValue ?? "127.0.0.1", port: port, user: user,
+            database: database, passfile: passfile)
     }
 
     /// The same server, another database.
@@ -48,10 +50,14 @@ public struct PostgresClient: Sendable {
     public func execute(_ sql: String, timeout: Double = 60) async throws(Failure) -> String {
         let result: CommandRunner.Result
         do {
-            result = try await CommandRunner.run(psql, ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", String(port),
-                                                        "-U", user, "-d", database, "-f", "-"],
-                                                 environment: ["PGPASSFILE": passfile, "PGCONNECT_TIMEOUT": "5", "PGAPPNAME": "dharma"],
-                                                 input: sql, timeout: timeout)
+            result = try await CommandRunner.run(
+                psql,
+                [
+                    "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", String(port),
+                    "-U", user, "-d", database, "-f", "-",
+                ],
+                environment: ["PGPASSFILE": passfile, "PGCONNECT_TIMEOUT": "5", "PGAPPNAME": "dharma"],
+                input: sql, timeout: timeout)
         } catch {
             throw Failure(description: error.description)
         }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DharmaCore
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One PostgreSQL server the local runtime runs: a data directory made by `initdb`, started and
 /// stopped with `pg_ctl`, listening on a loopback port only, with pg_stat_statements loaded so
@@ -47,8 +48,12 @@ struct PostgresCluster: Sendable {
         let passwordFile = directory + "/.initdb-password"
         try installation.writePrivate(password + "\n", to: passwordFile, resource: resource)
         defer { unlink(passwordFile) }
-        let result = try await installation.run("initdb", ["-D", dataDirectory, "-U", user, "--pwfile=\(passwordFile)",
-                                                           "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C"], timeout: 120)
+        let result = try await installation.run(
+            "initdb",
+            [
+                "-D", dataDirectory, "-U", user, "--pwfile=\(passwordFile)",
+                "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C",
+            ], timeout: 120)
         guard result.succeeded else { throw ProviderError(resource: resource, "initdb failed: \(result.complaint)") }
         let configuration = dataDirectory + "/postgresql.conf"
         guard let handle = FileHandle(forWritingAtPath: configuration) else {
@@ -78,9 +83,10 @@ struct PostgresCluster: Sendable {
     /// The postmaster's pid, while it runs.
     var runningPID: Int32? {
         guard let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8),
-              let first = text.split(separator: "\n").first, let pid = Int32(first.trimmingCharacters(in: .whitespaces)),
-              let info = ProcessTable.info(pid), !info.isZombie,
-              info.arguments.first.map({ ($0 as NSString).lastPathComponent.hasPrefix("postgres") }) == true else { return nil }
+            let first = text.split(separator: "\n").first, let pid = Int32(first.trimmingCharacters(in: .whitespaces)),
+            let info = ProcessTable.info(pid), !info.isZombie,
+            info.arguments.first.map({ ($0 as NSString).lastPathComponent.hasPrefix("postgres") }) == true
+        else { return nil }
         return pid
     }
 

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DharmaCore
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The PostgreSQL server programs on this machine (`initdb`, `pg_ctl`, `psql`), and the account
 /// that runs them: PostgreSQL refuses to run as root, so when Dharma is root the server runs as
@@ -41,8 +42,10 @@ struct PostgresInstallation: Sendable {
         }
         let ordered = candidates.sorted { (Int($0.version) ?? 0) > (Int($1.version) ?? 0) }
         guard let chosen = ordered.first(where: { $0.version == wanted }) ?? ordered.first else {
-            throw ProviderError(resource: resource, "the local runtime needs a PostgreSQL server (initdb, pg_ctl), and none was found "
-                + "in /usr/lib/postgresql/*/bin or PATH; install one (e.g. `apt install postgresql`) or set \(binVariable)")
+            throw ProviderError(
+                resource: resource,
+                "the local runtime needs a PostgreSQL server (initdb, pg_ctl), and none was found "
+                    + "in /usr/lib/postgresql/*/bin or PATH; install one (e.g. `apt install postgresql`) or set \(binVariable)")
         }
         guard access("\(chosen.bin)/initdb", X_OK) == 0 else {
             throw ProviderError(resource: resource, "\(chosen.bin) has pg_ctl but no initdb")
@@ -54,8 +57,10 @@ struct PostgresInstallation: Sendable {
     static func serverAccount(resource: String) throws -> Account? {
         guard geteuid() == 0 else { return nil }
         guard let entry = getpwnam("postgres") else {
-            throw ProviderError(resource: resource, "PostgreSQL refuses to run as root, and there is no `postgres` account to run it as; "
-                + "run dharma as an ordinary user")
+            throw ProviderError(
+                resource: resource,
+                "PostgreSQL refuses to run as root, and there is no `postgres` account to run it as; "
+                    + "run dharma as an ordinary user")
         }
         return Account(name: "postgres", uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid, home: String(cString: entry.pointee.pw_dir))
     }

@@ -38,8 +38,9 @@ struct PostgresResource {
         // already existed, the recorded one until it is changed below.
         let serverPassword = fresh ? password : (stored ?? password)
         try Self.writePassfile(passfile, port: port, user: user, password: serverPassword, resource: resource.name)
-        let admin = PostgresClient(psql: installation.binDirectory + "/psql", host: "127.0.0.1", port: port, user: user,
-                                   database: "postgres", passfile: passfile)
+        let admin = PostgresClient(
+            psql: installation.binDirectory + "/psql", host: "127.0.0.1", port: port, user: user,
+            database: "postgres", passfile: passfile)
         do {
             if serverPassword != password {
                 try await admin.execute("ALTER ROLE \(PostgresClient.identifier(user)) PASSWORD \(PostgresClient.literal(password));")
@@ -88,7 +89,8 @@ struct PostgresResource {
     static func identifier(_ name: String, what: String, resource: String) throws -> String {
         let allowed = name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII || $0 == "_" }
         guard !name.isEmpty, name.count <= 63, allowed, name.first.map({ !$0.isNumber }) == true else {
-            throw ProviderError(resource: resource, "\(what) `\(name)` is not a plain PostgreSQL name (letters, digits and _, at most 63, not starting with a digit)")
+            throw ProviderError(
+                resource: resource, "\(what) `\(name)` is not a plain PostgreSQL name (letters, digits and _, at most 63, not starting with a digit)")
         }
         return name
     }
