@@ -3,6 +3,7 @@ import DharmaNet
 import DharmaTestSupport
 import Foundation
 import Testing
+import DharmaTestKit
 
 /// Replicas that live but misbehave: a hung one and a leaking one, each restarted on its own
 /// while the others serve, with clients going through the proxy throughout.
@@ -80,8 +81,8 @@ struct ReplicaHealingTests {
             stranger.arguments = ["python3", "-m", "http.server", String(port), "--bind", "127.0.0.1"]
             stranger.standardOutput = FileHandle.nullDevice
             stranger.standardError = FileHandle.nullDevice
-            try stranger.run()
-            defer { stranger.terminate() }
+            try stranger.start()
+            defer { stranger.stop() }
             let deadline = ContinuousClock.now + .seconds(20)
             while ReadinessProbe.httpStatus(port: port, path: "/") != 200, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))

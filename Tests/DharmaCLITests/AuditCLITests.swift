@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DharmaTestKit
 
 @Suite("dharma audit", .serialized)
 struct AuditCLITests {
@@ -132,7 +133,7 @@ struct AuditWebhookTests {
         ]
         let pipe = Pipe()
         check.standardOutput = pipe
-        try check.run()
+        try check.start()
         let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         check.waitUntilExit()
         #expect(delivered.header("X-Dharma-Signature") == expected)

@@ -163,7 +163,7 @@ struct CLITests {
             + ["webapp", "aws-3tier", "multicloud"].map { "\(TestPaths.repository)/examples/\($0).yaml" }
         let pipe = Pipe()
         python.standardOutput = pipe
-        try python.run()
+        try python.start()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         python.waitUntilExit()
         #expect(python.terminationStatus == 0, "python jsonschema check failed")

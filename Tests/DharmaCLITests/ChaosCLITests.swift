@@ -171,7 +171,7 @@ struct DiskFullCLITests {
         run.arguments = ["chaos", "run", "disk.yaml"]
         run.currentDirectoryURL = URL(fileURLWithPath: directory)
         run.standardOutput = FileHandle.nullDevice
-        try run.run()
+        try run.start()
         var filled = false
         for _ in 0..<100 where !filled {
             usleep(50_000)

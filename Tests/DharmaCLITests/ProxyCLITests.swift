@@ -17,7 +17,7 @@ struct ProxyCLITests {
             process.arguments = arguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try process.run()
+            try process.start()
             processes.append(process)
             return process
         }

@@ -32,7 +32,7 @@ import Testing
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
-        try process.run()
+        try process.start()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return CommandResult(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")

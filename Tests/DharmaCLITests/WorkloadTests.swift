@@ -11,7 +11,7 @@ struct WorkloadTests {
         process.executableURL = URL(fileURLWithPath: TestPaths.dharma)
         process.arguments = ["workload", "--port", String(port)]
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try process.start()
         for _ in 0..<100 {
             if (try? get(port, "/healthz")) != nil { break }
             usleep(50_000)
@@ -35,7 +35,7 @@ struct WorkloadTests {
     @Test("health, CPU work, metrics in Prometheus text, and the faults")
     func endpointsAndFaults() throws {
         let (process, port) = try start()
-        defer { process.terminate() }
+        defer { process.stop() }
         #expect(try get(port, "/healthz") == "ok\n")
         #expect(try get(port, "/work?ms=30") == "worked 30 ms\n")
         let metrics = try get(port, "/metrics")

@@ -5,6 +5,7 @@ import DharmaStore
 import DharmaTestSupport
 import Foundation
 import Testing
+import DharmaTestKit
 
 @Suite("Engine: plan, apply, state", .serialized)
 struct EngineTests {
@@ -119,8 +120,8 @@ struct EngineTests {
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/bin/sleep")
         holder.arguments = ["30"]
-        try holder.run()
-        defer { holder.terminate() }
+        try holder.start()
+        defer { holder.stop() }
         let lock = LockHolder(pid: holder.processIdentifier, host: LockHolder.current("x").host, operation: "apply", since: 0)
         _ = try await project.engine.store.lock(prepared.stack, as: lock)
         let plan = try await project.plan()

@@ -56,7 +56,7 @@ func runTool(_ arguments: [String], in directory: String? = nil, keepErrors: Boo
     process.standardOutput = pipe
     process.standardError = keepErrors ? pipe : FileHandle.nullDevice
     process.standardInput = FileHandle.nullDevice
-    try process.run()
+    try process.start()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return ToolResult(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import DharmaPolicy
+import DharmaTestKit
 
 /// Runs the real Checkov (installed by .ci/run) on its fixtures and on Terraform written for
 /// this comparison, and requires the same verdict from the mapped rule on every resource
@@ -44,7 +45,7 @@ import Testing
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.start()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let reports: [Report]

@@ -53,9 +53,20 @@ struct PostgresTests {
         #expect(restarted["pid"] != outputs["pid"])
         #expect(try await client.execute("SELECT id FROM kept;") == "7")
 
+        // A second database of the stack keeps the stack's folder until it goes too.
+        let otherPort = try #require(PortAllocator.freePort())
+        let other = desired("audit-db", "database.postgres", ["port": .int(otherPort), "deletionProtection": .bool(false)])
+        let otherOutputs = try await provider.apply(other, prior: nil, context: ctx)
+        let dataDirectory = try #require(outputs["dataDirectory"]?.stringValue)
+        // `.../data` of `.../RESOURCE` of the stack's folder.
+        let stackFolder = ((dataDirectory as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+
         try await provider.delete(state(resource, outputs: restarted), context: ctx)
-        #expect(!FileManager.default.fileExists(atPath: try #require(outputs["dataDirectory"]?.stringValue)))
+        #expect(!FileManager.default.fileExists(atPath: dataDirectory))
         #expect(!ReadinessProbe.tcpAccepts(port: port, timeout: 0.5))
+        #expect(FileManager.default.fileExists(atPath: stackFolder), "the other database's folder is still in it")
+        try await provider.delete(state(other, outputs: otherOutputs), context: ctx)
+        #expect(!FileManager.default.fileExists(atPath: stackFolder), "destroy removes the folder apply made for the stack: \(stackFolder)")
     }
 
     @Test("deletion protection refuses delete and leaves the server running")

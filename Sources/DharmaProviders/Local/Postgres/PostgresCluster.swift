@@ -38,6 +38,27 @@ struct PostgresCluster: Sendable {
         self.directory = directory
     }
 
+    /// The directory whose subfolders hold this cluster: the server account's home, or the
+    /// state directory. Removing the cluster prunes the folders apply made up to it.
+    var root: String {
+        if let account = installation.account { return account.home }
+        return ((directory as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+    }
+
+    /// Removes the server's files, then the folders apply made for it that are left empty
+    /// (`dharma/STATEKEY` under the account's home, `postgres` under the state directory), so
+    /// no destroyed database leaves a directory behind.
+    func removeFiles() {
+        try? FileManager.default.removeItem(atPath: directory)
+        var parent = (directory as NSString).deletingLastPathComponent
+        let stop = URL(fileURLWithPath: root).standardizedFileURL.path
+        while parent.hasPrefix(stop + "/"), URL(fileURLWithPath: parent).standardizedFileURL.path != stop {
+            // rmdir removes only an empty directory: another stack's or database's stays.
+            guard rmdir(parent) == 0 else { return }
+            parent = (parent as NSString).deletingLastPathComponent
+        }
+    }
+
     var isInitialized: Bool {
         FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION")
     }

@@ -74,7 +74,7 @@ struct PostgresResource {
         }
         guard let cluster = Self.cluster(of: state) else { return }
         try await cluster.stop()
-        try? FileManager.default.removeItem(atPath: cluster.directory)
+        cluster.removeFiles()
         if let passfile = state.outputs["passfile"]?.stringValue { try? FileManager.default.removeItem(atPath: passfile) }
     }
 
