@@ -1,9 +1,9 @@
 import DharmaAutopilot
 import DharmaNet
+import DharmaTestKit
 import DharmaTestSupport
 import Foundation
 import Testing
-import DharmaTestKit
 
 /// Replicas that live but misbehave: a hung one and a leaking one, each restarted on its own
 /// while the others serve, with clients going through the proxy throughout.

@@ -1,6 +1,6 @@
+import DharmaTestKit
 import Foundation
 import Testing
-import DharmaTestKit
 
 @Suite("dharma audit", .serialized)
 struct AuditCLITests {

@@ -2,10 +2,10 @@ import DharmaCore
 import DharmaEngine
 import DharmaProviders
 import DharmaStore
+import DharmaTestKit
 import DharmaTestSupport
 import Foundation
 import Testing
-import DharmaTestKit
 
 @Suite("Engine: plan, apply, state", .serialized)
 struct EngineTests {

@@ -42,8 +42,9 @@ struct CatalogAgreementTests {
                 case .success:
                     if !listed { disagreements.append("\(type.name) on \(provider): Terraform generates it, the catalog does not list it") }
                 case .failure(let error):
-                    if listed { disagreements.append("\(type.name) on \(provider): the catalog lists it, Terraform refuses: \(error.message)") }
-                    else if !error.message.contains("cannot express `\(type.name)`") {
+                    if listed {
+                        disagreements.append("\(type.name) on \(provider): the catalog lists it, Terraform refuses: \(error.message)")
+                    } else if !error.message.contains("cannot express `\(type.name)`") {
                         disagreements.append("\(type.name) on \(provider): refused without naming the type: \(error.message)")
                     }
                 }

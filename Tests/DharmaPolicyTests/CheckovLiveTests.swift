@@ -1,8 +1,8 @@
+import DharmaTestKit
 import Foundation
 import Testing
 
 @testable import DharmaPolicy
-import DharmaTestKit
 
 /// Runs the real Checkov (installed by .ci/run) on its fixtures and on Terraform written for
 /// this comparison, and requires the same verdict from the mapped rule on every resource

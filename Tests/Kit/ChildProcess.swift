@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 extension Process {
     /// `run()`, with the child starting as a shell would start it: no signal blocked. The test
