@@ -63,8 +63,33 @@ struct ValidationTests {
                     properties: {path: b.txt}
                 """)
         let found = try #require(diagnostic(result, .duplicateKey))
-        #expect(found.message.contains("`db`"))
-        #expect(found.location?.line ?? 0 >= 5)
+        // The second `db` (the one to remove) is on line 10, the first on line 7; as yamllint does.
+        let first = (header.split(separator: "\n", omittingEmptySubsequences: false).count - 1) + 2
+        #expect(found.message == "duplicate key `db` in one map; it is first set at line \(first)", "\(found.message)")
+        #expect(found.location?.line == first + 3 && found.location?.column == 3)
+    }
+
+    @Test("a duplicate key in a flow map and a nested map points at the second occurrence")
+    func duplicateKeysElsewhere() throws {
+        let flow = load(header + "resources:\n  db: {type: storage.file, properties: {path: a.txt, mode: \"0644\", path: b.txt}}\n")
+        let line = header.split(separator: "\n", omittingEmptySubsequences: false).count + 1
+        let inFlow = try #require(diagnostic(flow, .duplicateKey))
+        #expect(inFlow.location?.line == line && inFlow.location?.column == 68, "\(String(describing: inFlow.location))")
+        #expect(inFlow.message.contains("`path`") && inFlow.message.contains("first set at line \(line)"))
+
+        let nested = load(
+            header + """
+                resources:
+                  db:
+                    type: storage.file
+                    properties:
+                      path: a.txt
+                      # a comment between them
+                      mode: "0600"
+                      path: b.txt
+                """)
+        let inBlock = try #require(diagnostic(nested, .duplicateKey))
+        #expect(inBlock.location?.line == line + 6 && inBlock.location?.column == 7, "\(String(describing: inBlock.location))")
     }
 
     @Test("values out of range, outside the enum, of the wrong type or unit")

@@ -83,8 +83,9 @@ public struct YAMLLoader: Sendable {
         }
         switch composed {
         case .failure(let error):
-            var diagnostic = Self.diagnostic(for: error, path: path)
-            diagnostic.hint = diagnostic.hint ?? Self.syntaxHint(for: diagnostic, in: SourceText(path: path, text: text))
+            let source = SourceText(path: path, text: text)
+            var diagnostic = Self.diagnostic(for: error, path: path, source: source)
+            diagnostic.hint = diagnostic.hint ?? Self.syntaxHint(for: diagnostic, in: source)
             return Loaded(root: nil, source: nil, diagnostics: [diagnostic])
         case .success(nil):
             return failure(
@@ -133,7 +134,7 @@ public struct YAMLLoader: Sendable {
         Loaded(root: nil, source: nil, diagnostics: [Diagnostic(code: code, message: message, at: location, hint: hint)])
     }
 
-    static func diagnostic(for error: YamlError, path: String) -> Diagnostic {
+    static func diagnostic(for error: YamlError, path: String, source: SourceText) -> Diagnostic {
         func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: path, line: mark.line, column: mark.column) }
         switch error {
         case .scanner(let context, let problem, let mark, _),
@@ -148,6 +149,15 @@ public struct YAMLLoader: Sendable {
                 code: .notText, message: "cannot read the text: \(problem)",
                 at: SourceLocation(file: path, line: 1, column: (offset ?? 0) + 1))
         case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams marks the first occurrence of the first key; point at the one to remove.
+            if let key = duplicates.first,
+                let second = DuplicateKeyLocator.secondOccurrence(of: key, firstAt: context.mark.line, column: context.mark.column, in: source)
+            {
+                return Diagnostic(
+                    code: .duplicateKey, message: "duplicate key `\(key)` in one map; it is first set at line \(context.mark.line)",
+                    at: SourceLocation(file: path, line: second.line, column: second.column),
+                    hint: "each key may appear once; remove this one or merge it into the first")
+            }
             let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
             return Diagnostic(
                 code: .duplicateKey, message: "duplicate key \(keys) in one map", at: at(context.mark),
