@@ -160,3 +160,45 @@ import Testing
         #expect(bad.status == 2 && bad.stderr.contains("soc2"))
     }
 }
+
+extension ScanCLITests {
+    /// A repository with the Terraform in `infra/`, a file with a space in its name, and the
+    /// scan run from a sibling folder as `../infra`.
+    @Test func sarifLocationsAreRelativeToTheScanRootDeclaredAsSRCROOT() throws {
+        let repository = scratchDirectory()
+        let infra = repository + "/infra"
+        try FileManager.default.createDirectory(atPath: infra + "/net work", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: repository + "/tools", withIntermediateDirectories: true)
+        try String(contentsOfFile: try terraformTree() + "/main.tf", encoding: .utf8).write(toFile: infra + "/main.tf", atomically: true, encoding: .utf8)
+        try """
+        resource "google_compute_firewall" "ssh" {
+          name    = "ssh"
+          network = "default"
+          source_ranges = ["0.0.0.0/0"]
+          allow {
+            protocol = "tcp"
+            ports    = ["22"]
+          }
+        }
+        """.write(toFile: infra + "/net work/gcp.tf", atomically: true, encoding: .utf8)
+        for arguments in [["../infra"], [infra]] {
+            _ = try dharma(["scan"] + arguments + ["--format", "sarif", "--out", repository + "/tools/report.sarif"], in: repository + "/tools")
+            let run = try #require((try json(String(contentsOfFile: repository + "/tools/report.sarif", encoding: .utf8))["runs"] as? [[String: Any]])?.first)
+            let root = (run["originalUriBaseIds"] as? [String: [String: String]])?["%SRCROOT%"]?["uri"]
+            #expect(root == "file://\(infra)/", "\(arguments)")
+            let locations = (run["results"] as? [[String: Any]] ?? []).compactMap { result -> [String: String]? in
+                ((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: String]
+            }
+            #expect(Set(locations.compactMap { $0["uri"] }) == ["main.tf", "net%20work/gcp.tf"], "\(arguments): \(locations)")
+            #expect(locations.allSatisfy { $0["uriBaseId"] == "%SRCROOT%" })
+        }
+
+        // The GCP finding names the GCP check only.
+        let report = try json(try dharma(["scan", infra, "--json"]).stdout)
+        let gcp = try #require(
+            (report["findings"] as? [[String: Any]] ?? []).first {
+                $0["resource"] as? String == "google_compute_firewall.ssh" && $0["rule"] as? String == "DH-NET-22"
+            })
+        #expect(gcp["equivalents"] as? [String] == ["CKV_GCP_2"])
+    }
+}

@@ -40,7 +40,7 @@ public struct PolicyReport: Sendable {
             for finding in group {
                 out += "  \(finding.resource.file):\(finding.resource.line)  \(finding.resource.address)  \(finding.rule.id)  \(finding.rule.title)\n"
                 if !finding.rule.remediation.isEmpty { out += "      fix: \(finding.rule.remediation)\n" }
-                if !finding.rule.equivalents.isEmpty { out += "      checkov: \(finding.rule.equivalents.joined(separator: ", "))\n" }
+                if !finding.equivalents.isEmpty { out += "      checkov: \(finding.equivalents.joined(separator: ", "))\n" }
             }
             out += "\n"
         }
@@ -67,7 +67,7 @@ public struct PolicyReport: Sendable {
             "resource": .string(finding.resource.address), "type": .string(finding.resource.nativeType), "file": .string(finding.resource.file),
             "line": .int(finding.resource.line), "message": .string(finding.message), "verdict": .string(finding.verdict.rawValue),
             "frameworks": .map(finding.rule.frameworks.mapValues { .list($0.map(Value.string)) }),
-            "equivalents": .list(finding.rule.equivalents.map(Value.string)),
+            "equivalents": .list(finding.equivalents.map(Value.string)),
         ]
         if let waiver = finding.waiver {
             entry["waiver"] = .map(["justification": .string(waiver.justification), "expires": .string(waiver.expires), "approver": .string(waiver.approver)])

@@ -2,9 +2,14 @@ import DharmaCore
 import Foundation
 
 /// SARIF 2.1.0, as GitHub code scanning reads it: one run, the rules that failed as
-/// `reportingDescriptor`s, and one result per failure located at file:line.
+/// `reportingDescriptor`s, and one result per failure located at file:line. File locations are
+/// relative to the scan root, declared as `%SRCROOT%` in `originalUriBaseIds`, so findings map
+/// to the repository's files wherever the scan ran.
 public enum SARIFReport {
-    public static func render(_ report: PolicyReport, baseDirectory: String, version: String) -> Value {
+    /// `scanRoot` is the directory scanned (or the folder of the file scanned); relative paths
+    /// are resolved against `workingDirectory`, as the scan read them.
+    public static func render(_ report: PolicyReport, scanRoot: String, workingDirectory: String, version: String) -> Value {
+        let root = absolute(scanRoot, in: workingDirectory)
         let failures = report.orderedFailures + report.waived
         var ruleIndex: [String: Int] = [:]
         var rules: [Value] = []
@@ -20,7 +25,7 @@ public enum SARIFReport {
                     "help": .map(["text": .string(rule.remediation.isEmpty ? rule.title : rule.remediation)]),
                     "defaultConfiguration": .map(["level": .string(level(rule.severity))]),
                     "properties": .map([
-                        "tags": .list((["security"] + rule.frameworks.keys.sorted() + rule.equivalents).map(Value.string)),
+                        "tags": .list((["security"] + rule.frameworks.keys.sorted()).map(Value.string)),
                         "security-severity": .string(securitySeverity(rule.severity)),
                         "precision": .string("high"),
                     ]),
@@ -35,13 +40,14 @@ public enum SARIFReport {
                 "locations": .list([
                     .map([
                         "physicalLocation": .map([
-                            "artifactLocation": .map(["uri": .string(relative(finding.resource.file, to: baseDirectory))]),
+                            "artifactLocation": artifactLocation(absolute(finding.resource.file, in: workingDirectory), root: root),
                             "region": .map(["startLine": .int(max(1, finding.resource.line))]),
                         ])
                     ])
                 ]),
                 "partialFingerprints": .map(["dharmaResource/v1": .string("\(finding.rule.id):\(finding.resource.address)")]),
             ]
+            if !finding.equivalents.isEmpty { result["properties"] = .map(["checkov": .list(finding.equivalents.map(Value.string))]) }
             if let waiver = finding.waiver {
                 result["suppressions"] = .list([
                     .map([
@@ -63,6 +69,7 @@ public enum SARIFReport {
                             "rules": .list(rules),
                         ])
                     ]),
+                    "originalUriBaseIds": .map(["%SRCROOT%": .map(["uri": .string(fileURI(root, directory: true))])]),
                     "results": .list(results),
                 ])
             ]),
@@ -88,10 +95,27 @@ public enum SARIFReport {
         }
     }
 
-    static func relative(_ path: String, to base: String) -> String {
-        let standardBase = (base as NSString).standardizingPath
-        let standardPath = (path as NSString).standardizingPath
-        if standardPath.hasPrefix(standardBase + "/") { return String(standardPath.dropFirst(standardBase.count + 1)) }
-        return standardPath
+    /// A file under the root as a URI relative to `%SRCROOT%`; one outside it as an absolute
+    /// `file:` URI.
+    static func artifactLocation(_ path: String, root: String) -> Value {
+        guard path.hasPrefix(root == "/" ? "/" : root + "/") else { return .map(["uri": .string(fileURI(path, directory: false))]) }
+        let relative = String(path.dropFirst(root == "/" ? 1 : root.count + 1))
+        return .map(["uri": .string(encode(relative)), "uriBaseId": .string("%SRCROOT%")])
+    }
+
+    /// `path` made absolute against `directory`, with `.` and `..` resolved.
+    static func absolute(_ path: String, in directory: String) -> String {
+        URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardizedFileURL.path
+    }
+
+    static func fileURI(_ path: String, directory: Bool) -> String {
+        "file://" + encode(path) + (directory && !path.hasSuffix("/") ? "/" : "")
+    }
+
+    /// Percent-encodes what a URI path may not hold (spaces, `%`, `#`, `?`).
+    static func encode(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "%#?;")
+        return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
     }
 }

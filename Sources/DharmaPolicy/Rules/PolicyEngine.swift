@@ -6,6 +6,12 @@ public struct Finding: Sendable {
     /// The waiver that suppressed a failure, if one did.
     public var waiver: Waiver?
 
+    /// The Checkov checks that test the same thing on this resource's provider: a finding on a
+    /// `google_compute_firewall` names CKV_GCP_2, not the AWS and Azure checks of the same rule.
+    public var equivalents: [String] {
+        rule.equivalents.filter { CheckovIDs.applies($0, toProvider: resource.provider) }
+    }
+
     public var message: String {
         switch verdict {
         case .pass: return "\(rule.title): passed"

@@ -39,7 +39,12 @@ struct ScanCommand: AsyncParsableCommand {
             let rendered: String
             switch format {
             case .json: rendered = report.json.jsonText + "\n"
-            case .sarif: rendered = SARIFReport.render(report, baseDirectory: FileManager.default.currentDirectoryPath, version: Dharma.version).jsonText + "\n"
+            case .sarif:
+                rendered =
+                    SARIFReport.render(
+                        report, scanRoot: PathScan.base(of: paths), workingDirectory: FileManager.default.currentDirectoryPath,
+                        version: Dharma.version
+                    ).jsonText + "\n"
             case .junit: rendered = JUnitReport.render(report)
             case .text: rendered = report.text()
             }
