@@ -63,7 +63,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "DharmaCoreTests", dependencies: ["DharmaTestKit", "DharmaCore"]),
-        .testTarget(name: "DharmaStoreTests", dependencies: ["DharmaTestKit", "DharmaStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "DharmaStoreTests", dependencies: ["DharmaTestKit", "DharmaStore", "DharmaSecurity", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "DharmaProvidersTests", dependencies: ["DharmaTestKit", "DharmaProviders", "DharmaWorkload", "DharmaNet", "DharmaProxy", "DharmaTestSupport"]),
         .target(name: "DharmaTestKit", path: "Tests/Kit"),

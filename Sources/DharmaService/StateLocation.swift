@@ -37,7 +37,7 @@ public struct StateLocation: Sendable, Hashable {
 
     /// The store, created on first use, with its directory private to the user.
     func store() throws(ServiceError) -> SQLiteStore {
-        let store = try serviceCall { try SQLiteStore(path: databasePath) }
+        let store = try serviceCall { try StateDatabase.open(databasePath) }
         chmod(directory, 0o700)
         return store
     }

@@ -131,6 +131,22 @@ enum SQLiteSchema {
                       FROM named);
                     """)
         }
+        migrator.registerMigration("v6-sealed-secrets") { db in
+            // Each stack's data key, sealed to the key pair in keys/sealing.key (by its id).
+            try db.execute(
+                sql: """
+                    CREATE TABLE stack_keys (
+                      stack_id INTEGER PRIMARY KEY REFERENCES stacks(id) ON DELETE CASCADE,
+                      key_id TEXT NOT NULL,
+                      sealed BLOB NOT NULL,
+                      created_at REAL NOT NULL
+                    );
+                    CREATE TABLE store_settings (
+                      name TEXT PRIMARY KEY,
+                      value TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -1,15 +1,22 @@
 import DharmaCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The embedded store: one SQLite file (WAL mode), versioned migrations, one transaction per
 /// recorded change so a crash at any moment leaves a consistent database.
 public final class SQLiteStore: Store {
     let database: DatabaseQueue
     public let path: String
+    /// Encrypts sensitive values; nil only for stores that hold none (benchmarks, tests of other
+    /// tables): such a store refuses to record a secret rather than keep it in clear.
+    let sealer: (any SecretSealer)?
+    /// Opened data keys by stack row, so a key is unsealed once per process.
+    let dataKeys = Mutex<[Int64: [UInt8]]>([:])
 
-    public init(path: String) throws {
+    public init(path: String, sealer: (any SecretSealer)? = nil) throws {
         self.path = path
+        self.sealer = sealer
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -25,6 +32,7 @@ public final class SQLiteStore: Store {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
             }
             try SQLiteSchema.migrator.migrate(database)
+            try sealStoredSecrets()
         } catch let error as DatabaseError {
             throw StoreError(
                 "\(path) is not a usable Dharma state database: \(error.message ?? error.description). "
@@ -44,7 +52,7 @@ public final class SQLiteStore: Store {
             let id: Int64 = stackRow["id"]
             var state = StackState(stack: stack, serial: stackRow["serial"])
             for row in try Row.fetchAll(db, sql: "SELECT * FROM resources WHERE stack_id = ? ORDER BY name", arguments: [id]) {
-                let resource = try Self.resource(from: row)
+                let resource = try self.opened(try Self.resource(from: row), stackRow: id, in: db)
                 state.resources[resource.name] = resource
             }
             return state
@@ -55,6 +63,7 @@ public final class SQLiteStore: Store {
     public func record(_ resource: ResourceState, in stack: StackID) async throws -> Int {
         try await database.write { db in
             let id = try Self.stackID(stack, in: db)
+            let resource = try self.sealed(resource, stackRow: id, in: db)
             try db.execute(
                 sql: """
                     INSERT INTO resources (stack_id, name, type, provider, region, inputs, outputs, dependencies, lifecycle, updated_at)
@@ -83,10 +92,16 @@ public final class SQLiteStore: Store {
 
     @discardableResult
     public func commitVersion(of stack: StackID, outputs: [String: Value], operation: ApplyOperation, summary: String) async throws -> StateVersion {
-        let snapshot = try await state(of: stack)
-        return try await database.write { db in
+        try await database.write { db in
             let id = try Self.stackID(stack, in: db)
+            // The snapshot as the rows hold it: sensitive inputs stay sealed in every version.
+            var snapshot = StackState(stack: stack)
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM resources WHERE stack_id = ? ORDER BY name", arguments: [id]) {
+                let resource = try Self.resource(from: row)
+                snapshot.resources[resource.name] = resource
+            }
             let serial = try Int.fetchOne(db, sql: "SELECT serial FROM stacks WHERE id = ?", arguments: [id]) ?? 0
+            snapshot.serial = serial
             let version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM state_versions WHERE stack_id = ?", arguments: [id]) ?? 0) + 1
             let now = Timestamp.now()
             try db.execute(sql: "UPDATE stacks SET outputs = ?, updated_at = ? WHERE id = ?", arguments: [try JSON.text(outputs), now, id])
@@ -203,7 +218,7 @@ public final class SQLiteStore: Store {
         return LockHolder(pid: row["pid"], host: row["host"], operation: row["operation"], since: row["acquired_at"])
     }
 
-    private static func stackID(_ stack: StackID, in db: Database) throws -> Int64 {
+    static func stackID(_ stack: StackID, in db: Database) throws -> Int64 {
         if let id = try Int64.fetchOne(
             db, sql: "SELECT id FROM stacks WHERE name = ? AND environment = ?",
             arguments: [stack.name, stack.environment])
@@ -222,7 +237,7 @@ public final class SQLiteStore: Store {
         return try Int.fetchOne(db, sql: "SELECT serial FROM stacks WHERE id = ?", arguments: [id]) ?? 0
     }
 
-    private static func resource(from row: Row) throws -> ResourceState {
+    static func resource(from row: Row) throws -> ResourceState {
         let providerName: String = row["provider"]
         guard let provider = ProviderName(rawValue: providerName) else {
             throw StoreError("state names an unknown provider `\(providerName)` for resource `\(row["name"] as String)`")

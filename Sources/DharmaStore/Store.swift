@@ -25,6 +25,12 @@ public protocol Store: Sendable {
     /// Removes the lock whoever holds it; returns who held it.
     func breakLock(_ stack: StackID) async throws -> LockHolder?
     func lockHolder(of stack: StackID) async throws -> LockHolder?
+
+    /// Encrypts a sensitive value with the stack's data key (for a saved plan); the store keeps
+    /// the key sealed, and never a sensitive value in clear.
+    func seal(_ value: Value, in stack: StackID) async throws -> Value
+    /// Decrypts every sealed value in `value`.
+    func unseal(_ value: Value, in stack: StackID) async throws -> Value
 }
 
 public struct StateVersion: Sendable, Codable, Hashable {

@@ -18,7 +18,7 @@ public struct Project: Sendable {
         directory = Scratch.directory("dharma-engine")
         blueprint = directory + "/stack.yaml"
         try text.write(toFile: blueprint, atomically: true, encoding: .utf8)
-        let store = try SQLiteStore(path: directory + "/.dharma/dharma.db")
+        let store = try StateDatabase.open(directory + "/.dharma/dharma.db")
         var engine = StackEngine(store: store, parallelism: parallelism, stateDirectory: directory + "/.dharma")
         engine.audit = try AuditLog.local(store: store, stateDirectory: directory + "/.dharma", databasePath: directory + "/.dharma/dharma.db")
         self.engine = engine

@@ -69,7 +69,8 @@ public struct ResourceChange: Sendable, Codable, Hashable {
 /// A plan: the changes that take recorded state to the blueprint, and the facts it was made
 /// from, so that applying a saved plan can refuse when the world has moved on.
 public struct Plan: Sendable, Codable {
-    public static let formatVersion = 1
+    /// 2: sensitive values are sealed in saved plans, and the plan names its sensitive variables.
+    public static let formatVersion = 2
 
     public var formatVersion: Int = Plan.formatVersion
     public var stack: StackID
@@ -86,6 +87,8 @@ public struct Plan: Sendable, Codable {
     public var variables: [String: Value]
     /// The blueprint's approval gate, carried so a saved plan is judged by the rule it was made under.
     public var approvals: ApprovalPolicy?
+    /// Variables declared `sensitive: true`: sealed in a saved plan like sensitive properties.
+    public var sensitiveVariables: [String] = []
 
     public init(
         stack: StackID, blueprintPath: String, blueprintHash: String, stateSerial: Int, observedFingerprint: String,

@@ -60,6 +60,7 @@ public struct Planner: Sendable {
             observedFingerprint: Self.fingerprint(observed, deleting: Set(deletions.map(\.resource))),
             changes: changes, outputs: outputs, variables: variables)
         plan.approvals = blueprint.approvals
+        plan.sensitiveVariables = blueprint.variables.filter(\.sensitive).map(\.name).sorted()
         return plan
     }
 

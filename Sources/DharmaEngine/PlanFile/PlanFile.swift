@@ -1,16 +1,29 @@
 import DharmaCore
+import DharmaStore
 import Foundation
 
 /// A plan saved by `dharma plan --out` and applied by `dharma apply --plan`: the plan, and where
 /// its state lives. The plan carries the version of the format that wrote it; a file of another
-/// version is refused with a message saying so, never half-read.
+/// version is refused with a message saying so, never half-read. Its sensitive values are sealed
+/// with the stack's data key, which only the state store (with the sealing key) can open.
 public struct PlanFile: Sendable, Codable {
-    public var plan: Plan
+    /// The plan as written: sensitive values sealed.
+    public var sealedPlan: Plan
     public var statePath: String
 
-    public init(plan: Plan, statePath: String) {
-        self.plan = plan
-        self.statePath = statePath
+    enum CodingKeys: String, CodingKey {
+        case sealedPlan = "plan"
+        case statePath
+    }
+
+    /// Seals `plan`'s sensitive values with `store`, the state it was made against.
+    public static func sealing(_ plan: Plan, statePath: String, with store: any Store) async throws -> PlanFile {
+        PlanFile(sealedPlan: try await plan.mappingSensitive { try await store.seal($0, in: plan.stack) }, statePath: statePath)
+    }
+
+    /// The plan with its sealed values opened by `store`.
+    public func plan(openedWith store: any Store) async throws -> Plan {
+        try await sealedPlan.mappingSensitive { try await store.unseal($0, in: sealedPlan.stack) }
     }
 
     public enum Failure: Error, Sendable, CustomStringConvertible {

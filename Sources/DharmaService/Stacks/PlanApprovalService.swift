@@ -24,10 +24,12 @@ public struct PlanApprovalService: Sendable {
         do { saved = try PlanFile.read(planPath) } catch { throw .invalidInput(error.description) }
         let engine = try StateLocation(databasePath: state ?? saved.statePath).engine(context, parallelism: 1, audited: true)
         guard let log = engine.audit else { throw .failed("no audit log") }
+        // Approvals sign the plan as it is applied: with its sealed values opened.
+        let plan = try await serviceCall(doing: "opening the plan's sealed values") { try await saved.plan(openedWith: engine.store) }
         let approvals = Approvals(log: log, keys: KeyDirectory(path: engine.stateDirectory + "/keys/approvers"))
         do {
-            let entry = try await approvals.approve(saved.plan, as: approver, reason: reason)
-            return Approval(entry: entry, planHash: Approvals.hash(of: saved.plan), status: try await approvals.status(of: saved.plan))
+            let entry = try await approvals.approve(plan, as: approver, reason: reason)
+            return Approval(entry: entry, planHash: Approvals.hash(of: plan), status: try await approvals.status(of: plan))
         } catch let error as AuditError {
             throw .invalidInput(error.description)
         } catch {

@@ -68,7 +68,10 @@ public struct StackService: Sendable {
         let gate = try Self.gate(request.policy, for: prepared)
         let report = gate.evaluate(prepared)
         if let path = request.saveTo {
-            do { try PlanFile(plan: plan, statePath: location.databasePath).write(to: path) } catch { throw .failed(error.description) }
+            let file = try await serviceCall(doing: "sealing the plan's secrets") {
+                try await PlanFile.sealing(plan, statePath: location.databasePath, with: engine.store)
+            }
+            do { try file.write(to: path) } catch { throw .failed(error.description) }
         }
         return PlanOutcome(
             plan: plan, cost: cost, policy: report, verdict: gate.verdict(report), exposed: PublicExposure.of(prepared.blueprint),
@@ -144,25 +147,26 @@ public struct StackService: Sendable {
             let engine = try location.engine(
                 context, parallelism: request.parallelism, audited: true, reason: request.reason,
                 webhook: request.auditWebhook)
+            let plan = try await serviceCall(doing: "opening the plan's sealed values") { try await saved.plan(openedWith: engine.store) }
             // The gate judges the blueprint the plan was made from, with the plan's own variables.
             let prepared: PreparedBlueprint
             do {
                 prepared = try PreparedBlueprint.prepare(
-                    path: saved.plan.blueprintPath, environment: saved.plan.stack.environment,
-                    resolvedVariables: saved.plan.variables)
+                    path: plan.blueprintPath, environment: plan.stack.environment,
+                    resolvedVariables: plan.variables)
             } catch {
-                throw .stalePlan("the saved plan is stale: its blueprint \(saved.plan.blueprintPath) no longer loads (\(error)); run `dharma plan` again")
+                throw .stalePlan("the saved plan is stale: its blueprint \(plan.blueprintPath) no longer loads (\(error)); run `dharma plan` again")
             }
-            guard prepared.hash == saved.plan.blueprintHash else {
-                throw .stalePlan("the saved plan is stale: \(saved.plan.blueprintPath) changed since it was made; run `dharma plan` again")
+            guard prepared.hash == plan.blueprintHash else {
+                throw .stalePlan("the saved plan is stale: \(plan.blueprintPath) changed since it was made; run `dharma plan` again")
             }
             let gate = try Self.gate(request.policy, for: prepared)
             let report = gate.evaluate(prepared)
-            let base = (saved.plan.blueprintPath as NSString).deletingLastPathComponent
+            let base = (plan.blueprintPath as NSString).deletingLastPathComponent
             return PendingApply(
-                plan: saved.plan, operation: .apply, policy: report, verdict: gate.verdict(report), engine: engine,
+                plan: plan, operation: .apply, policy: report, verdict: gate.verdict(report), engine: engine,
                 providerContext: ProviderContext(
-                    stack: saved.plan.stack, baseDirectory: base.isEmpty ? "." : base,
+                    stack: plan.stack, baseDirectory: base.isEmpty ? "." : base,
                     stateDirectory: engine.stateDirectory))
         }
     }

@@ -1,6 +1,7 @@
 import DharmaAudit
 import DharmaCore
 import DharmaEngine
+import DharmaSecurity
 import DharmaStore
 
 /// What was recorded for a stack: its resources (secrets masked), versions and outputs, and
@@ -80,6 +81,31 @@ public struct StateService: Sendable {
                     reason: "dharma state unlock: removed the lock held by \(holder)"))
         }
         return (stack, holder)
+    }
+
+    /// Replaces the key pair that seals the state's secrets: every stack gets a new data key
+    /// sealed to a new pair, every sealed value is re-encrypted, and the old pair is retired
+    /// (kept for backups made before). Recorded on the audit log.
+    public func rotateSealingKey(_ selector: StackSelector, reason: String?) async throws(ServiceError) -> (resealed: Int, keyID: String) {
+        try context.authorise(.administer, "rotate the sealing key")
+        let location = selector.location(context)
+        try location.requireExisting()
+        let engine = try location.engine(context, parallelism: 1, audited: true)
+        guard let store = engine.store as? SQLiteStore else { throw .failed("this state store cannot rotate its sealing key") }
+        let keys = SealingKeys(directory: location.directory + "/keys")
+        let (resealed, keyID) = try await serviceCall(doing: "rotating the sealing key") { () async throws -> (Int, String) in
+            let next = try keys.beginRotation()
+            let count = try await store.reseal(to: next)
+            try keys.finishRotation()
+            return (count, try keys.currentKeyID())
+        }
+        try await StackService.engineCall { () throws(EngineError) in
+            try await engine.record(
+                AuditDraft(
+                    actor: context.principal.name, action: "sealing-key-rotate", stack: "-",
+                    reason: (reason.map { "\($0); " } ?? "") + "re-sealed \(resealed) value\(resealed == 1 ? "" : "s") under key \(keyID)"))
+        }
+        return (resealed, keyID)
     }
 
     private func open(_ selector: StackSelector) async throws(ServiceError) -> (any Store, StackID) {

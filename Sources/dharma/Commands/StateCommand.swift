@@ -13,8 +13,27 @@ struct StateCommand: AsyncParsableCommand {
               dharma state show web -f examples/webapp.yaml
               dharma state history --stack webapp
               dharma state unlock --stack webapp
+              dharma state rotate-key -f examples/webapp.yaml
             """,
-        subcommands: [List.self, Show.self, History.self, Unlock.self])
+        subcommands: [List.self, Show.self, History.self, Unlock.self, RotateKey.self])
+
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Re-seal every secret in the state database under a new key pair (the old one is kept, retired).",
+            discussion: """
+                Sensitive values (a secret's value, a database password, sensitive variables in saved plans) are stored encrypted with each stack's data key, which is sealed with X-Wing (ML-KEM-768 + X25519) to the key pair in .dharma/keys/sealing.key. Rotation makes a new pair and new data keys and re-encrypts every stored value in one transaction.
+                """)
+        @OptionGroup var location: StateDatabaseOption
+        @Option(help: "Why, for the audit log.") var reason: String?
+
+        func run() async throws {
+            try await runReporting {
+                let (resealed, keyID) = try await StateService(context: .cli).rotateSealingKey(location.selector, reason: reason)
+                print("Re-sealed \(resealed) value\(resealed == 1 ? "" : "s") under the new sealing key \(keyID).")
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Resources recorded for the stack.")
