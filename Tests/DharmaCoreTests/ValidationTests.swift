@@ -230,3 +230,70 @@ struct ValidationTests {
         #expect(diagnostic(twice, .duplicateKey) != nil)
     }
 }
+
+@Suite("Blueprint validation: regions and zones")
+struct RegionValidationTests {
+    func blueprint(provider: String, region: String, resources: String = "  net: {type: network.vpc, properties: {cidr: 10.0.0.0/16}}")
+        -> BlueprintLoader.Result
+    {
+        load(
+            """
+            apiVersion: dharma.dev/v3
+            kind: Blueprint
+            metadata: {name: shop}
+            target: {provider: \(provider), region: \(region)}
+            resources:
+            \(resources)
+
+            """)
+    }
+
+    @Test("a misspelt region is refused at its place with the closest one; an unpriced but real one is accepted")
+    func regions() throws {
+        let typo = try #require(diagnostic(blueprint(provider: "aws", region: "us-eats-1"), .unknownRegion))
+        #expect(typo.message == "`us-eats-1` is not a region of aws" && typo.hint == "did you mean `us-east-1`?")
+        #expect(typo.location?.line == 4 && typo.location?.column == "target: {provider: aws, region: ".count + 1)
+        for (provider, region) in [
+            ("aws", "us-east-2"), ("aws", "ap-southeast-7"), ("azure", "germanywestcentral"), ("gcp", "europe-west12"),
+            ("oracle", "eu-frankfurt-1"), ("alibaba", "cn-hangzhou"), ("ibm", "eu-de"), ("digitalocean", "fra1"),
+        ] {
+            let result = blueprint(provider: provider, region: region, resources: "  disk: {type: storage.volume, properties: {size: 10Gi}}")
+            #expect(diagnostic(result, .unknownRegion) == nil, "\(provider) \(region)")
+        }
+        #expect(diagnostic(blueprint(provider: "azure", region: "germanywest"), .unknownRegion)?.hint == "did you mean `germanywestcentral`?")
+        #expect(diagnostic(blueprint(provider: "gcp", region: "europe-west1a"), .unknownRegion) != nil)
+    }
+
+    @Test("operators' own region names take any DNS label, and nothing else")
+    func ownNames() {
+        #expect(diagnostic(blueprint(provider: "openstack", region: "rack-7"), .unknownRegion) == nil)
+        #expect(
+            diagnostic(blueprint(provider: "vsphere", region: "dc-01", resources: "  disk: {type: storage.volume, properties: {size: 10Gi}}"), .unknownRegion)
+                == nil)
+        let bad = diagnostic(blueprint(provider: "openstack", region: "Rack_7"), .unknownRegion)
+        #expect(bad?.message.contains("not a valid name for openstack") == true)
+    }
+
+    @Test("a resource's own region and a zone that is not in its region are refused")
+    func resourceRegionAndZone() throws {
+        let result = blueprint(
+            provider: "aws", region: "eu-west-1",
+            resources: """
+                  a: {type: storage.volume, region: eu-wset-2, properties: {size: 10Gi}}
+                  b: {type: storage.volume, properties: {size: 10Gi, zone: us-east-1a}}
+                  c: {type: storage.volume, properties: {size: 10Gi, zone: eu-west-1b}}
+                """)
+        let problems = result.diagnostics.filter { $0.code == DiagnosticCode.unknownRegion.rawValue }
+        #expect(problems.count == 2, "\(problems.map(\.message))")
+        #expect(problems.contains { $0.message == "`eu-wset-2` is not a region of aws" && $0.hint == "did you mean `eu-west-2`?" })
+        #expect(problems.contains { $0.message.hasPrefix("`us-east-1a` is not a zone of aws region eu-west-1; it has eu-west-1a, eu-west-1b, eu-west-1c") })
+    }
+
+    @Test("every example blueprint's regions are real")
+    func examples() {
+        for name in ["webapp", "aws-3tier", "multicloud"] {
+            let result = BlueprintLoader().load(path: "\(TestPaths.repository)/examples/\(name).yaml")
+            #expect(diagnostic(result, .unknownRegion) == nil, "\(name)")
+        }
+    }
+}

@@ -74,6 +74,10 @@ func estimate(_ type: String, _ inputs: [String: Value], provider: ProviderName 
         let region = try estimate("storage.volume", ["size": "10Gi"], region: "eu-west-9")
         #expect(region.problem?.message.contains("eu-west-1") == true)
         #expect(region.unknownReason?.contains("eu-west-9") == true)
+        // A real region the catalog does not price is unknown, not a mistake to fix.
+        let unpriced = try estimate("storage.volume", ["size": "10Gi"], region: "ap-southeast-7")
+        #expect(unpriced.problem == nil && unpriced.monthly == nil)
+        #expect(unpriced.unknownReason?.hasPrefix("aws region `ap-southeast-7` has no prices in the catalog, which prices ") == true)
     }
 
     @Test func pricesTheCatalogLacksAreUnknownWithAReasonNotGuessed() throws {

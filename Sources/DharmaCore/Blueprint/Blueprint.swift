@@ -36,6 +36,8 @@ public struct Metadata: Sendable {
 public struct Placement: Sendable, Hashable {
     public var provider: ProviderName
     public var region: String
+    /// Where `target.region` is written, for diagnostics about it.
+    public var regionLocation: SourceLocation? = nil
 }
 
 public struct VariableDeclaration: Sendable {
@@ -62,6 +64,8 @@ public struct ResourceSpec: Sendable {
     public var lifecycle: Lifecycle
     public var location: SourceLocation
     public var typeLocation: SourceLocation
+    /// Where the resource's own `region` is written.
+    public var regionLocation: SourceLocation? = nil
 
     public func property(_ name: String) -> PropertyEntry? {
         properties.first { $0.name == name }

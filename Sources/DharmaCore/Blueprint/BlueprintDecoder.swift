@@ -117,9 +117,10 @@ struct BlueprintDecoder {
         guard let node, let pairs = mapping(node, "`target`") else { return nil }
         checkKeys(pairs, allowed: Self.targetKeys, in: "`target`")
         let provider = required(pairs, "provider", in: "`target`", at: node.location).flatMap { providerName($0) }
-        let region = required(pairs, "region", in: "`target`", at: node.location).flatMap { string($0, "`target.region`") }
+        let regionNode = required(pairs, "region", in: "`target`", at: node.location)
+        let region = regionNode.flatMap { string($0, "`target.region`") }
         guard let provider else { return nil }
-        return Placement(provider: provider, region: region ?? "")
+        return Placement(provider: provider, region: region ?? "", regionLocation: regionNode?.location)
     }
 
     private mutating func decodeVariables(_ node: YNode?) -> [VariableDeclaration] {
@@ -191,7 +192,8 @@ struct BlueprintDecoder {
                     properties: properties, dependsOn: dependsOn,
                     tags: fields["tags"].map { stringMap($0, "`tags`") } ?? [:],
                     lifecycle: fields["lifecycle"].map { decodeLifecycle($0) } ?? Lifecycle(),
-                    location: pair.keyLocation, typeLocation: typeNode?.location ?? pair.keyLocation))
+                    location: pair.keyLocation, typeLocation: typeNode?.location ?? pair.keyLocation,
+                    regionLocation: fields["region"]?.location))
         }
         return resources
     }

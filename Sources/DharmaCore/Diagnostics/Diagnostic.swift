@@ -51,6 +51,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case unknownProvider = "E024"
     case unknownEnvironment = "E025"
     case badVariableValue = "E026"
+    case unknownRegion = "E027"
 }
 
 extension Array where Element == Diagnostic {

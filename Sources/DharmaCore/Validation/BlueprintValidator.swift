@@ -21,6 +21,13 @@ public struct BlueprintValidator {
     }
 
     mutating func run() {
+        if checkProviders, !blueprint.target.region.isEmpty,
+            let problem = RegionCatalog.problem(region: blueprint.target.region, provider: blueprint.target.provider)
+        {
+            report(
+                .unknownRegion, problem.message, at: blueprint.target.regionLocation ?? SourceLocation(file: blueprint.path, line: 1, column: 1),
+                hint: problem.hint)
+        }
         for resource in blueprint.resources { check(resource) }
         for output in blueprint.outputs {
             checkExpressions(in: output.node, owner: nil)
@@ -49,6 +56,21 @@ public struct BlueprintValidator {
         }
     }
 
+    /// The resource's own region, and a literal `zone` property against its region's zones.
+    private mutating func checkPlacement(_ resource: ResourceSpec, provider: ProviderName) {
+        if let region = resource.region, resource.provider != nil || checkProviders,
+            let problem = RegionCatalog.problem(region: region, provider: provider)
+        {
+            report(.unknownRegion, problem.message, at: resource.regionLocation ?? resource.location, hint: problem.hint)
+        }
+        let region = resource.region ?? blueprint.target.region
+        guard let zone = resource.property("zone"), case .string(let name) = zone.node.value, !name.contains("${"),
+            RegionCatalog.regions(of: provider)?.contains(where: { $0.name == region }) == true,
+            let problem = RegionCatalog.problem(zone: name, region: region, provider: provider)
+        else { return }
+        report(.unknownRegion, problem.message, at: zone.node.location, hint: problem.hint)
+    }
+
     private mutating func check(_ resource: ResourceSpec) {
         guard let type = ResourceCatalog.type(named: resource.type) else {
             if !resource.type.isEmpty {
@@ -66,6 +88,7 @@ public struct BlueprintValidator {
                 .unsupportedByProvider, "`\(type.name)` is not supported by provider `\(provider.rawValue)`",
                 at: resource.typeLocation, hint: "providers that offer it: \(supported)")
         }
+        checkPlacement(resource, provider: provider)
         var checker = PropertyChecker()
         for entry in resource.properties {
             guard let schema = type.property(entry.name) else {

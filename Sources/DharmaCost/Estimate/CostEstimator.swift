@@ -37,6 +37,14 @@ public struct CostEstimator: Sendable {
             return unknown(cost, "the catalog has no prices for \(r.provider.rawValue)")
         }
         guard let region = prices.regions[r.region] else {
+            // A real region the catalog does not price is an unknown price, said as such; only
+            // a name that is no region of the provider is a mistake to fix.
+            if RegionCatalog.region(r.region, of: r.provider) != nil {
+                return unknown(
+                    cost,
+                    "\(r.provider.rawValue) region `\(r.region)` has no prices in the catalog, which prices "
+                        + prices.regions.keys.sorted().joined(separator: ", "))
+            }
             cost.problem = CostError(
                 "resource `\(r.name)`: region `\(r.region)` of \(r.provider.rawValue) is not in the price catalog"
                     + (Suggestion.hint(for: r.region, in: prices.regions.keys).map { "; \($0)" } ?? "")

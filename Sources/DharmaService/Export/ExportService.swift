@@ -58,6 +58,9 @@ public struct ExportService: Sendable {
                         + (Suggestion.hint(for: provider, in: names).map { " (\($0))" } ?? ""))
             }
             target = name
+            if let region = request.region, let problem = RegionCatalog.problem(region: region, provider: name) {
+                throw .invalidInput("--region \(region): \(problem.message)" + (problem.hint.map { " (\($0))" } ?? ""))
+            }
         }
         let prepared = try request.blueprint.prepare()
         var options = ExportStack.Options(provider: target, region: request.region)
