@@ -83,3 +83,40 @@ import Testing
         }
     }
 }
+
+@Suite("Export: copies made by count and forEach")
+struct RepetitionExportTests {
+    let yaml = """
+        apiVersion: dharma.dev/v3
+        kind: Blueprint
+        metadata: {name: fleet, owner: team-a}
+        target: {provider: aws, region: eu-west-1}
+        resources:
+          net: {type: network.vpc, properties: {cidr: 10.0.0.0/16}}
+          subnet: {type: network.subnet, forEach: {a: 10.0.1.0/24, b: 10.0.2.0/24}, properties: {vpc: "${net.id}", cidr: "${self.value}", zone: "eu-west-1${self.key}"}}
+          app: {type: compute.vm, count: 2, properties: {image: ubuntu-24.04, cpu: 2, memory: 4Gi, subnet: "${subnet[\\"b\\"].id}"}}
+        outputs:
+          ips: "${app[*].privateIp}"
+        """
+
+    func prepared() throws -> PreparedBlueprint {
+        let path = scratchDirectory() + "/fleet.yaml"
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return try PreparedBlueprint.prepare(path: path, environment: nil, variables: [:])
+    }
+
+    @Test("every copy is a resource of its own in each format, named as identifiers allow, and references reach the right copy")
+    func copies() throws {
+        let prepared = try prepared()
+        let stack = ExportStack(blueprint: prepared.blueprint, variables: prepared.variables)
+        #expect(stack.resources.map(\.name) == ["net", "subnet-a", "subnet-b", "app-0", "app-1"])
+        let terraform = text(try ExportFormat.terraform.export(stack), "main.tf")
+        #expect(terraform.contains(#"resource "aws_instance" "app-1" {"#))
+        #expect(terraform.components(separatedBy: "subnet_id                   = aws_subnet.subnet-b.id").count == 3)
+        #expect(terraform.contains(#"cidr_block                                     = "10.0.2.0/24""#) || terraform.contains("10.0.2.0/24"))
+        let outputs = text(try ExportFormat.terraform.export(stack), "outputs.tf")
+        #expect(outputs.contains("[aws_instance.app-0.private_ip, aws_instance.app-1.private_ip]"), "\(outputs)")
+        let template = text(try ExportFormat.cloudformation.export(stack), "template.yaml")
+        #expect(template.contains("  App0:") && template.contains("  SubnetB:") && template.contains("Fn::Join"))
+    }
+}

@@ -66,6 +66,8 @@ public struct ResourceSpec: Sendable {
     public var typeLocation: SourceLocation
     /// Where the resource's own `region` is written.
     public var regionLocation: SourceLocation? = nil
+    /// `count` or `forEach`: the resource stands for several copies, `name[0]` or `name["key"]`.
+    public var repetition: Repetition? = nil
 
     public func property(_ name: String) -> PropertyEntry? {
         properties.first { $0.name == name }

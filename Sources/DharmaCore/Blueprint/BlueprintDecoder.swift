@@ -17,7 +17,7 @@ struct BlueprintDecoder {
     static let metadataKeys = ["name", "environment", "owner", "labels", "description", "budget", "annotations", "usage", "placement", "slo"]
     static let targetKeys = ["provider", "region"]
     static let variableKeys = ["type", "default", "description", "sensitive"]
-    static let resourceKeys = ["type", "provider", "region", "properties", "dependsOn", "tags", "lifecycle", "description"]
+    static let resourceKeys = ["type", "provider", "region", "properties", "dependsOn", "tags", "lifecycle", "description", "count", "forEach", "for_each"]
     static let lifecycleKeys = ["preventDestroy", "ignoreChanges"]
     static let environmentKeys = ["variables"]
 
@@ -193,9 +193,38 @@ struct BlueprintDecoder {
                     tags: fields["tags"].map { stringMap($0, "`tags`") } ?? [:],
                     lifecycle: fields["lifecycle"].map { decodeLifecycle($0) } ?? Lifecycle(),
                     location: pair.keyLocation, typeLocation: typeNode?.location ?? pair.keyLocation,
-                    regionLocation: fields["region"]?.location))
+                    regionLocation: fields["region"]?.location, repetition: decodeRepetition(fields, of: pair.key)))
         }
         return resources
+    }
+
+    /// `count` (an integer or an expression) or `forEach` (a list, a map or an expression);
+    /// Terraform's spelling `for_each` is taken too.
+    private mutating func decodeRepetition(_ fields: [YPair], of resource: String) -> Repetition? {
+        let count = fields["count"]
+        let forEach = fields["forEach"] ?? fields["for_each"]
+        if fields["forEach"] != nil, let terraform = fields["for_each"] {
+            report(.duplicateKey, "resource `\(resource)` has both `forEach` and `for_each`; keep one", at: terraform.location)
+        }
+        if let count, forEach != nil {
+            report(.wrongType, "resource `\(resource)` has both `count` and `forEach`; a resource repeats one way", at: count.location)
+            return nil
+        }
+        if let count {
+            if case .scalar(let text, let plain) = count.kind, Template.containsExpression(text) || (plain && Int(text) != nil) { return .count(count) }
+            report(.wrongType, "`count` must be a whole number or an expression such as `${var.workers}`, not \(article(count.kindName))", at: count.location)
+            return nil
+        }
+        guard let forEach else { return nil }
+        switch forEach.kind {
+        case .sequence, .mapping: return .forEach(forEach)
+        case .scalar(let text, _) where Template.containsExpression(text): return .forEach(forEach)
+        case .scalar:
+            report(
+                .wrongType, "`forEach` must be a list, a map or an expression such as `${var.regions}`, not \(article(forEach.kindName))",
+                at: forEach.location)
+            return nil
+        }
     }
 
     private mutating func decodeLifecycle(_ node: YNode) -> Lifecycle {

@@ -58,6 +58,10 @@ public struct PreparedBlueprint: Sendable {
         guard var blueprint = loaded.blueprint else { throw .invalid(loaded.diagnostics, loaded.source) }
         if let environment { blueprint.metadata.environment = environment }
         let variables = try resolve(blueprint)
+        blueprint = try RepetitionExpander.expand(blueprint, variables: variables)
+        // The copies are checked again: `${self.index}` may have made a value out of range.
+        let diagnostics = BlueprintValidator.validate(blueprint)
+        if diagnostics.hasErrors { throw .invalid(diagnostics, loaded.source) }
         blueprint.path = URL(fileURLWithPath: path).standardizedFileURL.path
         let hash = Digest.fnv1a64Hex(Array((loaded.source?.text ?? "").utf8) + Array("\(variables.sorted { $0.key < $1.key })".utf8))
         return PreparedBlueprint(blueprint: blueprint, variables: variables, hash: hash, source: loaded.source)

@@ -3,6 +3,7 @@ public struct Reference: Sendable, Hashable, CustomStringConvertible {
     public enum Root: Sendable, Hashable {
         case variable(String)
         case selfResource
+        /// A resource's address as written: `db`, `app[0]`, `app["eu"]`, `app[*]`.
         case resource(String)
     }
 
@@ -23,5 +24,10 @@ public struct Reference: Sendable, Hashable, CustomStringConvertible {
     public var resourceName: String? {
         if case .resource(let name) = root { return name }
         return nil
+    }
+
+    /// The referenced resource's address, parsed.
+    public var address: ResourceAddress? {
+        resourceName.flatMap(ResourceAddress.parse)
     }
 }

@@ -58,6 +58,26 @@ public struct Template: Sendable, Hashable {
     }
 
     private static func parseReference(_ body: String, offset: Int) throws(SyntaxError) -> Reference {
+        // A copy of a repeated resource: `app[0].id`, `app["eu.west"].id`, `app[*].id`; the
+        // bracket may hold a quoted key with dots, so the root is read before splitting.
+        if let open = body.firstIndex(of: "["), !body[..<open].contains(".") {
+            guard let close = Self.closingBracket(in: body, from: open) else {
+                throw SyntaxError(message: "`[` in `${\(body)}` is not closed by `]`", offset: offset)
+            }
+            let root = String(body[...close])
+            guard let address = ResourceAddress.parse(root) else {
+                throw SyntaxError(message: "`\(root)` in `${\(body)}` is not a copy: write NAME[0], NAME[\"KEY\"] or NAME[*]", offset: offset)
+            }
+            let rest = body[body.index(after: close)...]
+            guard rest.hasPrefix(".") else {
+                throw SyntaxError(message: "`${\(body)}` names no attribute; write `${\(root).ATTRIBUTE}`", offset: offset)
+            }
+            let segments = rest.dropFirst().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            for segment in segments where !isIdentifier(segment) {
+                throw SyntaxError(message: "`\(segment)` in `${\(body)}` is not a valid name", offset: offset)
+            }
+            return Reference(root: .resource(address.description), attribute: segments[0], path: Array(segments.dropFirst()))
+        }
         let segments = body.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard segments.count >= 2 else {
             throw SyntaxError(
@@ -75,6 +95,27 @@ public struct Template: Sendable, Hashable {
         default:
             return Reference(root: .resource(segments[0]), attribute: segments[1], path: Array(segments.dropFirst(2)))
         }
+    }
+
+    /// The `]` that closes the `[` at `open`, past a quoted key.
+    private static func closingBracket(in text: String, from open: String.Index) -> String.Index? {
+        var inQuotes = false
+        var escaped = false
+        var index = text.index(after: open)
+        while index < text.endIndex {
+            let character = text[index]
+            if escaped {
+                escaped = false
+            } else if inQuotes, character == "\\" {
+                escaped = true
+            } else if character == "\"" {
+                inQuotes.toggle()
+            } else if character == "]", !inQuotes {
+                return index
+            }
+            index = text.index(after: index)
+        }
+        return nil
     }
 
     static func isIdentifier(_ text: String) -> Bool {

@@ -19,8 +19,11 @@ public enum BlueprintReferences {
         case .mapping(let pairs): for pair in pairs { collect(pair.value, into: &names) }
         case .scalar(let text, _):
             guard Template.containsExpression(text), let template = try? Template.parse(text) else { return }
+            // A copy (`app[0]`) where copies are made, its resource (`app`) where they are not yet.
             for reference in template.references {
-                if let name = reference.resourceName { names.insert(name) }
+                guard let address = reference.address else { continue }
+                names.insert(address.description)
+                names.insert(address.name)
             }
         }
     }

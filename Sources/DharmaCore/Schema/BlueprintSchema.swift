@@ -101,6 +101,16 @@ public enum BlueprintSchema {
         .map(["enum": .list(ProviderName.allCases.map { .string($0.rawValue) })])
     }
 
+    /// `forEach`: a list of keys, a map, or an expression.
+    static var repetition: Value {
+        .map([
+            "oneOf": .list([
+                .map(["type": "array", "items": .map(["type": "string"])]), .map(["type": "object"]),
+                .map(["type": "string", "pattern": "\\$\\{"]),
+            ])
+        ])
+    }
+
     static var resource: Value {
         .map([
             "type": "object", "required": ["type"], "additionalProperties": .bool(false),
@@ -112,6 +122,9 @@ public enum BlueprintSchema {
                 "properties": .map(["type": "object"]),
                 "dependsOn": .map(["type": "array", "items": .map(["type": "string", "pattern": .string(dnsLabel)])]),
                 "tags": .map(["type": "object", "additionalProperties": .map(["type": "string"])]),
+                "count": .map(["oneOf": .list([.map(["type": "integer", "minimum": 0, "maximum": 1000]), .map(["type": "string", "pattern": "\\$\\{"])])]),
+                "forEach": repetition,
+                "for_each": repetition,
                 "lifecycle": .map([
                     "type": "object", "additionalProperties": .bool(false),
                     "properties": .map([

@@ -64,7 +64,9 @@ public struct BlueprintValidator {
             report(.unknownRegion, problem.message, at: resource.regionLocation ?? resource.location, hint: problem.hint)
         }
         let region = resource.region ?? blueprint.target.region
-        guard let zone = resource.property("zone"), case .string(let name) = zone.node.value, !name.contains("${"),
+        // `zone` is an availability zone on VMs, subnets and volumes (a DNS zone is a domain).
+        guard ["compute.vm", "network.subnet", "storage.volume"].contains(resource.type),
+              let zone = resource.property("zone"), case .string(let name) = zone.node.value, !name.contains("${"),
             RegionCatalog.regions(of: provider)?.contains(where: { $0.name == region }) == true,
             let problem = RegionCatalog.problem(zone: name, region: region, provider: provider)
         else { return }
@@ -89,6 +91,7 @@ public struct BlueprintValidator {
                 at: resource.typeLocation, hint: "providers that offer it: \(supported)")
         }
         checkPlacement(resource, provider: provider)
+        if let repetition = resource.repetition { checkRepetition(repetition, of: resource) }
         var checker = PropertyChecker()
         for entry in resource.properties {
             guard let schema = type.property(entry.name) else {
@@ -130,6 +133,9 @@ public struct BlueprintValidator {
             do {
                 let template = try Template.parse(text)
                 for reference in template.references { check(reference, at: node.location, owner: owner) }
+                if template.soleReference == nil, template.references.contains(where: { $0.address?.instance == .all }) {
+                    report(.badExpression, "`[*]` gives a list of every copy; use it as a whole value, not inside text", at: node.location)
+                }
             } catch {
                 var location = node.location
                 location.column += error.offset
@@ -150,17 +156,31 @@ public struct BlueprintValidator {
             guard let owner else {
                 return report(.unknownReference, "`${self.\(reference.attribute)}` is only meaningful inside a resource", at: location)
             }
+            if ["index", "key", "value"].contains(reference.attribute), !owner.type.attributeNames.contains(reference.attribute) {
+                guard owner.resource.repetition?.selfAttributes.contains(reference.attribute) == true else {
+                    return report(
+                        .unknownReference,
+                        "`${self.\(reference.attribute)}` is only meaningful in a resource with "
+                            + (reference.attribute == "index" ? "`count`" : "`forEach`"), at: location)
+                }
+                return
+            }
             if !owner.type.attributeNames.contains(reference.attribute) {
                 report(
                     .unknownReference, "`\(reference.attribute)` is not an attribute of \(owner.type.name)", at: location,
                     hint: Suggestion.hint(for: reference.attribute, in: owner.type.attributeNames))
             }
-        case .resource(let name):
-            guard let target = resourcesByName[name] else {
+        case .resource(let text):
+            let address = ResourceAddress.parse(text) ?? ResourceAddress(name: text)
+            // Once copies are made, `app[0]` is a resource of its own.
+            let copy = address.instance == nil ? nil : resourcesByName[address.description]
+            let name = copy == nil ? address.name : address.description
+            guard let target = copy ?? resourcesByName[name] else {
                 return report(
                     .unknownReference, "unknown resource `\(name)` in `${\(reference)}`", at: location,
                     hint: Suggestion.hint(for: name, in: resourcesByName.keys) ?? (name == "vars" ? "variables are `${var.NAME}`" : nil))
             }
+            if copy == nil { checkCopy(address, of: target, in: reference, at: location) }
             guard let type = ResourceCatalog.type(named: target.type) else { return }
             if !type.attributeNames.contains(reference.attribute) {
                 report(
@@ -168,6 +188,77 @@ public struct BlueprintValidator {
                     hint: Suggestion.hint(for: reference.attribute, in: type.attributeNames)
                         ?? "attributes: \(type.attributeNames.joined(separator: ", "))")
             }
+        }
+    }
+
+    /// A repeated resource is referred to by copy (`app[0]`, `app["eu"]`) or as all of them
+    /// (`app[*]`), a single one by its name alone.
+    private mutating func checkCopy(_ address: ResourceAddress, of target: ResourceSpec, in reference: Reference, at location: SourceLocation) {
+        switch (target.repetition, address.instance) {
+        case (nil, nil), (_, .all?): return
+        case (nil, _?):
+            report(.unknownReference, "`\(target.name)` has no `count` or `forEach`; refer to it as `${\(target.name).\(reference.attribute)}`", at: location)
+        case (.count?, nil), (.forEach?, nil):
+            let example = target.repetition.map { if case .count = $0 { "\(target.name)[0]" } else { "\(target.name)[\"KEY\"]" } } ?? target.name
+            report(
+                .unknownReference,
+                "`\(target.name)` stands for several copies; refer to one, `${\(example).\(reference.attribute)}`, or to all, "
+                    + "`${\(target.name)[*].\(reference.attribute)}`", at: location)
+        case (.count(let node)?, .index(let index)?):
+            if case .scalar(let text, true) = node.kind, let count = Int(text), index >= count {
+                report(.outOfRange, "`\(address)` is past the last copy: `\(target.name)` has count \(count)", at: location)
+            }
+        case (.count?, .key?):
+            report(.unknownReference, "`\(target.name)` has `count`; its copies are numbered, `\(target.name)[0]`", at: location)
+        case (.forEach(let node)?, .key(let key)?):
+            let keys: [String]? =
+                switch node.kind {
+                case .sequence(let items): items.compactMap(\.scalar)
+                case .mapping(let pairs): pairs.map(\.key)
+                case .scalar: nil
+                }
+            if let keys, !keys.contains(key) {
+                report(
+                    .unknownReference, "`\(address)` is not a copy of `\(target.name)`; its keys are " + keys.map { "\"\($0)\"" }.joined(separator: ", "),
+                    at: location, hint: Suggestion.hint(for: key, in: keys))
+            }
+        case (.forEach?, .index?):
+            report(.unknownReference, "`\(target.name)` has `forEach`; its copies are named by key, `\(target.name)[\"KEY\"]`", at: location)
+        }
+    }
+
+    /// `count` and `forEach` must be known when the plan is made: literals, or variables.
+    private mutating func checkRepetition(_ repetition: Repetition, of resource: ResourceSpec) {
+        checkExpressions(in: repetition.node, owner: nil)
+        var references: [Reference] = []
+        collectReferences(repetition.node, into: &references)
+        for reference in references where reference.resourceName != nil || reference.root == .selfResource {
+            report(
+                .badExpression, "`count` and `forEach` are known before anything is applied; `${\(reference)}` is not. Use variables",
+                at: repetition.node.location)
+        }
+        if case .count(let node) = repetition, case .scalar(let text, true) = node.kind, let count = Int(text), !(0...1000).contains(count) {
+            report(.outOfRange, "`count` is \(count); it must be between 0 and 1000", at: node.location)
+        }
+        if case .forEach(let node) = repetition, case .sequence(let items) = node.kind {
+            var seen = Set<String>()
+            for item in items {
+                guard let key = item.scalar else {
+                    report(.wrongType, "a `forEach` list holds keys (strings), not \(article(item.kindName))", at: item.location)
+                    continue
+                }
+                if !seen.insert(key).inserted { report(.duplicateKey, "`forEach` lists `\(key)` twice", at: item.location) }
+            }
+        }
+    }
+
+    private func collectReferences(_ node: YNode, into references: inout [Reference]) {
+        switch node.kind {
+        case .sequence(let items): for item in items { collectReferences(item, into: &references) }
+        case .mapping(let pairs): for pair in pairs { collectReferences(pair.value, into: &references) }
+        case .scalar(let text, _):
+            guard Template.containsExpression(text), let template = try? Template.parse(text) else { return }
+            references += template.references
         }
     }
 

@@ -59,7 +59,10 @@ public struct CloudFormationExporter: Sendable {
         }
         var outputs: [(String, Document)] = []
         for output in stack.outputs {
-            outputs.append((CloudFormationContext.logicalID(output.name), .object([("Value", try context.doc(output.expr))])))
+            // An output is a string: a list (every copy's address, `app[*].privateIp`) is joined with commas.
+            var value = try context.doc(output.expr)
+            if case .list = value { value = .object([("Fn::Join", .list([.string(","), value]))]) }
+            outputs.append((CloudFormationContext.logicalID(output.name), .object([("Value", value)])))
         }
         var template: [(String, Document)] = [
             ("AWSTemplateFormatVersion", "2010-09-09"),

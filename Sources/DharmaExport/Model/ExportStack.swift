@@ -49,7 +49,9 @@ public struct ExportStack: Sendable {
             guard let spec = byName[name], let type = ResourceCatalog.type(named: spec.type) else { return nil }
             var inputs = PropertyValues.inputs(of: spec, type: type)
             let sizeProperty = spec.type == "compute.cluster" ? "nodeSize" : "size"
-            if inputs[sizeProperty] == nil, let size = options.sizes[spec.name] { inputs[sizeProperty] = .string(size) }
+            // Copies (`app[0]`) become resources of their own in code, named as identifiers allow (`app-0`).
+            let flatName = ResourceAddress.flatName(of: spec.name)
+            if inputs[sizeProperty] == nil, let size = options.sizes[flatName] { inputs[sizeProperty] = .string(size) }
             let provider: ProviderName
             let region: String
             if let forced = options.provider {
@@ -62,9 +64,9 @@ public struct ExportStack: Sendable {
                 region = spec.region ?? blueprint.target.region
             }
             return ExportResource(
-                name: spec.name, type: spec.type, provider: provider, region: region,
+                name: flatName, type: spec.type, provider: provider, region: region,
                 properties: inputs.mapValues { Expr.parse($0, variables: variables) },
-                dependsOn: spec.dependsOn.map(\.value),
+                dependsOn: spec.dependsOn.map { ResourceAddress.flatName(of: $0.value) },
                 tags: baseTags.merging(spec.tags) { _, resourceTag in resourceTag },
                 location: spec.location)
         }

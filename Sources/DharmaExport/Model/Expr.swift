@@ -99,7 +99,7 @@ public indirect enum Expr: Sendable, Hashable {
             for key in reference.path { value = value.mapValue?[key] ?? .null }
             return reference.path.isEmpty ? .variable(name, resolved: value) : .value(value)
         case .resource(let name):
-            return .output(resource: name, attribute: reference.attribute, path: reference.path)
+            return .output(resource: ResourceAddress.flatName(of: name), attribute: reference.attribute, path: reference.path)
         case .selfResource:
             return .value(.string("${\(reference)}"))
         }

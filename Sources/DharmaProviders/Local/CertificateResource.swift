@@ -9,7 +9,7 @@ import Foundation
 struct CertificateResource {
     func apply(_ resource: DesiredResource, prior: ResourceState?, context: ProviderContext) throws -> [String: Value] {
         let spec = try Spec(resource.inputs, resource: resource.name)
-        let directory = "\(context.stateDirectory)/certificates/\(resource.name)"
+        let directory = "\(context.stateDirectory)/certificates/\(ResourceAddress.flatName(of: resource.name))"
         let ca: InternalCA
         do {
             ca = try InternalCA.open(directory: context.stateDirectory + "/ca")

@@ -41,8 +41,11 @@ struct ServiceProxy: Sendable, Hashable {
 
     /// Absolute, because the proxy runs in a directory of its own.
     static func configPath(_ spec: ServiceSpec, context: ProviderContext) -> String {
-        URL(fileURLWithPath: "\(context.stateDirectory)/proxy/\(context.stack.name)-\(context.stack.environment)-\(spec.name).json")
-            .standardizedFileURL.path
+        URL(
+            fileURLWithPath:
+                "\(context.stateDirectory)/proxy/\(context.stack.name)-\(context.stack.environment)-\(ResourceAddress.flatName(of: spec.name)).json"
+        )
+        .standardizedFileURL.path
     }
 
     /// Writes the backends, then makes sure a proxy runs on `port` reading them: the one
@@ -88,7 +91,7 @@ struct ServiceProxy: Sendable, Hashable {
                 executable: ServiceSpec.dharmaExecutable(),
                 arguments: ["proxy", "--port", String(port), "--admin-port", String(adminPort), "--config", configPath],
                 environment: environment, workingDirectory: context.stateDirectory,
-                logPath: ServiceLogs.path("\(spec.name)-proxy.log", context: context))
+                logPath: ServiceLogs.path("\(ResourceAddress.flatName(of: spec.name))-proxy.log", context: context))
         } catch {
             throw ProviderError(resource: spec.name, "the proxy did not start: \(error)")
         }
@@ -113,7 +116,7 @@ struct ServiceProxy: Sendable, Hashable {
     }
 
     private static func logTail(_ spec: ServiceSpec, context: ProviderContext) -> String {
-        ServiceLogs.tail("\(ServiceLogs.directory(context))/\(spec.name)-proxy.log")
+        ServiceLogs.tail("\(ServiceLogs.directory(context))/\(ResourceAddress.flatName(of: spec.name))-proxy.log")
     }
 
     /// Replaces the backends file (the proxy picks it up within 100 ms); returns its generation.

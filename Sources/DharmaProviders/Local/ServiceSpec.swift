@@ -101,7 +101,7 @@ struct ServiceSpec: Sendable {
         env["PORT"] = String(port)
         env[Self.replicaKey] = String(index)
         env[Self.markerKey] = marker
-        let logPath = ServiceLogs.path("\(name)-\(index).log", context: context)
+        let logPath = ServiceLogs.path("\(ResourceAddress.flatName(of: name))-\(index).log", context: context)
         let pid: Int32
         do {
             pid = try ProcessLauncher.launch(
@@ -159,7 +159,7 @@ struct ServiceSpec: Sendable {
     }
 
     private func logTail(_ instance: ServiceInstance, _ context: ProviderContext) -> String {
-        ServiceLogs.tail("\(ServiceLogs.directory(context))/\(name)-\(instance.index).log")
+        ServiceLogs.tail("\(ServiceLogs.directory(context))/\(ResourceAddress.flatName(of: name))-\(instance.index).log")
     }
 
     /// What the program name `dharma` means in a command: the override tests set, else the

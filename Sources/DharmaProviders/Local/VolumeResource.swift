@@ -21,8 +21,8 @@ struct VolumeResource {
             throw ProviderError(resource: resource.name, "`size` is required, e.g. 10Gi")
         }
         let directory = "\(context.stateDirectory)/volumes"
-        let image = "\(directory)/\(resource.name).ext4"
-        let mountPoint = "\(directory)/\(resource.name)"
+        let image = "\(directory)/\(ResourceAddress.flatName(of: resource.name)).ext4"
+        let mountPoint = "\(directory)/\(ResourceAddress.flatName(of: resource.name))"
         if let recorded = prior?.outputs["size"]?.intValue, recorded != size, FileManager.default.fileExists(atPath: image) {
             throw ProviderError(
                 resource: resource.name,
@@ -35,7 +35,7 @@ struct VolumeResource {
                 throw ProviderError(resource: resource.name, "cannot make the \(size)-byte image \(image): \(String(cString: strerror(errno)))")
             }
             let made = try await CommandRunner.run(
-                Self.tool("mkfs.ext4"), ["-q", "-F", "-m", "0", "-L", String(resource.name.prefix(16)), image], timeout: 120)
+                Self.tool("mkfs.ext4"), ["-q", "-F", "-m", "0", "-L", String(ResourceAddress.flatName(of: resource.name).prefix(16)), image], timeout: 120)
             guard made.succeeded else {
                 unlink(image)
                 throw ProviderError(resource: resource.name, "mkfs.ext4 failed: \(made.complaint)")

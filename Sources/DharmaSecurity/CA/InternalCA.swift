@@ -36,7 +36,25 @@ public struct InternalCA: Sendable {
     public var certificatePath: String { directory + "/ca.pem" }
 
     /// Opens the CA under `directory`, creating it when there is none.
+    /// Made on first use. Opening is serialised with an exclusive lock on `ca.lock`, so two
+    /// certificates applied at once (or two processes) neither make two CAs nor read one half-written.
     public static func open(directory: String, now: Date = Date()) throws(Failure) -> InternalCA {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw Failure(description: "cannot create \(directory): \(error.localizedDescription)")
+        }
+        let lock = Glibc.open(directory + "/ca.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw Failure(description: "cannot open \(directory)/ca.lock: \(String(cString: strerror(errno)))") }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw Failure(description: "cannot lock \(directory)/ca.lock: \(String(cString: strerror(errno)))") }
+        }
+        defer { flock(lock, LOCK_UN) }
+        return try openLocked(directory: directory, now: now)
+    }
+
+    private static func openLocked(directory: String, now: Date) throws(Failure) -> InternalCA {
         let keyPath = directory + "/ca.key"
         let certificatePath = directory + "/ca.pem"
         do {
@@ -49,7 +67,6 @@ public struct InternalCA: Sendable {
                 }
                 return InternalCA(directory: directory, certificate: certificate, key: key)
             }
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let key = P384.Signing.PrivateKey()
             let name = try DistinguishedName {
                 OrganizationName("Dharma")

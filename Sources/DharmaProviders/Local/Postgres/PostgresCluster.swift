@@ -26,9 +26,9 @@ struct PostgresCluster: Sendable {
         self.resource = resource
         if let account = installation.account {
             let stateKey = ContentHash.sha256(Data(context.stateDirectory.utf8)).prefix(12)
-            directory = "\(account.home)/dharma/\(stateKey)/\(resource)"
+            directory = "\(account.home)/dharma/\(stateKey)/\(ResourceAddress.flatName(of: resource))"
         } else {
-            directory = "\(context.stateDirectory)/postgres/\(resource)"
+            directory = "\(context.stateDirectory)/postgres/\(ResourceAddress.flatName(of: resource))"
         }
     }
 

@@ -11,9 +11,10 @@ struct PostgresResource {
         let installation = try await PostgresInstallation.find(version: resource.inputs["version"]?.stringValue, resource: resource.name)
         let cluster = PostgresCluster(resource: resource.name, installation: installation, context: context)
         let user = try Self.identifier(resource.inputs["username"]?.stringValue ?? "dharma", what: "username", resource: resource.name)
-        let database = try Self.identifier(resource.name.lowercased().replacingOccurrences(of: "-", with: "_"), what: "name", resource: resource.name)
+        let database = try Self.identifier(
+            ResourceAddress.flatName(of: resource.name).lowercased().replacingOccurrences(of: "-", with: "_"), what: "name", resource: resource.name)
         let port = resource.inputs["port"]?.intValue ?? 5432
-        let passfile = "\(context.stateDirectory)/postgres/\(resource.name).pgpass"
+        let passfile = "\(context.stateDirectory)/postgres/\(ResourceAddress.flatName(of: resource.name)).pgpass"
         let stored = Self.storedPassword(passfile)
         let password = resource.inputs["password"]?.stringValue ?? stored ?? SecretResource.generated(length: 32)
 
