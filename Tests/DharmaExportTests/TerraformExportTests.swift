@@ -61,10 +61,10 @@ import Testing
                 apiVersion: dharma.dev/v3
                 kind: Blueprint
                 metadata: {name: pve}
-                target: {provider: proxmox, region: pve1}
+                target: {provider: aws, region: us-east-1}
                 resources:
                   disk: {type: storage.volume, properties: {size: 10Gi}}
-                """)
+                """, provider: .proxmox)
         #expect {
             try TerraformExporter().export(stack)
         } throws: { error in

@@ -79,7 +79,7 @@ public enum ResourceCatalog {
                 PropertySchema("package", .string, "the software as ECOSYSTEM/NAME (e.g. PyPI/flask), matched with `version` against advisory feeds"),
             ]),
         ResourceType(
-            "compute.function", "a serverless function", providers: cloudsAndDO, outputs: ["url", "arn"],
+            "compute.function", "a serverless function", providers: clouds, outputs: ["url", "arn"],
             properties: [
                 PropertySchema(
                     "runtime",
@@ -207,7 +207,7 @@ public enum ResourceCatalog {
             ]),
         ResourceType(
             "storage.volume", "a block storage volume (a loop-mounted ext4 image on the local provider)",
-            providers: cloudsAndDO.union([.vsphere, .openstack, .proxmox, .kubernetes, .local]),
+            providers: cloudsAndDO.union([.vsphere, .openstack, .kubernetes, .local]),
             outputs: ["path"],
             properties: [
                 PropertySchema("size", .size(min: 1 << 30, max: 64 << 40), required: true, "capacity, e.g. 100Gi"),
@@ -273,7 +273,7 @@ public enum ResourceCatalog {
                 PropertySchema("authToken", .string, sensitive: true, "AUTH token"),
             ]),
         ResourceType(
-            "queue.queue", "a message queue", providers: clouds, outputs: ["url", "arn"],
+            "queue.queue", "a message queue", providers: clouds.subtracting([.ibm]), outputs: ["url", "arn"],
             properties: [
                 PropertySchema("fifo", .boolean, default: .bool(false), forcesReplacement: true, "first-in-first-out ordering"),
                 PropertySchema("visibilityTimeout", .duration(min: 0, max: 43_200), default: .string("30s"), "hide a received message for this long"),
@@ -329,7 +329,7 @@ public enum ResourceCatalog {
     static let security: [ResourceType] = [
         ResourceType(
             "security.certificate", "a TLS certificate (issued by Dharma's internal CA on the local provider)",
-            providers: [.aws, .azure, .gcp, .digitalocean, .kubernetes, .local],
+            providers: [.aws, .azure, .gcp, .digitalocean, .local],
             outputs: ["arn", "notAfter", "certificatePath", "keyPath", "caPath", "serial"],
             properties: [
                 PropertySchema("domains", .list(.string), required: true, forcesReplacement: true, "DNS names it covers"),
@@ -369,7 +369,7 @@ public enum ResourceCatalog {
 
     static let operations: [ResourceType] = [
         ResourceType(
-            "monitoring.alert", "an alert on a metric", providers: cloudsAndDO, outputs: [],
+            "monitoring.alert", "an alert on a metric", providers: cloudsAndDO.subtracting([.ibm]), outputs: [],
             properties: [
                 PropertySchema("metric", .string, required: true, "metric name, e.g. cpu"),
                 PropertySchema("resource", .string, "the resource watched"),
@@ -380,4 +380,12 @@ public enum ResourceCatalog {
                 PropertySchema("notify", .list(.string), "where notifications go"),
             ])
     ]
+}
+
+extension ResourceCatalog {
+    /// The types `provider` offers: what validate accepts for it, and what its Terraform mapping
+    /// must generate (a test walks every pair).
+    public static func types(offeredBy provider: ProviderName) -> Set<String> {
+        Set(all.filter { $0.providers.contains(provider) }.map(\.name))
+    }
 }

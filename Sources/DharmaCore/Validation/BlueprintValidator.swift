@@ -66,7 +66,7 @@ public struct BlueprintValidator {
         let region = resource.region ?? blueprint.target.region
         // `zone` is an availability zone on VMs, subnets and volumes (a DNS zone is a domain).
         guard ["compute.vm", "network.subnet", "storage.volume"].contains(resource.type),
-              let zone = resource.property("zone"), case .string(let name) = zone.node.value, !name.contains("${"),
+            let zone = resource.property("zone"), case .string(let name) = zone.node.value, !name.contains("${"),
             RegionCatalog.regions(of: provider)?.contains(where: { $0.name == region }) == true,
             let problem = RegionCatalog.problem(zone: name, region: region, provider: provider)
         else { return }

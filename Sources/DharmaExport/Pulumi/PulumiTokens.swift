@@ -52,6 +52,15 @@ enum PulumiTokens {
         "azurerm_container_app": "azure:containerapp:App", "azurerm_container_app_environment": "azure:containerapp:Environment",
         "azurerm_kubernetes_cluster": "azure:containerservice:KubernetesCluster",
         "azurerm_log_analytics_workspace": "azure:operationalinsights:AnalyticsWorkspace",
+        "azurerm_service_plan": "azure:appservice:ServicePlan", "azurerm_linux_function_app": "azure:appservice:LinuxFunctionApp",
+        "azurerm_role_assignment": "azure:authorization:Assignment",
+        "azurerm_storage_data_lake_gen2_filesystem": "azure:storage:DataLakeGen2Filesystem",
+        "azurerm_synapse_workspace": "azure:synapse:Workspace", "azurerm_synapse_sql_pool": "azure:synapse:SqlPool",
+        "azurerm_cdn_frontdoor_profile": "azure:cdn:FrontdoorProfile", "azurerm_cdn_frontdoor_endpoint": "azure:cdn:FrontdoorEndpoint",
+        "azurerm_cdn_frontdoor_origin_group": "azure:cdn:FrontdoorOriginGroup", "azurerm_cdn_frontdoor_origin": "azure:cdn:FrontdoorOrigin",
+        "azurerm_cdn_frontdoor_custom_domain": "azure:cdn:FrontdoorCustomDomain", "azurerm_cdn_frontdoor_route": "azure:cdn:FrontdoorRoute",
+        "azurerm_cdn_frontdoor_firewall_policy": "azure:cdn:FrontdoorFirewallPolicy",
+        "azurerm_cdn_frontdoor_security_policy": "azure:cdn:FrontdoorSecurityPolicy",
         // gcp
         "google_compute_network": "gcp:compute:Network", "google_compute_subnetwork": "gcp:compute:Subnetwork",
         "google_compute_firewall": "gcp:compute:Firewall", "google_compute_global_address": "gcp:compute:GlobalAddress",
@@ -67,6 +76,9 @@ enum PulumiTokens {
         "google_monitoring_alert_policy": "gcp:monitoring:AlertPolicy", "google_cloud_run_v2_service": "gcp:cloudrunv2:Service",
         "google_cloudfunctions2_function": "gcp:cloudfunctionsv2:Function", "google_container_cluster": "gcp:container:Cluster",
         "google_kms_key_ring": "gcp:kms:KeyRing", "google_kms_crypto_key": "gcp:kms:CryptoKey",
+        "google_compute_global_network_endpoint_group": "gcp:compute:GlobalNetworkEndpointGroup",
+        "google_compute_global_network_endpoint": "gcp:compute:GlobalNetworkEndpoint", "google_compute_target_http_proxy": "gcp:compute:TargetHttpProxy",
+        "google_compute_managed_ssl_certificate": "gcp:compute:ManagedSslCertificate", "google_firestore_database": "gcp:firestore:Database",
     ]
 
     /// Data sources the mappings read, as `fn::invoke` functions.
@@ -86,7 +98,8 @@ enum PulumiTokens {
         "admin_ssh_key": "adminSshKeys", "container": "containers", "env": "envs", "traffic_weight": "trafficWeights",
         "allow": "allows", "deny": "denies", "default_key_specs": "defaultKeySpecs", "lifecycle_rule": "lifecycleRules",
         "database_flags": "databaseFlags", "conditions": "conditions", "network_interface": "networkInterfaces",
-        "access_config": "accessConfigs", "containers": "containers",
+        "access_config": "accessConfigs", "containers": "containers", "backend": "backends", "managed_rule": "managedRules",
+        "domain": "domains",
     ]
 
     /// Blocks whose list-ness depends on the resource: (resource type, block) → plural name, or nil for an object.

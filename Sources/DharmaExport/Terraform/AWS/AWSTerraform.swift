@@ -6,12 +6,7 @@ struct AWSTerraform: TerraformProvider {
     let localName = "aws"
     let source = "hashicorp/aws"
     let versionConstraint = "~> 5.80"
-    let supportedTypes: Set<String> = [
-        "network.vpc", "network.subnet", "network.firewall", "network.loadbalancer", "network.dns", "network.cdn",
-        "storage.bucket", "storage.volume", "database.postgres", "database.mysql", "database.nosql", "cache.redis",
-        "queue.queue", "queue.topic", "data.warehouse", "security.certificate", "security.secret", "security.identity",
-        "monitoring.alert", "compute.vm", "compute.service", "compute.function", "compute.cluster",
-    ]
+    var supportedTypes: Set<String> { ResourceCatalog.types(offeredBy: provider) }
 
     /// The stack's customer-managed key, the access-log bucket and the account lookup the
     /// secure defaults rely on.

@@ -2,15 +2,19 @@ import DharmaCore
 
 extension AzureTerraform {
     /// A storage account locked down by default (TLS 1.2, HTTPS only, no shared keys, no
-    /// public network, geo-redundant, customer-managed key) and a private container.
-    func storage(_ r: ExportResource, _ c: TerraformContext, tags: HCLBlock.Item) throws(ExportError) -> [HCLBlock] {
+    /// public network, geo-redundant, customer-managed key) and a private container; for a
+    /// data lake, a hierarchical namespace and a filesystem instead (which rule out blob
+    /// versioning and the change feed).
+    func storage(_ r: ExportResource, _ c: TerraformContext, tags: HCLBlock.Item, dataLake: Bool = false) throws(ExportError) -> [HCLBlock] {
         let n = r.name
         let isPublic = r.bool("public")
         var blob: [HCLBlock.Item] = [
-            .attr("versioning_enabled", r.bool("versioning", default: true)), .attr("change_feed_enabled", true),
             .nested("delete_retention_policy", [.attr("days", 30)]),
             .nested("container_delete_retention_policy", [.attr("days", 30)]),
         ]
+        if !dataLake {
+            blob.insert(contentsOf: [.attr("versioning_enabled", r.bool("versioning", default: true)), .attr("change_feed_enabled", true)], at: 0)
+        }
         if r.bool("accessLogs", default: true) { blob.insert(.attr("last_access_time_enabled", true), at: 0) }
         return [
             resource(
@@ -21,7 +25,7 @@ extension AzureTerraform {
                     .attr("min_tls_version", "TLS1_2"), .attr("https_traffic_only_enabled", true),
                     .attr("allow_nested_items_to_be_public", isPublic), .attr("public_network_access_enabled", isPublic),
                     .attr("shared_access_key_enabled", false), .attr("local_user_enabled", false),
-                    .attr("infrastructure_encryption_enabled", true),
+                    .attr("infrastructure_encryption_enabled", true), .attr("is_hns_enabled", dataLake),
                     .nested("blob_properties", blob),
                     .nested("network_rules", [.attr("default_action", isPublic ? "Allow" : "Deny"), .attr("bypass", .strings(["AzureServices"]))]),
                     .nested("sas_policy", [.attr("expiration_period", "01.00:00:00")]),
@@ -53,13 +57,17 @@ extension AzureTerraform {
                     .nested("enabled_log", [.attr("category", "StorageRead")]), .nested("enabled_log", [.attr("category", "StorageWrite")]),
                     .nested("enabled_log", [.attr("category", "StorageDelete")]),
                 ]),
-            resource(
-                "azurerm_storage_container", n,
-                [
-                    .attr("name", r.cloudName(c.stack.name)),
-                    .ref("storage_account_id", "azurerm_storage_account.\(n).id"),
-                    .attr("container_access_type", isPublic ? "blob" : "private"),
-                ]),
+            dataLake
+                ? resource(
+                    "azurerm_storage_data_lake_gen2_filesystem", n,
+                    [.attr("name", r.cloudName(c.stack.name)), .ref("storage_account_id", "azurerm_storage_account.\(n).id")])
+                : resource(
+                    "azurerm_storage_container", n,
+                    [
+                        .attr("name", r.cloudName(c.stack.name)),
+                        .ref("storage_account_id", "azurerm_storage_account.\(n).id"),
+                        .attr("container_access_type", isPublic ? "blob" : "private"),
+                    ]),
         ]
     }
 
@@ -254,7 +262,7 @@ extension AzureTerraform {
                     ]))
             blocks.append(resource("azurerm_user_assigned_identity", "dharma", [.attr("name", "id-\(base)"), Self.location, Self.groupName, tags]))
         }
-        if !types.isDisjoint(with: ["compute.service", "compute.cluster", "storage.bucket"]) {
+        if !types.isDisjoint(with: ["compute.service", "compute.cluster", "storage.bucket", "compute.function", "data.warehouse"]) {
             blocks.append(
                 resource(
                     "azurerm_log_analytics_workspace", "dharma",

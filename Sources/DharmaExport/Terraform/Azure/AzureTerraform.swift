@@ -6,12 +6,7 @@ struct AzureTerraform: TerraformProvider {
     let localName = "azurerm"
     let source = "hashicorp/azurerm"
     let versionConstraint = "~> 4.14"
-    let supportedTypes: Set<String> = [
-        "network.vpc", "network.subnet", "network.firewall", "network.loadbalancer", "network.dns", "storage.bucket",
-        "storage.volume", "database.postgres", "database.mysql", "database.nosql", "cache.redis", "queue.queue", "queue.topic",
-        "security.certificate", "security.secret", "security.identity", "monitoring.alert", "compute.vm", "compute.service",
-        "compute.cluster",
-    ]
+    var supportedTypes: Set<String> { ResourceCatalog.types(offeredBy: provider) }
 
     static let group = "azurerm_resource_group.dharma"
     static let location = HCLBlock.Item.ref("location", "\(group).location")
@@ -68,6 +63,13 @@ struct AzureTerraform: TerraformProvider {
                 "publicIp": "azurerm_linux_virtual_machine.\(n).public_ip_address",
             ]
         case "compute.service": return ["id": "azurerm_container_app.\(n).id", "url": "azurerm_container_app.\(n).latest_revision_fqdn"]
+        case "compute.function":
+            return [
+                "id": "azurerm_linux_function_app.\(n).id", "url": "azurerm_linux_function_app.\(n).default_hostname",
+                "arn": "azurerm_linux_function_app.\(n).id",
+            ]
+        case "network.cdn": return ["id": "azurerm_cdn_frontdoor_endpoint.\(n).id", "domainName": "azurerm_cdn_frontdoor_endpoint.\(n).host_name"]
+        case "data.warehouse": return ["id": "azurerm_synapse_workspace.\(n).id", "endpoint": "azurerm_synapse_workspace.\(n).connectivity_endpoints[\"sql\"]"]
         case "compute.cluster":
             return [
                 "id": "azurerm_kubernetes_cluster.\(n).id", "endpoint": "azurerm_kubernetes_cluster.\(n).private_fqdn",
@@ -323,6 +325,12 @@ struct AzureTerraform: TerraformProvider {
             return try virtualMachine(r, c, tags: tags)
         case "compute.service":
             return try containerApp(r, c, tags: tags)
+        case "compute.function":
+            return try functionApp(r, c, tags: tags)
+        case "network.cdn":
+            return try frontDoor(r, c, tags: tags)
+        case "data.warehouse":
+            return try synapse(r, c, tags: tags)
         case "compute.cluster":
             return [
                 resource(

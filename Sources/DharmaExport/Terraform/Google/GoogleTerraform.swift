@@ -6,12 +6,7 @@ struct GoogleTerraform: TerraformProvider {
     let localName = "google"
     let source = "hashicorp/google"
     let versionConstraint = "~> 6.12"
-    let supportedTypes: Set<String> = [
-        "network.vpc", "network.subnet", "network.firewall", "network.loadbalancer", "network.dns", "storage.bucket",
-        "storage.volume", "database.postgres", "database.mysql", "cache.redis", "queue.queue", "queue.topic",
-        "data.warehouse", "security.certificate", "security.secret", "security.identity", "monitoring.alert",
-        "compute.vm", "compute.service", "compute.function", "compute.cluster",
-    ]
+    var supportedTypes: Set<String> { ResourceCatalog.types(offeredBy: provider) }
 
     static let kmsKey = "google_kms_crypto_key.dharma.id"
 
@@ -54,6 +49,9 @@ struct GoogleTerraform: TerraformProvider {
         case "security.identity":
             return ["id": "google_service_account.\(n).id", "arn": "google_service_account.\(n).email", "name": "google_service_account.\(n).email"]
         case "monitoring.alert": return ["id": "google_monitoring_alert_policy.\(n).id"]
+        case "network.cdn": return ["id": "google_compute_backend_service.\(n).id", "domainName": "google_compute_global_address.\(n).address"]
+        case "database.nosql":
+            return ["id": "google_firestore_database.\(n).id", "endpoint": "google_firestore_database.\(n).name", "arn": "google_firestore_database.\(n).id"]
         case "compute.vm":
             return [
                 "id": "google_compute_instance.\(n).id", "privateIp": "google_compute_instance.\(n).network_interface[0].network_ip",
@@ -306,6 +304,10 @@ struct GoogleTerraform: TerraformProvider {
             return try cloudFunction(r, c)
         case "compute.cluster":
             return try kubernetesEngine(r, c)
+        case "network.cdn":
+            return try contentDelivery(r, c)
+        case "database.nosql":
+            return firestore(r, c)
         default:
             throw .unsupported(r, "Terraform provider google", Array(supportedTypes))
         }

@@ -6,10 +6,7 @@ struct AlicloudTerraform: TerraformProvider {
     let localName = "alicloud"
     let source = "aliyun/alicloud"
     let versionConstraint = "~> 1.235"
-    let supportedTypes: Set<String> = [
-        "network.vpc", "network.subnet", "network.firewall", "storage.bucket", "storage.volume",
-        "database.postgres", "database.mysql", "cache.redis", "compute.vm",
-    ]
+    var supportedTypes: Set<String> { ResourceCatalog.types(offeredBy: provider) }
 
     func configuration(region: String, stack: ExportStack) -> [HCLBlock.Item] { [.attr("region", region)] }
 
@@ -34,7 +31,7 @@ struct AlicloudTerraform: TerraformProvider {
             ]
         case "compute.vm":
             return ["id": "alicloud_instance.\(n).id", "privateIp": "alicloud_instance.\(n).private_ip", "publicIp": "alicloud_instance.\(n).public_ip"]
-        default: return [:]
+        default: return serviceOutputs(of: r)
         }
     }
 
@@ -140,7 +137,7 @@ struct AlicloudTerraform: TerraformProvider {
                     ])
             ]
         default:
-            throw .unsupported(r, "Terraform provider alicloud", Array(supportedTypes))
+            return try serviceBlocks(for: r, in: c, tags: tags)
         }
     }
 }

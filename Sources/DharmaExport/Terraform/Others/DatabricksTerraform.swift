@@ -6,7 +6,7 @@ struct DatabricksTerraform: TerraformProvider {
     let localName = "databricks"
     let source = "databricks/databricks"
     let versionConstraint = "~> 1.60"
-    let supportedTypes: Set<String> = ["data.warehouse", "security.secret", "security.identity"]
+    var supportedTypes: Set<String> { ResourceCatalog.types(offeredBy: provider) }
 
     func outputs(of r: ExportResource) -> [String: String] {
         switch r.type {

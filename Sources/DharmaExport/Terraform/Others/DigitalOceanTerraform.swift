@@ -6,10 +6,7 @@ struct DigitalOceanTerraform: TerraformProvider {
     let localName = "digitalocean"
     let source = "digitalocean/digitalocean"
     let versionConstraint = "~> 2.44"
-    let supportedTypes: Set<String> = [
-        "network.vpc", "network.firewall", "network.loadbalancer", "network.dns", "storage.bucket", "storage.volume",
-        "database.postgres", "database.mysql", "cache.redis", "compute.vm", "compute.cluster", "security.certificate",
-    ]
+    var supportedTypes: Set<String> { ResourceCatalog.types(offeredBy: provider) }
 
     func outputs(of r: ExportResource) -> [String: String] {
         let n = r.name
@@ -44,6 +41,9 @@ struct DigitalOceanTerraform: TerraformProvider {
             return [
                 "id": "digitalocean_certificate.\(n).uuid", "arn": "digitalocean_certificate.\(n).uuid", "notAfter": "digitalocean_certificate.\(n).not_after",
             ]
+        case "compute.service":
+            return ["id": "digitalocean_app.\(n).id", "url": "digitalocean_app.\(n).live_url", "port": "\(r.int("port") ?? 8080)"]
+        case "monitoring.alert": return ["id": "digitalocean_monitor_alert.\(n).uuid"]
         default: return [:]
         }
     }
@@ -146,6 +146,10 @@ struct DigitalOceanTerraform: TerraformProvider {
             return [
                 resource("digitalocean_certificate", n, [name, .attr("type", "lets_encrypt"), .attr("domains", try c.hcl(r.expr("domains") ?? .list([])))])
             ]
+        case "compute.service":
+            return [try app(r, in: c)]
+        case "monitoring.alert":
+            return [try monitorAlert(r, in: c)]
         default:
             throw .unsupported(r, "Terraform provider digitalocean", Array(supportedTypes))
         }

@@ -6,10 +6,7 @@ struct IBMTerraform: TerraformProvider {
     let localName = "ibm"
     let source = "IBM-Cloud/ibm"
     let versionConstraint = "~> 1.71"
-    let supportedTypes: Set<String> = [
-        "network.vpc", "network.subnet", "network.firewall", "storage.volume", "database.postgres", "database.mysql",
-        "cache.redis", "compute.vm",
-    ]
+    var supportedTypes: Set<String> { ResourceCatalog.types(offeredBy: provider) }
 
     func configuration(region: String, stack: ExportStack) -> [HCLBlock.Item] { [.attr("region", region)] }
 
@@ -23,7 +20,7 @@ struct IBMTerraform: TerraformProvider {
         case "database.postgres", "database.mysql", "cache.redis":
             return ["id": "ibm_database.\(n).id", "endpoint": "ibm_database.\(n).id", "url": "ibm_database.\(n).id", "port": "ibm_database.\(n).id"]
         case "compute.vm": return ["id": "ibm_is_instance.\(n).id", "privateIp": "ibm_is_instance.\(n).primary_network_interface[0].primary_ip[0].address"]
-        default: return [:]
+        default: return serviceOutputs(of: r)
         }
     }
 
@@ -85,14 +82,14 @@ struct IBMTerraform: TerraformProvider {
                     "ibm_is_instance", n,
                     [
                         name, .attr("image", r.string("image") ?? "ibm-ubuntu-24-04-minimal-amd64-1"),
-                        .attr("profile", r.string("size") ?? "bx2-2x8"), .attr("vpc", "REPLACE-WITH-VPC-ID"),
+                        .attr("profile", r.string("size") ?? "bx2-2x8"), .ref("vpc", "var.vpc_id"),
                         .attr("zone", r.string("zone") ?? "\(r.region)-1"),
                         .nested("primary_network_interface", [.attr("subnet", try c.property(r, "subnet", .null) ?? .null)]),
                         .nested("metadata_service", [.attr("enabled", true), .attr("protocol", "https")]), tags,
                     ])
             ]
         default:
-            throw .unsupported(r, "Terraform provider ibm", Array(supportedTypes))
+            return try serviceBlocks(for: r, in: c, tags: tags)
         }
     }
 }

@@ -6,7 +6,7 @@ struct KubernetesTerraform: TerraformProvider {
     let localName = "kubernetes"
     let source = "hashicorp/kubernetes"
     let versionConstraint = "~> 2.35"
-    let supportedTypes: Set<String> = ["compute.service", "storage.volume", "security.secret", "security.identity", "network.firewall"]
+    var supportedTypes: Set<String> { ResourceCatalog.types(offeredBy: provider) }
 
     func outputs(of r: ExportResource) -> [String: String] {
         let n = r.name
@@ -19,6 +19,10 @@ struct KubernetesTerraform: TerraformProvider {
         case "storage.volume": return ["id": "kubernetes_persistent_volume_claim_v1.\(n).id"]
         case "security.secret": return ["id": "kubernetes_secret_v1.\(n).id", "arn": "kubernetes_secret_v1.\(n).metadata[0].name"]
         case "security.identity": return ["id": "kubernetes_service_account_v1.\(n).id", "arn": "kubernetes_service_account_v1.\(n).metadata[0].name"]
+        case "storage.file": return ["id": "kubernetes_config_map_v1.\(n).id"]
+        case "network.loadbalancer":
+            let address = "kubernetes_ingress_v1.\(n).status[0].load_balancer[0].ingress[0].hostname"
+            return ["id": "kubernetes_ingress_v1.\(n).id", "dnsName": address, "url": address]
         default: return ["id": "kubernetes_network_policy_v1.\(n).id"]
         }
     }
@@ -128,8 +132,32 @@ struct KubernetesTerraform: TerraformProvider {
                             ] + ingress),
                     ])
             ]
+        case "storage.file":
+            let content = try c.hcl(r.expr("content") ?? .value(.string("")))
+            return [resource("kubernetes_config_map_v1", n, [metadata, .attr("data", .sortedObject([KubernetesExporter.fileName(r): content]))])]
+        case "network.loadbalancer":
+            return [resource("kubernetes_ingress_v1", n, [metadata, .nested("spec", try ingressSpec(r, in: c))])]
         default:
             throw .unsupported(r, "Terraform provider kubernetes", Array(supportedTypes))
         }
+    }
+
+    /// A load balancer in a cluster is an Ingress routing `/` to each target service, with TLS
+    /// from a secret named after it, as the Kubernetes manifests export writes it.
+    private func ingressSpec(_ r: ExportResource, in c: TerraformContext) throws(ExportError) -> [HCLBlock.Item] {
+        var paths: [HCLBlock.Item] = []
+        for target in r.list("targets") {
+            guard case .output(let service, _, _) = target, c.stack.resource(named: service)?.type == "compute.service" else {
+                throw ExportError("resource `\(r.name)`: a Kubernetes Ingress can only route to services of the stack; a target is not one", at: r.location)
+            }
+            let backend: HCLBlock.Item = .nested(
+                "service", [.ref("name", "kubernetes_service_v1.\(service).metadata[0].name"), .nested("port", [.attr("number", 80)])])
+            paths.append(.nested("path", [.attr("path", "/"), .attr("path_type", "Prefix"), .nested("backend", [backend])]))
+        }
+        var spec: [HCLBlock.Item] = [.nested("rule", [.nested("http", paths)])]
+        if r.string("protocol") ?? "https" == "https" {
+            spec.insert(.nested("tls", [.attr("secret_name", "\(r.cloudName(c.stack.name))-tls")]), at: 0)
+        }
+        return spec
     }
 }

@@ -6,7 +6,7 @@ struct OCITerraform: TerraformProvider {
     let localName = "oci"
     let source = "oracle/oci"
     let versionConstraint = "~> 6.18"
-    let supportedTypes: Set<String> = ["network.vpc", "network.subnet", "storage.bucket", "storage.volume", "database.mysql", "compute.vm"]
+    var supportedTypes: Set<String> { ResourceCatalog.types(offeredBy: provider) }
 
     static let compartment = HCLBlock.Item.ref("compartment_id", "var.compartment_id")
 
@@ -26,7 +26,7 @@ struct OCITerraform: TerraformProvider {
             ]
         case "compute.vm":
             return ["id": "oci_core_instance.\(n).id", "privateIp": "oci_core_instance.\(n).private_ip", "publicIp": "oci_core_instance.\(n).public_ip"]
-        default: return [:]
+        default: return serviceOutputs(of: r)
         }
     }
 
@@ -108,7 +108,7 @@ struct OCITerraform: TerraformProvider {
                     ])
             ]
         default:
-            throw .unsupported(r, "Terraform provider oci", Array(supportedTypes))
+            return try serviceBlocks(for: r, in: c, display: display, tags: tags)
         }
     }
 
@@ -121,7 +121,21 @@ struct OCITerraform: TerraformProvider {
         if !types.isDisjoint(with: ["storage.volume", "database.mysql", "compute.vm"]) {
             names["availability_domain"] = "availability domain, e.g. Uocm:EU-FRANKFURT-1-AD-1"
         }
-        if types.contains("compute.vm") { names["image_id"] = "OCID of the boot image" }
+        if !types.isDisjoint(with: ["compute.vm", "compute.cluster"]) { names["image_id"] = "OCID of the boot image" }
+        if !types.isDisjoint(with: ["compute.service", "compute.function", "cache.redis", "compute.cluster"]) {
+            names["subnet_id"] = "OCID of the subnet for containers, functions, caches and cluster endpoints"
+        }
+        if types.contains("compute.cluster") { names["vcn_id"] = "OCID of the VCN the cluster runs in" }
+        if !types.isDisjoint(with: ["queue.queue", "security.secret"]) {
+            names["kms_key_id"] = "OCID of the Vault master key that encrypts queues and secrets"
+        }
+        if types.contains("security.secret") { names["vault_id"] = "OCID of the Vault that holds the secrets" }
+        if types.contains("security.identity") { names["tenancy_id"] = "OCID of the tenancy (dynamic groups live at its root)" }
+        if types.contains("compute.function") { names["function_image"] = "OCIR image of the function, e.g. fra.ocir.io/TENANCY/fn:1" }
+        if types.contains("network.loadbalancer"), resources.contains(where: { $0.string("protocol") == "https" && $0.expr("certificate") == nil }) {
+            names["certificate_id"] = "OCID of the certificate HTTPS listeners present"
+        }
+        if !types.isDisjoint(with: ["compute.service"]) { names["availability_domain"] = "availability domain, e.g. Uocm:EU-FRANKFURT-1-AD-1" }
         if types.contains("storage.bucket") { names["object_storage_namespace"] = "the tenancy's Object Storage namespace" }
         return names.sorted { $0.key < $1.key }.map { HCLBlock("variable", [$0.key], [.attr("description", $0.value), .ref("type", "string")]) }
     }

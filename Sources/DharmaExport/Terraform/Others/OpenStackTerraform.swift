@@ -6,9 +6,7 @@ struct OpenStackTerraform: TerraformProvider {
     let localName = "openstack"
     let source = "terraform-provider-openstack/openstack"
     let versionConstraint = "~> 3.0"
-    let supportedTypes: Set<String> = [
-        "network.vpc", "network.subnet", "network.firewall", "network.loadbalancer", "storage.bucket", "storage.volume", "compute.vm",
-    ]
+    var supportedTypes: Set<String> { ResourceCatalog.types(offeredBy: provider) }
 
     func outputs(of r: ExportResource) -> [String: String] {
         let n = r.name
@@ -24,6 +22,11 @@ struct OpenStackTerraform: TerraformProvider {
         case "storage.bucket": return ["id": "openstack_objectstorage_container_v1.\(n).id", "name": "openstack_objectstorage_container_v1.\(n).name"]
         case "storage.volume": return ["id": "openstack_blockstorage_volume_v3.\(n).id"]
         case "compute.vm": return ["id": "openstack_compute_instance_v2.\(n).id", "privateIp": "openstack_compute_instance_v2.\(n).access_ip_v4"]
+        case "compute.cluster":
+            return [
+                "id": "openstack_containerinfra_cluster_v1.\(n).id", "endpoint": "openstack_containerinfra_cluster_v1.\(n).api_address",
+                "kubeconfig": "openstack_containerinfra_cluster_v1.\(n).kubeconfig.raw_config",
+            ]
         default: return [:]
         }
     }
@@ -88,8 +91,27 @@ struct OpenStackTerraform: TerraformProvider {
             ]
             if let subnet = r.expr("subnet") { items.append(.nested("network", [.attr("uuid", try c.hcl(subnet))])) }
             return [resource("openstack_compute_instance_v2", n, items)]
+        case "compute.cluster":
+            // Magnum builds clusters from a template the cloud's operator publishes; its id is
+            // the one thing only the operator knows.
+            var items: [HCLBlock.Item] = [
+                name, .ref("cluster_template_id", "var.cluster_template_id"), .attr("node_count", r.int("nodes") ?? 3), .attr("master_count", 3),
+                .attr("labels", .sortedObject(["kube_tag": .string("v\(r.string("version") ?? "1.31").0")])),
+            ]
+            if let flavor = r.string("nodeSize") { items.append(.attr("flavor", flavor)) }
+            if let subnet = r.expr("subnet") { items.append(.attr("fixed_subnet", try c.hcl(subnet))) }
+            return [resource("openstack_containerinfra_cluster_v1", n, items)]
         default:
             throw .unsupported(r, "Terraform provider openstack", Array(supportedTypes))
         }
+    }
+
+    func sharedBlocks(for resources: [ExportResource], stack: ExportStack, region: String) -> [HCLBlock] {
+        guard resources.contains(where: { $0.type == "compute.cluster" }) else { return [] }
+        return [
+            HCLBlock(
+                "variable", ["cluster_template_id"],
+                [.attr("description", "ID of the Magnum cluster template the clusters are built from"), .ref("type", "string")])
+        ]
     }
 }

@@ -6,7 +6,7 @@ struct ProxmoxTerraform: TerraformProvider {
     let localName = "proxmox"
     let source = "bpg/proxmox"
     let versionConstraint = "~> 0.68"
-    let supportedTypes: Set<String> = ["compute.vm"]
+    var supportedTypes: Set<String> { ResourceCatalog.types(offeredBy: provider) }
 
     func outputs(of r: ExportResource) -> [String: String] {
         ["id": "proxmox_virtual_environment_vm.\(r.name).id", "privateIp": "proxmox_virtual_environment_vm.\(r.name).ipv4_addresses[1][0]"]

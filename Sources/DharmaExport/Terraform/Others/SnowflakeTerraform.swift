@@ -6,7 +6,7 @@ struct SnowflakeTerraform: TerraformProvider {
     let localName = "snowflake"
     let source = "Snowflake-Labs/snowflake"
     let versionConstraint = "~> 1.0"
-    let supportedTypes: Set<String> = ["data.warehouse", "security.identity"]
+    var supportedTypes: Set<String> { ResourceCatalog.types(offeredBy: provider) }
 
     func outputs(of r: ExportResource) -> [String: String] {
         r.type == "data.warehouse"

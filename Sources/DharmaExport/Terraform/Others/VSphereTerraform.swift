@@ -7,7 +7,7 @@ struct VSphereTerraform: TerraformProvider {
     let localName = "vsphere"
     let source = "hashicorp/vsphere"
     let versionConstraint = "~> 2.10"
-    let supportedTypes: Set<String> = ["compute.vm", "storage.volume"]
+    var supportedTypes: Set<String> { ResourceCatalog.types(offeredBy: provider) }
 
     func outputs(of r: ExportResource) -> [String: String] {
         r.type == "compute.vm"
