@@ -75,7 +75,8 @@ let minimalProperties: [String: String] = [
     "network.vpc": "{cidr: 10.0.0.0/16}",
     "network.subnet": "{vpc: \"${net.id}\", cidr: 10.0.1.0/24}",
     "network.firewall": "{vpc: \"${net.id}\", ingress: [{port: 443, from: [10.0.0.0/8], description: internal}]}",
-    "network.loadbalancer": "{port: 443, protocol: https}",
+    // A network load balancer: an application one on aws needs subnets and a certificate (the matrix covers it).
+    "network.loadbalancer": "{port: 5432, protocol: tcp}",
     "network.dns": "{zone: example.com}",
     "network.cdn": "{origin: origin.example.com}",
     "storage.bucket": "{versioning: true}",

@@ -52,6 +52,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case unknownEnvironment = "E025"
     case badVariableValue = "E026"
     case unknownRegion = "E027"
+    case cloudRequirement = "E028"
 }
 
 extension Array where Element == Diagnostic {

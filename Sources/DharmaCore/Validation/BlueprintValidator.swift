@@ -57,6 +57,15 @@ public struct BlueprintValidator {
     }
 
     /// The resource's own region, and a literal `zone` property against its region's zones.
+    /// What AWS would refuse at create time, reported here with the property to add.
+    private mutating func checkLoadBalancer(_ balancer: ResourceSpec) {
+        for problem in LoadBalancerPlacement(of: balancer, in: blueprint).awsProblems(of: balancer, in: blueprint) {
+            let owner = blueprint.resource(named: problem.resource) ?? balancer
+            let location = problem.property.flatMap { owner.property($0)?.nameLocation } ?? owner.location
+            report(.cloudRequirement, problem.message, at: location, hint: problem.hint)
+        }
+    }
+
     private mutating func checkPlacement(_ resource: ResourceSpec, provider: ProviderName) {
         if let region = resource.region, resource.provider != nil || checkProviders,
             let problem = RegionCatalog.problem(region: region, provider: provider)
@@ -91,6 +100,9 @@ public struct BlueprintValidator {
                 at: resource.typeLocation, hint: "providers that offer it: \(supported)")
         }
         checkPlacement(resource, provider: provider)
+        if type.name == "network.loadbalancer", provider == .aws, checkProviders || resource.provider != nil {
+            checkLoadBalancer(resource)
+        }
         if let repetition = resource.repetition { checkRepetition(repetition, of: resource) }
         var checker = PropertyChecker()
         for entry in resource.properties {

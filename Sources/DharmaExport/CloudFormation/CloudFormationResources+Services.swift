@@ -21,41 +21,9 @@ extension CloudFormationResources {
                         ("Subnets", try c.property(r, "subnets", .list([]))),
                         ("LoadBalancerAttributes", .list(attributes)), ("Tags", CloudFormationContext.tags(r)),
                     ])
-            ),
-            (
-                "\(id)Targets",
-                resource(
-                    "AWS::ElasticLoadBalancingV2::TargetGroup",
-                    [
-                        ("Port", .int(8080)), ("Protocol", .string(layer7 ? "HTTP" : proto.uppercased())), ("TargetType", "ip"),
-                        ("HealthCheckPath", .string(r.string("healthPath") ?? "/healthz")), ("VpcId", .null),
-                    ])
-            ),
-        ]
-        // A target group of type ip needs its VPC: the one the load balancer's first subnet is in.
-        if case .output(let subnet, _, _)? = r.list("subnets").first, let vpc = c.stack.resource(named: subnet)?.expr("vpc") {
-            out[1] = (
-                "\(id)Targets",
-                resource(
-                    "AWS::ElasticLoadBalancingV2::TargetGroup",
-                    [
-                        ("Port", .int(8080)), ("Protocol", .string(layer7 ? "HTTP" : proto.uppercased())), ("TargetType", "ip"),
-                        ("HealthCheckPath", .string(r.string("healthPath") ?? "/healthz")), ("VpcId", try c.doc(vpc)),
-                    ])
             )
-        } else {
-            out.removeLast()
-            out.append(
-                (
-                    "\(id)Targets",
-                    resource(
-                        "AWS::ElasticLoadBalancingV2::TargetGroup",
-                        [
-                            ("Port", .int(8080)), ("Protocol", .string(layer7 ? "HTTP" : proto.uppercased())), ("TargetType", "ip"),
-                            ("HealthCheckPath", .string(r.string("healthPath") ?? "/healthz")),
-                        ])
-                ))
-        }
+        ]
+        out.append(("\(id)Targets", resource("AWS::ElasticLoadBalancingV2::TargetGroup", try targetGroup(of: r, layer7: layer7, c))))
         let forward = Document.list([.object([("Type", "forward"), ("TargetGroupArn", CloudFormationContext.ref("\(id)Targets"))])])
         if proto == "https" {
             var listener: [(String, Document)] = [
@@ -135,9 +103,14 @@ extension CloudFormationResources {
 
     /// The major version only: RDS then creates the instance on that major's current default
     /// minor, where a pinned minor goes stale as AWS deprecates it.
+    /// RDS takes a PostgreSQL major version alone; for MySQL, CloudFormation's schema wants a
+    /// full one, so a major version gets the minor RDS offers by default for it.
     static func engineVersion(postgres: Bool, major: String?) -> String {
-        major ?? (postgres ? "16" : "8.0")
+        let version = major ?? (postgres ? "16" : "8.0")
+        return postgres ? version : mysqlMinors[version] ?? version
     }
+
+    static let mysqlMinors = ["8.0": "8.0.44", "8.4": "8.4.7"]
 
     /// ECS on Fargate, as in the Terraform export.
     static func containerService(_ r: ExportResource, id: String, _ c: CloudFormationContext) throws(ExportError) -> [(String, Document)] {
@@ -347,5 +320,30 @@ extension CloudFormationResources {
                     ])
             ),
         ]
+    }
+
+    /// The target group: VMs among the targets registered by instance id, in the VPC of the
+    /// load balancer's first subnet, which CloudFormation can only know from the blueprint.
+    static func targetGroup(of r: ExportResource, layer7: Bool, _ c: CloudFormationContext) throws(ExportError) -> [(String, Document)] {
+        let proto = r.string("protocol") ?? "https"
+        let machines = AWSTerraform.machineTargets(of: r, in: c.stack)
+        var properties: [(String, Document)] = [
+            ("Port", .int(8080)), ("Protocol", .string(layer7 ? "HTTP" : proto.uppercased())), ("TargetType", .string(machines.isEmpty ? "ip" : "instance")),
+            ("HealthCheckPath", .string(r.string("healthPath") ?? "/healthz")),
+        ]
+        switch r.list("subnets").first {
+        case .output(let subnet, _, _)?:
+            if let vpc = c.stack.resource(named: subnet)?.expr("vpc") { properties.append(("VpcId", try c.doc(vpc))) }
+        case .some:
+            throw ExportError(
+                "resource `\(r.name)`: CloudFormation cannot look up the VPC of a subnet given by id, and the target group must name it; "
+                    + "list network.subnet resources of the blueprint in `subnets`, or export with --format terraform", at: r.location)
+        case nil:
+            break
+        }
+        if !machines.isEmpty {
+            properties.append(("Targets", .list(machines.map { .object([("Id", CloudFormationContext.ref(CloudFormationContext.logicalID($0)))]) })))
+        }
+        return properties
     }
 }

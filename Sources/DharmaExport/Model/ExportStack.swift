@@ -52,6 +52,7 @@ public struct ExportStack: Sendable {
             // Copies (`app[0]`) become resources of their own in code, named as identifiers allow (`app-0`).
             let flatName = ResourceAddress.flatName(of: spec.name)
             if inputs[sizeProperty] == nil, let size = options.sizes[flatName] { inputs[sizeProperty] = .string(size) }
+            if spec.type == "network.loadbalancer" { Self.place(balancer: spec, in: blueprint, inputs: &inputs) }
             let provider: ProviderName
             let region: String
             if let forced = options.provider {
@@ -91,6 +92,27 @@ public enum ProviderDefaults {
         case .snowflake: return "aws-eu-central-1"
         case .databricks: return "eu-west-1"
         case .local, .vsphere, .openstack, .proxmox, .kubernetes: return "default"
+        }
+    }
+}
+
+extension ExportStack {
+    /// A load balancer that lists no subnets sits in its VM targets' subnets, and an HTTPS
+    /// listener naming no certificate presents the blueprint's only one: what validate
+    /// accepted, written out so every format generates it.
+    static func place(balancer: ResourceSpec, in blueprint: Blueprint, inputs: inout [String: Value]) {
+        let placement = LoadBalancerPlacement(of: balancer, in: blueprint)
+        if inputs["subnets"] == nil, !placement.subnets.isEmpty {
+            inputs["subnets"] = .list(
+                placement.subnets.map { subnet in
+                    switch subnet {
+                    case .resource(let name): return .string("${\(name).id}")
+                    case .literal(let id): return .string(id)
+                    }
+                })
+        }
+        if inputs["certificate"] == nil, inputs["protocol"]?.stringValue ?? "https" == "https", let certificate = placement.impliedCertificate {
+            inputs["certificate"] = .string("${\(certificate).arn}")
         }
     }
 }

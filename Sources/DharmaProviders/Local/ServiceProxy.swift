@@ -103,8 +103,10 @@ struct ServiceProxy: Sendable, Hashable {
     /// True once the proxy answers on its admin port, which it binds after the service port:
     /// a bare TCP connect to the service port could be answered by another program, or by a
     /// proxy about to exit because its admin port was taken. False when it exited first.
+    /// The deadline is generous: a debug build's first start on a loaded two-core machine has
+    /// taken more than 10 s.
     private static func waitUntilServing(_ proxy: ServiceProxy, spec: ServiceSpec) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             ProcessTable.reapExitedChildren()
             guard proxy.isRunning else { return false }
@@ -112,7 +114,7 @@ struct ServiceProxy: Sendable, Hashable {
             try await Task.sleep(for: .milliseconds(50))
         }
         await proxy.stop()
-        throw ProviderError(resource: spec.name, "the proxy did not answer on its admin port \(proxy.adminPort) within 10 s")
+        throw ProviderError(resource: spec.name, "the proxy did not answer on its admin port \(proxy.adminPort) within 30 s")
     }
 
     private static func logTail(_ spec: ServiceSpec, context: ProviderContext) -> String {

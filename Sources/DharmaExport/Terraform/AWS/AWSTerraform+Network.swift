@@ -61,15 +61,23 @@ extension AWSTerraform {
                     .attr("tags", c.tags(r)),
                 ])
         ]
-        blocks.append(
-            resource(
-                "aws_lb_target_group", n,
-                [
-                    .attr("name", r.cloudName(c.stack.name, limit: 32)),
-                    .attr("port", 8443), .attr("protocol", layer7 ? "HTTPS" : proto.uppercased()), .attr("target_type", "ip"),
-                    .nested("health_check", [.attr("path", r.string("healthPath") ?? "/healthz"), .attr("matcher", "200-399")]),
-                    .attr("tags", c.tags(r)),
-                ]))
+        let machines = Self.machineTargets(of: r, in: c.stack)
+        var group: [HCLBlock.Item] = [
+            .attr("name", r.cloudName(c.stack.name, limit: 32)),
+            .attr("port", 8443), .attr("protocol", layer7 ? "HTTPS" : proto.uppercased()), .attr("target_type", machines.isEmpty ? "ip" : "instance"),
+        ]
+        if let network = try targetNetwork(of: r, c, into: &blocks) { group.append(.attr("vpc_id", network)) }
+        group += [
+            .nested("health_check", [.attr("path", r.string("healthPath") ?? "/healthz"), .attr("matcher", "200-399")]),
+            .attr("tags", c.tags(r)),
+        ]
+        blocks.append(resource("aws_lb_target_group", n, group))
+        for machine in machines {
+            blocks.append(
+                resource(
+                    "aws_lb_target_group_attachment", "\(n)-\(machine)",
+                    [.ref("target_group_arn", "aws_lb_target_group.\(n).arn"), .ref("target_id", "aws_instance.\(machine).id"), .attr("port", 8443)]))
+        }
         let forward = HCLBlock.Item.nested("default_action", [.attr("type", "forward"), .ref("target_group_arn", "aws_lb_target_group.\(n).arn")])
         if proto == "https" {
             var listener: [HCLBlock.Item] = [
@@ -113,5 +121,24 @@ extension AWSTerraform {
                     ]))
         }
         return blocks
+    }
+
+    /// The VMs among a load balancer's targets, registered by instance id.
+    static func machineTargets(of balancer: ExportResource, in stack: ExportStack) -> [String] {
+        balancer.list("targets").compactMap { target in
+            guard case .output(let name, _, _) = target, stack.resource(named: name)?.type == "compute.vm" else { return nil }
+            return name
+        }
+    }
+
+    /// The VPC of a load balancer's first subnet, which its target group must name: the
+    /// subnet's `vpc` when it is the blueprint's, else looked up by the subnet's id.
+    func targetNetwork(of r: ExportResource, _ c: TerraformContext, into blocks: inout [HCLBlock]) throws(ExportError) -> HCL? {
+        guard let first = r.list("subnets").first else { return nil }
+        if case .output(let subnet, _, _) = first {
+            return try c.stack.resource(named: subnet)?.expr("vpc").map { (vpc: Expr) throws(ExportError) in try c.hcl(vpc) }
+        }
+        blocks.append(HCLBlock("data", ["aws_subnet", r.name], [.attr("id", try c.hcl(first))]))
+        return .traversal("data.aws_subnet.\(r.name).vpc_id")
     }
 }
