@@ -47,7 +47,17 @@ struct ToolResult {
 }
 
 /// Runs a validator found on PATH (installed by .ci/run) and returns its exit status and output.
-func runTool(_ arguments: [String], in directory: String? = nil, keepErrors: Bool = true) throws -> ToolResult {
+/// It waits on a thread of its own: checkov runs for tens of seconds, and blocking one of the
+/// few threads Swift concurrency shares would stall every async test running beside it.
+func runTool(_ arguments: [String], in directory: String? = nil, keepErrors: Bool = true) async throws -> ToolResult {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try runToolWaiting(arguments, in: directory, keepErrors: keepErrors) })
+        }
+    }
+}
+
+private func runToolWaiting(_ arguments: [String], in directory: String?, keepErrors: Bool) throws -> ToolResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments

@@ -160,7 +160,7 @@ import Testing
         #expect(matrix.refusedAtValidate.contains { $0.hasPrefix("aws-network-loadbalancer:") && $0.contains("subnets") })
     }
 
-    @Test func everyFileParses() throws {
+    @Test func everyFileParses() async throws {
         let matrix = try Self.matrix()
         let script = """
             import glob, json, sys, hcl2, yaml
@@ -188,36 +188,36 @@ import Testing
             print(count)
             print("\\n".join(failures))
             """
-        let result = try runTool(["python3", "-c", script, matrix.root])
+        let result = try await runTool(["python3", "-c", script, matrix.root])
         let lines = result.output.split(separator: "\n", omittingEmptySubsequences: true)
         #expect(result.status == 0, "\(result.output)")
         #expect(lines.count == 1, "files that do not parse:\n\(lines.dropFirst().joined(separator: "\n"))")
         #expect((Int(lines.first ?? "") ?? 0) >= matrix.cases, "files parsed: \(lines.first ?? "none")")
     }
 
-    @Test func cloudFormationDrawsNoErrorFromCfnLint() throws {
+    @Test func cloudFormationDrawsNoErrorFromCfnLint() async throws {
         let matrix = try Self.matrix()
         let templates = try FileManager.default.subpathsOfDirectory(atPath: "\(matrix.root)/cloudformation").filter {
             $0.hasSuffix("template.yaml") || $0.hasSuffix("template.json")
         }
         #expect(templates.count >= 20)
         // cfn-lint's exit status is a bit mask: 2 errors, 4 warnings, 8 informational.
-        let result = try runTool(["cfn-lint", "--format", "parseable"] + templates, in: "\(matrix.root)/cloudformation")
+        let result = try await runTool(["cfn-lint", "--format", "parseable"] + templates, in: "\(matrix.root)/cloudformation")
         let errors = result.output.split(separator: "\n").filter { $0.contains(/:E[0-9]{4}:/) }
         #expect(result.status & 3 == 0 && errors.isEmpty, "\(errors.joined(separator: "\n"))")
     }
 
-    @Test func kubernetesManifestsPassKubernetesValidate() throws {
+    @Test func kubernetesManifestsPassKubernetesValidate() async throws {
         let matrix = try Self.matrix()
         let manifests = try FileManager.default.subpathsOfDirectory(atPath: "\(matrix.root)/kubernetes").filter { $0.hasSuffix(".yaml") }
         #expect(manifests.count >= 5)
-        let result = try runTool(["kubernetes-validate", "--strict"] + manifests, in: "\(matrix.root)/kubernetes")
+        let result = try await runTool(["kubernetes-validate", "--strict"] + manifests, in: "\(matrix.root)/kubernetes")
         #expect(result.status == 0, "\(result.output)")
     }
 
-    @Test func checkovFailuresAreThoseTheReadmeExplains() throws {
+    @Test func checkovFailuresAreThoseTheReadmeExplains() async throws {
         let matrix = try Self.matrix()
-        let result = try runTool(
+        let result = try await runTool(
             ["checkov", "-d", matrix.root, "--framework", "terraform", "cloudformation", "kubernetes", "bicep", "--quiet", "--compact", "-o", "json"],
             keepErrors: false)
         let parsed = try JSONSerialization.jsonObject(with: Data(result.output.utf8))
@@ -272,10 +272,10 @@ import Testing
           lb: {type: network.loadbalancer, properties: {port: 443, protocol: https, targets: ["${web1.id}", "${web2.id}"]}}
         """
 
-    @Test func cloudFormationHasSubnetsVpcAndCertificate() throws {
+    @Test func cloudFormationHasSubnetsVpcAndCertificate() async throws {
         let files = try CloudFormationExporter(encoding: .yaml).export(exportStack(yaml: Self.yaml))
         let directory = try write(files)
-        let result = try runTool(["cfn-lint", "--format", "parseable", directory + "/template.yaml"])
+        let result = try await runTool(["cfn-lint", "--format", "parseable", directory + "/template.yaml"])
         // No E3680 (subnets in two zones), E3681 (the target group's VpcId), E3676 (the listener's certificate).
         #expect(!result.output.contains(/:E[0-9]{4}:/), "\(result.output)")
         let template = text(files, "template.yaml")

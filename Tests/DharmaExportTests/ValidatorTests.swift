@@ -21,7 +21,7 @@ import Testing
         "CKV_GCP_62 google_storage_bucket.dharma-logs",  // the access-log bucket does not log into itself
     ]
 
-    @Test func everyGeneratedTerraformFileParsesWithPythonHCL2() throws {
+    @Test func everyGeneratedTerraformFileParsesWithPythonHCL2() async throws {
         var directories: [String] = []
         for mapping in TerraformExporter.mappings.values {
             let yaml = blueprint(provider: mapping.provider, region: ProviderDefaults.region(for: mapping.provider), types: Array(mapping.supportedTypes))
@@ -41,15 +41,15 @@ import Testing
                     count += 1
             print(count)
             """
-        let result = try runTool(["python3", "-c", script] + directories)
+        let result = try await runTool(["python3", "-c", script] + directories)
         #expect(result.status == 0, "\(result.output)")
         #expect(Int(result.output.trimmingCharacters(in: .whitespacesAndNewlines)) == directories.count * 3)
     }
 
     @Test(arguments: [ProviderName.aws, .azure, .gcp])
-    func checkovFindsNothingBeyondTheAcceptedFindings(provider: ProviderName) throws {
+    func checkovFindsNothingBeyondTheAcceptedFindings(provider: ProviderName) async throws {
         let directory = try write(TerraformExporter().export(exportStack(path: example("aws-3tier.yaml"), provider: provider)))
-        let result = try runTool(["checkov", "-d", directory, "--framework", "terraform", "--quiet", "--compact", "-o", "json"], keepErrors: false)
+        let result = try await runTool(["checkov", "-d", directory, "--framework", "terraform", "--quiet", "--compact", "-o", "json"], keepErrors: false)
         let parsed = try JSONSerialization.jsonObject(with: Data(result.output.utf8))
         let report = (parsed as? [[String: Any]])?.first ?? (parsed as? [String: Any]) ?? [:]
         let results = report["results"] as? [String: Any] ?? [:]
@@ -60,16 +60,16 @@ import Testing
     }
 
     @Test(arguments: [CloudFormationExporter.Encoding.yaml, .json])
-    func cloudFormationPassesCfnLintWithoutErrors(encoding: CloudFormationExporter.Encoding) throws {
+    func cloudFormationPassesCfnLintWithoutErrors(encoding: CloudFormationExporter.Encoding) async throws {
         let files = try CloudFormationExporter(encoding: encoding).export(exportStack(path: example("aws-3tier.yaml")))
         let directory = try write(files)
-        let result = try runTool(["cfn-lint", directory + "/" + files[0].path])
+        let result = try await runTool(["cfn-lint", directory + "/" + files[0].path])
         // cfn-lint's exit status is a bit mask: 2 errors, 4 warnings, 8 informational.
         #expect(result.status & 2 == 0 && result.status & 1 == 0, "\(result.output)")
         #expect(!result.output.contains("\nE") && !result.output.hasPrefix("E"), "\(result.output)")
     }
 
-    @Test func bicepParsesWithPycepAndPassesCheckov() throws {
+    @Test func bicepParsesWithPycepAndPassesCheckov() async throws {
         var files = [try write(BicepExporter().export(exportStack(path: example("aws-3tier.yaml"), provider: .azure)))]
         let catalogYAML = blueprint(provider: .azure, region: "westeurope", types: Array(BicepExporter.supportedTypes))
         files.append(try write(BicepExporter().export(exportStack(yaml: catalogYAML))))
@@ -80,11 +80,12 @@ import Testing
                 parsed = BicepParser().parse(file_path=pathlib.Path(directory) / "main.bicep")
                 print(len(parsed["resources"]))
             """
-        let parsed = try runTool(["python3", "-c", script] + files)
+        let parsed = try await runTool(["python3", "-c", script] + files)
         #expect(parsed.status == 0, "\(parsed.output)")
         let counts = parsed.output.split(separator: "\n").compactMap { Int($0) }
         #expect(counts.count == 2 && counts.allSatisfy { $0 >= 15 }, "\(parsed.output)")
-        let result = try runTool(["checkov", "-f", files[0] + "/main.bicep", "--framework", "bicep", "--quiet", "--compact", "-o", "json"], keepErrors: false)
+        let result = try await runTool(
+            ["checkov", "-f", files[0] + "/main.bicep", "--framework", "bicep", "--quiet", "--compact", "-o", "json"], keepErrors: false)
         let report = (try JSONSerialization.jsonObject(with: Data(result.output.utf8))) as? [String: Any] ?? [:]
         let summary = report["summary"] as? [String: Any] ?? [:]
         #expect((summary["passed"] as? Int ?? 0) >= 10)
@@ -95,7 +96,7 @@ import Testing
     /// first: YAML that parses, known type tokens, camelCase properties, and every `${…}`
     /// naming a resource, variable or config value of the program.
     @Test(arguments: [ProviderName.aws, .azure, .gcp])
-    func pulumiProgramIsSelfConsistent(provider: ProviderName) throws {
+    func pulumiProgramIsSelfConsistent(provider: ProviderName) async throws {
         let files = try PulumiExporter().export(exportStack(path: example("aws-3tier.yaml"), provider: provider))
         let directory = try write(files)
         let script = #"""
@@ -115,14 +116,14 @@ import Testing
             print(len(program["resources"]))
             print(chr(10).join(problems))
             """#
-        let result = try runTool(["python3", "-c", script, directory])
+        let result = try await runTool(["python3", "-c", script, directory])
         #expect(result.status == 0, "\(result.output)")
         let lines = result.output.split(separator: "\n").map(String.init)
         #expect((Int(lines.first ?? "") ?? 0) > 20, "\(result.output)")
         #expect(lines.dropFirst().filter { !$0.isEmpty }.isEmpty, "\(result.output)")
     }
 
-    @Test func kubernetesManifestsPassKubernetesValidate() throws {
+    @Test func kubernetesManifestsPassKubernetesValidate() async throws {
         let stack = try exportStack(
             yaml: """
                 apiVersion: dharma.dev/v3
@@ -151,7 +152,7 @@ import Testing
                 """)
         let files = try KubernetesExporter().export(stack)
         let directory = try write(files)
-        let result = try runTool(["kubernetes-validate", "--strict"] + files.map { directory + "/" + $0.path })
+        let result = try await runTool(["kubernetes-validate", "--strict"] + files.map { directory + "/" + $0.path })
         #expect(result.status == 0, "\(result.output)")
         let kinds = [
             "Deployment", "Service", "ConfigMap", "Secret", "PersistentVolumeClaim", "Ingress", "HorizontalPodAutoscaler", "NetworkPolicy", "ServiceAccount",

@@ -65,7 +65,7 @@ struct ServiceProxy: Sendable, Hashable {
                 throw ProviderError(resource: spec.name, "no free loopback port left for the proxy")
             }
             let proxy = try launch(spec, port: port, adminPort: admin, configPath: path, context: context)
-            if try await waitUntilServing(proxy, spec: spec) { return proxy }
+            if try await waitUntilServing(proxy, spec: spec, context: context) { return proxy }
         }
         throw ProviderError(resource: spec.name, "the proxy exited during start-up three times (port \(port) taken?)\(logTail(spec, context: context))")
     }
@@ -105,7 +105,7 @@ struct ServiceProxy: Sendable, Hashable {
     /// proxy about to exit because its admin port was taken. False when it exited first.
     /// The deadline is generous: a debug build's first start on a loaded two-core machine has
     /// taken more than 10 s.
-    private static func waitUntilServing(_ proxy: ServiceProxy, spec: ServiceSpec) async throws -> Bool {
+    private static func waitUntilServing(_ proxy: ServiceProxy, spec: ServiceSpec, context: ProviderContext) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             ProcessTable.reapExitedChildren()
@@ -113,8 +113,14 @@ struct ServiceProxy: Sendable, Hashable {
             if proxy.status() != nil, proxy.isRunning { return true }
             try await Task.sleep(for: .milliseconds(50))
         }
+        // A starved task may wake past the deadline having looked only once: look again.
+        ProcessTable.reapExitedChildren()
+        if proxy.isRunning, proxy.status() != nil { return true }
         await proxy.stop()
-        throw ProviderError(resource: spec.name, "the proxy did not answer on its admin port \(proxy.adminPort) within 30 s")
+        throw ProviderError(
+            resource: spec.name,
+            "the proxy (\(ServiceSpec.dharmaExecutable()) proxy) did not answer on its admin port \(proxy.adminPort) within 30 s\(logTail(spec, context: context))"
+        )
     }
 
     private static func logTail(_ spec: ServiceSpec, context: ProviderContext) -> String {
