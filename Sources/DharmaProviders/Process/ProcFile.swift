@@ -9,7 +9,11 @@ enum ProcFile {
     static func contents(_ path: String) -> Data? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
-        return (try? handle.readToEnd()).map { $0 ?? Data() }
+        do {
+            return try handle.readToEnd() ?? Data()
+        } catch {
+            return nil
+        }
     }
 
     static func text(_ path: String) -> String? {

@@ -136,7 +136,7 @@ public struct AuditService: Sendable {
 
     /// The log's verifier keys, for witnesses and auditors.
     public func keys(_ selector: StackSelector) async throws(ServiceError) -> [String] {
-        await try open(selector).verifiers.map(\.encoded)
+        try await open(selector).verifiers.map(\.encoded)
     }
 
     /// Retires the log's signing keys and signs with new ones; the rotation is the first entry
