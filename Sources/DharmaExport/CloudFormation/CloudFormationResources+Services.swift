@@ -326,7 +326,7 @@ extension CloudFormationResources {
     /// load balancer's first subnet, which CloudFormation can only know from the blueprint.
     static func targetGroup(of r: ExportResource, layer7: Bool, _ c: CloudFormationContext) throws(ExportError) -> [(String, Document)] {
         let proto = r.string("protocol") ?? "https"
-        let machines = AWSTerraform.machineTargets(of: r, in: c.stack)
+        let machines = c.stack.machineTargets(of: r)
         var properties: [(String, Document)] = [
             ("Port", .int(8080)), ("Protocol", .string(layer7 ? "HTTP" : proto.uppercased())), ("TargetType", .string(machines.isEmpty ? "ip" : "instance")),
             ("HealthCheckPath", .string(r.string("healthPath") ?? "/healthz")),

@@ -115,4 +115,12 @@ extension ExportStack {
             inputs["certificate"] = .string("${\(certificate).arn}")
         }
     }
+
+    /// The VMs among a load balancer's targets, which every format registers by instance id.
+    func machineTargets(of balancer: ExportResource) -> [String] {
+        balancer.list("targets").compactMap { target in
+            guard case .output(let name, _, _) = target, resource(named: name)?.type == "compute.vm" else { return nil }
+            return name
+        }
+    }
 }

@@ -61,7 +61,7 @@ extension AWSTerraform {
                     .attr("tags", c.tags(r)),
                 ])
         ]
-        let machines = Self.machineTargets(of: r, in: c.stack)
+        let machines = c.stack.machineTargets(of: r)
         var group: [HCLBlock.Item] = [
             .attr("name", r.cloudName(c.stack.name, limit: 32)),
             .attr("port", 8443), .attr("protocol", layer7 ? "HTTPS" : proto.uppercased()), .attr("target_type", machines.isEmpty ? "ip" : "instance"),
@@ -121,14 +121,6 @@ extension AWSTerraform {
                     ]))
         }
         return blocks
-    }
-
-    /// The VMs among a load balancer's targets, registered by instance id.
-    static func machineTargets(of balancer: ExportResource, in stack: ExportStack) -> [String] {
-        balancer.list("targets").compactMap { target in
-            guard case .output(let name, _, _) = target, stack.resource(named: name)?.type == "compute.vm" else { return nil }
-            return name
-        }
     }
 
     /// The VPC of a load balancer's first subnet, which its target group must name: the
