@@ -13,6 +13,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(name: "DharmaCore", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -54,13 +59,32 @@ let package = Package(
                 "DharmaCore", "DharmaStore", "DharmaSecurity", "DharmaAudit", "DharmaProviders", "DharmaEngine", "DharmaExport", "DharmaCost",
                 "DharmaPolicy", "DharmaInsight", "DharmaMetrics", "DharmaAutopilot", "DharmaChaos",
             ]),
+        .target(
+            name: "DharmaServer",
+            dependencies: [
+                "DharmaCore", "DharmaStore", "DharmaSecurity", "DharmaAudit", "DharmaService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            exclude: ["openapi-generator-config.yaml"],
+            resources: [.copy("Resources/openapi.yaml")]),
+        .target(
+            name: "DharmaClient",
+            dependencies: [
+                "DharmaCore", "DharmaService",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         .executableTarget(
             name: "dharma",
             dependencies: [
                 "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaEngine", "DharmaWorkload", "DharmaProxy", "DharmaAudit", "DharmaSecurity",
                 "DharmaExport", "DharmaCost", "DharmaPolicy", "DharmaInsight", "DharmaAutopilot", "DharmaChaos", "DharmaMetrics", "DharmaService",
-                "DharmaBench",
+                "DharmaBench", "DharmaServer", "DharmaClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "DharmaCoreTests", dependencies: ["DharmaTestKit", "DharmaCore"]),
         .testTarget(name: "DharmaStoreTests", dependencies: ["DharmaTestKit", "DharmaStore", "DharmaSecurity", .product(name: "GRDB", package: "GRDB.swift")]),

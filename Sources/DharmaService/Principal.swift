@@ -1,4 +1,5 @@
 import DharmaAudit
+import DharmaStore
 
 /// Who is calling a service operation, how they proved it, and what they may do. Every
 /// operation checks its permission against the principal it is handed, so a caller (CLI,
@@ -9,17 +10,44 @@ public struct Principal: Sendable, Hashable {
         case localUser = "local-user"
         /// An API token, a session, a joined agent: what the server adds.
         case token
+        /// The server acting by itself (restarts, supervision).
+        case server
     }
 
     /// The name the audit log records (`alice@laptop`).
     public var name: String
     public var authentication: Authentication
     public var permissions: Set<Permission>
+    /// The server's user this principal is, and their roles per organisation; empty on one machine.
+    public var memberships: [String: Role]
+    /// May create organisations and users on the server.
+    public var serverAdmin: Bool
 
-    public init(name: String, authentication: Authentication, permissions: Set<Permission>) {
+    public init(
+        name: String, authentication: Authentication, permissions: Set<Permission>, memberships: [String: Role] = [:], serverAdmin: Bool = false
+    ) {
         self.name = name
         self.authentication = authentication
         self.permissions = permissions
+        self.memberships = memberships
+        self.serverAdmin = serverAdmin
+    }
+
+    /// A server user: what they may do depends on the organisation, so they hold no
+    /// permission until `scoped(to:)` names one.
+    public static func member(_ user: User, memberships: [Membership], authentication: Authentication) -> Principal {
+        Principal(
+            name: user.name, authentication: authentication, permissions: [],
+            memberships: Dictionary(memberships.map { ($0.organisation, $0.role) }, uniquingKeysWith: { first, _ in first }),
+            serverAdmin: user.serverAdmin)
+    }
+
+    /// This principal acting in `organisation`, with its role's permissions there (none
+    /// outside its organisations).
+    public func scoped(to organisation: String) -> Principal {
+        var scoped = self
+        scoped.permissions = memberships[organisation]?.permissions ?? []
+        return scoped
     }
 
     /// The person running this process, with every permission: on one machine, the state
@@ -47,4 +75,16 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
     case approve
     /// Rotate the audit log's keys.
     case administer
+}
+
+extension Role {
+    /// What the role may do in its organisation. An approver approves without being able to apply.
+    public var permissions: Set<Permission> {
+        switch self {
+        case .viewer: [.read]
+        case .operator: [.read, .plan, .apply]
+        case .approver: [.read, .approve]
+        case .admin: Set(Permission.allCases)
+        }
+    }
 }

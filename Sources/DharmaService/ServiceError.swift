@@ -10,7 +10,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
     /// The blueprint is not valid; the diagnostics say where and why.
     case invalidBlueprint([Diagnostic], SourceText?)
     /// An argument or an input file is wrong.
-    case invalidInput(String, diagnostics: [Diagnostic] = [], source: SourceText? = nil)
+    case invalidInput(String, diagnostics: [Diagnostic] = [], source: SourceText? = nil, pointer: String? = nil)
     /// What was asked for does not exist (a resource, an incident, a state database).
     case notFound(String)
     /// A policy check at or above the gate's threshold fails, or the plan is over budget.
@@ -44,16 +44,22 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidBlueprint(let diagnostics, _): "the blueprint has \(diagnostics.filter { $0.severity == .error }.count) error(s)"
-        case .invalidInput(let message, _, _), .notFound(let message), .policyViolation(let message), .notApproved(let message),
+        case .invalidInput(let message, _, _, _), .notFound(let message), .policyViolation(let message), .notApproved(let message),
             .forbidden(let message), .stalePlan(let message), .conflict(let message), .failed(let message):
             message
         }
     }
 
+    /// The field at fault, as a JSON pointer into the request, where one is.
+    public var pointer: String? {
+        if case .invalidInput(_, _, _, let pointer) = self { return pointer }
+        return nil
+    }
+
     /// Diagnostics to show before the message, with the source they point into.
     public var diagnostics: (diagnostics: [Diagnostic], source: SourceText?) {
         switch self {
-        case .invalidBlueprint(let diagnostics, let source), .invalidInput(_, let diagnostics, let source): (diagnostics, source)
+        case .invalidBlueprint(let diagnostics, let source), .invalidInput(_, let diagnostics, let source, _): (diagnostics, source)
         default: ([], nil)
         }
     }

@@ -11,14 +11,7 @@ enum ApplyOutput {
     static func progress(json: Bool) -> @Sendable (ApplyEvent) -> Void {
         { event in
             guard !json else { return }
-            switch event.phase {
-            case .started:
-                print("\(event.resource): \(verb(event.action, done: false))…")
-            case .succeeded(let seconds):
-                print("\(event.resource): \(verb(event.action, done: true)) (\(String(format: "%.1f", seconds))s)")
-            case .failed(let message):
-                Terminal.error("\(event.resource): failed — \(message)")
-            }
+            if case .failed = event.phase { Terminal.error(event.description) } else { print(event.description) }
             fflush(nil)
         }
     }
@@ -26,16 +19,6 @@ enum ApplyOutput {
     static let lockNotice: @Sendable (LockAcquisition) -> Void = { acquisition in
         if case .brokeStale(let holder) = acquisition {
             Terminal.error("note: broke a stale lock left by \(holder), which is no longer running")
-        }
-    }
-
-    static func verb(_ action: ChangeAction, done: Bool) -> String {
-        switch action {
-        case .create: return done ? "created" : "creating"
-        case .update: return done ? "updated" : "updating"
-        case .replace: return done ? "replaced" : "replacing"
-        case .delete: return done ? "destroyed" : "destroying"
-        case .noop: return "unchanged"
         }
     }
 

@@ -29,3 +29,24 @@ public struct ApplyReport: Sendable {
 
     public init() {}
 }
+
+extension ApplyEvent: CustomStringConvertible {
+    /// The progress line a terminal or a run's log shows: `web: creating…`, `web: created (1.2s)`.
+    public var description: String {
+        switch phase {
+        case .started: "\(resource): \(Self.verb(action, done: false))…"
+        case .succeeded(let seconds): "\(resource): \(Self.verb(action, done: true)) (\(String(format: "%.1f", seconds))s)"
+        case .failed(let message): "\(resource): failed — \(message)"
+        }
+    }
+
+    public static func verb(_ action: ChangeAction, done: Bool) -> String {
+        switch action {
+        case .create: done ? "created" : "creating"
+        case .update: done ? "updated" : "updating"
+        case .replace: done ? "replaced" : "replacing"
+        case .delete: done ? "destroyed" : "destroying"
+        case .noop: "unchanged"
+        }
+    }
+}

@@ -171,3 +171,14 @@ public struct InternalCA: Sendable {
         }
     }
 }
+
+extension InternalCA {
+    /// The SHA-256 fingerprint of the first certificate in `pem`, as `AB:CD:…`, what browsers
+    /// and `openssl x509 -fingerprint -sha256` show; nil when `pem` holds no certificate.
+    public static func fingerprint(pem: String) -> String? {
+        guard let certificate = try? Certificate(pemEncoded: pem) else { return nil }
+        var serializer = DER.Serializer()
+        guard (try? serializer.serialize(certificate)) != nil else { return nil }
+        return SHA256.hash(data: serializer.serializedBytes).map { String(format: "%02X", $0) }.joined(separator: ":")
+    }
+}

@@ -1,0 +1,84 @@
+import DharmaService
+import DharmaStore
+import Foundation
+import OpenAPIRuntime
+
+/// Runs: queue, read, decide, follow.
+extension APIHandler {
+    func listStackRuns(_ input: Operations.ListStackRuns.Input) async throws -> Operations.ListStackRuns.Output {
+        await respond(Operations.ListStackRuns.Output.default) { () throws(ServiceError) in
+            let page = try await runs().runs(of: input.path.stack, in: input.path.org, try Cursor.page(input.query.cursor, input.query.limit))
+            return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.Run.init), nextCursor: Cursor.encode(page.next)))))
+        }
+    }
+
+    func createRun(_ input: Operations.CreateRun.Input) async throws -> Operations.CreateRun.Output {
+        await respond(Operations.CreateRun.Output.default) { () throws(ServiceError) in
+            guard case .json(let body) = input.body else { throw .invalidInput("the body must be JSON") }
+            let kind = body.kind.flatMap { RunKind(rawValue: $0.rawValue) } ?? .apply
+            let run = try await runs().create(
+                on: input.path.stack, in: input.path.org, kind: kind, blueprintVersion: body.blueprintVersion, message: body.message)
+            return .created(.init(body: .json(.init(run))))
+        }
+    }
+
+    func getRun(_ input: Operations.GetRun.Input) async throws -> Operations.GetRun.Output {
+        await respond(Operations.GetRun.Output.default) { () throws(ServiceError) in
+            .ok(.init(body: .json(.init(try await runs().run(input.path.run, in: input.path.org)))))
+        }
+    }
+
+    func approveRun(_ input: Operations.ApproveRun.Input) async throws -> Operations.ApproveRun.Output {
+        await respond(Operations.ApproveRun.Output.default) { () throws(ServiceError) in
+            let reason: String? = if case .json(let body) = input.body { body.reason } else { nil }
+            return .ok(.init(body: .json(.init(try await runs().approve(input.path.run, in: input.path.org, reason: reason)))))
+        }
+    }
+
+    func discardRun(_ input: Operations.DiscardRun.Input) async throws -> Operations.DiscardRun.Output {
+        await respond(Operations.DiscardRun.Output.default) { () throws(ServiceError) in
+            let reason: String? = if case .json(let body) = input.body { body.reason } else { nil }
+            return .ok(.init(body: .json(.init(try await runs().discard(input.path.run, in: input.path.org, reason: reason)))))
+        }
+    }
+
+    func cancelRun(_ input: Operations.CancelRun.Input) async throws -> Operations.CancelRun.Output {
+        await respond(Operations.CancelRun.Output.default) { () throws(ServiceError) in
+            .ok(.init(body: .json(.init(try await runs().cancel(input.path.run, in: input.path.org)))))
+        }
+    }
+
+    /// The log as JSON, or with `follow` (or `Accept: text/event-stream`) as Server-Sent
+    /// Events: `line` events, `state` events, and the stream ends with the run.
+    func getRunLog(_ input: Operations.GetRunLog.Input) async throws -> Operations.GetRunLog.Output {
+        await respond(Operations.GetRunLog.Output.default) { () throws(ServiceError) in
+            let after = input.query.after ?? 0
+            let wantsStream = input.query.follow == true || input.headers.accept.contains { $0.contentType == .textEventStream }
+            if wantsStream {
+                let updates = try await runs().follow(input.path.run, in: input.path.org, after: after)
+                let events = updates.map { update -> ArraySlice<UInt8> in ArraySlice(Self.event(update).utf8) }
+                return .ok(.init(body: .textEventStream(HTTPBody(events, length: .unknown, iterationBehavior: .single))))
+            }
+            let (run, lines) = try await runs().log(of: input.path.run, in: input.path.org, after: after)
+            return .ok(
+                .init(
+                    body: .json(
+                        .init(run: run.id, state: .init(rawValue: run.state.rawValue) ?? .errored, lines: lines.map(Components.Schemas.RunLogLine.init)))))
+        }
+    }
+
+    /// One Server-Sent Event: `id` is the line index, so a client resumes with `after`.
+    static func event(_ update: RunUpdate) -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        switch update {
+        case .line(let line):
+            let data = (try? encoder.encode(Components.Schemas.RunLogLine(line))) ?? Data()
+            return "event: line\nid: \(line.index)\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
+        case .state(let run):
+            let data = (try? encoder.encode(Components.Schemas.Run(run))) ?? Data()
+            return "event: state\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
+        }
+    }
+}

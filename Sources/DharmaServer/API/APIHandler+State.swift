@@ -1,0 +1,93 @@
+import DharmaAudit
+import DharmaCore
+import DharmaService
+import DharmaStore
+import Foundation
+import OpenAPIRuntime
+
+/// Recorded state and the organisation's audit log.
+extension APIHandler {
+    func listStateResources(_ input: Operations.ListStateResources.Input) async throws -> Operations.ListStateResources.Output {
+        await respond(Operations.ListStateResources.Output.default) { () throws(ServiceError) in
+            let scope = try await tenants().stackScope(input.path.stack, in: input.path.org, .read, to: "read state")
+            let service = StateService(context: scope.context)
+            let page = try Cursor.page(input.query.cursor, input.query.limit)
+            let names = try await service.list(scope.selector).resources.map(\.name).filter { $0 > (page.after ?? "") }
+            var items: [Components.Schemas.Resource] = []
+            for name in names.prefix(page.limit) {
+                // `show` redacts every sensitive input; outputs of sensitive properties too.
+                let resource = try await service.show(name, scope.selector)
+                let sensitive = Set(ResourceCatalog.type(named: resource.type)?.sensitiveProperties ?? [])
+                let outputs = resource.outputs.mapValues { $0 }.filter { !sensitive.contains($0.key) }
+                items.append(
+                    .init(
+                        name: resource.name, _type: resource.type, provider: resource.provider.rawValue,
+                        inputs: .init(additionalProperties: Value.object(resource.inputs)),
+                        outputs: .init(additionalProperties: Value.object(outputs))))
+            }
+            let next = names.count > page.limit ? items.last?.name : nil
+            return .ok(.init(body: .json(.init(items: items, nextCursor: Cursor.encode(next)))))
+        }
+    }
+
+    func getStateOutputs(_ input: Operations.GetStateOutputs.Input) async throws -> Operations.GetStateOutputs.Output {
+        await respond(Operations.GetStateOutputs.Output.default) { () throws(ServiceError) in
+            let scope = try await tenants().stackScope(input.path.stack, in: input.path.org, .read, to: "read outputs")
+            let (_, outputs) = try await StateService(context: scope.context).outputs(scope.selector)
+            return .ok(.init(body: .json(.init(outputs: .init(additionalProperties: Value.object(outputs))))))
+        }
+    }
+
+    func listStateVersions(_ input: Operations.ListStateVersions.Input) async throws -> Operations.ListStateVersions.Output {
+        await respond(Operations.ListStateVersions.Output.default) { () throws(ServiceError) in
+            let scope = try await tenants().stackScope(input.path.stack, in: input.path.org, .read, to: "read state versions")
+            let page = try Cursor.page(input.query.cursor, input.query.limit)
+            let (_, versions) = try await StateService(context: scope.context).history(scope.selector)
+            let newest = versions.sorted { $0.version > $1.version }.filter { $0.version < (page.after.flatMap(Int.init) ?? .max) }
+            let items = newest.prefix(page.limit).map {
+                Components.Schemas.StateVersion(
+                    version: $0.version, operation: $0.operation?.rawValue ?? "unknown", actor: "", createdAt: Date(epoch: $0.createdAt))
+            }
+            let next = newest.count > page.limit ? items.last.map { String($0.version) } : nil
+            return .ok(.init(body: .json(.init(items: Array(items), nextCursor: Cursor.encode(next)))))
+        }
+    }
+
+    func listAuditEntries(_ input: Operations.ListAuditEntries.Input) async throws -> Operations.ListAuditEntries.Output {
+        await respond(Operations.ListAuditEntries.Output.default) { () throws(ServiceError) in
+            let scope = try await tenants().auditScope(input.path.org, .read, to: "read the audit log")
+            let page = try Cursor.page(input.query.cursor, input.query.limit)
+            let stack = input.query.stack.map { $0.replacingOccurrences(of: ".", with: "/") }
+            let entries = try await AuditService(context: scope.context).log(scope.selector, filter: AuditFilter(stack: stack, actor: input.query.actor))
+            let newest = entries.reversed().filter { $0.seq < (page.after.flatMap(UInt64.init) ?? .max) }
+            let items = newest.prefix(page.limit).map {
+                Components.Schemas.AuditEntry(
+                    index: Int($0.seq), actor: $0.actor, action: $0.action, stack: $0.stack, time: Self.date($0.time), reason: $0.reason,
+                    resources: $0.resources)
+            }
+            let next = newest.count > page.limit ? items.last.map { String($0.index) } : nil
+            return .ok(.init(body: .json(.init(items: Array(items), nextCursor: Cursor.encode(next)))))
+        }
+    }
+
+    func verifyAuditLog(_ input: Operations.VerifyAuditLog.Input) async throws -> Operations.VerifyAuditLog.Output {
+        await respond(Operations.VerifyAuditLog.Output.default) { () throws(ServiceError) in
+            let scope = try await tenants().auditScope(input.path.org, .read, to: "verify the audit log")
+            let verification = try await AuditService(context: scope.context).verify(scope.selector)
+            let report = verification.report
+            return .ok(
+                .init(
+                    body: .json(.init(verified: report.ok, entries: report.entries, checkpoints: report.checkpoints, problems: report.problems.map(\.message))))
+            )
+        }
+    }
+}
+
+extension APIHandler {
+    /// An audit entry's RFC 3339 time.
+    static func date(_ text: String) -> Date {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text) ?? Date(epoch: 0)
+    }
+}

@@ -1,0 +1,84 @@
+import DharmaService
+import DharmaStore
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import OpenAPIHummingbird
+import OpenAPIRuntime
+
+/// `dharma server`: the REST API over the service layer, with its run queue, behind TLS.
+public struct ControlPlane: Sendable {
+    public static let version = "0.18.0"
+
+    /// What a person starting the server needs to know.
+    public struct Started: Sendable {
+        public var url: String
+        public var port: Int
+        /// Where the first start wrote the administrator's token (mode 0600); nil on later starts.
+        public var adminTokenPath: String?
+        public var fingerprint: String?
+        /// The CA certificate clients trust to reach this server (`dharma login --ca`).
+        public var authorityPath: String?
+    }
+
+    let settings: ServerSettings
+
+    public init(settings: ServerSettings) {
+        self.settings = settings
+    }
+
+    /// Runs until the process is asked to stop (SIGINT/SIGTERM); `started` is called once the
+    /// port is bound.
+    public func run(logger: Logger, started: @escaping @Sendable (Started) -> Void) async throws {
+        try settings.data.create()
+        let store = try SQLiteTenantStore(path: settings.data.controlDatabase)
+        let adminTokenPath = try await Self.bootstrap(store: store, data: settings.data)
+        let tls = try ServerTLS.make(settings)
+        let warn: @Sendable (String) -> Void = { logger.warning("\($0)") }
+        let coordinator = RunCoordinator(store: store, data: settings.data, environment: settings.environment, workers: settings.workers, warn: warn)
+        await coordinator.recover()
+
+        let router = Router()
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: AuthenticationMiddleware(store: store))
+        router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: settings.maxBodyBytes, buckets: RateBuckets(perMinute: settings.requestsPerMinute)))
+        try SpecDocuments().register(on: router)
+        let handler = APIHandler(store: store, data: settings.data, coordinator: coordinator, environment: settings.environment, warn: warn)
+        try handler.registerHandlers(on: router)
+
+        let scheme = tls == nil ? "http" : "https"
+        let hostInURL = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+        let configuration = ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "dharma")
+        let onRunning: @Sendable (any Channel) async -> Void = { channel in
+            let port = channel.localAddress?.port ?? settings.port
+            started(
+                Started(
+                    url: "\(scheme)://\(hostInURL):\(port)", port: port, adminTokenPath: adminTokenPath, fingerprint: tls?.fingerprint,
+                    authorityPath: tls?.authorityPath))
+        }
+        let http1 = HTTP1Channel.Configuration(idleTimeout: TimeAmount.seconds(60))
+        if let tls {
+            let app = Application(
+                router: router, server: try .tls(.http1(configuration: http1), tlsConfiguration: tls.configuration), configuration: configuration,
+                onServerRunning: onRunning, logger: logger)
+            try await app.runService()
+        } else {
+            let app = Application(
+                router: router, server: .http1(configuration: http1), configuration: configuration, onServerRunning: onRunning, logger: logger)
+            try await app.runService()
+        }
+    }
+
+    /// On the first start: the `admin` user and a token, written to `DATA/admin-token` (0600).
+    static func bootstrap(store: any TenantStore, data: ServerData) async throws -> String? {
+        guard let secret = try await TenantService.bootstrap(store: store) else { return nil }
+        let path = data.directory + "/admin-token"
+        guard FileManager.default.createFile(atPath: path, contents: Data((secret.text + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ServiceError.failed("cannot write the administrator's token to \(path)")
+        }
+        return path
+    }
+}

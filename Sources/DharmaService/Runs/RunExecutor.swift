@@ -1,0 +1,190 @@
+import DharmaAudit
+import DharmaCore
+import DharmaEngine
+import DharmaPolicy
+import DharmaSecurity
+import DharmaStore
+import Foundation
+
+/// Moves one run through its states, as `dharma plan` and `dharma apply` would for the run's
+/// actor: plan (priced, policy-checked, saved), then either finish, wait for approval, or apply
+/// the saved plan, which is refused as stale if anything changed since it was made.
+struct RunExecutor: Sendable {
+    enum Step: Sendable { case plan, apply }
+
+    let coordinator: RunCoordinator
+    let store: any TenantStore
+    let data: ServerData
+    let environment: [String: String]
+
+    func execute(_ id: String, organisation: String, step: Step) async {
+        guard var run = try? await store.run(id, in: organisation) else { return }
+        do {
+            switch step {
+            case .plan: try await plan(&run)
+            case .apply: try await apply(&run)
+            }
+        } catch {
+            run.error = (error as? ServiceError)?.description ?? "\(error)"
+            if case .policyViolation(let message) = error as? ServiceError { run.policyVerdict = message }
+            await log(run, "errored: \(run.error ?? "")")
+            await transition(&run, to: .errored)
+        }
+        if run.state.isFinal { await coordinator.finished(run) }
+    }
+
+    // MARK: steps
+
+    private func plan(_ run: inout Run) async throws {
+        if await cancelled(&run) { return }
+        await transition(&run, to: .planning)
+        let stack = try await managedStack(run)
+        guard let blueprint = try await store.blueprint(version: run.blueprintVersion, of: run.stack, in: run.organisation) else {
+            throw ServiceError.notFound("blueprint version \(run.blueprintVersion) of \(stack.reference) is gone")
+        }
+        let input = try stage(blueprint, of: run)
+        let service = StackService(context: try await context(for: run))
+        await log(run, "planning \(stack.reference) from blueprint version \(blueprint.version) (sha256 \(blueprint.sha256.prefix(12)))")
+
+        let plan: Plan
+        if run.kind == .destroy {
+            plan = try await service.prepareDestroy(input, reason: reason(run)).plan
+            await transition(&run, to: .planned, plan: plan)
+        } else {
+            let outcome = try await service.plan(StackService.PlanRequest(blueprint: input, saveTo: planFile(run)))
+            plan = outcome.plan
+            await transition(&run, to: .planned, plan: plan)
+            run.policyVerdict = outcome.verdict.message
+            let failing = outcome.policy.failures.count
+            await log(run, "policy: \(failing) failing check\(failing == 1 ? "" : "s")" + (outcome.verdict.message.map { "; refused: \($0)" } ?? ""))
+            if let message = outcome.verdict.message { throw ServiceError.policyViolation(message) }
+            await transition(&run, to: .policyChecked)
+            run.monthlyCost = outcome.cost.after.total
+            await log(run, String(format: "cost: %.2f/month (%+.2f)", outcome.cost.after.total, outcome.cost.delta))
+            if let exceeded = outcome.cost.budgetExceeded { throw ServiceError.policyViolation(exceeded) }
+            await transition(&run, to: .costEstimated)
+        }
+        guard run.kind != .planOnly, plan.hasChanges else {
+            await log(run, run.kind == .planOnly ? "plan only: nothing is applied" : "no changes: nothing to apply")
+            await transition(&run, to: .plannedAndFinished)
+            return
+        }
+        if await cancelled(&run) { return }
+        let missing = try await missingApprovals(plan, run)
+        if stack.protected || !missing.isEmpty {
+            run.approvalsMissing = missing
+            await log(
+                run,
+                "waiting for approval: "
+                    + (missing.isEmpty
+                        ? "\(stack.reference) is protected; an approver must approve" : "approvals missing from \(missing.joined(separator: ", "))"))
+            await transition(&run, to: .needsApproval)
+            return
+        }
+        try await apply(&run)
+    }
+
+    private func apply(_ run: inout Run) async throws {
+        if await cancelled(&run) { return }
+        await transition(&run, to: .applying)
+        let service = StackService(context: try await context(for: run))
+        let pending: StackService.PendingApply
+        if run.kind == .destroy {
+            guard let blueprint = try await store.blueprint(version: run.blueprintVersion, of: run.stack, in: run.organisation) else {
+                throw ServiceError.notFound("blueprint version \(run.blueprintVersion) is gone")
+            }
+            pending = try await service.prepareDestroy(try stage(blueprint, of: run), reason: reason(run))
+        } else {
+            pending = try await service.prepareApply(
+                StackService.ApplyRequest(source: .savedPlan(path: planFile(run), state: data.state(of: run.organisation).databasePath), reason: reason(run)))
+        }
+        let lines = AsyncStream<String>.makeStream()
+        let writer = Task { [run] in for await line in lines.stream { await log(run, line) } }
+        let report = try await service.apply(pending, progress: { lines.continuation.yield($0.description) })
+        lines.continuation.finish()
+        await writer.value
+        if report.ok {
+            await log(run, "applied: \(report.succeeded.count) change\(report.succeeded.count == 1 ? "" : "s")")
+            await transition(&run, to: .applied)
+        } else {
+            throw ServiceError.failed(
+                "\(report.failed.count) resource\(report.failed.count == 1 ? "" : "s") failed: "
+                    + report.failed.map { "\($0.resource): \($0.message)" }.joined(separator: "; "))
+        }
+    }
+
+    // MARK: helpers
+
+    /// The run's actor with the role they hold now: someone removed since they queued the run
+    /// cannot have it applied in their name.
+    private func context(for run: Run) async throws -> ServiceContext {
+        guard let user = try await store.user(named: run.actor) else { throw ServiceError.forbidden("\(run.actor) is no longer a user") }
+        let principal = Principal.member(user, memberships: try await store.memberships(of: user.name), authentication: .token).scoped(
+            to: run.organisation)
+        guard principal.may(run.kind == .planOnly ? .plan : run.kind == .destroy ? .destroy : .apply) else {
+            throw ServiceError.forbidden("\(run.actor) may no longer \(run.kind == .planOnly ? "plan" : run.kind.rawValue) in \(run.organisation)")
+        }
+        return ServiceContext(principal: principal, environment: environment, warn: { [run] line in Task { await log(run, line) } })
+    }
+
+    private func managedStack(_ run: Run) async throws -> ManagedStack {
+        guard let stack = try await store.stack(run.stack, in: run.organisation) else { throw ServiceError.notFound("stack \(run.stack) is gone") }
+        return stack
+    }
+
+    /// Writes the blueprint version into the stack's workspace, where the engine reads it.
+    private func stage(_ blueprint: BlueprintVersion, of run: Run) throws -> BlueprintInput {
+        let directory = data.workspace(of: run.stack, in: run.organisation)
+        try FileManager.default.createDirectory(atPath: directory + "/runs", withIntermediateDirectories: true)
+        let path = directory + "/blueprint.yaml"
+        try blueprint.text.write(toFile: path, atomically: true, encoding: .utf8)
+        return BlueprintInput(path: path, state: data.state(of: run.organisation).databasePath)
+    }
+
+    private func planFile(_ run: Run) -> String {
+        data.workspace(of: run.stack, in: run.organisation) + "/runs/\(run.id).plan"
+    }
+
+    private func reason(_ run: Run) -> String {
+        "run \(run.id) (\(run.kind.rawValue), blueprint v\(run.blueprintVersion))" + (run.message.map { ": \($0)" } ?? "")
+    }
+
+    /// Approvers the blueprint requires who have not signed this plan yet.
+    private func missingApprovals(_ plan: Plan, _ run: Run) async throws -> [String] {
+        guard plan.approvals != nil else { return [] }
+        let location = data.state(of: run.organisation)
+        let log = try location.auditLog(try location.store())
+        let approvals = Approvals(log: log, keys: KeyDirectory(path: location.directory + "/keys/approvers"))
+        return try await approvals.status(of: plan)?.missing ?? []
+    }
+
+    private func cancelled(_ run: inout Run) async -> Bool {
+        guard await coordinator.isCancelRequested(run.id) else { return false }
+        await log(run, "canceled")
+        await transition(&run, to: .canceled)
+        return true
+    }
+
+    func transition(_ run: inout Run, to state: RunState, plan: Plan? = nil) async {
+        run.state = state
+        run.updatedAt = Date().timeIntervalSince1970
+        if let plan {
+            let counts = plan.summary
+            run.plan = PlanCounts(create: counts[.create] ?? 0, update: counts[.update] ?? 0, replace: counts[.replace] ?? 0, delete: counts[.delete] ?? 0)
+            await log(run, PlanRenderer(colour: false).text(plan).trimmingCharacters(in: .newlines))
+        }
+        do { try await store.updateRun(run) } catch { coordinator.warn("warning: run \(run.id) is \(state.rawValue) but was not recorded: \(error)") }
+        await coordinator.publish(.state(run), of: run.id)
+    }
+
+    func log(_ run: Run, _ text: String) async {
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            do {
+                let written = try await store.appendLog(String(line), at: Date().timeIntervalSince1970, to: run.id)
+                await coordinator.publish(.line(written), of: run.id)
+            } catch {
+                coordinator.warn("warning: a line of run \(run.id)'s log was not recorded: \(error)")
+            }
+        }
+    }
+}

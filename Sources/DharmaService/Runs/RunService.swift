@@ -1,0 +1,175 @@
+import DharmaAudit
+import DharmaCore
+import DharmaEngine
+import DharmaSecurity
+import DharmaStore
+import Foundation
+
+/// Runs of managed stacks: queue one, follow it, approve, discard or cancel it. What each
+/// state means is Terraform Cloud's; the work is `RunExecutor`'s.
+public struct RunService: Sendable {
+    public var tenants: TenantService
+    public var coordinator: RunCoordinator
+
+    public init(tenants: TenantService, coordinator: RunCoordinator) {
+        self.tenants = tenants
+        self.coordinator = coordinator
+    }
+
+    var access: Access { tenants.access }
+    var store: any TenantStore { tenants.store }
+
+    public func create(
+        on reference: String, in organisation: String, kind: RunKind, blueprintVersion: Int?, message: String?
+    ) async throws(ServiceError) -> Run {
+        let permission: Permission = kind == .planOnly ? .plan : kind == .destroy ? .destroy : .apply
+        let principal = try await access.require(permission, in: organisation, to: "queue \(kind.rawValue) runs")
+        let stack = try await tenants.managedStack(reference, in: organisation)
+        let blueprint = try await serviceCall { try await store.blueprint(version: blueprintVersion, of: stack.stack, in: organisation) }
+        guard let blueprint else {
+            throw blueprintVersion.map { .notFound("blueprint version \($0) of `\(reference)` not found") }
+                ?? .invalidInput("`\(reference)` has no blueprint yet; upload one first", pointer: "/blueprint_version")
+        }
+        if let message, message.count > 500 { throw .invalidInput("message: at most 500 characters", pointer: "/message") }
+        let run = Run(
+            id: "run-" + APITokenSecret.identifier(), organisation: organisation, stack: stack.stack, kind: kind, actor: principal.name, message: message,
+            blueprintVersion: blueprint.version, createdAt: Date().timeIntervalSince1970)
+        try await serviceCall { try await store.createRun(run) }
+        await coordinator.submit(run)
+        return run
+    }
+
+    public func runs(of reference: String, in organisation: String, _ page: PageRequest) async throws(ServiceError) -> Page<Run> {
+        _ = try await access.require(.read, in: organisation, to: "list runs")
+        let stack = try await tenants.managedStack(reference, in: organisation)
+        return try await serviceCall { try await store.runs(of: stack.stack, in: organisation, page) }
+    }
+
+    public func run(_ id: String, in organisation: String) async throws(ServiceError) -> Run {
+        _ = try await access.require(.read, in: organisation, to: "read runs")
+        return try await existing(id, in: organisation)
+    }
+
+    /// The log from line `after` on.
+    public func log(of id: String, in organisation: String, after: Int) async throws(ServiceError) -> (run: Run, lines: [RunLogLine]) {
+        _ = try await access.require(.read, in: organisation, to: "read run logs")
+        let run = try await existing(id, in: organisation)
+        return (run, try await serviceCall { try await store.log(of: id, after: max(0, after)) })
+    }
+
+    /// The log from line `after` on, then every line and state as it happens, until the run ends.
+    public func follow(_ id: String, in organisation: String, after: Int) async throws(ServiceError) -> AsyncStream<RunUpdate> {
+        _ = try await access.require(.read, in: organisation, to: "follow runs")
+        let live = await coordinator.follow(id)
+        let run = try await existing(id, in: organisation)
+        let backlog = try await serviceCall { try await store.log(of: id, after: max(0, after)) }
+        return AsyncStream { continuation in
+            let task = Task {
+                var seen = max(0, after) - 1
+                for line in backlog {
+                    continuation.yield(.line(line))
+                    seen = line.index
+                }
+                continuation.yield(.state(run))
+                guard !run.state.isFinal else { return continuation.finish() }
+                for await update in live {
+                    if case .line(let line) = update, line.index <= seen { continue }
+                    continuation.yield(update)
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// An approver's decision: the server signs the plan for the caller when the blueprint
+    /// names them among its approvers, and the run applies once every approval it needs is in.
+    public func approve(_ id: String, in organisation: String, reason: String?) async throws(ServiceError) -> Run {
+        let principal = try await access.require(.approve, in: organisation, to: "approve runs")
+        var run = try await existing(id, in: organisation)
+        guard run.state == .needsApproval else { throw .conflict("run \(id) is \(run.state.rawValue), not waiting for approval") }
+        let location = tenants.data.state(of: organisation)
+        let planPath = tenants.data.workspace(of: run.stack, in: organisation) + "/runs/\(run.id).plan"
+        let how = "signed by the server for \(principal.name), signed in with an API token"
+        let decision = (reason.map { "\($0) — " } ?? "") + how
+        if run.kind != .destroy, FileManager.default.fileExists(atPath: planPath) {
+            let missing = try await serviceCall(doing: "approving the run's plan") { () -> [String]? in
+                let store = try location.store()
+                let log = try location.auditLog(store)
+                let plan = try await PlanFile.read(planPath).plan(openedWith: store)
+                guard plan.approvals != nil else { return nil }
+                let approvals = Approvals(log: log, keys: KeyDirectory(path: location.directory + "/keys/approvers"))
+                guard plan.approvals?.from.contains(principal.name) == true else {
+                    throw ServiceError.forbidden(
+                        "\(principal.name) is not among this stack's approvers (\(plan.approvals?.from.joined(separator: ", ") ?? ""))")
+                }
+                try await approvals.approve(plan, as: principal.name, reason: "run \(id): \(decision)")
+                return try await approvals.status(of: plan)?.missing ?? []
+            }
+            if let missing, !missing.isEmpty {
+                run.approvalsMissing = missing
+                run.updatedAt = Date().timeIntervalSince1970
+                try await serviceCall { try await store.updateRun(run) }
+                return run
+            }
+        }
+        try await tenants.recordOrganisation(organisation, action: "run-approve", reason: "run \(id) on \(run.stack): \(decision)")
+        run.decidedBy = principal.name
+        run.approvalsMissing = []
+        try await serviceCall { try await store.updateRun(run) }
+        await coordinator.approved(run)
+        return run
+    }
+
+    /// Ends a run that waits for approval without applying it.
+    public func discard(_ id: String, in organisation: String, reason: String?) async throws(ServiceError) -> Run {
+        let principal = try await access.require(.approve, in: organisation, to: "discard runs")
+        var run = try await existing(id, in: organisation)
+        guard run.state == .needsApproval else { throw .conflict("run \(id) is \(run.state.rawValue); only a run waiting for approval can be discarded") }
+        try await tenants.recordOrganisation(organisation, action: "run-discard", reason: "run \(id) on \(run.stack)" + (reason.map { ": \($0)" } ?? ""))
+        run.decidedBy = principal.name
+        try await settle(&run, as: .discarded)
+        return run
+    }
+
+    /// Cancels a run that has not started applying: a queued one is dropped, a planning one
+    /// stops at its next step.
+    public func cancel(_ id: String, in organisation: String) async throws(ServiceError) -> Run {
+        let principal = try await access.require(.plan, in: organisation, to: "cancel runs")
+        var run = try await existing(id, in: organisation)
+        guard principal.may(.approve) || principal.name == run.actor else {
+            throw .forbidden("\(principal.name) may cancel only their own runs (run \(id) is \(run.actor)'s)")
+        }
+        switch run.state {
+        case .pending where await coordinator.dequeue(id):
+            run.decidedBy = principal.name
+            try await settle(&run, as: .canceled)
+        case .pending, .planning, .planned, .policyChecked, .costEstimated:
+            await coordinator.requestCancel(id)
+        case .needsApproval:
+            run.decidedBy = principal.name
+            try await settle(&run, as: .canceled)
+        case .applying:
+            throw .conflict("run \(id) is applying; an apply is not interrupted half-way")
+        case .applied, .plannedAndFinished, .errored, .discarded, .canceled:
+            throw .conflict("run \(id) has ended (\(run.state.rawValue))")
+        }
+        return run
+    }
+
+    private func settle(_ run: inout Run, as state: RunState) async throws(ServiceError) {
+        run.state = state
+        run.updatedAt = Date().timeIntervalSince1970
+        let settled = run
+        try await serviceCall { try await store.updateRun(settled) }
+        _ = try? await store.appendLog("\(state.rawValue) by \(run.decidedBy ?? "?")", at: run.updatedAt, to: run.id)
+        await coordinator.publish(.state(settled), of: settled.id)
+        await coordinator.finished(settled)
+    }
+
+    private func existing(_ id: String, in organisation: String) async throws(ServiceError) -> Run {
+        let run = try await serviceCall { try await store.run(id, in: organisation) }
+        guard let run else { throw .notFound("run `\(id)` not found") }
+        return run
+    }
+}

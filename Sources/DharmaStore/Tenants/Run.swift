@@ -1,0 +1,92 @@
+import DharmaCore
+
+/// A run's place in its life, named as Terraform Cloud names them.
+public enum RunState: String, Sendable, Codable, Hashable, CaseIterable {
+    case pending, planning, planned
+    case policyChecked = "policy_checked"
+    case costEstimated = "cost_estimated"
+    case needsApproval = "needs_approval"
+    case applying, applied
+    /// A plan-only run, or a run whose plan changes nothing, ends here.
+    case plannedAndFinished = "planned_and_finished"
+    case errored, discarded, canceled
+
+    /// Nothing more happens to a run in one of these.
+    public var isFinal: Bool {
+        switch self {
+        case .applied, .plannedAndFinished, .errored, .discarded, .canceled: true
+        default: false
+        }
+    }
+}
+
+public enum RunKind: String, Sendable, Codable, Hashable, CaseIterable {
+    case apply, destroy
+    /// A speculative plan: priced and checked, never applied.
+    case planOnly = "plan_only"
+}
+
+public struct PlanCounts: Sendable, Codable, Hashable {
+    public var create: Int
+    public var update: Int
+    public var replace: Int
+    public var delete: Int
+
+    public init(create: Int, update: Int, replace: Int, delete: Int) {
+        self.create = create
+        self.update = update
+        self.replace = replace
+        self.delete = delete
+    }
+}
+
+public struct Run: Sendable, Codable, Hashable {
+    public var id: String
+    public var organisation: String
+    public var stack: StackID
+    public var kind: RunKind
+    public var state: RunState
+    public var actor: String
+    public var message: String?
+    public var blueprintVersion: Int
+    public var createdAt: Double
+    public var updatedAt: Double
+    public var plan: PlanCounts?
+    public var monthlyCost: Double?
+    /// Why the policy gate refused, when it did.
+    public var policyVerdict: String?
+    /// Approvers the blueprint requires who have not approved yet.
+    public var approvalsMissing: [String]
+    public var error: String?
+    /// Who approved, discarded or canceled it.
+    public var decidedBy: String?
+
+    public init(
+        id: String, organisation: String, stack: StackID, kind: RunKind, state: RunState = .pending, actor: String, message: String?,
+        blueprintVersion: Int, createdAt: Double
+    ) {
+        self.id = id
+        self.organisation = organisation
+        self.stack = stack
+        self.kind = kind
+        self.state = state
+        self.actor = actor
+        self.message = message
+        self.blueprintVersion = blueprintVersion
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+        self.approvalsMissing = []
+    }
+}
+
+public struct RunLogLine: Sendable, Codable, Hashable {
+    public var index: Int
+    public var time: Double
+    public var text: String
+
+    public init(index: Int, time: Double, text: String) {
+        self.index = index
+        self.time = time
+        self.text = text
+    }
+}

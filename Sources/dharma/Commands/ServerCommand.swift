@@ -1,0 +1,54 @@
+import ArgumentParser
+import DharmaServer
+import DharmaService
+import Foundation
+import Logging
+
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run the control plane: the REST API, runs and tenants, for many users and machines.",
+        discussion: """
+            State lives under --data (created with mode 0700): the control database, one state database and audit log per organisation, and the TLS files. The first start creates the user `admin` and writes a token for it to DATA/admin-token (mode 0600), and prints the path and the TLS certificate's SHA-256 fingerprint. TLS 1.3 is on by default, with a certificate from the server's internal CA (DATA/tls/ca/ca.pem is what clients trust) and X25519MLKEM768 preferred over X25519. The API is described at /openapi.json and /docs. Stop it with Ctrl-C; runs left unfinished are settled at the next start.
+
+            Examples:
+              dharma server --listen 127.0.0.1:8443 --data /var/lib/dharma
+              dharma server --listen 0.0.0.0:8443 --data ./data --tls-cert cert.pem --tls-key key.pem
+            """)
+
+    @Option(help: "HOST:PORT to listen on (port 0 picks a free one).") var listen = "127.0.0.1:8443"
+    @Option(help: "Directory for the server's state.", completion: .directory) var data: String
+    @Option(help: "A PEM certificate (chain) to serve instead of the internal CA's.") var tlsCert: String?
+    @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
+    @Flag(help: "Serve plain HTTP (behind a TLS-terminating proxy only).") var insecureHttp = false
+    @Flag(help: "Accept TLS 1.2 clients too.") var tls12 = false
+    @Flag(help: "Refuse clients that cannot do the X25519MLKEM768 key exchange.") var pqOnly = false
+    @Option(help: "Runs that may execute at once (one per stack).") var workers = 4
+    @Option(help: "Requests each user may make per minute.") var rateLimit = 6000
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if insecureHttp && (tlsCert != nil || pqOnly || tls12) { throw ValidationError("--insecure-http serves no TLS; drop the TLS options") }
+        if workers < 1 { throw ValidationError("--workers must be at least 1") }
+    }
+
+    func run() async throws {
+        try await runReporting {
+            let (host, port) = try ServerSettings.listenAddress(listen)
+            let tls: ServerSettings.TLS =
+                insecureHttp ? .disabled : tlsCert.map { .files(certificate: $0, key: tlsKey ?? "") } ?? .internalCA
+            let settings = ServerSettings(
+                host: host, port: port, data: ServerData(directory: data), tls: tls, allowTLS12: tls12, postQuantumOnly: pqOnly, workers: workers,
+                requestsPerMinute: rateLimit, environment: ProcessInfo.processInfo.environment)
+            var logger = Logger(label: "dharma.server")
+            logger.logLevel = .info
+            try await ControlPlane(settings: settings).run(logger: logger) { started in
+                print("dharma server listening on \(started.url)")
+                if let fingerprint = started.fingerprint { print("TLS certificate SHA-256 fingerprint: \(fingerprint)") }
+                if let authority = started.authorityPath { print("clients trust the CA in \(authority)") }
+                if let token = started.adminTokenPath { print("the admin token is in \(token) (mode 0600); it is shown nowhere else") }
+                fflush(nil)
+            }
+        }
+    }
+}
