@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(name: "DharmaCore", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -60,22 +62,27 @@ let package = Package(
                 "DharmaPolicy", "DharmaInsight", "DharmaMetrics", "DharmaAutopilot", "DharmaChaos",
             ]),
         .target(
+            name: "DharmaAPI", dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            exclude: ["openapi-generator-config.yaml"], resources: [.copy("Resources/openapi.yaml")]),
+        .target(
             name: "DharmaServer",
             dependencies: [
-                "DharmaCore", "DharmaStore", "DharmaSecurity", "DharmaAudit", "DharmaService",
+                "DharmaAPI", "DharmaCore", "DharmaStore", "DharmaSecurity", "DharmaAudit", "DharmaService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Yams", package: "Yams"),
-            ],
-            exclude: ["openapi-generator-config.yaml"],
-            resources: [.copy("Resources/openapi.yaml")]),
+            ]),
         .target(
             name: "DharmaClient",
             dependencies: [
-                "DharmaCore", "DharmaService",
+                "DharmaAPI", "DharmaCore", "DharmaService",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(
             name: "dharma",

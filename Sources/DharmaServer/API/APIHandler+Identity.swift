@@ -1,3 +1,4 @@
+import DharmaAPI
 import DharmaService
 import DharmaStore
 import OpenAPIRuntime

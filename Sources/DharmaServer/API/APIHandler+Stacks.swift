@@ -1,3 +1,4 @@
+import DharmaAPI
 import DharmaCore
 import DharmaService
 import DharmaStore

@@ -1,3 +1,4 @@
+import DharmaAPI
 import DharmaAudit
 import DharmaCore
 import DharmaService

@@ -1,3 +1,4 @@
+import DharmaAPI
 import DharmaCore
 import DharmaPolicy
 import DharmaService

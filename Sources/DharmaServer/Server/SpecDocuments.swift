@@ -1,3 +1,4 @@
+import DharmaAPI
 import Foundation
 import Hummingbird
 import Yams
@@ -11,10 +12,7 @@ struct SpecDocuments: Sendable {
     let docs: ByteBuffer
 
     init() throws {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else {
-            throw SpecError(description: "the API spec is missing from the package's resources")
-        }
-        yaml = try String(contentsOf: url, encoding: .utf8)
+        yaml = try APISpec.yaml()
         guard let object = try Yams.load(yaml: yaml) else { throw SpecError(description: "the API spec is empty") }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         json = ByteBuffer(bytes: data)

@@ -36,13 +36,26 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup var remote: RemoteOptions
+
+    @Flag(help: "With --remote: return once the run waits for approval instead of following it to the end.")
+    var noWait = false
+
     func validate() throws {
+        if remote.isRemote, plan != nil { throw ValidationError("--remote applies a blueprint file; the server plans it itself") }
         guard (file == nil) != (plan == nil) else { throw ValidationError("name either a blueprint file or a saved plan with --plan FILE") }
         guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1") }
     }
 
     func run() async throws {
         try await runReporting {
+            if remote.isRemote, let file {
+                // The server runs it, gated by its policies, approvals and the stack's protection.
+                return try await remote.withService { service in
+                    try await RemoteRunOutput.run(
+                        .apply, file: file, environment: stack.environment, message: reason, wait: !noWait, json: json, service: service)
+                }
+            }
             let source: StackService.ApplyRequest.Source =
                 if let file { .blueprint(try stack.input(file)) } else { .savedPlan(path: plan ?? "", state: stack.state) }
             let service = StackService(context: .cli)

@@ -15,13 +15,31 @@ struct ApproveCommand: AsyncParsableCommand {
               dharma apply --plan shop.plan
             """)
 
-    @Argument(help: "A plan saved by `dharma plan --out`.") var plan: String
-    @Option(name: .customLong("as"), help: "Your approver name, as listed in the blueprint.") var approver: String
+    @Argument(help: "A plan saved by `dharma plan --out` (with --remote: a run's id).") var plan: String
+    @Option(name: .customLong("as"), help: "Your approver name, as listed in the blueprint (not with --remote: the server knows you).")
+    var approver: String?
     @Option(help: "Why you approve, for the audit log.") var reason: String?
     @Option(help: "State database (default: the one the plan was made against).") var state: String?
 
+    @OptionGroup var remote: RemoteOptions
+
+    func validate() throws {
+        if remote.isRemote, approver != nil { throw ValidationError("--as does not go with --remote: the server approves as the token's user") }
+        if !remote.isRemote, approver == nil { throw ValidationError("name yourself with --as NAME") }
+    }
+
     func run() async throws {
         try await runReporting {
+            if remote.isRemote {
+                return try await remote.withService { service in
+                    let run = try await service.approve(plan, reason: reason)
+                    print(
+                        run.approvalsMissing?.isEmpty == false
+                            ? "approved run \(run.id); still missing: \((run.approvalsMissing ?? []).joined(separator: ", "))"
+                            : "approved run \(run.id); it applies now")
+                }
+            }
+            let approver = approver ?? ""
             let approval = try await PlanApprovalService(context: .cli).approve(plan, as: approver, reason: reason, state: state)
             let status = approval.status
             print(

@@ -54,9 +54,24 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "Only this actor (user@host).") var actor: String?
         @Option(help: "Only entries newer than this: a duration (1h, 7d) or an ISO 8601 time.") var since: String?
         @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var remote: RemoteOptions
 
         func run() async throws {
             try await runReporting {
+                if remote.isRemote {
+                    // The organisation's log on the server.
+                    return try await remote.withService { service in
+                        let entries = try await service.auditEntries(stack: stack, actor: actor)
+                        if json { return print(RemoteRunOutput.json(entries)) }
+                        if entries.isEmpty { print("No entries.") }
+                        for entry in entries {
+                            print(
+                                "#\(entry.index)  \(entry.time)  \(entry.actor)  \(entry.action)  \(entry.stack)"
+                                    + ((entry.resources ?? []).isEmpty ? "" : "  [\((entry.resources ?? []).joined(separator: ", "))]"))
+                            print("      \(entry.reason)")
+                        }
+                    }
+                }
                 let filter = AuditFilter(stack: stack, actor: actor, since: try since.map { text throws(ServiceError) in try AuditService.cutoff(text) })
                 let entries = try await AuditService(context: .cli).log(location.selector, filter: filter)
                 if json {
@@ -124,9 +139,23 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "A witness's verifier key (repeatable; each witness has two).") var witness: [String] = []
         @Option(help: "Cosignatures needed for a checkpoint to count as final.") var quorum: Int = 1
         @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var remote: RemoteOptions
 
         func run() async throws {
             try await runReporting {
+                if remote.isRemote {
+                    return try await remote.withService { service in
+                        let report = try await service.verifyAudit()
+                        if json {
+                            print(RemoteRunOutput.json(report))
+                        } else {
+                            print("\(report.entries) entries, \(report.checkpoints) checkpoints on \(service.client.profile.server)")
+                            for problem in report.problems { print("PROBLEM: \(problem)") }
+                            print(report.verified ? "verified: every entry and checkpoint checks out" : "verification FAILED")
+                        }
+                        if !report.verified { throw ExitCode(Exit.failure) }
+                    }
+                }
                 let verification = try await AuditService(context: .cli).verify(location.selector, bundle: bundle, witnesses: witness, quorum: quorum)
                 let report = verification.report
                 if json {

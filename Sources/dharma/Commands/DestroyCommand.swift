@@ -26,8 +26,16 @@ struct DestroyCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup var remote: RemoteOptions
+
     func run() async throws {
         try await runReporting {
+            if remote.isRemote {
+                return try await remote.withService { service in
+                    try await RemoteRunOutput.run(
+                        .destroy, file: blueprint.file, environment: blueprint.stack.environment, message: reason, wait: true, json: json, service: service)
+                }
+            }
             let service = StackService(context: .cli)
             let pending = try await service.prepareDestroy(
                 try blueprint.input(), reason: reason, parallelism: parallelism,

@@ -25,8 +25,17 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(help: "Print the plan as JSON.")
     var json = false
 
+    @OptionGroup var remote: RemoteOptions
+
     func run() async throws {
         try await runReporting {
+            if remote.isRemote {
+                // A speculative run on the server: planned, checked and priced, never applied.
+                return try await remote.withService { service in
+                    try await RemoteRunOutput.run(
+                        .planOnly, file: blueprint.file, environment: blueprint.stack.environment, message: nil, wait: true, json: json, service: service)
+                }
+            }
             let outcome = try await StackService(context: .cli).plan(
                 .init(
                     blueprint: try blueprint.input(), policy: try policy.settings(),

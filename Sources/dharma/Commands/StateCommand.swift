@@ -39,9 +39,19 @@ struct StateCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Resources recorded for the stack.")
         @OptionGroup var selection: StackSelection
         @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var remote: RemoteOptions
 
         func run() async throws {
             try await runReporting {
+                if remote.isRemote {
+                    return try await remote.withService { service in
+                        let address = try await service.address(stack: selection.stack, file: selection.file, environment: selection.environment)
+                        let resources = try await service.resources(address)
+                        if json { return print(RemoteRunOutput.json(resources)) }
+                        print("Stack \(address.reference) on \(service.client.profile.server), \(resources.count) resource\(resources.count == 1 ? "" : "s"):")
+                        for row in resources { print("  \(row.name.padded(24)) \(row._type) (\(row.provider))") }
+                    }
+                }
                 let listing = try await StateService(context: .cli).list(selection.selector)
                 if json {
                     print(listing.json.jsonText)

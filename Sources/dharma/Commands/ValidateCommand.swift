@@ -1,4 +1,5 @@
 import ArgumentParser
+import DharmaClient
 import DharmaCore
 import DharmaService
 
@@ -21,9 +22,11 @@ struct ValidateCommand: AsyncParsableCommand {
     var json = false
 
     @OptionGroup var policy: PolicyOptions
+    @OptionGroup var remote: RemoteOptions
 
     func run() async throws {
         try await runReporting {
+            if remote.isRemote { return try await runRemote() }
             let result = try StackService(context: .cli).validate(files, policy: try policy.settings())
             if json {
                 var object: [String: Value] = ["valid": .bool(result.valid), "diagnostics": .list(result.diagnostics.map(\.jsonValue))]
@@ -43,6 +46,30 @@ struct ValidateCommand: AsyncParsableCommand {
                 if error.category == .invalidInput { throw ExitCode(Exit.invalidInput) }
                 throw error
             }
+        }
+    }
+
+    /// The same checks on the server: diagnostics as `validate` prints them, then the verdict.
+    func runRemote() async throws {
+        try await remote.withService { service in
+            var invalid = false
+            var verdict: String?
+            for file in files {
+                let result = try await service.validate(file)
+                if json { print(RemoteRunOutput.json(result)) }
+                if !json { for diagnostic in result.diagnostics { print(diagnostic.rendered.replacingOccurrences(of: "blueprint.yaml", with: file)) } }
+                let errors = result.diagnostics.filter { $0.severity == .error }.count
+                let failing = result.findings.filter { !$0.passed }.count
+                if !json {
+                    print(
+                        result.valid
+                            ? "\(file): valid (\(failing) failing policy check\(failing == 1 ? "" : "s"))" : "\(errors) error\(errors == 1 ? "" : "s") found")
+                }
+                invalid = invalid || !result.valid
+                verdict = verdict ?? result.policyVerdict
+            }
+            if invalid { throw ExitCode(Exit.invalidInput) }
+            if let verdict { throw ServiceError.policyViolation(verdict) }
         }
     }
 }

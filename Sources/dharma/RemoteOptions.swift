@@ -1,0 +1,84 @@
+import ArgumentParser
+import DharmaAPI
+import DharmaClient
+import DharmaService
+import Foundation
+
+/// `--remote` (the current profile, or DHARMA_SERVER/DHARMA_TOKEN) or `--profile NAME`: run
+/// the command on a Dharma server instead of against local state.
+struct RemoteOptions: ParsableArguments {
+    @Flag(help: "Run on the server `dharma login` chose (or $DHARMA_SERVER with $DHARMA_TOKEN).") var remote = false
+    @Option(help: "Run on the server of this profile from ~/.config/dharma/config.yaml.") var profile: String?
+
+    var isRemote: Bool { remote || profile != nil }
+
+    /// The server's stack operations; `body` runs with them and the connections close after.
+    func withService<T>(_ body: (RemoteStackService) async throws -> T) async throws -> T {
+        let client = try RemoteClient(profile: try RemoteConfiguration.resolve(profile, environment: ProcessInfo.processInfo.environment))
+        do {
+            let result = try await body(RemoteStackService(client: client))
+            await client.shutdown()
+            return result
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+}
+
+/// Renders a remote run as the local command would: its log as it happens, then its outcome,
+/// with the local command's exit code.
+enum RemoteRunOutput {
+    /// Queues `kind` for the blueprint file and follows it to the end (or, with `wait` false,
+    /// until it waits for approval).
+    static func run(
+        _ kind: Components.Schemas.RunKind, file: String, environment: String?, message: String?, wait: Bool, json: Bool, service: RemoteStackService
+    ) async throws {
+        let (address, version) = try await service.push(file, environment: environment)
+        let run = try await service.queue(kind, on: address, version: version, message: message)
+        if !json { print("run \(run.id) queued on \(service.client.profile.server) (\(address.organisation)/\(address.reference), blueprint v\(version))") }
+        var final = run
+        var announced = false
+        while true {
+            for try await event in try await service.follow(run.id, in: address.organisation) {
+                switch event {
+                case .line(let text): if !json { print(text) }
+                case .state(let state): final = state
+                }
+                fflush(nil)
+            }
+            if RemoteStackService.isFinal(final.state) { break }
+            final = try await service.run(run.id, in: address.organisation)
+            if final.state == .needsApproval {
+                if !announced, !json {
+                    print("run \(run.id) waits for approval: an approver runs `dharma approve --remote \(run.id)`")
+                    announced = true
+                }
+                guard wait else { break }
+                try await Task.sleep(for: .seconds(2))
+            }
+        }
+        if json { print(Self.json(final)) }
+        try outcome(final)
+    }
+
+    /// Exit 3 for a policy refusal, 1 for any other failure, as locally.
+    static func outcome(_ run: Components.Schemas.Run) throws {
+        switch run.state {
+        case .errored:
+            if let verdict = run.policyVerdict { throw ServiceError.policyViolation(verdict) }
+            throw ServiceError.failed("run \(run.id) errored: \(run.error ?? "no reason given")")
+        case .discarded, .canceled:
+            throw ServiceError.conflict("run \(run.id) was \(run.state.rawValue)\(run.decidedBy.map { " by \($0)" } ?? "")")
+        default:
+            return
+        }
+    }
+
+    static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
