@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "DharmaCore", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -107,6 +108,16 @@ let package = Package(
             dependencies: ["DharmaTestKit", "DharmaAutopilot", "DharmaNet", "DharmaEngine", "DharmaStore", "DharmaAudit", "DharmaCore", "DharmaTestSupport"]),
         .testTarget(name: "DharmaChaosTests", dependencies: ["DharmaChaos", "DharmaCore", "DharmaInsight"]),
         .testTarget(name: "DharmaServiceTests", dependencies: ["DharmaTestKit", "DharmaService", "DharmaCore", "DharmaPolicy", "DharmaAudit"]),
+        .testTarget(
+            name: "DharmaServerTests",
+            dependencies: [
+                "DharmaTestKit", "DharmaAPI", "DharmaClient", "DharmaCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"]),
         .testTarget(name: "DharmaCLITests", dependencies: ["DharmaTestKit", "DharmaCore", "DharmaNet", "DharmaProxy"]),
         .testTarget(name: "DharmaExportTests", dependencies: ["DharmaTestKit", "DharmaExport", "DharmaCore"]),
         .testTarget(name: "DharmaCostTests", dependencies: ["DharmaTestKit", "DharmaCost", "DharmaCore"]),

@@ -19,7 +19,7 @@ final class ManualClock: @unchecked Sendable {
     }
 }
 
-extension Project {
+extension ScratchProject {
     func autopilot(clock: ManualClock, verifyWindow: Double = 3) throws -> Autopilot {
         guard let incidents = engine.store as? any IncidentStore else { throw FixtureError("the project store keeps no incidents") }
         return Autopilot(

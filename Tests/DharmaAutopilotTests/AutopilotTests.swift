@@ -23,7 +23,7 @@ struct AutopilotTests {
 
     @Test("a killed replica opens an incident, is restarted, verified, and the incident resolves; all audited as autopilot")
     func crashIsHealed() async throws {
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(
                 """
                   db: {type: storage.file, properties: {path: db.json}}
@@ -67,7 +67,7 @@ struct AutopilotTests {
 
     @Test("restarting a service others refer to is a remediation of that service only, not a change to its dependents")
     func dependentsAreNotWantedChanges() async throws {
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(
                 """
                   db: {type: storage.file, properties: {path: db.json}}
@@ -98,7 +98,7 @@ struct AutopilotTests {
 
     @Test("replicas running hot are scaled out with the HPA formula behind the proxy, and scaled back in when the load goes")
     func scalesOutAndIn() async throws {
-        let project = try Project(blueprint(workloadService(extra: "heal: {scale: {cpu: 20%, min: 2, max: 4, scaleDownAfter: 0s}}")))
+        let project = try ScratchProject(blueprint(workloadService(extra: "heal: {scale: {cpu: 20%, min: 2, max: 4, scaleDownAfter: 0s}}")))
         try await project.apply()
         try await project.destroyingAfter {
             let clock = ManualClock()
@@ -139,7 +139,7 @@ struct AutopilotTests {
 
     @Test("a replica that crashes by itself backs off per replica; one stopped from outside is replaced at once")
     func backoffPerReplica() async throws {
-        let project = try Project(blueprint(workloadService()))
+        let project = try ScratchProject(blueprint(workloadService()))
         try await project.apply()
         try await project.destroyingAfter {
             let clock = ManualClock()
@@ -173,7 +173,7 @@ struct AutopilotTests {
 
     @Test("a service that keeps crashing is restarted with CrashLoopBackOff, and the incident stays open")
     func crashLoopBacksOff() async throws {
-        let project = try Project(blueprint(Self.flakyService))
+        let project = try ScratchProject(blueprint(Self.flakyService))
         try await project.apply()
         try await project.destroyingAfter {
             let clock = ManualClock()
@@ -209,7 +209,7 @@ struct AutopilotTests {
 
     @Test("while someone else holds the stack lock the autopilot only watches, and acts once it is released")
     func neverFightsAHuman() async throws {
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(
                 """
                   db: {type: storage.file, properties: {path: db.json}}
@@ -242,7 +242,7 @@ struct AutopilotTests {
 
     @Test("an edited file is drift: reconciled and resolved; an ignored attribute is left alone; a blueprint edit is no incident")
     func driftAndWantedChanges() async throws {
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(
                 """
                   config: {type: storage.file, properties: {path: app.conf, content: "port=80"}}
@@ -279,7 +279,7 @@ struct AutopilotTests {
 
     @Test("a restarted autopilot picks up the open incident and its back-off")
     func resumesAfterRestart() async throws {
-        let project = try Project(blueprint(Self.flakyService))
+        let project = try ScratchProject(blueprint(Self.flakyService))
         try await project.apply()
         try await project.destroyingAfter {
             let clock = ManualClock()

@@ -9,7 +9,7 @@ import Testing
 struct CapacityForecastTests {
     @Test("a volume filling at 24 MiB a minute is forecast full within a day; a steady one is not")
     func fillingVolume() async throws {
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(
                 """
                   growing: {type: storage.volume, properties: {size: 1Gi}}

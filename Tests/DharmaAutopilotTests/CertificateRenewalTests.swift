@@ -11,7 +11,7 @@ struct CertificateRenewalTests {
     @Test("an expiring certificate is renewed and its service reloaded with no failed client request")
     func renewAndReload() async throws {
         // One day and ten seconds: in its one-day renewal window ten seconds after issue.
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(
                 """
                   site-cert:

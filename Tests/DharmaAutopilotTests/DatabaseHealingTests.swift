@@ -12,7 +12,7 @@ struct DatabaseHealingTests {
     @Test("SIGKILL of the postmaster is a crash from outside: restarted at once, twice in a row, data intact")
     func killedTwice() async throws {
         let port = try #require(PortAllocator.freePort())
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(
                 """
                   shop:

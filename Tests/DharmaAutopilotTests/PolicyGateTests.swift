@@ -10,7 +10,7 @@ import Testing
 /// blueprint, and the blueprint's `policy: {failOn: high}`.
 @Suite("Autopilot: the policy gate", .serialized)
 struct PolicyGateTests {
-    func rule(_ id: String, kinds: String, assert: String, in project: Project) throws {
+    func rule(_ id: String, kinds: String, assert: String, in project: ScratchProject) throws {
         try FileManager.default.createDirectory(atPath: project.directory + "/policies", withIntermediateDirectories: true)
         try """
         rules:
@@ -40,7 +40,7 @@ struct PolicyGateTests {
 
     @Test("a scale-out the gate refuses is not made: the incident is escalated, naming the rule")
     func scaleOutRefused() async throws {
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(workloadService(extra: "heal: {scale: {cpu: 20%, min: 2, max: 4, scaleDownAfter: 0s}}")) + "\npolicy: {failOn: high}\n")
         try rule("TEAM-REPLICAS", kinds: "compute.service", assert: "replicas <= 2", in: project)
         try await project.apply()
@@ -78,7 +78,7 @@ struct PolicyGateTests {
               config: {type: storage.file, properties: {path: app.conf, content: "\(content)"}}
             """
         }
-        let project = try Project(text(owner: "team-a", content: "port=80"))
+        let project = try ScratchProject(text(owner: "team-a", content: "port=80"))
         try rule("TEAM-OWNER", kinds: "stack", assert: "exists(owner)", in: project)
         try await project.apply()
         let autopilot = try project.autopilot(clock: ManualClock())

@@ -9,11 +9,11 @@ import Testing
 /// while the others serve, with clients going through the proxy throughout.
 @Suite("Autopilot: hung and leaking replicas", .serialized)
 struct ReplicaHealingTests {
-    func workloads() throws -> Project {
-        try Project(blueprint(workloadService(grace: "3s")))
+    func workloads() throws -> ScratchProject {
+        try ScratchProject(blueprint(workloadService(grace: "3s")))
     }
 
-    func ports(_ project: Project) async throws -> (proxy: Int, replicas: [Int]) {
+    func ports(_ project: ScratchProject) async throws -> (proxy: Int, replicas: [Int]) {
         let state = try await project.engine.loadState(try project.prepare().stack)
         let outputs = state.resources["web"]?.outputs ?? [:]
         return (outputs["port"]?.intValue ?? 0, (outputs["ports"]?.listValue ?? []).compactMap(\.intValue))
@@ -57,7 +57,7 @@ struct ReplicaHealingTests {
     func portAnsweredByAnotherProgram() async throws {
         // The replica's listener is a child of its process: killed, it leaves the replica alive
         // and its port free for another program to take and answer on.
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(
                 """
                   web:

@@ -36,7 +36,7 @@ struct SlowQueryTests {
             """)
     }
 
-    func client(_ project: Project) async throws -> PostgresClient {
+    func client(_ project: ScratchProject) async throws -> PostgresClient {
         let state = try await project.engine.loadState(try project.prepare().stack)
         let shop = try #require(state.resources["shop"])
         return try #require(PostgresClient(shop))
@@ -58,7 +58,7 @@ struct SlowQueryTests {
 
     @Test("heal.indexes auto: the missing index is created concurrently, and the incident resolves once the query's mean has fallen")
     func automatic() async throws {
-        let project = try Project(try database(heal: "{indexes: auto, slowQuery: 2ms}"))
+        let project = try ScratchProject(try database(heal: "{indexes: auto, slowQuery: 2ms}"))
         try await project.destroyingAfter {
             try await project.apply()
             let db = try await client(project)
@@ -98,7 +98,7 @@ struct SlowQueryTests {
 
     @Test("without heal.indexes auto nothing is created until a person approves; an index the planner does not use is dropped and the incident escalated")
     func approvalAndRollback() async throws {
-        let project = try Project(try database(heal: "{slowQuery: 2ms}"))
+        let project = try ScratchProject(try database(heal: "{slowQuery: 2ms}"))
         try await project.destroyingAfter {
             try await project.apply()
             let db = try await client(project)
@@ -144,7 +144,7 @@ struct SlowQueryTests {
 extension SlowQueryTests {
     @Test("an index the policy gate refuses is not created: the incident is escalated naming the rule")
     func refusedByPolicy() async throws {
-        let project = try Project(try database(heal: "{indexes: auto, slowQuery: 2ms}") + "\npolicy: {failOn: high}\n")
+        let project = try ScratchProject(try database(heal: "{indexes: auto, slowQuery: 2ms}") + "\npolicy: {failOn: high}\n")
         try FileManager.default.createDirectory(atPath: project.directory + "/policies", withIntermediateDirectories: true)
         try """
         rules:

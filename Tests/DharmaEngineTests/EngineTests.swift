@@ -11,7 +11,7 @@ import Testing
 struct EngineTests {
     @Test("apply creates real files and processes; the next plan has no changes; drift is repaired")
     func applyPlanDriftRepair() async throws {
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(
                 """
                   db:
@@ -54,7 +54,7 @@ struct EngineTests {
 
     @Test("a saved destroy plan still applies when a resource it deletes drifted after it was made")
     func destroyPlanIgnoresDrift() async throws {
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(
                 """
                   a: {type: storage.file, properties: {path: a.txt, content: one}}
@@ -73,7 +73,7 @@ struct EngineTests {
 
     @Test("a saved plan is refused as stale when state or the world changed after it was made")
     func stalePlan() async throws {
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(
                 """
                   a: {type: storage.file, properties: {path: a.txt, content: one}}
@@ -110,7 +110,7 @@ struct EngineTests {
 
     @Test("a second concurrent apply fails at once, naming the holder")
     func lockContention() async throws {
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(
                 """
                   a: {type: storage.file, properties: {path: a.txt}}
@@ -137,7 +137,7 @@ struct EngineTests {
 
     @Test("a failing resource stops new work, keeps what succeeded, and the next apply continues")
     func partialFailure() async throws {
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(
                 """
                   a: {type: storage.file, properties: {path: a.txt}}
@@ -182,7 +182,7 @@ struct EngineTests {
 
     @Test("apply is refused before anything changes when a provider cannot apply yet")
     func planOnlyProvider() async throws {
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(
                 """
                   f: {type: storage.file, properties: {path: f.txt}}

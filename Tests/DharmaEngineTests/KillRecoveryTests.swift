@@ -28,7 +28,7 @@ struct KillRecoveryTests {
                   health: {http: /, timeout: 240s}
                   stopGracePeriod: 1s
             """
-        let project = try Project(blueprint(resources + slow, name: "crash"))
+        let project = try ScratchProject(blueprint(resources + slow, name: "crash"))
         // Started like any other service instance; Foundation's Process is avoided because its
         // waitUntilExit does not return for a child killed with SIGKILL on this platform.
         let child = try ProcessLauncher.launch(

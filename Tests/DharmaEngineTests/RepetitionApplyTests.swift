@@ -13,7 +13,7 @@ struct RepetitionApplyTests {
     @Test("files, buckets, secrets, certificates, services and databases are applied as copies, addressed app[0] and app[\"key\"], and destroyed")
     func everyLocalType() async throws {
         let port = try #require(PortAllocator.freePort()), secondPort = try #require(PortAllocator.freePort())
-        let project = try Project(
+        let project = try ScratchProject(
             blueprint(
                 """
                   shard: {type: storage.file, count: 3, properties: {path: "shards/${self.index}.json", content: "{\\"shard\\": ${self.index}}"}}

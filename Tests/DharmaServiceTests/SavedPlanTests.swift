@@ -16,7 +16,7 @@ struct SavedPlanTests {
         try text.replacingOccurrences(of: "\"formatVersion\" : \(Plan.formatVersion)", with: "\"formatVersion\" : 99")
             .write(toFile: path, atomically: true, encoding: .utf8)
         await #expect { try await StackService().prepareApply(.init(source: .savedPlan(path: path, state: nil))) } throws: { error in
-            guard case ServiceError.invalidInput(let message, _, _) = error else { return false }
+            guard case ServiceError.invalidInput(let message, _, _, _) = error else { return false }
             return message.contains("saved in plan format 99") && message.contains("this Dharma reads format \(Plan.formatVersion)")
                 && message.contains("make the plan again")
         }

@@ -7,7 +7,7 @@ import DharmaTestKit
 import Foundation
 
 /// A scratch project for tests that drive the engine: a directory with a blueprint and its own state database.
-public struct Project: Sendable {
+public struct ScratchProject: Sendable {
     public let directory: String
     public let blueprint: String
     public let engine: StackEngine
@@ -98,7 +98,7 @@ public let httpService = """
           stopGracePeriod: 2s
     """
 
-extension Project {
+extension ScratchProject {
     /// The audit log's entries, oldest first.
     public func auditEntries() async throws -> [AuditEntry] {
         guard let audit = engine.audit else { return [] }
