@@ -54,7 +54,9 @@ extension APIHandler {
     func getRunLog(_ input: Operations.GetRunLog.Input) async throws -> Operations.GetRunLog.Output {
         await respond(Operations.GetRunLog.Output.default) { () throws(ServiceError) in
             let after = input.query.after ?? 0
-            let wantsStream = input.query.follow == true || input.headers.accept.contains { $0.contentType == .textEventStream }
+            // A stream when asked for: `follow`, or an Accept header that takes nothing else.
+            let accepted = input.headers.accept.map(\.contentType)
+            let wantsStream = input.query.follow == true || (!accepted.isEmpty && accepted.allSatisfy { $0 == .textEventStream })
             if wantsStream {
                 let updates = try await runs().follow(input.path.run, in: input.path.org, after: after)
                 let events = updates.map { update -> ArraySlice<UInt8> in ArraySlice(Self.event(update).utf8) }

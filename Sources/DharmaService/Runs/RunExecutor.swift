@@ -149,13 +149,15 @@ struct RunExecutor: Sendable {
         "run \(run.id) (\(run.kind.rawValue), blueprint v\(run.blueprintVersion))" + (run.message.map { ": \($0)" } ?? "")
     }
 
-    /// Approvers the blueprint requires who have not signed this plan yet.
+    /// Approvers who could still sign this plan, while it has fewer approvals than the
+    /// blueprint requires; empty once it has enough.
     private func missingApprovals(_ plan: Plan, _ run: Run) async throws -> [String] {
         guard plan.approvals != nil else { return [] }
         let location = data.state(of: run.organisation)
         let log = try location.auditLog(try location.store())
         let approvals = Approvals(log: log, keys: KeyDirectory(path: location.directory + "/keys/approvers"))
-        return try await approvals.status(of: plan)?.missing ?? []
+        guard let status = try await approvals.status(of: plan), !status.satisfied else { return [] }
+        return status.missing
     }
 
     private func cancelled(_ run: inout Run) async -> Bool {

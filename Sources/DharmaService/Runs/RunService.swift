@@ -104,7 +104,8 @@ public struct RunService: Sendable {
                         "\(principal.name) is not among this stack's approvers (\(plan.approvals?.from.joined(separator: ", ") ?? ""))")
                 }
                 try await approvals.approve(plan, as: principal.name, reason: "run \(id): \(decision)")
-                return try await approvals.status(of: plan)?.missing ?? []
+                guard let status = try await approvals.status(of: plan), !status.satisfied else { return [] }
+                return status.missing
             }
             if let missing, !missing.isEmpty {
                 run.approvalsMissing = missing
