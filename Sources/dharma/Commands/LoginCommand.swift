@@ -25,7 +25,8 @@ struct LoginCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReporting {
             let environment = ProcessInfo.processInfo.environment
-            guard let secret = token ?? environment["DHARMA_TOKEN"] ?? readLine(strippingNewline: true), !secret.isEmpty else {
+            let fromEnvironment = environment["DHARMA_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            guard let secret = token ?? fromEnvironment ?? readLine(strippingNewline: true), !secret.isEmpty else {
                 throw ServiceError.invalidInput("give the token with --token, $DHARMA_TOKEN or on standard input")
             }
             let absoluteCA = ca.map { URL(fileURLWithPath: $0).standardizedFileURL.path }

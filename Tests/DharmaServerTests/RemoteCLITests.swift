@@ -1,0 +1,110 @@
+import AsyncHTTPClient
+import DharmaAPI
+import DharmaClient
+import DharmaTestKit
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The CLI against a real server: log in, apply the README's example remotely, read its state
+/// and outputs, verify the organisation's audit log, destroy it.
+@Suite("Server: the CLI with --remote", .serialized)
+struct RemoteCLITests {
+    @Test(
+        "dharma login, then apply --remote runs examples/webapp.yaml on the server; its services answer; state, output and audit verify read it back; destroy --remote stops them"
+    )
+    func webapp() async throws {
+        let server = try await ServerProcess()
+        defer {
+            server.kill()
+            killProcesses(under: server.data)
+        }
+        try await server.withClient { _ = try await $0.api.createOrganisation(body: .json(.init(name: "acme"))).created }
+        let home = Scratch.directory("home")
+        let environment = ["HOME": home, "XDG_CONFIG_HOME": "", "DHARMA_SERVER": "", "DHARMA_TOKEN": ""]
+        let login = try runDharma(["login", server.url, "--ca", server.ca], environment: environment, input: server.adminToken + "\n")
+        #expect(login.contains("Logged in to \(server.url) as admin (organisation acme)"))
+        let config = home + "/.config/dharma/config.yaml"
+        #expect((try FileManager.default.attributesOfItem(atPath: config)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+
+        let directory = Scratch.directory("remote-webapp")
+        let blueprint = try copyWebapp(to: directory)
+        let applied = try runDharmaStatus(["apply", "--remote", blueprint], environment: environment)
+        #expect(applied.status == 0, "\(applied.stdout)\n\(applied.stderr)")
+        #expect(applied.stdout.contains("queued on \(server.url) (acme/webapp.default, blueprint v1)"))
+        #expect(applied.stdout.contains("web: created") && applied.stdout.contains("applied: 6 changes"), "\(applied.stdout)")
+
+        let state = try runDharma(["state", "list", "--remote", "-f", blueprint], environment: environment)
+        #expect(state.contains("6 resources") && state.contains("orders") && state.contains("database.postgres"))
+        let url = try runDharma(["output", "url", "--remote", "-f", blueprint], environment: environment).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(url.hasPrefix("http://127.0.0.1:"))
+        let health = try await RawHTTP.plain(url + "/healthz")
+        #expect(health == 200, "the web service the server started answers at \(url)")
+
+        let verify = try runDharmaStatus(["audit", "verify", "--remote"], environment: environment)
+        #expect(verify.status == 0 && verify.stdout.contains("verified"), "\(verify.stdout)")
+        let log = try runDharma(["audit", "log", "--remote"], environment: environment)
+        #expect(log.contains("admin  apply  webapp/default"))
+
+        // Applying the same file again changes nothing, and says so.
+        let again = try runDharmaStatus(["apply", "--remote", blueprint], environment: environment)
+        #expect(again.status == 0 && again.stdout.contains("no changes: nothing to apply"), "\(again.stdout)")
+
+        let destroyed = try runDharmaStatus(["destroy", "--remote", blueprint], environment: environment)
+        #expect(destroyed.status == 0, "\(destroyed.stdout)\n\(destroyed.stderr)")
+        #expect(try await RawHTTP.plain(url + "/healthz") == nil, "nothing answers at \(url) after destroy")
+
+        // Without a login, or with a bad token, commands say what to do.
+        let unconfigured = try runDharmaStatus(["state", "list", "--remote", "--stack", "webapp"], environment: ["HOME": Scratch.directory("empty-home")])
+        #expect(unconfigured.status == 2 && unconfigured.stderr.contains("run `dharma login URL`"), "\(unconfigured.stderr)")
+        let badToken = try runDharmaStatus(
+            ["state", "list", "--remote", "--stack", "webapp"],
+            environment: ["DHARMA_SERVER": server.url, "DHARMA_TOKEN": "dharma_" + String(repeating: "x", count: 43), "DHARMA_CA": server.ca])
+        #expect(badToken.status == 1 && badToken.stderr.contains("the token is unknown, revoked or expired"), "\(badToken.stderr)")
+    }
+
+    /// examples/webapp.yaml with its database on a free port, so tests may run side by side.
+    func copyWebapp(to directory: String) throws -> String {
+        let text = try String(contentsOfFile: TestPaths.repository + "/examples/webapp.yaml", encoding: .utf8)
+        let port = try freePort()
+        let path = directory + "/webapp.yaml"
+        try text.replacingOccurrences(of: "port: 55432", with: "port: \(port)").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
+
+/// A port no one listens on now, from the kernel.
+func freePort() throws -> Int {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+    }
+    guard bound else { throw ServerTestError("no free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+extension RawHTTP {
+    /// The status of a plain-HTTP GET, or nil when nothing answers.
+    static func plain(_ url: String) async throws -> Int? {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        var status: Int?
+        do {
+            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+            _ = try await response.body.collect(upTo: 1 << 20)
+            status = Int(response.status.code)
+        } catch {
+            status = nil
+        }
+        try await client.shutdown()
+        return status
+    }
+}

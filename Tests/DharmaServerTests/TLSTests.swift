@@ -1,0 +1,65 @@
+import DharmaTestKit
+import Foundation
+import Testing
+
+/// The server's TLS from the client's side: the hybrid post-quantum group is what a capable
+/// client negotiates, X25519 what an older one falls back to, and `--pq-only` refuses it.
+@Suite("Server: TLS", .serialized)
+struct TLSTests {
+    static let client = TestPaths.repository + "/Tests/DharmaServerTests/Fixtures/tls_client.py"
+
+    /// pyOpenSSL's view of a handshake: `version=TLSv1.3 group=X25519MLKEM768`.
+    static func pyOpenSSL(_ server: ServerProcess) throws -> (status: Int32, output: String) {
+        let port = String(server.url.split(separator: ":").last ?? "")
+        return try run("/usr/bin/env", ["python3", client, "127.0.0.1", port, server.ca])
+    }
+
+    /// Debian's openssl 3.0, which has no ML-KEM: a classical-only client.
+    static func classical(_ server: ServerProcess, _ extra: [String] = []) throws -> (status: Int32, output: String) {
+        let port = String(server.url.split(separator: ":").last ?? "")
+        return try run("/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(port)", "-CAfile", server.ca] + extra, input: "")
+    }
+
+    @Test("a client that speaks ML-KEM negotiates X25519MLKEM768 over TLS 1.3; a classical one falls back to X25519; TLS 1.2 is refused unless asked for")
+    func hybridPreferred() async throws {
+        let server = try await ServerProcess()
+        defer { server.kill() }
+        let hybrid = try Self.pyOpenSSL(server)
+        #expect(hybrid.status == 0 && hybrid.output.contains("version=TLSv1.3 group=X25519MLKEM768"), "\(hybrid.output)")
+        let fallback = try Self.classical(server)
+        #expect(fallback.output.contains("New, TLSv1.3") && fallback.output.contains("Server Temp Key: X25519,"), "\(fallback.output)")
+        let old = try Self.classical(server, ["-tls1_2"])
+        #expect(old.output.contains("alert protocol version") && old.output.contains("New, (NONE)"), "\(old.output)")
+        server.kill()
+
+        let lenient = try await ServerProcess(data: server.data, arguments: ["--tls12"])
+        defer { lenient.kill() }
+        let accepted = try Self.classical(lenient, ["-tls1_2"])
+        #expect(accepted.output.contains("New, TLSv1.2"), "\(accepted.output)")
+    }
+
+    @Test("--pq-only refuses a classical-only client and still serves a hybrid one")
+    func postQuantumOnly() async throws {
+        let server = try await ServerProcess(arguments: ["--pq-only"])
+        defer { server.kill() }
+        let classical = try Self.classical(server)
+        #expect(classical.output.contains("New, (NONE)") && classical.output.contains("handshake failure"), "\(classical.output)")
+        let hybrid = try Self.pyOpenSSL(server)
+        #expect(hybrid.status == 0 && hybrid.output.contains("group=X25519MLKEM768"), "\(hybrid.output)")
+    }
+
+    static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), stdin = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        process.standardInput = stdin
+        try process.start()
+        try? stdin.fileHandleForWriting.close()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
