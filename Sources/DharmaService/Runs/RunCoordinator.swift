@@ -56,8 +56,8 @@ public actor RunCoordinator {
                 case .needsApproval:
                     holders[Self.key(run)] = run.id
                 default:
-                    run.state = .errored
                     run.error = "the server stopped while the run was \(run.state.rawValue); nothing more was done. Queue a new run."
+                    run.state = .errored
                     run.updatedAt = Date().timeIntervalSince1970
                     try await store.updateRun(run)
                     _ = try? await store.appendLog("errored: the server restarted during the run", at: run.updatedAt, to: run.id)
