@@ -100,7 +100,8 @@ public struct RemoteStackService: Sendable {
     ) async throws(ServiceError) -> Components.Schemas.Run {
         let output = try await client.call {
             try await api.createRun(
-                path: .init(org: address.organisation, stack: address.reference), body: .json(.init(kind: kind, blueprintVersion: version, message: message)))
+                path: .init(org: address.organisation, stack: address.reference),
+                body: .json(.init(kind: .init(rawValue: kind.rawValue), blueprintVersion: version, message: message)))
         }
         guard case .created(let created) = output, case .json(let run) = created.body else { throw client.unexpected(output) }
         return run

@@ -21,7 +21,8 @@ struct RunTests {
     }
 
     static func queue(_ kind: Components.Schemas.RunKind, _ stack: String, on client: RemoteClient) async throws -> Components.Schemas.Run {
-        try await client.api.createRun(path: .init(org: "acme", stack: stack), body: .json(.init(kind: kind, message: "test"))).created.body.json
+        try await client.api.createRun(path: .init(org: "acme", stack: stack), body: .json(.init(kind: .init(rawValue: kind.rawValue), message: "test")))
+            .created.body.json
     }
 
     @Test("a plan-only run and a run with no changes end planned_and_finished; an apply run passes every state and applies")

@@ -82,7 +82,8 @@ struct ServerAPITests {
         #expect(refusal["pointer"] as? String == "/metadata/environment", "\(otherStack.body)")
     }
 
-    @Test("malformed requests get problem documents: bad JSON, a bad cursor, an unknown route, a body over the limit, too many requests")
+    @Test(
+        "malformed requests get problem documents: bad JSON, a limit out of range, an unknown route, another method, a body over the limit, too many requests")
     func malformed() async throws {
         let server = try await ServerProcess(arguments: ["--rate-limit", "40"])
         defer { server.kill() }
@@ -91,8 +92,13 @@ struct ServerAPITests {
         #expect(badJSON.status == 400 && badJSON.body.contains("invalid-request"), "\(badJSON.body)")
         let badName = try await RawHTTP.send(.POST, server.url + "/v1/orgs", ca: server.ca, token: token, body: "{\"name\": \"Not A Name\"}")
         #expect(badName.status == 400 && (badName.headers["content-type"] ?? "").hasPrefix("application/problem+json"), "\(badName.body)")
-        let badCursor = try await RawHTTP.send(.GET, server.url + "/v1/orgs?cursor=%%%", ca: server.ca, token: token)
-        #expect(badCursor.status == 400, "\(badCursor.body)")
+        let badLimit = try await RawHTTP.send(.GET, server.url + "/v1/orgs?limit=500", ca: server.ca, token: token)
+        #expect(badLimit.status == 400 && badLimit.body.contains("\"pointer\":\"/limit\""), "\(badLimit.body)")
+        // A cursor the server did not give still names a page: the items after it.
+        let foreignCursor = try await RawHTTP.send(.GET, server.url + "/v1/orgs?cursor=zzz", ca: server.ca, token: token)
+        #expect(foreignCursor.status == 200, "\(foreignCursor.body)")
+        let otherMethod = try await RawHTTP.send(.PATCH, server.url + "/v1/orgs", ca: server.ca, token: token, body: "{}")
+        #expect(otherMethod.status == 405 && otherMethod.headers["allow"] == "GET, POST", "\(otherMethod.status) \(otherMethod.headers)")
         let unknown = try await RawHTTP.send(.GET, server.url + "/v1/nothing-here", ca: server.ca, token: token)
         #expect(unknown.status == 404 && unknown.body.contains("not-found"))
         let huge = String(repeating: "x", count: 5 << 20)

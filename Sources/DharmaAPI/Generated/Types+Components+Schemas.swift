@@ -221,13 +221,15 @@ extension Components {
         public struct NewUser: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/NewUser/name`.
             public var name: Components.Schemas.Name
+            /// default (or null): false
+            ///
             /// - Remark: Generated from `#/components/schemas/NewUser/server_admin`.
             public var serverAdmin: Swift.Bool?
             /// Creates a new `NewUser`.
             ///
             /// - Parameters:
             ///   - name:
-            ///   - serverAdmin:
+            ///   - serverAdmin: default (or null): false
             public init(
                 name: Components.Schemas.Name,
                 serverAdmin: Swift.Bool? = nil
@@ -296,19 +298,23 @@ extension Components {
         public struct NewToken: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/NewToken/name`.
             public var name: Components.Schemas.Name
+            /// Whose token (server administrators only); default (or null): the caller.
+            ///
             /// - Remark: Generated from `#/components/schemas/NewToken/user`.
-            public var user: Components.Schemas.Name?
+            public var user: Swift.String?
+            /// default (or null): never
+            ///
             /// - Remark: Generated from `#/components/schemas/NewToken/expires_in_days`.
             public var expiresInDays: Swift.Int?
             /// Creates a new `NewToken`.
             ///
             /// - Parameters:
             ///   - name:
-            ///   - user:
-            ///   - expiresInDays:
+            ///   - user: Whose token (server administrators only); default (or null): the caller.
+            ///   - expiresInDays: default (or null): never
             public init(
                 name: Components.Schemas.Name,
-                user: Components.Schemas.Name? = nil,
+                user: Swift.String? = nil,
                 expiresInDays: Swift.Int? = nil
             ) {
                 self.name = name
@@ -631,7 +637,7 @@ extension Components {
             public var name: Components.Schemas.Name
             /// - Remark: Generated from `#/components/schemas/NewStack/environment`.
             public var environment: Components.Schemas.Name
-            /// Operators may not apply without an approver; default: true for environment `production`.
+            /// Operators may not apply without an approver; default (or null): true for environment `production`.
             ///
             /// - Remark: Generated from `#/components/schemas/NewStack/protected`.
             public var protected: Swift.Bool?
@@ -641,7 +647,7 @@ extension Components {
             ///   - project:
             ///   - name:
             ///   - environment:
-            ///   - protected: Operators may not apply without an approver; default: true for environment `production`.
+            ///   - protected: Operators may not apply without an approver; default (or null): true for environment `production`.
             public init(
                 project: Components.Schemas.Name,
                 name: Components.Schemas.Name,
@@ -967,8 +973,21 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/NewRun`.
         public struct NewRun: Codable, Hashable, Sendable {
+            /// apply, destroy or plan_only; default (or null): apply
+            ///
             /// - Remark: Generated from `#/components/schemas/NewRun/kind`.
-            public var kind: Components.Schemas.RunKind?
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case apply = "apply"
+                case destroy = "destroy"
+                case planOnly = "plan_only"
+                case _empty_ = ""
+            }
+            /// apply, destroy or plan_only; default (or null): apply
+            ///
+            /// - Remark: Generated from `#/components/schemas/NewRun/kind`.
+            public var kind: Components.Schemas.NewRun.KindPayload?
+            /// default (or null): the newest
+            ///
             /// - Remark: Generated from `#/components/schemas/NewRun/blueprint_version`.
             public var blueprintVersion: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/NewRun/message`.
@@ -976,11 +995,11 @@ extension Components {
             /// Creates a new `NewRun`.
             ///
             /// - Parameters:
-            ///   - kind:
-            ///   - blueprintVersion:
+            ///   - kind: apply, destroy or plan_only; default (or null): apply
+            ///   - blueprintVersion: default (or null): the newest
             ///   - message:
             public init(
-                kind: Components.Schemas.RunKind? = nil,
+                kind: Components.Schemas.NewRun.KindPayload? = nil,
                 blueprintVersion: Swift.Int? = nil,
                 message: Swift.String? = nil
             ) {

@@ -5437,6 +5437,8 @@ public enum Operations {
             public var path: Operations.ListAuditEntries.Input.Path
             /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/entries/GET/query`.
             public struct Query: Sendable, Hashable {
+                /// NAME.ENVIRONMENT
+                ///
                 /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/entries/GET/query/stack`.
                 public var stack: Swift.String?
                 /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/entries/GET/query/actor`.
@@ -5450,7 +5452,7 @@ public enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - stack:
+                ///   - stack: NAME.ENVIRONMENT
                 ///   - actor:
                 ///   - cursor: The `next_cursor` of the previous page.
                 ///   - limit:

@@ -16,6 +16,10 @@ extension APIHandler {
     func createRun(_ input: Operations.CreateRun.Input) async throws -> Operations.CreateRun.Output {
         await respond(Operations.CreateRun.Output.default) { () throws(ServiceError) in
             guard case .json(let body) = input.body else { throw .invalidInput("the body must be JSON") }
+            if let version = body.blueprintVersion, version < 1 {
+                throw .invalidInput("blueprint_version \(version): versions count from 1", pointer: "/blueprint_version")
+            }
+            if body.kind == ._empty_ { throw .invalidInput("kind: apply, destroy or plan_only", pointer: "/kind") }
             let kind = body.kind.flatMap { RunKind(rawValue: $0.rawValue) } ?? .apply
             let run = try await runs().create(
                 on: input.path.stack, in: input.path.org, kind: kind, blueprintVersion: body.blueprintVersion, message: body.message)
@@ -31,14 +35,14 @@ extension APIHandler {
 
     func approveRun(_ input: Operations.ApproveRun.Input) async throws -> Operations.ApproveRun.Output {
         await respond(Operations.ApproveRun.Output.default) { () throws(ServiceError) in
-            let reason: String? = if case .json(let body) = input.body { body.reason } else { nil }
+            let reason = try Self.reason(input.body.map { if case .json(let body) = $0 { body } else { nil } } ?? nil)
             return .ok(.init(body: .json(.init(try await runs().approve(input.path.run, in: input.path.org, reason: reason)))))
         }
     }
 
     func discardRun(_ input: Operations.DiscardRun.Input) async throws -> Operations.DiscardRun.Output {
         await respond(Operations.DiscardRun.Output.default) { () throws(ServiceError) in
-            let reason: String? = if case .json(let body) = input.body { body.reason } else { nil }
+            let reason = try Self.reason(input.body.map { if case .json(let body) = $0 { body } else { nil } } ?? nil)
             return .ok(.init(body: .json(.init(try await runs().discard(input.path.run, in: input.path.org, reason: reason)))))
         }
     }
@@ -54,6 +58,7 @@ extension APIHandler {
     func getRunLog(_ input: Operations.GetRunLog.Input) async throws -> Operations.GetRunLog.Output {
         await respond(Operations.GetRunLog.Output.default) { () throws(ServiceError) in
             let after = input.query.after ?? 0
+            guard after >= 0 else { throw .invalidInput("after \(after): line numbers start at 0", pointer: "/after") }
             // A stream when asked for: `follow`, or an Accept header that takes nothing else.
             let accepted = input.headers.accept.map(\.contentType)
             let wantsStream = input.query.follow == true || (!accepted.isEmpty && accepted.allSatisfy { $0 == .textEventStream })
@@ -68,6 +73,13 @@ extension APIHandler {
                     body: .json(
                         .init(run: run.id, state: .init(rawValue: run.state.rawValue) ?? .errored, lines: lines.map(Components.Schemas.RunLogLine.init)))))
         }
+    }
+
+    /// A decision's reason, at most 500 characters.
+    static func reason(_ decision: Components.Schemas.Decision?) throws(ServiceError) -> String? {
+        guard let reason = decision?.reason else { return nil }
+        guard reason.count <= 500 else { throw .invalidInput("reason: at most 500 characters", pointer: "/reason") }
+        return reason
     }
 
     /// One Server-Sent Event: `id` is the line index, so a client resumes with `after`.

@@ -58,6 +58,7 @@ extension APIHandler {
 
     func getBlueprintVersion(_ input: Operations.GetBlueprintVersion.Input) async throws -> Operations.GetBlueprintVersion.Output {
         await respond(Operations.GetBlueprintVersion.Output.default) { () throws(ServiceError) in
+            guard input.path.version >= 1 else { throw .invalidInput("version \(input.path.version): versions count from 1", pointer: "/version") }
             let version = try await tenants().blueprint(input.path.version, of: input.path.stack, in: input.path.org)
             return .ok(.init(body: .json(.init(value1: .init(version), value2: .init(text: version.text)))))
         }

@@ -18,13 +18,14 @@ enum Cursor {
         key.map { Data($0.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_") }
     }
 
+    /// The page a cursor and limit ask for. A cursor this server did not give still names a
+    /// well-defined page (the items after it in the list's order), so it is not an error.
     static func page(_ cursor: String?, _ limit: Int?) throws(ServiceError) -> PageRequest {
+        if let limit, !(1...200).contains(limit) { throw .invalidInput("limit \(limit): give 1 to 200", pointer: "/limit") }
         guard let cursor else { return PageRequest(limit: limit ?? 50) }
         let base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         let padded = base64 + String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: padded), let key = String(data: data, encoding: .utf8) else {
-            throw .invalidInput("cursor `\(cursor.prefix(40))` is not one this server gave", pointer: "/cursor")
-        }
+        let key = Data(base64Encoded: padded).flatMap { String(data: $0, encoding: .utf8) } ?? cursor
         return PageRequest(after: key, limit: limit ?? 50)
     }
 }

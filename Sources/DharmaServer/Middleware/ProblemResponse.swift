@@ -53,11 +53,21 @@ struct ProblemDocument: Encodable, Sendable {
 /// OpenAPI layer could not decode, a bug) into a problem document. A 5xx says no more than
 /// that the server failed, and logs the rest.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RouteTable
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             let response = try await next(request, context)
             return response
         } catch let error as HTTPResponseError {
+            let allowed = routes.methods(for: request.uri.path)
+            if error.status == .notFound, !allowed.isEmpty {
+                return ProblemDocument(
+                    status: .methodNotAllowed, code: "method-not-allowed",
+                    detail: "\(request.uri.path) answers \(allowed.joined(separator: ", ")), not \(request.method)",
+                    instance: request.uri.path
+                ).response(headers: [.allow: allowed.joined(separator: ", ")])
+            }
             let status = error.status
             let code =
                 status == .notFound ? "not-found" : status == .methodNotAllowed ? "method-not-allowed" : status.code == 413 ? "body-too-large" : "bad-request"

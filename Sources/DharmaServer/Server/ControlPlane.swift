@@ -42,13 +42,15 @@ public struct ControlPlane: Sendable {
         let coordinator = RunCoordinator(store: store, data: settings.data, environment: settings.environment, workers: settings.workers, warn: warn)
         await coordinator.recover()
 
+        let documents = try SpecDocuments()
         let router = Router()
-        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: ProblemMiddleware(routes: documents.routes))
         router.add(middleware: AuthenticationMiddleware(store: store))
+        router.add(middleware: ParameterValidationMiddleware(rules: documents.parameters))
         router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: settings.maxBodyBytes, buckets: RateBuckets(perMinute: settings.requestsPerMinute)))
-        try SpecDocuments().register(on: router)
+        documents.register(on: router)
         let handler = APIHandler(store: store, data: settings.data, coordinator: coordinator, environment: settings.environment, warn: warn)
-        try handler.registerHandlers(on: router)
+        try handler.registerHandlers(on: OptionalBodyTransport(base: router))
 
         let scheme = tls == nil ? "http" : "https"
         let hostInURL = settings.host.contains(":") ? "[\(settings.host)]" : settings.host

@@ -10,6 +10,8 @@ struct SpecDocuments: Sendable {
     let yaml: String
     let json: ByteBuffer
     let docs: ByteBuffer
+    let routes: RouteTable
+    let parameters: ParameterRules
 
     init() throws {
         yaml = try APISpec.yaml()
@@ -17,6 +19,8 @@ struct SpecDocuments: Sendable {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         json = ByteBuffer(bytes: data)
         docs = ByteBuffer(string: Self.page(object as? [String: Any] ?? [:]))
+        parameters = ParameterRules(spec: object as? [String: Any] ?? [:])
+        routes = RouteTable(spec: object as? [String: Any] ?? [:], extra: ["/openapi.json": ["GET"], "/openapi.yaml": ["GET"], "/docs": ["GET"]])
     }
 
     struct SpecError: Error, CustomStringConvertible { var description: String }

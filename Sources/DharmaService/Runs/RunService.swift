@@ -28,7 +28,7 @@ public struct RunService: Sendable {
         let blueprint = try await serviceCall { try await store.blueprint(version: blueprintVersion, of: stack.stack, in: organisation) }
         guard let blueprint else {
             throw blueprintVersion.map { .notFound("blueprint version \($0) of `\(reference)` not found") }
-                ?? .invalidInput("`\(reference)` has no blueprint yet; upload one first", pointer: "/blueprint_version")
+                ?? .conflict("`\(reference)` has no blueprint yet; upload one first")
         }
         if let message, message.count > 500 { throw .invalidInput("message: at most 500 characters", pointer: "/message") }
         let run = Run(

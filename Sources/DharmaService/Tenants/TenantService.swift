@@ -134,6 +134,7 @@ public struct TenantService: Sendable {
         _ = try await access.require(.administer, in: organisation, to: "change members")
         let exists = try await serviceCall { try await store.user(named: user) != nil }
         guard exists else { throw .notFound("user `\(user)` not found") }
+        if role != .admin { try await keepAnAdmin(organisation, losing: user) }
         let membership = Membership(organisation: organisation, user: user, role: role)
         try await tenantCall { try await store.setMembership(membership) }
         try await recordOrganisation(organisation, action: "member-set", reason: "\(user) is \(role.rawValue)")
@@ -142,9 +143,20 @@ public struct TenantService: Sendable {
 
     public func removeMember(_ user: String, from organisation: String) async throws(ServiceError) {
         _ = try await access.require(.administer, in: organisation, to: "remove members")
+        try await keepAnAdmin(organisation, losing: user)
         let removed = try await serviceCall { try await store.removeMembership(organisation: organisation, user: user) }
         guard removed else { throw .notFound("`\(user)` is not a member of `\(organisation)`") }
         try await recordOrganisation(organisation, action: "member-remove", reason: "\(user) removed")
+    }
+
+    /// Refuses to leave an organisation without an admin: no one could manage it then.
+    private func keepAnAdmin(_ organisation: String, losing user: String) async throws(ServiceError) {
+        let (current, admins) = try await serviceCall {
+            (try await store.membership(of: user, in: organisation), try await store.count(of: .admin, in: organisation))
+        }
+        if current?.role == .admin, admins <= 1 {
+            throw .conflict("\(user) is the only admin of `\(organisation)`; make someone else admin first")
+        }
     }
 
     // MARK: projects and stacks
@@ -176,7 +188,9 @@ public struct TenantService: Sendable {
         _ = try await access.require(.administer, in: organisation, to: "create stacks")
         let checked = StackID(name: try Self.name(stack.name, "stack name"), environment: try Self.name(stack.environment, "environment"))
         let hasProject = try await serviceCall { try await store.project(project, in: organisation) != nil }
-        guard hasProject else { throw .notFound("project `\(project)` not found") }
+        // The path names the organisation; a project the body names that does not exist is a
+        // conflict with what exists, not a missing route.
+        guard hasProject else { throw .conflict("project `\(project)` does not exist in `\(organisation)`; create it first") }
         let managed = ManagedStack(
             organisation: organisation, project: project, stack: checked, protected: protected ?? (checked.environment == "production"), createdAt: now())
         try await tenantCall { try await store.createStack(managed) }

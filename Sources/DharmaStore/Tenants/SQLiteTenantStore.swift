@@ -181,6 +181,18 @@ public final class SQLiteTenantStore: TenantStore {
         }
     }
 
+    public func membership(of user: String, in organisation: String) async throws -> Membership? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM memberships WHERE organisation = ? AND user = ?", arguments: [organisation, user]).flatMap(Self.membership)
+        }
+    }
+
+    public func count(of role: Role, in organisation: String) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM memberships WHERE organisation = ? AND role = ?", arguments: [organisation, role.rawValue]) ?? 0
+        }
+    }
+
     // MARK: projects and stacks
 
     public func createProject(_ project: Project) async throws {

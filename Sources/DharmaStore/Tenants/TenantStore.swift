@@ -16,6 +16,8 @@ public protocol TenantStore: Sendable {
     func removeMembership(organisation: String, user: String) async throws -> Bool
     func memberships(of user: String) async throws -> [Membership]
     func members(of organisation: String, _ page: PageRequest) async throws -> Page<Membership>
+    func membership(of user: String, in organisation: String) async throws -> Membership?
+    func count(of role: Role, in organisation: String) async throws -> Int
 
     func createToken(_ token: APIToken) async throws
     func token(withHash hash: String) async throws -> APIToken?

@@ -1,0 +1,108 @@
+import Foundation
+import Hummingbird
+
+/// Checks every path and query parameter against the spec before a handler sees it: types,
+/// bounds, lengths, patterns and required parameters, as the spec declares them. A request the
+/// spec does not allow is 400 naming the parameter, so what the API accepts is what it
+/// documents (the generated layer checks types only).
+struct ParameterRules: Sendable {
+    struct Rule: Sendable {
+        enum Kind: Sendable { case string, integer, boolean }
+        var name: String
+        var inPath: Bool
+        var required: Bool
+        var kind: Kind
+        var minimum: Int?
+        var maximum: Int?
+        var maxLength: Int?
+        var pattern: String?
+
+        /// Why `value` breaks the rule, or nil.
+        func violation(_ value: String) -> String? {
+            switch kind {
+            case .integer:
+                guard let number = Int(value) else { return "`\(name)` must be an integer" }
+                if let minimum, number < minimum { return "`\(name)` must be at least \(minimum)" }
+                if let maximum, number > maximum { return "`\(name)` must be at most \(maximum)" }
+            case .boolean:
+                guard value == "true" || value == "false" else { return "`\(name)` must be true or false" }
+            case .string:
+                if let maxLength, value.count > maxLength { return "`\(name)` must be at most \(maxLength) characters" }
+                if let pattern, value.range(of: pattern, options: .regularExpression) == nil { return "`\(name)` must match \(pattern)" }
+            }
+            return nil
+        }
+    }
+
+    private var operations: [(method: String, segments: [String], rules: [Rule])] = []
+
+    init(spec: [String: Any]) {
+        let components = spec["components"] as? [String: Any] ?? [:]
+        let parameters = components["parameters"] as? [String: Any] ?? [:]
+        let schemas = components["schemas"] as? [String: Any] ?? [:]
+        func resolve(_ object: Any?, in table: [String: Any]) -> [String: Any] {
+            guard let object = object as? [String: Any] else { return [:] }
+            guard let reference = object["$ref"] as? String, let name = reference.split(separator: "/").last else { return object }
+            return table[String(name)] as? [String: Any] ?? [:]
+        }
+        for (path, item) in spec["paths"] as? [String: Any] ?? [:] {
+            guard let item = item as? [String: Any] else { continue }
+            let shared = item["parameters"] as? [Any] ?? []
+            for method in ["get", "put", "post", "delete", "patch"] {
+                guard let operation = item[method] as? [String: Any] else { continue }
+                let rules = (shared + (operation["parameters"] as? [Any] ?? [])).compactMap { entry -> Rule? in
+                    let parameter = resolve(entry, in: parameters)
+                    guard let name = parameter["name"] as? String, let location = parameter["in"] as? String else { return nil }
+                    let schema = resolve(parameter["schema"], in: schemas)
+                    let kind: Rule.Kind =
+                        switch schema["type"] as? String {
+                        case "integer": .integer
+                        case "boolean": .boolean
+                        default: .string
+                        }
+                    return Rule(
+                        name: name, inPath: location == "path", required: parameter["required"] as? Bool ?? false, kind: kind,
+                        minimum: schema["minimum"] as? Int, maximum: schema["maximum"] as? Int, maxLength: schema["maxLength"] as? Int,
+                        pattern: schema["pattern"] as? String)
+                }
+                operations.append((method.uppercased(), path.split(separator: "/").map(String.init), rules))
+            }
+        }
+    }
+
+    /// The first parameter of the request that the spec does not allow, and why.
+    func violation(method: String, path: String, query: [(String, String)]) -> (name: String, reason: String)? {
+        let segments = path.split(separator: "/").map(String.init)
+        guard
+            let operation = operations.first(where: { operation in
+                operation.method == method && operation.segments.count == segments.count
+                    && zip(operation.segments, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+            })
+        else { return nil }
+        for rule in operation.rules {
+            if rule.inPath {
+                guard let index = operation.segments.firstIndex(of: "{\(rule.name)}") else { continue }
+                let value = segments[index].removingPercentEncoding ?? segments[index]
+                if let reason = rule.violation(value) { return (rule.name, reason) }
+            } else {
+                let values = query.filter { $0.0 == rule.name }.map(\.1)
+                if rule.required, values.isEmpty { return (rule.name, "`\(rule.name)` is required") }
+                for value in values { if let reason = rule.violation(value) { return (rule.name, reason) } }
+            }
+        }
+        return nil
+    }
+}
+
+struct ParameterValidationMiddleware<Context: RequestContext>: RouterMiddleware {
+    let rules: ParameterRules
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        if let (name, reason) = rules.violation(method: request.method.rawValue, path: request.uri.path, query: query) {
+            return ProblemDocument(status: .badRequest, code: "invalid-parameter", detail: reason, instance: request.uri.path, pointer: "/\(name)")
+                .response()
+        }
+        return try await next(request, context)
+    }
+}
