@@ -42,6 +42,11 @@ public struct Principal: Sendable, Hashable {
             serverAdmin: user.serverAdmin)
     }
 
+    /// The server acting by itself, holding no permission: for work no user asked for.
+    public static var server: Principal {
+        Principal(name: "dharma-server", authentication: .server, permissions: [])
+    }
+
     /// This principal acting in `organisation`, with its role's permissions there (none
     /// outside its organisations).
     public func scoped(to organisation: String) -> Principal {

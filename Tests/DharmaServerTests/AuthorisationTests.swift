@@ -66,6 +66,26 @@ struct AuthorisationTests {
         Operation(name: "listStateVersions", allowed: all) { api, _ in try await api.listStateVersions(path: .init(org: "acme", stack: "shop.dev")) },
         Operation(name: "listAuditEntries", allowed: all) { api, _ in try await api.listAuditEntries(path: .init(org: "acme")) },
         Operation(name: "verifyAuditLog", allowed: all) { api, _ in try await api.verifyAuditLog(path: .init(org: "acme")) },
+        Operation(name: "checkDrift", allowed: all) { api, _ in try await api.checkDrift(path: .init(org: "acme", stack: "shop.dev")) },
+        Operation(name: "getStackCost", allowed: all) { api, _ in try await api.getStackCost(path: .init(org: "acme", stack: "shop.dev")) },
+        Operation(name: "getPlacement", allowed: all) { api, _ in try await api.getPlacement(path: .init(org: "acme", stack: "shop.dev")) },
+        Operation(name: "getStackHealth", allowed: all) { api, _ in try await api.getStackHealth(path: .init(org: "acme", stack: "shop.dev")) },
+        Operation(name: "listIncidents", allowed: all) { api, _ in try await api.listIncidents(path: .init(org: "acme", stack: "shop.dev")) },
+        Operation(name: "getCompliance", allowed: all) { api, _ in
+            try await api.getCompliance(path: .init(org: "acme", stack: "shop.dev"), query: .init(framework: "soc2"))
+        },
+        Operation(name: "exportStack", allowed: all) { api, _ in
+            try await api.exportStack(path: .init(org: "acme", stack: "shop.dev"), query: .init(format: .kubernetes))
+        },
+        Operation(name: "scanCode", allowed: all) { api, _ in
+            try await api.scanCode(path: .init(org: "acme"), query: .init(filename: "main.tf"), body: .plainText(.init("")))
+        },
+        Operation(name: "listVariables", allowed: all) { api, _ in try await api.listVariables(path: .init(org: "acme", stack: "shop.dev")) },
+        Operation(name: "setVariable", allowed: [.admin]) { api, _ in
+            try await api.setVariable(path: .init(org: "acme", stack: "shop.dev", name: "region"), body: .json(.init(value: "eu")))
+        },
+        Operation(name: "getAuditCheckpoint", allowed: all) { api, _ in try await api.getAuditCheckpoint(path: .init(org: "acme")) },
+        Operation(name: "getEvidenceBundle", allowed: all) { api, _ in try await api.getEvidenceBundle(path: .init(org: "acme")) },
         Operation(name: "listUsers (server administrators only)", allowed: []) { api, _ in try await api.listUsers() },
         Operation(name: "createOrganisation (server administrators only)", allowed: []) { api, n in
             try await api.createOrganisation(body: .json(.init(name: "o\(n)")))

@@ -11,7 +11,9 @@ import Testing
 /// stale by the next run, and the audit log verifies.
 @Suite("Server: crash during a run", .serialized)
 struct CrashTests {
-    static func blueprint() -> String {
+    /// The slow service waits for this file before it serves, so the apply is still under
+    /// way when the server is killed, however loaded the machine.
+    static func blueprint(release: String) -> String {
         """
         apiVersion: dharma.dev/v3
         kind: Blueprint
@@ -25,7 +27,7 @@ struct CrashTests {
             type: compute.service
             dependsOn: [greeting]
             properties:
-              command: [sh, -c, "sleep 4 && exec \(TestPaths.dharma) workload --port ${self.port}"]
+              command: [sh, -c, "while [ ! -e \(release) ]; do sleep 0.2; done; exec \(TestPaths.dharma) workload --port ${self.port}"]
               health: {http: /healthz, timeout: 60s}
               stopGracePeriod: 1s
         """
@@ -36,7 +38,8 @@ struct CrashTests {
         let first = try await ServerProcess()
         let data = first.data
         defer { killProcesses(under: data) }
-        let tenants = try await Tenants.make(on: first, blueprint: Self.blueprint())
+        let release = Scratch.path("release")
+        let tenants = try await Tenants.make(on: first, blueprint: Self.blueprint(release: release))
         let token = try #require(tenants.tokens["operator-user"])
         let run = try await first.withClient(token: token) { client in
             let run = try await RunTests.queue(.apply, "shop.dev", on: client)
@@ -47,6 +50,7 @@ struct CrashTests {
             return run
         }
         first.kill()
+        FileManager.default.createFile(atPath: release, contents: nil)
 
         let second = try await ServerProcess(data: data)
         defer { second.kill() }

@@ -422,6 +422,237 @@ extension APIProtocol {
             method: .post,
             path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/audit/verify")
         )
+        try transport.register(
+            {
+                try await server.getStateResource(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/state/resources/{resource}")
+        )
+        try transport.register(
+            {
+                try await server.rollbackState(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .post,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback")
+        )
+        try transport.register(
+            {
+                try await server.lockStack(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .post,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/lock")
+        )
+        try transport.register(
+            {
+                try await server.unlockStack(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .post,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/unlock")
+        )
+        try transport.register(
+            {
+                try await server.listVariables(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/variables")
+        )
+        try transport.register(
+            {
+                try await server.setVariable(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .put,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/variables/{name}")
+        )
+        try transport.register(
+            {
+                try await server.deleteVariable(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .delete,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/variables/{name}")
+        )
+        try transport.register(
+            {
+                try await server.checkDrift(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .post,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/drift")
+        )
+        try transport.register(
+            {
+                try await server.getStackCost(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/cost")
+        )
+        try transport.register(
+            {
+                try await server.getPlacement(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/placement")
+        )
+        try transport.register(
+            {
+                try await server.getStackHealth(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/health")
+        )
+        try transport.register(
+            {
+                try await server.listIncidents(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/incidents")
+        )
+        try transport.register(
+            {
+                try await server.getIncident(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/incidents/{incident}")
+        )
+        try transport.register(
+            {
+                try await server.approveIncident(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .post,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve")
+        )
+        try transport.register(
+            {
+                try await server.getCompliance(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/compliance")
+        )
+        try transport.register(
+            {
+                try await server.exportStack(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/stacks/{stack}/export")
+        )
+        try transport.register(
+            {
+                try await server.scanCode(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .post,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/scan")
+        )
+        try transport.register(
+            {
+                try await server.getAuditCheckpoint(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/audit/checkpoint")
+        )
+        try transport.register(
+            {
+                try await server.getInclusionProof(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/audit/entries/{seq}/proof")
+        )
+        try transport.register(
+            {
+                try await server.getConsistencyProof(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/audit/consistency")
+        )
+        try transport.register(
+            {
+                try await server.getEvidenceBundle(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/audit/bundle")
+        )
     }
 }
 
@@ -3361,6 +3592,1753 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 ))
                 let headers: Operations.VerifyAuditLog.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
                 return Operations.VerifyAuditLog.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// One recorded resource, sensitive values redacted.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/state/resources/{resource}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/state/resources/{resource}/get(getStateResource)`.
+    func getStateResource(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.GetStateResource.id,
+            using: {
+                APIHandler.getStateResource($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.GetStateResource.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    ),
+                    resource: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "resource",
+                        as: Swift.String.self
+                    )
+                )
+                let headers: Operations.GetStateResource.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.GetStateResource.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Queue an apply run of the blueprint version that made this state version, to bring the stack back to it.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback/post(rollbackState)`.
+    func rollbackState(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.RollbackState.id,
+            using: {
+                APIHandler.rollbackState($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.RollbackState.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    ),
+                    version: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "version",
+                        as: Swift.Int.self
+                    )
+                )
+                let headers: Operations.RollbackState.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.RollbackState.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .created(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 201)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Lock the stack; no run may be queued on it until it is unlocked.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/lock`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/lock/post(lockStack)`.
+    func lockStack(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.LockStack.id,
+            using: {
+                APIHandler.lockStack($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.LockStack.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    )
+                )
+                let headers: Operations.LockStack.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                let contentType = converter.extractContentTypeIfPresent(in: request.headerFields)
+                let body: Operations.LockStack.Input.Body?
+                let chosenContentType = try converter.bestContentType(
+                    received: contentType,
+                    options: [
+                        "application/json"
+                    ]
+                )
+                switch chosenContentType {
+                case "application/json":
+                    body = try await converter.getOptionalRequestBodyAsJSON(
+                        Components.Schemas.Decision.self,
+                        from: requestBody,
+                        transforming: { value in
+                            .json(value)
+                        }
+                    )
+                default:
+                    preconditionFailure("bestContentType chose an invalid content type.")
+                }
+                return Operations.LockStack.Input(
+                    path: path,
+                    headers: headers,
+                    body: body
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Unlock the stack.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/unlock`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/unlock/post(unlockStack)`.
+    func unlockStack(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.UnlockStack.id,
+            using: {
+                APIHandler.unlockStack($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.UnlockStack.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    )
+                )
+                let headers: Operations.UnlockStack.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.UnlockStack.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// The stack's variables; a sensitive one's value is never returned.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/variables`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/get(listVariables)`.
+    func listVariables(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.ListVariables.id,
+            using: {
+                APIHandler.listVariables($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.ListVariables.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    )
+                )
+                let headers: Operations.ListVariables.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.ListVariables.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Set a variable every run of the stack uses (`--var NAME=VALUE`); a sensitive one is sealed at rest.
+    ///
+    /// - Remark: HTTP `PUT /v1/orgs/{org}/stacks/{stack}/variables/{name}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/{name}/put(setVariable)`.
+    func setVariable(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.SetVariable.id,
+            using: {
+                APIHandler.setVariable($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.SetVariable.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    ),
+                    name: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "name",
+                        as: Swift.String.self
+                    )
+                )
+                let headers: Operations.SetVariable.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                let contentType = converter.extractContentTypeIfPresent(in: request.headerFields)
+                let body: Operations.SetVariable.Input.Body
+                let chosenContentType = try converter.bestContentType(
+                    received: contentType,
+                    options: [
+                        "application/json"
+                    ]
+                )
+                switch chosenContentType {
+                case "application/json":
+                    body = try await converter.getRequiredRequestBodyAsJSON(
+                        Components.Schemas.NewVariable.self,
+                        from: requestBody,
+                        transforming: { value in
+                            .json(value)
+                        }
+                    )
+                default:
+                    preconditionFailure("bestContentType chose an invalid content type.")
+                }
+                return Operations.SetVariable.Input(
+                    path: path,
+                    headers: headers,
+                    body: body
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Remove a variable.
+    ///
+    /// - Remark: HTTP `DELETE /v1/orgs/{org}/stacks/{stack}/variables/{name}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/{name}/delete(deleteVariable)`.
+    func deleteVariable(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.DeleteVariable.id,
+            using: {
+                APIHandler.deleteVariable($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.DeleteVariable.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    ),
+                    name: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "name",
+                        as: Swift.String.self
+                    )
+                )
+                let headers: Operations.DeleteVariable.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.DeleteVariable.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .noContent(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 204)
+                    suppressMutabilityWarning(&response)
+                    return (response, nil)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Compare what is recorded with what runs, as `dharma drift --json` does.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/drift`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/drift/post(checkDrift)`.
+    func checkDrift(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.CheckDrift.id,
+            using: {
+                APIHandler.checkDrift($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.CheckDrift.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    )
+                )
+                let headers: Operations.CheckDrift.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.CheckDrift.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// The monthly cost and carbon of the stack's newest blueprint, as `dharma cost --json` prints it.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/cost`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/cost/get(getStackCost)`.
+    func getStackCost(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.GetStackCost.id,
+            using: {
+                APIHandler.getStackCost($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.GetStackCost.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    )
+                )
+                let headers: Operations.GetStackCost.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.GetStackCost.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Where the stack would cost or emit least, as `dharma optimize --json` advises.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/placement`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/placement/get(getPlacement)`.
+    func getPlacement(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.GetPlacement.id,
+            using: {
+                APIHandler.getPlacement($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.GetPlacement.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    )
+                )
+                let query: Operations.GetPlacement.Input.Query = .init(objective: try converter.getOptionalQueryItemAsURI(
+                    in: request.soar_query,
+                    style: .form,
+                    explode: true,
+                    name: "objective",
+                    as: Operations.GetPlacement.Input.Query.ObjectivePayload.self
+                ))
+                let headers: Operations.GetPlacement.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.GetPlacement.Input(
+                    path: path,
+                    query: query,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// The stack's health score, 0–100, and what costs it points.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/health`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/health/get(getStackHealth)`.
+    func getStackHealth(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.GetStackHealth.id,
+            using: {
+                APIHandler.getStackHealth($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.GetStackHealth.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    )
+                )
+                let headers: Operations.GetStackHealth.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.GetStackHealth.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// The stack's incidents, newest first.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/incidents`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/get(listIncidents)`.
+    func listIncidents(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.ListIncidents.id,
+            using: {
+                APIHandler.listIncidents($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.ListIncidents.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    )
+                )
+                let query: Operations.ListIncidents.Input.Query = .init(open: try converter.getOptionalQueryItemAsURI(
+                    in: request.soar_query,
+                    style: .form,
+                    explode: true,
+                    name: "open",
+                    as: Swift.Bool.self
+                ))
+                let headers: Operations.ListIncidents.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.ListIncidents.Input(
+                    path: path,
+                    query: query,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// One incident with its diagnosis, remediation and verification.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/incidents/{incident}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/{incident}/get(getIncident)`.
+    func getIncident(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.GetIncident.id,
+            using: {
+                APIHandler.getIncident($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.GetIncident.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    ),
+                    incident: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "incident",
+                        as: Components.Parameters.IncidentID.self
+                    )
+                )
+                let headers: Operations.GetIncident.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.GetIncident.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Approve the remediation an incident waits for.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve/post(approveIncident)`.
+    func approveIncident(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.ApproveIncident.id,
+            using: {
+                APIHandler.approveIncident($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.ApproveIncident.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    ),
+                    incident: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "incident",
+                        as: Components.Parameters.IncidentID.self
+                    )
+                )
+                let headers: Operations.ApproveIncident.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.ApproveIncident.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Each control of the frameworks named, for the stack's newest blueprint, as `dharma compliance report --json` prints it.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/compliance`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/compliance/get(getCompliance)`.
+    func getCompliance(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.GetCompliance.id,
+            using: {
+                APIHandler.getCompliance($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.GetCompliance.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    )
+                )
+                let query: Operations.GetCompliance.Input.Query = .init(framework: try converter.getRequiredQueryItemAsURI(
+                    in: request.soar_query,
+                    style: .form,
+                    explode: true,
+                    name: "framework",
+                    as: Swift.String.self
+                ))
+                let headers: Operations.GetCompliance.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.GetCompliance.Input(
+                    path: path,
+                    query: query,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// The stack's newest blueprint as code (Terraform, CloudFormation, Bicep, Pulumi or Kubernetes), as a tar archive.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/export`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/export/get(exportStack)`.
+    func exportStack(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.ExportStack.id,
+            using: {
+                APIHandler.exportStack($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.ExportStack.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    stack: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "stack",
+                        as: Components.Parameters.StackRef.self
+                    )
+                )
+                let query: Operations.ExportStack.Input.Query = .init(format: try converter.getRequiredQueryItemAsURI(
+                    in: request.soar_query,
+                    style: .form,
+                    explode: true,
+                    name: "format",
+                    as: Operations.ExportStack.Input.Query.FormatPayload.self
+                ))
+                let headers: Operations.ExportStack.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.ExportStack.Input(
+                    path: path,
+                    query: query,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationXTar(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/x-tar",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsBinary(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/x-tar"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Check a Terraform or CloudFormation file against the policy rules, as `dharma scan --format json` does.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/scan`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/scan/post(scanCode)`.
+    func scanCode(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.ScanCode.id,
+            using: {
+                APIHandler.scanCode($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.ScanCode.Input.Path = .init(org: try converter.getPathParameterAsURI(
+                    in: metadata.pathParameters,
+                    name: "org",
+                    as: Components.Parameters.Org.self
+                ))
+                let query: Operations.ScanCode.Input.Query = .init(filename: try converter.getRequiredQueryItemAsURI(
+                    in: request.soar_query,
+                    style: .form,
+                    explode: true,
+                    name: "filename",
+                    as: Swift.String.self
+                ))
+                let headers: Operations.ScanCode.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                let contentType = converter.extractContentTypeIfPresent(in: request.headerFields)
+                let body: Operations.ScanCode.Input.Body
+                let chosenContentType = try converter.bestContentType(
+                    received: contentType,
+                    options: [
+                        "text/plain"
+                    ]
+                )
+                switch chosenContentType {
+                case "text/plain":
+                    body = try converter.getRequiredRequestBodyAsBinary(
+                        OpenAPIRuntime.HTTPBody.self,
+                        from: requestBody,
+                        transforming: { value in
+                            .plainText(value)
+                        }
+                    )
+                default:
+                    preconditionFailure("bestContentType chose an invalid content type.")
+                }
+                return Operations.ScanCode.Input(
+                    path: path,
+                    query: query,
+                    headers: headers,
+                    body: body
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// The latest signed checkpoint (a C2SP signed note) and the log's verifier keys.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/checkpoint`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/checkpoint/get(getAuditCheckpoint)`.
+    func getAuditCheckpoint(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.GetAuditCheckpoint.id,
+            using: {
+                APIHandler.getAuditCheckpoint($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.GetAuditCheckpoint.Input.Path = .init(org: try converter.getPathParameterAsURI(
+                    in: metadata.pathParameters,
+                    name: "org",
+                    as: Components.Parameters.Org.self
+                ))
+                let headers: Operations.GetAuditCheckpoint.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.GetAuditCheckpoint.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// The proof that entry `seq` is in the latest checkpoint (RFC 9162), checked before it is returned.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/entries/{seq}/proof`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/entries/{seq}/proof/get(getInclusionProof)`.
+    func getInclusionProof(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.GetInclusionProof.id,
+            using: {
+                APIHandler.getInclusionProof($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.GetInclusionProof.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    seq: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "seq",
+                        as: Swift.Int.self
+                    )
+                )
+                let headers: Operations.GetInclusionProof.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.GetInclusionProof.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// The proof that the tree of `old` entries is a prefix of the tree of `new`.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/consistency`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/consistency/get(getConsistencyProof)`.
+    func getConsistencyProof(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.GetConsistencyProof.id,
+            using: {
+                APIHandler.getConsistencyProof($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.GetConsistencyProof.Input.Path = .init(org: try converter.getPathParameterAsURI(
+                    in: metadata.pathParameters,
+                    name: "org",
+                    as: Components.Parameters.Org.self
+                ))
+                let query: Operations.GetConsistencyProof.Input.Query = .init(
+                    old: try converter.getRequiredQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "old",
+                        as: Swift.Int.self
+                    ),
+                    new: try converter.getRequiredQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "new",
+                        as: Swift.Int.self
+                    )
+                )
+                let headers: Operations.GetConsistencyProof.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.GetConsistencyProof.Input(
+                    path: path,
+                    query: query,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// An evidence bundle of the whole log, which `dharma audit verify --bundle` checks offline.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/bundle`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/bundle/get(getEvidenceBundle)`.
+    func getEvidenceBundle(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.GetEvidenceBundle.id,
+            using: {
+                APIHandler.getEvidenceBundle($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.GetEvidenceBundle.Input.Path = .init(org: try converter.getPathParameterAsURI(
+                    in: metadata.pathParameters,
+                    name: "org",
+                    as: Components.Parameters.Org.self
+                ))
+                let headers: Operations.GetEvidenceBundle.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.GetEvidenceBundle.Input(
                     path: path,
                     headers: headers
                 )

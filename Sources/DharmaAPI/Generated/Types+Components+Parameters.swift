@@ -27,6 +27,8 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/StackRef`.
         public typealias StackRef = Swift.String
+        /// - Remark: Generated from `#/components/parameters/IncidentID`.
+        public typealias IncidentID = Swift.Int
         /// - Remark: Generated from `#/components/parameters/RunID`.
         public typealias RunID = Swift.String
         /// The `next_cursor` of the previous page.

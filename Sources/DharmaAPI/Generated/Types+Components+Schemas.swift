@@ -19,6 +19,140 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     public enum Schemas {
+        /// What the matching CLI command prints with --json.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Report`.
+        public struct Report: Codable, Hashable, Sendable {
+            /// A container of undocumented properties.
+            public var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+            /// Creates a new `Report`.
+            ///
+            /// - Parameters:
+            ///   - additionalProperties: A container of undocumented properties.
+            public init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                self.additionalProperties = additionalProperties
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                try encoder.encodeAdditionalProperties(additionalProperties)
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Checkpoint`.
+        public struct Checkpoint: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Checkpoint/size`.
+            public var size: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Checkpoint/root`.
+            public var root: Swift.String
+            /// The signed note, as C2SP tlog-checkpoint writes it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Checkpoint/note`.
+            public var note: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Checkpoint/keys`.
+            public var keys: [Swift.String]
+            /// Creates a new `Checkpoint`.
+            ///
+            /// - Parameters:
+            ///   - size:
+            ///   - root:
+            ///   - note: The signed note, as C2SP tlog-checkpoint writes it.
+            ///   - keys:
+            public init(
+                size: Swift.Int,
+                root: Swift.String,
+                note: Swift.String,
+                keys: [Swift.String]
+            ) {
+                self.size = size
+                self.root = root
+                self.note = note
+                self.keys = keys
+            }
+            public enum CodingKeys: String, CodingKey {
+                case size
+                case root
+                case note
+                case keys
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/NewVariable`.
+        public struct NewVariable: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/NewVariable/value`.
+            public var value: Swift.String
+            /// default (or null): false
+            ///
+            /// - Remark: Generated from `#/components/schemas/NewVariable/sensitive`.
+            public var sensitive: Swift.Bool?
+            /// Creates a new `NewVariable`.
+            ///
+            /// - Parameters:
+            ///   - value:
+            ///   - sensitive: default (or null): false
+            public init(
+                value: Swift.String,
+                sensitive: Swift.Bool? = nil
+            ) {
+                self.value = value
+                self.sensitive = sensitive
+            }
+            public enum CodingKeys: String, CodingKey {
+                case value
+                case sensitive
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Variable`.
+        public struct Variable: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Variable/name`.
+            public var name: Swift.String
+            /// null for a sensitive variable
+            ///
+            /// - Remark: Generated from `#/components/schemas/Variable/value`.
+            public var value: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Variable/sensitive`.
+            public var sensitive: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Variable/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Variable`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - value: null for a sensitive variable
+            ///   - sensitive:
+            ///   - updatedAt:
+            public init(
+                name: Swift.String,
+                value: Swift.String? = nil,
+                sensitive: Swift.Bool,
+                updatedAt: Foundation.Date
+            ) {
+                self.name = name
+                self.value = value
+                self.sensitive = sensitive
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case value
+                case sensitive
+                case updatedAt = "updated_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/VariableList`.
+        public struct VariableList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/VariableList/items`.
+            public var items: [Components.Schemas.Variable]
+            /// Creates a new `VariableList`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            public init(items: [Components.Schemas.Variable]) {
+                self.items = items
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Name`.
         public typealias Name = Swift.String
         /// - Remark: Generated from `#/components/schemas/Role`.
@@ -688,10 +822,12 @@ extension Components {
             public var latestBlueprint: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/Stack/latest_run`.
             public var latestRun: Swift.String?
-            /// The run that holds the stack, if one does.
+            /// Who locked the stack, if someone did.
             ///
             /// - Remark: Generated from `#/components/schemas/Stack/locked_by`.
             public var lockedBy: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Stack/lock_reason`.
+            public var lockReason: Swift.String?
             /// Creates a new `Stack`.
             ///
             /// - Parameters:
@@ -704,7 +840,8 @@ extension Components {
             ///   - createdAt:
             ///   - latestBlueprint:
             ///   - latestRun:
-            ///   - lockedBy: The run that holds the stack, if one does.
+            ///   - lockedBy: Who locked the stack, if someone did.
+            ///   - lockReason:
             public init(
                 organisation: Swift.String,
                 project: Swift.String,
@@ -715,7 +852,8 @@ extension Components {
                 createdAt: Foundation.Date,
                 latestBlueprint: Swift.Int? = nil,
                 latestRun: Swift.String? = nil,
-                lockedBy: Swift.String? = nil
+                lockedBy: Swift.String? = nil,
+                lockReason: Swift.String? = nil
             ) {
                 self.organisation = organisation
                 self.project = project
@@ -727,6 +865,7 @@ extension Components {
                 self.latestBlueprint = latestBlueprint
                 self.latestRun = latestRun
                 self.lockedBy = lockedBy
+                self.lockReason = lockReason
             }
             public enum CodingKeys: String, CodingKey {
                 case organisation
@@ -739,6 +878,7 @@ extension Components {
                 case latestBlueprint = "latest_blueprint"
                 case latestRun = "latest_run"
                 case lockedBy = "locked_by"
+                case lockReason = "lock_reason"
             }
         }
         /// - Remark: Generated from `#/components/schemas/StackPage`.
@@ -1097,6 +1237,10 @@ extension Components {
             public var error: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Run/decided_by`.
             public var decidedBy: Swift.String?
+            /// The state version its apply made.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Run/state_version`.
+            public var stateVersion: Swift.Int?
             /// Creates a new `Run`.
             ///
             /// - Parameters:
@@ -1116,6 +1260,7 @@ extension Components {
             ///   - approvalsMissing:
             ///   - error:
             ///   - decidedBy:
+            ///   - stateVersion: The state version its apply made.
             public init(
                 id: Swift.String,
                 organisation: Swift.String,
@@ -1132,7 +1277,8 @@ extension Components {
                 policyVerdict: Swift.String? = nil,
                 approvalsMissing: [Swift.String]? = nil,
                 error: Swift.String? = nil,
-                decidedBy: Swift.String? = nil
+                decidedBy: Swift.String? = nil,
+                stateVersion: Swift.Int? = nil
             ) {
                 self.id = id
                 self.organisation = organisation
@@ -1150,6 +1296,7 @@ extension Components {
                 self.approvalsMissing = approvalsMissing
                 self.error = error
                 self.decidedBy = decidedBy
+                self.stateVersion = stateVersion
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -1168,6 +1315,7 @@ extension Components {
                 case approvalsMissing = "approvals_missing"
                 case error
                 case decidedBy = "decided_by"
+                case stateVersion = "state_version"
             }
         }
         /// - Remark: Generated from `#/components/schemas/RunPage`.

@@ -5758,4 +5758,3522 @@ public enum Operations {
             }
         }
     }
+    /// One recorded resource, sensitive values redacted.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/state/resources/{resource}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/state/resources/{resource}/get(getStateResource)`.
+    public enum GetStateResource {
+        public static let id: Swift.String = "getStateResource"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/state/resources/{resource}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/state/resources/{resource}/GET/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/state/resources/{resource}/GET/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/state/resources/{resource}/GET/path/resource`.
+                public var resource: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                ///   - resource:
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef,
+                    resource: Swift.String
+                ) {
+                    self.org = org
+                    self.stack = stack
+                    self.resource = resource
+                }
+            }
+            public var path: Operations.GetStateResource.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/state/resources/{resource}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetStateResource.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetStateResource.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetStateResource.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetStateResource.Input.Path,
+                headers: Operations.GetStateResource.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/state/resources/{resource}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/state/resources/{resource}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Resource)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Resource {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetStateResource.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetStateResource.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The resource.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/state/resources/{resource}/get(getStateResource)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetStateResource.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetStateResource.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/state/resources/{resource}/get(getStateResource)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Queue an apply run of the blueprint version that made this state version, to bring the stack back to it.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback/post(rollbackState)`.
+    public enum RollbackState {
+        public static let id: Swift.String = "rollbackState"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback/POST/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback/POST/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback/POST/path/version`.
+                public var version: Swift.Int
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                ///   - version:
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef,
+                    version: Swift.Int
+                ) {
+                    self.org = org
+                    self.stack = stack
+                    self.version = version
+                }
+            }
+            public var path: Operations.RollbackState.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RollbackState.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RollbackState.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.RollbackState.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.RollbackState.Input.Path,
+                headers: Operations.RollbackState.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Run)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Run {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.RollbackState.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.RollbackState.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// The queued run.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback/post(rollbackState)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.RollbackState.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.RollbackState.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback/post(rollbackState)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Lock the stack; no run may be queued on it until it is unlocked.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/lock`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/lock/post(lockStack)`.
+    public enum LockStack {
+        public static let id: Swift.String = "lockStack"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/lock/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/lock/POST/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/lock/POST/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef
+                ) {
+                    self.org = org
+                    self.stack = stack
+                }
+            }
+            public var path: Operations.LockStack.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/lock/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LockStack.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LockStack.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.LockStack.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/lock/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/lock/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.Decision)
+            }
+            public var body: Operations.LockStack.Input.Body?
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.LockStack.Input.Path,
+                headers: Operations.LockStack.Input.Headers = .init(),
+                body: Operations.LockStack.Input.Body? = nil
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/lock/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/lock/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Stack)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Stack {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.LockStack.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.LockStack.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The stack.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/lock/post(lockStack)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.LockStack.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.LockStack.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/lock/post(lockStack)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Unlock the stack.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/unlock`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/unlock/post(unlockStack)`.
+    public enum UnlockStack {
+        public static let id: Swift.String = "unlockStack"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/unlock/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/unlock/POST/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/unlock/POST/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef
+                ) {
+                    self.org = org
+                    self.stack = stack
+                }
+            }
+            public var path: Operations.UnlockStack.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/unlock/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.UnlockStack.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.UnlockStack.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.UnlockStack.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.UnlockStack.Input.Path,
+                headers: Operations.UnlockStack.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/unlock/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/unlock/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Stack)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Stack {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.UnlockStack.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.UnlockStack.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The stack.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/unlock/post(unlockStack)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.UnlockStack.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.UnlockStack.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/unlock/post(unlockStack)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// The stack's variables; a sensitive one's value is never returned.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/variables`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/get(listVariables)`.
+    public enum ListVariables {
+        public static let id: Swift.String = "listVariables"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/GET/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/GET/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef
+                ) {
+                    self.org = org
+                    self.stack = stack
+                }
+            }
+            public var path: Operations.ListVariables.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListVariables.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListVariables.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListVariables.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.ListVariables.Input.Path,
+                headers: Operations.ListVariables.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.VariableList)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.VariableList {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListVariables.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListVariables.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The variables.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/get(listVariables)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListVariables.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListVariables.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/get(listVariables)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Set a variable every run of the stack uses (`--var NAME=VALUE`); a sensitive one is sealed at rest.
+    ///
+    /// - Remark: HTTP `PUT /v1/orgs/{org}/stacks/{stack}/variables/{name}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/{name}/put(setVariable)`.
+    public enum SetVariable {
+        public static let id: Swift.String = "setVariable"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/{name}/PUT/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/{name}/PUT/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/{name}/PUT/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/{name}/PUT/path/name`.
+                public var name: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                ///   - name:
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef,
+                    name: Swift.String
+                ) {
+                    self.org = org
+                    self.stack = stack
+                    self.name = name
+                }
+            }
+            public var path: Operations.SetVariable.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/{name}/PUT/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SetVariable.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SetVariable.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.SetVariable.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/{name}/PUT/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/{name}/PUT/requestBody/content/application\/json`.
+                case json(Components.Schemas.NewVariable)
+            }
+            public var body: Operations.SetVariable.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.SetVariable.Input.Path,
+                headers: Operations.SetVariable.Input.Headers = .init(),
+                body: Operations.SetVariable.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/{name}/PUT/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/{name}/PUT/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Variable)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Variable {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.SetVariable.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.SetVariable.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The variable (without its value if sensitive).
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/{name}/put(setVariable)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.SetVariable.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.SetVariable.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/{name}/put(setVariable)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Remove a variable.
+    ///
+    /// - Remark: HTTP `DELETE /v1/orgs/{org}/stacks/{stack}/variables/{name}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/{name}/delete(deleteVariable)`.
+    public enum DeleteVariable {
+        public static let id: Swift.String = "deleteVariable"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/{name}/DELETE/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/{name}/DELETE/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/{name}/DELETE/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/{name}/DELETE/path/name`.
+                public var name: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                ///   - name:
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef,
+                    name: Swift.String
+                ) {
+                    self.org = org
+                    self.stack = stack
+                    self.name = name
+                }
+            }
+            public var path: Operations.DeleteVariable.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/variables/{name}/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteVariable.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteVariable.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.DeleteVariable.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.DeleteVariable.Input.Path,
+                headers: Operations.DeleteVariable.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct NoContent: Sendable, Hashable {
+                /// Creates a new `NoContent`.
+                public init() {}
+            }
+            /// Removed.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/{name}/delete(deleteVariable)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Operations.DeleteVariable.Output.NoContent)
+            /// Removed.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/{name}/delete(deleteVariable)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            public static var noContent: Self {
+                .noContent(.init())
+            }
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            public var noContent: Operations.DeleteVariable.Output.NoContent {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/{name}/delete(deleteVariable)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Compare what is recorded with what runs, as `dharma drift --json` does.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/drift`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/drift/post(checkDrift)`.
+    public enum CheckDrift {
+        public static let id: Swift.String = "checkDrift"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/drift/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/drift/POST/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/drift/POST/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef
+                ) {
+                    self.org = org
+                    self.stack = stack
+                }
+            }
+            public var path: Operations.CheckDrift.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/drift/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CheckDrift.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CheckDrift.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.CheckDrift.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.CheckDrift.Input.Path,
+                headers: Operations.CheckDrift.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/drift/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/drift/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Report)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Report {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CheckDrift.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CheckDrift.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The drift report.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/drift/post(checkDrift)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.CheckDrift.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.CheckDrift.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/drift/post(checkDrift)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// The monthly cost and carbon of the stack's newest blueprint, as `dharma cost --json` prints it.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/cost`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/cost/get(getStackCost)`.
+    public enum GetStackCost {
+        public static let id: Swift.String = "getStackCost"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/cost/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/cost/GET/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/cost/GET/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef
+                ) {
+                    self.org = org
+                    self.stack = stack
+                }
+            }
+            public var path: Operations.GetStackCost.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/cost/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetStackCost.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetStackCost.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetStackCost.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetStackCost.Input.Path,
+                headers: Operations.GetStackCost.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/cost/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/cost/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Report)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Report {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetStackCost.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetStackCost.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The estimate.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/cost/get(getStackCost)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetStackCost.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetStackCost.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/cost/get(getStackCost)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Where the stack would cost or emit least, as `dharma optimize --json` advises.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/placement`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/placement/get(getPlacement)`.
+    public enum GetPlacement {
+        public static let id: Swift.String = "getPlacement"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/placement/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/placement/GET/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/placement/GET/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef
+                ) {
+                    self.org = org
+                    self.stack = stack
+                }
+            }
+            public var path: Operations.GetPlacement.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/placement/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/placement/GET/query/objective`.
+                @frozen public enum ObjectivePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case cost = "cost"
+                    case carbon = "carbon"
+                }
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/placement/GET/query/objective`.
+                public var objective: Operations.GetPlacement.Input.Query.ObjectivePayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - objective:
+                public init(objective: Operations.GetPlacement.Input.Query.ObjectivePayload? = nil) {
+                    self.objective = objective
+                }
+            }
+            public var query: Operations.GetPlacement.Input.Query
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/placement/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetPlacement.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetPlacement.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetPlacement.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.GetPlacement.Input.Path,
+                query: Operations.GetPlacement.Input.Query = .init(),
+                headers: Operations.GetPlacement.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/placement/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/placement/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Report)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Report {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetPlacement.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetPlacement.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The advice.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/placement/get(getPlacement)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetPlacement.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetPlacement.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/placement/get(getPlacement)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// The stack's health score, 0–100, and what costs it points.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/health`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/health/get(getStackHealth)`.
+    public enum GetStackHealth {
+        public static let id: Swift.String = "getStackHealth"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/health/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/health/GET/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/health/GET/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef
+                ) {
+                    self.org = org
+                    self.stack = stack
+                }
+            }
+            public var path: Operations.GetStackHealth.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/health/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetStackHealth.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetStackHealth.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetStackHealth.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetStackHealth.Input.Path,
+                headers: Operations.GetStackHealth.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/health/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/health/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Report)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Report {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetStackHealth.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetStackHealth.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The score.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/health/get(getStackHealth)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetStackHealth.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetStackHealth.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/health/get(getStackHealth)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// The stack's incidents, newest first.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/incidents`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/get(listIncidents)`.
+    public enum ListIncidents {
+        public static let id: Swift.String = "listIncidents"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/GET/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/GET/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef
+                ) {
+                    self.org = org
+                    self.stack = stack
+                }
+            }
+            public var path: Operations.ListIncidents.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/GET/query/open`.
+                public var open: Swift.Bool?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - open:
+                public init(open: Swift.Bool? = nil) {
+                    self.open = open
+                }
+            }
+            public var query: Operations.ListIncidents.Input.Query
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListIncidents.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListIncidents.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListIncidents.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.ListIncidents.Input.Path,
+                query: Operations.ListIncidents.Input.Query = .init(),
+                headers: Operations.ListIncidents.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Report)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Report {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListIncidents.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListIncidents.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The incidents.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/get(listIncidents)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListIncidents.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListIncidents.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/get(listIncidents)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// One incident with its diagnosis, remediation and verification.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/incidents/{incident}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/{incident}/get(getIncident)`.
+    public enum GetIncident {
+        public static let id: Swift.String = "getIncident"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/{incident}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/{incident}/GET/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/{incident}/GET/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/{incident}/GET/path/incident`.
+                public var incident: Components.Parameters.IncidentID
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                ///   - incident:
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef,
+                    incident: Components.Parameters.IncidentID
+                ) {
+                    self.org = org
+                    self.stack = stack
+                    self.incident = incident
+                }
+            }
+            public var path: Operations.GetIncident.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/{incident}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetIncident.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetIncident.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetIncident.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetIncident.Input.Path,
+                headers: Operations.GetIncident.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/{incident}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/{incident}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Report)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Report {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetIncident.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetIncident.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The incident.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/{incident}/get(getIncident)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetIncident.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetIncident.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/{incident}/get(getIncident)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Approve the remediation an incident waits for.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve/post(approveIncident)`.
+    public enum ApproveIncident {
+        public static let id: Swift.String = "approveIncident"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve/POST/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve/POST/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve/POST/path/incident`.
+                public var incident: Components.Parameters.IncidentID
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                ///   - incident:
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef,
+                    incident: Components.Parameters.IncidentID
+                ) {
+                    self.org = org
+                    self.stack = stack
+                    self.incident = incident
+                }
+            }
+            public var path: Operations.ApproveIncident.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ApproveIncident.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ApproveIncident.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ApproveIncident.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.ApproveIncident.Input.Path,
+                headers: Operations.ApproveIncident.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Report)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Report {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ApproveIncident.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ApproveIncident.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The incident.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve/post(approveIncident)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ApproveIncident.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ApproveIncident.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve/post(approveIncident)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Each control of the frameworks named, for the stack's newest blueprint, as `dharma compliance report --json` prints it.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/compliance`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/compliance/get(getCompliance)`.
+    public enum GetCompliance {
+        public static let id: Swift.String = "getCompliance"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/compliance/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/compliance/GET/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/compliance/GET/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef
+                ) {
+                    self.org = org
+                    self.stack = stack
+                }
+            }
+            public var path: Operations.GetCompliance.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/compliance/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/compliance/GET/query/framework`.
+                public var framework: Swift.String
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - framework:
+                public init(framework: Swift.String) {
+                    self.framework = framework
+                }
+            }
+            public var query: Operations.GetCompliance.Input.Query
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/compliance/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetCompliance.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetCompliance.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetCompliance.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.GetCompliance.Input.Path,
+                query: Operations.GetCompliance.Input.Query,
+                headers: Operations.GetCompliance.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/compliance/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/compliance/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Report)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Report {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetCompliance.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetCompliance.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The reports.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/compliance/get(getCompliance)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetCompliance.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetCompliance.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/compliance/get(getCompliance)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// The stack's newest blueprint as code (Terraform, CloudFormation, Bicep, Pulumi or Kubernetes), as a tar archive.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/export`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/export/get(exportStack)`.
+    public enum ExportStack {
+        public static let id: Swift.String = "exportStack"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/export/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/export/GET/path/org`.
+                public var org: Components.Parameters.Org
+                /// NAME.ENVIRONMENT, as in `shop.production`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/export/GET/path/stack`.
+                public var stack: Components.Parameters.StackRef
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - stack: NAME.ENVIRONMENT, as in `shop.production`.
+                public init(
+                    org: Components.Parameters.Org,
+                    stack: Components.Parameters.StackRef
+                ) {
+                    self.org = org
+                    self.stack = stack
+                }
+            }
+            public var path: Operations.ExportStack.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/export/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/export/GET/query/format`.
+                @frozen public enum FormatPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case terraform = "terraform"
+                    case cloudformation = "cloudformation"
+                    case cloudformationJson = "cloudformation-json"
+                    case bicep = "bicep"
+                    case pulumi = "pulumi"
+                    case kubernetes = "kubernetes"
+                }
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/export/GET/query/format`.
+                public var format: Operations.ExportStack.Input.Query.FormatPayload
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - format:
+                public init(format: Operations.ExportStack.Input.Query.FormatPayload) {
+                    self.format = format
+                }
+            }
+            public var query: Operations.ExportStack.Input.Query
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/export/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ExportStack.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ExportStack.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ExportStack.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.ExportStack.Input.Path,
+                query: Operations.ExportStack.Input.Query,
+                headers: Operations.ExportStack.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/export/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/stacks/{stack}/export/GET/responses/200/content/application\/x-tar`.
+                    case applicationXTar(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.applicationXTar`.
+                    ///
+                    /// - Throws: An error if `self` is not `.applicationXTar`.
+                    /// - SeeAlso: `.applicationXTar`.
+                    public var applicationXTar: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .applicationXTar(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ExportStack.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ExportStack.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// A tar archive of the generated files.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/export/get(exportStack)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ExportStack.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ExportStack.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/export/get(exportStack)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case applicationXTar
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/x-tar":
+                    self = .applicationXTar
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .applicationXTar:
+                    return "application/x-tar"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .applicationXTar,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Check a Terraform or CloudFormation file against the policy rules, as `dharma scan --format json` does.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/scan`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/scan/post(scanCode)`.
+    public enum ScanCode {
+        public static let id: Swift.String = "scanCode"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/scan/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/scan/POST/path/org`.
+                public var org: Components.Parameters.Org
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                public init(org: Components.Parameters.Org) {
+                    self.org = org
+                }
+            }
+            public var path: Operations.ScanCode.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/scan/POST/query`.
+            public struct Query: Sendable, Hashable {
+                /// The file's name; its extension says what it is (.tf, .tf.json, .yaml, .yml, .json, .template).
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/scan/POST/query/filename`.
+                public var filename: Swift.String
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - filename: The file's name; its extension says what it is (.tf, .tf.json, .yaml, .yml, .json, .template).
+                public init(filename: Swift.String) {
+                    self.filename = filename
+                }
+            }
+            public var query: Operations.ScanCode.Input.Query
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/scan/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ScanCode.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ScanCode.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ScanCode.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/scan/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/scan/POST/requestBody/content/text\/plain`.
+                case plainText(OpenAPIRuntime.HTTPBody)
+            }
+            public var body: Operations.ScanCode.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.ScanCode.Input.Path,
+                query: Operations.ScanCode.Input.Query,
+                headers: Operations.ScanCode.Input.Headers = .init(),
+                body: Operations.ScanCode.Input.Body
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/scan/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/scan/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Report)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Report {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ScanCode.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ScanCode.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The findings.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/scan/post(scanCode)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ScanCode.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ScanCode.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/scan/post(scanCode)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// The latest signed checkpoint (a C2SP signed note) and the log's verifier keys.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/checkpoint`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/checkpoint/get(getAuditCheckpoint)`.
+    public enum GetAuditCheckpoint {
+        public static let id: Swift.String = "getAuditCheckpoint"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/checkpoint/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/checkpoint/GET/path/org`.
+                public var org: Components.Parameters.Org
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                public init(org: Components.Parameters.Org) {
+                    self.org = org
+                }
+            }
+            public var path: Operations.GetAuditCheckpoint.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/checkpoint/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetAuditCheckpoint.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetAuditCheckpoint.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetAuditCheckpoint.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetAuditCheckpoint.Input.Path,
+                headers: Operations.GetAuditCheckpoint.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/checkpoint/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/checkpoint/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Checkpoint)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Checkpoint {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetAuditCheckpoint.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetAuditCheckpoint.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The checkpoint.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/checkpoint/get(getAuditCheckpoint)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetAuditCheckpoint.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetAuditCheckpoint.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/checkpoint/get(getAuditCheckpoint)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// The proof that entry `seq` is in the latest checkpoint (RFC 9162), checked before it is returned.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/entries/{seq}/proof`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/entries/{seq}/proof/get(getInclusionProof)`.
+    public enum GetInclusionProof {
+        public static let id: Swift.String = "getInclusionProof"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/entries/{seq}/proof/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/entries/{seq}/proof/GET/path/org`.
+                public var org: Components.Parameters.Org
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/entries/{seq}/proof/GET/path/seq`.
+                public var seq: Swift.Int
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - seq:
+                public init(
+                    org: Components.Parameters.Org,
+                    seq: Swift.Int
+                ) {
+                    self.org = org
+                    self.seq = seq
+                }
+            }
+            public var path: Operations.GetInclusionProof.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/entries/{seq}/proof/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetInclusionProof.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetInclusionProof.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetInclusionProof.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetInclusionProof.Input.Path,
+                headers: Operations.GetInclusionProof.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/entries/{seq}/proof/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/entries/{seq}/proof/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Report)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Report {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetInclusionProof.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetInclusionProof.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The proof.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/entries/{seq}/proof/get(getInclusionProof)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetInclusionProof.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetInclusionProof.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/entries/{seq}/proof/get(getInclusionProof)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// The proof that the tree of `old` entries is a prefix of the tree of `new`.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/consistency`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/consistency/get(getConsistencyProof)`.
+    public enum GetConsistencyProof {
+        public static let id: Swift.String = "getConsistencyProof"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/consistency/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/consistency/GET/path/org`.
+                public var org: Components.Parameters.Org
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                public init(org: Components.Parameters.Org) {
+                    self.org = org
+                }
+            }
+            public var path: Operations.GetConsistencyProof.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/consistency/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/consistency/GET/query/old`.
+                public var old: Swift.Int
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/consistency/GET/query/new`.
+                public var new: Swift.Int
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - old:
+                ///   - new:
+                public init(
+                    old: Swift.Int,
+                    new: Swift.Int
+                ) {
+                    self.old = old
+                    self.new = new
+                }
+            }
+            public var query: Operations.GetConsistencyProof.Input.Query
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/consistency/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetConsistencyProof.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetConsistencyProof.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetConsistencyProof.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.GetConsistencyProof.Input.Path,
+                query: Operations.GetConsistencyProof.Input.Query,
+                headers: Operations.GetConsistencyProof.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/consistency/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/consistency/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Report)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Report {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetConsistencyProof.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetConsistencyProof.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The proof.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/consistency/get(getConsistencyProof)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetConsistencyProof.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetConsistencyProof.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/consistency/get(getConsistencyProof)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// An evidence bundle of the whole log, which `dharma audit verify --bundle` checks offline.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/bundle`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/bundle/get(getEvidenceBundle)`.
+    public enum GetEvidenceBundle {
+        public static let id: Swift.String = "getEvidenceBundle"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/bundle/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/bundle/GET/path/org`.
+                public var org: Components.Parameters.Org
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                public init(org: Components.Parameters.Org) {
+                    self.org = org
+                }
+            }
+            public var path: Operations.GetEvidenceBundle.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/bundle/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEvidenceBundle.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetEvidenceBundle.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetEvidenceBundle.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetEvidenceBundle.Input.Path,
+                headers: Operations.GetEvidenceBundle.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/bundle/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/bundle/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Report)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Report {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetEvidenceBundle.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetEvidenceBundle.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The bundle.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/bundle/get(getEvidenceBundle)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetEvidenceBundle.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetEvidenceBundle.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/bundle/get(getEvidenceBundle)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
 }

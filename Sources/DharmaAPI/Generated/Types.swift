@@ -193,6 +193,111 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/orgs/{org}/audit/verify`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/verify/post(verifyAuditLog)`.
     func verifyAuditLog(_ input: Operations.VerifyAuditLog.Input) async throws -> Operations.VerifyAuditLog.Output
+    /// One recorded resource, sensitive values redacted.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/state/resources/{resource}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/state/resources/{resource}/get(getStateResource)`.
+    func getStateResource(_ input: Operations.GetStateResource.Input) async throws -> Operations.GetStateResource.Output
+    /// Queue an apply run of the blueprint version that made this state version, to bring the stack back to it.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback/post(rollbackState)`.
+    func rollbackState(_ input: Operations.RollbackState.Input) async throws -> Operations.RollbackState.Output
+    /// Lock the stack; no run may be queued on it until it is unlocked.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/lock`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/lock/post(lockStack)`.
+    func lockStack(_ input: Operations.LockStack.Input) async throws -> Operations.LockStack.Output
+    /// Unlock the stack.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/unlock`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/unlock/post(unlockStack)`.
+    func unlockStack(_ input: Operations.UnlockStack.Input) async throws -> Operations.UnlockStack.Output
+    /// The stack's variables; a sensitive one's value is never returned.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/variables`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/get(listVariables)`.
+    func listVariables(_ input: Operations.ListVariables.Input) async throws -> Operations.ListVariables.Output
+    /// Set a variable every run of the stack uses (`--var NAME=VALUE`); a sensitive one is sealed at rest.
+    ///
+    /// - Remark: HTTP `PUT /v1/orgs/{org}/stacks/{stack}/variables/{name}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/{name}/put(setVariable)`.
+    func setVariable(_ input: Operations.SetVariable.Input) async throws -> Operations.SetVariable.Output
+    /// Remove a variable.
+    ///
+    /// - Remark: HTTP `DELETE /v1/orgs/{org}/stacks/{stack}/variables/{name}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/{name}/delete(deleteVariable)`.
+    func deleteVariable(_ input: Operations.DeleteVariable.Input) async throws -> Operations.DeleteVariable.Output
+    /// Compare what is recorded with what runs, as `dharma drift --json` does.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/drift`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/drift/post(checkDrift)`.
+    func checkDrift(_ input: Operations.CheckDrift.Input) async throws -> Operations.CheckDrift.Output
+    /// The monthly cost and carbon of the stack's newest blueprint, as `dharma cost --json` prints it.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/cost`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/cost/get(getStackCost)`.
+    func getStackCost(_ input: Operations.GetStackCost.Input) async throws -> Operations.GetStackCost.Output
+    /// Where the stack would cost or emit least, as `dharma optimize --json` advises.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/placement`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/placement/get(getPlacement)`.
+    func getPlacement(_ input: Operations.GetPlacement.Input) async throws -> Operations.GetPlacement.Output
+    /// The stack's health score, 0–100, and what costs it points.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/health`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/health/get(getStackHealth)`.
+    func getStackHealth(_ input: Operations.GetStackHealth.Input) async throws -> Operations.GetStackHealth.Output
+    /// The stack's incidents, newest first.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/incidents`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/get(listIncidents)`.
+    func listIncidents(_ input: Operations.ListIncidents.Input) async throws -> Operations.ListIncidents.Output
+    /// One incident with its diagnosis, remediation and verification.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/incidents/{incident}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/{incident}/get(getIncident)`.
+    func getIncident(_ input: Operations.GetIncident.Input) async throws -> Operations.GetIncident.Output
+    /// Approve the remediation an incident waits for.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve/post(approveIncident)`.
+    func approveIncident(_ input: Operations.ApproveIncident.Input) async throws -> Operations.ApproveIncident.Output
+    /// Each control of the frameworks named, for the stack's newest blueprint, as `dharma compliance report --json` prints it.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/compliance`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/compliance/get(getCompliance)`.
+    func getCompliance(_ input: Operations.GetCompliance.Input) async throws -> Operations.GetCompliance.Output
+    /// The stack's newest blueprint as code (Terraform, CloudFormation, Bicep, Pulumi or Kubernetes), as a tar archive.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/export`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/export/get(exportStack)`.
+    func exportStack(_ input: Operations.ExportStack.Input) async throws -> Operations.ExportStack.Output
+    /// Check a Terraform or CloudFormation file against the policy rules, as `dharma scan --format json` does.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/scan`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/scan/post(scanCode)`.
+    func scanCode(_ input: Operations.ScanCode.Input) async throws -> Operations.ScanCode.Output
+    /// The latest signed checkpoint (a C2SP signed note) and the log's verifier keys.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/checkpoint`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/checkpoint/get(getAuditCheckpoint)`.
+    func getAuditCheckpoint(_ input: Operations.GetAuditCheckpoint.Input) async throws -> Operations.GetAuditCheckpoint.Output
+    /// The proof that entry `seq` is in the latest checkpoint (RFC 9162), checked before it is returned.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/entries/{seq}/proof`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/entries/{seq}/proof/get(getInclusionProof)`.
+    func getInclusionProof(_ input: Operations.GetInclusionProof.Input) async throws -> Operations.GetInclusionProof.Output
+    /// The proof that the tree of `old` entries is a prefix of the tree of `new`.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/consistency`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/consistency/get(getConsistencyProof)`.
+    func getConsistencyProof(_ input: Operations.GetConsistencyProof.Input) async throws -> Operations.GetConsistencyProof.Output
+    /// An evidence bundle of the whole log, which `dharma audit verify --bundle` checks offline.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/bundle`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/bundle/get(getEvidenceBundle)`.
+    func getEvidenceBundle(_ input: Operations.GetEvidenceBundle.Input) async throws -> Operations.GetEvidenceBundle.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -670,6 +775,297 @@ extension APIProtocol {
         headers: Operations.VerifyAuditLog.Input.Headers = .init()
     ) async throws -> Operations.VerifyAuditLog.Output {
         try await verifyAuditLog(Operations.VerifyAuditLog.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// One recorded resource, sensitive values redacted.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/state/resources/{resource}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/state/resources/{resource}/get(getStateResource)`.
+    public func getStateResource(
+        path: Operations.GetStateResource.Input.Path,
+        headers: Operations.GetStateResource.Input.Headers = .init()
+    ) async throws -> Operations.GetStateResource.Output {
+        try await getStateResource(Operations.GetStateResource.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Queue an apply run of the blueprint version that made this state version, to bring the stack back to it.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/state/versions/{version}/rollback/post(rollbackState)`.
+    public func rollbackState(
+        path: Operations.RollbackState.Input.Path,
+        headers: Operations.RollbackState.Input.Headers = .init()
+    ) async throws -> Operations.RollbackState.Output {
+        try await rollbackState(Operations.RollbackState.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Lock the stack; no run may be queued on it until it is unlocked.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/lock`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/lock/post(lockStack)`.
+    public func lockStack(
+        path: Operations.LockStack.Input.Path,
+        headers: Operations.LockStack.Input.Headers = .init(),
+        body: Operations.LockStack.Input.Body? = nil
+    ) async throws -> Operations.LockStack.Output {
+        try await lockStack(Operations.LockStack.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Unlock the stack.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/unlock`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/unlock/post(unlockStack)`.
+    public func unlockStack(
+        path: Operations.UnlockStack.Input.Path,
+        headers: Operations.UnlockStack.Input.Headers = .init()
+    ) async throws -> Operations.UnlockStack.Output {
+        try await unlockStack(Operations.UnlockStack.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The stack's variables; a sensitive one's value is never returned.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/variables`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/get(listVariables)`.
+    public func listVariables(
+        path: Operations.ListVariables.Input.Path,
+        headers: Operations.ListVariables.Input.Headers = .init()
+    ) async throws -> Operations.ListVariables.Output {
+        try await listVariables(Operations.ListVariables.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Set a variable every run of the stack uses (`--var NAME=VALUE`); a sensitive one is sealed at rest.
+    ///
+    /// - Remark: HTTP `PUT /v1/orgs/{org}/stacks/{stack}/variables/{name}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/{name}/put(setVariable)`.
+    public func setVariable(
+        path: Operations.SetVariable.Input.Path,
+        headers: Operations.SetVariable.Input.Headers = .init(),
+        body: Operations.SetVariable.Input.Body
+    ) async throws -> Operations.SetVariable.Output {
+        try await setVariable(Operations.SetVariable.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Remove a variable.
+    ///
+    /// - Remark: HTTP `DELETE /v1/orgs/{org}/stacks/{stack}/variables/{name}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/variables/{name}/delete(deleteVariable)`.
+    public func deleteVariable(
+        path: Operations.DeleteVariable.Input.Path,
+        headers: Operations.DeleteVariable.Input.Headers = .init()
+    ) async throws -> Operations.DeleteVariable.Output {
+        try await deleteVariable(Operations.DeleteVariable.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Compare what is recorded with what runs, as `dharma drift --json` does.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/drift`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/drift/post(checkDrift)`.
+    public func checkDrift(
+        path: Operations.CheckDrift.Input.Path,
+        headers: Operations.CheckDrift.Input.Headers = .init()
+    ) async throws -> Operations.CheckDrift.Output {
+        try await checkDrift(Operations.CheckDrift.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The monthly cost and carbon of the stack's newest blueprint, as `dharma cost --json` prints it.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/cost`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/cost/get(getStackCost)`.
+    public func getStackCost(
+        path: Operations.GetStackCost.Input.Path,
+        headers: Operations.GetStackCost.Input.Headers = .init()
+    ) async throws -> Operations.GetStackCost.Output {
+        try await getStackCost(Operations.GetStackCost.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Where the stack would cost or emit least, as `dharma optimize --json` advises.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/placement`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/placement/get(getPlacement)`.
+    public func getPlacement(
+        path: Operations.GetPlacement.Input.Path,
+        query: Operations.GetPlacement.Input.Query = .init(),
+        headers: Operations.GetPlacement.Input.Headers = .init()
+    ) async throws -> Operations.GetPlacement.Output {
+        try await getPlacement(Operations.GetPlacement.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The stack's health score, 0–100, and what costs it points.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/health`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/health/get(getStackHealth)`.
+    public func getStackHealth(
+        path: Operations.GetStackHealth.Input.Path,
+        headers: Operations.GetStackHealth.Input.Headers = .init()
+    ) async throws -> Operations.GetStackHealth.Output {
+        try await getStackHealth(Operations.GetStackHealth.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The stack's incidents, newest first.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/incidents`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/get(listIncidents)`.
+    public func listIncidents(
+        path: Operations.ListIncidents.Input.Path,
+        query: Operations.ListIncidents.Input.Query = .init(),
+        headers: Operations.ListIncidents.Input.Headers = .init()
+    ) async throws -> Operations.ListIncidents.Output {
+        try await listIncidents(Operations.ListIncidents.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One incident with its diagnosis, remediation and verification.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/incidents/{incident}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/{incident}/get(getIncident)`.
+    public func getIncident(
+        path: Operations.GetIncident.Input.Path,
+        headers: Operations.GetIncident.Input.Headers = .init()
+    ) async throws -> Operations.GetIncident.Output {
+        try await getIncident(Operations.GetIncident.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Approve the remediation an incident waits for.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/incidents/{incident}/approve/post(approveIncident)`.
+    public func approveIncident(
+        path: Operations.ApproveIncident.Input.Path,
+        headers: Operations.ApproveIncident.Input.Headers = .init()
+    ) async throws -> Operations.ApproveIncident.Output {
+        try await approveIncident(Operations.ApproveIncident.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Each control of the frameworks named, for the stack's newest blueprint, as `dharma compliance report --json` prints it.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/compliance`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/compliance/get(getCompliance)`.
+    public func getCompliance(
+        path: Operations.GetCompliance.Input.Path,
+        query: Operations.GetCompliance.Input.Query,
+        headers: Operations.GetCompliance.Input.Headers = .init()
+    ) async throws -> Operations.GetCompliance.Output {
+        try await getCompliance(Operations.GetCompliance.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The stack's newest blueprint as code (Terraform, CloudFormation, Bicep, Pulumi or Kubernetes), as a tar archive.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/stacks/{stack}/export`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/stacks/{stack}/export/get(exportStack)`.
+    public func exportStack(
+        path: Operations.ExportStack.Input.Path,
+        query: Operations.ExportStack.Input.Query,
+        headers: Operations.ExportStack.Input.Headers = .init()
+    ) async throws -> Operations.ExportStack.Output {
+        try await exportStack(Operations.ExportStack.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Check a Terraform or CloudFormation file against the policy rules, as `dharma scan --format json` does.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/scan`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/scan/post(scanCode)`.
+    public func scanCode(
+        path: Operations.ScanCode.Input.Path,
+        query: Operations.ScanCode.Input.Query,
+        headers: Operations.ScanCode.Input.Headers = .init(),
+        body: Operations.ScanCode.Input.Body
+    ) async throws -> Operations.ScanCode.Output {
+        try await scanCode(Operations.ScanCode.Input(
+            path: path,
+            query: query,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The latest signed checkpoint (a C2SP signed note) and the log's verifier keys.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/checkpoint`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/checkpoint/get(getAuditCheckpoint)`.
+    public func getAuditCheckpoint(
+        path: Operations.GetAuditCheckpoint.Input.Path,
+        headers: Operations.GetAuditCheckpoint.Input.Headers = .init()
+    ) async throws -> Operations.GetAuditCheckpoint.Output {
+        try await getAuditCheckpoint(Operations.GetAuditCheckpoint.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The proof that entry `seq` is in the latest checkpoint (RFC 9162), checked before it is returned.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/entries/{seq}/proof`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/entries/{seq}/proof/get(getInclusionProof)`.
+    public func getInclusionProof(
+        path: Operations.GetInclusionProof.Input.Path,
+        headers: Operations.GetInclusionProof.Input.Headers = .init()
+    ) async throws -> Operations.GetInclusionProof.Output {
+        try await getInclusionProof(Operations.GetInclusionProof.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The proof that the tree of `old` entries is a prefix of the tree of `new`.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/consistency`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/consistency/get(getConsistencyProof)`.
+    public func getConsistencyProof(
+        path: Operations.GetConsistencyProof.Input.Path,
+        query: Operations.GetConsistencyProof.Input.Query,
+        headers: Operations.GetConsistencyProof.Input.Headers = .init()
+    ) async throws -> Operations.GetConsistencyProof.Output {
+        try await getConsistencyProof(Operations.GetConsistencyProof.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// An evidence bundle of the whole log, which `dharma audit verify --bundle` checks offline.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/bundle`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/bundle/get(getEvidenceBundle)`.
+    public func getEvidenceBundle(
+        path: Operations.GetEvidenceBundle.Input.Path,
+        headers: Operations.GetEvidenceBundle.Input.Headers = .init()
+    ) async throws -> Operations.GetEvidenceBundle.Output {
+        try await getEvidenceBundle(Operations.GetEvidenceBundle.Input(
             path: path,
             headers: headers
         ))

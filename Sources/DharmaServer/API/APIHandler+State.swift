@@ -10,22 +10,14 @@ import OpenAPIRuntime
 extension APIHandler {
     func listStateResources(_ input: Operations.ListStateResources.Input) async throws -> Operations.ListStateResources.Output {
         await respond(Operations.ListStateResources.Output.default) { () throws(ServiceError) in
-            let scope = try await tenants().stackScope(input.path.stack, in: input.path.org, .read, to: "read state")
+            let tenants = try tenants()
+            let scope = try await tenants.stackScope(input.path.stack, in: input.path.org, .read, to: "read state")
+            let mask = try await tenants.secretMask(input.path.stack, in: input.path.org)
             let service = StateService(context: scope.context)
             let page = try Cursor.page(input.query.cursor, input.query.limit)
             let names = try await service.list(scope.selector).resources.map(\.name).filter { $0 > (page.after ?? "") }
             var items: [Components.Schemas.Resource] = []
-            for name in names.prefix(page.limit) {
-                // `show` redacts every sensitive input; outputs of sensitive properties too.
-                let resource = try await service.show(name, scope.selector)
-                let sensitive = Set(ResourceCatalog.type(named: resource.type)?.sensitiveProperties ?? [])
-                let outputs = resource.outputs.mapValues { $0 }.filter { !sensitive.contains($0.key) }
-                items.append(
-                    .init(
-                        name: resource.name, _type: resource.type, provider: resource.provider.rawValue,
-                        inputs: .init(additionalProperties: Value.object(resource.inputs)),
-                        outputs: .init(additionalProperties: Value.object(outputs))))
-            }
+            for name in names.prefix(page.limit) { items.append(Self.resource(try await service.show(name, scope.selector), mask: mask)) }
             let next = names.count > page.limit ? items.last?.name : nil
             return .ok(.init(body: .json(.init(items: items, nextCursor: Cursor.encode(next)))))
         }
@@ -33,9 +25,11 @@ extension APIHandler {
 
     func getStateOutputs(_ input: Operations.GetStateOutputs.Input) async throws -> Operations.GetStateOutputs.Output {
         await respond(Operations.GetStateOutputs.Output.default) { () throws(ServiceError) in
-            let scope = try await tenants().stackScope(input.path.stack, in: input.path.org, .read, to: "read outputs")
+            let tenants = try tenants()
+            let scope = try await tenants.stackScope(input.path.stack, in: input.path.org, .read, to: "read outputs")
+            let mask = try await tenants.secretMask(input.path.stack, in: input.path.org)
             let (_, outputs) = try await StateService(context: scope.context).outputs(scope.selector)
-            return .ok(.init(body: .json(.init(outputs: .init(additionalProperties: Value.object(outputs))))))
+            return .ok(.init(body: .json(.init(outputs: .init(additionalProperties: Value.object(outputs.mapValues(mask.mask)))))))
         }
     }
 
@@ -90,5 +84,48 @@ extension APIHandler {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text) ?? Date(epoch: 0)
+    }
+}
+
+/// The organisation's log: its checkpoint, proofs and evidence bundle.
+extension APIHandler {
+    func getAuditCheckpoint(_ input: Operations.GetAuditCheckpoint.Input) async throws -> Operations.GetAuditCheckpoint.Output {
+        await respond(Operations.GetAuditCheckpoint.Output.default) { () throws(ServiceError) in
+            let scope = try await tenants().auditScope(input.path.org, .read, to: "read the audit log")
+            let (checkpoint, note, keys) = try await AuditService(context: scope.context).checkpoint(scope.selector)
+            return .ok(.init(body: .json(.init(size: Int(checkpoint.size), root: checkpoint.root.hex, note: note, keys: keys))))
+        }
+    }
+
+    func getInclusionProof(_ input: Operations.GetInclusionProof.Input) async throws -> Operations.GetInclusionProof.Output {
+        await respond(Operations.GetInclusionProof.Output.default) { () throws(ServiceError) in
+            guard input.path.seq >= 0 else { throw .invalidInput("seq counts from 0", pointer: "/seq") }
+            let scope = try await tenants().auditScope(input.path.org, .read, to: "read the audit log")
+            let proof = try await AuditService(context: scope.context).proof(UInt64(input.path.seq), scope.selector)
+            return .ok(.init(body: .json(Self.report(proof.json))))
+        }
+    }
+
+    func getConsistencyProof(_ input: Operations.GetConsistencyProof.Input) async throws -> Operations.GetConsistencyProof.Output {
+        await respond(Operations.GetConsistencyProof.Output.default) { () throws(ServiceError) in
+            guard input.query.new >= input.query.old else {
+                throw .notFound("no consistency proof from \(input.query.old) to a smaller tree of \(input.query.new)")
+            }
+            let scope = try await tenants().auditScope(input.path.org, .read, to: "read the audit log")
+            let size = try await AuditService(context: scope.context).checkpoint(scope.selector).checkpoint.size
+            guard UInt64(input.query.new) <= size else {
+                throw .notFound("the log's latest checkpoint covers \(size) entries, not \(input.query.new)")
+            }
+            let proof = try await AuditService(context: scope.context).consistency(
+                old: UInt64(input.query.old), new: UInt64(input.query.new), scope.selector)
+            return .ok(.init(body: .json(Self.report(proof.json))))
+        }
+    }
+
+    func getEvidenceBundle(_ input: Operations.GetEvidenceBundle.Input) async throws -> Operations.GetEvidenceBundle.Output {
+        await respond(Operations.GetEvidenceBundle.Output.default) { () throws(ServiceError) in
+            let scope = try await tenants().auditScope(input.path.org, .read, to: "export the audit log")
+            return .ok(.init(body: .json(try Self.report(encoding: try await AuditService(context: scope.context).bundle(scope.selector)))))
+        }
     }
 }

@@ -66,7 +66,8 @@ extension Components.Schemas.Stack {
     init(_ stack: ManagedStack, latestBlueprint: Int? = nil, latestRun: String? = nil) {
         self.init(
             organisation: stack.organisation, project: stack.project, name: stack.stack.name, environment: stack.stack.environment, ref: stack.reference,
-            protected: stack.protected, createdAt: Date(epoch: stack.createdAt), latestBlueprint: latestBlueprint, latestRun: latestRun)
+            protected: stack.protected, createdAt: Date(epoch: stack.createdAt), latestBlueprint: latestBlueprint, latestRun: latestRun,
+            lockedBy: stack.lockedBy, lockReason: stack.lockReason)
     }
 }
 
@@ -105,7 +106,8 @@ extension Components.Schemas.Run {
             state: .init(rawValue: run.state.rawValue) ?? .errored, actor: run.actor, message: run.message, blueprintVersion: run.blueprintVersion,
             createdAt: Date(epoch: run.createdAt), updatedAt: Date(epoch: run.updatedAt),
             plan: run.plan.map { .init(create: $0.create, update: $0.update, replace: $0.replace, delete: $0.delete) }, monthlyCost: run.monthlyCost,
-            policyVerdict: run.policyVerdict, approvalsMissing: run.approvalsMissing, error: run.error, decidedBy: run.decidedBy)
+            policyVerdict: run.policyVerdict, approvalsMissing: run.approvalsMissing, error: run.error, decidedBy: run.decidedBy,
+            stateVersion: run.stateVersion)
     }
 }
 

@@ -49,7 +49,7 @@ public struct AuditService: Sendable {
     public func proof(_ seq: UInt64, _ selector: StackSelector) async throws(ServiceError) -> InclusionProof {
         let log = try open(selector)
         guard let (checkpoint, note) = try await serviceCall({ try await log.latestCheckpoint() }) else { throw .notFound("the log has no checkpoint yet") }
-        guard seq < checkpoint.size else { throw .invalidInput("entry \(seq) is not covered by the latest checkpoint (size \(checkpoint.size))") }
+        guard seq < checkpoint.size else { throw .notFound("entry \(seq) is not covered by the latest checkpoint (size \(checkpoint.size))") }
         let records = try await serviceCall { try await log.store.auditEntries(from: seq, to: seq + 1) }
         guard let body = records.first?.body else { throw .failed("entry \(seq) is missing from the store") }
         let leaf = MerkleHasher.leaf(Array(body.utf8))
@@ -122,8 +122,7 @@ public struct AuditService: Sendable {
 
     /// Writes an evidence bundle that `verify --bundle` checks offline.
     public func export(_ selector: StackSelector, to path: String) async throws(ServiceError) -> EvidenceBundle {
-        let log = try open(selector)
-        let bundle = try await serviceCall { try await EvidenceBundle.export(from: log) }
+        let bundle = try await bundle(selector)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
@@ -132,6 +131,19 @@ public struct AuditService: Sendable {
             throw .failed("cannot write \(path): \(error.localizedDescription)")
         }
         return bundle
+    }
+
+    /// An evidence bundle of the whole log, as `export` writes it.
+    public func bundle(_ selector: StackSelector) async throws(ServiceError) -> EvidenceBundle {
+        let log = try open(selector)
+        return try await serviceCall { try await EvidenceBundle.export(from: log) }
+    }
+
+    /// The latest signed checkpoint, checked under the log's keys, and the keys.
+    public func checkpoint(_ selector: StackSelector) async throws(ServiceError) -> (checkpoint: Checkpoint, note: String, keys: [String]) {
+        let log = try open(selector)
+        guard let (checkpoint, note) = try await serviceCall({ try await log.latestCheckpoint() }) else { throw .notFound("the log has no checkpoint yet") }
+        return (checkpoint, note, await log.verifiers.map(\.encoded))
     }
 
     /// The log's verifier keys, for witnesses and auditors.

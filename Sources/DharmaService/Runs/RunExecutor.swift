@@ -16,9 +16,23 @@ struct RunExecutor: Sendable {
     let store: any TenantStore
     let data: ServerData
     let environment: [String: String]
+    /// Hides the stack's sensitive variables in the log.
+    var mask = SecretMask.none
 
     func execute(_ id: String, organisation: String, step: Step) async {
         guard var run = try? await store.run(id, in: organisation) else { return }
+        var executor = self
+        if let stack = try? await store.stack(run.stack, in: organisation),
+            let mask = try? await TenantService(context: ServiceContext(principal: .server, environment: [:]), store: store, data: data).secretMask(
+                for: stack)
+        {
+            executor.mask = mask
+        }
+        await executor.step(&run, step)
+        if run.state.isFinal { await coordinator.finished(run) }
+    }
+
+    private func step(_ run: inout Run, _ step: Step) async {
         do {
             switch step {
             case .plan: try await plan(&run)
@@ -27,10 +41,11 @@ struct RunExecutor: Sendable {
         } catch {
             run.error = (error as? ServiceError)?.description ?? "\(error)"
             if case .policyViolation(let message) = error as? ServiceError { run.policyVerdict = message }
+            run.error = run.error.map(mask.mask)
+            run.policyVerdict = run.policyVerdict.map(mask.mask)
             await log(run, "errored: \(run.error ?? "")")
             await transition(&run, to: .errored)
         }
-        if run.state.isFinal { await coordinator.finished(run) }
     }
 
     // MARK: steps
@@ -39,11 +54,9 @@ struct RunExecutor: Sendable {
         if await cancelled(&run) { return }
         await transition(&run, to: .planning)
         let stack = try await managedStack(run)
-        guard let blueprint = try await store.blueprint(version: run.blueprintVersion, of: run.stack, in: run.organisation) else {
-            throw ServiceError.notFound("blueprint version \(run.blueprintVersion) of \(stack.reference) is gone")
-        }
-        let input = try stage(blueprint, of: run)
-        let service = StackService(context: try await context(for: run))
+        let context = try await context(for: run)
+        let (input, blueprint) = try await TenantService(context: context, store: store, data: data).input(for: stack, version: run.blueprintVersion)
+        let service = StackService(context: context)
         await log(run, "planning \(stack.reference) from blueprint version \(blueprint.version) (sha256 \(blueprint.sha256.prefix(12)))")
 
         let plan: Plan
@@ -87,13 +100,13 @@ struct RunExecutor: Sendable {
     private func apply(_ run: inout Run) async throws {
         if await cancelled(&run) { return }
         await transition(&run, to: .applying)
-        let service = StackService(context: try await context(for: run))
+        let context = try await context(for: run)
+        let service = StackService(context: context)
         let pending: StackService.PendingApply
         if run.kind == .destroy {
-            guard let blueprint = try await store.blueprint(version: run.blueprintVersion, of: run.stack, in: run.organisation) else {
-                throw ServiceError.notFound("blueprint version \(run.blueprintVersion) is gone")
-            }
-            pending = try await service.prepareDestroy(try stage(blueprint, of: run), reason: reason(run))
+            let stack = try await managedStack(run)
+            let (input, _) = try await TenantService(context: context, store: store, data: data).input(for: stack, version: run.blueprintVersion)
+            pending = try await service.prepareDestroy(input, reason: reason(run))
         } else {
             pending = try await service.prepareApply(
                 StackService.ApplyRequest(source: .savedPlan(path: planFile(run), state: data.state(of: run.organisation).databasePath), reason: reason(run)))
@@ -104,6 +117,7 @@ struct RunExecutor: Sendable {
         lines.continuation.finish()
         await writer.value
         if report.ok {
+            run.stateVersion = try? await data.state(of: run.organisation).store().versions(of: run.stack).map(\.version).max()
             await log(run, "applied: \(report.succeeded.count) change\(report.succeeded.count == 1 ? "" : "s")")
             await transition(&run, to: .applied)
         } else {
@@ -132,17 +146,8 @@ struct RunExecutor: Sendable {
         return stack
     }
 
-    /// Writes the blueprint version into the stack's workspace, where the engine reads it.
-    private func stage(_ blueprint: BlueprintVersion, of run: Run) throws -> BlueprintInput {
-        let directory = data.workspace(of: run.stack, in: run.organisation)
-        try FileManager.default.createDirectory(atPath: directory + "/runs", withIntermediateDirectories: true)
-        let path = directory + "/blueprint.yaml"
-        try blueprint.text.write(toFile: path, atomically: true, encoding: .utf8)
-        return BlueprintInput(path: path, state: data.state(of: run.organisation).databasePath)
-    }
-
     private func planFile(_ run: Run) -> String {
-        data.workspace(of: run.stack, in: run.organisation) + "/runs/\(run.id).plan"
+        StackWorkspace(data: data, stack: run.stack, organisation: run.organisation).planFile(of: run.id)
     }
 
     private func reason(_ run: Run) -> String {
@@ -180,7 +185,7 @@ struct RunExecutor: Sendable {
     }
 
     func log(_ run: Run, _ text: String) async {
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in mask.mask(text).split(separator: "\n", omittingEmptySubsequences: false) {
             do {
                 let written = try await store.appendLog(String(line), at: Date().timeIntervalSince1970, to: run.id)
                 await coordinator.publish(.line(written), of: run.id)

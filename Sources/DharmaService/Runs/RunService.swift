@@ -25,6 +25,10 @@ public struct RunService: Sendable {
         let permission: Permission = kind == .planOnly ? .plan : kind == .destroy ? .destroy : .apply
         let principal = try await access.require(permission, in: organisation, to: "queue \(kind.rawValue) runs")
         let stack = try await tenants.managedStack(reference, in: organisation)
+        if let holder = stack.lockedBy {
+            throw .conflict(
+                "`\(reference)` is locked by \(holder)" + (stack.lockReason.map { ": \($0)" } ?? "") + "; no run may be queued until it is unlocked")
+        }
         let blueprint = try await serviceCall { try await store.blueprint(version: blueprintVersion, of: stack.stack, in: organisation) }
         guard let blueprint else {
             throw blueprintVersion.map { .notFound("blueprint version \($0) of `\(reference)` not found") }
@@ -37,6 +41,24 @@ public struct RunService: Sendable {
         try await serviceCall { try await store.createRun(run) }
         await coordinator.submit(run)
         return run
+    }
+
+    /// Brings the stack back to state version `version`: an apply run of the blueprint version
+    /// whose run made it.
+    public func rollback(_ reference: String, to version: Int, in organisation: String) async throws(ServiceError) -> Run {
+        _ = try await access.require(.apply, in: organisation, to: "roll stacks back")
+        let stack = try await tenants.managedStack(reference, in: organisation)
+        var cursor: String?
+        repeat {
+            let page = try await serviceCall { try await store.runs(of: stack.stack, in: organisation, PageRequest(after: cursor, limit: 200)) }
+            if let made = page.items.first(where: { $0.stateVersion == version && $0.state == .applied }) {
+                return try await create(
+                    on: reference, in: organisation, kind: .apply, blueprintVersion: made.blueprintVersion,
+                    message: "roll back to state version \(version) (made by \(made.id) from blueprint v\(made.blueprintVersion))")
+            }
+            cursor = page.next
+        } while cursor != nil
+        throw .notFound("no run on `\(reference)` made state version \(version)")
     }
 
     public func runs(of reference: String, in organisation: String, _ page: PageRequest) async throws(ServiceError) -> Page<Run> {
@@ -89,7 +111,7 @@ public struct RunService: Sendable {
         var run = try await existing(id, in: organisation)
         guard run.state == .needsApproval else { throw .conflict("run \(id) is \(run.state.rawValue), not waiting for approval") }
         let location = tenants.data.state(of: organisation)
-        let planPath = tenants.data.workspace(of: run.stack, in: organisation) + "/runs/\(run.id).plan"
+        let planPath = StackWorkspace(data: tenants.data, stack: run.stack, organisation: organisation).planFile(of: run.id)
         let how = "signed by the server for \(principal.name), signed in with an API token"
         let decision = (reason.map { "\($0) — " } ?? "") + how
         if run.kind != .destroy, FileManager.default.fileExists(atPath: planPath) {

@@ -117,6 +117,8 @@ public struct TenantService: Sendable {
         let organisation = Organisation(name: try Self.name(name, "organisation name"), createdAt: now())
         try await tenantCall { try await store.createOrganisation(organisation, admin: context.principal.name) }
         try await recordServer("organisation-create", reason: "organisation \(organisation.name) created; \(context.principal.name) is its admin")
+        // The organisation's own log begins with its creation, so it has a checkpoint from the start.
+        try await recordOrganisation(organisation.name, action: "organisation-create", reason: "\(context.principal.name) is its admin")
         return organisation
     }
 

@@ -60,6 +60,8 @@ public struct Run: Sendable, Codable, Hashable {
     public var error: String?
     /// Who approved, discarded or canceled it.
     public var decidedBy: String?
+    /// The state version its apply made.
+    public var stateVersion: Int?
 
     public init(
         id: String, organisation: String, stack: StackID, kind: RunKind, state: RunState = .pending, actor: String, message: String?,

@@ -63,6 +63,18 @@ public final class SQLiteTenantStore: TenantStore {
                         text TEXT NOT NULL, PRIMARY KEY (run, line));
                     """)
         }
+        migrator.registerMigration("v2-locks-and-variables") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE stacks ADD COLUMN locked_by TEXT;
+                    ALTER TABLE stacks ADD COLUMN lock_reason TEXT;
+                    CREATE TABLE variables (
+                        organisation TEXT NOT NULL, stack_name TEXT NOT NULL, environment TEXT NOT NULL, name TEXT NOT NULL,
+                        value TEXT, sealed TEXT, sensitive INTEGER NOT NULL, updated_at REAL NOT NULL,
+                        PRIMARY KEY (organisation, stack_name, environment, name),
+                        FOREIGN KEY (organisation, stack_name, environment) REFERENCES stacks(organisation, name, environment));
+                    """)
+        }
         return migrator
     }
 
@@ -247,6 +259,48 @@ public final class SQLiteTenantStore: TenantStore {
         }
     }
 
+    public func setLock(of stack: StackID, in organisation: String, by: String?, reason: String?) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE stacks SET locked_by = ?, lock_reason = ? WHERE organisation = ? AND name = ? AND environment = ?",
+                arguments: [by, by == nil ? nil : reason, organisation, stack.name, stack.environment])
+        }
+    }
+
+    // MARK: variables
+
+    public func setVariable(_ variable: StackVariable, of stack: StackID, in organisation: String) async throws {
+        try await write("variable \(variable.name)") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO variables (organisation, stack_name, environment, name, value, sealed, sensitive, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (organisation, stack_name, environment, name)
+                    DO UPDATE SET value = excluded.value, sealed = excluded.sealed, sensitive = excluded.sensitive, updated_at = excluded.updated_at
+                    """,
+                arguments: [
+                    organisation, stack.name, stack.environment, variable.name, variable.value, variable.sealed, variable.sensitive, variable.updatedAt,
+                ])
+        }
+    }
+
+    public func removeVariable(_ name: String, of stack: StackID, in organisation: String) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: "DELETE FROM variables WHERE organisation = ? AND stack_name = ? AND environment = ? AND name = ?",
+                arguments: [organisation, stack.name, stack.environment, name])
+            return db.changesCount > 0
+        }
+    }
+
+    public func variables(of stack: StackID, in organisation: String) async throws -> [StackVariable] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM variables WHERE organisation = ? AND stack_name = ? AND environment = ? ORDER BY name",
+                arguments: [organisation, stack.name, stack.environment]
+            ).map { StackVariable(name: $0["name"], value: $0["value"], sealed: $0["sealed"], sensitive: $0["sensitive"], updatedAt: $0["updated_at"]) }
+        }
+    }
+
     // MARK: blueprints
 
     public func addBlueprint(
@@ -401,7 +455,7 @@ public final class SQLiteTenantStore: TenantStore {
     private static func stack(_ row: Row) -> ManagedStack {
         ManagedStack(
             organisation: row["organisation"], project: row["project"], stack: StackID(name: row["name"], environment: row["environment"]),
-            protected: row["protected"], createdAt: row["created_at"])
+            protected: row["protected"], createdAt: row["created_at"], lockedBy: row["locked_by"], lockReason: row["lock_reason"])
     }
 
     private static func blueprint(_ row: Row) -> BlueprintVersion {

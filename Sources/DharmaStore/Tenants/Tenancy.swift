@@ -97,13 +97,20 @@ public struct ManagedStack: Sendable, Codable, Hashable {
     /// Operators may not apply without an approver.
     public var protected: Bool
     public var createdAt: Double
+    /// Who locked the stack against new runs, and why; nil when it is not locked.
+    public var lockedBy: String?
+    public var lockReason: String?
 
-    public init(organisation: String, project: String, stack: StackID, protected: Bool, createdAt: Double) {
+    public init(
+        organisation: String, project: String, stack: StackID, protected: Bool, createdAt: Double, lockedBy: String? = nil, lockReason: String? = nil
+    ) {
         self.organisation = organisation
         self.project = project
         self.stack = stack
         self.protected = protected
         self.createdAt = createdAt
+        self.lockedBy = lockedBy
+        self.lockReason = lockReason
     }
 
     /// How paths address it: `NAME.ENVIRONMENT`.
@@ -147,5 +154,25 @@ public struct PageRequest: Sendable, Hashable {
     public init(after: String? = nil, limit: Int = 50) {
         self.after = after
         self.limit = max(1, min(limit, 200))
+    }
+}
+
+/// A variable every run of a stack passes to its blueprint. A sensitive one's value is kept
+/// sealed (`sealed` holds the sealed form) and never returned.
+public struct StackVariable: Sendable, Codable, Hashable {
+    public var name: String
+    /// The value in clear; nil for a sensitive variable.
+    public var value: String?
+    /// The sealed value of a sensitive variable, as the state store seals it.
+    public var sealed: String?
+    public var sensitive: Bool
+    public var updatedAt: Double
+
+    public init(name: String, value: String?, sealed: String?, sensitive: Bool, updatedAt: Double) {
+        self.name = name
+        self.value = value
+        self.sealed = sealed
+        self.sensitive = sensitive
+        self.updatedAt = updatedAt
     }
 }

@@ -32,6 +32,12 @@ public protocol TenantStore: Sendable {
     func createStack(_ stack: ManagedStack) async throws
     func stack(_ stack: StackID, in organisation: String) async throws -> ManagedStack?
     func stacks(in organisation: String, project: String?, _ page: PageRequest) async throws -> Page<ManagedStack>
+    /// Locks the stack for `by` (nil unlocks it).
+    func setLock(of stack: StackID, in organisation: String, by: String?, reason: String?) async throws
+
+    func setVariable(_ variable: StackVariable, of stack: StackID, in organisation: String) async throws
+    func removeVariable(_ name: String, of stack: StackID, in organisation: String) async throws -> Bool
+    func variables(of stack: StackID, in organisation: String) async throws -> [StackVariable]
 
     /// Stores `text` as the stack's next version.
     func addBlueprint(text: String, sha256: String, author: String, at time: Double, to stack: StackID, in organisation: String) async throws
