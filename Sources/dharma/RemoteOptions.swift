@@ -82,3 +82,21 @@ enum RemoteRunOutput {
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }
+
+/// Reports from the server printed as the local commands print them.
+enum RemoteReport {
+    /// `report` as indented JSON, what --json prints.
+    static func json(_ report: [String: (any Sendable)?]) -> String {
+        let object = report.mapValues { $0 ?? NSNull() }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
+            return "{}"
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A report decoded into the type the local command renders.
+    static func decode<T: Decodable>(_ type: T.Type, from report: Any) throws -> T {
+        let data = try JSONSerialization.data(withJSONObject: report, options: [])
+        return try JSONDecoder().decode(type, from: data)
+    }
+}

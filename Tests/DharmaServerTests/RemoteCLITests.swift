@@ -41,13 +41,28 @@ struct RemoteCLITests {
         #expect(state.contains("6 resources") && state.contains("orders") && state.contains("database.postgres"))
         let url = try runDharma(["output", "url", "--remote", "-f", blueprint], environment: environment).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(url.hasPrefix("http://127.0.0.1:"))
-        let health = try await RawHTTP.plain(url + "/healthz")
-        #expect(health == 200, "the web service the server started answers at \(url)")
+        let answer = try await RawHTTP.plain(url + "/healthz")
+        #expect(answer == 200, "the web service the server started answers at \(url)")
 
         let verify = try runDharmaStatus(["audit", "verify", "--remote"], environment: environment)
         #expect(verify.status == 0 && verify.stdout.contains("verified"), "\(verify.stdout)")
         let log = try runDharma(["audit", "log", "--remote"], environment: environment)
         #expect(log.contains("admin  apply  webapp/default"))
+
+        // The other stack commands read the same stack on the server.
+        let health = try runDharma(["health", "--remote", blueprint], environment: environment)
+        #expect(health.contains("Health of webapp.default:"), "\(health)")
+        let incidents = try runDharma(["incidents", "--remote", "-f", blueprint], environment: environment)
+        #expect(incidents.contains("No incidents recorded."), "\(incidents)")
+        let drift = try runDharmaStatus(["drift", "--remote", blueprint], environment: environment)
+        #expect(drift.status == 0 && drift.stdout.contains("No drift on webapp.default"), "\(drift.stdout)\(drift.stderr)")
+        let cost = try runDharma(["cost", "--remote", blueprint], environment: environment)
+        #expect(cost.contains("Total:"), "\(cost)")
+        // A format that cannot express the stack says which resource, without the server's paths.
+        let export = try runDharmaStatus(
+            ["export", "--remote", blueprint, "--format", "kubernetes", "--out", Scratch.directory("export")], environment: environment)
+        #expect(export.status == 2 && export.stderr.contains("blueprint-v1.yaml:20:3: resource `orders`"), "\(export.stderr)")
+        #expect(!export.stderr.contains(server.data), "\(export.stderr)")
 
         // Applying the same file again changes nothing, and says so.
         let again = try runDharmaStatus(["apply", "--remote", blueprint], environment: environment)

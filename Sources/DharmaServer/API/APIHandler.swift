@@ -37,6 +37,8 @@ struct APIHandler: APIProtocol {
                 warn("warning: \(detail)")
                 detail = "the server failed to do this; the error is in its log"
             }
+            // The server's own paths are not the caller's business: a blueprint is named by its version.
+            detail = detail.replacingOccurrences(of: data.directory + "/orgs/[^/]+/stacks/[^/]+/", with: "", options: .regularExpression)
             let (diagnostics, sources) = error.diagnostics
             let document = Components.Schemas.Problem(
                 _type: "https://dharma.dev/problems/\(code)", title: status.reasonPhrase, status: status.code, code: code, detail: detail,

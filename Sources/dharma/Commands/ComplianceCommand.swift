@@ -1,6 +1,7 @@
 import ArgumentParser
 import DharmaCore
 import DharmaService
+import Foundation
 
 struct ComplianceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,8 +26,26 @@ struct ComplianceCommand: AsyncParsableCommand {
         @OptionGroup var policy: PolicyOptions
         @Flag(help: "Print JSON.") var json = false
 
+        @OptionGroup var remote: RemoteOptions
+
         func run() async throws {
             try await runReporting {
+                if remote.isRemote {
+                    // The server assesses the stack's newest blueprint version.
+                    return try await remote.withService { service in
+                        let address = try await service.address(of: path, environment: nil)
+                        let report = try await service.compliance(address, frameworks: framework)
+                        if json { return print(RemoteReport.json(report)) }
+                        for entry in report["reports"] as? [[String: Any]] ?? [] {
+                            print(
+                                "\(entry["title"] as? String ?? "?"): score \(entry["scorePercent"] ?? "?") % of applicable controls pass; "
+                                    + "coverage \(entry["coveragePercent"] ?? "?") %")
+                            for control in entry["controls"] as? [[String: Any]] ?? [] where control["status"] as? String == "fail" {
+                                print("  ✗ \(control["id"] as? String ?? "?"): \((control["failing"] as? [String] ?? []).prefix(5).joined(separator: ", "))")
+                            }
+                        }
+                    }
+                }
                 let result = try PolicyService(context: .cli).compliance(path, frameworks: framework, settings: try policy.settings())
                 if json {
                     print(Value.map(["reports": .list(result.reports.map(\.json))]).jsonText)

@@ -2,6 +2,7 @@ import ArgumentParser
 import DharmaCore
 import DharmaCost
 import DharmaService
+import Foundation
 
 /// `--usage FILE`: how much resources are used, for usage-priced items.
 struct CostOptions: ParsableArguments {
@@ -30,8 +31,31 @@ struct CostCommand: AsyncParsableCommand {
     @Option(help: "Daily spend so far (CSV date,cost): forecast this month's total and check it against metadata.budget.")
     var spend: String?
 
+    @OptionGroup var remote: RemoteOptions
+
     func run() async throws {
         try await runReporting {
+            if remote.isRemote {
+                // The server prices the stack's newest blueprint version.
+                return try await remote.withService { service in
+                    let address = try await service.address(of: blueprint.file, environment: blueprint.stack.environment)
+                    let report = try await service.cost(address)
+                    if json { return print(RemoteReport.json(report)) }
+                    let currency = report["currency"] as? String ?? "USD"
+                    print("\(address.organisation)/\(address.reference) on \(service.client.profile.server):")
+                    for resource in report["resources"] as? [[String: Any]] ?? [] {
+                        let monthly = (resource["monthly"] as? Double).map { String(format: "%.2f", $0) } ?? "unknown"
+                        print("  \((resource["name"] as? String ?? "?").padded(24)) \(monthly) \(currency)/month")
+                    }
+                    print(
+                        String(
+                            format: "Total: %.2f %@/month, %.2f kg CO2e/month", report["monthly"] as? Double ?? 0, currency,
+                            report["carbonKgPerMonth"] as? Double ?? 0))
+                    if let budget = report["budget"] as? [String: Any], budget["exceeded"] as? Bool == true {
+                        throw ServiceError.policyViolation("the estimate exceeds the budget of \(budget["monthly"] ?? "?") \(currency)/month")
+                    }
+                }
+            }
             let service = CostService(context: .cli)
             let result = try service.estimate(try blueprint.input(), usage: cost.usage)
             if json {

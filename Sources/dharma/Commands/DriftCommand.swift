@@ -1,6 +1,7 @@
 import ArgumentParser
 import DharmaCore
 import DharmaService
+import Foundation
 
 struct DriftCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,8 +20,34 @@ struct DriftCommand: AsyncParsableCommand {
     @Flag(help: "Print {\"drifted\": bool, \"resources\": [...]}.")
     var json = false
 
+    @OptionGroup var remote: RemoteOptions
+
     func run() async throws {
         try await runReporting {
+            if remote.isRemote {
+                return try await remote.withService { service in
+                    let address = try await service.address(of: blueprint.file, environment: blueprint.stack.environment)
+                    let report = try await service.drift(address)
+                    if json { print(RemoteReport.json(report)) }
+                    let drifted = report["resources"] as? [[String: Any]] ?? []
+                    if !json {
+                        for entry in drifted {
+                            print(
+                                "~ \(entry["resource"] as? String ?? "?") (\(entry["type"] as? String ?? "?"))\(entry["missing"] as? Bool == true ? ": missing — removed outside Dharma" : "")"
+                            )
+                            for attribute in entry["attributes"] as? [[String: Any]] ?? [] {
+                                print(
+                                    "    \(attribute["attribute"] as? String ?? "?"): expected \(attribute["expected"] ?? "(none)"), found \(attribute["actual"] ?? "(none)")"
+                                )
+                            }
+                        }
+                        print(
+                            drifted.isEmpty ? "No drift on \(address.reference)." : "\n\(drifted.count) of \(report["checked"] as? Int ?? 0) resources drifted."
+                        )
+                    }
+                    if !drifted.isEmpty { throw ExitCode(Exit.changesPresent) }
+                }
+            }
             let drift = try await StackService(context: .cli).drift(try blueprint.input())
             if json {
                 print(drift.json.jsonText)

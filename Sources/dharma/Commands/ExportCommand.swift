@@ -1,6 +1,7 @@
 import ArgumentParser
 import DharmaCore
 import DharmaService
+import Foundation
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,8 +41,32 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(help: "Print {\"files\": [...]} instead of a summary.")
     var json = false
 
+    @OptionGroup var remote: RemoteOptions
+
+    func validate() throws {
+        if remote.isRemote, provider != nil || region != nil { throw ValidationError("--provider and --region are not taken with --remote yet") }
+    }
+
     func run() async throws {
         try await runReporting {
+            if remote.isRemote {
+                // The server generates the stack's newest blueprint version.
+                return try await remote.withService { service in
+                    let address = try await service.address(of: blueprint.file, environment: blueprint.stack.environment)
+                    let files = try await service.export(address, format: format)
+                    for file in files {
+                        let path = (out as NSString).appendingPathComponent(file.path)
+                        do {
+                            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                            try file.contents.write(to: URL(fileURLWithPath: path))
+                        } catch {
+                            throw ServiceError.failed("cannot write \(path): \(error.localizedDescription)")
+                        }
+                    }
+                    if json { return print(RemoteRunOutput.json(["files": files.map(\.path)])) }
+                    print("Wrote \(files.count) file\(files.count == 1 ? "" : "s") to \(out): " + files.map(\.path).joined(separator: ", "))
+                }
+            }
             let written = try ExportService(context: .cli).export(
                 .init(
                     blueprint: try blueprint.input(), format: format, provider: provider,

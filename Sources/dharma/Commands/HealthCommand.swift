@@ -1,4 +1,5 @@
 import ArgumentParser
+import DharmaAutopilot
 import DharmaService
 import Foundation
 
@@ -18,9 +19,17 @@ struct HealthCommand: AsyncParsableCommand {
     @Option(help: "Exit 3 when the score is below this.") var min: Int?
     @Flag(help: "Print JSON.") var json = false
 
+    @OptionGroup var remote: RemoteOptions
+
     func run() async throws {
         try await runReporting {
-            let (stack, health) = try await HealthService(context: .cli).health(try blueprint.input())
+            let (stack, health) =
+                remote.isRemote
+                ? try await remote.withService { service in
+                    let address = try await service.address(of: blueprint.file, environment: blueprint.stack.environment)
+                    return (address.reference, try RemoteReport.decode(HealthScore.self, from: try await service.health(address).mapValues { $0 ?? NSNull() }))
+                }
+                : try await HealthService(context: .cli).health(try blueprint.input())
             if json {
                 print(try jsonText(health))
             } else {

@@ -21,10 +21,18 @@ struct IncidentsCommand: AsyncParsableCommand {
     @Flag(help: "Only incidents that are still open.") var open = false
     @Option(help: "At most this many.") var limit = 50
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var remote: RemoteOptions
 
     func run() async throws {
         try await runReporting {
-            let incidents = try await IncidentService(context: .cli).list(selection.selector, openOnly: open, limit: limit)
+            let incidents =
+                remote.isRemote
+                ? try await remote.withService { service in
+                    let address = try await service.address(stack: selection.stack, file: selection.file, environment: selection.environment)
+                    let report = try await service.incidents(address, openOnly: open)
+                    return Array(try RemoteReport.decode([Incident].self, from: report["incidents"] as Any? ?? []).prefix(limit))
+                }
+                : try await IncidentService(context: .cli).list(selection.selector, openOnly: open, limit: limit)
             if json {
                 print(try jsonText(["incidents": incidents]))
                 return
@@ -65,16 +73,26 @@ struct IncidentCommand: AsyncParsableCommand {
     @Flag(help: "Approve the remediation the incident proposes.") var approve = false
     @Option(name: .customLong("as"), help: "Who approves (default: $USER).") var approver: String?
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var remote: RemoteOptions
 
     func run() async throws {
         try await runReporting {
             let service = IncidentService(context: .cli)
+            let incident: Incident
+            if remote.isRemote {
+                incident = try await remote.withService { service in
+                    let address = try await service.address(stack: selection.stack, file: selection.file, environment: selection.environment)
+                    return try RemoteReport.decode(Incident.self, from: try await service.incident(id, address, approve: approve).mapValues { $0 ?? NSNull() })
+                }
+            } else if approve {
+                incident = try await service.approve(id, as: approver, selection.selector)
+            } else {
+                incident = try await service.show(id, selection.selector)
+            }
             if approve {
-                let incident = try await service.approve(id, as: approver, selection.selector)
                 print("Approved incident \(incident.id)'s remediation: \(IncidentApproval.proposal(of: incident) ?? incident.action.rawValue)")
                 return
             }
-            let incident = try await service.show(id, selection.selector)
             if json {
                 print(try jsonText(incident))
                 return

@@ -30,8 +30,38 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "Same as --format json.") var json = false
     @Option(help: "Write the report to this file instead of standard output.") var out: String?
 
+    @OptionGroup var remote: RemoteOptions
+
+    func validate() throws {
+        if remote.isRemote, !["text", "json"].contains(format.lowercased()) { throw ValidationError("--remote prints text or json") }
+    }
+
     func run() async throws {
         try await runReporting {
+            if remote.isRemote {
+                // Each file is checked on the server, against its rules.
+                return try await remote.withService { service in
+                    var failed = 0
+                    var verdicts: [String] = []
+                    for file in paths {
+                        let report = try await service.scan(file)
+                        if json || self.format == "json" { print(RemoteReport.json(report)) }
+                        for finding in report["findings"] as? [[String: Any]] ?? [] {
+                            failed += 1
+                            if !(json || self.format == "json") {
+                                print(
+                                    "\(file): \(finding["rule"] as? String ?? "?") \(finding["severity"] as? String ?? "") \(finding["resource"] as? String ?? "?"): \(finding["title"] as? String ?? "")"
+                                )
+                            }
+                        }
+                        if let verdict = report["verdict"] as? String { verdicts.append(verdict) }
+                    }
+                    if !(json || self.format == "json") {
+                        print("\(failed) failing check\(failed == 1 ? "" : "s") in \(paths.count) file\(paths.count == 1 ? "" : "s")")
+                    }
+                    if let verdict = verdicts.first { throw ServiceError.policyViolation(verdict) }
+                }
+            }
             guard let format = json ? .json : Format(rawValue: format.lowercased()) else {
                 throw ServiceError.invalidInput("--format \(self.format): choose text, json, sarif or junit")
             }
