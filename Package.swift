@@ -55,6 +55,9 @@ let package = Package(
             name: "DharmaBench",
             dependencies: [
                 "DharmaCore", "DharmaStore", "DharmaAudit", "DharmaEngine", "DharmaExport", "DharmaPolicy", "DharmaInsight", "DharmaMetrics",
+                "DharmaNet", "DharmaAPI", "DharmaClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ]),
         .target(
             name: "DharmaService",

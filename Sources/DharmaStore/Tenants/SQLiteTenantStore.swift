@@ -1,12 +1,15 @@
 import DharmaCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The tenant store in one SQLite file beside the server's data (`control.db`), with
 /// versioned migrations and one transaction per change.
 public final class SQLiteTenantStore: TenantStore {
-    let database: DatabaseQueue
+    /// A pool: WAL lets every request read at once while one writes.
+    let database: DatabasePool
     public let path: String
+    private let lastMarked = Mutex<[String: Double]>([:])
 
     public init(path: String) throws {
         self.path = path
@@ -14,8 +17,7 @@ public final class SQLiteTenantStore: TenantStore {
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
         do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-            try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            database = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
         } catch let error as DatabaseError {
             throw StoreError(
@@ -130,7 +132,15 @@ public final class SQLiteTenantStore: TenantStore {
         }
     }
 
+    /// Records a token's use at most once a minute: a write on every request would make every
+    /// request wait for the one writer.
     public func markUsed(token id: String, at time: Double) async throws {
+        let due = lastMarked.withLock { marked in
+            guard time - (marked[id] ?? -.infinity) >= 60 else { return false }
+            marked[id] = time
+            return true
+        }
+        guard due else { return }
         try await database.write { db in try db.execute(sql: "UPDATE tokens SET last_used_at = ? WHERE id = ?", arguments: [time, id]) }
     }
 

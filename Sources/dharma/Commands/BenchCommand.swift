@@ -8,7 +8,53 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure planning and applying; prints figures (build with -c release).",
-        subcommands: [PlanBench.self, ApplyBench.self, AuditBench.self, ExportBench.self, ScanBench.self, InsightBench.self])
+        subcommands: [PlanBench.self, ApplyBench.self, AuditBench.self, ExportBench.self, ScanBench.self, InsightBench.self, ServerBench.self])
+
+    struct ServerBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "server",
+            abstract: "wrk against dharma server (plain HTTP and TLS) next to a Hummingbird hello-world: req/s and p50/p99.",
+            discussion: """
+                Starts a hello-world Hummingbird app in this process and two `dharma server`s (plain HTTP, and TLS from the internal CA), seeds each with a stack, its blueprint and 100 runs, then runs wrk -t2 -cN against GET of the stack, GET of a list of 100 runs, and POST validate of a 50-resource blueprint. wrk (Debian's) speaks TLS with X25519 only, not X25519MLKEM768. Build with -c release.
+
+                Example: dharma bench server --connections 64 --seconds 10 --rounds 3
+                """)
+
+        @Option(help: "wrk connections.") var connections = 64
+        @Option(help: "Seconds per round.") var seconds = 10
+        @Option(help: "Rounds per scenario; the best is reported.") var rounds = 3
+        @Flag(help: "Print the figures as JSON.") var json = false
+
+        func run() async throws {
+            guard connections >= 1, seconds >= 1, rounds >= 1 else { throw ValidationError("--connections, --seconds and --rounds must be at least 1") }
+            let executable = CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
+            let figures = try await Benchmarks.server(dharma: executable, connections: connections, seconds: seconds, rounds: rounds)
+            let hello = figures.scenarios.first?.requestsPerSecond ?? 0
+            if json {
+                print(
+                    Value.map([
+                        "connections": .int(connections), "seconds": .int(seconds),
+                        "scenarios": .list(
+                            figures.scenarios.map {
+                                .map([
+                                    "name": .string($0.name), "transport": .string($0.transport), "requestsPerSecond": .double($0.requestsPerSecond.rounded()),
+                                    "p50Milliseconds": .double($0.p50Milliseconds), "p99Milliseconds": .double($0.p99Milliseconds), "errors": .int($0.errors),
+                                    "ofHelloWorld": .double(hello > 0 ? ($0.requestsPerSecond / hello * 1000).rounded() / 1000 : 0),
+                                ])
+                            }),
+                    ]).jsonText)
+                return
+            }
+            print("wrk -t2 -c\(connections), \(seconds) s per round, best of \(rounds):")
+            print("scenario                        transport       req/s   of hello   p50 ms   p99 ms  errors")
+            for scenario in figures.scenarios {
+                print(
+                    scenario.name.padded(31) + " " + scenario.transport.padded(14)
+                        + String(format: " %7.0f   %6.1f %%   %6.2f   %6.2f  %6d", scenario.requestsPerSecond, hello > 0 ? scenario.requestsPerSecond / hello * 100 : 0,
+                            scenario.p50Milliseconds, scenario.p99Milliseconds, scenario.errors))
+            }
+        }
+    }
 
     struct AuditBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
