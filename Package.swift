@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "DharmaCore", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -64,6 +66,7 @@ let package = Package(
             dependencies: [
                 "DharmaCore", "DharmaStore", "DharmaSecurity", "DharmaAudit", "DharmaProviders", "DharmaEngine", "DharmaExport", "DharmaCost",
                 "DharmaPolicy", "DharmaInsight", "DharmaMetrics", "DharmaAutopilot", "DharmaChaos",
+                .product(name: "Metrics", package: "swift-metrics"),
             ]),
         .target(
             name: "DharmaAPI", dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
@@ -77,6 +80,8 @@ let package = Package(
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .target(
             name: "DharmaClient",

@@ -36,6 +36,15 @@ struct ServerAPITests {
             #expect((response.headers["content-type"] ?? "").hasPrefix("application/problem+json"))
             #expect(response.body.contains("\"code\":\"unauthenticated\""))
         }
+        // Prometheus metrics, for a server administrator's token only; logs are JSON lines.
+        _ = try await RawHTTP.send(.GET, server.url + "/v1/me", ca: server.ca, token: server.adminToken)
+        let metrics = try await RawHTTP.send(.GET, server.url + "/metrics", ca: server.ca, token: server.adminToken)
+        #expect(metrics.status == 200 && metrics.body.contains("http_server_request_duration_bucket{http_route=\"/v1/me\""), "\(metrics.body.prefix(500))")
+        #expect(try await RawHTTP.send(.GET, server.url + "/metrics", ca: server.ca).status == 401)
+        let logLine = try #require(server.log.split(separator: "\n").first { $0.hasPrefix("{") })
+        let entry = try #require(try JSONSerialization.jsonObject(with: Data(logLine.utf8)) as? [String: Any])
+        #expect(entry["level"] as? String == "info" && entry["message"] as? String != nil)
+
         // A restart keeps the data and writes no second token.
         server.kill()
         let again = try await ServerProcess(data: server.data)

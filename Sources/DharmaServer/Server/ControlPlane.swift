@@ -43,12 +43,15 @@ public struct ControlPlane: Sendable {
         await coordinator.recover()
 
         let documents = try SpecDocuments()
+        _ = ServerMetrics.registry
         let router = Router()
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware(routes: documents.routes))
         router.add(middleware: AuthenticationMiddleware(store: store))
         router.add(middleware: ParameterValidationMiddleware(rules: documents.parameters))
         router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: settings.maxBodyBytes, buckets: RateBuckets(perMinute: settings.requestsPerMinute)))
         documents.register(on: router)
+        ServerMetrics.register(on: router)
         let handler = APIHandler(store: store, data: settings.data, coordinator: coordinator, environment: settings.environment, warn: warn)
         try handler.registerHandlers(on: OptionalBodyTransport(base: router))
 

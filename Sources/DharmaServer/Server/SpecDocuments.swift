@@ -20,7 +20,8 @@ struct SpecDocuments: Sendable {
         json = ByteBuffer(bytes: data)
         docs = ByteBuffer(string: Self.page(object as? [String: Any] ?? [:]))
         parameters = ParameterRules(spec: object as? [String: Any] ?? [:])
-        routes = RouteTable(spec: object as? [String: Any] ?? [:], extra: ["/openapi.json": ["GET"], "/openapi.yaml": ["GET"], "/docs": ["GET"]])
+        routes = RouteTable(
+            spec: object as? [String: Any] ?? [:], extra: ["/openapi.json": ["GET"], "/openapi.yaml": ["GET"], "/docs": ["GET"], "/metrics": ["GET"]])
     }
 
     struct SpecError: Error, CustomStringConvertible { var description: String }

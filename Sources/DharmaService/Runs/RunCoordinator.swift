@@ -1,6 +1,7 @@
 import DharmaCore
 import DharmaStore
 import Foundation
+import Metrics
 
 /// The server's run queue: at most one run per stack is active (executing, or waiting for
 /// approval, which holds the stack so that what is approved is what applies), the rest wait in
@@ -32,6 +33,9 @@ public actor RunCoordinator {
 
     static func key(_ run: Run) -> String { "\(run.organisation)/\(run.stack.name).\(run.stack.environment)" }
 
+    /// Runs waiting for their stack, for `/metrics`.
+    private let queueDepth = Gauge(label: "dharma_run_queue_depth")
+
     /// Queues a new run, or starts it when its stack is free.
     func submit(_ run: Run) {
         let key = Self.key(run)
@@ -41,6 +45,7 @@ public actor RunCoordinator {
         } else {
             queued[key, default: []].append(run)
         }
+        queueDepth.record(queued.values.reduce(0) { $0 + $1.count })
     }
 
     /// Settles the runs a previous server process left unfinished: a run that was executing
@@ -82,6 +87,10 @@ public actor RunCoordinator {
 
     /// The stack is free again: the next queued run starts.
     func finished(_ run: Run) {
+        Counter(label: "dharma_runs_total", dimensions: [("kind", run.kind.rawValue), ("state", run.state.rawValue)]).increment()
+        Metrics.Timer(label: "dharma_run_duration_seconds", dimensions: [("kind", run.kind.rawValue)]).recordNanoseconds(
+            Int64(max(0, run.updatedAt - run.createdAt) * 1e9))
+        defer { queueDepth.record(queued.values.reduce(0) { $0 + $1.count }) }
         let key = Self.key(run)
         cancelRequested.remove(run.id)
         guard holders[key] == run.id else { return }

@@ -27,7 +27,8 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard connections >= 1, seconds >= 1, rounds >= 1 else { throw ValidationError("--connections, --seconds and --rounds must be at least 1") }
-            let executable = CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
+            let executable =
+                CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
             let figures = try await Benchmarks.server(dharma: executable, connections: connections, seconds: seconds, rounds: rounds)
             let hello = figures.scenarios.first?.requestsPerSecond ?? 0
             if json {
@@ -50,7 +51,9 @@ struct BenchCommand: AsyncParsableCommand {
             for scenario in figures.scenarios {
                 print(
                     scenario.name.padded(31) + " " + scenario.transport.padded(14)
-                        + String(format: " %7.0f   %6.1f %%   %6.2f   %6.2f  %6d", scenario.requestsPerSecond, hello > 0 ? scenario.requestsPerSecond / hello * 100 : 0,
+                        + String(
+                            format: " %7.0f   %6.1f %%   %6.2f   %6.2f  %6d", scenario.requestsPerSecond,
+                            hello > 0 ? scenario.requestsPerSecond / hello * 100 : 0,
                             scenario.p50Milliseconds, scenario.p99Milliseconds, scenario.errors))
             }
         }

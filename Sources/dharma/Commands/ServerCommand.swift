@@ -25,11 +25,13 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(help: "Refuse clients that cannot do the X25519MLKEM768 key exchange.") var pqOnly = false
     @Option(help: "Runs that may execute at once (one per stack).") var workers = 4
     @Option(help: "Requests each user may make per minute.") var rateLimit = 6000
+    @Option(help: "Log lines on standard error as json (one object a line) or text.") var logFormat = "json"
 
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if insecureHttp && (tlsCert != nil || pqOnly || tls12) { throw ValidationError("--insecure-http serves no TLS; drop the TLS options") }
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if !["json", "text"].contains(logFormat) { throw ValidationError("--log-format: json or text") }
     }
 
     func run() async throws {
@@ -40,6 +42,7 @@ struct ServerCommand: AsyncParsableCommand {
             let settings = ServerSettings(
                 host: host, port: port, data: ServerData(directory: data), tls: tls, allowTLS12: tls12, postQuantumOnly: pqOnly, workers: workers,
                 requestsPerMinute: rateLimit, environment: ProcessInfo.processInfo.environment)
+            if logFormat == "json" { LoggingSystem.bootstrap(JSONLogHandler.init) }
             var logger = Logger(label: "dharma.server")
             logger.logLevel = .info
             try await ControlPlane(settings: settings).run(logger: logger) { started in
