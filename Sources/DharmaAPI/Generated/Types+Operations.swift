@@ -9276,4 +9276,192 @@ public enum Operations {
             }
         }
     }
+    /// The organisation's events as they happen (Server-Sent Events), optionally of one stack and of some kinds; `after` resumes after the last sequence seen.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/events`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/events/get(followEvents)`.
+    public enum FollowEvents {
+        public static let id: Swift.String = "followEvents"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/events/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/events/GET/path/org`.
+                public var org: Components.Parameters.Org
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                public init(org: Components.Parameters.Org) {
+                    self.org = org
+                }
+            }
+            public var path: Operations.FollowEvents.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/events/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// NAME.ENVIRONMENT
+                ///
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/events/GET/query/stack`.
+                public var stack: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/events/GET/query/type`.
+                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case run_transition = "run.transition"
+                    case audit_entry = "audit.entry"
+                }
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/events/GET/query/type`.
+                public var _type: Operations.FollowEvents.Input.Query._TypePayload?
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/events/GET/query/after`.
+                public var after: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - stack: NAME.ENVIRONMENT
+                ///   - _type:
+                ///   - after:
+                public init(
+                    stack: Swift.String? = nil,
+                    _type: Operations.FollowEvents.Input.Query._TypePayload? = nil,
+                    after: Swift.Int? = nil
+                ) {
+                    self.stack = stack
+                    self._type = _type
+                    self.after = after
+                }
+            }
+            public var query: Operations.FollowEvents.Input.Query
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/events/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.FollowEvents.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.FollowEvents.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.FollowEvents.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.FollowEvents.Input.Path,
+                query: Operations.FollowEvents.Input.Query = .init(),
+                headers: Operations.FollowEvents.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/events/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/events/GET/responses/200/content/text\/event-stream`.
+                    case textEventStream(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.textEventStream`.
+                    ///
+                    /// - Throws: An error if `self` is not `.textEventStream`.
+                    /// - SeeAlso: `.textEventStream`.
+                    public var textEventStream: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .textEventStream(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.FollowEvents.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.FollowEvents.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// A stream of `event: TYPE`, `id: SEQUENCE`, `data: JSON` events.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/events/get(followEvents)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.FollowEvents.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.FollowEvents.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/events/get(followEvents)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case textEventStream
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "text/event-stream":
+                    self = .textEventStream
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .textEventStream:
+                    return "text/event-stream"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .textEventStream,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
 }

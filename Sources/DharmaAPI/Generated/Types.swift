@@ -298,6 +298,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/orgs/{org}/audit/bundle`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/bundle/get(getEvidenceBundle)`.
     func getEvidenceBundle(_ input: Operations.GetEvidenceBundle.Input) async throws -> Operations.GetEvidenceBundle.Output
+    /// The organisation's events as they happen (Server-Sent Events), optionally of one stack and of some kinds; `after` resumes after the last sequence seen.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/events`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/events/get(followEvents)`.
+    func followEvents(_ input: Operations.FollowEvents.Input) async throws -> Operations.FollowEvents.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -1067,6 +1072,21 @@ extension APIProtocol {
     ) async throws -> Operations.GetEvidenceBundle.Output {
         try await getEvidenceBundle(Operations.GetEvidenceBundle.Input(
             path: path,
+            headers: headers
+        ))
+    }
+    /// The organisation's events as they happen (Server-Sent Events), optionally of one stack and of some kinds; `after` resumes after the last sequence seen.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/events`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/events/get(followEvents)`.
+    public func followEvents(
+        path: Operations.FollowEvents.Input.Path,
+        query: Operations.FollowEvents.Input.Query = .init(),
+        headers: Operations.FollowEvents.Input.Headers = .init()
+    ) async throws -> Operations.FollowEvents.Output {
+        try await followEvents(Operations.FollowEvents.Input(
+            path: path,
+            query: query,
             headers: headers
         ))
     }

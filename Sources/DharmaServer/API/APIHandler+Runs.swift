@@ -1,4 +1,5 @@
 import DharmaAPI
+import DharmaCore
 import DharmaService
 import DharmaStore
 import Foundation
@@ -73,6 +74,23 @@ extension APIHandler {
                     body: .json(
                         .init(run: run.id, state: .init(rawValue: run.state.rawValue) ?? .errored, lines: lines.map(Components.Schemas.RunLogLine.init)))))
         }
+    }
+
+    /// The organisation's events as Server-Sent Events; the stream ends when the client goes.
+    func followEvents(_ input: Operations.FollowEvents.Input) async throws -> Operations.FollowEvents.Output {
+        await respond(Operations.FollowEvents.Output.default) { () throws(ServiceError) in
+            let kinds = input.query._type.flatMap { ServerEvent.Kind(rawValue: $0.rawValue) }.map { Set([$0]) } ?? Set(ServerEvent.Kind.allCases)
+            let events = try await tenants().events(
+                of: input.path.org, filter: EventBus.Filter(stack: input.query.stack, kinds: kinds), after: input.query.after, bus: coordinator.events)
+            let frames = events.map { event -> ArraySlice<UInt8> in ArraySlice(Self.frame(event).utf8) }
+            return .ok(.init(body: .textEventStream(HTTPBody(frames, length: .unknown, iterationBehavior: .single))))
+        }
+    }
+
+    static func frame(_ event: ServerEvent) -> String {
+        var data: [String: Value] = ["sequence": .int(event.sequence), "time": .double(event.time), "payload": event.payload]
+        data["stack"] = event.stack.map(Value.string) ?? .null
+        return "event: \(event.kind.rawValue)\nid: \(event.sequence)\ndata: \(Value.map(data).compactJSON)\n\n"
     }
 
     /// A decision's reason, at most 500 characters.

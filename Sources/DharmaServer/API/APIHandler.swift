@@ -17,7 +17,9 @@ struct APIHandler: APIProtocol {
     /// The services, acting for the request's principal.
     func tenants() throws(ServiceError) -> TenantService {
         guard let principal = RequestPrincipal.current else { throw .forbidden("the request is not authenticated") }
-        return TenantService(context: ServiceContext(principal: principal, environment: environment, warn: warn), store: store, data: data)
+        var tenants = TenantService(context: ServiceContext(principal: principal, environment: environment, warn: warn), store: store, data: data)
+        tenants.events = coordinator.events
+        return tenants
     }
 
     func runs() throws(ServiceError) -> RunService {

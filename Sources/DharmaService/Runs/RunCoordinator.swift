@@ -12,6 +12,8 @@ public actor RunCoordinator {
     let environment: [String: String]
     let workers: Int
     let warn: @Sendable (String) -> Void
+    /// Where run transitions are published.
+    public nonisolated let events = EventBus()
 
     /// Stacks (`ORG/NAME.ENV`) held by a run, and the runs queued behind.
     private var holders: [String: String] = [:]
@@ -151,7 +153,15 @@ public actor RunCoordinator {
         if followers[run]?.isEmpty == true { followers[run] = nil }
     }
 
-    func publish(_ update: RunUpdate, of run: String) {
+    func publish(_ update: RunUpdate, of run: String) async {
+        if case .state(let state) = update {
+            let payload: Value = .map([
+                "run": .string(state.id), "state": .string(state.state.rawValue), "kind": .string(state.kind.rawValue), "actor": .string(state.actor),
+                "blueprint_version": .int(state.blueprintVersion),
+            ])
+            let stack = "\(state.stack.name).\(state.stack.environment)"
+            await events.publish(.run, organisation: state.organisation, stack: stack, payload: payload)
+        }
         let continuations = followers[run]?.values.map { $0 } ?? []
         for continuation in continuations { continuation.yield(update) }
         if case .state(let state) = update, state.state.isFinal {

@@ -13,6 +13,8 @@ public struct TenantService: Sendable {
     public var context: ServiceContext
     public var store: any TenantStore
     public var data: ServerData
+    /// Where entries on an organisation's log are published, when a server runs.
+    public var events: EventBus?
     var now: @Sendable () -> Double
 
     public init(context: ServiceContext, store: any TenantStore, data: ServerData, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
@@ -326,7 +328,12 @@ public struct TenantService: Sendable {
         let store = try location.store()
         let log = try location.auditLog(store)
         let draft = AuditDraft(actor: context.principal.name, action: action, stack: "org/\(organisation)", reason: reason)
-        _ = try await serviceCall(doing: "recording on the organisation's audit log") { try await log.append([draft]) }
+        let entries = try await serviceCall(doing: "recording on the organisation's audit log") { try await log.append([draft]) }
+        for entry in entries {
+            await events?.publish(
+                .audit, organisation: organisation, stack: nil,
+                payload: .map(["seq": .int(Int(entry.seq)), "actor": .string(entry.actor), "action": .string(entry.action), "reason": .string(entry.reason)]))
+        }
     }
 }
 
