@@ -33,11 +33,8 @@ extension APIHandler {
 
     func getStack(_ input: Operations.GetStack.Input) async throws -> Operations.GetStack.Output {
         await respond(Operations.GetStack.Output.default) { () throws(ServiceError) in
-            let tenants = try tenants()
-            let stack = try await tenants.stack(input.path.stack, in: input.path.org)
-            let latest = try await tenants.blueprints(of: input.path.stack, in: input.path.org, PageRequest(limit: 1)).items.first?.version
-            let run = try await runs().runs(of: input.path.stack, in: input.path.org, PageRequest(limit: 1)).items.first?.id
-            return .ok(.init(body: .json(.init(stack, latestBlueprint: latest, latestRun: run))))
+            let summary = try await tenants().stackSummary(input.path.stack, in: input.path.org)
+            return .ok(.init(body: .json(.init(summary.stack, latestBlueprint: summary.latestBlueprint, latestRun: summary.latestRun))))
         }
     }
 

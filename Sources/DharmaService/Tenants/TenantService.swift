@@ -35,11 +35,10 @@ public struct TenantService: Sendable {
     {
         guard let secret = APITokenSecret(secret) else { return nil }
         return try await serviceCall {
-            guard let token = try await store.token(withHash: secret.hash), !token.revoked else { return nil }
+            guard let (token, user, memberships) = try await store.credentials(withHash: secret.hash), !token.revoked else { return nil }
             if let expires = token.expiresAt, expires <= now { return nil }
-            guard let user = try await store.user(named: token.user) else { return nil }
             try await store.markUsed(token: token.id, at: now)
-            return Principal.member(user, memberships: try await store.memberships(of: user.name), authentication: .token)
+            return Principal.member(user, memberships: memberships, authentication: .token)
         }
     }
 
@@ -204,6 +203,15 @@ public struct TenantService: Sendable {
     public func stack(_ reference: String, in organisation: String) async throws(ServiceError) -> ManagedStack {
         _ = try await access.require(.read, in: organisation, to: "read stacks")
         return try await managedStack(reference, in: organisation)
+    }
+
+    /// A stack with its newest blueprint version and run, as the stack's page shows it.
+    public func stackSummary(_ reference: String, in organisation: String) async throws(ServiceError) -> (
+        stack: ManagedStack, latestBlueprint: Int?, latestRun: String?
+    ) {
+        let stack = try await self.stack(reference, in: organisation)
+        let latest = try await serviceCall { try await store.latest(of: stack.stack, in: organisation) }
+        return (stack, latest.blueprint, latest.run)
     }
 
     func managedStack(_ reference: String, in organisation: String) async throws(ServiceError) -> ManagedStack {

@@ -116,6 +116,16 @@ public final class SQLiteTenantStore: TenantStore {
         }
     }
 
+    public func credentials(withHash hash: String) async throws -> (token: APIToken, user: User, memberships: [Membership])? {
+        try await database.read { db in
+            guard let token = try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE secret_hash = ?", arguments: [hash]).map(Self.token),
+                let user = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [token.user]).map(Self.user)
+            else { return nil }
+            let memberships = try Row.fetchAll(db, sql: "SELECT * FROM memberships WHERE user = ?", arguments: [user.name]).compactMap(Self.membership)
+            return (token, user, memberships)
+        }
+    }
+
     public func tokens(of user: String, _ page: PageRequest) async throws -> Page<APIToken> {
         try await database.read { db in
             let rows = try Row.fetchAll(
@@ -338,6 +348,16 @@ public final class SQLiteTenantStore: TenantStore {
                     ORDER BY version DESC LIMIT 1
                     """, arguments: [organisation, stack.name, stack.environment, version, version]
             ).map(Self.blueprint)
+        }
+    }
+
+    public func latest(of stack: StackID, in organisation: String) async throws -> (blueprint: Int?, run: String?) {
+        try await database.read { db in
+            let arguments: StatementArguments = [organisation, stack.name, stack.environment]
+            let blueprint = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM blueprints WHERE organisation = ? AND name = ? AND environment = ?", arguments: arguments)
+            let run = try String.fetchOne(
+                db, sql: "SELECT id FROM runs WHERE organisation = ? AND name = ? AND environment = ? ORDER BY seq DESC LIMIT 1", arguments: arguments)
+            return (blueprint, run)
         }
     }
 

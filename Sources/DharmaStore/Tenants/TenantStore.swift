@@ -21,6 +21,8 @@ public protocol TenantStore: Sendable {
 
     func createToken(_ token: APIToken) async throws
     func token(withHash hash: String) async throws -> APIToken?
+    /// The token, its user and the user's memberships, read at once: what every request needs.
+    func credentials(withHash hash: String) async throws -> (token: APIToken, user: User, memberships: [Membership])?
     func tokens(of user: String, _ page: PageRequest) async throws -> Page<APIToken>
     func revokeToken(id: String, of user: String) async throws -> Bool
     func markUsed(token id: String, at time: Double) async throws
@@ -44,6 +46,8 @@ public protocol TenantStore: Sendable {
         -> BlueprintVersion
     func blueprint(version: Int?, of stack: StackID, in organisation: String) async throws -> BlueprintVersion?
     func blueprints(of stack: StackID, in organisation: String, _ page: PageRequest) async throws -> Page<BlueprintVersion>
+    /// The newest blueprint version and the newest run's id, read at once.
+    func latest(of stack: StackID, in organisation: String) async throws -> (blueprint: Int?, run: String?)
 
     func createRun(_ run: Run) async throws
     func updateRun(_ run: Run) async throws
