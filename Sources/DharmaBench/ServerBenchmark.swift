@@ -52,10 +52,10 @@ extension Benchmarks {
         let body = scratch + "/blueprint.yaml"
         try blueprint.write(toFile: body, atomically: true, encoding: .utf8)
         var scenarios: [ServerScenario] = []
-        func run(_ name: String, _ transport: String, _ url: String, token: String?, post: String? = nil) throws {
+        func run(_ name: String, _ transport: String, _ url: String, token: String?, post: String? = nil) async throws {
             var best: ServerScenario?
             for _ in 0..<max(1, rounds) {
-                let result = try Wrk.run(url: url, connections: connections, seconds: seconds, token: token, postFile: post, scratch: scratch)
+                let result = try await Wrk.run(url: url, connections: connections, seconds: seconds, token: token, postFile: post, scratch: scratch)
                 let scenario = ServerScenario(
                     name: name, transport: transport, requestsPerSecond: result.requestsPerSecond, p50Milliseconds: result.p50,
                     p99Milliseconds: result.p99, errors: result.errors)
@@ -63,12 +63,12 @@ extension Benchmarks {
             }
             if let best { scenarios.append(best) }
         }
-        try run("hello-world (Hummingbird)", "http", "http://127.0.0.1:\(helloPort)/hello", token: nil)
+        try await run("hello-world (Hummingbird)", "http", "http://127.0.0.1:\(helloPort)/hello", token: nil)
         for server in [plain, secure] {
             let transport = server.tls ? "https (X25519)" : "http"
-            try run("GET a stack", transport, server.url + "/v1/orgs/bench/stacks/bench.default", token: server.token)
-            try run("GET a list of 100 runs", transport, server.url + "/v1/orgs/bench/stacks/bench.default/runs?limit=100", token: server.token)
-            try run("POST validate, 50 resources", transport, server.url + "/v1/orgs/bench/validate", token: server.token, post: body)
+            try await run("GET a stack", transport, server.url + "/v1/orgs/bench/stacks/bench.default", token: server.token)
+            try await run("GET a list of 100 runs", transport, server.url + "/v1/orgs/bench/stacks/bench.default/runs?limit=100", token: server.token)
+            try await run("POST validate, 50 resources", transport, server.url + "/v1/orgs/bench/validate", token: server.token, post: body)
         }
         return ServerFigures(scenarios: scenarios, connections: connections, seconds: seconds)
     }
@@ -151,7 +151,9 @@ enum Wrk {
         var errors: Int
     }
 
-    static func run(url: String, connections: Int, seconds: Int, token: String?, postFile: String?, scratch: String) throws -> Result {
+    /// Runs wrk without blocking one of Swift concurrency's few threads (the hello-world server
+    /// in this process answers on them): its output goes to a file, read once it exits.
+    static func run(url: String, connections: Int, seconds: Int, token: String?, postFile: String?, scratch: String) async throws -> Result {
         var arguments = ["wrk", "-t2", "-c\(connections)", "-d\(seconds)s", "--latency"]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         if let postFile {
@@ -169,12 +171,17 @@ enum Wrk {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let outputPath = scratch + "/wrk-\(UUID().uuidString).txt"
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        process.standardOutput = output
+        process.standardError = output
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do { try process.run() } catch { continuation.resume() }
+        }
+        try? output.close()
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0, let rate = number(after: "Requests/sec:", in: text) else {
             throw BenchmarkError("wrk failed on \(url) (is Debian's wrk installed?):\n\(text)")
         }

@@ -354,7 +354,8 @@ public final class SQLiteTenantStore: TenantStore {
     public func latest(of stack: StackID, in organisation: String) async throws -> (blueprint: Int?, run: String?) {
         try await database.read { db in
             let arguments: StatementArguments = [organisation, stack.name, stack.environment]
-            let blueprint = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM blueprints WHERE organisation = ? AND name = ? AND environment = ?", arguments: arguments)
+            let blueprint = try Int.fetchOne(
+                db, sql: "SELECT MAX(version) FROM blueprints WHERE organisation = ? AND name = ? AND environment = ?", arguments: arguments)
             let run = try String.fetchOne(
                 db, sql: "SELECT id FROM runs WHERE organisation = ? AND name = ? AND environment = ? ORDER BY seq DESC LIMIT 1", arguments: arguments)
             return (blueprint, run)
