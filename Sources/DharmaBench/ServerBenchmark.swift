@@ -126,14 +126,28 @@ final class BenchServer: Sendable {
             _ = try await api.createProject(path: .init(org: "bench"), body: .json(.init(name: "bench"))).created
             _ = try await api.createStack(path: .init(org: "bench"), body: .json(.init(project: "bench", name: "bench", environment: "default"))).created
             _ = try await api.uploadBlueprint(path: .init(org: "bench", stack: "bench.default"), body: .yaml(HTTPBody(blueprint))).created
+            var last = ""
             for _ in 0..<runs {
-                _ = try await api.createRun(path: .init(org: "bench", stack: "bench.default"), body: .json(.init(kind: .planOnly))).created
+                last = try await api.createRun(path: .init(org: "bench", stack: "bench.default"), body: .json(.init(kind: .planOnly))).created.body.json.id
             }
+            // The runs execute in the server's workers: measure only once the queue is empty,
+            // or the figures are of a server busy planning.
+            try await waitUntilFinished(run: last, api: api)
             await client.shutdown()
         } catch {
             await client.shutdown()
             throw error
         }
+    }
+
+    private func waitUntilFinished(run: String, api: DharmaAPI.Client) async throws {
+        let deadline = ContinuousClock.now + .seconds(600)
+        while ContinuousClock.now < deadline {
+            let state = try await api.getRun(path: .init(org: "bench", run: run)).ok.body.json.state
+            if RemoteStackService.isFinal(state) { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw BenchmarkError("the seeded runs did not finish within 10 minutes (last run \(run))")
     }
 
     func stop() {

@@ -1,4 +1,5 @@
 import Crypto
+import DharmaCore
 import Foundation
 
 /// An API token's secret: 256 random bits, written `dharma_` and base64url. The server keeps
@@ -25,11 +26,11 @@ public struct APITokenSecret: Sendable, Hashable {
 
     /// What the store keeps and looks the token up by.
     public var hash: String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(text.utf8)).hexEncoded
     }
 
     /// A short random identifier, for naming things (tokens, runs) without revealing anything.
     public static func identifier(bytes count: Int = 8) -> String {
-        SymmetricKey(size: SymmetricKeySize(bitCount: count * 8)).withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
+        SymmetricKey(size: SymmetricKeySize(bitCount: count * 8)).withUnsafeBytes { Data($0) }.hexEncoded
     }
 }

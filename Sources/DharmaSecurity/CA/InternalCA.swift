@@ -1,4 +1,5 @@
 import Crypto
+import DharmaCore
 import Foundation
 import SwiftASN1
 import X509
@@ -130,7 +131,7 @@ public struct InternalCA: Sendable {
                 issuerPrivateKey: .init(key))
             return Issued(
                 certificatePEM: try leaf.serializeAsPEM().pemString, privateKeyPEM: privateKeyPEM,
-                serial: serial.bytes.map { String(format: "%02x", $0) }.joined(), notBefore: notBefore, notAfter: notAfter)
+                serial: serial.bytes.hexEncoded, notBefore: notBefore, notAfter: notAfter)
         } catch {
             throw Failure(description: "cannot issue a certificate for \(domains.joined(separator: ", ")): \(error)")
         }

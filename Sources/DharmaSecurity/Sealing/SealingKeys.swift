@@ -148,7 +148,7 @@ public struct SealingKeys: SecretSealer {
 
     /// A pair's id: the first 16 hex digits of SHA-256 of its public key.
     static func id(of publicKey: XWingMLKEM768X25519.PublicKey) -> String {
-        SHA256.hash(data: publicKey.rawRepresentation).prefix(8).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: publicKey.rawRepresentation).prefix(8).hexEncoded
     }
 
     /// X-Wing encapsulation to `publicKey`, then the data key wrapped with AES-GCM under a key

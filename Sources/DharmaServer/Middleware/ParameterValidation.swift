@@ -16,6 +16,8 @@ struct ParameterRules: Sendable {
         var maximum: Int?
         var maxLength: Int?
         var pattern: String?
+        /// `pattern`, compiled once: compiling it per request cost more than the handler.
+        var expression: NSRegularExpression?
 
         /// Why `value` breaks the rule, or nil.
         func violation(_ value: String) -> String? {
@@ -28,7 +30,11 @@ struct ParameterRules: Sendable {
                 guard value == "true" || value == "false" else { return "`\(name)` must be true or false" }
             case .string:
                 if let maxLength, value.count > maxLength { return "`\(name)` must be at most \(maxLength) characters" }
-                if let pattern, value.range(of: pattern, options: .regularExpression) == nil { return "`\(name)` must match \(pattern)" }
+                if let pattern, let expression,
+                    expression.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) == nil
+                {
+                    return "`\(name)` must match \(pattern)"
+                }
             }
             return nil
         }
@@ -60,14 +66,17 @@ struct ParameterRules: Sendable {
                         case "boolean": .boolean
                         default: .string
                         }
+                    let pattern = schema["pattern"] as? String
                     return Rule(
                         name: name, inPath: location == "path", required: parameter["required"] as? Bool ?? false, kind: kind,
                         minimum: schema["minimum"] as? Int, maximum: schema["maximum"] as? Int, maxLength: schema["maxLength"] as? Int,
-                        pattern: schema["pattern"] as? String)
+                        pattern: pattern, expression: pattern.flatMap { try? NSRegularExpression(pattern: $0) })
                 }
                 operations.append((method.uppercased(), path.split(separator: "/").map(String.init), rules))
             }
         }
+        // A literal segment wins over a template one (`/v1/tokens/current` before `/v1/tokens/{id}`).
+        operations.sort { $0.segments.filter { !$0.hasPrefix("{") }.count > $1.segments.filter { !$0.hasPrefix("{") }.count }
     }
 
     /// The first parameter of the request that the spec does not allow, and why.

@@ -209,9 +209,10 @@ public struct TenantService: Sendable {
     public func stackSummary(_ reference: String, in organisation: String) async throws(ServiceError) -> (
         stack: ManagedStack, latestBlueprint: Int?, latestRun: String?
     ) {
-        let stack = try await self.stack(reference, in: organisation)
-        let latest = try await serviceCall { try await store.latest(of: stack.stack, in: organisation) }
-        return (stack, latest.blueprint, latest.run)
+        _ = try await access.require(.read, in: organisation, to: "read stacks")
+        let id = try Self.stackID(reference)
+        let summary = try await existing(try await serviceCall { try await store.summary(of: id, in: organisation) }, "stack `\(reference)`")
+        return (summary.stack, summary.blueprint, summary.run)
     }
 
     func managedStack(_ reference: String, in organisation: String) async throws(ServiceError) -> ManagedStack {

@@ -10,6 +10,14 @@ public final class SQLiteTenantStore: TenantStore {
     let database: DatabasePool
     public let path: String
     private let lastMarked = Mutex<[String: Double]>([:])
+    /// Credentials read in the last few seconds, by token hash: every request authenticates, and
+    /// reading them was a third of a small request's work. Each write here that can change
+    /// what a token stands for (revocation, memberships) empties it; a write by another process
+    /// is seen within `credentialsLifetime`. Unknown tokens are never kept.
+    /// Its generation counts those writes, so a read that raced one is not kept.
+    private let recentCredentials = Mutex<(generation: Int, entries: [String: (until: Double, value: Credentials)])>((0, [:]))
+    static let credentialsLifetime = 5.0
+    public typealias Credentials = (token: APIToken, user: User, memberships: [Membership])
 
     public init(path: String) throws {
         self.path = path
@@ -117,12 +125,32 @@ public final class SQLiteTenantStore: TenantStore {
     }
 
     public func credentials(withHash hash: String) async throws -> (token: APIToken, user: User, memberships: [Membership])? {
-        try await database.read { db in
-            guard let token = try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE secret_hash = ?", arguments: [hash]).map(Self.token),
-                let user = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [token.user]).map(Self.user)
+        let now = Date().timeIntervalSince1970
+        let (generation, recent) = recentCredentials.withLock { ($0.generation, $0.entries[hash]) }
+        if let recent, recent.until > now { return recent.value }
+        let found: Credentials? = try await database.read { db in
+            guard let token = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tokens WHERE secret_hash = ?"), arguments: [hash]).map(Self.token),
+                let user = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE name = ?"), arguments: [token.user]).map(Self.user)
             else { return nil }
-            let memberships = try Row.fetchAll(db, sql: "SELECT * FROM memberships WHERE user = ?", arguments: [user.name]).compactMap(Self.membership)
+            let memberships = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM memberships WHERE user = ?"), arguments: [user.name])
+                .compactMap(Self.membership)
             return (token, user, memberships)
+        }
+        if let found {
+            recentCredentials.withLock { recent in
+                guard recent.generation == generation else { return }
+                if recent.entries.count >= 10_000 { recent.entries.removeAll() }
+                recent.entries[hash] = (now + Self.credentialsLifetime, found)
+            }
+        }
+        return found
+    }
+
+    /// After a write that may change what a token stands for.
+    private func forgetCredentials() {
+        recentCredentials.withLock { recent in
+            recent.generation += 1
+            recent.entries.removeAll()
         }
     }
 
@@ -136,7 +164,8 @@ public final class SQLiteTenantStore: TenantStore {
     }
 
     public func revokeToken(id: String, of user: String) async throws -> Bool {
-        try await database.write { db in
+        defer { forgetCredentials() }
+        return try await database.write { db in
             try db.execute(sql: "UPDATE tokens SET revoked = 1 WHERE id = ? AND user = ?", arguments: [id, user])
             return db.changesCount > 0
         }
@@ -157,6 +186,7 @@ public final class SQLiteTenantStore: TenantStore {
     // MARK: organisations and members
 
     public func createOrganisation(_ organisation: Organisation, admin: String) async throws {
+        defer { forgetCredentials() }
         try await write("organisation \(organisation.name)") { db in
             try db.execute(sql: "INSERT INTO organisations (name, created_at) VALUES (?, ?)", arguments: [organisation.name, organisation.createdAt])
             try db.execute(
@@ -184,6 +214,7 @@ public final class SQLiteTenantStore: TenantStore {
     }
 
     public func setMembership(_ membership: Membership) async throws {
+        defer { forgetCredentials() }
         try await write("member \(membership.user)") { db in
             try db.execute(
                 sql: "INSERT INTO memberships (organisation, user, role) VALUES (?, ?, ?) ON CONFLICT (organisation, user) DO UPDATE SET role = excluded.role",
@@ -192,7 +223,8 @@ public final class SQLiteTenantStore: TenantStore {
     }
 
     public func removeMembership(organisation: String, user: String) async throws -> Bool {
-        try await database.write { db in
+        defer { forgetCredentials() }
+        return try await database.write { db in
             try db.execute(sql: "DELETE FROM memberships WHERE organisation = ? AND user = ?", arguments: [organisation, user])
             return db.changesCount > 0
         }
@@ -351,14 +383,21 @@ public final class SQLiteTenantStore: TenantStore {
         }
     }
 
-    public func latest(of stack: StackID, in organisation: String) async throws -> (blueprint: Int?, run: String?) {
+    public func summary(of stack: StackID, in organisation: String) async throws -> (stack: ManagedStack, blueprint: Int?, run: String?)? {
         try await database.read { db in
             let arguments: StatementArguments = [organisation, stack.name, stack.environment]
+            guard
+                let managed = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM stacks WHERE organisation = ? AND name = ? AND environment = ?"), arguments: arguments
+                ).map(Self.stack)
+            else { return nil }
             let blueprint = try Int.fetchOne(
-                db, sql: "SELECT MAX(version) FROM blueprints WHERE organisation = ? AND name = ? AND environment = ?", arguments: arguments)
+                db.cachedStatement(sql: "SELECT MAX(version) FROM blueprints WHERE organisation = ? AND name = ? AND environment = ?"),
+                arguments: arguments)
             let run = try String.fetchOne(
-                db, sql: "SELECT id FROM runs WHERE organisation = ? AND name = ? AND environment = ? ORDER BY seq DESC LIMIT 1", arguments: arguments)
-            return (blueprint, run)
+                db.cachedStatement(sql: "SELECT id FROM runs WHERE organisation = ? AND name = ? AND environment = ? ORDER BY seq DESC LIMIT 1"),
+                arguments: arguments)
+            return (managed, blueprint, run)
         }
     }
 
@@ -402,15 +441,19 @@ public final class SQLiteTenantStore: TenantStore {
     }
 
     public func runs(of stack: StackID, in organisation: String, _ page: PageRequest) async throws -> Page<Run> {
+        // Rows are not Sendable: read them into values inside the closure, or Swift picks
+        // GRDB's blocking `read`, which parks a concurrency thread (and with all of them
+        // parked, the server) until a reader frees up.
         let rows = try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT seq, body FROM runs WHERE organisation = ? AND name = ? AND environment = ? AND seq < ?
                     ORDER BY seq DESC LIMIT ?
-                    """, arguments: [organisation, stack.name, stack.environment, page.after.flatMap(Int64.init) ?? Int64.max, page.limit + 1])
+                    """, arguments: [organisation, stack.name, stack.environment, page.after.flatMap(Int64.init) ?? Int64.max, page.limit + 1]
+            ).map { row -> (seq: Int64, body: String) in (row["seq"], row["body"]) }
         }
-        let runs = try rows.map { row -> (Int64, Run) in (row["seq"], try Self.run(from: row["body"])) }
+        let runs = try rows.map { row -> (Int64, Run) in (row.seq, try Self.run(from: row.body)) }
         let page = Self.page(runs, limit: page.limit) { String($0.0) }
         return Page(items: page.items.map(\.1), next: page.next)
     }

@@ -46,8 +46,8 @@ public protocol TenantStore: Sendable {
         -> BlueprintVersion
     func blueprint(version: Int?, of stack: StackID, in organisation: String) async throws -> BlueprintVersion?
     func blueprints(of stack: StackID, in organisation: String, _ page: PageRequest) async throws -> Page<BlueprintVersion>
-    /// The newest blueprint version and the newest run's id, read at once.
-    func latest(of stack: StackID, in organisation: String) async throws -> (blueprint: Int?, run: String?)
+    /// The stack with its newest blueprint version and newest run's id, read at once.
+    func summary(of stack: StackID, in organisation: String) async throws -> (stack: ManagedStack, blueprint: Int?, run: String?)?
 
     func createRun(_ run: Run) async throws
     func updateRun(_ run: Run) async throws
