@@ -17,6 +17,8 @@ public struct RemoteClient: Sendable {
     /// For following runs: no request timeout.
     let streaming: Client
     let http: HTTPClient
+    /// What TLS trusts: also used by WebSocket connections (`live`).
+    let tls: TLSConfiguration
 
     public init(profile: RemoteProfile) throws(ServiceError) {
         guard let url = URL(string: profile.server), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
@@ -31,6 +33,7 @@ public struct RemoteClient: Sendable {
                 throw .invalidInput("--ca \(ca): not a PEM certificate file (\(error))")
             }
         }
+        self.tls = tls
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.timeout = .init(connect: .seconds(10))
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

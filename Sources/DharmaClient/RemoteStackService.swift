@@ -112,27 +112,21 @@ public struct RemoteStackService: Sendable {
         case state(Components.Schemas.Run)
     }
 
-    /// The run's log and states as they happen (Server-Sent Events), until it ends or waits
-    /// for approval.
-    public func follow(_ run: String, in organisation: String) async throws(ServiceError) -> AsyncThrowingStream<RunEvent, any Error> {
-        let output = try await client.call {
-            try await client.streaming.getRunLog(
-                path: .init(org: organisation, run: run), query: .init(follow: true), headers: .init(accept: [.init(contentType: .textEventStream)]))
-        }
-        guard case .ok(let ok) = output, case .textEventStream(let body) = ok.body else { throw client.unexpected(output) }
+    /// The run's log and states as they happen, over a WebSocket, until it ends or waits for
+    /// approval.
+    public func follow(_ run: String, in organisation: String) -> AsyncThrowingStream<RunEvent, any Error> {
+        let messages = client.live(
+            "/v1/orgs/\(organisation)/runs/\(run)/log",
+            until: { message in
+                guard case .state(let state) = Self.decode(message) else { return false }
+                return state.state == .needsApproval || Self.isFinal(state.state)
+            },
+            explain: { () throws(ServiceError) in _ = try await self.run(run, in: organisation) })
         return AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    var parser = ServerSentEvents()
-                    for try await chunk in body {
-                        for event in parser.feed(chunk) {
-                            guard let decoded = Self.decode(event) else { continue }
-                            continuation.yield(decoded)
-                            if case .state(let state) = decoded, state.state == .needsApproval || Self.isFinal(state.state) {
-                                continuation.finish()
-                                return
-                            }
-                        }
+                    for try await message in messages {
+                        if let event = Self.decode(message) { continuation.yield(event) }
                     }
                     continuation.finish()
                 } catch {
@@ -160,12 +154,12 @@ public struct RemoteStackService: Sendable {
         [.applied, .plannedAndFinished, .errored, .discarded, .canceled].contains(state)
     }
 
-    static func decode(_ event: ServerSentEvents.Event) -> RunEvent? {
+    static func decode(_ message: LiveMessage) -> RunEvent? {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        switch event.name {
-        case "line": return (try? decoder.decode(Components.Schemas.RunLogLine.self, from: Data(event.data.utf8))).map { .line($0.text) }
-        case "state": return (try? decoder.decode(Components.Schemas.Run.self, from: Data(event.data.utf8))).map { .state($0) }
+        switch message.name {
+        case "line": return (try? decoder.decode(Components.Schemas.RunLogLine.self, from: message.data)).map { .line($0.text) }
+        case "state": return (try? decoder.decode(Components.Schemas.Run.self, from: message.data)).map { .state($0) }
         default: return nil
         }
     }

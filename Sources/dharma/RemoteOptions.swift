@@ -34,29 +34,18 @@ enum RemoteRunOutput {
     static func run(
         _ kind: Components.Schemas.RunKind, file: String, environment: String?, message: String?, wait: Bool, json: Bool, service: RemoteStackService
     ) async throws {
-        let (address, version) = try await service.push(file, environment: environment)
-        let run = try await service.queue(kind, on: address, version: version, message: message)
-        if !json { print("run \(run.id) queued on \(service.client.profile.server) (\(address.organisation)/\(address.reference), blueprint v\(version))") }
-        var final = run
-        var announced = false
-        while true {
-            for try await event in try await service.follow(run.id, in: address.organisation) {
-                switch event {
-                case .line(let text): if !json { print(text) }
-                case .state(let state): final = state
-                }
-                fflush(nil)
+        let server = service.client.profile.server
+        let final = try await service.execute(kind, file: file, environment: environment, message: message, waitForApproval: wait) { progress in
+            guard !json else { return }
+            switch progress {
+            case .queued(let run, let address, let version):
+                print("run \(run.id) queued on \(server) (\(address.organisation)/\(address.reference), blueprint v\(version))")
+            case .line(let text):
+                print(text)
+            case .waitingForApproval(let run):
+                print("run \(run.id) waits for approval: an approver runs `dharma approve --remote \(run.id)`")
             }
-            if RemoteStackService.isFinal(final.state) { break }
-            final = try await service.run(run.id, in: address.organisation)
-            if final.state == .needsApproval {
-                if !announced, !json {
-                    print("run \(run.id) waits for approval: an approver runs `dharma approve --remote \(run.id)`")
-                    announced = true
-                }
-                guard wait else { break }
-                try await Task.sleep(for: .seconds(2))
-            }
+            fflush(nil)
         }
         if json { print(Self.json(final)) }
         try outcome(final)

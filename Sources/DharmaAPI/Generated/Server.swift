@@ -664,6 +664,17 @@ extension APIProtocol {
             method: .get,
             path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/events")
         )
+        try transport.register(
+            {
+                try await server.followAllEvents(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/events")
+        )
     }
 }
 
@@ -3103,7 +3114,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// The run's log lines from `after` on; with `follow`, a Server-Sent Events stream that ends with the run.
+    /// The run's log lines from `after` on; with `follow`, a Server-Sent Events stream that ends with the run; with `Upgrade: websocket`, the same stream over a WebSocket, one JSON object per text frame.
     ///
     /// - Remark: HTTP `GET /v1/orgs/{org}/runs/{run}/log`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/runs/{run}/log/get(getRunLog)`.
@@ -5396,7 +5407,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// The organisation's events as they happen (Server-Sent Events), optionally of one stack and of some kinds; `after` resumes after the last sequence seen.
+    /// The organisation's events as they happen, as Server-Sent Events or, with `Upgrade: websocket`, over a WebSocket; optionally of one project, one stack and one type; `after` resumes after the last sequence seen.
     ///
     /// - Remark: HTTP `GET /v1/orgs/{org}/events`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/events/get(followEvents)`.
@@ -5420,6 +5431,13 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                     as: Components.Parameters.Org.self
                 ))
                 let query: Operations.FollowEvents.Input.Query = .init(
+                    project: try converter.getOptionalQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "project",
+                        as: Components.Schemas.Name.self
+                    ),
                     stack: try converter.getOptionalQueryItemAsURI(
                         in: request.soar_query,
                         style: .form,
@@ -5445,6 +5463,109 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 let headers: Operations.FollowEvents.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
                 return Operations.FollowEvents.Input(
                     path: path,
+                    query: query,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .textEventStream(value):
+                        try converter.validateAcceptIfPresent(
+                            "text/event-stream",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsBinary(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "text/event-stream"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Events of every organisation the caller belongs to, or of `org`, as Server-Sent Events or over a WebSocket (`Upgrade: websocket`); filtered as the organisation's own stream is.
+    ///
+    /// - Remark: HTTP `GET /v1/events`.
+    /// - Remark: Generated from `#/paths//v1/events/get(followAllEvents)`.
+    func followAllEvents(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.FollowAllEvents.id,
+            using: {
+                APIHandler.followAllEvents($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let query: Operations.FollowAllEvents.Input.Query = .init(
+                    org: try converter.getOptionalQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "org",
+                        as: Components.Schemas.Name.self
+                    ),
+                    project: try converter.getOptionalQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "project",
+                        as: Components.Schemas.Name.self
+                    ),
+                    stack: try converter.getOptionalQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "stack",
+                        as: Swift.String.self
+                    ),
+                    _type: try converter.getOptionalQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "type",
+                        as: Operations.FollowAllEvents.Input.Query._TypePayload.self
+                    ),
+                    after: try converter.getOptionalQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "after",
+                        as: Swift.Int.self
+                    )
+                )
+                let headers: Operations.FollowAllEvents.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.FollowAllEvents.Input(
                     query: query,
                     headers: headers
                 )

@@ -4666,7 +4666,7 @@ public enum Operations {
             }
         }
     }
-    /// The run's log lines from `after` on; with `follow`, a Server-Sent Events stream that ends with the run.
+    /// The run's log lines from `after` on; with `follow`, a Server-Sent Events stream that ends with the run; with `Upgrade: websocket`, the same stream over a WebSocket, one JSON object per text frame.
     ///
     /// - Remark: HTTP `GET /v1/orgs/{org}/runs/{run}/log`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/runs/{run}/log/get(getRunLog)`.
@@ -9276,7 +9276,7 @@ public enum Operations {
             }
         }
     }
-    /// The organisation's events as they happen (Server-Sent Events), optionally of one stack and of some kinds; `after` resumes after the last sequence seen.
+    /// The organisation's events as they happen, as Server-Sent Events or, with `Upgrade: websocket`, over a WebSocket; optionally of one project, one stack and one type; `after` resumes after the last sequence seen.
     ///
     /// - Remark: HTTP `GET /v1/orgs/{org}/events`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/events/get(followEvents)`.
@@ -9298,6 +9298,8 @@ public enum Operations {
             public var path: Operations.FollowEvents.Input.Path
             /// - Remark: Generated from `#/paths/v1/orgs/{org}/events/GET/query`.
             public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/events/GET/query/project`.
+                public var project: Components.Schemas.Name?
                 /// NAME.ENVIRONMENT
                 ///
                 /// - Remark: Generated from `#/paths/v1/orgs/{org}/events/GET/query/stack`.
@@ -9306,6 +9308,8 @@ public enum Operations {
                 @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
                     case run_transition = "run.transition"
                     case audit_entry = "audit.entry"
+                    case incident_changed = "incident.changed"
+                    case drift_detected = "drift.detected"
                 }
                 /// - Remark: Generated from `#/paths/v1/orgs/{org}/events/GET/query/type`.
                 public var _type: Operations.FollowEvents.Input.Query._TypePayload?
@@ -9314,14 +9318,17 @@ public enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
+                ///   - project:
                 ///   - stack: NAME.ENVIRONMENT
                 ///   - _type:
                 ///   - after:
                 public init(
+                    project: Components.Schemas.Name? = nil,
                     stack: Swift.String? = nil,
                     _type: Operations.FollowEvents.Input.Query._TypePayload? = nil,
                     after: Swift.Int? = nil
                 ) {
+                    self.project = project
                     self.stack = stack
                     self._type = _type
                     self.after = after
@@ -9385,7 +9392,7 @@ public enum Operations {
                     self.body = body
                 }
             }
-            /// A stream of `event: TYPE`, `id: SEQUENCE`, `data: JSON` events.
+            /// A stream of `event: TYPE`, `id: SEQUENCE`, `data: JSON` events; over WebSocket, one `{"event", "id", "data"}` JSON object per text frame.
             ///
             /// - Remark: Generated from `#/paths//v1/orgs/{org}/events/get(followEvents)/responses/200`.
             ///
@@ -9411,6 +9418,190 @@ public enum Operations {
             /// An RFC 9457 problem document.
             ///
             /// - Remark: Generated from `#/paths//v1/orgs/{org}/events/get(followEvents)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case textEventStream
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "text/event-stream":
+                    self = .textEventStream
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .textEventStream:
+                    return "text/event-stream"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .textEventStream,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Events of every organisation the caller belongs to, or of `org`, as Server-Sent Events or over a WebSocket (`Upgrade: websocket`); filtered as the organisation's own stream is.
+    ///
+    /// - Remark: HTTP `GET /v1/events`.
+    /// - Remark: Generated from `#/paths//v1/events/get(followAllEvents)`.
+    public enum FollowAllEvents {
+        public static let id: Swift.String = "followAllEvents"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/events/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/events/GET/query/org`.
+                public var org: Components.Schemas.Name?
+                /// - Remark: Generated from `#/paths/v1/events/GET/query/project`.
+                public var project: Components.Schemas.Name?
+                /// NAME.ENVIRONMENT
+                ///
+                /// - Remark: Generated from `#/paths/v1/events/GET/query/stack`.
+                public var stack: Swift.String?
+                /// - Remark: Generated from `#/paths/v1/events/GET/query/type`.
+                @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case run_transition = "run.transition"
+                    case audit_entry = "audit.entry"
+                    case incident_changed = "incident.changed"
+                    case drift_detected = "drift.detected"
+                }
+                /// - Remark: Generated from `#/paths/v1/events/GET/query/type`.
+                public var _type: Operations.FollowAllEvents.Input.Query._TypePayload?
+                /// - Remark: Generated from `#/paths/v1/events/GET/query/after`.
+                public var after: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - project:
+                ///   - stack: NAME.ENVIRONMENT
+                ///   - _type:
+                ///   - after:
+                public init(
+                    org: Components.Schemas.Name? = nil,
+                    project: Components.Schemas.Name? = nil,
+                    stack: Swift.String? = nil,
+                    _type: Operations.FollowAllEvents.Input.Query._TypePayload? = nil,
+                    after: Swift.Int? = nil
+                ) {
+                    self.org = org
+                    self.project = project
+                    self.stack = stack
+                    self._type = _type
+                    self.after = after
+                }
+            }
+            public var query: Operations.FollowAllEvents.Input.Query
+            /// - Remark: Generated from `#/paths/v1/events/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.FollowAllEvents.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.FollowAllEvents.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.FollowAllEvents.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.FollowAllEvents.Input.Query = .init(),
+                headers: Operations.FollowAllEvents.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/events/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/events/GET/responses/200/content/text\/event-stream`.
+                    case textEventStream(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.textEventStream`.
+                    ///
+                    /// - Throws: An error if `self` is not `.textEventStream`.
+                    /// - SeeAlso: `.textEventStream`.
+                    public var textEventStream: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .textEventStream(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.FollowAllEvents.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.FollowAllEvents.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// A stream of `event: TYPE`, `id: SEQUENCE`, `data: JSON` events; over WebSocket, one `{"event", "id", "data"}` JSON object per text frame.
+            ///
+            /// - Remark: Generated from `#/paths//v1/events/get(followAllEvents)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.FollowAllEvents.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.FollowAllEvents.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/events/get(followAllEvents)/responses/default`.
             ///
             /// HTTP response code: `default`.
             case `default`(statusCode: Swift.Int, Components.Responses.Problem)

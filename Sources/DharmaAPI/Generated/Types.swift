@@ -163,7 +163,7 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/orgs/{org}/runs/{run}/cancel`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/runs/{run}/cancel/post(cancelRun)`.
     func cancelRun(_ input: Operations.CancelRun.Input) async throws -> Operations.CancelRun.Output
-    /// The run's log lines from `after` on; with `follow`, a Server-Sent Events stream that ends with the run.
+    /// The run's log lines from `after` on; with `follow`, a Server-Sent Events stream that ends with the run; with `Upgrade: websocket`, the same stream over a WebSocket, one JSON object per text frame.
     ///
     /// - Remark: HTTP `GET /v1/orgs/{org}/runs/{run}/log`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/runs/{run}/log/get(getRunLog)`.
@@ -298,11 +298,16 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/orgs/{org}/audit/bundle`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/bundle/get(getEvidenceBundle)`.
     func getEvidenceBundle(_ input: Operations.GetEvidenceBundle.Input) async throws -> Operations.GetEvidenceBundle.Output
-    /// The organisation's events as they happen (Server-Sent Events), optionally of one stack and of some kinds; `after` resumes after the last sequence seen.
+    /// The organisation's events as they happen, as Server-Sent Events or, with `Upgrade: websocket`, over a WebSocket; optionally of one project, one stack and one type; `after` resumes after the last sequence seen.
     ///
     /// - Remark: HTTP `GET /v1/orgs/{org}/events`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/events/get(followEvents)`.
     func followEvents(_ input: Operations.FollowEvents.Input) async throws -> Operations.FollowEvents.Output
+    /// Events of every organisation the caller belongs to, or of `org`, as Server-Sent Events or over a WebSocket (`Upgrade: websocket`); filtered as the organisation's own stream is.
+    ///
+    /// - Remark: HTTP `GET /v1/events`.
+    /// - Remark: Generated from `#/paths//v1/events/get(followAllEvents)`.
+    func followAllEvents(_ input: Operations.FollowAllEvents.Input) async throws -> Operations.FollowAllEvents.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -698,7 +703,7 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// The run's log lines from `after` on; with `follow`, a Server-Sent Events stream that ends with the run.
+    /// The run's log lines from `after` on; with `follow`, a Server-Sent Events stream that ends with the run; with `Upgrade: websocket`, the same stream over a WebSocket, one JSON object per text frame.
     ///
     /// - Remark: HTTP `GET /v1/orgs/{org}/runs/{run}/log`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/runs/{run}/log/get(getRunLog)`.
@@ -1075,7 +1080,7 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// The organisation's events as they happen (Server-Sent Events), optionally of one stack and of some kinds; `after` resumes after the last sequence seen.
+    /// The organisation's events as they happen, as Server-Sent Events or, with `Upgrade: websocket`, over a WebSocket; optionally of one project, one stack and one type; `after` resumes after the last sequence seen.
     ///
     /// - Remark: HTTP `GET /v1/orgs/{org}/events`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/events/get(followEvents)`.
@@ -1086,6 +1091,19 @@ extension APIProtocol {
     ) async throws -> Operations.FollowEvents.Output {
         try await followEvents(Operations.FollowEvents.Input(
             path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Events of every organisation the caller belongs to, or of `org`, as Server-Sent Events or over a WebSocket (`Upgrade: websocket`); filtered as the organisation's own stream is.
+    ///
+    /// - Remark: HTTP `GET /v1/events`.
+    /// - Remark: Generated from `#/paths//v1/events/get(followAllEvents)`.
+    public func followAllEvents(
+        query: Operations.FollowAllEvents.Input.Query = .init(),
+        headers: Operations.FollowAllEvents.Input.Headers = .init()
+    ) async throws -> Operations.FollowAllEvents.Output {
+        try await followAllEvents(Operations.FollowAllEvents.Input(
             query: query,
             headers: headers
         ))

@@ -65,7 +65,7 @@ extension APIHandler {
             let wantsStream = input.query.follow == true || (!accepted.isEmpty && accepted.allSatisfy { $0 == .textEventStream })
             if wantsStream {
                 let updates = try await runs().follow(input.path.run, in: input.path.org, after: after)
-                let events = updates.map { update -> ArraySlice<UInt8> in ArraySlice(Self.event(update).utf8) }
+                let events = updates.map { update -> ArraySlice<UInt8> in ArraySlice(LiveMessage(update).serverSentEvent.utf8) }
                 return .ok(.init(body: .textEventStream(HTTPBody(events, length: .unknown, iterationBehavior: .single))))
             }
             let (run, lines) = try await runs().log(of: input.path.run, in: input.path.org, after: after)
@@ -79,18 +79,28 @@ extension APIHandler {
     /// The organisation's events as Server-Sent Events; the stream ends when the client goes.
     func followEvents(_ input: Operations.FollowEvents.Input) async throws -> Operations.FollowEvents.Output {
         await respond(Operations.FollowEvents.Output.default) { () throws(ServiceError) in
-            let kinds = input.query._type.flatMap { ServerEvent.Kind(rawValue: $0.rawValue) }.map { Set([$0]) } ?? Set(ServerEvent.Kind.allCases)
-            let events = try await tenants().events(
-                of: input.path.org, filter: EventBus.Filter(stack: input.query.stack, kinds: kinds), after: input.query.after, bus: coordinator.events)
-            let frames = events.map { event -> ArraySlice<UInt8> in ArraySlice(Self.frame(event).utf8) }
-            return .ok(.init(body: .textEventStream(HTTPBody(frames, length: .unknown, iterationBehavior: .single))))
+            let query = input.query
+            let stream = try await events(
+                of: input.path.org, project: query.project, stack: query.stack, type: query._type?.rawValue, after: query.after)
+            return .ok(.init(body: .textEventStream(stream)))
         }
     }
 
-    static func frame(_ event: ServerEvent) -> String {
-        var data: [String: Value] = ["sequence": .int(event.sequence), "time": .double(event.time), "payload": event.payload]
-        data["stack"] = event.stack.map(Value.string) ?? .null
-        return "event: \(event.kind.rawValue)\nid: \(event.sequence)\ndata: \(Value.map(data).compactJSON)\n\n"
+    /// Events of every organisation the caller belongs to, or of `org`.
+    func followAllEvents(_ input: Operations.FollowAllEvents.Input) async throws -> Operations.FollowAllEvents.Output {
+        await respond(Operations.FollowAllEvents.Output.default) { () throws(ServiceError) in
+            let query = input.query
+            let stream = try await events(of: query.org, project: query.project, stack: query.stack, type: query._type?.rawValue, after: query.after)
+            return .ok(.init(body: .textEventStream(stream)))
+        }
+    }
+
+    private func events(of organisation: String?, project: String?, stack: String?, type: String?, after: Int?) async throws(ServiceError) -> HTTPBody {
+        let kinds = type.flatMap(ServerEvent.Kind.init(rawValue:)).map { Set([$0]) } ?? Set(ServerEvent.Kind.allCases)
+        let events = try await tenants().events(
+            of: organisation, filter: EventBus.Filter(project: project, stack: stack, kinds: kinds), after: after, bus: coordinator.events)
+        let frames = events.map { event -> ArraySlice<UInt8> in ArraySlice(LiveMessage(event).serverSentEvent.utf8) }
+        return HTTPBody(frames, length: .unknown, iterationBehavior: .single)
     }
 
     /// A decision's reason, at most 500 characters.
@@ -98,20 +108,5 @@ extension APIHandler {
         guard let reason = decision?.reason else { return nil }
         guard reason.count <= 500 else { throw .invalidInput("reason: at most 500 characters", pointer: "/reason") }
         return reason
-    }
-
-    /// One Server-Sent Event: `id` is the line index, so a client resumes with `after`.
-    static func event(_ update: RunUpdate) -> String {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        switch update {
-        case .line(let line):
-            let data = (try? encoder.encode(Components.Schemas.RunLogLine(line))) ?? Data()
-            return "event: line\nid: \(line.index)\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
-        case .state(let run):
-            let data = (try? encoder.encode(Components.Schemas.Run(run))) ?? Data()
-            return "event: state\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
-        }
     }
 }

@@ -17,6 +17,10 @@ struct APIHandler: APIProtocol {
     /// The services, acting for the request's principal.
     func tenants() throws(ServiceError) -> TenantService {
         guard let principal = RequestPrincipal.current else { throw .forbidden("the request is not authenticated") }
+        return tenants(acting: principal)
+    }
+
+    func tenants(acting principal: Principal) -> TenantService {
         var tenants = TenantService(context: ServiceContext(principal: principal, environment: environment, warn: warn), store: store, data: data)
         tenants.events = coordinator.events
         return tenants

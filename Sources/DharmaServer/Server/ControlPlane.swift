@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import OpenAPIHummingbird
@@ -65,17 +66,18 @@ public struct ControlPlane: Sendable {
                     url: "\(scheme)://\(hostInURL):\(port)", port: port, adminTokenPath: adminTokenPath, fingerprint: tls?.fingerprint,
                     authorityPath: tls?.authorityPath))
         }
-        let http1 = HTTP1Channel.Configuration(idleTimeout: TimeAmount.seconds(60))
-        if let tls {
-            let app = Application(
-                router: router, server: try .tls(.http1(configuration: http1), tlsConfiguration: tls.configuration), configuration: configuration,
-                onServerRunning: onRunning, logger: logger)
-            try await app.runService()
-        } else {
-            let app = Application(
-                router: router, server: .http1(configuration: http1), configuration: configuration, onServerRunning: onRunning, logger: logger)
-            try await app.runService()
+        let sockets = LiveSockets(store: store) { principal in
+            let tenants = handler.tenants(acting: principal)
+            return (tenants, RunService(tenants: tenants, coordinator: coordinator))
         }
+        // HTTP/1.1, upgraded to WebSocket on the live streams' paths.
+        let http = HTTPServerBuilder.http1WebSocketUpgrade(
+            webSocketRouter: sockets.router(),
+            configuration: .init(http1: HTTP1Channel.Configuration(idleTimeout: TimeAmount.seconds(60)), ws: .init(maxFrameSize: 1 << 20)))
+        let app = Application(
+            router: router, server: try tls.map { try .tls(http, tlsConfiguration: $0.configuration) } ?? http, configuration: configuration,
+            onServerRunning: onRunning, logger: logger)
+        try await app.runService()
     }
 
     /// On the first start: the `admin` user and a token, written to `DATA/admin-token` (0600).

@@ -3,12 +3,15 @@ import DharmaStore
 import Foundation
 import Metrics
 
-/// What happened in an organisation, for clients that follow it live (`/v1/orgs/ORG/events`):
-/// run transitions and entries on its audit log.
+/// What happened in an organisation, for clients that follow it live (`/v1/events`,
+/// `/v1/orgs/ORG/events`): run transitions, entries on its audit log, incident changes and
+/// drift found.
 public struct ServerEvent: Sendable, Hashable {
     public enum Kind: String, Sendable, CaseIterable {
         case run = "run.transition"
         case audit = "audit.entry"
+        case incident = "incident.changed"
+        case drift = "drift.detected"
     }
 
     /// Increasing within the server process, so a client resumes after the last it saw.
@@ -16,6 +19,8 @@ public struct ServerEvent: Sendable, Hashable {
     public var organisation: String
     /// `NAME.ENVIRONMENT`, when the event is about one stack.
     public var stack: String?
+    /// The project that stack belongs to.
+    public var project: String?
     public var kind: Kind
     public var time: Double
     public var payload: Value
@@ -26,62 +31,89 @@ public struct ServerEvent: Sendable, Hashable {
 /// server; the last 1,000 events per organisation are kept for clients that resume.
 public actor EventBus {
     public struct Filter: Sendable, Hashable {
+        public var project: String?
         public var stack: String?
         public var kinds: Set<ServerEvent.Kind>
 
-        public init(stack: String? = nil, kinds: Set<ServerEvent.Kind> = Set(ServerEvent.Kind.allCases)) {
+        public init(project: String? = nil, stack: String? = nil, kinds: Set<ServerEvent.Kind> = Set(ServerEvent.Kind.allCases)) {
+            self.project = project
             self.stack = stack
             self.kinds = kinds
         }
 
         func matches(_ event: ServerEvent) -> Bool {
-            kinds.contains(event.kind) && (stack == nil || event.stack == stack)
+            kinds.contains(event.kind) && (stack == nil || event.stack == stack) && (project == nil || event.project == project)
         }
+    }
+
+    private struct Subscriber {
+        var organisations: Set<String>
+        var filter: Filter
+        var continuation: AsyncStream<ServerEvent>.Continuation
     }
 
     private var sequence = 0
     private var recent: [String: [ServerEvent]] = [:]
-    private var subscribers: [String: [UUID: (Filter, AsyncStream<ServerEvent>.Continuation)]] = [:]
+    /// Per organisation, so an event is matched only against those who follow its organisation.
+    private var subscribers: [String: [UUID: Subscriber]] = [:]
     private let subscriberGauge = Gauge(label: "dharma_event_subscribers")
 
     public init() {}
 
-    public func publish(_ kind: ServerEvent.Kind, organisation: String, stack: String?, payload: Value) {
+    public func publish(_ kind: ServerEvent.Kind, organisation: String, project: String? = nil, stack: String?, payload: Value) {
         sequence += 1
-        let event = ServerEvent(sequence: sequence, organisation: organisation, stack: stack, kind: kind, time: Date().timeIntervalSince1970, payload: payload)
+        let event = ServerEvent(
+            sequence: sequence, organisation: organisation, stack: stack, project: project, kind: kind, time: Date().timeIntervalSince1970,
+            payload: payload)
         recent[organisation, default: []].append(event)
         if let count = recent[organisation]?.count, count > 1000 { recent[organisation]?.removeFirst(count - 1000) }
-        for (filter, continuation) in subscribers[organisation]?.values ?? [:].values where filter.matches(event) { continuation.yield(event) }
+        for subscriber in subscribers[organisation]?.values ?? [:].values where subscriber.filter.matches(event) {
+            subscriber.continuation.yield(event)
+        }
     }
 
-    /// The events after `after` still kept, then every new one, until the subscriber goes.
-    func subscribe(_ organisation: String, filter: Filter, after: Int?) -> AsyncStream<ServerEvent> {
+    /// The events of `organisations` after `after` still kept, in order, then every new one,
+    /// until the subscriber goes.
+    func subscribe(_ organisations: Set<String>, filter: Filter, after: Int?) -> AsyncStream<ServerEvent> {
         let id = UUID()
         let (stream, continuation) = AsyncStream<ServerEvent>.makeStream(bufferingPolicy: .bufferingNewest(1000))
         if let after {
-            for event in recent[organisation] ?? [] where event.sequence > after && filter.matches(event) { continuation.yield(event) }
+            let kept = organisations.flatMap { recent[$0] ?? [] }.filter { $0.sequence > after && filter.matches($0) }
+            for event in kept.sorted(by: { $0.sequence < $1.sequence }) { continuation.yield(event) }
         }
-        subscribers[organisation, default: [:]][id] = (filter, continuation)
+        for organisation in organisations {
+            subscribers[organisation, default: [:]][id] = Subscriber(organisations: organisations, filter: filter, continuation: continuation)
+        }
         subscriberGauge.record(subscriberCount)
-        continuation.onTermination = { _ in Task { await self.unsubscribe(organisation, id) } }
+        continuation.onTermination = { _ in Task { await self.unsubscribe(organisations, id) } }
         return stream
     }
 
-    private func unsubscribe(_ organisation: String, _ id: UUID) {
-        subscribers[organisation]?[id] = nil
+    private func unsubscribe(_ organisations: Set<String>, _ id: UUID) {
+        for organisation in organisations { subscribers[organisation]?[id] = nil }
         subscriberGauge.record(subscriberCount)
     }
 
-    /// How many clients follow events now, for `/metrics`.
-    public var subscriberCount: Int { subscribers.values.reduce(0) { $0 + $1.count } }
+    /// How many clients follow events now, for `/metrics`: one following three organisations counts once.
+    public var subscriberCount: Int { Set(subscribers.values.flatMap(\.keys)).count }
 }
 
 extension TenantService {
-    /// Events of `organisation` for a caller holding `read` there.
-    public func events(of organisation: String, filter: EventBus.Filter, after: Int?, bus: EventBus) async throws(ServiceError) -> AsyncStream<
+    /// Events of `organisation`, or with nil of every organisation the caller belongs to, for
+    /// a caller holding `read` there.
+    public func events(of organisation: String?, filter: EventBus.Filter, after: Int?, bus: EventBus) async throws(ServiceError) -> AsyncStream<
         ServerEvent
     > {
-        _ = try await access.require(.read, in: organisation, to: "follow events")
-        return await bus.subscribe(organisation, filter: filter, after: after)
+        var organisations: Set<String> = []
+        if let organisation {
+            _ = try await access.require(.read, in: organisation, to: "follow events")
+            organisations = [organisation]
+        } else {
+            organisations = Set(context.principal.memberships.keys.filter { context.principal.scoped(to: $0).may(.read) })
+        }
+        if let project = filter.project, let organisation {
+            _ = try await self.project(project, in: organisation)
+        }
+        return await bus.subscribe(organisations, filter: filter, after: after)
     }
 }

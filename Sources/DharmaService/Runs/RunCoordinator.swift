@@ -22,6 +22,8 @@ public actor RunCoordinator {
     private var ready: [(Run, RunExecutor.Step)] = []
     private var followers: [String: [UUID: AsyncStream<RunUpdate>.Continuation]] = [:]
     private var cancelRequested: Set<String> = []
+    /// Each stack's project (`ORG/NAME.ENV` → project), for filtering its events by project.
+    private var projects: [String: String] = [:]
 
     public init(
         store: any TenantStore, data: ServerData, environment: [String: String], workers: Int = 4, warn: @escaping @Sendable (String) -> Void = { _ in }
@@ -153,6 +155,20 @@ public actor RunCoordinator {
         if followers[run]?.isEmpty == true { followers[run] = nil }
     }
 
+    /// The run's stack's project; nil (and a warning) when the store cannot say.
+    private func project(of run: Run) async -> String? {
+        let key = Self.key(run)
+        if let known = projects[key] { return known }
+        do {
+            let project = try await store.stack(run.stack, in: run.organisation)?.project
+            projects[key] = project
+            return project
+        } catch {
+            warn("warning: the project of \(key) is unknown, so its run events carry none: \(error)")
+            return nil
+        }
+    }
+
     func publish(_ update: RunUpdate, of run: String) async {
         if case .state(let state) = update {
             let payload: Value = .map([
@@ -160,7 +176,7 @@ public actor RunCoordinator {
                 "blueprint_version": .int(state.blueprintVersion),
             ])
             let stack = "\(state.stack.name).\(state.stack.environment)"
-            await events.publish(.run, organisation: state.organisation, stack: stack, payload: payload)
+            await events.publish(.run, organisation: state.organisation, project: await project(of: state), stack: stack, payload: payload)
         }
         let continuations = followers[run]?.values.map { $0 } ?? []
         for continuation in continuations { continuation.yield(update) }

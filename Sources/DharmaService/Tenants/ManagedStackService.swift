@@ -29,7 +29,24 @@ public struct ManagedStackService: Sendable {
 
     public func drift(_ reference: String, in organisation: String) async throws(ServiceError) -> StackService.DriftReport {
         let scope = try await scope(reference, organisation, .read, "check drift")
-        return try await StackService(context: scope.context).drift(scope.input)
+        let report = try await StackService(context: scope.context).drift(scope.input)
+        if report.hasDrift { await publish(.drift, reference, organisation, payload: report.json) }
+        return report
+    }
+
+    /// Tells the organisation's followers (`/v1/events`) what changed on the stack.
+    func publish(_ kind: ServerEvent.Kind, _ reference: String, _ organisation: String, payload: Value) async {
+        guard let events = tenants.events else { return }
+        let project = try? await tenants.managedStack(reference, in: organisation).project
+        await events.publish(kind, organisation: organisation, project: project, stack: reference, payload: payload)
+    }
+
+    static func payload(_ incident: Incident) -> Value {
+        .map([
+            "incident": .int(incident.id), "resource": .string(incident.resource), "severity": .string(incident.severity.rawValue),
+            "status": .string(incident.status.rawValue), "phase": .string(incident.phase.rawValue), "summary": .string(incident.summary),
+            "approved_by": incident.approvedBy.map(Value.string) ?? .null,
+        ])
     }
 
     public func cost(_ reference: String, in organisation: String) async throws(ServiceError) -> CostService.Estimate {
@@ -65,7 +82,9 @@ public struct ManagedStackService: Sendable {
     public func approveIncident(_ id: Int, of reference: String, in organisation: String) async throws(ServiceError) -> Incident {
         let scope = try await tenants.stackScope(reference, in: organisation, .approve, to: "approve remediations")
         _ = try await incident(id, of: reference, in: organisation)
-        return try await IncidentService(context: scope.context).approve(id, as: scope.context.principal.name, scope.selector)
+        let approved = try await IncidentService(context: scope.context).approve(id, as: scope.context.principal.name, scope.selector)
+        await publish(.incident, reference, organisation, payload: Self.payload(approved))
+        return approved
     }
 
     public func compliance(_ reference: String, in organisation: String, frameworks: [String]) async throws(ServiceError) -> PolicyService.Compliance {

@@ -1,0 +1,104 @@
+import DharmaAPI
+import DharmaClient
+import DharmaService
+import DharmaTestKit
+import Foundation
+import Testing
+
+/// The live streams over WebSocket: a run's log (`/v1/orgs/ORG/runs/RUN/log`) and events
+/// (`/v1/events`), with the REST API's authentication and tenant rules.
+@Suite("Server: WebSocket streams", .serialized)
+struct LiveSocketTests {
+    /// The messages of `path` until `enough` says so; fails after `timeout` seconds saying
+    /// what it waited for.
+    static func collect(
+        _ path: String, on client: RemoteClient, waitingFor what: String, timeout: Double,
+        explain: @escaping @Sendable () async throws(ServiceError) -> Void = {},
+        until enough: @escaping @Sendable ([LiveMessage]) -> Bool
+    ) async throws -> [LiveMessage] {
+        try await withThrowingTaskGroup(of: [LiveMessage]?.self) { group in
+            group.addTask {
+                var messages: [LiveMessage] = []
+                let stream = client.live(path, explain: explain)
+                for try await message in stream {
+                    messages.append(message)
+                    if enough(messages) { return messages }
+                }
+                return messages
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(timeout))
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            guard let messages = first else { throw ServerTestError("no WebSocket messages showing \(what) within \(timeout) s") }
+            return messages
+        }
+    }
+
+    static func object(_ message: LiveMessage) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: message.data) as? [String: Any]) ?? [:]
+    }
+
+    @Test("a viewer follows an apply run's log over a WebSocket: every line the REST log has, in order, then the final state")
+    func runLog() async throws {
+        let server = try await ServerProcess()
+        defer { server.kill() }
+        let tenants = try await Tenants.make(on: server, blueprint: fileBlueprint())
+        let run = try await server.withClient(token: tenants.tokens["operator-user"]) { try await RunTests.queue(.apply, "shop.dev", on: $0) }
+        try await server.withClient(token: tenants.tokens["viewer-user"]) { viewer in
+            let messages = try await Self.collect(
+                "/v1/orgs/acme/runs/\(run.id)/log", on: viewer, waitingFor: "run \(run.id) applied", timeout: 90
+            ) { messages in messages.contains { $0.name == "state" && Self.object($0)["state"] as? String == "applied" } }
+            let lines = messages.filter { $0.name == "line" }
+            let rest = try await viewer.api.getRunLog(path: .init(org: "acme", run: run.id)).ok.body.json
+            #expect(lines.compactMap { Self.object($0)["text"] as? String } == rest.lines.map(\.text))
+            #expect(lines.compactMap(\.id) == Array(0..<lines.count), "each line carries its index, so a client resumes with `after`")
+            #expect(lines.contains { (Self.object($0)["text"] as? String)?.contains("greeting: created") == true })
+
+            // The CLI's follower reads the same socket: it ends at the final state.
+            var states: [Components.Schemas.RunState] = []
+            for try await event in RemoteStackService(client: viewer).follow(run.id, in: "acme") {
+                if case .state(let state) = event { states.append(state.state) }
+            }
+            #expect(states.last == .applied)
+        }
+    }
+
+    @Test("no upgrade without a token (401) or for an outsider (404, as REST says); /v1/events filters by project across the caller's organisations")
+    func refusalsAndEvents() async throws {
+        let server = try await ServerProcess()
+        defer { server.kill() }
+        let tenants = try await Tenants.make(on: server, blueprint: fileBlueprint())
+        let run = try await server.withClient(token: tenants.tokens["operator-user"]) { try await RunTests.queue(.planOnly, "shop.dev", on: $0) }
+
+        try await server.withClient(token: tenants.tokens["outsider"]) { outsider in
+            let refused = await #expect(throws: ServiceError.self) {
+                _ = try await Self.collect(
+                    "/v1/orgs/acme/runs/\(run.id)/log", on: outsider, waitingFor: "a refusal", timeout: 30,
+                    explain: { () throws(ServiceError) in _ = try await RemoteStackService(client: outsider).run(run.id, in: "acme") }
+                ) { _ in true }
+            }
+            #expect(refused.map { if case .notFound = $0 { true } else { false } } == true, "\(String(describing: refused))")
+        }
+        try await server.withClient(token: "dharma_not-a-token") { stranger in
+            let refused = await #expect(throws: ServiceError.self) {
+                _ = try await Self.collect(
+                    "/v1/events", on: stranger, waitingFor: "a refusal", timeout: 30,
+                    explain: { () throws(ServiceError) in _ = try await stranger.organisation() }
+                ) { _ in true }
+            }
+            #expect(refused?.description.contains("unknown") == true, "\(String(describing: refused))")
+        }
+
+        try await server.withClient(token: tenants.tokens["viewer-user"]) { viewer in
+            let events = try await Self.collect(
+                "/v1/events?project=web&type=run.transition&after=0", on: viewer, waitingFor: "run \(run.id) planned_and_finished", timeout: 60
+            ) { messages in messages.contains { (Self.object($0)["payload"] as? [String: Any])?["state"] as? String == "planned_and_finished" } }
+            #expect(events.allSatisfy { $0.name == "run.transition" && Self.object($0)["project"] as? String == "web" })
+            let states = events.compactMap { (Self.object($0)["payload"] as? [String: Any])?["state"] as? String }
+            #expect(states == ["planning", "planned", "policy_checked", "cost_estimated", "planned_and_finished"], "\(states)")
+        }
+    }
+}
