@@ -123,8 +123,9 @@ let package = Package(
         .testTarget(
             name: "DharmaServerTests",
             dependencies: [
-                "DharmaTestKit", "DharmaAPI", "DharmaClient", "DharmaCore",
+                "DharmaTestKit", "DharmaAPI", "DharmaClient", "DharmaCore", "DharmaAudit", "DharmaNet",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

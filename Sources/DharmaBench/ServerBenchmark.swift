@@ -66,6 +66,8 @@ extension Benchmarks {
         try await run("hello-world (Hummingbird)", "http", "http://127.0.0.1:\(helloPort)/hello", token: nil)
         for server in [plain, secure] {
             let transport = server.tls ? "https (X25519)" : "http"
+            // The floor under every call: routing, middleware and the OpenAPI layer, no token, no database.
+            try await run("GET /healthz", transport, server.url + "/healthz", token: nil)
             try await run("GET a stack", transport, server.url + "/v1/orgs/bench/stacks/bench.default", token: server.token)
             try await run("GET a list of 100 runs", transport, server.url + "/v1/orgs/bench/stacks/bench.default/runs?limit=100", token: server.token)
             try await run("POST validate, 50 resources", transport, server.url + "/v1/orgs/bench/validate", token: server.token, post: body)

@@ -84,6 +84,11 @@ struct AuthorisationTests {
         Operation(name: "setVariable", allowed: [.admin]) { api, _ in
             try await api.setVariable(path: .init(org: "acme", stack: "shop.dev", name: "region"), body: .json(.init(value: "eu")))
         },
+        Operation(name: "listWebhooks", allowed: [.admin]) { api, _ in try await api.listWebhooks(path: .init(org: "acme", project: "web")) },
+        Operation(name: "createWebhook", allowed: [.admin]) { api, _ in
+            try await api.createWebhook(
+                path: .init(org: "acme", project: "web"), body: .json(.init(url: "http://127.0.0.1:9/hook", secret: "sixteen-bytes-or-more")))
+        },
         Operation(name: "getAuditCheckpoint", allowed: all) { api, _ in try await api.getAuditCheckpoint(path: .init(org: "acme")) },
         Operation(name: "getEvidenceBundle", allowed: all) { api, _ in try await api.getEvidenceBundle(path: .init(org: "acme")) },
         Operation(name: "listUsers (server administrators only)", allowed: []) { api, _ in try await api.listUsers() },

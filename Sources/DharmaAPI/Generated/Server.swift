@@ -655,6 +655,83 @@ extension APIProtocol {
         )
         try transport.register(
             {
+                try await server.listWebhooks(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/projects/{project}/webhooks")
+        )
+        try transport.register(
+            {
+                try await server.createWebhook(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .post,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/projects/{project}/webhooks")
+        )
+        try transport.register(
+            {
+                try await server.getWebhook(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/webhooks/{webhook}")
+        )
+        try transport.register(
+            {
+                try await server.deleteWebhook(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .delete,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/webhooks/{webhook}")
+        )
+        try transport.register(
+            {
+                try await server.listWebhookDeliveries(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/webhooks/{webhook}/deliveries")
+        )
+        try transport.register(
+            {
+                try await server.redeliverWebhookDelivery(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .post,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/webhooks/{webhook}/deliveries/{delivery}/redeliver")
+        )
+        try transport.register(
+            {
+                try await server.pingWebhook(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .post,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/webhooks/{webhook}/ping")
+        )
+        try transport.register(
+            {
                 try await server.followEvents(
                     request: $0,
                     body: $1,
@@ -5370,6 +5447,599 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 case let .ok(value):
                     suppressUnusedWarning(value)
                     var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// The project's webhooks (admins).
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/projects/{project}/webhooks`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/projects/{project}/webhooks/get(listWebhooks)`.
+    func listWebhooks(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.ListWebhooks.id,
+            using: {
+                APIHandler.listWebhooks($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.ListWebhooks.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    project: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "project",
+                        as: Components.Parameters.ProjectName.self
+                    )
+                )
+                let query: Operations.ListWebhooks.Input.Query = .init(
+                    cursor: try converter.getOptionalQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "cursor",
+                        as: Components.Parameters.Cursor.self
+                    ),
+                    limit: try converter.getOptionalQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "limit",
+                        as: Components.Parameters.Limit.self
+                    )
+                )
+                let headers: Operations.ListWebhooks.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.ListWebhooks.Input(
+                    path: path,
+                    query: query,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Register a webhook: events of the project's stacks are POSTed to `url` as JSON, signed `X-Dharma-Signature: sha256=HMAC-SHA256(secret, body)`, retried with backoff.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/projects/{project}/webhooks`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/projects/{project}/webhooks/post(createWebhook)`.
+    func createWebhook(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.CreateWebhook.id,
+            using: {
+                APIHandler.createWebhook($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.CreateWebhook.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    project: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "project",
+                        as: Components.Parameters.ProjectName.self
+                    )
+                )
+                let headers: Operations.CreateWebhook.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                let contentType = converter.extractContentTypeIfPresent(in: request.headerFields)
+                let body: Operations.CreateWebhook.Input.Body
+                let chosenContentType = try converter.bestContentType(
+                    received: contentType,
+                    options: [
+                        "application/json"
+                    ]
+                )
+                switch chosenContentType {
+                case "application/json":
+                    body = try await converter.getRequiredRequestBodyAsJSON(
+                        Components.Schemas.NewWebhook.self,
+                        from: requestBody,
+                        transforming: { value in
+                            .json(value)
+                        }
+                    )
+                default:
+                    preconditionFailure("bestContentType chose an invalid content type.")
+                }
+                return Operations.CreateWebhook.Input(
+                    path: path,
+                    headers: headers,
+                    body: body
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .created(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 201)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// One webhook.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/webhooks/{webhook}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/get(getWebhook)`.
+    func getWebhook(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.GetWebhook.id,
+            using: {
+                APIHandler.getWebhook($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.GetWebhook.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    webhook: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "webhook",
+                        as: Components.Parameters.WebhookID.self
+                    )
+                )
+                let headers: Operations.GetWebhook.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.GetWebhook.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Delete a webhook and its delivery log.
+    ///
+    /// - Remark: HTTP `DELETE /v1/orgs/{org}/webhooks/{webhook}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/delete(deleteWebhook)`.
+    func deleteWebhook(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.DeleteWebhook.id,
+            using: {
+                APIHandler.deleteWebhook($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.DeleteWebhook.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    webhook: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "webhook",
+                        as: Components.Parameters.WebhookID.self
+                    )
+                )
+                let headers: Operations.DeleteWebhook.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.DeleteWebhook.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .noContent(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 204)
+                    suppressMutabilityWarning(&response)
+                    return (response, nil)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// The webhook's delivery log, newest first.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/webhooks/{webhook}/deliveries`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/deliveries/get(listWebhookDeliveries)`.
+    func listWebhookDeliveries(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.ListWebhookDeliveries.id,
+            using: {
+                APIHandler.listWebhookDeliveries($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.ListWebhookDeliveries.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    webhook: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "webhook",
+                        as: Components.Parameters.WebhookID.self
+                    )
+                )
+                let query: Operations.ListWebhookDeliveries.Input.Query = .init(
+                    cursor: try converter.getOptionalQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "cursor",
+                        as: Components.Parameters.Cursor.self
+                    ),
+                    limit: try converter.getOptionalQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "limit",
+                        as: Components.Parameters.Limit.self
+                    )
+                )
+                let headers: Operations.ListWebhookDeliveries.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.ListWebhookDeliveries.Input(
+                    path: path,
+                    query: query,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Send a delivery's body again, as a new delivery naming the first.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/webhooks/{webhook}/deliveries/{delivery}/redeliver`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/deliveries/{delivery}/redeliver/post(redeliverWebhookDelivery)`.
+    func redeliverWebhookDelivery(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.RedeliverWebhookDelivery.id,
+            using: {
+                APIHandler.redeliverWebhookDelivery($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.RedeliverWebhookDelivery.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    webhook: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "webhook",
+                        as: Components.Parameters.WebhookID.self
+                    ),
+                    delivery: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "delivery",
+                        as: Swift.String.self
+                    )
+                )
+                let headers: Operations.RedeliverWebhookDelivery.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.RedeliverWebhookDelivery.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .accepted(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 202)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Send a `ping` event, to check the receiver and its secret.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/webhooks/{webhook}/ping`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/ping/post(pingWebhook)`.
+    func pingWebhook(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.PingWebhook.id,
+            using: {
+                APIHandler.pingWebhook($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.PingWebhook.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    webhook: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "webhook",
+                        as: Components.Parameters.WebhookID.self
+                    )
+                )
+                let headers: Operations.PingWebhook.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.PingWebhook.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .accepted(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 202)
                     suppressMutabilityWarning(&response)
                     let body: OpenAPIRuntime.HTTPBody
                     switch value.body {

@@ -31,6 +31,8 @@ extension Components {
         public typealias IncidentID = Swift.Int
         /// - Remark: Generated from `#/components/parameters/RunID`.
         public typealias RunID = Swift.String
+        /// - Remark: Generated from `#/components/parameters/WebhookID`.
+        public typealias WebhookID = Swift.String
         /// The `next_cursor` of the previous page.
         ///
         /// - Remark: Generated from `#/components/parameters/Cursor`.

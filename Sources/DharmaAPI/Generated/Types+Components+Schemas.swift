@@ -696,6 +696,240 @@ extension Components {
                 case nextCursor = "next_cursor"
             }
         }
+        /// - Remark: Generated from `#/components/schemas/NewWebhook`.
+        public struct NewWebhook: Codable, Hashable, Sendable {
+            /// The http(s) URL the events are POSTed to.
+            ///
+            /// - Remark: Generated from `#/components/schemas/NewWebhook/url`.
+            public var url: Swift.String
+            /// The HMAC-SHA256 key; never returned.
+            ///
+            /// - Remark: Generated from `#/components/schemas/NewWebhook/secret`.
+            public var secret: Swift.String
+            /// - Remark: Generated from `#/components/schemas/NewWebhook/EventsPayload`.
+            @frozen public enum EventsPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case run_transition = "run.transition"
+                case audit_entry = "audit.entry"
+                case incident_changed = "incident.changed"
+                case drift_detected = "drift.detected"
+            }
+            /// Event types to deliver; none means all.
+            ///
+            /// - Remark: Generated from `#/components/schemas/NewWebhook/events`.
+            public typealias EventsPayload = [Components.Schemas.NewWebhook.EventsPayloadPayload]
+            /// Event types to deliver; none means all.
+            ///
+            /// - Remark: Generated from `#/components/schemas/NewWebhook/events`.
+            public var events: Components.Schemas.NewWebhook.EventsPayload?
+            /// Creates a new `NewWebhook`.
+            ///
+            /// - Parameters:
+            ///   - url: The http(s) URL the events are POSTed to.
+            ///   - secret: The HMAC-SHA256 key; never returned.
+            ///   - events: Event types to deliver; none means all.
+            public init(
+                url: Swift.String,
+                secret: Swift.String,
+                events: Components.Schemas.NewWebhook.EventsPayload? = nil
+            ) {
+                self.url = url
+                self.secret = secret
+                self.events = events
+            }
+            public enum CodingKeys: String, CodingKey {
+                case url
+                case secret
+                case events
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Webhook`.
+        public struct Webhook: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Webhook/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Webhook/project`.
+            public var project: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Webhook/url`.
+            public var url: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Webhook/events`.
+            public var events: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/Webhook/created_by`.
+            public var createdBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Webhook/created_at`.
+            public var createdAt: Foundation.Date
+            /// Creates a new `Webhook`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - project:
+            ///   - url:
+            ///   - events:
+            ///   - createdBy:
+            ///   - createdAt:
+            public init(
+                id: Swift.String,
+                project: Swift.String,
+                url: Swift.String,
+                events: [Swift.String],
+                createdBy: Swift.String,
+                createdAt: Foundation.Date
+            ) {
+                self.id = id
+                self.project = project
+                self.url = url
+                self.events = events
+                self.createdBy = createdBy
+                self.createdAt = createdAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case project
+                case url
+                case events
+                case createdBy = "created_by"
+                case createdAt = "created_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookPage`.
+        public struct WebhookPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookPage/items`.
+            public var items: [Components.Schemas.Webhook]
+            /// - Remark: Generated from `#/components/schemas/WebhookPage/next_cursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `WebhookPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            public init(
+                items: [Components.Schemas.Webhook],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor = "next_cursor"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookDelivery`.
+        public struct WebhookDelivery: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/webhook`.
+            public var webhook: Swift.String
+            /// The event type
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/event`.
+            public var event: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/sequence`.
+            public var sequence: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/state`.
+            @frozen public enum StatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pending = "pending"
+                case delivered = "delivered"
+                case failed = "failed"
+            }
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/state`.
+            public var state: Components.Schemas.WebhookDelivery.StatePayload
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/attempts`.
+            public var attempts: Swift.Int
+            /// The HTTP status of the last attempt.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/last_status`.
+            public var lastStatus: Swift.Int?
+            /// Why the last attempt got no answer.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/last_error`.
+            public var lastError: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/next_attempt_at`.
+            public var nextAttemptAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/redelivery_of`.
+            public var redeliveryOf: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/created_at`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `WebhookDelivery`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - webhook:
+            ///   - event: The event type
+            ///   - sequence:
+            ///   - state:
+            ///   - attempts:
+            ///   - lastStatus: The HTTP status of the last attempt.
+            ///   - lastError: Why the last attempt got no answer.
+            ///   - nextAttemptAt:
+            ///   - redeliveryOf:
+            ///   - createdAt:
+            ///   - updatedAt:
+            public init(
+                id: Swift.String,
+                webhook: Swift.String,
+                event: Swift.String,
+                sequence: Swift.Int,
+                state: Components.Schemas.WebhookDelivery.StatePayload,
+                attempts: Swift.Int,
+                lastStatus: Swift.Int? = nil,
+                lastError: Swift.String? = nil,
+                nextAttemptAt: Foundation.Date? = nil,
+                redeliveryOf: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                updatedAt: Foundation.Date
+            ) {
+                self.id = id
+                self.webhook = webhook
+                self.event = event
+                self.sequence = sequence
+                self.state = state
+                self.attempts = attempts
+                self.lastStatus = lastStatus
+                self.lastError = lastError
+                self.nextAttemptAt = nextAttemptAt
+                self.redeliveryOf = redeliveryOf
+                self.createdAt = createdAt
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case webhook
+                case event
+                case sequence
+                case state
+                case attempts
+                case lastStatus = "last_status"
+                case lastError = "last_error"
+                case nextAttemptAt = "next_attempt_at"
+                case redeliveryOf = "redelivery_of"
+                case createdAt = "created_at"
+                case updatedAt = "updated_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookDeliveryPage`.
+        public struct WebhookDeliveryPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookDeliveryPage/items`.
+            public var items: [Components.Schemas.WebhookDelivery]
+            /// - Remark: Generated from `#/components/schemas/WebhookDeliveryPage/next_cursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `WebhookDeliveryPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            public init(
+                items: [Components.Schemas.WebhookDelivery],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor = "next_cursor"
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/NewProject`.
         public struct NewProject: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/NewProject/name`.

@@ -298,6 +298,41 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/orgs/{org}/audit/bundle`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/bundle/get(getEvidenceBundle)`.
     func getEvidenceBundle(_ input: Operations.GetEvidenceBundle.Input) async throws -> Operations.GetEvidenceBundle.Output
+    /// The project's webhooks (admins).
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/projects/{project}/webhooks`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/projects/{project}/webhooks/get(listWebhooks)`.
+    func listWebhooks(_ input: Operations.ListWebhooks.Input) async throws -> Operations.ListWebhooks.Output
+    /// Register a webhook: events of the project's stacks are POSTed to `url` as JSON, signed `X-Dharma-Signature: sha256=HMAC-SHA256(secret, body)`, retried with backoff.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/projects/{project}/webhooks`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/projects/{project}/webhooks/post(createWebhook)`.
+    func createWebhook(_ input: Operations.CreateWebhook.Input) async throws -> Operations.CreateWebhook.Output
+    /// One webhook.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/webhooks/{webhook}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/get(getWebhook)`.
+    func getWebhook(_ input: Operations.GetWebhook.Input) async throws -> Operations.GetWebhook.Output
+    /// Delete a webhook and its delivery log.
+    ///
+    /// - Remark: HTTP `DELETE /v1/orgs/{org}/webhooks/{webhook}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/delete(deleteWebhook)`.
+    func deleteWebhook(_ input: Operations.DeleteWebhook.Input) async throws -> Operations.DeleteWebhook.Output
+    /// The webhook's delivery log, newest first.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/webhooks/{webhook}/deliveries`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/deliveries/get(listWebhookDeliveries)`.
+    func listWebhookDeliveries(_ input: Operations.ListWebhookDeliveries.Input) async throws -> Operations.ListWebhookDeliveries.Output
+    /// Send a delivery's body again, as a new delivery naming the first.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/webhooks/{webhook}/deliveries/{delivery}/redeliver`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/deliveries/{delivery}/redeliver/post(redeliverWebhookDelivery)`.
+    func redeliverWebhookDelivery(_ input: Operations.RedeliverWebhookDelivery.Input) async throws -> Operations.RedeliverWebhookDelivery.Output
+    /// Send a `ping` event, to check the receiver and its secret.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/webhooks/{webhook}/ping`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/ping/post(pingWebhook)`.
+    func pingWebhook(_ input: Operations.PingWebhook.Input) async throws -> Operations.PingWebhook.Output
     /// The organisation's events as they happen, as Server-Sent Events or, with `Upgrade: websocket`, over a WebSocket; optionally of one project, one stack and one type; `after` resumes after the last sequence seen.
     ///
     /// - Remark: HTTP `GET /v1/orgs/{org}/events`.
@@ -1076,6 +1111,103 @@ extension APIProtocol {
         headers: Operations.GetEvidenceBundle.Input.Headers = .init()
     ) async throws -> Operations.GetEvidenceBundle.Output {
         try await getEvidenceBundle(Operations.GetEvidenceBundle.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The project's webhooks (admins).
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/projects/{project}/webhooks`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/projects/{project}/webhooks/get(listWebhooks)`.
+    public func listWebhooks(
+        path: Operations.ListWebhooks.Input.Path,
+        query: Operations.ListWebhooks.Input.Query = .init(),
+        headers: Operations.ListWebhooks.Input.Headers = .init()
+    ) async throws -> Operations.ListWebhooks.Output {
+        try await listWebhooks(Operations.ListWebhooks.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Register a webhook: events of the project's stacks are POSTed to `url` as JSON, signed `X-Dharma-Signature: sha256=HMAC-SHA256(secret, body)`, retried with backoff.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/projects/{project}/webhooks`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/projects/{project}/webhooks/post(createWebhook)`.
+    public func createWebhook(
+        path: Operations.CreateWebhook.Input.Path,
+        headers: Operations.CreateWebhook.Input.Headers = .init(),
+        body: Operations.CreateWebhook.Input.Body
+    ) async throws -> Operations.CreateWebhook.Output {
+        try await createWebhook(Operations.CreateWebhook.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One webhook.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/webhooks/{webhook}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/get(getWebhook)`.
+    public func getWebhook(
+        path: Operations.GetWebhook.Input.Path,
+        headers: Operations.GetWebhook.Input.Headers = .init()
+    ) async throws -> Operations.GetWebhook.Output {
+        try await getWebhook(Operations.GetWebhook.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Delete a webhook and its delivery log.
+    ///
+    /// - Remark: HTTP `DELETE /v1/orgs/{org}/webhooks/{webhook}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/delete(deleteWebhook)`.
+    public func deleteWebhook(
+        path: Operations.DeleteWebhook.Input.Path,
+        headers: Operations.DeleteWebhook.Input.Headers = .init()
+    ) async throws -> Operations.DeleteWebhook.Output {
+        try await deleteWebhook(Operations.DeleteWebhook.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The webhook's delivery log, newest first.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/webhooks/{webhook}/deliveries`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/deliveries/get(listWebhookDeliveries)`.
+    public func listWebhookDeliveries(
+        path: Operations.ListWebhookDeliveries.Input.Path,
+        query: Operations.ListWebhookDeliveries.Input.Query = .init(),
+        headers: Operations.ListWebhookDeliveries.Input.Headers = .init()
+    ) async throws -> Operations.ListWebhookDeliveries.Output {
+        try await listWebhookDeliveries(Operations.ListWebhookDeliveries.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Send a delivery's body again, as a new delivery naming the first.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/webhooks/{webhook}/deliveries/{delivery}/redeliver`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/deliveries/{delivery}/redeliver/post(redeliverWebhookDelivery)`.
+    public func redeliverWebhookDelivery(
+        path: Operations.RedeliverWebhookDelivery.Input.Path,
+        headers: Operations.RedeliverWebhookDelivery.Input.Headers = .init()
+    ) async throws -> Operations.RedeliverWebhookDelivery.Output {
+        try await redeliverWebhookDelivery(Operations.RedeliverWebhookDelivery.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Send a `ping` event, to check the receiver and its secret.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/webhooks/{webhook}/ping`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/ping/post(pingWebhook)`.
+    public func pingWebhook(
+        path: Operations.PingWebhook.Input.Path,
+        headers: Operations.PingWebhook.Input.Headers = .init()
+    ) async throws -> Operations.PingWebhook.Output {
+        try await pingWebhook(Operations.PingWebhook.Input(
             path: path,
             headers: headers
         ))

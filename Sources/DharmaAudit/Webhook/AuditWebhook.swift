@@ -42,7 +42,7 @@ public struct AuditWebhook: Sendable {
     public func deliver(_ entry: AuditEntry) async -> Delivery {
         guard actions.isEmpty || actions.contains(entry.action) else { return .skipped }
         let body = Data(entry.canonicalJSON.utf8)
-        let delivery = WebhookDelivery(attempts: attempts, firstBackoff: firstBackoff, timeout: timeout)
+        let delivery = WebhookPoster(attempts: attempts, firstBackoff: firstBackoff, timeout: timeout)
         switch await delivery.post(
             body, to: url,
             headers: [

@@ -12,7 +12,7 @@ public final class IncidentNotifier: Sendable {
     private let worker: Task<Void, Never>
 
     public init(
-        channels: [NotificationChannel], delivery: WebhookDelivery = WebhookDelivery(),
+        channels: [NotificationChannel], delivery: WebhookPoster = WebhookPoster(),
         warn: @escaping @Sendable (String) -> Void
     ) {
         self.channels = channels

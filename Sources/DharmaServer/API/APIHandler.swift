@@ -11,6 +11,7 @@ struct APIHandler: APIProtocol {
     let store: any TenantStore
     let data: ServerData
     let coordinator: RunCoordinator
+    let webhooks: WebhookDispatcher
     let environment: [String: String]
     let warn: @Sendable (String) -> Void
 

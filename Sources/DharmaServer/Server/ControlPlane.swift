@@ -42,6 +42,8 @@ public struct ControlPlane: Sendable {
         let warn: @Sendable (String) -> Void = { logger.warning("\($0)") }
         let coordinator = RunCoordinator(store: store, data: settings.data, environment: settings.environment, workers: settings.workers, warn: warn)
         await coordinator.recover()
+        let webhooks = WebhookDispatcher(store: store, data: settings.data, warn: warn)
+        await webhooks.start(bus: coordinator.events)
 
         let documents = try SpecDocuments()
         _ = ServerMetrics.registry
@@ -53,7 +55,8 @@ public struct ControlPlane: Sendable {
         router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: settings.maxBodyBytes, buckets: RateBuckets(perMinute: settings.requestsPerMinute)))
         documents.register(on: router)
         ServerMetrics.register(on: router)
-        let handler = APIHandler(store: store, data: settings.data, coordinator: coordinator, environment: settings.environment, warn: warn)
+        let handler = APIHandler(
+            store: store, data: settings.data, coordinator: coordinator, webhooks: webhooks, environment: settings.environment, warn: warn)
         try handler.registerHandlers(on: OptionalBodyTransport(base: router))
 
         let scheme = tls == nil ? "http" : "https"

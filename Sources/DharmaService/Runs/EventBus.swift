@@ -56,6 +56,8 @@ public actor EventBus {
     private var recent: [String: [ServerEvent]] = [:]
     /// Per organisation, so an event is matched only against those who follow its organisation.
     private var subscribers: [String: [UUID: Subscriber]] = [:]
+    /// The server's own consumers of every organisation's events (webhook delivery).
+    private var firehose: [UUID: AsyncStream<ServerEvent>.Continuation] = [:]
     private let subscriberGauge = Gauge(label: "dharma_event_subscribers")
 
     public init() {}
@@ -70,6 +72,20 @@ public actor EventBus {
         for subscriber in subscribers[organisation]?.values ?? [:].values where subscriber.filter.matches(event) {
             subscriber.continuation.yield(event)
         }
+        for continuation in firehose.values { continuation.yield(event) }
+    }
+
+    /// Every event of every organisation from now on: for the server itself, never a client.
+    func subscribeAll() -> AsyncStream<ServerEvent> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<ServerEvent>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
+        firehose[id] = continuation
+        continuation.onTermination = { _ in Task { await self.unsubscribeAll(id) } }
+        return stream
+    }
+
+    private func unsubscribeAll(_ id: UUID) {
+        firehose[id] = nil
     }
 
     /// The events of `organisations` after `after` still kept, in order, then every new one,

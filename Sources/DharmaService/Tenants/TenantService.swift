@@ -302,8 +302,9 @@ public struct TenantService: Sendable {
     /// Names of users, organisations, projects and stacks: lower-case letters, digits and
     /// dashes, at most 63, starting with a letter or digit (they become paths and URLs).
     static func name(_ text: String, _ what: String) throws(ServiceError) -> String {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
-        guard (1...63).contains(text.count), text.allSatisfy(allowed.contains), text.first != "-" else {
+        let bytes = text.utf8
+        let allowed = { (byte: UInt8) in (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2d }
+        guard (1...63).contains(bytes.count), bytes.allSatisfy(allowed), bytes.first != 0x2d else {
             throw .invalidInput("\(what) `\(text)`: use 1 to 63 lower-case letters, digits and dashes, not starting with a dash", pointer: "/name")
         }
         return text

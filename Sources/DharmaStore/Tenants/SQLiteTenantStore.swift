@@ -85,6 +85,7 @@ public final class SQLiteTenantStore: TenantStore {
                         FOREIGN KEY (organisation, stack_name, environment) REFERENCES stacks(organisation, name, environment));
                     """)
         }
+        registerWebhookMigration(&migrator)
         return migrator
     }
 
@@ -498,7 +499,7 @@ public final class SQLiteTenantStore: TenantStore {
         }
     }
 
-    private static func page<T>(_ rows: [T], limit: Int, key: (T) -> String) -> Page<T> {
+    static func page<T>(_ rows: [T], limit: Int, key: (T) -> String) -> Page<T> {
         guard rows.count > limit else { return Page(items: rows, next: nil) }
         let items = Array(rows.prefix(limit))
         return Page(items: items, next: items.last.map(key))
