@@ -203,9 +203,12 @@ public struct RemoteStackService: Sendable {
         return items.reversed()
     }
 
-    public func verifyAudit() async throws(ServiceError) -> Components.Schemas.AuditVerification {
+    /// Verifies the organisation's log on the server; with witnesses' keys, which checkpoints
+    /// `quorum` of them made final.
+    public func verifyAudit(witnesses: [String] = [], quorum: Int = 1) async throws(ServiceError) -> Components.Schemas.AuditVerification {
         let organisation = try await client.organisation()
-        let output = try await client.call { try await api.verifyAuditLog(path: .init(org: organisation)) }
+        let body: Operations.VerifyAuditLog.Input.Body? = witnesses.isEmpty ? nil : .json(.init(witnesses: witnesses, quorum: quorum))
+        let output = try await client.call { try await api.verifyAuditLog(path: .init(org: organisation), body: body) }
         guard case .ok(let ok) = output, case .json(let body) = ok.body else { throw client.unexpected(output) }
         return body
     }

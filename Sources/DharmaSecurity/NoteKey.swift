@@ -7,16 +7,42 @@ public struct NoteVerifier: Sendable, Hashable, Codable {
     public var name: String
     public var algorithm: SignatureAlgorithm
     public var publicKey: Data
+    /// A witness's key for C2SP tlog-cosignature: an Ed25519 cosigner key has type 0x04
+    /// (`cosignature/v1`), not 0x01, so other witnesses' clients identify it; ML-DSA-65 keeps its type.
+    public var isCosigner: Bool
 
-    public init(name: String, algorithm: SignatureAlgorithm, publicKey: Data) {
+    public init(name: String, algorithm: SignatureAlgorithm, publicKey: Data, isCosigner: Bool = false) {
         self.name = name
         self.algorithm = algorithm
         self.publicKey = publicKey
+        self.isCosigner = isCosigner
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, algorithm, publicKey, isCosigner }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name), algorithm: try container.decode(SignatureAlgorithm.self, forKey: .algorithm),
+            publicKey: try container.decode(Data.self, forKey: .publicKey),
+            isCosigner: try container.decodeIfPresent(Bool.self, forKey: .isCosigner) ?? false)
+    }
+
+    /// The C2SP type byte of the key: 0x04 for an Ed25519 cosigner, else the algorithm's.
+    public var typeByte: UInt8 {
+        isCosigner && algorithm == .ed25519 ? Self.cosignatureV1 : algorithm.rawValue
+    }
+
+    static let cosignatureV1: UInt8 = 0x04
+
+    /// The same key, as a witness's cosigner key (only Ed25519 has a cosignature type).
+    public var asCosigner: NoteVerifier {
+        NoteVerifier(name: name, algorithm: algorithm, publicKey: publicKey, isCosigner: algorithm == .ed25519)
     }
 
     public var keyID: [UInt8] {
         var hasher = SHA256()
-        hasher.update(data: Array(name.utf8) + [0x0A, algorithm.rawValue])
+        hasher.update(data: Array(name.utf8) + [0x0A, typeByte])
         hasher.update(data: publicKey)
         return Array(hasher.finalize().prefix(4))
     }
@@ -42,10 +68,12 @@ public struct NoteVerifier: Sendable, Hashable, Codable {
         guard parts.count == 3, !parts[0].isEmpty, parts[1].count == 8 else {
             throw Malformed(description: "`\(encoded.prefix(40))` is not a verifier key (NAME+KEYID+BASE64)")
         }
-        guard let blob = Data(base64Encoded: String(parts[2])), let type = blob.first, let algorithm = SignatureAlgorithm(rawValue: type) else {
+        guard let blob = Data(base64Encoded: String(parts[2])), let type = blob.first,
+            let algorithm = type == Self.cosignatureV1 ? .ed25519 : SignatureAlgorithm(rawValue: type)
+        else {
             throw Malformed(description: "verifier key for `\(parts[0])` has an unknown or malformed key")
         }
-        self.init(name: String(parts[0]), algorithm: algorithm, publicKey: blob.dropFirst())
+        self.init(name: String(parts[0]), algorithm: algorithm, publicKey: blob.dropFirst(), isCosigner: type == Self.cosignatureV1)
         let expected = keyID.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
         guard expected == parts[1].lowercased() else {
             throw Malformed(description: "verifier key for `\(parts[0])` says key ID \(parts[1]), but the key's ID is \(expected)")
@@ -55,7 +83,7 @@ public struct NoteVerifier: Sendable, Hashable, Codable {
     /// The verifier key in the Go note format: `name+hexkeyid+base64(type||key)`.
     public var encoded: String {
         "\(name)+\(keyID.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())+"
-            + (Data([algorithm.rawValue]) + publicKey).base64EncodedString()
+            + (Data([typeByte]) + publicKey).base64EncodedString()
     }
 }
 

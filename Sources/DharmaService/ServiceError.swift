@@ -11,6 +11,9 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
     case invalidBlueprint([Diagnostic], SourceText?)
     /// An argument or an input file is wrong.
     case invalidInput(String, diagnostics: [Diagnostic] = [], source: SourceText? = nil, pointer: String? = nil)
+    /// Well-formed input whose content cannot be used: a key that does not parse, a URL with
+    /// no host. HTTP says 422 where `invalidInput` says 400.
+    case unprocessable(String, pointer: String? = nil)
     /// What was asked for does not exist (a resource, an incident, a state database).
     case notFound(String)
     /// A policy check at or above the gate's threshold fails, or the plan is over budget.
@@ -32,7 +35,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
 
     public var category: Category {
         switch self {
-        case .invalidBlueprint, .invalidInput: .invalidInput
+        case .invalidBlueprint, .invalidInput, .unprocessable: .invalidInput
         case .notFound: .notFound
         case .policyViolation, .notApproved: .policyViolation
         case .forbidden: .forbidden
@@ -44,7 +47,8 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidBlueprint(let diagnostics, _): "the blueprint has \(diagnostics.filter { $0.severity == .error }.count) error(s)"
-        case .invalidInput(let message, _, _, _), .notFound(let message), .policyViolation(let message), .notApproved(let message),
+        case .invalidInput(let message, _, _, _), .unprocessable(let message, _), .notFound(let message), .policyViolation(let message),
+            .notApproved(let message),
             .forbidden(let message), .stalePlan(let message), .conflict(let message), .failed(let message):
             message
         }
@@ -52,8 +56,10 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
 
     /// The field at fault, as a JSON pointer into the request, where one is.
     public var pointer: String? {
-        if case .invalidInput(_, _, _, let pointer) = self { return pointer }
-        return nil
+        switch self {
+        case .invalidInput(_, _, _, let pointer), .unprocessable(_, let pointer): pointer
+        default: nil
+        }
     }
 
     /// Diagnostics to show before the message, with the source they point into.

@@ -89,6 +89,8 @@ struct AuthorisationTests {
             try await api.createWebhook(
                 path: .init(org: "acme", project: "web"), body: .json(.init(url: "http://127.0.0.1:9/hook", secret: "sixteen-bytes-or-more")))
         },
+        Operation(name: "listWitnesses", allowed: all) { api, _ in try await api.listWitnesses(path: .init(org: "acme")) },
+        Operation(name: "collectCosignatures", allowed: [.admin]) { api, _ in try await api.collectCosignatures(path: .init(org: "acme")) },
         Operation(name: "getAuditCheckpoint", allowed: all) { api, _ in try await api.getAuditCheckpoint(path: .init(org: "acme")) },
         Operation(name: "getEvidenceBundle", allowed: all) { api, _ in try await api.getEvidenceBundle(path: .init(org: "acme")) },
         Operation(name: "listUsers (server administrators only)", allowed: []) { api, _ in try await api.listUsers() },

@@ -80,7 +80,7 @@ struct LiveSocketTests {
                     explain: { () throws(ServiceError) in _ = try await RemoteStackService(client: outsider).run(run.id, in: "acme") }
                 ) { _ in true }
             }
-            #expect(refused.map { if case .notFound = $0 { true } else { false } } == true, "\(String(describing: refused))")
+            #expect(refused.map { if case .notFound = $0 { true } else { false } } == true, "\(String(reflecting: refused))")
         }
         try await server.withClient(token: "dharma_not-a-token") { stranger in
             let refused = await #expect(throws: ServiceError.self) {

@@ -3,6 +3,7 @@ import DharmaAPI
 import DharmaClient
 import DharmaTestKit
 import Foundation
+import NIOCore
 import Testing
 
 #if canImport(Glibc)
@@ -109,6 +110,23 @@ func freePort() throws -> Int {
 
 extension RawHTTP {
     /// The status of a plain-HTTP GET, or nil when nothing answers.
+    /// A plain-HTTP POST of text: status, body and content type.
+    static func post(_ url: String, body: String) async throws -> (status: Int, body: String, contentType: String?) {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.body = .bytes(ByteBuffer(string: body))
+            let response = try await client.execute(request, timeout: .seconds(10))
+            let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            try await client.shutdown()
+            return (Int(response.status.code), text, response.headers.first(name: "Content-Type"))
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
     static func plain(_ url: String) async throws -> Int? {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         var status: Int?

@@ -732,6 +732,50 @@ extension APIProtocol {
         )
         try transport.register(
             {
+                try await server.listWitnesses(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/audit/witnesses")
+        )
+        try transport.register(
+            {
+                try await server.setWitness(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .put,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/audit/witnesses/{witness}")
+        )
+        try transport.register(
+            {
+                try await server.removeWitness(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .delete,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/audit/witnesses/{witness}")
+        )
+        try transport.register(
+            {
+                try await server.collectCosignatures(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .post,
+            path: server.apiPathComponentsWithServerPrefix("/v1/orgs/{org}/audit/cosign")
+        )
+        try transport.register(
+            {
                 try await server.followEvents(
                     request: $0,
                     body: $1,
@@ -3666,7 +3710,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// Verify the organisation's audit log against its Merkle tree and signed checkpoint.
+    /// Verify the organisation's audit log against its Merkle tree and signed checkpoint; with witnesses' keys, which checkpoints they made final.
     ///
     /// - Remark: HTTP `POST /v1/orgs/{org}/audit/verify`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/verify/post(verifyAuditLog)`.
@@ -3690,9 +3734,30 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                     as: Components.Parameters.Org.self
                 ))
                 let headers: Operations.VerifyAuditLog.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                let contentType = converter.extractContentTypeIfPresent(in: request.headerFields)
+                let body: Operations.VerifyAuditLog.Input.Body?
+                let chosenContentType = try converter.bestContentType(
+                    received: contentType,
+                    options: [
+                        "application/json"
+                    ]
+                )
+                switch chosenContentType {
+                case "application/json":
+                    body = try await converter.getOptionalRequestBodyAsJSON(
+                        Components.Schemas.AuditVerificationRequest.self,
+                        from: requestBody,
+                        transforming: { value in
+                            .json(value)
+                        }
+                    )
+                default:
+                    preconditionFailure("bestContentType chose an invalid content type.")
+                }
                 return Operations.VerifyAuditLog.Input(
                     path: path,
-                    headers: headers
+                    headers: headers,
+                    body: body
                 )
             },
             serializer: { output, request in
@@ -6040,6 +6105,312 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 case let .accepted(value):
                     suppressUnusedWarning(value)
                     var response = HTTPTypes.HTTPResponse(soar_statusCode: 202)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// The witnesses the organisation's log pushes its checkpoints to (C2SP tlog-witness), and how far each cosigned.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/witnesses`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/get(listWitnesses)`.
+    func listWitnesses(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.ListWitnesses.id,
+            using: {
+                APIHandler.listWitnesses($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.ListWitnesses.Input.Path = .init(org: try converter.getPathParameterAsURI(
+                    in: metadata.pathParameters,
+                    name: "org",
+                    as: Components.Parameters.Org.self
+                ))
+                let headers: Operations.ListWitnesses.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.ListWitnesses.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Register a witness, or replace the one of that name (admins).
+    ///
+    /// - Remark: HTTP `PUT /v1/orgs/{org}/audit/witnesses/{witness}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/{witness}/put(setWitness)`.
+    func setWitness(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.SetWitness.id,
+            using: {
+                APIHandler.setWitness($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.SetWitness.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    witness: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "witness",
+                        as: Components.Schemas.Name.self
+                    )
+                )
+                let headers: Operations.SetWitness.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                let contentType = converter.extractContentTypeIfPresent(in: request.headerFields)
+                let body: Operations.SetWitness.Input.Body
+                let chosenContentType = try converter.bestContentType(
+                    received: contentType,
+                    options: [
+                        "application/json"
+                    ]
+                )
+                switch chosenContentType {
+                case "application/json":
+                    body = try await converter.getRequiredRequestBodyAsJSON(
+                        Components.Schemas.NewWitness.self,
+                        from: requestBody,
+                        transforming: { value in
+                            .json(value)
+                        }
+                    )
+                default:
+                    preconditionFailure("bestContentType chose an invalid content type.")
+                }
+                return Operations.SetWitness.Input(
+                    path: path,
+                    headers: headers,
+                    body: body
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Stop pushing checkpoints to a witness (admins).
+    ///
+    /// - Remark: HTTP `DELETE /v1/orgs/{org}/audit/witnesses/{witness}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/{witness}/delete(removeWitness)`.
+    func removeWitness(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.RemoveWitness.id,
+            using: {
+                APIHandler.removeWitness($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.RemoveWitness.Input.Path = .init(
+                    org: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "org",
+                        as: Components.Parameters.Org.self
+                    ),
+                    witness: try converter.getPathParameterAsURI(
+                        in: metadata.pathParameters,
+                        name: "witness",
+                        as: Components.Schemas.Name.self
+                    )
+                )
+                let headers: Operations.RemoveWitness.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.RemoveWitness.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .noContent(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 204)
+                    suppressMutabilityWarning(&response)
+                    return (response, nil)
+                case let .`default`(statusCode, value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: statusCode)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                }
+            }
+        )
+    }
+    /// Push the newest checkpoint to every witness now (the server also does after each run) and add their cosignatures (admins).
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/audit/cosign`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/cosign/post(collectCosignatures)`.
+    func collectCosignatures(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.CollectCosignatures.id,
+            using: {
+                APIHandler.collectCosignatures($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let path: Operations.CollectCosignatures.Input.Path = .init(org: try converter.getPathParameterAsURI(
+                    in: metadata.pathParameters,
+                    name: "org",
+                    as: Components.Parameters.Org.self
+                ))
+                let headers: Operations.CollectCosignatures.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.CollectCosignatures.Input(
+                    path: path,
+                    headers: headers
+                )
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
                     suppressMutabilityWarning(&response)
                     let body: OpenAPIRuntime.HTTPBody
                     switch value.body {

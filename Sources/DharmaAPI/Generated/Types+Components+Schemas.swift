@@ -930,6 +930,174 @@ extension Components {
                 case nextCursor = "next_cursor"
             }
         }
+        /// - Remark: Generated from `#/components/schemas/AuditVerificationRequest`.
+        public struct AuditVerificationRequest: Codable, Hashable, Sendable {
+            /// Witnesses' verifier keys (`NAME+KEYID+BASE64`); each witness has two.
+            ///
+            /// - Remark: Generated from `#/components/schemas/AuditVerificationRequest/witnesses`.
+            public var witnesses: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/AuditVerificationRequest/quorum`.
+            public var quorum: Swift.Int?
+            /// Creates a new `AuditVerificationRequest`.
+            ///
+            /// - Parameters:
+            ///   - witnesses: Witnesses' verifier keys (`NAME+KEYID+BASE64`); each witness has two.
+            ///   - quorum:
+            public init(
+                witnesses: [Swift.String]? = nil,
+                quorum: Swift.Int? = nil
+            ) {
+                self.witnesses = witnesses
+                self.quorum = quorum
+            }
+            public enum CodingKeys: String, CodingKey {
+                case witnesses
+                case quorum
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/NewWitness`.
+        public struct NewWitness: Codable, Hashable, Sendable {
+            /// The witness's submission prefix; checkpoints go to URL/add-checkpoint.
+            ///
+            /// - Remark: Generated from `#/components/schemas/NewWitness/url`.
+            public var url: Swift.String
+            /// The witness's Ed25519 (cosignature/v1) and ML-DSA-65 verifier keys, as `dharma witness key` prints them.
+            ///
+            /// - Remark: Generated from `#/components/schemas/NewWitness/keys`.
+            public var keys: [Swift.String]
+            /// Creates a new `NewWitness`.
+            ///
+            /// - Parameters:
+            ///   - url: The witness's submission prefix; checkpoints go to URL/add-checkpoint.
+            ///   - keys: The witness's Ed25519 (cosignature/v1) and ML-DSA-65 verifier keys, as `dharma witness key` prints them.
+            public init(
+                url: Swift.String,
+                keys: [Swift.String]
+            ) {
+                self.url = url
+                self.keys = keys
+            }
+            public enum CodingKeys: String, CodingKey {
+                case url
+                case keys
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Witness`.
+        public struct Witness: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Witness/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Witness/url`.
+            public var url: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Witness/keys`.
+            public var keys: [Swift.String]
+            /// The size of the newest checkpoint it cosigned.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Witness/cosigned_size`.
+            public var cosignedSize: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Witness/last_error`.
+            public var lastError: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Witness/updated_at`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Witness`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - url:
+            ///   - keys:
+            ///   - cosignedSize: The size of the newest checkpoint it cosigned.
+            ///   - lastError:
+            ///   - updatedAt:
+            public init(
+                name: Swift.String,
+                url: Swift.String,
+                keys: [Swift.String],
+                cosignedSize: Swift.Int,
+                lastError: Swift.String? = nil,
+                updatedAt: Foundation.Date
+            ) {
+                self.name = name
+                self.url = url
+                self.keys = keys
+                self.cosignedSize = cosignedSize
+                self.lastError = lastError
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case url
+                case keys
+                case cosignedSize = "cosigned_size"
+                case lastError = "last_error"
+                case updatedAt = "updated_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WitnessList`.
+        public struct WitnessList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WitnessList/items`.
+            public var items: [Components.Schemas.Witness]
+            /// Creates a new `WitnessList`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            public init(items: [Components.Schemas.Witness]) {
+                self.items = items
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CosignResults`.
+        public struct CosignResults: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CosignResults/ResultsPayload`.
+            public struct ResultsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/CosignResults/ResultsPayload/witness`.
+                public var witness: Swift.String
+                /// - Remark: Generated from `#/components/schemas/CosignResults/ResultsPayload/cosigned`.
+                public var cosigned: Swift.Bool
+                /// - Remark: Generated from `#/components/schemas/CosignResults/ResultsPayload/size`.
+                public var size: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/CosignResults/ResultsPayload/detail`.
+                public var detail: Swift.String
+                /// Creates a new `ResultsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - witness:
+                ///   - cosigned:
+                ///   - size:
+                ///   - detail:
+                public init(
+                    witness: Swift.String,
+                    cosigned: Swift.Bool,
+                    size: Swift.Int,
+                    detail: Swift.String
+                ) {
+                    self.witness = witness
+                    self.cosigned = cosigned
+                    self.size = size
+                    self.detail = detail
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case witness
+                    case cosigned
+                    case size
+                    case detail
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/CosignResults/results`.
+            public typealias ResultsPayload = [Components.Schemas.CosignResults.ResultsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/CosignResults/results`.
+            public var results: Components.Schemas.CosignResults.ResultsPayload
+            /// Creates a new `CosignResults`.
+            ///
+            /// - Parameters:
+            ///   - results:
+            public init(results: Components.Schemas.CosignResults.ResultsPayload) {
+                self.results = results
+            }
+            public enum CodingKeys: String, CodingKey {
+                case results
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/NewProject`.
         public struct NewProject: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/NewProject/name`.
@@ -1910,6 +2078,49 @@ extension Components {
             public var checkpoints: Swift.Int
             /// - Remark: Generated from `#/components/schemas/AuditVerification/problems`.
             public var problems: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/AuditVerification/WitnessingPayload`.
+            public struct WitnessingPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/AuditVerification/WitnessingPayload/checkpoint`.
+                public var checkpoint: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/AuditVerification/WitnessingPayload/size`.
+                public var size: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/AuditVerification/WitnessingPayload/witnesses`.
+                public var witnesses: [Swift.String]
+                /// - Remark: Generated from `#/components/schemas/AuditVerification/WitnessingPayload/final`.
+                public var final: Swift.Bool
+                /// Creates a new `WitnessingPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - checkpoint:
+                ///   - size:
+                ///   - witnesses:
+                ///   - final:
+                public init(
+                    checkpoint: Swift.Int,
+                    size: Swift.Int,
+                    witnesses: [Swift.String],
+                    final: Swift.Bool
+                ) {
+                    self.checkpoint = checkpoint
+                    self.size = size
+                    self.witnesses = witnesses
+                    self.final = final
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case checkpoint
+                    case size
+                    case witnesses
+                    case final
+                }
+            }
+            /// With witnesses' keys, each checkpoint's cosigners and whether a quorum made it final.
+            ///
+            /// - Remark: Generated from `#/components/schemas/AuditVerification/witnessing`.
+            public typealias WitnessingPayload = [Components.Schemas.AuditVerification.WitnessingPayloadPayload]
+            /// With witnesses' keys, each checkpoint's cosigners and whether a quorum made it final.
+            ///
+            /// - Remark: Generated from `#/components/schemas/AuditVerification/witnessing`.
+            public var witnessing: Components.Schemas.AuditVerification.WitnessingPayload?
             /// Creates a new `AuditVerification`.
             ///
             /// - Parameters:
@@ -1917,22 +2128,26 @@ extension Components {
             ///   - entries:
             ///   - checkpoints:
             ///   - problems:
+            ///   - witnessing: With witnesses' keys, each checkpoint's cosigners and whether a quorum made it final.
             public init(
                 verified: Swift.Bool,
                 entries: Swift.Int,
                 checkpoints: Swift.Int,
-                problems: [Swift.String]
+                problems: [Swift.String],
+                witnessing: Components.Schemas.AuditVerification.WitnessingPayload? = nil
             ) {
                 self.verified = verified
                 self.entries = entries
                 self.checkpoints = checkpoints
                 self.problems = problems
+                self.witnessing = witnessing
             }
             public enum CodingKeys: String, CodingKey {
                 case verified
                 case entries
                 case checkpoints
                 case problems
+                case witnessing
             }
         }
     }

@@ -5605,7 +5605,7 @@ public enum Operations {
             }
         }
     }
-    /// Verify the organisation's audit log against its Merkle tree and signed checkpoint.
+    /// Verify the organisation's audit log against its Merkle tree and signed checkpoint; with witnesses' keys, which checkpoints they made final.
     ///
     /// - Remark: HTTP `POST /v1/orgs/{org}/audit/verify`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/verify/post(verifyAuditLog)`.
@@ -5637,17 +5637,26 @@ public enum Operations {
                 }
             }
             public var headers: Operations.VerifyAuditLog.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/verify/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/verify/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.AuditVerificationRequest)
+            }
+            public var body: Operations.VerifyAuditLog.Input.Body?
             /// Creates a new `Input`.
             ///
             /// - Parameters:
             ///   - path:
             ///   - headers:
+            ///   - body:
             public init(
                 path: Operations.VerifyAuditLog.Input.Path,
-                headers: Operations.VerifyAuditLog.Input.Headers = .init()
+                headers: Operations.VerifyAuditLog.Input.Headers = .init(),
+                body: Operations.VerifyAuditLog.Input.Body? = nil
             ) {
                 self.path = path
                 self.headers = headers
+                self.body = body
             }
         }
         @frozen public enum Output: Sendable, Hashable {
@@ -10385,6 +10394,619 @@ public enum Operations {
             /// An RFC 9457 problem document.
             ///
             /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/ping/post(pingWebhook)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// The witnesses the organisation's log pushes its checkpoints to (C2SP tlog-witness), and how far each cosigned.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/witnesses`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/get(listWitnesses)`.
+    public enum ListWitnesses {
+        public static let id: Swift.String = "listWitnesses"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/GET/path/org`.
+                public var org: Components.Parameters.Org
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                public init(org: Components.Parameters.Org) {
+                    self.org = org
+                }
+            }
+            public var path: Operations.ListWitnesses.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListWitnesses.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListWitnesses.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListWitnesses.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.ListWitnesses.Input.Path,
+                headers: Operations.ListWitnesses.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.WitnessList)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.WitnessList {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListWitnesses.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListWitnesses.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The witnesses.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/get(listWitnesses)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListWitnesses.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListWitnesses.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/get(listWitnesses)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Register a witness, or replace the one of that name (admins).
+    ///
+    /// - Remark: HTTP `PUT /v1/orgs/{org}/audit/witnesses/{witness}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/{witness}/put(setWitness)`.
+    public enum SetWitness {
+        public static let id: Swift.String = "setWitness"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/{witness}/PUT/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/{witness}/PUT/path/org`.
+                public var org: Components.Parameters.Org
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/{witness}/PUT/path/witness`.
+                public var witness: Components.Schemas.Name
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - witness:
+                public init(
+                    org: Components.Parameters.Org,
+                    witness: Components.Schemas.Name
+                ) {
+                    self.org = org
+                    self.witness = witness
+                }
+            }
+            public var path: Operations.SetWitness.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/{witness}/PUT/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SetWitness.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SetWitness.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.SetWitness.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/{witness}/PUT/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/{witness}/PUT/requestBody/content/application\/json`.
+                case json(Components.Schemas.NewWitness)
+            }
+            public var body: Operations.SetWitness.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.SetWitness.Input.Path,
+                headers: Operations.SetWitness.Input.Headers = .init(),
+                body: Operations.SetWitness.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/{witness}/PUT/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/{witness}/PUT/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Witness)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Witness {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.SetWitness.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.SetWitness.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The witness.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/{witness}/put(setWitness)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.SetWitness.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.SetWitness.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/{witness}/put(setWitness)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Stop pushing checkpoints to a witness (admins).
+    ///
+    /// - Remark: HTTP `DELETE /v1/orgs/{org}/audit/witnesses/{witness}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/{witness}/delete(removeWitness)`.
+    public enum RemoveWitness {
+        public static let id: Swift.String = "removeWitness"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/{witness}/DELETE/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/{witness}/DELETE/path/org`.
+                public var org: Components.Parameters.Org
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/{witness}/DELETE/path/witness`.
+                public var witness: Components.Schemas.Name
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                ///   - witness:
+                public init(
+                    org: Components.Parameters.Org,
+                    witness: Components.Schemas.Name
+                ) {
+                    self.org = org
+                    self.witness = witness
+                }
+            }
+            public var path: Operations.RemoveWitness.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/witnesses/{witness}/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RemoveWitness.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RemoveWitness.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.RemoveWitness.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.RemoveWitness.Input.Path,
+                headers: Operations.RemoveWitness.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct NoContent: Sendable, Hashable {
+                /// Creates a new `NoContent`.
+                public init() {}
+            }
+            /// Removed.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/{witness}/delete(removeWitness)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Operations.RemoveWitness.Output.NoContent)
+            /// Removed.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/{witness}/delete(removeWitness)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            public static var noContent: Self {
+                .noContent(.init())
+            }
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            public var noContent: Operations.RemoveWitness.Output.NoContent {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/{witness}/delete(removeWitness)/responses/default`.
+            ///
+            /// HTTP response code: `default`.
+            case `default`(statusCode: Swift.Int, Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.`default``.
+            ///
+            /// - Throws: An error if `self` is not `.`default``.
+            /// - SeeAlso: `.`default``.
+            public var `default`: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .`default`(_, response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "default",
+                            response: self
+                        )
+                    }
+                }
+            }
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Push the newest checkpoint to every witness now (the server also does after each run) and add their cosignatures (admins).
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/audit/cosign`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/cosign/post(collectCosignatures)`.
+    public enum CollectCosignatures {
+        public static let id: Swift.String = "collectCosignatures"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/cosign/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/cosign/POST/path/org`.
+                public var org: Components.Parameters.Org
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - org:
+                public init(org: Components.Parameters.Org) {
+                    self.org = org
+                }
+            }
+            public var path: Operations.CollectCosignatures.Input.Path
+            /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/cosign/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CollectCosignatures.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CollectCosignatures.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.CollectCosignatures.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.CollectCosignatures.Input.Path,
+                headers: Operations.CollectCosignatures.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/cosign/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/orgs/{org}/audit/cosign/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.CosignResults)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.CosignResults {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.CollectCosignatures.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.CollectCosignatures.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// What each witness answered.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/cosign/post(collectCosignatures)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.CollectCosignatures.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.CollectCosignatures.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An RFC 9457 problem document.
+            ///
+            /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/cosign/post(collectCosignatures)/responses/default`.
             ///
             /// HTTP response code: `default`.
             case `default`(statusCode: Swift.Int, Components.Responses.Problem)

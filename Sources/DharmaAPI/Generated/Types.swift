@@ -188,7 +188,7 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/orgs/{org}/audit/entries`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/entries/get(listAuditEntries)`.
     func listAuditEntries(_ input: Operations.ListAuditEntries.Input) async throws -> Operations.ListAuditEntries.Output
-    /// Verify the organisation's audit log against its Merkle tree and signed checkpoint.
+    /// Verify the organisation's audit log against its Merkle tree and signed checkpoint; with witnesses' keys, which checkpoints they made final.
     ///
     /// - Remark: HTTP `POST /v1/orgs/{org}/audit/verify`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/verify/post(verifyAuditLog)`.
@@ -333,6 +333,26 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/orgs/{org}/webhooks/{webhook}/ping`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/webhooks/{webhook}/ping/post(pingWebhook)`.
     func pingWebhook(_ input: Operations.PingWebhook.Input) async throws -> Operations.PingWebhook.Output
+    /// The witnesses the organisation's log pushes its checkpoints to (C2SP tlog-witness), and how far each cosigned.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/witnesses`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/get(listWitnesses)`.
+    func listWitnesses(_ input: Operations.ListWitnesses.Input) async throws -> Operations.ListWitnesses.Output
+    /// Register a witness, or replace the one of that name (admins).
+    ///
+    /// - Remark: HTTP `PUT /v1/orgs/{org}/audit/witnesses/{witness}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/{witness}/put(setWitness)`.
+    func setWitness(_ input: Operations.SetWitness.Input) async throws -> Operations.SetWitness.Output
+    /// Stop pushing checkpoints to a witness (admins).
+    ///
+    /// - Remark: HTTP `DELETE /v1/orgs/{org}/audit/witnesses/{witness}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/{witness}/delete(removeWitness)`.
+    func removeWitness(_ input: Operations.RemoveWitness.Input) async throws -> Operations.RemoveWitness.Output
+    /// Push the newest checkpoint to every witness now (the server also does after each run) and add their cosignatures (admins).
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/audit/cosign`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/cosign/post(collectCosignatures)`.
+    func collectCosignatures(_ input: Operations.CollectCosignatures.Input) async throws -> Operations.CollectCosignatures.Output
     /// The organisation's events as they happen, as Server-Sent Events or, with `Upgrade: websocket`, over a WebSocket; optionally of one project, one stack and one type; `after` resumes after the last sequence seen.
     ///
     /// - Remark: HTTP `GET /v1/orgs/{org}/events`.
@@ -811,17 +831,19 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Verify the organisation's audit log against its Merkle tree and signed checkpoint.
+    /// Verify the organisation's audit log against its Merkle tree and signed checkpoint; with witnesses' keys, which checkpoints they made final.
     ///
     /// - Remark: HTTP `POST /v1/orgs/{org}/audit/verify`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/verify/post(verifyAuditLog)`.
     public func verifyAuditLog(
         path: Operations.VerifyAuditLog.Input.Path,
-        headers: Operations.VerifyAuditLog.Input.Headers = .init()
+        headers: Operations.VerifyAuditLog.Input.Headers = .init(),
+        body: Operations.VerifyAuditLog.Input.Body? = nil
     ) async throws -> Operations.VerifyAuditLog.Output {
         try await verifyAuditLog(Operations.VerifyAuditLog.Input(
             path: path,
-            headers: headers
+            headers: headers,
+            body: body
         ))
     }
     /// One recorded resource, sensitive values redacted.
@@ -1208,6 +1230,60 @@ extension APIProtocol {
         headers: Operations.PingWebhook.Input.Headers = .init()
     ) async throws -> Operations.PingWebhook.Output {
         try await pingWebhook(Operations.PingWebhook.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The witnesses the organisation's log pushes its checkpoints to (C2SP tlog-witness), and how far each cosigned.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/audit/witnesses`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/get(listWitnesses)`.
+    public func listWitnesses(
+        path: Operations.ListWitnesses.Input.Path,
+        headers: Operations.ListWitnesses.Input.Headers = .init()
+    ) async throws -> Operations.ListWitnesses.Output {
+        try await listWitnesses(Operations.ListWitnesses.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Register a witness, or replace the one of that name (admins).
+    ///
+    /// - Remark: HTTP `PUT /v1/orgs/{org}/audit/witnesses/{witness}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/{witness}/put(setWitness)`.
+    public func setWitness(
+        path: Operations.SetWitness.Input.Path,
+        headers: Operations.SetWitness.Input.Headers = .init(),
+        body: Operations.SetWitness.Input.Body
+    ) async throws -> Operations.SetWitness.Output {
+        try await setWitness(Operations.SetWitness.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Stop pushing checkpoints to a witness (admins).
+    ///
+    /// - Remark: HTTP `DELETE /v1/orgs/{org}/audit/witnesses/{witness}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/witnesses/{witness}/delete(removeWitness)`.
+    public func removeWitness(
+        path: Operations.RemoveWitness.Input.Path,
+        headers: Operations.RemoveWitness.Input.Headers = .init()
+    ) async throws -> Operations.RemoveWitness.Output {
+        try await removeWitness(Operations.RemoveWitness.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Push the newest checkpoint to every witness now (the server also does after each run) and add their cosignatures (admins).
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/audit/cosign`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/cosign/post(collectCosignatures)`.
+    public func collectCosignatures(
+        path: Operations.CollectCosignatures.Input.Path,
+        headers: Operations.CollectCosignatures.Input.Headers = .init()
+    ) async throws -> Operations.CollectCosignatures.Output {
+        try await collectCosignatures(Operations.CollectCosignatures.Input(
             path: path,
             headers: headers
         ))

@@ -15,7 +15,7 @@ public enum Cosignature {
             var timestamp = time.bigEndian
             let timeBytes = withUnsafeBytes(of: &timestamp) { Data($0) }
             let signature = try signer.signature(for: message(body: body, time: time))
-            return "— \(signer.name) \((Data(signer.verifier.keyID) + timeBytes + signature).base64EncodedString())\n"
+            return "— \(signer.name) \((Data(signer.verifier.asCosigner.keyID) + timeBytes + signature).base64EncodedString())\n"
         }
     }
 

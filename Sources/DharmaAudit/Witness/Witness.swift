@@ -6,7 +6,7 @@ import Foundation
 /// forks, so a log cannot show it two different histories.
 public struct Witness: Sendable {
     public let name: String
-    private let signers: [NoteSigner]
+    let signers: [NoteSigner]
     /// Where the last cosigned checkpoint per log origin is kept (JSON).
     public let statePath: String
 
@@ -16,7 +16,8 @@ public struct Witness: Sendable {
         self.statePath = statePath
     }
 
-    public var verifiers: [NoteVerifier] { signers.map(\.verifier) }
+    /// Its cosigner keys: the Ed25519 one typed `cosignature/v1` as C2SP witnesses are.
+    public var verifiers: [NoteVerifier] { signers.map(\.verifier.asCosigner) }
 
     public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         public var description: String
@@ -70,12 +71,12 @@ public struct Witness: Sendable {
         return .cosigned(lines)
     }
 
-    private func loadState() -> [String: Seen] {
+    func loadState() -> [String: Seen] {
         guard let data = FileManager.default.contents(atPath: statePath) else { return [:] }
         return (try? JSONDecoder().decode([String: Seen].self, from: data)) ?? [:]
     }
 
-    private func saveState(_ state: [String: Seen]) throws {
+    func saveState(_ state: [String: Seen]) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let directory = (statePath as NSString).deletingLastPathComponent

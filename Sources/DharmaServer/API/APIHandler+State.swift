@@ -68,12 +68,24 @@ extension APIHandler {
     func verifyAuditLog(_ input: Operations.VerifyAuditLog.Input) async throws -> Operations.VerifyAuditLog.Output {
         await respond(Operations.VerifyAuditLog.Output.default) { () throws(ServiceError) in
             let scope = try await tenants().auditScope(input.path.org, .read, to: "verify the audit log")
-            let verification = try await AuditService(context: scope.context).verify(scope.selector)
+            var witnesses: [String] = []
+            var quorum = 1
+            if case .json(let request) = input.body {
+                witnesses = request.witnesses ?? []
+                quorum = request.quorum ?? 1
+            }
+            let verification = try await AuditService(context: scope.context).verify(scope.selector, witnesses: witnesses, quorum: quorum)
             let report = verification.report
             return .ok(
                 .init(
-                    body: .json(.init(verified: report.ok, entries: report.entries, checkpoints: report.checkpoints, problems: report.problems.map(\.message))))
-            )
+                    body: .json(
+                        .init(
+                            verified: report.ok, entries: report.entries, checkpoints: report.checkpoints, problems: report.problems.map(\.message),
+                            witnessing: witnesses.isEmpty
+                                ? nil
+                                : report.witnessing.map {
+                                    .init(checkpoint: $0.checkpoint, size: Int($0.size), witnesses: $0.witnesses, final: $0.final)
+                                }))))
         }
     }
 }

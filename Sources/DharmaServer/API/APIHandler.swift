@@ -12,6 +12,7 @@ struct APIHandler: APIProtocol {
     let data: ServerData
     let coordinator: RunCoordinator
     let webhooks: WebhookDispatcher
+    let pusher: CheckpointPusher
     let environment: [String: String]
     let warn: @Sendable (String) -> Void
 

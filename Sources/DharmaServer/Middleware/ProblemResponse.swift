@@ -29,6 +29,7 @@ struct ProblemDocument: Encodable, Sendable {
         switch error {
         case .invalidBlueprint: (.unprocessableContent, "invalid-blueprint")
         case .invalidInput: (.badRequest, "invalid-input")
+        case .unprocessable: (.unprocessableContent, "unprocessable")
         case .notFound: (.notFound, "not-found")
         case .policyViolation: (.unprocessableContent, "policy-violation")
         case .notApproved: (.conflict, "not-approved")

@@ -44,6 +44,8 @@ public struct ControlPlane: Sendable {
         await coordinator.recover()
         let webhooks = WebhookDispatcher(store: store, data: settings.data, warn: warn)
         await webhooks.start(bus: coordinator.events)
+        let pusher = CheckpointPusher(store: store, data: settings.data, warn: warn)
+        await pusher.start(bus: coordinator.events)
 
         let documents = try SpecDocuments()
         _ = ServerMetrics.registry
@@ -56,7 +58,7 @@ public struct ControlPlane: Sendable {
         documents.register(on: router)
         ServerMetrics.register(on: router)
         let handler = APIHandler(
-            store: store, data: settings.data, coordinator: coordinator, webhooks: webhooks, environment: settings.environment, warn: warn)
+            store: store, data: settings.data, coordinator: coordinator, webhooks: webhooks, pusher: pusher, environment: settings.environment, warn: warn)
         try handler.registerHandlers(on: OptionalBodyTransport(base: router))
 
         let scheme = tls == nil ? "http" : "https"

@@ -98,12 +98,16 @@ public struct AuditService: Sendable {
     /// checkpoint; with witnesses, which checkpoints are final.
     public func verify(_ selector: StackSelector, bundle: String? = nil, witnesses: [String] = [], quorum: Int = 1) async throws(ServiceError) -> Verification {
         try context.authorise(.read, "verify the audit log")
+        guard (1...32).contains(quorum) else { throw .invalidInput("quorum \(quorum): from 1 to 32 cosignatures", pointer: "/quorum") }
+        guard witnesses.count <= 64, witnesses.allSatisfy({ $0.unicodeScalars.count <= 4096 }) else {
+            throw .invalidInput("witnesses: at most 64 keys of at most 4,096 characters", pointer: "/witnesses")
+        }
         var policy: AuditVerification.WitnessPolicy?
         if !witnesses.isEmpty {
             do {
                 policy = AuditVerification.WitnessPolicy(witnesses: try witnesses.map { try NoteVerifier(encoded: $0) }, quorum: quorum)
             } catch {
-                throw .invalidInput("--witness: \(error)")
+                throw .unprocessable("witness key: \(error)", pointer: "/witnesses")
             }
         }
         if let bundle {

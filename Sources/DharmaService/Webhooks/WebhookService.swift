@@ -22,7 +22,7 @@ public struct WebhookService: Sendable {
         _ = try await tenants.project(project, in: organisation)
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme), parsed.host?.isEmpty == false,
             url.unicodeScalars.count <= 2048
-        else { throw .invalidInput("url `\(url.prefix(100))`: an http(s) URL of at most 2,048 characters", pointer: "/url") }
+        else { throw .unprocessable("url `\(url.prefix(100))`: an http(s) URL of at most 2,048 characters", pointer: "/url") }
         guard (16...256).contains(secret.unicodeScalars.count) else {
             throw .invalidInput("secret: 16 to 256 characters, shared with the receiver to check X-Dharma-Signature", pointer: "/secret")
         }

@@ -86,6 +86,7 @@ public final class SQLiteTenantStore: TenantStore {
                     """)
         }
         registerWebhookMigration(&migrator)
+        registerWitnessMigration(&migrator)
         return migrator
     }
 

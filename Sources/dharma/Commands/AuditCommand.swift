@@ -145,11 +145,16 @@ struct AuditCommand: AsyncParsableCommand {
             try await runReporting {
                 if remote.isRemote {
                     return try await remote.withService { service in
-                        let report = try await service.verifyAudit()
+                        let report = try await service.verifyAudit(witnesses: witness, quorum: quorum)
                         if json {
                             print(RemoteRunOutput.json(report))
                         } else {
                             print("\(report.entries) entries, \(report.checkpoints) checkpoints on \(service.client.profile.server)")
+                            for entry in report.witnessing ?? [] {
+                                print(
+                                    "checkpoint #\(entry.checkpoint) (size \(entry.size)): \(entry.final ? "final" : "not final"), "
+                                        + "cosigned by \(entry.witnesses.isEmpty ? "no witness" : entry.witnesses.joined(separator: ", "))")
+                            }
                             for problem in report.problems { print("PROBLEM: \(problem)") }
                             print(report.verified ? "verified: every entry and checkpoint checks out" : "verification FAILED")
                         }

@@ -1,8 +1,10 @@
 import ArgumentParser
 import DharmaAudit
 import DharmaSecurity
+import DharmaServer
 import DharmaService
 import Foundation
+import Logging
 
 struct WitnessCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,6 +21,10 @@ struct WitnessCommand: AsyncParsableCommand {
                 --log-key 'dharma-log+…' --log-key 'dharma-log+…'
               dharma audit verify -f examples/webapp.yaml \\
                 --witness 'w1+…' --witness 'w1+…' --quorum 1
+
+            Over HTTP, as a C2SP tlog-witness that logs push checkpoints to (POST /add-checkpoint):
+              dharma witness serve --name w1 --keys ~/.dharma-witness/keys --listen 127.0.0.1:7380 \\
+                --log-key 'dharma-log+…' --log-key 'dharma-log+…'
             """,
         subcommands: [Serve.self, Key.self])
 
@@ -47,9 +53,12 @@ struct WitnessCommand: AsyncParsableCommand {
     }
 
     struct Serve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Watch a log and cosign each new checkpoint that checks out.")
+        static let configuration = CommandConfiguration(
+            abstract: "Cosign each new checkpoint that checks out: of a log it reads (--log), or pushed to it over HTTP (--listen).")
         @OptionGroup var identity: Identity
-        @Option(help: "The log to witness: a state database path.") var log: String
+        @Option(help: "The log to witness: a state database path.") var log: String?
+        @Option(help: "HOST:PORT to serve C2SP tlog-witness's POST /add-checkpoint on (port 0 picks a free one).") var listen: String?
+        @Option(help: "With --listen: a log origin this witness serves (repeatable; default: any the log keys sign).") var origin: [String] = []
         @Option(name: .customLong("log-key"), help: "A verifier key of the log (both of its keys are needed).") var logKeys: [String] = []
         @Option(help: "Where the witness remembers what it cosigned (default: next to its keys).") var state: String?
         @Option(help: "Seconds between looks at the log.") var interval: Double = 2
@@ -65,6 +74,16 @@ struct WitnessCommand: AsyncParsableCommand {
                     throw ServiceError.invalidInput("--log-key: \(error)")
                 }
                 let witness = try identity.witness(statePath: state ?? identity.keys + "/\(identity.name).witnessed.json")
+                if let listen {
+                    let (host, port) = try ServerSettings.listenAddress(listen)
+                    let server = WitnessServer(witness: witness, logKeys: trusted, origins: origin.isEmpty ? nil : Set(origin), host: host, port: port)
+                    try await server.run(logger: Logger(label: "dharma.witness")) { port in
+                        print("\(identity.name): witnessing at http://\(host):\(port)/add-checkpoint")
+                        fflush(nil)
+                    }
+                    return
+                }
+                guard let log else { throw ServiceError.invalidInput("give the log to read with --log PATH, or serve over HTTP with --listen HOST:PORT") }
                 let audit = try AuditService(context: .cli).log(at: log)
                 let stop = StopSignal()
                 repeat {
