@@ -8,7 +8,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure planning and applying; prints figures (build with -c release).",
-        subcommands: [PlanBench.self, ApplyBench.self, AuditBench.self, ExportBench.self, ScanBench.self, InsightBench.self, ServerBench.self])
+        subcommands: [
+            PlanBench.self, ApplyBench.self, AuditBench.self, ExportBench.self, ScanBench.self, InsightBench.self, ServerBench.self, EventsBench.self,
+        ])
 
     struct ServerBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -56,6 +58,43 @@ struct BenchCommand: AsyncParsableCommand {
                             hello > 0 ? scenario.requestsPerSecond / hello * 100 : 0,
                             scenario.p50Milliseconds, scenario.p99Milliseconds, scenario.errors))
             }
+        }
+    }
+
+    struct EventsBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "events",
+            abstract: "Fan-out of a server's events to many WebSocket subscribers: delivery latency p50/p99.",
+            discussion: """
+                Starts a `dharma server` (plain HTTP), opens --subscribers WebSockets on /v1/orgs/ORG/events in this process, then makes --events audit entries one every --interval-ms. Latency is the time a subscriber got an event minus the time the server published it. Build with -c release.
+
+                Example: dharma bench events --subscribers 1000 --events 50
+                """)
+
+        @Option(help: "WebSocket subscribers.") var subscribers = 1000
+        @Option(help: "Events to publish.") var events = 50
+        @Option(name: .customLong("interval-ms"), help: "Milliseconds between events.") var intervalMilliseconds = 100
+        @Flag(help: "Print the figures as JSON.") var json = false
+
+        func run() async throws {
+            guard subscribers >= 1, events >= 1, intervalMilliseconds >= 0 else { throw ValidationError("--subscribers and --events must be at least 1") }
+            let executable =
+                CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
+            let figures = try await Benchmarks.eventFanout(
+                dharma: executable, subscribers: subscribers, events: events, interval: .milliseconds(intervalMilliseconds))
+            if json {
+                print(
+                    Value.map([
+                        "subscribers": .int(figures.subscribers), "events": .int(figures.events), "delivered": .int(figures.delivered),
+                        "expected": .int(figures.subscribers * figures.events), "p50Milliseconds": .double(figures.p50Milliseconds),
+                        "p99Milliseconds": .double(figures.p99Milliseconds), "maxMilliseconds": .double(figures.maxMilliseconds),
+                        "connectSeconds": .double(figures.connectSeconds),
+                    ]).jsonText)
+                return
+            }
+            print("\(figures.subscribers) WebSocket subscribers, \(figures.events) events, one every \(intervalMilliseconds) ms:")
+            print("delivered \(figures.delivered) of \(figures.subscribers * figures.events) (all sockets open after \(Int(figures.connectSeconds)) s)")
+            print(String(format: "latency p50 %.1f ms, p99 %.1f ms, max %.1f ms", figures.p50Milliseconds, figures.p99Milliseconds, figures.maxMilliseconds))
         }
     }
 
