@@ -48,6 +48,39 @@ struct TLSTests {
         #expect(hybrid.status == 0 && hybrid.output.contains("group=X25519MLKEM768"), "\(hybrid.output)")
     }
 
+    /// curl's GET of /healthz with a client certificate (or none): the status, or curl's error.
+    static func curl(_ server: ServerProcess, certificate: String?) throws -> (status: Int32, output: String) {
+        let identity = certificate.map { ["--cert", $0 + ".pem", "--key", $0 + ".key"] } ?? []
+        return try run("/usr/bin/curl", ["-sS", "--cacert", server.ca, "-o", "/dev/null", "-w", "%{http_code}"] + identity + [server.url + "/healthz"])
+    }
+
+    @Test("mTLS: a client certificate from the server's internal CA is accepted, one from another CA refused in the handshake; required refuses none")
+    func clientCertificates() async throws {
+        let data = Scratch.directory("dharma-server-mtls")
+        let server = try await ServerProcess(data: data, arguments: ["--client-certificates", "optional"])
+        defer { server.kill() }
+        let machines = Scratch.directory("machines")
+        _ = try runDharma(["server", "client-cert", "--data", data, "--name", "agent-1", "--out", machines])
+        // The same name from a CA this server never trusted.
+        _ = try runDharma(["server", "client-cert", "--data", Scratch.directory("other-server"), "--name", "agent-1", "--out", machines + "/other"])
+        #expect((try FileManager.default.attributesOfItem(atPath: machines + "/agent-1.key")[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+
+        let trusted = try Self.curl(server, certificate: machines + "/agent-1")
+        #expect(trusted.status == 0 && trusted.output == "200", "\(trusted.output)")
+        let stranger = try Self.curl(server, certificate: machines + "/other/agent-1")
+        #expect(stranger.status != 0 && stranger.output.contains("alert"), "a certificate from another CA is refused: \(stranger.output)")
+        let none = try Self.curl(server, certificate: nil)
+        #expect(none.status == 0 && none.output == "200", "optional: a client without a certificate still connects: \(none.output)")
+        server.kill()
+
+        let strict = try await ServerProcess(data: data, arguments: ["--client-certificates", "required"])
+        defer { strict.kill() }
+        let refused = try Self.curl(strict, certificate: nil)
+        #expect(refused.status != 0, "required: no certificate, no connection: \(refused.output)")
+        let accepted = try Self.curl(strict, certificate: machines + "/agent-1")
+        #expect(accepted.status == 0 && accepted.output == "200", "\(accepted.output)")
+    }
+
     static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

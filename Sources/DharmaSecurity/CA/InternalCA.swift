@@ -97,8 +97,19 @@ public struct InternalCA: Sendable {
         (try? certificate.serializeAsPEM().pemString) ?? ""
     }
 
-    /// Issues a server certificate for `domains`, valid from five minutes ago (clock skew) for `validity` seconds.
-    public func issue(domains: [String], keyAlgorithm: KeyAlgorithm, validity: Double, now: Date = Date()) throws(Failure) -> Issued {
+    /// What a leaf certificate is for: its extended key usage.
+    public enum Usage: Sendable {
+        /// TLS servers (`serverAuth`), named by their domains and addresses.
+        case server
+        /// TLS clients (`clientAuth`): machines (agents, witnesses) proving who they are with mTLS.
+        case client
+    }
+
+    /// Issues a certificate for `domains` (the first is its common name), valid from five
+    /// minutes ago (clock skew) for `validity` seconds.
+    public func issue(domains: [String], keyAlgorithm: KeyAlgorithm, validity: Double, usage: Usage = .server, now: Date = Date()) throws(Failure)
+        -> Issued
+    {
         guard let first = domains.first else { throw Failure(description: "a certificate needs at least one domain") }
         do {
             let (publicKey, privateKeyPEM): (Certificate.PublicKey, String) =
@@ -121,7 +132,7 @@ public struct InternalCA: Sendable {
                 extensions: try Certificate.Extensions {
                     Critical(BasicConstraints.notCertificateAuthority)
                     Critical(KeyUsage(digitalSignature: true))
-                    try ExtendedKeyUsage([.serverAuth])
+                    try ExtendedKeyUsage([usage == .server ? .serverAuth : .clientAuth])
                     SubjectAlternativeNames(
                         domains.map { domain in
                             Self.ipAddress(domain).map(GeneralName.ipAddress) ?? .dnsName(domain)

@@ -1,4 +1,5 @@
 import DharmaAPI
+import DharmaSecurity
 import DharmaService
 import DharmaStore
 import Foundation
@@ -93,5 +94,13 @@ public struct ControlPlane: Sendable {
             throw ServiceError.failed("cannot write the administrator's token to \(path)")
         }
         return path
+    }
+}
+
+extension ControlPlane {
+    /// A client certificate from the internal CA under `data`, for a machine named `name`, that
+    /// a server started with `--client-certificates` accepts.
+    public static func issueClientCertificate(name: String, data: ServerData, validityDays: Int) throws(ServiceError) -> InternalCA.Issued {
+        try ServerTLS.issueClientCertificate(name: name, data: data, validityDays: validityDays)
     }
 }

@@ -11,6 +11,18 @@ public struct ServerSettings: Sendable {
         case disabled
     }
 
+    /// Whether TLS clients present certificates from the server's internal CA (mTLS, for machine
+    /// clients such as agents and witnesses). A certificate from any other issuer is refused in
+    /// the handshake whenever one is presented.
+    public enum ClientCertificates: String, Sendable, Hashable, CaseIterable {
+        /// Not asked for (browsers are never prompted).
+        case off
+        /// Asked for and checked when presented; clients without one authenticate with tokens.
+        case optional
+        /// No connection without one.
+        case required
+    }
+
     public var host: String
     public var port: Int
     public var data: ServerData
@@ -19,6 +31,7 @@ public struct ServerSettings: Sendable {
     public var allowTLS12: Bool
     /// Refuse clients that cannot do the hybrid post-quantum key exchange.
     public var postQuantumOnly: Bool
+    public var clientCertificates: ClientCertificates
     /// Runs that execute at once (one per stack at most).
     public var workers: Int
     /// Largest request body accepted, in bytes.
@@ -29,7 +42,8 @@ public struct ServerSettings: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8443, data: ServerData, tls: TLS = .internalCA, allowTLS12: Bool = false, postQuantumOnly: Bool = false,
-        workers: Int = 4, maxBodyBytes: Int = 4 << 20, requestsPerMinute: Int = 6000, environment: [String: String] = [:]
+        clientCertificates: ClientCertificates = .off, workers: Int = 4, maxBodyBytes: Int = 4 << 20, requestsPerMinute: Int = 6000,
+        environment: [String: String] = [:]
     ) {
         self.host = host
         self.port = port
@@ -37,6 +51,7 @@ public struct ServerSettings: Sendable {
         self.tls = tls
         self.allowTLS12 = allowTLS12
         self.postQuantumOnly = postQuantumOnly
+        self.clientCertificates = clientCertificates
         self.workers = workers
         self.maxBodyBytes = maxBodyBytes
         self.requestsPerMinute = requestsPerMinute

@@ -44,6 +44,12 @@ struct ServerTLS {
             configuration.minimumTLSVersion = settings.allowTLS12 ? .tlsv12 : .tlsv13
             configuration.curves = groups(postQuantumOnly: settings.postQuantumOnly)
             configuration.applicationProtocols = ["http/1.1"]
+            if settings.clientCertificates != .off {
+                // Client certificates are the internal CA's, whoever signed the server's own.
+                _ = try internalAuthority(settings)
+                configuration.trustRoots = .file(settings.data.directory + "/tls/ca/ca.pem")
+                configuration.certificateVerification = settings.clientCertificates == .required ? .noHostnameVerification : .optionalVerification
+            }
             guard let fingerprint = InternalCA.fingerprint(pem: certificatePEM) else {
                 throw ServiceError.invalidInput("the TLS certificate is not a PEM certificate")
             }
@@ -55,6 +61,23 @@ struct ServerTLS {
         }
     }
 
+    /// The server's internal CA, made on first use under `DATA/tls/ca/`.
+    static func internalAuthority(_ settings: ServerSettings) throws(ServiceError) -> InternalCA {
+        do { return try InternalCA.open(directory: settings.data.directory + "/tls/ca") } catch { throw .failed("the server's internal CA: \(error)") }
+    }
+
+    /// A client certificate from the server's internal CA for a machine named `name`: what
+    /// `dharma server client-cert` writes, and what `--client-certificates` accepts.
+    static func issueClientCertificate(name: String, data: ServerData, validityDays: Int) throws(ServiceError) -> InternalCA.Issued {
+        let settings = ServerSettings(data: data)
+        let ca = try internalAuthority(settings)
+        do {
+            return try ca.issue(domains: [name], keyAlgorithm: .ecP256, validity: Double(validityDays) * 86_400, usage: .client)
+        } catch {
+            throw .failed("cannot issue a client certificate for \(name): \(error)")
+        }
+    }
+
     /// The server's certificate from its internal CA, kept under `DATA/tls/` and issued again
     /// when it has less than 30 days left or does not name the listening host.
     private static func internalCertificate(_ settings: ServerSettings) throws(ServiceError) -> (String, String) {
@@ -62,8 +85,7 @@ struct ServerTLS {
         let certificatePath = directory + "/server.pem"
         let keyPath = directory + "/server.key"
         let names = Array(Set([settings.host, "localhost", "127.0.0.1", "::1"].filter { $0 != "0.0.0.0" && $0 != "::" })).sorted()
-        let ca: InternalCA
-        do { ca = try InternalCA.open(directory: directory + "/ca") } catch { throw .failed("the server's internal CA: \(error)") }
+        let ca = try internalAuthority(settings)
         if let certificate = try? String(contentsOfFile: certificatePath, encoding: .utf8), let key = try? String(contentsOfFile: keyPath, encoding: .utf8),
             let expiry = ca.verify(certificate).notAfter, ca.verify(certificate).valid, expiry.timeIntervalSinceNow > 30 * 86_400,
             (try? String(contentsOfFile: directory + "/server.names", encoding: .utf8)) == names.joined(separator: ",")

@@ -14,43 +14,94 @@ struct ServerCommand: AsyncParsableCommand {
             Examples:
               dharma server --listen 127.0.0.1:8443 --data /var/lib/dharma
               dharma server --listen 0.0.0.0:8443 --data ./data --tls-cert cert.pem --tls-key key.pem
-            """)
+              dharma server --data ./data --client-certificates optional   # mTLS for machine clients
+              dharma server client-cert --data ./data --name agent-1 --out ./agent-1
+            """,
+        subcommands: [Start.self, ClientCert.self], defaultSubcommand: Start.self)
 
-    @Option(help: "HOST:PORT to listen on (port 0 picks a free one).") var listen = "127.0.0.1:8443"
-    @Option(help: "Directory for the server's state.", completion: .directory) var data: String
-    @Option(help: "A PEM certificate (chain) to serve instead of the internal CA's.") var tlsCert: String?
-    @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
-    @Flag(help: "Serve plain HTTP (behind a TLS-terminating proxy only).") var insecureHttp = false
-    @Flag(help: "Accept TLS 1.2 clients too.") var tls12 = false
-    @Flag(help: "Refuse clients that cannot do the X25519MLKEM768 key exchange.") var pqOnly = false
-    @Option(help: "Runs that may execute at once (one per stack).") var workers = 4
-    @Option(help: "Requests each user may make per minute.") var rateLimit = 6000
-    @Option(help: "Log lines on standard error as json (one object a line) or text.") var logFormat = "json"
+    /// Starts the server (what `dharma server` does without a subcommand).
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "start", abstract: "Start the server (the default).")
+        @Option(help: "HOST:PORT to listen on (port 0 picks a free one).") var listen = "127.0.0.1:8443"
+        @Option(help: "Directory for the server's state.", completion: .directory) var data: String
+        @Option(help: "A PEM certificate (chain) to serve instead of the internal CA's.") var tlsCert: String?
+        @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
+        @Flag(help: "Serve plain HTTP (behind a TLS-terminating proxy only).") var insecureHttp = false
+        @Flag(help: "Accept TLS 1.2 clients too.") var tls12 = false
+        @Flag(help: "Refuse clients that cannot do the X25519MLKEM768 key exchange.") var pqOnly = false
+        @Option(help: "Client certificates from the internal CA (mTLS): off, optional (checked when presented) or required.")
+        var clientCertificates: ServerSettings.ClientCertificates = .off
+        @Option(help: "Runs that may execute at once (one per stack).") var workers = 4
+        @Option(help: "Requests each user may make per minute.") var rateLimit = 6000
+        @Option(help: "Log lines on standard error as json (one object a line) or text.") var logFormat = "json"
 
-    func validate() throws {
-        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
-        if insecureHttp && (tlsCert != nil || pqOnly || tls12) { throw ValidationError("--insecure-http serves no TLS; drop the TLS options") }
-        if workers < 1 { throw ValidationError("--workers must be at least 1") }
-        if !["json", "text"].contains(logFormat) { throw ValidationError("--log-format: json or text") }
+        func validate() throws {
+            if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+            if insecureHttp && (tlsCert != nil || pqOnly || tls12 || clientCertificates != .off) {
+                throw ValidationError("--insecure-http serves no TLS; drop the TLS options")
+            }
+            if workers < 1 { throw ValidationError("--workers must be at least 1") }
+            if !["json", "text"].contains(logFormat) { throw ValidationError("--log-format: json or text") }
+        }
+
+        func run() async throws {
+            try await runReporting {
+                let (host, port) = try ServerSettings.listenAddress(listen)
+                let tls: ServerSettings.TLS =
+                    insecureHttp ? .disabled : tlsCert.map { .files(certificate: $0, key: tlsKey ?? "") } ?? .internalCA
+                let settings = ServerSettings(
+                    host: host, port: port, data: ServerData(directory: data), tls: tls, allowTLS12: tls12, postQuantumOnly: pqOnly,
+                    clientCertificates: clientCertificates, workers: workers,
+                    requestsPerMinute: rateLimit, environment: ProcessInfo.processInfo.environment)
+                if logFormat == "json" { LoggingSystem.bootstrap(JSONLogHandler.init) }
+                var logger = Logger(label: "dharma.server")
+                logger.logLevel = .info
+                try await ControlPlane(settings: settings).run(logger: logger) { started in
+                    print("dharma server listening on \(started.url)")
+                    if let fingerprint = started.fingerprint { print("TLS certificate SHA-256 fingerprint: \(fingerprint)") }
+                    if let authority = started.authorityPath { print("clients trust the CA in \(authority)") }
+                    if let token = started.adminTokenPath { print("the admin token is in \(token) (mode 0600); it is shown nowhere else") }
+                    fflush(nil)
+                }
+            }
+        }
     }
+}
 
-    func run() async throws {
-        try await runReporting {
-            let (host, port) = try ServerSettings.listenAddress(listen)
-            let tls: ServerSettings.TLS =
-                insecureHttp ? .disabled : tlsCert.map { .files(certificate: $0, key: tlsKey ?? "") } ?? .internalCA
-            let settings = ServerSettings(
-                host: host, port: port, data: ServerData(directory: data), tls: tls, allowTLS12: tls12, postQuantumOnly: pqOnly, workers: workers,
-                requestsPerMinute: rateLimit, environment: ProcessInfo.processInfo.environment)
-            if logFormat == "json" { LoggingSystem.bootstrap(JSONLogHandler.init) }
-            var logger = Logger(label: "dharma.server")
-            logger.logLevel = .info
-            try await ControlPlane(settings: settings).run(logger: logger) { started in
-                print("dharma server listening on \(started.url)")
-                if let fingerprint = started.fingerprint { print("TLS certificate SHA-256 fingerprint: \(fingerprint)") }
-                if let authority = started.authorityPath { print("clients trust the CA in \(authority)") }
-                if let token = started.adminTokenPath { print("the admin token is in \(token) (mode 0600); it is shown nowhere else") }
-                fflush(nil)
+extension ServerSettings.ClientCertificates: ExpressibleByArgument {}
+
+extension ServerCommand {
+    struct ClientCert: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "client-cert",
+            abstract: "Issue a client certificate from the server's internal CA, for a machine client (mTLS).",
+            discussion: "Writes NAME.pem and NAME.key (mode 0600) to --out; a server started with --client-certificates accepts them.")
+
+        @Option(help: "The server's data directory (its internal CA is under DATA/tls/ca).", completion: .directory) var data: String
+        @Option(help: "The machine's name (the certificate's common name).") var name: String
+        @Option(help: "Directory to write NAME.pem and NAME.key to.", completion: .directory) var out: String
+        @Option(help: "Days the certificate is valid.") var days = 90
+
+        func run() async throws {
+            try await runReporting {
+                guard (1...825).contains(days) else { throw ServiceError.invalidInput("--days: from 1 to 825") }
+                guard name.range(of: "^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$", options: .regularExpression) != nil else {
+                    throw ServiceError.invalidInput("--name `\(name)`: letters, digits, dots and dashes, at most 63")
+                }
+                let issued = try ControlPlane.issueClientCertificate(name: name, data: ServerData(directory: data), validityDays: days)
+                do {
+                    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                    try issued.certificatePEM.write(toFile: "\(out)/\(name).pem", atomically: true, encoding: .utf8)
+                    guard
+                        FileManager.default.createFile(
+                            atPath: "\(out)/\(name).key", contents: Data(issued.privateKeyPEM.utf8), attributes: [.posixPermissions: 0o600])
+                    else { throw ServiceError.failed("cannot write \(out)/\(name).key") }
+                } catch let error as ServiceError {
+                    throw error
+                } catch {
+                    throw ServiceError.failed("cannot write to \(out): \(error.localizedDescription)")
+                }
+                print("wrote \(out)/\(name).pem and \(out)/\(name).key (serial \(issued.serial), valid until \(issued.notAfter))")
             }
         }
     }
