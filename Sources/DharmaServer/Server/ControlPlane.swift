@@ -61,6 +61,10 @@ public struct ControlPlane: Sendable {
         let handler = APIHandler(
             store: store, data: settings.data, coordinator: coordinator, webhooks: webhooks, pusher: pusher, environment: settings.environment, warn: warn)
         try handler.registerHandlers(on: OptionalBodyTransport(base: router))
+        GraphRoute(graph: try DharmaGraph()) { principal in
+            let tenants = handler.tenants(acting: principal)
+            return GraphContext(tenants: tenants, runs: RunService(tenants: tenants, coordinator: coordinator), stacks: ManagedStackService(tenants: tenants))
+        }.register(on: router)
 
         let scheme = tls == nil ? "http" : "https"
         let hostInURL = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
