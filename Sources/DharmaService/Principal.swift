@@ -10,6 +10,8 @@ public struct Principal: Sendable, Hashable {
         case localUser = "local-user"
         /// An API token, a session, a joined agent: what the server adds.
         case token
+        /// A JWT from the server's OIDC issuer, verified against the issuer's keys.
+        case oidc
         /// The server acting by itself (restarts, supervision).
         case server
     }

@@ -11,7 +11,7 @@ enum RequestPrincipal {
 /// Authenticates every request but the few that are public, from `Authorization: Bearer`.
 /// A missing or unknown token is 401 with `WWW-Authenticate`, and never says which it was.
 struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
-    let store: any TenantStore
+    let authenticator: BearerAuthenticator
     static var publicPaths: Set<String> { ["/healthz", "/openapi.json", "/openapi.yaml", "/docs"] }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -19,8 +19,7 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
             return Self.unauthorised(request, "this call needs `Authorization: Bearer TOKEN`; make a token with `dharma login` or POST /v1/tokens")
         }
-        let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard let principal = try await TenantService.authenticate(secret, store: store) else {
+        guard let principal = try await authenticator.principal(header: header) else {
             return Self.unauthorised(request, "the token is unknown, revoked or expired")
         }
         return try await RequestPrincipal.$current.withValue(principal) { try await next(request, context) }

@@ -53,7 +53,8 @@ public struct ControlPlane: Sendable {
         let router = Router()
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware(routes: documents.routes))
-        router.add(middleware: AuthenticationMiddleware(store: store))
+        let authenticator = BearerAuthenticator(store: store, oidc: settings.oidc.map(OIDCVerifier.init(settings:)), logger: logger)
+        router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
         router.add(middleware: ParameterValidationMiddleware(rules: documents.parameters))
         router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: settings.maxBodyBytes, buckets: RateBuckets(perMinute: settings.requestsPerMinute)))
         documents.register(on: router)
@@ -76,7 +77,7 @@ public struct ControlPlane: Sendable {
                     url: "\(scheme)://\(hostInURL):\(port)", port: port, adminTokenPath: adminTokenPath, fingerprint: tls?.fingerprint,
                     authorityPath: tls?.authorityPath))
         }
-        let sockets = LiveSockets(store: store) { principal in
+        let sockets = LiveSockets(authenticator: authenticator) { principal in
             let tenants = handler.tenants(acting: principal)
             return (tenants, RunService(tenants: tenants, coordinator: coordinator))
         }

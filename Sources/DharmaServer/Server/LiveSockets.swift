@@ -23,14 +23,12 @@ struct SocketRequestContext: RequestContext, WebSocketRequestContext {
 /// Resolves `Authorization: Bearer` for an upgrade. Without a valid token nothing upgrades,
 /// and the request is answered by the REST router, which says 401 as it does to any call.
 struct SocketAuthentication: RouterMiddleware {
-    let store: any TenantStore
+    let authenticator: BearerAuthenticator
 
     func handle(
         _ request: Request, context: SocketRequestContext, next: (Request, SocketRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return Response(status: .unauthorized) }
-        let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard let principal = try await TenantService.authenticate(secret, store: store) else { return Response(status: .unauthorized) }
+        guard let principal = try await authenticator.principal(header: request.headers[.authorization]) else { return Response(status: .unauthorized) }
         var context = context
         context.principal = principal
         return try await next(request, context)
@@ -43,12 +41,12 @@ struct SocketAuthentication: RouterMiddleware {
 /// organisation is not upgraded: the REST router answers it (404 or 403, and the audit
 /// entry), so a WebSocket client learns no more than a REST one.
 struct LiveSockets: Sendable {
-    let store: any TenantStore
+    let authenticator: BearerAuthenticator
     let services: @Sendable (Principal) -> (tenants: TenantService, runs: RunService)
 
     func router() -> Router<SocketRequestContext> {
         let router = Router(context: SocketRequestContext.self)
-        router.add(middleware: SocketAuthentication(store: store))
+        router.add(middleware: SocketAuthentication(authenticator: authenticator))
         router.ws("/v1/orgs/:org/runs/:run/log", shouldUpgrade: { _, context in Self.mayRead(context) }) { inbound, outbound, context in
             try await stream(inbound, outbound, context) { principal, parameters, query in
                 let after = try Self.integer(query, "after") ?? 0

@@ -32,6 +32,8 @@ public struct ServerSettings: Sendable {
     /// Refuse clients that cannot do the hybrid post-quantum key exchange.
     public var postQuantumOnly: Bool
     public var clientCertificates: ClientCertificates
+    /// An OpenID Connect issuer whose JWTs are accepted as bearer tokens, beside API tokens.
+    public var oidc: OIDCVerifier.Settings?
     /// Runs that execute at once (one per stack at most).
     public var workers: Int
     /// Largest request body accepted, in bytes.
@@ -42,7 +44,8 @@ public struct ServerSettings: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8443, data: ServerData, tls: TLS = .internalCA, allowTLS12: Bool = false, postQuantumOnly: Bool = false,
-        clientCertificates: ClientCertificates = .off, workers: Int = 4, maxBodyBytes: Int = 4 << 20, requestsPerMinute: Int = 6000,
+        clientCertificates: ClientCertificates = .off, oidc: OIDCVerifier.Settings? = nil, workers: Int = 4, maxBodyBytes: Int = 4 << 20,
+        requestsPerMinute: Int = 6000,
         environment: [String: String] = [:]
     ) {
         self.host = host
@@ -52,6 +55,7 @@ public struct ServerSettings: Sendable {
         self.allowTLS12 = allowTLS12
         self.postQuantumOnly = postQuantumOnly
         self.clientCertificates = clientCertificates
+        self.oidc = oidc
         self.workers = workers
         self.maxBodyBytes = maxBodyBytes
         self.requestsPerMinute = requestsPerMinute

@@ -42,11 +42,14 @@ public struct TenantService: Sendable {
         }
     }
 
+    /// The caller and the roles they hold now: the server's memberships, and for an OIDC
+    /// sign-in those its groups grant.
     public func me() async throws(ServiceError) -> (user: User, memberships: [Membership]) {
-        let name = context.principal.name
+        let principal = context.principal
         return try await serviceCall {
-            guard let user = try await store.user(named: name) else { throw ServiceError.notFound("user `\(name)` not found") }
-            return (user, try await store.memberships(of: name))
+            guard let user = try await store.user(named: principal.name) else { throw ServiceError.notFound("user `\(principal.name)` not found") }
+            let memberships = principal.memberships.map { Membership(organisation: $0.key, user: principal.name, role: $0.value) }
+            return (user, memberships.sorted { $0.organisation < $1.organisation })
         }
     }
 

@@ -31,6 +31,10 @@ struct ServerCommand: AsyncParsableCommand {
         @Flag(help: "Refuse clients that cannot do the X25519MLKEM768 key exchange.") var pqOnly = false
         @Option(help: "Client certificates from the internal CA (mTLS): off, optional (checked when presented) or required.")
         var clientCertificates: ServerSettings.ClientCertificates = .off
+        @Option(help: "An OpenID Connect issuer whose ID tokens are accepted as bearer tokens (needs --oidc-audience).") var oidcIssuer: String?
+        @Option(help: "The client ID the issuer's tokens must be issued to.") var oidcAudience: String?
+        @Option(help: "The claim that names the server user.") var oidcUserClaim = "preferred_username"
+        @Option(help: "A claim of groups; a group ORG:ROLE grants ROLE in ORG where the user has no membership.") var oidcGroupsClaim = "groups"
         @Option(help: "Runs that may execute at once (one per stack).") var workers = 4
         @Option(help: "Requests each user may make per minute.") var rateLimit = 6000
         @Option(help: "Log lines on standard error as json (one object a line) or text.") var logFormat = "json"
@@ -42,6 +46,10 @@ struct ServerCommand: AsyncParsableCommand {
             }
             if workers < 1 { throw ValidationError("--workers must be at least 1") }
             if !["json", "text"].contains(logFormat) { throw ValidationError("--log-format: json or text") }
+            if (oidcIssuer == nil) != (oidcAudience == nil) { throw ValidationError("--oidc-issuer and --oidc-audience go together") }
+            if let oidcIssuer, !(oidcIssuer.hasPrefix("https://") || oidcIssuer.hasPrefix("http://")) {
+                throw ValidationError("--oidc-issuer: an http(s) URL")
+            }
         }
 
         func run() async throws {
@@ -51,7 +59,10 @@ struct ServerCommand: AsyncParsableCommand {
                     insecureHttp ? .disabled : tlsCert.map { .files(certificate: $0, key: tlsKey ?? "") } ?? .internalCA
                 let settings = ServerSettings(
                     host: host, port: port, data: ServerData(directory: data), tls: tls, allowTLS12: tls12, postQuantumOnly: pqOnly,
-                    clientCertificates: clientCertificates, workers: workers,
+                    clientCertificates: clientCertificates,
+                    oidc: oidcIssuer.map {
+                        OIDCVerifier.Settings(issuer: $0, audience: oidcAudience ?? "", userClaim: oidcUserClaim, groupsClaim: oidcGroupsClaim)
+                    }, workers: workers,
                     requestsPerMinute: rateLimit, environment: ProcessInfo.processInfo.environment)
                 if logFormat == "json" { LoggingSystem.bootstrap(JSONLogHandler.init) }
                 var logger = Logger(label: "dharma.server")
