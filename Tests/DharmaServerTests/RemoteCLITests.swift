@@ -65,6 +65,22 @@ struct RemoteCLITests {
         #expect(export.status == 2 && export.stderr.contains("blueprint-v1.yaml:20:3: resource `orders`"), "\(export.stderr)")
         #expect(!export.stderr.contains(server.data), "\(export.stderr)")
 
+        // The server supervises the stack it applied: a killed replica is an incident whose
+        // changes are events, followed here over a WebSocket.
+        let resource = try await RawHTTP.send(
+            .GET, server.url + "/v1/orgs/acme/stacks/webapp.default/state/resources/web", ca: server.ca, token: server.adminToken)
+        let outputs = ((try JSONSerialization.jsonObject(with: Data(resource.body.utf8)) as? [String: Any])?["outputs"] as? [String: Any]) ?? [:]
+        let pid = try #require((outputs["pids"] as? [Any])?.first.flatMap { ($0 as? NSNumber)?.int32Value }, "\(resource.body)")
+        kill(pid, SIGKILL)
+        let incidentEvents = try await server.withClient { admin in
+            try await LiveSocketTests.collect(
+                "/v1/orgs/acme/events?type=incident.changed&after=0", on: admin, waitingFor: "an incident about web", timeout: 60
+            ) { messages in messages.contains { (LiveSocketTests.object($0)["payload"] as? [String: Any])?["resource"] as? String == "web" } }
+        }
+        #expect(incidentEvents.allSatisfy { LiveSocketTests.object($0)["stack"] as? String == "webapp.default" })
+        let listed = try runDharma(["incidents", "--remote", "-f", blueprint], environment: environment)
+        #expect(listed.contains("web"), "\(listed)")
+
         // Applying the same file again changes nothing, and says so.
         let again = try runDharmaStatus(["apply", "--remote", blueprint], environment: environment)
         #expect(again.status == 0 && again.stdout.contains("no changes: nothing to apply"), "\(again.stdout)")

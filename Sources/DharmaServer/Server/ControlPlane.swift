@@ -47,6 +47,9 @@ public struct ControlPlane: Sendable {
         await webhooks.start(bus: coordinator.events)
         let pusher = CheckpointPusher(store: store, data: settings.data, warn: warn)
         await pusher.start(bus: coordinator.events)
+        let supervisor = StackSupervisor(store: store, data: settings.data, environment: settings.environment, events: coordinator.events, warn: warn)
+        await supervisor.start()
+        defer { Task { await supervisor.stopAll() } }
 
         let documents = try SpecDocuments()
         _ = ServerMetrics.registry

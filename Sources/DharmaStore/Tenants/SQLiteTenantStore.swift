@@ -460,6 +460,17 @@ public final class SQLiteTenantStore: TenantStore {
         return Page(items: page.items.map(\.1), next: page.next)
     }
 
+    public func newestRuns() async throws -> [Run] {
+        let bodies = try await database.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT body FROM runs WHERE seq IN (SELECT MAX(seq) FROM runs GROUP BY organisation, name, environment) ORDER BY seq
+                    """)
+        }
+        return try bodies.map { try Self.run(from: $0) }
+    }
+
     public func unfinishedRuns() async throws -> [Run] {
         let finals = RunState.allCases.filter(\.isFinal).map(\.rawValue)
         let bodies = try await database.read { db in

@@ -55,6 +55,8 @@ public protocol TenantStore: WebhookStore, WitnessStore {
     func runs(of stack: StackID, in organisation: String, _ page: PageRequest) async throws -> Page<Run>
     /// Runs not yet final, oldest first: what a restarted server must settle.
     func unfinishedRuns() async throws -> [Run]
+    /// Each stack's newest run: what a restarted server supervises again.
+    func newestRuns() async throws -> [Run]
     func appendLog(_ text: String, at time: Double, to run: String) async throws -> RunLogLine
     func log(of run: String, after index: Int) async throws -> [RunLogLine]
 }
