@@ -74,6 +74,14 @@ struct RawHTTP {
     static func send(
         _ method: HTTPMethod, _ url: String, ca: String, token: String? = nil, body: String? = nil, contentType: String = "application/json"
     ) async throws -> (status: Int, headers: [String: String], body: String) {
+        let answer = try await sendData(method, url, ca: ca, token: token, body: body, contentType: contentType)
+        return (answer.status, answer.headers, String(decoding: answer.body, as: UTF8.self))
+    }
+
+    /// The same, with the body as bytes (tiles, archives).
+    static func sendData(
+        _ method: HTTPMethod, _ url: String, ca: String, token: String? = nil, body: String? = nil, contentType: String = "application/json"
+    ) async throws -> (status: Int, headers: [String: String], body: Data) {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
@@ -90,7 +98,7 @@ struct RawHTTP {
             var headers: [String: String] = [:]
             for header in response.headers { headers[header.name.lowercased()] = header.value }
             try await client.shutdown()
-            return (Int(response.status.code), headers, String(buffer: bytes))
+            return (Int(response.status.code), headers, Data(buffer: bytes))
         } catch {
             try? await client.shutdown()
             throw error

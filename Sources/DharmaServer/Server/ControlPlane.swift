@@ -69,6 +69,7 @@ public struct ControlPlane: Sendable {
             let tenants = handler.tenants(acting: principal)
             return GraphContext(tenants: tenants, runs: RunService(tenants: tenants, coordinator: coordinator), stacks: ManagedStackService(tenants: tenants))
         }.register(on: router)
+        TileRoutes { handler.tenants(acting: $0) }.register(on: router)
 
         let scheme = tls == nil ? "http" : "https"
         let hostInURL = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
