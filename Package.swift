@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "DharmaServer",
             dependencies: [
-                "DharmaAPI", "DharmaCore", "DharmaStore", "DharmaSecurity", "DharmaAudit", "DharmaService",
+                "DharmaAPI", "DharmaCore", "DharmaStore", "DharmaSecurity", "DharmaAudit", "DharmaService", "DharmaInsight",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

@@ -89,6 +89,7 @@ struct AuthorisationTests {
             try await api.createWebhook(
                 path: .init(org: "acme", project: "web"), body: .json(.init(url: "http://127.0.0.1:9/hook", secret: "sixteen-bytes-or-more")))
         },
+        Operation(name: "queryMetrics", allowed: all) { api, _ in try await api.queryMetrics(path: .init(org: "acme"), query: .init(query: "up")) },
         Operation(name: "listWitnesses", allowed: all) { api, _ in try await api.listWitnesses(path: .init(org: "acme")) },
         Operation(name: "collectCosignatures", allowed: [.admin]) { api, _ in try await api.collectCosignatures(path: .init(org: "acme")) },
         Operation(name: "getAuditCheckpoint", allowed: all) { api, _ in try await api.getAuditCheckpoint(path: .init(org: "acme")) },

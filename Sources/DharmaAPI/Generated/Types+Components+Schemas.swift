@@ -1098,6 +1098,72 @@ extension Components {
                 case results
             }
         }
+        /// - Remark: Generated from `#/components/schemas/MetricRows`.
+        public struct MetricRows: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/MetricRows/RowsPayload`.
+            public struct RowsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/MetricRows/RowsPayload/labels`.
+                public struct LabelsPayload: Codable, Hashable, Sendable {
+                    /// A container of undocumented properties.
+                    public var additionalProperties: [String: Swift.String]
+                    /// Creates a new `LabelsPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - additionalProperties: A container of undocumented properties.
+                    public init(additionalProperties: [String: Swift.String] = .init()) {
+                        self.additionalProperties = additionalProperties
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try encoder.encodeAdditionalProperties(additionalProperties)
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/MetricRows/RowsPayload/labels`.
+                public var labels: Components.Schemas.MetricRows.RowsPayloadPayload.LabelsPayload
+                /// null when the series has no number (NaN).
+                ///
+                /// - Remark: Generated from `#/components/schemas/MetricRows/RowsPayload/value`.
+                public var value: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/MetricRows/RowsPayload/samples`.
+                public var samples: Swift.Int
+                /// Creates a new `RowsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - labels:
+                ///   - value: null when the series has no number (NaN).
+                ///   - samples:
+                public init(
+                    labels: Components.Schemas.MetricRows.RowsPayloadPayload.LabelsPayload,
+                    value: Swift.Double? = nil,
+                    samples: Swift.Int
+                ) {
+                    self.labels = labels
+                    self.value = value
+                    self.samples = samples
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case labels
+                    case value
+                    case samples
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/MetricRows/rows`.
+            public typealias RowsPayload = [Components.Schemas.MetricRows.RowsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/MetricRows/rows`.
+            public var rows: Components.Schemas.MetricRows.RowsPayload
+            /// Creates a new `MetricRows`.
+            ///
+            /// - Parameters:
+            ///   - rows:
+            public init(rows: Components.Schemas.MetricRows.RowsPayload) {
+                self.rows = rows
+            }
+            public enum CodingKeys: String, CodingKey {
+                case rows
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/NewProject`.
         public struct NewProject: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/NewProject/name`.

@@ -353,6 +353,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/orgs/{org}/audit/cosign`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/audit/cosign/post(collectCosignatures)`.
     func collectCosignatures(_ input: Operations.CollectCosignatures.Input) async throws -> Operations.CollectCosignatures.Output
+    /// A metrics query over the organisation's metrics store (as `dharma metrics query`): `name{label="value"}`, or rate/avg/max/min/sum/count of one, over the `since` before now.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/metrics`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/metrics/get(queryMetrics)`.
+    func queryMetrics(_ input: Operations.QueryMetrics.Input) async throws -> Operations.QueryMetrics.Output
     /// The organisation's events as they happen, as Server-Sent Events or, with `Upgrade: websocket`, over a WebSocket; optionally of one project, one stack and one type; `after` resumes after the last sequence seen.
     ///
     /// - Remark: HTTP `GET /v1/orgs/{org}/events`.
@@ -1285,6 +1290,21 @@ extension APIProtocol {
     ) async throws -> Operations.CollectCosignatures.Output {
         try await collectCosignatures(Operations.CollectCosignatures.Input(
             path: path,
+            headers: headers
+        ))
+    }
+    /// A metrics query over the organisation's metrics store (as `dharma metrics query`): `name{label="value"}`, or rate/avg/max/min/sum/count of one, over the `since` before now.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/metrics`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/metrics/get(queryMetrics)`.
+    public func queryMetrics(
+        path: Operations.QueryMetrics.Input.Path,
+        query: Operations.QueryMetrics.Input.Query,
+        headers: Operations.QueryMetrics.Input.Headers = .init()
+    ) async throws -> Operations.QueryMetrics.Output {
+        try await queryMetrics(Operations.QueryMetrics.Input(
+            path: path,
+            query: query,
             headers: headers
         ))
     }

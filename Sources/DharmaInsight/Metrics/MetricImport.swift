@@ -4,11 +4,18 @@ public enum MetricImport {
     public struct Problem: Sendable, Hashable {
         public var line: Int
         public var message: String
+
+        public init(line: Int, message: String) {
+            self.line = line
+            self.message = message
+        }
     }
 
     public struct Result: Sendable {
         public var samples: [(SeriesKey, Sample)] = []
         public var problems: [Problem] = []
+
+        public init() {}
     }
 
     /// Narrow CSV becomes series `name`; each column of a wide CSV becomes `name` with a

@@ -70,6 +70,7 @@ public struct ControlPlane: Sendable {
             return GraphContext(tenants: tenants, runs: RunService(tenants: tenants, coordinator: coordinator), stacks: ManagedStackService(tenants: tenants))
         }.register(on: router)
         TileRoutes { handler.tenants(acting: $0) }.register(on: router)
+        OTLPRoute { handler.tenants(acting: $0) }.register(on: router)
 
         let scheme = tls == nil ? "http" : "https"
         let hostInURL = settings.host.contains(":") ? "[\(settings.host)]" : settings.host

@@ -60,6 +60,12 @@ public struct MetricsService: Sendable {
         } else {
             result = MetricImport.csv(String(decoding: data, as: UTF8.self), name: name.map(MetricImport.sanitise), labels: labels)
         }
+        return try await ingest(result, into: location)
+    }
+
+    /// Samples read elsewhere (an OTLP request to the server) into the metrics store.
+    public func ingest(_ result: MetricImport.Result, into location: StackSelector) async throws(ServiceError) -> Imported {
+        try context.authorise(.plan, "write metrics")
         var buffer = SeriesBuffer()
         for (key, sample) in result.samples { buffer.append(key, sample) }
         let accepted = buffer.accepted, rejected = buffer.rejected

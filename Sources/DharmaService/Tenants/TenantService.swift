@@ -367,6 +367,19 @@ extension TenantService {
     }
 
     /// The organisation's own audit log, for a caller holding `permission` there.
+    /// An organisation-wide operation on its state database (metrics pushed over OTLP): the
+    /// caller scoped to the organisation, holding `permission`, and the database.
+    public func organisationScope(_ organisation: String, _ permission: Permission, to what: String) async throws(ServiceError) -> (
+        context: ServiceContext, selector: StackSelector
+    ) {
+        let principal = try await access.require(permission, in: organisation, to: what)
+        var scoped = context
+        scoped.principal = principal
+        let location = data.state(of: organisation)
+        _ = try location.store()
+        return (scoped, StackSelector(state: location.databasePath))
+    }
+
     public func auditScope(_ organisation: String, _ permission: Permission, to what: String) async throws(ServiceError) -> (
         context: ServiceContext, selector: StackSelector
     ) {
