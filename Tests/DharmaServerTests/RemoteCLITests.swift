@@ -74,7 +74,7 @@ struct RemoteCLITests {
         kill(pid, SIGKILL)
         let incidentEvents = try await server.withClient { admin in
             try await LiveSocketTests.collect(
-                "/v1/orgs/acme/events?type=incident.changed&after=0", on: admin, waitingFor: "an incident about web", timeout: 60
+                "/v1/orgs/acme/events?type=incident.changed&after=0", on: admin, waitingFor: "an incident about web", timeout: 90
             ) { messages in messages.contains { (LiveSocketTests.object($0)["payload"] as? [String: Any])?["resource"] as? String == "web" } }
         }
         #expect(incidentEvents.allSatisfy { LiveSocketTests.object($0)["stack"] as? String == "webapp.default" })

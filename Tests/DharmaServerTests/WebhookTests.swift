@@ -53,7 +53,7 @@ struct WebhookTests {
             }
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
             task.withLock { $0 = Task { try await app.runService() } }
-            try await waitFor("the webhook receiver to listen on \(port)", timeout: 10) { ReadinessProbe.tcpAccepts(port: port) }
+            try await waitFor("the webhook receiver to listen on \(port)", timeout: 60) { ReadinessProbe.tcpAccepts(port: port) }
         }
 
         var all: [Received] { record.received.withLock { $0 } }
@@ -93,7 +93,7 @@ struct WebhookTests {
             _ = try await RunTests.queue(.planOnly, "shop.dev", on: client)
         }
         let states = ["planning", "planned", "policy_checked", "cost_estimated", "planned_and_finished"]
-        try await waitFor("the five transitions delivered to /hook", timeout: 60) {
+        try await waitFor("the five transitions delivered to /hook", timeout: 90) {
             let delivered = Set(receiver.all.filter { $0.path == "hook" }.compactMap { ($0.json["payload"] as? [String: Any])?["state"] as? String })
             return delivered.isSuperset(of: states)
         }
@@ -105,7 +105,7 @@ struct WebhookTests {
 
         try await server.withClient(token: tenants.tokens["admin-user"]) { admin in
             var log: [Components.Schemas.WebhookDelivery] = []
-            try await waitFor("every delivery to /hook settled", timeout: 30) {
+            try await waitFor("every delivery to /hook settled", timeout: 90) {
                 log = try await admin.api.listWebhookDeliveries(path: .init(org: "acme", webhook: hook.id)).ok.body.json.items
                 return log.count == 5 && log.allSatisfy { $0.state == .delivered }
             }
@@ -113,7 +113,7 @@ struct WebhookTests {
             #expect(log.allSatisfy { $0.lastStatus == 200 })
 
             var refusedLog: [Components.Schemas.WebhookDelivery] = []
-            try await waitFor("every delivery to /gone failed", timeout: 30) {
+            try await waitFor("every delivery to /gone failed", timeout: 90) {
                 refusedLog = try await admin.api.listWebhookDeliveries(path: .init(org: "acme", webhook: gone.id)).ok.body.json.items
                 return refusedLog.count == 5 && refusedLog.allSatisfy { $0.state == .failed }
             }
@@ -124,7 +124,7 @@ struct WebhookTests {
                 .json
             #expect(again.redeliveryOf == original.id && again.id != original.id)
             let ping = try await admin.api.pingWebhook(path: .init(org: "acme", webhook: hook.id)).accepted.body.json
-            try await waitFor("the redelivery and the ping received", timeout: 30) {
+            try await waitFor("the redelivery and the ping received", timeout: 60) {
                 let ids = Set(receiver.all.compactMap { $0.headers["x-dharma-delivery"] })
                 return ids.contains(again.id) && ids.contains(ping.id)
             }

@@ -30,7 +30,7 @@ struct WitnessTests {
             try process.start()
             self.process = process
             var printed: String?
-            try await waitFor("witness \(name) to say where it listens", timeout: 30) {
+            try await waitFor("witness \(name) to say where it listens", timeout: 60) {
                 let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
                 printed = text.split(separator: "\n").first { $0.contains("witnessing at ") }.map { String($0.split(separator: " ").last ?? "") }
                 return printed != nil || !process.isRunning
@@ -66,7 +66,7 @@ struct WitnessTests {
             _ = try await RunTests.waitForRun(run.id, to: [.applied], on: viewer)
             var witnesses: [Components.Schemas.Witness] = []
             var size = 0
-            try await waitFor("w1 to cosign the newest checkpoint", timeout: 30) {
+            try await waitFor("w1 to cosign the newest checkpoint", timeout: 90) {
                 size = try await viewer.api.getAuditCheckpoint(path: .init(org: "acme")).ok.body.json.size
                 witnesses = try await viewer.api.listWitnesses(path: .init(org: "acme")).ok.body.json.items
                 return witnesses.first?.cosignedSize == size
