@@ -58,15 +58,18 @@ extension RemoteClient {
         do {
             let close = try await WebSocketClient.connect(
                 url: url, configuration: configuration, tlsConfiguration: url.hasPrefix("wss:") ? tls : nil, logger: Logger(label: "dharma.live")
-            ) { inbound, outbound, _ in
+            ) { inbound, _, _ in
+                var received = false
                 for try await frame in inbound.messages(maxSize: 1 << 22) {
                     guard case .text(let text) = frame, let message = Self.decode(text) else { continue }
                     continuation.yield(message)
-                    if isLast(message) {
-                        try await outbound.close(.normalClosure, reason: nil)
-                        return
-                    }
+                    received = true
+                    // The caller has what it wanted: end its stream now, and let the socket's
+                    // close handshake finish behind it rather than make the caller wait on it.
+                    if isLast(message) { return continuation.finish() }
                 }
+                // The server ended the stream; a refusal (nothing received) is judged by its close code below.
+                if received { continuation.finish() }
             }
             return close?.closeCode != .policyViolation
         } catch is WebSocketClientError {

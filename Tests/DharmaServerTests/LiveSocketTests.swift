@@ -3,6 +3,7 @@ import DharmaClient
 import DharmaService
 import DharmaTestKit
 import Foundation
+import Synchronization
 import Testing
 
 /// The live streams over WebSocket: a run's log (`/v1/orgs/ORG/runs/RUN/log`) and events
@@ -16,25 +17,34 @@ struct LiveSocketTests {
         explain: @escaping @Sendable () async throws(ServiceError) -> Void = {},
         until enough: @escaping @Sendable ([LiveMessage]) -> Bool
     ) async throws -> [LiveMessage] {
-        try await withThrowingTaskGroup(of: [LiveMessage]?.self) { group in
-            group.addTask {
-                var messages: [LiveMessage] = []
-                let stream = client.live(path, explain: explain)
-                for try await message in stream {
-                    messages.append(message)
-                    if enough(messages) { return messages }
-                }
-                return messages
+        try await within(timeout, "WebSocket messages showing \(what)") {
+            var messages: [LiveMessage] = []
+            for try await message in client.live(path, explain: explain) {
+                messages.append(message)
+                if enough(messages) { return messages }
             }
-            group.addTask {
-                try await Task.sleep(for: .seconds(timeout))
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            guard let messages = first else { throw ServerTestError("no WebSocket messages showing \(what) within \(timeout) s") }
             return messages
         }
+    }
+
+    /// Where `within` leaves the body's outcome.
+    final class Outcome<T: Sendable>: Sendable {
+        let result = Mutex<Result<T, any Error>?>(nil)
+    }
+
+    /// `body`'s result, or a failure saying what did not happen within `seconds`. The body runs
+    /// unstructured, so a stream that ignores cancellation cannot hold the test up.
+    static func within<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let outcome = Outcome<T>()
+        let task = Task {
+            let result: Result<T, any Error>
+            do { result = .success(try await body()) } catch { result = .failure(error) }
+            outcome.result.withLock { $0 = result }
+        }
+        defer { task.cancel() }
+        try await waitFor(what, timeout: seconds) { outcome.result.withLock { $0 != nil } }
+        guard let result = outcome.result.withLock({ $0 }) else { throw ServerTestError("no result for \(what)") }
+        return try result.get()
     }
 
     static func object(_ message: LiveMessage) -> [String: Any] {
@@ -58,9 +68,12 @@ struct LiveSocketTests {
             #expect(lines.contains { (Self.object($0)["text"] as? String)?.contains("greeting: created") == true })
 
             // The CLI's follower reads the same socket: it ends at the final state.
-            var states: [Components.Schemas.RunState] = []
-            for try await event in RemoteStackService(client: viewer).follow(run.id, in: "acme") {
-                if case .state(let state) = event { states.append(state.state) }
+            let states = try await Self.within(60, "the CLI's follower to reach the end of run \(run.id)") {
+                var states: [Components.Schemas.RunState] = []
+                for try await event in RemoteStackService(client: viewer).follow(run.id, in: "acme") {
+                    if case .state(let state) = event { states.append(state.state) }
+                }
+                return states
             }
             #expect(states.last == .applied)
         }
