@@ -5,6 +5,9 @@ import Foundation
 /// A whole remote run as `dharma apply --remote` sees it: push the blueprint file, queue the
 /// run, follow its log to the end, and wait through approval when asked to.
 extension RemoteStackService {
+    /// How many times in a row following a run may lose its connection before `execute` gives up.
+    static let followAttempts = 5
+
     /// What happens along the way, for the caller to render.
     public enum RunProgress: Sendable {
         case queued(Components.Schemas.Run, StackAddress, blueprintVersion: Int)
@@ -24,12 +27,29 @@ extension RemoteStackService {
         progress(.queued(run, address, blueprintVersion: version))
         var last = run
         var announced = false
+        var nextLine = 0
+        var drops = 0
         while true {
-            for try await event in follow(run.id, in: address.organisation) {
-                switch event {
-                case .line(let text): progress(.line(text))
-                case .state(let state): last = state
+            do {
+                for try await event in follow(run.id, in: address.organisation, after: nextLine) {
+                    switch event {
+                    case .line(let text, let index):
+                        progress(.line(text))
+                        nextLine = index + 1
+                    case .state(let state): last = state
+                    }
+                    drops = 0
                 }
+            } catch let error as ServiceError {
+                throw error
+            } catch {
+                // The run goes on on the server whatever happens to this connection: follow
+                // it again from the next line, unless the server stays out of reach.
+                drops += 1
+                guard drops < Self.followAttempts else {
+                    throw ServiceError.failed("lost the connection to \(client.profile.server) while following run \(run.id): \(error)")
+                }
+                try await Task.sleep(for: .seconds(drops))
             }
             if Self.isFinal(last.state) { return last }
             // The stream ends at approval (or when the connection drops): ask for the run as it is now.

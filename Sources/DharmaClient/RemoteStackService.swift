@@ -108,15 +108,16 @@ public struct RemoteStackService: Sendable {
     }
 
     public enum RunEvent: Sendable {
-        case line(String)
+        /// A log line and its index, from which a follower resumes (`after`).
+        case line(String, index: Int)
         case state(Components.Schemas.Run)
     }
 
-    /// The run's log and states as they happen, over a WebSocket, until it ends or waits for
-    /// approval.
-    public func follow(_ run: String, in organisation: String) -> AsyncThrowingStream<RunEvent, any Error> {
+    /// The run's log from line `after` on and its states as they happen, over a WebSocket,
+    /// until it ends or waits for approval.
+    public func follow(_ run: String, in organisation: String, after: Int = 0) -> AsyncThrowingStream<RunEvent, any Error> {
         let messages = client.live(
-            "/v1/orgs/\(organisation)/runs/\(run)/log",
+            "/v1/orgs/\(organisation)/runs/\(run)/log?after=\(after)",
             until: { message in
                 guard case .state(let state) = Self.decode(message) else { return false }
                 return state.state == .needsApproval || Self.isFinal(state.state)
@@ -158,7 +159,7 @@ public struct RemoteStackService: Sendable {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         switch message.name {
-        case "line": return (try? decoder.decode(Components.Schemas.RunLogLine.self, from: message.data)).map { .line($0.text) }
+        case "line": return (try? decoder.decode(Components.Schemas.RunLogLine.self, from: message.data)).map { .line($0.text, index: $0.index) }
         case "state": return (try? decoder.decode(Components.Schemas.Run.self, from: message.data)).map { .state($0) }
         default: return nil
         }

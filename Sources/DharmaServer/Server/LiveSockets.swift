@@ -101,6 +101,13 @@ struct LiveSockets: Sendable {
 
     /// Sends `messages` until they end or the client goes; a refusal from the service is a
     /// close frame (1008, policy violation) whose reason is the problem's code and detail.
+    ///
+    /// The close waits until the client is known to be listening: closing sends a FIN with the
+    /// close frame, and a client whose upgrade is still finishing when that FIN arrives loses
+    /// every frame that came with its 101 response (NIO's HTTP decoder drops the bytes left
+    /// after an upgrade once it has seen the end of input), then waits forever. A client says
+    /// it listens with any text message (Dharma's clients send `{"type":"ready"}`); one that
+    /// says nothing is closed after `listeningGrace`.
     private func stream<Messages: AsyncSequence & Sendable>(
         _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ context: WebSocketRouterContext<SocketRequestContext>,
         _ open: @Sendable (Principal, Parameters, [String: String]) async throws -> Messages
@@ -110,25 +117,55 @@ struct LiveSockets: Sendable {
             org: context.requestContext.parameters.get("org") ?? "", run: context.requestContext.parameters.get("run") ?? "")
         let query = Dictionary(
             context.request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
-        let messages: Messages
+        let opened: Result<Messages, ServiceError>
         do {
-            messages = try await open(principal, parameters, query)
+            opened = .success(try await open(principal, parameters, query))
         } catch let error as ServiceError {
-            let (status, code) = ProblemDocument.classify(error)
-            try await outbound.close(.policyViolation, reason: String("\(status.code) \(code): \(error.description)".prefix(120)))
-            return
+            opened = .failure(error)
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let listening = ClientListening()
+        try await withThrowingTaskGroup(of: StreamEnd.self) { group in
             group.addTask {
-                for try await message in messages { try await outbound.write(.text(message.webSocketText)) }
-                try await outbound.close(.normalClosure, reason: nil)
+                for try await _ in inbound { listening.heard() }
+                listening.gone()
+                return .clientClosed
             }
-            // Reading is how a client's close is noticed; clients have nothing to say here.
-            group.addTask { for try await _ in inbound {} }
-            _ = try await group.next()
+            group.addTask {
+                var close = (code: WebSocketErrorCode.normalClosure, reason: String?.none)
+                switch opened {
+                case .success(let messages):
+                    for try await message in messages { try await outbound.write(.text(message.webSocketText)) }
+                case .failure(let error):
+                    let (status, code) = ProblemDocument.classify(error)
+                    close = (.policyViolation, String("\(status.code) \(code): \(error.description)".prefix(120)))
+                }
+                await listening.wait(upTo: Self.listeningGrace)
+                try await outbound.close(close.code, reason: close.reason)
+                return .sentAll
+            }
+            if try await group.next() == .sentAll {
+                // The client answers the close frame; the connection closes once it has.
+                group.addTask {
+                    try await Task.sleep(for: Self.closeReplyTimeout)
+                    return .timedOut
+                }
+                _ = try await group.next()
+            }
             group.cancelAll()
         }
     }
+
+    /// How a stream's connection came to end.
+    private enum StreamEnd {
+        case sentAll
+        case clientClosed
+        case timedOut
+    }
+
+    /// How long the server waits for a silent client before it closes a stream that has ended.
+    static let listeningGrace = Duration.seconds(5)
+    /// How long a client has to answer the server's close frame.
+    static let closeReplyTimeout = Duration.seconds(10)
 
     static func integer(_ query: [String: String], _ name: String) throws(ServiceError) -> Int? {
         guard let text = query[name] else { return nil }
