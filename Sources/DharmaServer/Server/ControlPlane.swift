@@ -100,9 +100,7 @@ public struct ControlPlane: Sendable {
     static func bootstrap(store: any TenantStore, data: ServerData) async throws -> String? {
         guard let secret = try await TenantService.bootstrap(store: store) else { return nil }
         let path = data.directory + "/admin-token"
-        guard FileManager.default.createFile(atPath: path, contents: Data((secret.text + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw ServiceError.failed("cannot write the administrator's token to \(path)")
-        }
+        try PrivateFile.write(secret.text + "\n", to: path)
         return path
     }
 }
@@ -111,6 +109,27 @@ extension ControlPlane {
     /// A client certificate from the internal CA under `data`, for a machine named `name`, that
     /// a server started with `--client-certificates` accepts.
     public static func issueClientCertificate(name: String, data: ServerData, validityDays: Int) throws(ServiceError) -> InternalCA.Issued {
-        try ServerTLS.issueClientCertificate(name: name, data: data, validityDays: validityDays)
+        guard (1...825).contains(validityDays) else { throw .invalidInput("--days: from 1 to 825") }
+        guard name.range(of: "^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$", options: .regularExpression) != nil else {
+            throw .invalidInput("--name `\(name)`: letters, digits, dots and dashes, at most 63")
+        }
+        return try ServerTLS.issueClientCertificate(name: name, data: data, validityDays: validityDays)
+    }
+
+    /// Issues a client certificate and writes it to `directory` as NAME.pem and NAME.key (mode
+    /// 0600); returns what was issued and the two paths.
+    public static func writeClientCertificate(
+        name: String, data: ServerData, validityDays: Int, to directory: String
+    ) throws(ServiceError) -> (issued: InternalCA.Issued, certificate: String, key: String) {
+        let issued = try issueClientCertificate(name: name, data: data, validityDays: validityDays)
+        let (certificate, key) = ("\(directory)/\(name).pem", "\(directory)/\(name).key")
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try issued.certificatePEM.write(toFile: certificate, atomically: true, encoding: .utf8)
+        } catch {
+            throw .failed("cannot write to \(directory): \(error.localizedDescription)")
+        }
+        try PrivateFile.write(issued.privateKeyPEM, to: key)
+        return (issued, certificate, key)
     }
 }

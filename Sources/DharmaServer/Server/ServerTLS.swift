@@ -95,8 +95,7 @@ struct ServerTLS {
         do {
             let issued = try ca.issue(domains: names, keyAlgorithm: .ecP256, validity: 365 * 86_400)
             try issued.certificatePEM.write(toFile: certificatePath, atomically: true, encoding: .utf8)
-            FileManager.default.createFile(atPath: keyPath, contents: Data(issued.privateKeyPEM.utf8), attributes: [.posixPermissions: 0o600])
-            chmod(keyPath, 0o600)
+            try PrivateFile.write(issued.privateKeyPEM, to: keyPath)
             try names.joined(separator: ",").write(toFile: directory + "/server.names", atomically: true, encoding: .utf8)
             return (issued.certificatePEM, issued.privateKeyPEM)
         } catch {

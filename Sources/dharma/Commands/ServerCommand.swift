@@ -95,24 +95,9 @@ extension ServerCommand {
 
         func run() async throws {
             try await runReporting {
-                guard (1...825).contains(days) else { throw ServiceError.invalidInput("--days: from 1 to 825") }
-                guard name.range(of: "^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$", options: .regularExpression) != nil else {
-                    throw ServiceError.invalidInput("--name `\(name)`: letters, digits, dots and dashes, at most 63")
-                }
-                let issued = try ControlPlane.issueClientCertificate(name: name, data: ServerData(directory: data), validityDays: days)
-                do {
-                    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                    try issued.certificatePEM.write(toFile: "\(out)/\(name).pem", atomically: true, encoding: .utf8)
-                    guard
-                        FileManager.default.createFile(
-                            atPath: "\(out)/\(name).key", contents: Data(issued.privateKeyPEM.utf8), attributes: [.posixPermissions: 0o600])
-                    else { throw ServiceError.failed("cannot write \(out)/\(name).key") }
-                } catch let error as ServiceError {
-                    throw error
-                } catch {
-                    throw ServiceError.failed("cannot write to \(out): \(error.localizedDescription)")
-                }
-                print("wrote \(out)/\(name).pem and \(out)/\(name).key (serial \(issued.serial), valid until \(issued.notAfter))")
+                let (issued, certificate, key) = try ControlPlane.writeClientCertificate(
+                    name: name, data: ServerData(directory: data), validityDays: days, to: out)
+                print("wrote \(certificate) and \(key) (serial \(issued.serial), valid until \(issued.notAfter))")
             }
         }
     }
