@@ -12,12 +12,13 @@ extension RemoteStackService {
     public enum RunProgress: Sendable {
         case queued(Components.Schemas.Run, StackAddress, blueprintVersion: Int)
         case line(String)
-        /// Said once, the first time the run is seen waiting for approval.
+        /// Said once each time the run is seen waiting for an approver: for approval
+        /// (`needs_approval`) or for an override of its policy failures (`policy_override`).
         case waitingForApproval(Components.Schemas.Run)
     }
 
     /// Queues `kind` for the blueprint file and follows it until it ends, or, with
-    /// `waitForApproval` false, until it waits for approval. Returns the run as it was last seen.
+    /// `waitForApproval` false, until it waits for an approver. Returns the run as it was last seen.
     public func execute(
         _ kind: Components.Schemas.RunKind, file: String, environment: String?, message: String?, waitForApproval: Bool,
         progress: @Sendable (RunProgress) -> Void
@@ -26,7 +27,7 @@ extension RemoteStackService {
         let run = try await queue(kind, on: address, version: version, message: message)
         progress(.queued(run, address, blueprintVersion: version))
         var last = run
-        var announced = false
+        var announced: Components.Schemas.RunState?
         var nextLine = 0
         var drops = 0
         while true {
@@ -54,10 +55,10 @@ extension RemoteStackService {
             if Self.isFinal(last.state) { return last }
             // The stream ends at approval (or when the connection drops): ask for the run as it is now.
             last = try await self.run(run.id, in: address.organisation)
-            guard last.state == .needsApproval else { continue }
-            if !announced {
+            guard Self.waitsForSomeone(last.state) else { continue }
+            if announced != last.state {
                 progress(.waitingForApproval(last))
-                announced = true
+                announced = last.state
             }
             guard waitForApproval else { return last }
             try await Task.sleep(for: .seconds(2))

@@ -114,13 +114,13 @@ public struct RemoteStackService: Sendable {
     }
 
     /// The run's log from line `after` on and its states as they happen, over a WebSocket,
-    /// until it ends or waits for approval.
+    /// until it ends or waits for an approver.
     public func follow(_ run: String, in organisation: String, after: Int = 0) -> AsyncThrowingStream<RunEvent, any Error> {
         let messages = client.live(
             "/v1/orgs/\(organisation)/runs/\(run)/log?after=\(after)",
             until: { message in
                 guard case .state(let state) = Self.decode(message) else { return false }
-                return state.state == .needsApproval || Self.isFinal(state.state)
+                return Self.waitsForSomeone(state.state) || Self.isFinal(state.state)
             },
             explain: { () throws(ServiceError) in _ = try await self.run(run, in: organisation) })
         return AsyncThrowingStream { continuation in
@@ -149,6 +149,21 @@ public struct RemoteStackService: Sendable {
         let output = try await client.call { try await api.approveRun(path: .init(org: organisation, run: id), body: .json(.init(reason: reason))) }
         guard case .ok(let ok) = output, case .json(let run) = ok.body else { throw client.unexpected(output) }
         return run
+    }
+
+    /// Lets a run through the soft-mandatory policy failures holding it.
+    public func overridePolicy(_ id: String, reason: String) async throws(ServiceError) -> Components.Schemas.Run {
+        let organisation = try await client.organisation()
+        let output = try await client.call {
+            try await api.overrideRunPolicy(path: .init(org: organisation, run: id), body: .json(.init(reason: reason)))
+        }
+        guard case .ok(let ok) = output, case .json(let run) = ok.body else { throw client.unexpected(output) }
+        return run
+    }
+
+    /// The run waits for an approver: to approve it, or to override its policy failures.
+    public static func waitsForSomeone(_ state: Components.Schemas.RunState) -> Bool {
+        state == .needsApproval || state == .policyOverride
     }
 
     public static func isFinal(_ state: Components.Schemas.RunState) -> Bool {

@@ -42,6 +42,9 @@ enum RemoteRunOutput {
                 print("run \(run.id) queued on \(server) (\(address.organisation)/\(address.reference), blueprint v\(version))")
             case .line(let text):
                 print(text)
+            case .waitingForApproval(let run) where run.state == .policyOverride:
+                print(
+                    "run \(run.id) waits for a policy override: an approver runs `dharma approve --remote \(run.id) --override-policy REASON`")
             case .waitingForApproval(let run):
                 print("run \(run.id) waits for approval: an approver runs `dharma approve --remote \(run.id)`")
             }

@@ -89,6 +89,10 @@ struct AuthorisationTests {
             try await api.createWebhook(
                 path: .init(org: "acme", project: "web"), body: .json(.init(url: "http://127.0.0.1:9/hook", secret: "sixteen-bytes-or-more")))
         },
+        Operation(name: "getPolicyEnforcement", allowed: all) { api, _ in try await api.getPolicyEnforcement(path: .init(org: "acme")) },
+        Operation(name: "setPolicyEnforcement", allowed: [.admin]) { api, _ in
+            try await api.setPolicyEnforcement(path: .init(org: "acme"), body: .json(.init(defaultLevel: .hardMandatory)))
+        },
         Operation(name: "queryMetrics", allowed: all) { api, _ in try await api.queryMetrics(path: .init(org: "acme"), query: .init(query: "up")) },
         Operation(name: "listWitnesses", allowed: all) { api, _ in try await api.listWitnesses(path: .init(org: "acme")) },
         Operation(name: "collectCosignatures", allowed: [.admin]) { api, _ in try await api.collectCosignatures(path: .init(org: "acme")) },

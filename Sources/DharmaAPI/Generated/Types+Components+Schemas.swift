@@ -1564,6 +1564,7 @@ extension Components {
             case planning = "planning"
             case planned = "planned"
             case policyChecked = "policy_checked"
+            case policyOverride = "policy_override"
             case costEstimated = "cost_estimated"
             case needsApproval = "needs_approval"
             case applying = "applying"
@@ -1699,6 +1700,12 @@ extension Components {
             public var monthlyCost: Swift.Double?
             /// - Remark: Generated from `#/components/schemas/Run/policy_verdict`.
             public var policyVerdict: Swift.String?
+            /// The soft-mandatory rules holding the run while it waits for an override.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Run/policy_overridable`.
+            public var policyOverridable: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/Run/policy_override`.
+            public var policyOverride: Components.Schemas.PolicyOverride?
             /// - Remark: Generated from `#/components/schemas/Run/approvals_missing`.
             public var approvalsMissing: [Swift.String]?
             /// - Remark: Generated from `#/components/schemas/Run/error`.
@@ -1725,6 +1732,8 @@ extension Components {
             ///   - plan:
             ///   - monthlyCost:
             ///   - policyVerdict:
+            ///   - policyOverridable: The soft-mandatory rules holding the run while it waits for an override.
+            ///   - policyOverride:
             ///   - approvalsMissing:
             ///   - error:
             ///   - decidedBy:
@@ -1743,6 +1752,8 @@ extension Components {
                 plan: Components.Schemas.PlanSummary? = nil,
                 monthlyCost: Swift.Double? = nil,
                 policyVerdict: Swift.String? = nil,
+                policyOverridable: [Swift.String]? = nil,
+                policyOverride: Components.Schemas.PolicyOverride? = nil,
                 approvalsMissing: [Swift.String]? = nil,
                 error: Swift.String? = nil,
                 decidedBy: Swift.String? = nil,
@@ -1761,6 +1772,8 @@ extension Components {
                 self.plan = plan
                 self.monthlyCost = monthlyCost
                 self.policyVerdict = policyVerdict
+                self.policyOverridable = policyOverridable
+                self.policyOverride = policyOverride
                 self.approvalsMissing = approvalsMissing
                 self.error = error
                 self.decidedBy = decidedBy
@@ -1780,10 +1793,141 @@ extension Components {
                 case plan
                 case monthlyCost = "monthly_cost"
                 case policyVerdict = "policy_verdict"
+                case policyOverridable = "policy_overridable"
+                case policyOverride = "policy_override"
                 case approvalsMissing = "approvals_missing"
                 case error
                 case decidedBy = "decided_by"
                 case stateVersion = "state_version"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PolicyOverride`.
+        public struct PolicyOverride: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PolicyOverride/by`.
+            public var by: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PolicyOverride/reason`.
+            public var reason: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PolicyOverride/rules`.
+            public var rules: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/PolicyOverride/at`.
+            public var at: Foundation.Date
+            /// Creates a new `PolicyOverride`.
+            ///
+            /// - Parameters:
+            ///   - by:
+            ///   - reason:
+            ///   - rules:
+            ///   - at:
+            public init(
+                by: Swift.String,
+                reason: Swift.String,
+                rules: [Swift.String],
+                at: Foundation.Date
+            ) {
+                self.by = by
+                self.reason = reason
+                self.rules = rules
+                self.at = at
+            }
+            public enum CodingKeys: String, CodingKey {
+                case by
+                case reason
+                case rules
+                case at
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PolicyOverrideRequest`.
+        public struct PolicyOverrideRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PolicyOverrideRequest/reason`.
+            public var reason: Swift.String
+            /// Creates a new `PolicyOverrideRequest`.
+            ///
+            /// - Parameters:
+            ///   - reason:
+            public init(reason: Swift.String) {
+                self.reason = reason
+            }
+            public enum CodingKeys: String, CodingKey {
+                case reason
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/EnforcementLevel`.
+        @frozen public enum EnforcementLevel: String, Codable, Hashable, Sendable, CaseIterable {
+            case advisory = "advisory"
+            case softMandatory = "soft-mandatory"
+            case hardMandatory = "hard-mandatory"
+        }
+        /// - Remark: Generated from `#/components/schemas/PolicyEnforcement`.
+        public struct PolicyEnforcement: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PolicyEnforcement/default_level`.
+            public var defaultLevel: Components.Schemas.EnforcementLevel
+            /// Rule id to level, for rules of the built-in pack.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PolicyEnforcement/rules`.
+            public struct RulesPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Components.Schemas.EnforcementLevel]
+                /// Creates a new `RulesPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Components.Schemas.EnforcementLevel] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Rule id to level, for rules of the built-in pack.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PolicyEnforcement/rules`.
+            public var rules: Components.Schemas.PolicyEnforcement.RulesPayload?
+            /// cis, soc2, iso27001, hipaa, pci-dss, nist-800-53, gdpr or fedramp to level.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PolicyEnforcement/frameworks`.
+            public struct FrameworksPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Components.Schemas.EnforcementLevel]
+                /// Creates a new `FrameworksPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Components.Schemas.EnforcementLevel] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// cis, soc2, iso27001, hipaa, pci-dss, nist-800-53, gdpr or fedramp to level.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PolicyEnforcement/frameworks`.
+            public var frameworks: Components.Schemas.PolicyEnforcement.FrameworksPayload?
+            /// Creates a new `PolicyEnforcement`.
+            ///
+            /// - Parameters:
+            ///   - defaultLevel:
+            ///   - rules: Rule id to level, for rules of the built-in pack.
+            ///   - frameworks: cis, soc2, iso27001, hipaa, pci-dss, nist-800-53, gdpr or fedramp to level.
+            public init(
+                defaultLevel: Components.Schemas.EnforcementLevel,
+                rules: Components.Schemas.PolicyEnforcement.RulesPayload? = nil,
+                frameworks: Components.Schemas.PolicyEnforcement.FrameworksPayload? = nil
+            ) {
+                self.defaultLevel = defaultLevel
+                self.rules = rules
+                self.frameworks = frameworks
+            }
+            public enum CodingKeys: String, CodingKey {
+                case defaultLevel = "default_level"
+                case rules
+                case frameworks
             }
         }
         /// - Remark: Generated from `#/components/schemas/RunPage`.

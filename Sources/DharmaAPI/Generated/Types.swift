@@ -158,6 +158,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/orgs/{org}/runs/{run}/discard`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/runs/{run}/discard/post(discardRun)`.
     func discardRun(_ input: Operations.DiscardRun.Input) async throws -> Operations.DiscardRun.Output
+    /// Let a run through the soft-mandatory policy failures holding it (state policy_override), for a reason that goes on the audit log; approvers only. The run is planned again and judged with the override.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/runs/{run}/override-policy`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/runs/{run}/override-policy/post(overrideRunPolicy)`.
+    func overrideRunPolicy(_ input: Operations.OverrideRunPolicy.Input) async throws -> Operations.OverrideRunPolicy.Output
     /// Cancel a run that has not started applying.
     ///
     /// - Remark: HTTP `POST /v1/orgs/{org}/runs/{run}/cancel`.
@@ -278,6 +283,16 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/orgs/{org}/scan`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/scan/post(scanCode)`.
     func scanCode(_ input: Operations.ScanCode.Input) async throws -> Operations.ScanCode.Output
+    /// How hard each failing policy check stops the organisation's runs: advisory, soft-mandatory (an approver may override) or hard-mandatory, per rule, per framework, and for every other rule.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/policy-enforcement`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/policy-enforcement/get(getPolicyEnforcement)`.
+    func getPolicyEnforcement(_ input: Operations.GetPolicyEnforcement.Input) async throws -> Operations.GetPolicyEnforcement.Output
+    /// Replace the organisation's enforcement levels (admins). A rule's own level wins, else the strictest of its frameworks', else the default.
+    ///
+    /// - Remark: HTTP `PUT /v1/orgs/{org}/policy-enforcement`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/policy-enforcement/put(setPolicyEnforcement)`.
+    func setPolicyEnforcement(_ input: Operations.SetPolicyEnforcement.Input) async throws -> Operations.SetPolicyEnforcement.Output
     /// The latest signed checkpoint (a C2SP signed note) and the log's verifier keys.
     ///
     /// - Remark: HTTP `GET /v1/orgs/{org}/audit/checkpoint`.
@@ -750,6 +765,21 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// Let a run through the soft-mandatory policy failures holding it (state policy_override), for a reason that goes on the audit log; approvers only. The run is planned again and judged with the override.
+    ///
+    /// - Remark: HTTP `POST /v1/orgs/{org}/runs/{run}/override-policy`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/runs/{run}/override-policy/post(overrideRunPolicy)`.
+    public func overrideRunPolicy(
+        path: Operations.OverrideRunPolicy.Input.Path,
+        headers: Operations.OverrideRunPolicy.Input.Headers = .init(),
+        body: Operations.OverrideRunPolicy.Input.Body
+    ) async throws -> Operations.OverrideRunPolicy.Output {
+        try await overrideRunPolicy(Operations.OverrideRunPolicy.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
     /// Cancel a run that has not started applying.
     ///
     /// - Remark: HTTP `POST /v1/orgs/{org}/runs/{run}/cancel`.
@@ -1084,6 +1114,34 @@ extension APIProtocol {
         try await scanCode(Operations.ScanCode.Input(
             path: path,
             query: query,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// How hard each failing policy check stops the organisation's runs: advisory, soft-mandatory (an approver may override) or hard-mandatory, per rule, per framework, and for every other rule.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/policy-enforcement`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/policy-enforcement/get(getPolicyEnforcement)`.
+    public func getPolicyEnforcement(
+        path: Operations.GetPolicyEnforcement.Input.Path,
+        headers: Operations.GetPolicyEnforcement.Input.Headers = .init()
+    ) async throws -> Operations.GetPolicyEnforcement.Output {
+        try await getPolicyEnforcement(Operations.GetPolicyEnforcement.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Replace the organisation's enforcement levels (admins). A rule's own level wins, else the strictest of its frameworks', else the default.
+    ///
+    /// - Remark: HTTP `PUT /v1/orgs/{org}/policy-enforcement`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/policy-enforcement/put(setPolicyEnforcement)`.
+    public func setPolicyEnforcement(
+        path: Operations.SetPolicyEnforcement.Input.Path,
+        headers: Operations.SetPolicyEnforcement.Input.Headers = .init(),
+        body: Operations.SetPolicyEnforcement.Input.Body
+    ) async throws -> Operations.SetPolicyEnforcement.Output {
+        try await setPolicyEnforcement(Operations.SetPolicyEnforcement.Input(
+            path: path,
             headers: headers,
             body: body
         ))

@@ -1,19 +1,26 @@
 import DharmaCore
 import Foundation
 
-/// Rules, waivers and a threshold: what every change to a stack passes through. A change is
-/// judged by the stack as it will be after it, so a scale-out is judged with its new replica
-/// count and a patch with its new version.
+/// Rules, waivers, a threshold and enforcement levels: what every change to a stack passes
+/// through. A change is judged by the stack as it will be after it, so a scale-out is judged
+/// with its new replica count and a patch with its new version.
 public struct PolicyGate: Sendable {
     public var rules: [Rule]
     public var waivers: [Waiver]
-    /// Failures at or above this refuse the change; nil refuses nothing.
+    /// Failures at or above this stop the change, as their enforcement level says; nil stops nothing.
     public var threshold: FindingSeverity?
+    public var enforcement: PolicyEnforcement
+    /// An approver's override of soft-mandatory failures, when one was given.
+    public var override: PolicyOverride?
 
-    public init(rules: [Rule], waivers: [Waiver] = [], threshold: FindingSeverity?) {
+    public init(
+        rules: [Rule], waivers: [Waiver] = [], threshold: FindingSeverity?, enforcement: PolicyEnforcement = .strict, override: PolicyOverride? = nil
+    ) {
         self.rules = rules
         self.waivers = waivers
         self.threshold = threshold
+        self.enforcement = enforcement
+        self.override = override
     }
 
     /// The findings for a blueprint with its variables.
@@ -40,11 +47,18 @@ public struct PolicyGate: Sendable {
             problems: [], files: 1, resources: resources.count)
     }
 
-    /// Whether the report lets the change through.
+    /// Whether the report lets the change through: hard-mandatory failures refuse it,
+    /// soft-mandatory ones hold it until overridden, advisory ones only show in the report.
     public func verdict(_ report: PolicyReport) -> PolicyVerdict {
         guard let threshold else { return .passed }
-        let blocking = report.failures(atOrAbove: threshold)
-        return blocking.isEmpty ? .passed : .refused(threshold: threshold, blocking: blocking)
+        let failures = report.failures(atOrAbove: threshold)
+        let levels = failures.map { enforcement.level(ofRule: $0.rule.id, frameworks: $0.rule.frameworks.keys) }
+        let hard = zip(failures, levels).filter { $0.1 == .hardMandatory }.map(\.0)
+        if !hard.isEmpty { return .refused(threshold: threshold, blocking: hard) }
+        let soft = zip(failures, levels).filter { $0.1 == .softMandatory }.map(\.0)
+        if soft.isEmpty { return .passed }
+        if let override, Set(soft.map(\.rule.id)).isSubset(of: override.rules) { return .overridden(override, findings: soft) }
+        return .softFailed(threshold: threshold, blocking: soft)
     }
 
     /// Today in UTC, as waivers write their expiry.
@@ -74,25 +88,47 @@ public struct PolicyAdjustment: Sendable {
 /// What the gate decided.
 public enum PolicyVerdict: Sendable {
     case passed
-    /// Failures at or above the threshold; the change must not be made.
+    /// Hard-mandatory failures at or above the threshold; the change must not be made.
     case refused(threshold: FindingSeverity, blocking: [Finding])
+    /// Soft-mandatory failures at or above the threshold: the change waits for an approver's
+    /// override, and is refused where no one can give one.
+    case softFailed(threshold: FindingSeverity, blocking: [Finding])
+    /// Soft-mandatory failures an approver let through.
+    case overridden(PolicyOverride, findings: [Finding])
 
-    public var isRefused: Bool {
-        if case .refused = self { return true }
+    /// The change must not be made as things stand.
+    public var isRefused: Bool { message != nil }
+
+    /// Failures an approver may override.
+    public var isOverridable: Bool {
+        if case .softFailed = self { return true }
         return false
     }
 
-    /// The rules that refused, for an incident or an audit entry.
+    /// The rules that stop the change, for an incident, an audit entry or an override.
     public var ruleIDs: [String] {
-        guard case .refused(_, let blocking) = self else { return [] }
+        let blocking: [Finding]
+        switch self {
+        case .refused(_, let found), .softFailed(_, let found): blocking = found
+        case .passed, .overridden: return []
+        }
         var seen = Set<String>()
         return blocking.map(\.rule.id).filter { seen.insert($0).inserted }
     }
 
-    /// One line naming what refused the change.
+    /// One line naming what stops the change; nil when it may go ahead.
     public var message: String? {
-        guard case .refused(let threshold, let blocking) = self else { return nil }
-        return "\(blocking.count) polic\(blocking.count == 1 ? "y finding" : "y findings") at or above \(threshold.rawValue): "
-            + blocking.prefix(10).map { "\($0.rule.id) on \($0.resource.address)" }.joined(separator: ", ")
+        switch self {
+        case .passed, .overridden: return nil
+        case .refused(let threshold, let blocking):
+            return "\(blocking.count) polic\(blocking.count == 1 ? "y finding" : "y findings") at or above \(threshold.rawValue): " + Self.list(blocking)
+        case .softFailed(let threshold, let blocking):
+            return "\(blocking.count) soft-mandatory polic\(blocking.count == 1 ? "y finding" : "y findings") at or above \(threshold.rawValue), "
+                + "which an approver may override with a reason: " + Self.list(blocking)
+        }
+    }
+
+    static func list(_ findings: [Finding]) -> String {
+        findings.prefix(10).map { "\($0.rule.id) on \($0.resource.address)" }.joined(separator: ", ")
     }
 }

@@ -4,16 +4,24 @@ import Foundation
 /// Which rules and waivers a check uses and what it refuses: the built-in pack, team rules
 /// (`--policies DIR`, and a `policies/` folder next to what is checked), waivers (`--waivers
 /// FILE`, and a blueprint's own `waivers:`) and the failure threshold (`--fail-on`, else the
-/// blueprint's `policy.failOn`).
+/// blueprint's `policy.failOn`), and, in the server, the organisation's enforcement levels and
+/// a run's override.
 public struct PolicySettings: Sendable, Hashable {
     public var failOn: FindingSeverity?
     public var ruleDirectories: [String]
     public var waiverFile: String?
+    public var enforcement: PolicyEnforcement
+    public var override: PolicyOverride?
 
-    public init(failOn: FindingSeverity? = nil, ruleDirectories: [String] = [], waiverFile: String? = nil) {
+    public init(
+        failOn: FindingSeverity? = nil, ruleDirectories: [String] = [], waiverFile: String? = nil, enforcement: PolicyEnforcement = .strict,
+        override: PolicyOverride? = nil
+    ) {
         self.failOn = failOn
         self.ruleDirectories = ruleDirectories
         self.waiverFile = waiverFile
+        self.enforcement = enforcement
+        self.override = override
     }
 
     /// Why the rules or waivers could not be loaded.
@@ -81,7 +89,7 @@ public struct PolicySettings: Sendable, Hashable {
     public func gate(for prepared: PreparedBlueprint) throws(Failure) -> PolicyGate {
         PolicyGate(
             rules: try rules(near: prepared.baseDirectory), waivers: try waivers(blueprint: prepared.blueprint.path),
-            threshold: failOn ?? prepared.blueprint.policyThreshold)
+            threshold: failOn ?? prepared.blueprint.policyThreshold, enforcement: enforcement, override: override)
     }
 
     static func isDirectory(_ path: String) -> Bool {

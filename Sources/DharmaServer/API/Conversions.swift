@@ -106,7 +106,9 @@ extension Components.Schemas.Run {
             state: .init(rawValue: run.state.rawValue) ?? .errored, actor: run.actor, message: run.message, blueprintVersion: run.blueprintVersion,
             createdAt: Date(epoch: run.createdAt), updatedAt: Date(epoch: run.updatedAt),
             plan: run.plan.map { .init(create: $0.create, update: $0.update, replace: $0.replace, delete: $0.delete) }, monthlyCost: run.monthlyCost,
-            policyVerdict: run.policyVerdict, approvalsMissing: run.approvalsMissing, error: run.error, decidedBy: run.decidedBy,
+            policyVerdict: run.policyVerdict, policyOverridable: run.policyOverridable,
+            policyOverride: run.policyOverride.map(Components.Schemas.PolicyOverride.init),
+            approvalsMissing: run.approvalsMissing, error: run.error, decidedBy: run.decidedBy,
             stateVersion: run.stateVersion)
     }
 }

@@ -62,7 +62,7 @@ public actor RunCoordinator {
                 switch run.state {
                 case .pending:
                     submit(run)
-                case .needsApproval:
+                case .needsApproval, .policyOverride:
                     holders[Self.key(run)] = run.id
                 default:
                     run.error = "the server stopped while the run was \(run.state.rawValue); nothing more was done. Queue a new run."
@@ -80,6 +80,12 @@ public actor RunCoordinator {
     /// Continues a run that waited for approval.
     func approved(_ run: Run) {
         schedule(run, .apply)
+    }
+
+    /// Plans a run again once an approver overrode its soft-mandatory failures; the new plan
+    /// is judged with the override.
+    func overridden(_ run: Run) {
+        schedule(run, .plan)
     }
 
     /// Marks a run cancel-requested; the executor stops at its next step.

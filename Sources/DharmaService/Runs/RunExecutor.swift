@@ -64,13 +64,27 @@ struct RunExecutor: Sendable {
             plan = try await service.prepareDestroy(input, reason: reason(run)).plan
             await transition(&run, to: .planned, plan: plan)
         } else {
-            let outcome = try await service.plan(StackService.PlanRequest(blueprint: input, saveTo: planFile(run)))
+            let outcome = try await service.plan(StackService.PlanRequest(blueprint: input, policy: try await policy(for: run), saveTo: planFile(run)))
             plan = outcome.plan
             await transition(&run, to: .planned, plan: plan)
             run.policyVerdict = outcome.verdict.message
             let failing = outcome.policy.failures.count
-            await log(run, "policy: \(failing) failing check\(failing == 1 ? "" : "s")" + (outcome.verdict.message.map { "; refused: \($0)" } ?? ""))
-            if let message = outcome.verdict.message { throw ServiceError.policyViolation(message) }
+            await log(run, "policy: \(failing) failing check\(failing == 1 ? "" : "s")")
+            switch outcome.verdict {
+            case .softFailed where run.kind == .planOnly:
+                await log(run, "policy soft-failed: \(outcome.verdict.message ?? "")")
+            case .softFailed:
+                run.policyOverridable = outcome.verdict.ruleIDs
+                await log(run, "waiting for a policy override: \(outcome.verdict.message ?? "")")
+                await transition(&run, to: .policyOverride)
+                return
+            case .overridden(let override, let findings):
+                await log(
+                    run,
+                    "policy: \(findings.count) soft-mandatory failure\(findings.count == 1 ? "" : "s") overridden by \(override.by): \(override.reason)")
+            case .refused, .passed:
+                if let message = outcome.verdict.message { throw ServiceError.policyViolation(message) }
+            }
             await transition(&run, to: .policyChecked)
             run.monthlyCost = outcome.cost.after.total
             await log(run, String(format: "cost: %.2f/month (%+.2f)", outcome.cost.after.total, outcome.cost.delta))
@@ -109,7 +123,9 @@ struct RunExecutor: Sendable {
             pending = try await service.prepareDestroy(input, reason: reason(run))
         } else {
             pending = try await service.prepareApply(
-                StackService.ApplyRequest(source: .savedPlan(path: planFile(run), state: data.state(of: run.organisation).databasePath), reason: reason(run)))
+                StackService.ApplyRequest(
+                    source: .savedPlan(path: planFile(run), state: data.state(of: run.organisation).databasePath), policy: try await policy(for: run),
+                    reason: reason(run)))
         }
         let lines = AsyncStream<String>.makeStream()
         let writer = Task { [run] in for await line in lines.stream { await log(run, line) } }
@@ -128,6 +144,11 @@ struct RunExecutor: Sendable {
     }
 
     // MARK: helpers
+
+    /// The organisation's enforcement levels, with the override the run was given.
+    private func policy(for run: Run) async throws(ServiceError) -> PolicySettings {
+        PolicySettings(enforcement: try await PolicyEnforcementService.current(of: run.organisation, in: store), override: run.policyOverride)
+    }
 
     /// The run's actor with the role they hold now: someone removed since they queued the run
     /// cannot have it applied in their name.

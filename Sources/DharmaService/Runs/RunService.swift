@@ -144,11 +144,39 @@ public struct RunService: Sendable {
         return run
     }
 
-    /// Ends a run that waits for approval without applying it.
+    /// Lets a run through the soft-mandatory policy failures holding it, for a reason that goes
+    /// on the audit log; the run is planned again and judged with the override.
+    public func overridePolicy(_ id: String, in organisation: String, reason: String) async throws(ServiceError) -> Run {
+        let principal = try await access.require(.approve, in: organisation, to: "override policy checks")
+        var run = try await existing(id, in: organisation)
+        guard run.state == .policyOverride else {
+            throw .conflict("run \(id) is \(run.state.rawValue), not waiting for a policy override")
+        }
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw .unprocessable("reason: say why the policy failures may be overridden", pointer: "/reason") }
+        let rules = run.policyOverridable ?? []
+        try await tenants.recordOrganisation(
+            organisation, action: "policy-override", reason: "run \(id) on \(run.stack): \(rules.joined(separator: ", ")) overridden: \(reason)")
+        run.policyOverride = PolicyOverride(by: principal.name, reason: reason, rules: rules, at: Date().timeIntervalSince1970)
+        run.policyOverridable = nil
+        // Planning again starts now, so the answer and the followers see the run moving on.
+        run.state = .planning
+        run.updatedAt = Date().timeIntervalSince1970
+        let overridden = run
+        try await serviceCall { try await store.updateRun(overridden) }
+        _ = try? await store.appendLog("policy override by \(principal.name): \(reason)", at: run.updatedAt, to: run.id)
+        await coordinator.publish(.state(overridden), of: overridden.id)
+        await coordinator.overridden(overridden)
+        return overridden
+    }
+
+    /// Ends a run that waits for approval or a policy override without applying it.
     public func discard(_ id: String, in organisation: String, reason: String?) async throws(ServiceError) -> Run {
         let principal = try await access.require(.approve, in: organisation, to: "discard runs")
         var run = try await existing(id, in: organisation)
-        guard run.state == .needsApproval else { throw .conflict("run \(id) is \(run.state.rawValue); only a run waiting for approval can be discarded") }
+        guard run.state == .needsApproval || run.state == .policyOverride else {
+            throw .conflict("run \(id) is \(run.state.rawValue); only a run waiting for approval or a policy override can be discarded")
+        }
         try await tenants.recordOrganisation(organisation, action: "run-discard", reason: "run \(id) on \(run.stack)" + (reason.map { ": \($0)" } ?? ""))
         run.decidedBy = principal.name
         try await settle(&run, as: .discarded)
@@ -169,7 +197,7 @@ public struct RunService: Sendable {
             try await settle(&run, as: .canceled)
         case .pending, .planning, .planned, .policyChecked, .costEstimated:
             await coordinator.requestCancel(id)
-        case .needsApproval:
+        case .needsApproval, .policyOverride:
             run.decidedBy = principal.name
             try await settle(&run, as: .canceled)
         case .applying:

@@ -208,6 +208,15 @@ public struct StackService: Sendable {
                         reason: "\(finding.rule.id) waived: \(waiver.justification) (approved by \(waiver.approver), expires \(waiver.expires))"))
             }
         }
+        if case .overridden(let override, let findings) = pending.verdict {
+            try await Self.engineCall { () throws(EngineError) in
+                try await pending.engine.record(
+                    AuditDraft(
+                        actor: context.principal.name, action: "policy-override", stack: pending.plan.stack.description,
+                        resources: Array(Set(findings.map(\.resource.address))).sorted(),
+                        reason: "\(override.rules.joined(separator: ", ")) overridden by \(override.by): \(override.reason)"))
+            }
+        }
         return report
     }
 

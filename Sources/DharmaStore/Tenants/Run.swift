@@ -4,6 +4,8 @@ import DharmaCore
 public enum RunState: String, Sendable, Codable, Hashable, CaseIterable {
     case pending, planning, planned
     case policyChecked = "policy_checked"
+    /// Soft-mandatory policy failures hold the run until an approver overrides them.
+    case policyOverride = "policy_override"
     case costEstimated = "cost_estimated"
     case needsApproval = "needs_approval"
     case applying, applied
@@ -53,8 +55,12 @@ public struct Run: Sendable, Codable, Hashable {
     public var updatedAt: Double
     public var plan: PlanCounts?
     public var monthlyCost: Double?
-    /// Why the policy gate refused, when it did.
+    /// Why the policy gate refused or held the run, when it did.
     public var policyVerdict: String?
+    /// The soft-mandatory rules holding the run while it waits for an override.
+    public var policyOverridable: [String]?
+    /// The approver's override of soft-mandatory failures, once given.
+    public var policyOverride: PolicyOverride?
     /// Approvers the blueprint requires who have not approved yet.
     public var approvalsMissing: [String]
     public var error: String?

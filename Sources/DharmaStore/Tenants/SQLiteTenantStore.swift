@@ -87,6 +87,7 @@ public final class SQLiteTenantStore: TenantStore {
         }
         registerWebhookMigration(&migrator)
         registerWitnessMigration(&migrator)
+        registerPolicyMigration(&migrator)
         return migrator
     }
 

@@ -13,6 +13,9 @@ struct ApproveCommand: AsyncParsableCommand {
               dharma approve shop.plan --as alice --reason "reviewed in CHG-42"
               dharma approve shop.plan --as bob
               dharma apply --plan shop.plan
+
+            On a server, a run held by soft-mandatory policy failures (state policy_override) goes on once an approver overrides them:
+              dharma approve --remote RUN --override-policy "exception CHG-42, expires with the migration"
             """)
 
     @Argument(help: "A plan saved by `dharma plan --out` (with --remote: a run's id).") var plan: String
@@ -20,18 +23,28 @@ struct ApproveCommand: AsyncParsableCommand {
     var approver: String?
     @Option(help: "Why you approve, for the audit log.") var reason: String?
     @Option(help: "State database (default: the one the plan was made against).") var state: String?
+    @Option(
+        name: .customLong("override-policy"), help: "With --remote: let the run through its soft-mandatory policy failures, for this reason (audited).")
+    var overridePolicy: String?
 
     @OptionGroup var remote: RemoteOptions
 
     func validate() throws {
         if remote.isRemote, approver != nil { throw ValidationError("--as does not go with --remote: the server approves as the token's user") }
         if !remote.isRemote, approver == nil { throw ValidationError("name yourself with --as NAME") }
+        if !remote.isRemote, overridePolicy != nil { throw ValidationError("--override-policy goes with --remote: locally, waive the rule instead") }
+        if overridePolicy?.trimmingCharacters(in: .whitespaces).isEmpty == true { throw ValidationError("--override-policy needs a reason") }
     }
 
     func run() async throws {
         try await runReporting {
             if remote.isRemote {
                 return try await remote.withService { service in
+                    if let overridePolicy {
+                        let run = try await service.overridePolicy(plan, reason: overridePolicy)
+                        return print(
+                            "overrode the policy failures of run \(run.id) (\(run.policyOverride?.rules.joined(separator: ", ") ?? "")); it plans again")
+                    }
                     let run = try await service.approve(plan, reason: reason)
                     print(
                         run.approvalsMissing?.isEmpty == false
