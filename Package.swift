@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "DharmaClient",
             dependencies: [
-                "DharmaAPI", "DharmaCore", "DharmaService",
+                "DharmaAPI", "DharmaAudit", "DharmaCore", "DharmaSecurity", "DharmaService",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),

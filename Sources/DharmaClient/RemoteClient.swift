@@ -97,6 +97,7 @@ public struct RemoteClient: Sendable {
             return .invalidInput(
                 detail + (problem.diagnostics.map { "\n" + $0.map(\.rendered).joined() } ?? ""), pointer: problem.pointer)
         case "invalid-input", "invalid-request", "body-too-large": return .invalidInput(detail, pointer: problem.pointer)
+        case "unprocessable": return .unprocessable(detail, pointer: problem.pointer)
         case "not-found": return .notFound(detail)
         case "policy-violation": return .policyViolation(detail)
         case "not-approved": return .notApproved(detail)

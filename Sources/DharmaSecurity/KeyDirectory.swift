@@ -58,6 +58,40 @@ public struct KeyDirectory: Sendable {
         return verifiers
     }
 
+    /// The public keys `name` is known by here: those of its key pair, if this directory holds
+    /// one (nothing is created), and those registered for it from elsewhere (`NAME.pub`).
+    public func verifiers(of name: String) throws(Failure) -> [NoteVerifier] {
+        let file = "\(path)/\(fileName(name)).key"
+        let own = FileManager.default.fileExists(atPath: file) ? try load(file).map(\.verifier) : []
+        return own + (try publicKeys(of: name))
+    }
+
+    /// Keeps `verifiers` as public keys of `name` (in `NAME.pub`, one signed-note key per
+    /// line): keys whose private halves are elsewhere, such as an approver's own machine.
+    public func addPublicKeys(_ verifiers: [NoteVerifier], of name: String) throws(Failure) {
+        let known = try publicKeys(of: name)
+        let added = verifiers.filter { !known.contains($0) }
+        guard !added.isEmpty else { return }
+        let file = "\(path)/\(fileName(name)).pub"
+        let text = (known + added).map(\.encoded).joined(separator: "\n") + "\n"
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+        } catch {
+            throw Failure(description: "cannot write \(file): \(error)")
+        }
+    }
+
+    private func publicKeys(of name: String) throws(Failure) -> [NoteVerifier] {
+        let file = "\(path)/\(fileName(name)).pub"
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return [] }
+        var verifiers: [NoteVerifier] = []
+        for line in text.split(separator: "\n") where !line.isEmpty {
+            do { verifiers.append(try NoteVerifier(encoded: String(line))) } catch { throw Failure(description: "\(file): \(error.description)") }
+        }
+        return verifiers
+    }
+
     /// Both signers for `name`, created on first use.
     public func signers(named name: String) throws(Failure) -> [NoteSigner] {
         let file = "\(path)/\(fileName(name)).key"

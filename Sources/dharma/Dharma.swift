@@ -20,6 +20,6 @@ struct Dharma: AsyncParsableCommand {
             AuditCommand.self, ApproveCommand.self, WitnessCommand.self, WorkloadCommand.self, BenchCommand.self, VersionCommand.self, ExportCommand.self,
             CostCommand.self, OptimizeCommand.self, ScanCommand.self, ComplianceCommand.self, InsightCommand.self, MetricsCommand.self,
             IncidentsCommand.self, IncidentCommand.self, AutopilotCommand.self, HealthCommand.self, ChaosCommand.self, ProxyCommand.self,
-            ServerCommand.self, LoginCommand.self,
+            ServerCommand.self, LoginCommand.self, KeysCommand.self,
         ])
 }

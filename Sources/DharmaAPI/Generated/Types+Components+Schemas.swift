@@ -1626,15 +1626,95 @@ extension Components {
         public struct Decision: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Decision/reason`.
             public var reason: Swift.String?
+            /// For approveRun: the run's approval statement as a signed note, signed on the approver's own machine with both of the keys they registered. Without it the server signs for the caller.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Decision/signature`.
+            public var signature: Swift.String?
             /// Creates a new `Decision`.
             ///
             /// - Parameters:
             ///   - reason:
-            public init(reason: Swift.String? = nil) {
+            ///   - signature: For approveRun: the run's approval statement as a signed note, signed on the approver's own machine with both of the keys they registered. Without it the server signs for the caller.
+            public init(
+                reason: Swift.String? = nil,
+                signature: Swift.String? = nil
+            ) {
                 self.reason = reason
+                self.signature = signature
             }
             public enum CodingKeys: String, CodingKey {
                 case reason
+                case signature
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ApprovalKeys`.
+        public struct ApprovalKeys: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ApprovalKeys/keys`.
+            public var keys: [Swift.String]
+            /// Creates a new `ApprovalKeys`.
+            ///
+            /// - Parameters:
+            ///   - keys:
+            public init(keys: [Swift.String]) {
+                self.keys = keys
+            }
+            public enum CodingKeys: String, CodingKey {
+                case keys
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ApprovalRequest`.
+        public struct ApprovalRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ApprovalRequest/run`.
+            public var run: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ApprovalRequest/stack`.
+            public var stack: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ApprovalRequest/plan_hash`.
+            public var planHash: Swift.String
+            /// The text to sign as a signed note (C2SP signed-note body).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ApprovalRequest/statement`.
+            public var statement: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ApprovalRequest/approvers`.
+            public var approvers: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/ApprovalRequest/required`.
+            public var required: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ApprovalRequest/approved_by`.
+            public var approvedBy: [Swift.String]
+            /// Creates a new `ApprovalRequest`.
+            ///
+            /// - Parameters:
+            ///   - run:
+            ///   - stack:
+            ///   - planHash:
+            ///   - statement: The text to sign as a signed note (C2SP signed-note body).
+            ///   - approvers:
+            ///   - required:
+            ///   - approvedBy:
+            public init(
+                run: Swift.String,
+                stack: Swift.String,
+                planHash: Swift.String,
+                statement: Swift.String,
+                approvers: [Swift.String],
+                required: Swift.Int,
+                approvedBy: [Swift.String]
+            ) {
+                self.run = run
+                self.stack = stack
+                self.planHash = planHash
+                self.statement = statement
+                self.approvers = approvers
+                self.required = required
+                self.approvedBy = approvedBy
+            }
+            public enum CodingKeys: String, CodingKey {
+                case run
+                case stack
+                case planHash = "plan_hash"
+                case statement
+                case approvers
+                case required
+                case approvedBy = "approved_by"
             }
         }
         /// - Remark: Generated from `#/components/schemas/PlanSummary`.

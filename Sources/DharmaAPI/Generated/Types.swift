@@ -28,6 +28,16 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/me`.
     /// - Remark: Generated from `#/paths//v1/me/get(getCurrentUser)`.
     func getCurrentUser(_ input: Operations.GetCurrentUser.Input) async throws -> Operations.GetCurrentUser.Output
+    /// The public keys the caller approves runs with from their own machine (`dharma keys register --remote`).
+    ///
+    /// - Remark: HTTP `GET /v1/me/approval-keys`.
+    /// - Remark: Generated from `#/paths//v1/me/approval-keys/get(getApprovalKeys)`.
+    func getApprovalKeys(_ input: Operations.GetApprovalKeys.Input) async throws -> Operations.GetApprovalKeys.Output
+    /// Register the caller's approval keys, replacing earlier ones: their Ed25519 and ML-DSA-65 public keys in signed-note form, named as the caller. The server never holds the private keys.
+    ///
+    /// - Remark: HTTP `PUT /v1/me/approval-keys`.
+    /// - Remark: Generated from `#/paths//v1/me/approval-keys/put(setApprovalKeys)`.
+    func setApprovalKeys(_ input: Operations.SetApprovalKeys.Input) async throws -> Operations.SetApprovalKeys.Output
     /// The server's users (server administrators only).
     ///
     /// - Remark: HTTP `GET /v1/users`.
@@ -153,6 +163,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/orgs/{org}/runs/{run}/approve`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/runs/{run}/approve/post(approveRun)`.
     func approveRun(_ input: Operations.ApproveRun.Input) async throws -> Operations.ApproveRun.Output
+    /// What approving a run waiting for approval means: the statement an approver signs on their own machine (the stack and the saved plan's hash), the blueprint's approvers, and who approved so far.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/runs/{run}/approval`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/runs/{run}/approval/get(getRunApproval)`.
+    func getRunApproval(_ input: Operations.GetRunApproval.Input) async throws -> Operations.GetRunApproval.Output
     /// Discard a run that waits for approval.
     ///
     /// - Remark: HTTP `POST /v1/orgs/{org}/runs/{run}/discard`.
@@ -400,6 +415,26 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v1/me/get(getCurrentUser)`.
     public func getCurrentUser(headers: Operations.GetCurrentUser.Input.Headers = .init()) async throws -> Operations.GetCurrentUser.Output {
         try await getCurrentUser(Operations.GetCurrentUser.Input(headers: headers))
+    }
+    /// The public keys the caller approves runs with from their own machine (`dharma keys register --remote`).
+    ///
+    /// - Remark: HTTP `GET /v1/me/approval-keys`.
+    /// - Remark: Generated from `#/paths//v1/me/approval-keys/get(getApprovalKeys)`.
+    public func getApprovalKeys(headers: Operations.GetApprovalKeys.Input.Headers = .init()) async throws -> Operations.GetApprovalKeys.Output {
+        try await getApprovalKeys(Operations.GetApprovalKeys.Input(headers: headers))
+    }
+    /// Register the caller's approval keys, replacing earlier ones: their Ed25519 and ML-DSA-65 public keys in signed-note form, named as the caller. The server never holds the private keys.
+    ///
+    /// - Remark: HTTP `PUT /v1/me/approval-keys`.
+    /// - Remark: Generated from `#/paths//v1/me/approval-keys/put(setApprovalKeys)`.
+    public func setApprovalKeys(
+        headers: Operations.SetApprovalKeys.Input.Headers = .init(),
+        body: Operations.SetApprovalKeys.Input.Body
+    ) async throws -> Operations.SetApprovalKeys.Output {
+        try await setApprovalKeys(Operations.SetApprovalKeys.Input(
+            headers: headers,
+            body: body
+        ))
     }
     /// The server's users (server administrators only).
     ///
@@ -748,6 +783,19 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// What approving a run waiting for approval means: the statement an approver signs on their own machine (the stack and the saved plan's hash), the blueprint's approvers, and who approved so far.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/runs/{run}/approval`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/runs/{run}/approval/get(getRunApproval)`.
+    public func getRunApproval(
+        path: Operations.GetRunApproval.Input.Path,
+        headers: Operations.GetRunApproval.Input.Headers = .init()
+    ) async throws -> Operations.GetRunApproval.Output {
+        try await getRunApproval(Operations.GetRunApproval.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// Discard a run that waits for approval.

@@ -12,6 +12,22 @@ extension APIHandler {
         }
     }
 
+    func getApprovalKeys(_ input: Operations.GetApprovalKeys.Input) async throws -> Operations.GetApprovalKeys.Output {
+        await respond(Operations.GetApprovalKeys.Output.default) { () throws(ServiceError) in
+            .ok(.init(body: .json(.init(keys: try await tenants().approvalKeys()))))
+        }
+    }
+
+    func setApprovalKeys(_ input: Operations.SetApprovalKeys.Input) async throws -> Operations.SetApprovalKeys.Output {
+        await respond(Operations.SetApprovalKeys.Output.default) { () throws(ServiceError) in
+            guard case .json(let body) = input.body else { throw .invalidInput("the body must be JSON") }
+            guard body.keys.count <= 2, body.keys.allSatisfy({ $0.count <= 4000 }) else {
+                throw .invalidInput("keys: at most 2, each at most 4000 characters", pointer: "/keys")
+            }
+            return .ok(.init(body: .json(.init(keys: try await tenants().setApprovalKeys(body.keys)))))
+        }
+    }
+
     func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {
         await respond(Operations.ListUsers.Output.default) { () throws(ServiceError) in
             let page = try await tenants().users(try Cursor.page(input.query.cursor, input.query.limit))

@@ -36,8 +36,23 @@ extension APIHandler {
 
     func approveRun(_ input: Operations.ApproveRun.Input) async throws -> Operations.ApproveRun.Output {
         await respond(Operations.ApproveRun.Output.default) { () throws(ServiceError) in
-            let reason = try Self.reason(input.body.map { if case .json(let body) = $0 { body } else { nil } } ?? nil)
-            return .ok(.init(body: .json(.init(try await runs().approve(input.path.run, in: input.path.org, reason: reason)))))
+            let decision: Components.Schemas.Decision? = input.body.flatMap { if case .json(let body) = $0 { body } else { nil } }
+            let reason = try Self.reason(decision)
+            let signature = decision?.signature
+            guard (signature?.count ?? 0) <= 20000 else { throw .invalidInput("signature: at most 20000 characters", pointer: "/signature") }
+            return .ok(.init(body: .json(.init(try await runs().approve(input.path.run, in: input.path.org, reason: reason, signature: signature)))))
+        }
+    }
+
+    func getRunApproval(_ input: Operations.GetRunApproval.Input) async throws -> Operations.GetRunApproval.Output {
+        await respond(Operations.GetRunApproval.Output.default) { () throws(ServiceError) in
+            let request = try await runs().approvalRequest(input.path.run, in: input.path.org)
+            return .ok(
+                .init(
+                    body: .json(
+                        .init(
+                            run: request.run.id, stack: "\(request.run.stack.name).\(request.run.stack.environment)", planHash: request.planHash,
+                            statement: request.statement, approvers: request.approvers, required: request.required, approvedBy: request.approvedBy))))
         }
     }
 

@@ -104,28 +104,74 @@ public struct RunService: Sendable {
         }
     }
 
-    /// An approver's decision: the server signs the plan for the caller when the blueprint
-    /// names them among its approvers, and the run applies once every approval it needs is in.
-    public func approve(_ id: String, in organisation: String, reason: String?) async throws(ServiceError) -> Run {
+    /// What approving a run means: the statement an approver signs on their own machine (the
+    /// stack and the hash of the run's saved plan), and who approved so far.
+    public struct ApprovalRequest: Sendable {
+        public var run: Run
+        public var planHash: String
+        public var statement: String
+        /// The blueprint's approvers and how many must approve; empty when it names none.
+        public var approvers: [String]
+        public var required: Int
+        public var approvedBy: [String]
+    }
+
+    public func approvalRequest(_ id: String, in organisation: String) async throws(ServiceError) -> ApprovalRequest {
+        _ = try await access.require(.read, in: organisation, to: "read run approvals")
+        let run = try await existing(id, in: organisation)
+        guard run.state == .needsApproval else { throw .conflict("run \(id) is \(run.state.rawValue), not waiting for approval") }
+        guard let (plan, location) = try await savedPlan(of: run) else {
+            throw .conflict("run \(id) has no saved plan to sign (a destroy is approved without one)")
+        }
+        let registered = try await tenants.registeredVerifiers(of: plan.approvals?.from ?? [])
+        let status = try await serviceCall(doing: "reading the run's approvals") { () -> Approvals.Status? in
+            let store = try location.store()
+            return try await Approvals(log: try location.auditLog(store), keys: Self.approverKeys(location), registered: registered).status(of: plan)
+        }
+        return ApprovalRequest(
+            run: run, planHash: Approvals.hash(of: plan), statement: Approvals.statement(for: plan), approvers: plan.approvals?.from ?? [],
+            required: plan.approvals?.required ?? 0, approvedBy: status?.approvedBy ?? [])
+    }
+
+    /// An approver's decision, and the run applies once every approval it needs is in. When
+    /// the blueprint names the caller among its approvers, the approval is a signed note over
+    /// the plan: `signature` when the caller signed it on their own machine (it must verify
+    /// with the keys they registered), else signed by the server for them.
+    public func approve(_ id: String, in organisation: String, reason: String?, signature: String? = nil) async throws(ServiceError) -> Run {
         let principal = try await access.require(.approve, in: organisation, to: "approve runs")
         var run = try await existing(id, in: organisation)
         guard run.state == .needsApproval else { throw .conflict("run \(id) is \(run.state.rawValue), not waiting for approval") }
-        let location = tenants.data.state(of: organisation)
-        let planPath = StackWorkspace(data: tenants.data, stack: run.stack, organisation: organisation).planFile(of: run.id)
-        let how = "signed by the server for \(principal.name), signed in with an API token"
+        var note: SignedNote?
+        if let signature {
+            do { note = try SignedNote(parsing: signature) } catch { throw .unprocessable("signature: not a signed note (\(error))", pointer: "/signature") }
+        }
+        let signedIn = principal.authentication == .oidc ? "an OIDC token" : "an API token"
+        let how =
+            note == nil
+            ? "signed by the server for \(principal.name), signed in with \(signedIn)"
+            : "signed on \(principal.name)'s own machine with the keys they registered, signed in with \(signedIn)"
         let decision = (reason.map { "\($0) — " } ?? "") + how
-        if run.kind != .destroy, FileManager.default.fileExists(atPath: planPath) {
-            let missing = try await serviceCall(doing: "approving the run's plan") { () -> [String]? in
-                let store = try location.store()
-                let log = try location.auditLog(store)
-                let plan = try await PlanFile.read(planPath).plan(openedWith: store)
-                guard plan.approvals != nil else { return nil }
-                let approvals = Approvals(log: log, keys: KeyDirectory(path: location.directory + "/keys/approvers"))
-                guard plan.approvals?.from.contains(principal.name) == true else {
-                    throw ServiceError.forbidden(
-                        "\(principal.name) is not among this stack's approvers (\(plan.approvals?.from.joined(separator: ", ") ?? ""))")
+        if let (plan, location) = try await savedPlan(of: run) {
+            let registered = try await tenants.registeredVerifiers(of: Array(Set((plan.approvals?.from ?? []) + [principal.name])))
+            if let note {
+                do {
+                    try Approvals.check(note, states: plan, signedBy: registered[principal.name] ?? [], approver: principal.name)
+                } catch {
+                    throw .unprocessable("signature: \(error.description)", pointer: "/signature")
                 }
-                try await approvals.approve(plan, as: principal.name, reason: "run \(id): \(decision)")
+            }
+            let missing = try await serviceCall(doing: "approving the run's plan") { () -> [String]? in
+                guard let policy = plan.approvals else { return nil }
+                guard policy.from.contains(principal.name) else {
+                    throw ServiceError.forbidden("\(principal.name) is not among this stack's approvers (\(policy.from.joined(separator: ", ")))")
+                }
+                let store = try location.store()
+                let approvals = Approvals(log: try location.auditLog(store), keys: Self.approverKeys(location), registered: registered)
+                if let note {
+                    try await approvals.record(plan, as: principal.name, note: note, reason: "run \(id): \(decision)")
+                } else {
+                    try await approvals.approve(plan, as: principal.name, reason: "run \(id): \(decision)")
+                }
                 guard let status = try await approvals.status(of: plan), !status.satisfied else { return [] }
                 return status.missing
             }
@@ -135,6 +181,8 @@ public struct RunService: Sendable {
                 try await serviceCall { try await store.updateRun(run) }
                 return run
             }
+        } else if note != nil {
+            throw .unprocessable("signature: run \(id) has no saved plan to sign (a destroy is approved without one)", pointer: "/signature")
         }
         try await tenants.recordOrganisation(organisation, action: "run-approve", reason: "run \(id) on \(run.stack): \(decision)")
         run.decidedBy = principal.name
@@ -142,6 +190,21 @@ public struct RunService: Sendable {
         try await serviceCall { try await store.updateRun(run) }
         await coordinator.approved(run)
         return run
+    }
+
+    /// The run's saved plan, with the organisation's state it opens against; nil for a destroy,
+    /// which is approved without one.
+    private func savedPlan(of run: Run) async throws(ServiceError) -> (Plan, StateLocation)? {
+        let location = tenants.data.state(of: run.organisation)
+        let planPath = StackWorkspace(data: tenants.data, stack: run.stack, organisation: run.organisation).planFile(of: run.id)
+        guard run.kind != .destroy, FileManager.default.fileExists(atPath: planPath) else { return nil }
+        let plan = try await serviceCall(doing: "reading the run's plan") { try await PlanFile.read(planPath).plan(openedWith: try location.store()) }
+        return (plan, location)
+    }
+
+    /// Where the server keeps the keys it signs approvals with for approvers who sign in to it.
+    private static func approverKeys(_ location: StateLocation) -> KeyDirectory {
+        KeyDirectory(path: location.directory + "/keys/approvers")
     }
 
     /// Lets a run through the soft-mandatory policy failures holding it, for a reason that goes

@@ -331,7 +331,7 @@ public struct TenantService: Sendable {
         }
     }
 
-    private func recordServer(_ action: String, reason: String) async throws(ServiceError) {
+    func recordServer(_ action: String, reason: String) async throws(ServiceError) {
         let draft = AuditDraft(actor: context.principal.name, action: action, stack: "server", reason: reason)
         try await serviceCall(doing: "recording on the server's audit log") { try await access.record(draft) }
     }

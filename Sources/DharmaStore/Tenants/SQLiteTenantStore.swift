@@ -88,6 +88,7 @@ public final class SQLiteTenantStore: TenantStore {
         registerWebhookMigration(&migrator)
         registerWitnessMigration(&migrator)
         registerPolicyMigration(&migrator)
+        registerApprovalKeyMigration(&migrator)
         return migrator
     }
 

@@ -16,6 +16,8 @@ struct ApproveCommand: AsyncParsableCommand {
 
             On a server, a run held by soft-mandatory policy failures (state policy_override) goes on once an approver overrides them:
               dharma approve --remote RUN --override-policy "exception CHG-42, expires with the migration"
+
+            On a server, `--sign` signs the run's plan on this machine with your own keys, which the server verifies (`dharma keys register --remote` once); without it the server signs for you.
             """)
 
     @Argument(help: "A plan saved by `dharma plan --out` (with --remote: a run's id).") var plan: String
@@ -26,6 +28,8 @@ struct ApproveCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("override-policy"), help: "With --remote: let the run through its soft-mandatory policy failures, for this reason (audited).")
     var overridePolicy: String?
+    @Flag(help: "With --remote: sign the run's plan here with your own keys (`dharma keys register --remote` first).") var sign = false
+    @Option(help: "With --sign: where your keys are (default: ~/.config/dharma/keys).", completion: .directory) var keys: String?
 
     @OptionGroup var remote: RemoteOptions
 
@@ -34,6 +38,8 @@ struct ApproveCommand: AsyncParsableCommand {
         if !remote.isRemote, approver == nil { throw ValidationError("name yourself with --as NAME") }
         if !remote.isRemote, overridePolicy != nil { throw ValidationError("--override-policy goes with --remote: locally, waive the rule instead") }
         if overridePolicy?.trimmingCharacters(in: .whitespaces).isEmpty == true { throw ValidationError("--override-policy needs a reason") }
+        if sign, !remote.isRemote { throw ValidationError("--sign goes with --remote: locally, approvals are always signed with your keys") }
+        if sign, overridePolicy != nil { throw ValidationError("--sign approves a plan; a policy override is not signed") }
     }
 
     func run() async throws {
@@ -45,7 +51,10 @@ struct ApproveCommand: AsyncParsableCommand {
                         return print(
                             "overrode the policy failures of run \(run.id) (\(run.policyOverride?.rules.joined(separator: ", ") ?? "")); it plans again")
                     }
-                    let run = try await service.approve(plan, reason: reason)
+                    let run =
+                        sign
+                        ? try await service.approveSigned(plan, reason: reason, keys: KeysCommand.directory(keys))
+                        : try await service.approve(plan, reason: reason)
                     print(
                         run.approvalsMissing?.isEmpty == false
                             ? "approved run \(run.id); still missing: \((run.approvalsMissing ?? []).joined(separator: ", "))"
