@@ -50,9 +50,9 @@ extension Benchmarks {
         defer { for task in tasks { task.cancel() } }
 
         // Warm-up events until every subscriber has seen one: then all sockets are open.
-        var role = Components.Schemas.Role.viewer
+        var role: Components.Schemas.Role = "viewer"
         func event() async throws {
-            role = role == .viewer ? ._operator : .viewer
+            role = role == "viewer" ? "operator" : "viewer"
             _ = try await api.setMember(path: .init(org: "bench", user: "bench-user"), body: .json(.init(role: role))).ok
         }
         let deadline = ContinuousClock.now + .seconds(120)

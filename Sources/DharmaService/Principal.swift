@@ -22,6 +22,8 @@ public struct Principal: Sendable, Hashable {
     public var permissions: Set<Permission>
     /// The server's user this principal is, and their roles per organisation; empty on one machine.
     public var memberships: [String: Role]
+    /// What each custom role among `memberships` grants, by organisation.
+    public var customPermissions: [String: Set<Permission>] = [:]
     /// May create organisations and users on the server.
     public var serverAdmin: Bool
 
@@ -36,12 +38,28 @@ public struct Principal: Sendable, Hashable {
     }
 
     /// A server user: what they may do depends on the organisation, so they hold no
-    /// permission until `scoped(to:)` names one.
-    public static func member(_ user: User, memberships: [Membership], authentication: Authentication) -> Principal {
-        Principal(
+    /// permission until `scoped(to:)` names one. `customRoles` say what the custom roles among
+    /// `memberships` grant; a custom role not among them grants nothing.
+    public static func member(_ user: User, memberships: [Membership], authentication: Authentication, customRoles: [CustomRole] = []) -> Principal {
+        var principal = Principal(
             name: user.name, authentication: authentication, permissions: [],
             memberships: Dictionary(memberships.map { ($0.organisation, $0.role) }, uniquingKeysWith: { first, _ in first }),
             serverAdmin: user.serverAdmin)
+        for role in customRoles where principal.memberships[role.organisation] == role.name {
+            principal.customPermissions[role.organisation] = Set(role.permissions.compactMap(Permission.init(rawValue:)))
+        }
+        return principal
+    }
+
+    /// A server user, with the custom roles they hold read from `store`.
+    public static func member(
+        _ user: User, memberships: [Membership], authentication: Authentication, resolvingIn store: any CustomRoleStore
+    ) async throws -> Principal {
+        var customRoles: [CustomRole] = []
+        for membership in memberships where !membership.role.isBuiltIn {
+            customRoles += try await store.customRoles(in: membership.organisation).filter { $0.name == membership.role }
+        }
+        return member(user, memberships: memberships, authentication: authentication, customRoles: customRoles)
     }
 
     /// The server acting by itself, holding no permission: for work no user asked for.
@@ -53,7 +71,11 @@ public struct Principal: Sendable, Hashable {
     /// outside its organisations).
     public func scoped(to organisation: String) -> Principal {
         var scoped = self
-        scoped.permissions = memberships[organisation]?.permissions ?? []
+        guard let role = memberships[organisation] else {
+            scoped.permissions = []
+            return scoped
+        }
+        scoped.permissions = role.isBuiltIn ? role.permissions : customPermissions[organisation] ?? []
         return scoped
     }
 
@@ -85,13 +107,16 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
 }
 
 extension Role {
-    /// What the role may do in its organisation. An approver approves without being able to apply.
+    /// What a built-in role may do in its organisation (a custom role's permissions are the
+    /// organisation's to say: `Principal.customPermissions`). An approver approves without
+    /// being able to apply.
     public var permissions: Set<Permission> {
         switch self {
         case .viewer: [.read]
         case .operator: [.read, .plan, .apply]
         case .approver: [.read, .approve]
         case .admin: Set(Permission.allCases)
+        default: []
         }
     }
 }

@@ -29,26 +29,30 @@ struct AuthorisationTests {
         var call: @Sendable (Client, Int) async throws -> Any
     }
 
-    static let all: Set<Components.Schemas.Role> = [.viewer, ._operator, .approver, .admin]
+    static let all: Set<Components.Schemas.Role> = ["viewer", "operator", "approver", "admin"]
 
     static let operations: [Operation] = [
         Operation(name: "getOrganisation", allowed: all) { api, _ in try await api.getOrganisation(path: .init(org: "acme")) },
         Operation(name: "listMembers", allowed: all) { api, _ in try await api.listMembers(path: .init(org: "acme")) },
-        Operation(name: "setMember", allowed: [.admin]) { api, _ in
-            try await api.setMember(path: .init(org: "acme", user: "viewer-user"), body: .json(.init(role: .viewer)))
+        Operation(name: "setMember", allowed: ["admin"]) { api, _ in
+            try await api.setMember(path: .init(org: "acme", user: "viewer-user"), body: .json(.init(role: "viewer")))
+        },
+        Operation(name: "listRoles", allowed: all) { api, _ in try await api.listRoles(path: .init(org: "acme")) },
+        Operation(name: "setRole", allowed: ["admin"]) { api, n in
+            try await api.setRole(path: .init(org: "acme", role: "r\(n)"), body: .json(.init(permissions: [.read])))
         },
         Operation(name: "listProjects", allowed: all) { api, _ in try await api.listProjects(path: .init(org: "acme")) },
-        Operation(name: "createProject", allowed: [.admin]) { api, n in
+        Operation(name: "createProject", allowed: ["admin"]) { api, n in
             try await api.createProject(path: .init(org: "acme"), body: .json(.init(name: "p\(n)")))
         },
         Operation(name: "getProject", allowed: all) { api, _ in try await api.getProject(path: .init(org: "acme", project: "web")) },
         Operation(name: "listStacks", allowed: all) { api, _ in try await api.listStacks(path: .init(org: "acme")) },
-        Operation(name: "createStack", allowed: [.admin]) { api, n in
+        Operation(name: "createStack", allowed: ["admin"]) { api, n in
             try await api.createStack(path: .init(org: "acme"), body: .json(.init(project: "web", name: "s\(n)", environment: "dev")))
         },
         Operation(name: "getStack", allowed: all) { api, _ in try await api.getStack(path: .init(org: "acme", stack: "shop.dev")) },
         Operation(name: "listBlueprintVersions", allowed: all) { api, _ in try await api.listBlueprintVersions(path: .init(org: "acme", stack: "shop.dev")) },
-        Operation(name: "uploadBlueprint", allowed: [._operator, .admin]) { api, _ in
+        Operation(name: "uploadBlueprint", allowed: ["operator", "admin"]) { api, _ in
             try await api.uploadBlueprint(path: .init(org: "acme", stack: "shop.dev"), body: .yaml(.init(fileBlueprint())))
         },
         Operation(name: "getBlueprintVersion", allowed: all) { api, _ in
@@ -58,7 +62,7 @@ struct AuthorisationTests {
             try await api.validateBlueprint(path: .init(org: "acme"), body: .yaml(.init(fileBlueprint())))
         },
         Operation(name: "listStackRuns", allowed: all) { api, _ in try await api.listStackRuns(path: .init(org: "acme", stack: "shop.dev")) },
-        Operation(name: "createRun(plan_only)", allowed: [._operator, .admin]) { api, _ in
+        Operation(name: "createRun(plan_only)", allowed: ["operator", "admin"]) { api, _ in
             try await api.createRun(path: .init(org: "acme", stack: "shop.dev"), body: .json(.init(kind: .planOnly)))
         },
         Operation(name: "listStateResources", allowed: all) { api, _ in try await api.listStateResources(path: .init(org: "acme", stack: "shop.dev")) },
@@ -81,21 +85,21 @@ struct AuthorisationTests {
             try await api.scanCode(path: .init(org: "acme"), query: .init(filename: "main.tf"), body: .plainText(.init("")))
         },
         Operation(name: "listVariables", allowed: all) { api, _ in try await api.listVariables(path: .init(org: "acme", stack: "shop.dev")) },
-        Operation(name: "setVariable", allowed: [.admin]) { api, _ in
+        Operation(name: "setVariable", allowed: ["admin"]) { api, _ in
             try await api.setVariable(path: .init(org: "acme", stack: "shop.dev", name: "region"), body: .json(.init(value: "eu")))
         },
-        Operation(name: "listWebhooks", allowed: [.admin]) { api, _ in try await api.listWebhooks(path: .init(org: "acme", project: "web")) },
-        Operation(name: "createWebhook", allowed: [.admin]) { api, _ in
+        Operation(name: "listWebhooks", allowed: ["admin"]) { api, _ in try await api.listWebhooks(path: .init(org: "acme", project: "web")) },
+        Operation(name: "createWebhook", allowed: ["admin"]) { api, _ in
             try await api.createWebhook(
                 path: .init(org: "acme", project: "web"), body: .json(.init(url: "http://127.0.0.1:9/hook", secret: "sixteen-bytes-or-more")))
         },
         Operation(name: "getPolicyEnforcement", allowed: all) { api, _ in try await api.getPolicyEnforcement(path: .init(org: "acme")) },
-        Operation(name: "setPolicyEnforcement", allowed: [.admin]) { api, _ in
+        Operation(name: "setPolicyEnforcement", allowed: ["admin"]) { api, _ in
             try await api.setPolicyEnforcement(path: .init(org: "acme"), body: .json(.init(defaultLevel: .hardMandatory)))
         },
         Operation(name: "queryMetrics", allowed: all) { api, _ in try await api.queryMetrics(path: .init(org: "acme"), query: .init(query: "up")) },
         Operation(name: "listWitnesses", allowed: all) { api, _ in try await api.listWitnesses(path: .init(org: "acme")) },
-        Operation(name: "collectCosignatures", allowed: [.admin]) { api, _ in try await api.collectCosignatures(path: .init(org: "acme")) },
+        Operation(name: "collectCosignatures", allowed: ["admin"]) { api, _ in try await api.collectCosignatures(path: .init(org: "acme")) },
         Operation(name: "getAuditCheckpoint", allowed: all) { api, _ in try await api.getAuditCheckpoint(path: .init(org: "acme")) },
         Operation(name: "getEvidenceBundle", allowed: all) { api, _ in try await api.getEvidenceBundle(path: .init(org: "acme")) },
         Operation(name: "listUsers (server administrators only)", allowed: []) { api, _ in try await api.listUsers() },
@@ -112,7 +116,7 @@ struct AuthorisationTests {
         var counter = 0
         var mismatches: [String] = []
         var denied = 0
-        for (user, role) in Self.all.map({ ("\($0.rawValue)-user", Optional($0)) }) + [("outsider", nil)] {
+        for (user, role) in Self.all.map({ ("\($0)-user", Optional($0)) }) + [("outsider", nil)] {
             try await server.withClient(token: tenants.tokens[user]) { client in
                 for operation in Self.operations {
                     counter += 1

@@ -6,7 +6,7 @@ import Foundation
 /// only to the second: what the authorisation tests need.
 struct Tenants {
     var tokens: [String: String] = [:]
-    static let roles: [Components.Schemas.Role] = [.viewer, ._operator, .approver, .admin]
+    static let roles: [Components.Schemas.Role] = ["viewer", "operator", "approver", "admin"]
 
     /// `acme` (project `web`, stack `shop.dev`, with a blueprint) holds `viewer-user`,
     /// `operator-user`, `approver-user` and `admin-user`, each with that role; `globex` holds `outsider` as admin.
@@ -26,7 +26,7 @@ struct Tenants {
         _ = try await api.createOrganisation(body: .json(.init(name: "acme"))).created
         _ = try await api.createOrganisation(body: .json(.init(name: "globex"))).created
         var tenants = Tenants()
-        for (user, role, organisation) in roles.map({ ("\($0.rawValue)-user", $0, "acme") }) + [("outsider", .admin, "globex")] {
+        for (user, role, organisation) in roles.map({ ("\($0)-user", $0, "acme") }) + [("outsider", "admin", "globex")] {
             _ = try await api.createUser(body: .json(.init(name: user))).created
             _ = try await api.setMember(path: .init(org: organisation, user: user), body: .json(.init(role: role))).ok
             let token = try await api.createToken(body: .json(.init(name: "test", user: user))).created.body.json

@@ -32,7 +32,7 @@ struct TileTests {
         try await server.withClient(token: tenants.tokens["admin-user"]) { admin in
             for round in 0..<260 {
                 _ = try await admin.api.setMember(
-                    path: .init(org: "acme", user: "viewer-user"), body: .json(.init(role: round % 2 == 0 ? .approver : .viewer))
+                    path: .init(org: "acme", user: "viewer-user"), body: .json(.init(role: round % 2 == 0 ? "approver" : "viewer"))
                 ).ok
             }
         }

@@ -155,12 +155,77 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/Name`.
         public typealias Name = Swift.String
+        /// viewer, operator, approver or admin, or one of the organisation's custom roles.
+        ///
         /// - Remark: Generated from `#/components/schemas/Role`.
-        @frozen public enum Role: String, Codable, Hashable, Sendable, CaseIterable {
-            case viewer = "viewer"
-            case _operator = "operator"
-            case approver = "approver"
-            case admin = "admin"
+        public typealias Role = Swift.String
+        /// - Remark: Generated from `#/components/schemas/Permission`.
+        @frozen public enum Permission: String, Codable, Hashable, Sendable, CaseIterable {
+            case read = "read"
+            case plan = "plan"
+            case apply = "apply"
+            case destroy = "destroy"
+            case approve = "approve"
+            case administer = "administer"
+        }
+        /// - Remark: Generated from `#/components/schemas/RoleDefinition`.
+        public struct RoleDefinition: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RoleDefinition/name`.
+            public var name: Components.Schemas.Role
+            /// - Remark: Generated from `#/components/schemas/RoleDefinition/permissions`.
+            public var permissions: [Components.Schemas.Permission]
+            /// - Remark: Generated from `#/components/schemas/RoleDefinition/built_in`.
+            public var builtIn: Swift.Bool
+            /// Creates a new `RoleDefinition`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - permissions:
+            ///   - builtIn:
+            public init(
+                name: Components.Schemas.Role,
+                permissions: [Components.Schemas.Permission],
+                builtIn: Swift.Bool
+            ) {
+                self.name = name
+                self.permissions = permissions
+                self.builtIn = builtIn
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case permissions
+                case builtIn = "built_in"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RoleList`.
+        public struct RoleList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RoleList/items`.
+            public var items: [Components.Schemas.RoleDefinition]
+            /// Creates a new `RoleList`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            public init(items: [Components.Schemas.RoleDefinition]) {
+                self.items = items
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/NewRole`.
+        public struct NewRole: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/NewRole/permissions`.
+            public var permissions: [Components.Schemas.Permission]
+            /// Creates a new `NewRole`.
+            ///
+            /// - Parameters:
+            ///   - permissions:
+            public init(permissions: [Components.Schemas.Permission]) {
+                self.permissions = permissions
+            }
+            public enum CodingKeys: String, CodingKey {
+                case permissions
+            }
         }
         /// - Remark: Generated from `#/components/schemas/Health`.
         public struct Health: Codable, Hashable, Sendable {

@@ -83,6 +83,21 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/orgs/{org}/members`.
     /// - Remark: Generated from `#/paths//v1/orgs/{org}/members/get(listMembers)`.
     func listMembers(_ input: Operations.ListMembers.Input) async throws -> Operations.ListMembers.Output
+    /// The organisation's roles, built-in and custom, with the permissions each grants.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/roles`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/roles/get(listRoles)`.
+    func listRoles(_ input: Operations.ListRoles.Input) async throws -> Operations.ListRoles.Output
+    /// Define a custom role as a set of permissions, or change what it grants (admins); members hold it as they hold a built-in role.
+    ///
+    /// - Remark: HTTP `PUT /v1/orgs/{org}/roles/{role}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/roles/{role}/put(setRole)`.
+    func setRole(_ input: Operations.SetRole.Input) async throws -> Operations.SetRole.Output
+    /// Remove a custom role no member holds (admins).
+    ///
+    /// - Remark: HTTP `DELETE /v1/orgs/{org}/roles/{role}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/roles/{role}/delete(removeRole)`.
+    func removeRole(_ input: Operations.RemoveRole.Input) async throws -> Operations.RemoveRole.Output
     /// Add a user to the organisation, or change their role.
     ///
     /// - Remark: HTTP `PUT /v1/orgs/{org}/members/{user}`.
@@ -552,6 +567,47 @@ extension APIProtocol {
         try await listMembers(Operations.ListMembers.Input(
             path: path,
             query: query,
+            headers: headers
+        ))
+    }
+    /// The organisation's roles, built-in and custom, with the permissions each grants.
+    ///
+    /// - Remark: HTTP `GET /v1/orgs/{org}/roles`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/roles/get(listRoles)`.
+    public func listRoles(
+        path: Operations.ListRoles.Input.Path,
+        headers: Operations.ListRoles.Input.Headers = .init()
+    ) async throws -> Operations.ListRoles.Output {
+        try await listRoles(Operations.ListRoles.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Define a custom role as a set of permissions, or change what it grants (admins); members hold it as they hold a built-in role.
+    ///
+    /// - Remark: HTTP `PUT /v1/orgs/{org}/roles/{role}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/roles/{role}/put(setRole)`.
+    public func setRole(
+        path: Operations.SetRole.Input.Path,
+        headers: Operations.SetRole.Input.Headers = .init(),
+        body: Operations.SetRole.Input.Body
+    ) async throws -> Operations.SetRole.Output {
+        try await setRole(Operations.SetRole.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Remove a custom role no member holds (admins).
+    ///
+    /// - Remark: HTTP `DELETE /v1/orgs/{org}/roles/{role}`.
+    /// - Remark: Generated from `#/paths//v1/orgs/{org}/roles/{role}/delete(removeRole)`.
+    public func removeRole(
+        path: Operations.RemoveRole.Input.Path,
+        headers: Operations.RemoveRole.Input.Headers = .init()
+    ) async throws -> Operations.RemoveRole.Output {
+        try await removeRole(Operations.RemoveRole.Input(
+            path: path,
             headers: headers
         ))
     }

@@ -42,7 +42,10 @@ extension APIHandler {
 
     func setMember(_ input: Operations.SetMember.Input) async throws -> Operations.SetMember.Output {
         await respond(Operations.SetMember.Output.default) { () throws(ServiceError) in
-            guard case .json(let body) = input.body, let role = Role(rawValue: body.role.rawValue) else { throw .invalidInput("the body must be JSON") }
+            guard case .json(let body) = input.body else { throw .invalidInput("the body must be JSON") }
+            guard let role = Role(rawValue: body.role) else {
+                throw .invalidInput("role `\(body.role.prefix(60))`: lowercase letters, digits and dashes, starting with a letter", pointer: "/role")
+            }
             let membership = try await tenants().setMember(input.path.user, role: role, in: input.path.org)
             return .ok(.init(body: .json(.init(membership))))
         }

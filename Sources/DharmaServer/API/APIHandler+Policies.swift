@@ -18,6 +18,8 @@ extension APIHandler {
     func setPolicyEnforcement(_ input: Operations.SetPolicyEnforcement.Input) async throws -> Operations.SetPolicyEnforcement.Output {
         await respond(Operations.SetPolicyEnforcement.Output.default) { () throws(ServiceError) in
             guard case .json(let body) = input.body else { throw .invalidInput("the body must be JSON") }
+            guard (body.rules?.additionalProperties.count ?? 0) <= 500 else { throw .invalidInput("rules: at most 500", pointer: "/rules") }
+            guard (body.frameworks?.additionalProperties.count ?? 0) <= 20 else { throw .invalidInput("frameworks: at most 20", pointer: "/frameworks") }
             let set = try await enforcement().setEnforcement(PolicyEnforcement(body), of: input.path.org)
             return .ok(.init(body: .json(.init(set))))
         }

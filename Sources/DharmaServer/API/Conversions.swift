@@ -32,13 +32,13 @@ enum Cursor {
 
 extension Components.Schemas.Organisation {
     init(_ organisation: Organisation, role: Role?) {
-        self.init(name: organisation.name, createdAt: Date(epoch: organisation.createdAt), role: role.flatMap { .init(rawValue: $0.rawValue) })
+        self.init(name: organisation.name, createdAt: Date(epoch: organisation.createdAt), role: role?.rawValue)
     }
 }
 
 extension Components.Schemas.Member {
     init(_ membership: Membership) {
-        self.init(organisation: membership.organisation, user: membership.user, role: .init(rawValue: membership.role.rawValue) ?? .viewer)
+        self.init(organisation: membership.organisation, user: membership.user, role: membership.role.rawValue)
     }
 }
 

@@ -63,7 +63,7 @@ public actor OIDCVerifier {
                 memberships.append(Membership(organisation: parts[0], user: user.name, role: role))
             }
         }
-        return Principal.member(user, memberships: memberships, authentication: .oidc)
+        return try await Principal.member(user, memberships: memberships, authentication: .oidc, resolvingIn: store)
     }
 
     private func verified(_ token: String) async throws -> IdentityClaims {

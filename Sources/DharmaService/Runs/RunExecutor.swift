@@ -154,8 +154,9 @@ struct RunExecutor: Sendable {
     /// cannot have it applied in their name.
     private func context(for run: Run) async throws -> ServiceContext {
         guard let user = try await store.user(named: run.actor) else { throw ServiceError.forbidden("\(run.actor) is no longer a user") }
-        let principal = Principal.member(user, memberships: try await store.memberships(of: user.name), authentication: .token).scoped(
-            to: run.organisation)
+        let principal = try await Principal.member(
+            user, memberships: try await store.memberships(of: user.name), authentication: .token, resolvingIn: store
+        ).scoped(to: run.organisation)
         guard principal.may(run.kind == .planOnly ? .plan : run.kind == .destroy ? .destroy : .apply) else {
             throw ServiceError.forbidden("\(run.actor) may no longer \(run.kind == .planOnly ? "plan" : run.kind.rawValue) in \(run.organisation)")
         }

@@ -38,7 +38,7 @@ public struct TenantService: Sendable {
             guard let (token, user, memberships) = try await store.credentials(withHash: secret.hash), !token.revoked else { return nil }
             if let expires = token.expiresAt, expires <= now { return nil }
             try await store.markUsed(token: token.id, at: now)
-            return Principal.member(user, memberships: memberships, authentication: .token)
+            return try await Principal.member(user, memberships: memberships, authentication: .token, resolvingIn: store)
         }
     }
 
@@ -140,6 +140,14 @@ public struct TenantService: Sendable {
         _ = try await access.require(.administer, in: organisation, to: "change members")
         let exists = try await serviceCall { try await store.user(named: user) != nil }
         guard exists else { throw .notFound("user `\(user)` not found") }
+        if !role.isBuiltIn {
+            let defined = try await serviceCall { try await store.customRoles(in: organisation) }.contains { $0.name == role }
+            guard defined else {
+                throw .unprocessable(
+                    "role `\(role)`: neither built-in (\(Role.builtIn.map(\.rawValue).joined(separator: ", "))) nor one of the organisation's custom roles",
+                    pointer: "/role")
+            }
+        }
         if role != .admin { try await keepAnAdmin(organisation, losing: user) }
         let membership = Membership(organisation: organisation, user: user, role: role)
         try await tenantCall { try await store.setMembership(membership) }

@@ -89,6 +89,7 @@ public final class SQLiteTenantStore: TenantStore {
         registerWitnessMigration(&migrator)
         registerPolicyMigration(&migrator)
         registerApprovalKeyMigration(&migrator)
+        registerCustomRoleMigration(&migrator)
         return migrator
     }
 

@@ -1,16 +1,50 @@
 import DharmaCore
 
-/// What a member of an organisation may do there. Each role includes the one before it, but
-/// for approvers, who may read and approve without being able to apply.
-public enum Role: String, Sendable, Codable, Hashable, CaseIterable {
+/// What a member of an organisation may do there: one of the four built-in roles, or a custom
+/// role the organisation defined as a set of permissions. Each built-in role includes the one
+/// before it, but for approvers, who may read and approve without being able to apply.
+public struct Role: RawRepresentable, Sendable, Codable, Hashable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// A role name: lowercase letters, digits and dashes, starting with a letter, at most 40.
+    public init?(rawValue: String) {
+        guard rawValue.range(of: "^[a-z][a-z0-9-]{0,39}$", options: .regularExpression) != nil else { return nil }
+        self.rawValue = rawValue
+    }
+
+    private init(builtIn name: String) {
+        rawValue = name
+    }
+
     /// Reads stacks, runs, state (secrets redacted) and the audit log.
-    case viewer
+    public static let viewer = Role(builtIn: "viewer")
     /// Plans, and applies to stacks that are not protected.
-    case `operator`
+    public static let `operator` = Role(builtIn: "operator")
     /// Approves runs and remediations.
-    case approver
+    public static let approver = Role(builtIn: "approver")
     /// Members, tokens, policies, webhooks; and everything else.
-    case admin
+    public static let admin = Role(builtIn: "admin")
+
+    public static let builtIn: [Role] = [.viewer, .operator, .approver, .admin]
+
+    public var isBuiltIn: Bool { Self.builtIn.contains(self) }
+    public var description: String { rawValue }
+}
+
+/// A role an organisation defines: a name and the permissions it grants (the service layer's
+/// permission names, `read`, `plan`, `apply`, `destroy`, `approve`, `administer`).
+public struct CustomRole: Sendable, Codable, Hashable {
+    public var organisation: String
+    public var name: Role
+    public var permissions: [String]
+    public var createdAt: Double
+
+    public init(organisation: String, name: Role, permissions: [String], createdAt: Double) {
+        self.organisation = organisation
+        self.name = name
+        self.permissions = permissions
+        self.createdAt = createdAt
+    }
 }
 
 /// A tenant: everything of one organisation (its projects, stacks, state and audit log) is
