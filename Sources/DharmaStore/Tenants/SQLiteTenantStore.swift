@@ -10,14 +10,17 @@ public final class SQLiteTenantStore: TenantStore {
     let database: DatabasePool
     public let path: String
     private let lastMarked = Mutex<[String: Double]>([:])
-    /// Credentials read in the last few seconds, by token hash: every request authenticates, and
-    /// reading them was a third of a small request's work. Each write here that can change
-    /// what a token stands for (revocation, memberships) empties it; a write by another process
-    /// is seen within `credentialsLifetime`. Unknown tokens are never kept.
-    /// Its generation counts those writes, so a read that raced one is not kept.
-    private let recentCredentials = Mutex<(generation: Int, entries: [String: (until: Double, value: Credentials)])>((0, [:]))
-    static let credentialsLifetime = 5.0
+    /// Credentials by token hash: every request authenticates. A token's last use is not part
+    /// of what it stands for, so recording it empties nothing.
+    private let recentCredentials: RecentReads<String, Credentials>
+    /// Stack pages (the stack, its newest blueprint version and run) by organisation and stack.
+    private let recentSummaries: RecentReads<[String], StackSummary>
+    /// Pages of a stack's runs, by organisation, stack and page: a console polls them, and
+    /// each is a hundred JSON documents to decode. Any change to a run empties it.
+    private let recentRunPages: RecentReads<[String], Page<Run>>
+    static let recentLifetime = 5.0
     public typealias Credentials = (token: APIToken, user: User, memberships: [Membership])
+    public typealias StackSummary = (stack: ManagedStack, blueprint: Int?, run: String?)
 
     public init(path: String) throws {
         self.path = path
@@ -31,6 +34,13 @@ public final class SQLiteTenantStore: TenantStore {
             throw StoreError(
                 "\(path) is not a usable Dharma control database: \(error.message ?? error.description). The file was left untouched.")
         }
+        let tokenColumns = ["id", "name", "user", "secret_hash", "created_at", "expires_at", "revoked"].map { Column($0) }
+        recentCredentials = RecentReads(
+            observing: [Table("tokens").select(tokenColumns), Table("users"), Table("memberships")], in: database, lifetime: Self.recentLifetime)
+        // A run's progress is not part of a stack's page; a new run is.
+        recentSummaries = RecentReads(
+            observing: [Table("stacks"), Table("blueprints"), Table("runs").select(Column("id"))], in: database, lifetime: Self.recentLifetime)
+        recentRunPages = RecentReads(observing: [Table("runs")], in: database, lifetime: Self.recentLifetime, capacity: 256)
     }
 
     static var migrator: DatabaseMigrator {
@@ -129,33 +139,17 @@ public final class SQLiteTenantStore: TenantStore {
         }
     }
 
-    public func credentials(withHash hash: String) async throws -> (token: APIToken, user: User, memberships: [Membership])? {
-        let now = Date().timeIntervalSince1970
-        let (generation, recent) = recentCredentials.withLock { ($0.generation, $0.entries[hash]) }
-        if let recent, recent.until > now { return recent.value }
-        let found: Credentials? = try await database.read { db in
-            guard let token = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tokens WHERE secret_hash = ?"), arguments: [hash]).map(Self.token),
-                let user = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE name = ?"), arguments: [token.user]).map(Self.user)
-            else { return nil }
-            let memberships = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM memberships WHERE user = ?"), arguments: [user.name])
-                .compactMap(Self.membership)
-            return (token, user, memberships)
-        }
-        if let found {
-            recentCredentials.withLock { recent in
-                guard recent.generation == generation else { return }
-                if recent.entries.count >= 10_000 { recent.entries.removeAll() }
-                recent.entries[hash] = (now + Self.credentialsLifetime, found)
+    public func credentials(withHash hash: String) async throws -> Credentials? {
+        try await recentCredentials.value(for: hash) {
+            try await database.read { db in
+                guard
+                    let token = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tokens WHERE secret_hash = ?"), arguments: [hash]).map(Self.token),
+                    let user = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE name = ?"), arguments: [token.user]).map(Self.user)
+                else { return nil }
+                let memberships = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM memberships WHERE user = ?"), arguments: [user.name])
+                    .compactMap(Self.membership)
+                return (token, user, memberships)
             }
-        }
-        return found
-    }
-
-    /// After a write that may change what a token stands for.
-    private func forgetCredentials() {
-        recentCredentials.withLock { recent in
-            recent.generation += 1
-            recent.entries.removeAll()
         }
     }
 
@@ -169,7 +163,6 @@ public final class SQLiteTenantStore: TenantStore {
     }
 
     public func revokeToken(id: String, of user: String) async throws -> Bool {
-        defer { forgetCredentials() }
         return try await database.write { db in
             try db.execute(sql: "UPDATE tokens SET revoked = 1 WHERE id = ? AND user = ?", arguments: [id, user])
             return db.changesCount > 0
@@ -191,7 +184,6 @@ public final class SQLiteTenantStore: TenantStore {
     // MARK: organisations and members
 
     public func createOrganisation(_ organisation: Organisation, admin: String) async throws {
-        defer { forgetCredentials() }
         try await write("organisation \(organisation.name)") { db in
             try db.execute(sql: "INSERT INTO organisations (name, created_at) VALUES (?, ?)", arguments: [organisation.name, organisation.createdAt])
             try db.execute(
@@ -219,7 +211,6 @@ public final class SQLiteTenantStore: TenantStore {
     }
 
     public func setMembership(_ membership: Membership) async throws {
-        defer { forgetCredentials() }
         try await write("member \(membership.user)") { db in
             try db.execute(
                 sql: "INSERT INTO memberships (organisation, user, role) VALUES (?, ?, ?) ON CONFLICT (organisation, user) DO UPDATE SET role = excluded.role",
@@ -228,7 +219,6 @@ public final class SQLiteTenantStore: TenantStore {
     }
 
     public func removeMembership(organisation: String, user: String) async throws -> Bool {
-        defer { forgetCredentials() }
         return try await database.write { db in
             try db.execute(sql: "DELETE FROM memberships WHERE organisation = ? AND user = ?", arguments: [organisation, user])
             return db.changesCount > 0
@@ -388,7 +378,11 @@ public final class SQLiteTenantStore: TenantStore {
         }
     }
 
-    public func summary(of stack: StackID, in organisation: String) async throws -> (stack: ManagedStack, blueprint: Int?, run: String?)? {
+    public func summary(of stack: StackID, in organisation: String) async throws -> StackSummary? {
+        try await recentSummaries.value(for: [organisation, stack.name, stack.environment]) { try await readSummary(of: stack, in: organisation) }
+    }
+
+    private func readSummary(of stack: StackID, in organisation: String) async throws -> StackSummary? {
         try await database.read { db in
             let arguments: StatementArguments = [organisation, stack.name, stack.environment]
             guard
@@ -446,6 +440,11 @@ public final class SQLiteTenantStore: TenantStore {
     }
 
     public func runs(of stack: StackID, in organisation: String, _ page: PageRequest) async throws -> Page<Run> {
+        let key = [organisation, stack.name, stack.environment, page.after ?? "", String(page.limit)]
+        return try await recentRunPages.value(for: key) { try await readRuns(of: stack, in: organisation, page) } ?? Page(items: [], next: nil)
+    }
+
+    private func readRuns(of stack: StackID, in organisation: String, _ page: PageRequest) async throws -> Page<Run> {
         // Rows are not Sendable: read them into values inside the closure, or Swift picks
         // GRDB's blocking `read`, which parks a concurrency thread (and with all of them
         // parked, the server) until a reader frees up.
@@ -458,7 +457,8 @@ public final class SQLiteTenantStore: TenantStore {
                     """, arguments: [organisation, stack.name, stack.environment, page.after.flatMap(Int64.init) ?? Int64.max, page.limit + 1]
             ).map { row -> (seq: Int64, body: String) in (row["seq"], row["body"]) }
         }
-        let runs = try rows.map { row -> (Int64, Run) in (row.seq, try Self.run(from: row.body)) }
+        let decoder = JSONDecoder()
+        let runs = try rows.map { row -> (Int64, Run) in (row.seq, try decoder.decode(Run.self, from: Data(row.body.utf8))) }
         let page = Self.page(runs, limit: page.limit) { String($0.0) }
         return Page(items: page.items.map(\.1), next: page.next)
     }
