@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "DharmaServerTests",
             dependencies: [
-                "DharmaTestKit", "DharmaAPI", "DharmaClient", "DharmaCore", "DharmaAudit", "DharmaNet",
+                "DharmaTestKit", "DharmaAPI", "DharmaClient", "DharmaCore", "DharmaAudit", "DharmaNet", "DharmaServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -16,7 +16,7 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if Self.publicPaths.contains(request.uri.path) { return try await next(request, context) }
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+        guard let header = request.headers[.authorization], BearerAuthenticator.credential(in: header) != nil else {
             return Self.unauthorised(request, "this call needs `Authorization: Bearer TOKEN`; make a token with `dharma login` or POST /v1/tokens")
         }
         guard let principal = try await authenticator.principal(header: header) else {

@@ -15,9 +15,8 @@ struct ParameterRules: Sendable {
         var minimum: Int?
         var maximum: Int?
         var maxLength: Int?
-        var pattern: String?
-        /// `pattern`, compiled once: compiling it per request cost more than the handler.
-        var expression: NSRegularExpression?
+        /// Compiled once: compiling it per request cost more than the handler.
+        var pattern: ParameterPattern?
 
         /// Why `value` breaks the rule, or nil.
         func violation(_ value: String) -> String? {
@@ -30,17 +29,23 @@ struct ParameterRules: Sendable {
                 guard value == "true" || value == "false" else { return "`\(name)` must be true or false" }
             case .string:
                 if let maxLength, value.count > maxLength { return "`\(name)` must be at most \(maxLength) characters" }
-                if let pattern, let expression,
-                    expression.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) == nil
-                {
-                    return "`\(name)` must match \(pattern)"
-                }
+                if let pattern, !pattern.matches(value) { return "`\(name)` must match \(pattern.source)" }
             }
             return nil
         }
     }
 
-    private var operations: [(method: String, segments: [String], rules: [Rule])] = []
+    struct Operation: Sendable {
+        /// Each path segment: a literal, or nil where a parameter goes.
+        var segments: [String?]
+        var rules: [Rule]
+        /// Where each path parameter's value is among the path's segments.
+        var positions: [String: Int]
+        var hasQueryRules: Bool { rules.contains { !$0.inPath } }
+    }
+
+    /// By method and number of path segments, the most literal segments first.
+    private var operations: [String: [Int: [Operation]]] = [:]
 
     init(spec: [String: Any]) {
         let components = spec["components"] as? [String: Any] ?? [:]
@@ -66,33 +71,40 @@ struct ParameterRules: Sendable {
                         case "boolean": .boolean
                         default: .string
                         }
-                    let pattern = schema["pattern"] as? String
                     return Rule(
                         name: name, inPath: location == "path", required: parameter["required"] as? Bool ?? false, kind: kind,
                         minimum: schema["minimum"] as? Int, maximum: schema["maximum"] as? Int, maxLength: schema["maxLength"] as? Int,
-                        pattern: pattern, expression: pattern.flatMap { try? NSRegularExpression(pattern: $0) })
+                        pattern: (schema["pattern"] as? String).flatMap(ParameterPattern.init))
                 }
-                operations.append((method.uppercased(), path.split(separator: "/").map(String.init), rules))
+                let segments = path.split(separator: "/").map(String.init)
+                let positions = Dictionary(segments.indices.map { (segments[$0].trimmingCharacters(in: ["{", "}"]), $0) }) { first, _ in first }
+                operations[method.uppercased(), default: [:]][segments.count, default: []].append(
+                    Operation(segments: segments.map { $0.hasPrefix("{") ? nil : $0 }, rules: rules, positions: positions))
             }
         }
         // A literal segment wins over a template one (`/v1/tokens/current` before `/v1/tokens/{id}`).
-        operations.sort { $0.segments.filter { !$0.hasPrefix("{") }.count > $1.segments.filter { !$0.hasPrefix("{") }.count }
+        func literals(_ operation: Operation) -> Int { operation.segments.compactMap { $0 }.count }
+        for (method, bySize) in operations {
+            for (size, candidates) in bySize { operations[method]?[size] = candidates.sorted { literals($0) > literals($1) } }
+        }
     }
 
-    /// The first parameter of the request that the spec does not allow, and why.
-    func violation(method: String, path: String, query: [(String, String)]) -> (name: String, reason: String)? {
-        let segments = path.split(separator: "/").map(String.init)
+    /// The first parameter of the request that the spec does not allow, and why; `query` is
+    /// read only for an operation that has query parameters.
+    func violation(method: String, path: String, query: () -> [(String, String)]) -> (name: String, reason: String)? {
+        let segments = path.split(separator: "/")
         guard
-            let operation = operations.first(where: { operation in
-                operation.method == method && operation.segments.count == segments.count
-                    && zip(operation.segments, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+            let operation = operations[method]?[segments.count]?.first(where: { operation in
+                zip(operation.segments, segments).allSatisfy { literal, segment in literal.map { $0 == segment } ?? true }
             })
         else { return nil }
+        let query = operation.hasQueryRules ? query() : []
         for rule in operation.rules {
             if rule.inPath {
-                guard let index = operation.segments.firstIndex(of: "{\(rule.name)}") else { continue }
-                let value = segments[index].removingPercentEncoding ?? segments[index]
-                if let reason = rule.violation(value) { return (rule.name, reason) }
+                guard let index = operation.positions[rule.name] else { continue }
+                let value = String(segments[index])
+                let decoded = value.utf8.contains(UInt8(ascii: "%")) ? value.removingPercentEncoding ?? value : value
+                if let reason = rule.violation(decoded) { return (rule.name, reason) }
             } else {
                 let values = query.filter { $0.0 == rule.name }.map(\.1)
                 if rule.required, values.isEmpty { return (rule.name, "`\(rule.name)` is required") }
@@ -107,7 +119,7 @@ struct ParameterValidationMiddleware<Context: RequestContext>: RouterMiddleware 
     let rules: ParameterRules
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        let query = { request.uri.queryParameters.map { (String($0.key), String($0.value)) } }
         if let (name, reason) = rules.violation(method: request.method.rawValue, path: request.uri.path, query: query) {
             return ProblemDocument(status: .badRequest, code: "invalid-parameter", detail: reason, instance: request.uri.path, pointer: "/\(name)")
                 .response()
