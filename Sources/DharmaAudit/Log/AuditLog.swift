@@ -29,6 +29,11 @@ public actor AuditLog {
     @discardableResult
     public func append(_ drafts: [AuditDraft], at date: Date = Date()) async throws -> [AuditEntry] {
         guard !drafts.isEmpty else { return [] }
+        return try await SerialAppends.run(origin) { try await appendAlone(drafts, at: date) }
+    }
+
+    /// `append`, with no other append to this log running in this process.
+    private func appendAlone(_ drafts: [AuditDraft], at date: Date) async throws -> [AuditEntry] {
         // Signing on with a key that did not sign the log so far (a lost or replaced key file)
         // would split its history in two; refuse and say what to restore.
         if let last = try await store.lastCheckpoint() {
