@@ -44,12 +44,17 @@ extension SQLiteStore {
         let key = try dataKey(stackRow: id, in: db)
         var opened = resource
         for (name, value) in resource.inputs where SealedValue.containsSealed(value) { opened.inputs[name] = try unseal(value, key: key) }
+        // What was sealed beyond the catalog's sensitive properties carried a secret: it stays one.
+        let catalog = Set(ResourceCatalog.type(named: resource.type)?.sensitiveProperties ?? [])
+        let derived = resource.inputs.filter { !catalog.contains($0.key) && SealedValue.containsSealed($0.value) }.keys.sorted()
+        if !derived.isEmpty { opened.derivedSecrets = derived }
         return opened
     }
 
-    /// The inputs stored sealed: the catalog's sensitive properties, when set in clear.
+    /// The inputs stored sealed: the catalog's sensitive properties and those derived from
+    /// secrets, when set in clear.
     static func sensitiveInputs(of resource: ResourceState) -> [String] {
-        (ResourceCatalog.type(named: resource.type)?.sensitiveProperties ?? []).filter { name in
+        resource.secretInputs.filter { name in
             guard let value = resource.inputs[name] else { return false }
             return !SealedValue.containsSealed(value) && value != .null
         }.sorted()

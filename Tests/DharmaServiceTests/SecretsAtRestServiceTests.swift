@@ -74,4 +74,39 @@ struct SecretsAtRestServiceTests {
             "\(error)".contains("sealing.key is missing")
         }
     }
+
+    @Test(
+        "a sensitive variable interpolated into a property the catalog does not call sensitive is hidden in the plan and sealed at rest, and so is what reads it"
+    )
+    func derivedSecrets() async throws {
+        let workspace = try Workspace(
+            """
+            apiVersion: dharma.dev/v3
+            kind: Blueprint
+            metadata: {name: derived, owner: team-a}
+            target: {provider: local, region: local-1}
+            variables:
+              token: {type: string, sensitive: true}
+            resources:
+              config: {type: storage.file, properties: {path: config.env, content: "TOKEN=${var.token}"}}
+              copy: {type: storage.file, properties: {path: copy.env, content: "${config.content}"}}
+              plain: {type: storage.file, properties: {path: plain.txt, content: "${config.path}"}}
+            """)
+        let planPath = workspace.directory + "/derived.plan"
+        let input = BlueprintInput(path: workspace.blueprint, variables: ["token": token])
+        let outcome = try await StackService().plan(.init(blueprint: input, saveTo: planPath))
+        let contents = Dictionary(
+            outcome.plan.changes.compactMap { change in change.diff.first { $0.attribute == "content" }.map { (change.resource, $0.sensitive) } },
+            uniquingKeysWith: { first, _ in first })
+        #expect(contents == ["config": true, "copy": true, "plain": false], "what reads the secret is a secret; what reads a path is not")
+        #expect(try holders(of: token, under: workspace.directory) == [], "the plan file is sealed")
+
+        let pending = try await StackService().prepareApply(.init(source: .savedPlan(path: planPath, state: nil)))
+        #expect(try await StackService().apply(pending).ok)
+        #expect(try holders(of: token, under: workspace.directory) == ["config.env", "copy.env"], "only the files themselves hold it")
+        let shown = try await StateService().show("copy", StackSelector(file: workspace.blueprint))
+        #expect(shown.inputs["content"] == .string("(sensitive)"))
+        #expect(try await StateService().show("plain", StackSelector(file: workspace.blueprint)).inputs["content"] != .string("(sensitive)"))
+        #expect(try await StackService().plan(.init(blueprint: input)).plan.hasChanges == false, "sealed values read back unchanged")
+    }
 }

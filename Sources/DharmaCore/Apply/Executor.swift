@@ -155,7 +155,7 @@ public struct Executor: Sendable {
             let state = ResourceState(
                 name: desired.name, type: desired.type, provider: desired.provider, region: desired.region,
                 inputs: desired.inputs, outputs: outputs, dependencies: desired.dependencies,
-                lifecycle: desired.lifecycle)
+                lifecycle: desired.lifecycle, derivedSecrets: desired.derivedSecrets)
             try await recorder.record(state)
             return finish(.success(state))
         } catch let error as ProviderError {

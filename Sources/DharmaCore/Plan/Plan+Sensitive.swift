@@ -1,13 +1,13 @@
 extension Plan {
-    /// The plan with `transform` applied to every sensitive value it holds: the catalog's
-    /// sensitive inputs of each desired resource, the diffs marked sensitive, and the sensitive
+    /// The plan with `transform` applied to every sensitive value it holds: the secret
+    /// inputs of each desired resource, the diffs marked sensitive, and the sensitive
     /// variables. How a saved plan seals its secrets, and opens them again.
     public func mappingSensitive(_ transform: (Value) async throws -> Value) async rethrows -> Plan {
         var plan = self
         for index in plan.changes.indices {
             var change = plan.changes[index]
-            if var desired = change.desired, let type = ResourceCatalog.type(named: desired.type) {
-                for name in type.sensitiveProperties.sorted() {
+            if var desired = change.desired {
+                for name in desired.secretInputs.sorted() {
                     if let value = desired.inputs[name] { desired.inputs[name] = try await transform(value) }
                 }
                 change.desired = desired

@@ -9,10 +9,12 @@ public struct DesiredResource: Sendable, Codable, Hashable {
     public var dependencies: [String]
     public var lifecycle: Lifecycle
     public var tags: [String: String]
+    /// Properties the catalog does not call sensitive that carry a secret (`DerivedSecrets`).
+    public var derivedSecrets: [String]?
 
     public init(
         name: String, type: String, provider: ProviderName, region: String, inputs: [String: Value],
-        dependencies: [String], lifecycle: Lifecycle, tags: [String: String]
+        dependencies: [String], lifecycle: Lifecycle, tags: [String: String], derivedSecrets: [String]? = nil
     ) {
         self.name = name
         self.type = type
@@ -22,6 +24,13 @@ public struct DesiredResource: Sendable, Codable, Hashable {
         self.dependencies = dependencies
         self.lifecycle = lifecycle
         self.tags = tags
+        self.derivedSecrets = derivedSecrets
+    }
+
+    /// Every property hidden in plans and sealed at rest: the catalog's sensitive ones and
+    /// those derived from secrets.
+    public var secretInputs: Set<String> {
+        Set(ResourceCatalog.type(named: type)?.sensitiveProperties ?? []).union(derivedSecrets ?? [])
     }
 }
 

@@ -24,6 +24,7 @@ public struct Planner: Sendable {
             throw Failure(message: "the blueprint has a dependency cycle; run `dharma validate` for details")
         }
         var evaluator = Evaluator(variables: variables)
+        var secrets = DerivedSecrets(sensitiveVariables: Set(blueprint.variables.filter(\.sensitive).map(\.name)))
         var changes: [ResourceChange] = []
         changes.reserveCapacity(order.count)
         let specs = Dictionary(blueprint.resources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -34,11 +35,13 @@ public struct Planner: Sendable {
             let firstPass = raw.mapValues { evaluator.evaluate($0, selfType: type) }
             var inputs = raw.mapValues { evaluator.evaluate($0, selfType: type, selfInputs: firstPass) }
             AutoscaledReplicas.adjust(&inputs, recorded: recorded.resources[name])
-            let desired = DesiredResource(
+            var desired = DesiredResource(
                 name: name, type: spec.type, provider: spec.provider ?? blueprint.target.provider,
                 region: spec.region ?? blueprint.target.region, inputs: inputs,
                 dependencies: graph.dependencies(of: name), lifecycle: spec.lifecycle,
                 tags: blueprint.metadata.labels.merging(spec.tags) { $1 })
+            let derived = secrets.inputs(of: spec, type: type)
+            desired.derivedSecrets = derived.isEmpty ? nil : derived
             let change = try decide(desired, type: type, recorded: recorded.resources[name], observation: observed[name])
             changes.append(change)
 
@@ -68,7 +71,7 @@ public struct Planner: Sendable {
         _ desired: DesiredResource, type: ResourceType, recorded: ResourceState?,
         observation: Observation?
     ) throws(Failure) -> ResourceChange {
-        let sensitive = type.sensitiveProperties
+        let sensitive = desired.secretInputs
         func change(_ action: ChangeAction, _ diff: [AttributeDiff], _ reason: String?) -> ResourceChange {
             ResourceChange(resource: desired.name, type: desired.type, action: action, diff: diff, reason: reason, desired: desired)
         }
@@ -136,7 +139,7 @@ public struct Planner: Sendable {
                     diff: state.inputs.keys.sorted().map {
                         AttributeDiff(
                             attribute: $0, old: state.inputs[$0], new: nil,
-                            sensitive: ResourceCatalog.type(named: state.type)?.sensitiveProperties.contains($0) ?? false)
+                            sensitive: state.secretInputs.contains($0))
                     },
                     reason: "no longer in the blueprint", desired: nil))
         }

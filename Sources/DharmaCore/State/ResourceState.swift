@@ -9,10 +9,13 @@ public struct ResourceState: Sendable, Codable, Hashable {
     public var outputs: [String: Value]
     public var dependencies: [String]
     public var lifecycle: Lifecycle
+    /// Properties the catalog does not call sensitive that carry a secret: sealed at rest, and
+    /// read back from which inputs were sealed.
+    public var derivedSecrets: [String]?
 
     public init(
         name: String, type: String, provider: ProviderName, region: String, inputs: [String: Value],
-        outputs: [String: Value], dependencies: [String], lifecycle: Lifecycle
+        outputs: [String: Value], dependencies: [String], lifecycle: Lifecycle, derivedSecrets: [String]? = nil
     ) {
         self.name = name
         self.type = type
@@ -22,6 +25,13 @@ public struct ResourceState: Sendable, Codable, Hashable {
         self.outputs = outputs
         self.dependencies = dependencies
         self.lifecycle = lifecycle
+        self.derivedSecrets = derivedSecrets
+    }
+
+    /// Every input hidden when shown and sealed at rest: the catalog's sensitive properties
+    /// and those derived from secrets.
+    public var secretInputs: Set<String> {
+        Set(ResourceCatalog.type(named: type)?.sensitiveProperties ?? []).union(derivedSecrets ?? [])
     }
 
     /// An attribute by name: a property's declared value, else what the provider reported.

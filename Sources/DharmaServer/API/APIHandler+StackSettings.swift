@@ -20,7 +20,7 @@ extension APIHandler {
     /// of sensitive properties are left out too.
     /// The stack's sensitive variables are masked wherever they were interpolated.
     static func resource(_ resource: ResourceState, mask: SecretMask) -> Components.Schemas.Resource {
-        let sensitive = Set(ResourceCatalog.type(named: resource.type)?.sensitiveProperties ?? [])
+        let sensitive = resource.secretInputs
         return .init(
             name: resource.name, _type: resource.type, provider: resource.provider.rawValue,
             inputs: .init(additionalProperties: Value.object(resource.inputs.mapValues(mask.mask))),

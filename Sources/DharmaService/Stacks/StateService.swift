@@ -40,7 +40,7 @@ public struct StateService: Sendable {
             throw .notFound(
                 "no resource `\(resource)` is recorded for \(stack)" + (Suggestion.hint(for: resource, in: state.resources.keys).map { "; \($0)" } ?? ""))
         }
-        for name in ResourceCatalog.type(named: entry.type)?.sensitiveProperties ?? [] where entry.inputs[name] != nil {
+        for name in entry.secretInputs where entry.inputs[name] != nil {
             entry.inputs[name] = .string("(sensitive)")
         }
         return entry
