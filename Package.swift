@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         .package(url: "https://github.com/GraphQLSwift/Graphiti", from: "3.1.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(name: "DharmaCore", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -71,14 +73,23 @@ let package = Package(
                 "DharmaCore", "DharmaStore", "DharmaSecurity", "DharmaAudit", "DharmaProviders", "DharmaEngine", "DharmaExport", "DharmaCost",
                 "DharmaPolicy", "DharmaInsight", "DharmaMetrics", "DharmaAutopilot", "DharmaChaos",
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]),
+        .target(
+            name: "DharmaConsole",
+            dependencies: [
+                "DharmaCore", "DharmaStore", "DharmaService", "DharmaSecurity",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Templates"), .copy("Assets")]),
         .target(
             name: "DharmaAPI", dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
             exclude: ["openapi-generator-config.yaml"], resources: [.copy("Resources/openapi.yaml")]),
         .target(
             name: "DharmaServer",
             dependencies: [
-                "DharmaAPI", "DharmaCore", "DharmaStore", "DharmaSecurity", "DharmaAudit", "DharmaService", "DharmaInsight",
+                "DharmaAPI", "DharmaCore", "DharmaStore", "DharmaSecurity", "DharmaAudit", "DharmaService", "DharmaInsight", "DharmaConsole",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -123,7 +134,7 @@ let package = Package(
             name: "DharmaAutopilotTests",
             dependencies: ["DharmaTestKit", "DharmaAutopilot", "DharmaNet", "DharmaEngine", "DharmaStore", "DharmaAudit", "DharmaCore", "DharmaTestSupport"]),
         .testTarget(name: "DharmaChaosTests", dependencies: ["DharmaChaos", "DharmaCore", "DharmaInsight"]),
-        .testTarget(name: "DharmaServiceTests", dependencies: ["DharmaTestKit", "DharmaService", "DharmaCore", "DharmaPolicy", "DharmaAudit"]),
+        .testTarget(name: "DharmaServiceTests", dependencies: ["DharmaTestKit", "DharmaService", "DharmaCore", "DharmaPolicy", "DharmaAudit", "DharmaStore"]),
         .testTarget(
             name: "DharmaServerTests",
             dependencies: [

@@ -34,3 +34,11 @@ public struct APITokenSecret: Sendable, Hashable {
         SymmetricKey(size: SymmetricKeySize(bitCount: count * 8)).withUnsafeBytes { Data($0) }.hexEncoded
     }
 }
+
+extension APITokenSecret {
+    /// A value only the holder of this secret can compute, for `purpose`: the web console's
+    /// CSRF token is one derived from the session's secret, so it needs no storage of its own.
+    public func derived(for purpose: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(purpose.utf8), using: SymmetricKey(data: Data(text.utf8))).hexEncoded
+    }
+}

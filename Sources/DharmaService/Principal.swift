@@ -12,6 +12,8 @@ public struct Principal: Sendable, Hashable {
         case token
         /// A JWT from the server's OIDC issuer, verified against the issuer's keys.
         case oidc
+        /// A signed-in browser session of the web console (password or OIDC sign-in).
+        case session
         /// The server acting by itself (restarts, supervision).
         case server
     }

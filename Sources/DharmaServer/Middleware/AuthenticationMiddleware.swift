@@ -1,3 +1,4 @@
+import DharmaConsole
 import DharmaService
 import DharmaStore
 import Hummingbird
@@ -15,7 +16,10 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     static var publicPaths: Set<String> { ["/healthz", "/openapi.json", "/openapi.yaml", "/docs"] }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if Self.publicPaths.contains(request.uri.path) { return try await next(request, context) }
+        // The web console signs its browsers in with sessions of its own.
+        if Self.publicPaths.contains(request.uri.path) || request.uri.path == "/" || Console.owns(request.uri.path) {
+            return try await next(request, context)
+        }
         guard let header = request.headers[.authorization], BearerAuthenticator.credential(in: header) != nil else {
             return Self.unauthorised(request, "this call needs `Authorization: Bearer TOKEN`; make a token with `dharma login` or POST /v1/tokens")
         }

@@ -1,4 +1,5 @@
 import DharmaAPI
+import DharmaConsole
 import DharmaSecurity
 import DharmaService
 import DharmaStore
@@ -72,6 +73,12 @@ public struct ControlPlane: Sendable {
             return GraphContext(tenants: tenants, runs: RunService(tenants: tenants, coordinator: coordinator), stacks: ManagedStackService(tenants: tenants))
         }.register(on: router)
         TileRoutes { handler.tenants(acting: $0) }.register(on: router)
+        let console = try Console(signIn: ConsoleSignIn(store: store, data: settings.data), secureCookies: tls != nil) { principal in
+            let tenants = handler.tenants(acting: principal)
+            return (tenants, RunService(tenants: tenants, coordinator: coordinator))
+        }
+        console.register(on: router)
+        router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/console"]) }
         OTLPRoute { handler.tenants(acting: $0) }.register(on: router)
 
         let scheme = tls == nil ? "http" : "https"
@@ -108,6 +115,17 @@ public struct ControlPlane: Sendable {
 }
 
 extension ControlPlane {
+    /// Sets `user`'s web console password in the server's data directory (the server may be running).
+    public static func setConsolePassword(_ password: String, of user: String, data: ServerData) async throws(ServiceError) {
+        let store: SQLiteTenantStore
+        do {
+            store = try SQLiteTenantStore(path: data.controlDatabase)
+        } catch {
+            throw .failed("cannot open \(data.controlDatabase): \(error)")
+        }
+        try await ConsoleSignIn(store: store, data: data).setPassword(password, of: user)
+    }
+
     /// A client certificate from the internal CA under `data`, for a machine named `name`, that
     /// a server started with `--client-certificates` accepts.
     public static func issueClientCertificate(name: String, data: ServerData, validityDays: Int) throws(ServiceError) -> InternalCA.Issued {

@@ -145,7 +145,12 @@ public struct RunService: Sendable {
         if let signature {
             do { note = try SignedNote(parsing: signature) } catch { throw .unprocessable("signature: not a signed note (\(error))", pointer: "/signature") }
         }
-        let signedIn = principal.authentication == .oidc ? "an OIDC token" : "an API token"
+        let signedIn =
+            switch principal.authentication {
+            case .oidc: "an OIDC token"
+            case .session: "a password in the web console"
+            default: "an API token"
+            }
         let how =
             note == nil
             ? "signed by the server for \(principal.name), signed in with \(signedIn)"

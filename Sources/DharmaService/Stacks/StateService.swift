@@ -36,10 +36,16 @@ public struct StateService: Sendable {
     public func show(_ resource: String, _ selector: StackSelector) async throws(ServiceError) -> ResourceState {
         let (store, stack) = try await open(selector)
         let state = try await serviceCall { try await store.state(of: stack) }
-        guard var entry = state.resources[resource] else {
+        guard let entry = state.resources[resource] else {
             throw .notFound(
                 "no resource `\(resource)` is recorded for \(stack)" + (Suggestion.hint(for: resource, in: state.resources.keys).map { "; \($0)" } ?? ""))
         }
+        return Self.redacted(entry)
+    }
+
+    /// `entry` as it may be shown: its secret inputs replaced by `(sensitive)`.
+    public static func redacted(_ entry: ResourceState) -> ResourceState {
+        var entry = entry
         for name in entry.secretInputs where entry.inputs[name] != nil {
             entry.inputs[name] = .string("(sensitive)")
         }

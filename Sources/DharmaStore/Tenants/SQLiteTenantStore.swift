@@ -100,6 +100,7 @@ public final class SQLiteTenantStore: TenantStore {
         registerPolicyMigration(&migrator)
         registerApprovalKeyMigration(&migrator)
         registerCustomRoleMigration(&migrator)
+        registerConsoleSessionMigration(&migrator)
         return migrator
     }
 

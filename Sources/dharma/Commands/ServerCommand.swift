@@ -16,8 +16,9 @@ struct ServerCommand: AsyncParsableCommand {
               dharma server --listen 0.0.0.0:8443 --data ./data --tls-cert cert.pem --tls-key key.pem
               dharma server --data ./data --client-certificates optional   # mTLS for machine clients
               dharma server client-cert --data ./data --name agent-1 --out ./agent-1
+              printf '%s\n' "$PASSWORD" | dharma server set-password --data ./data --user admin   # then open https://HOST:8443/console
             """,
-        subcommands: [Start.self, ClientCert.self], defaultSubcommand: Start.self)
+        subcommands: [Start.self, ClientCert.self, SetPassword.self], defaultSubcommand: Start.self)
 
     /// Starts the server (what `dharma server` does without a subcommand).
     struct Start: AsyncParsableCommand {
@@ -98,6 +99,26 @@ extension ServerCommand {
                 let (issued, certificate, key) = try ControlPlane.writeClientCertificate(
                     name: name, data: ServerData(directory: data), validityDays: days, to: out)
                 print("wrote \(certificate) and \(key) (serial \(issued.serial), valid until \(issued.notAfter))")
+            }
+        }
+    }
+
+    struct SetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-password",
+            abstract: "Set a user's password for the web console (read from the first line of standard input).",
+            discussion: "12 to 72 bytes; stored as a bcrypt hash. Setting it ends the user's console sessions. The server may be running.")
+
+        @Option(help: "The server's data directory.", completion: .directory) var data: String
+        @Option(help: "The user whose password to set.") var user: String
+
+        func run() async throws {
+            try await runReporting {
+                guard let password = readLine(strippingNewline: true), !password.isEmpty else {
+                    throw ServiceError.invalidInput("give the password on standard input, e.g. printf '%s\\n' \"$PASSWORD\" | dharma server set-password …")
+                }
+                try await ControlPlane.setConsolePassword(password, of: user, data: ServerData(directory: data))
+                print("set the console password of \(user); their console sessions have ended")
             }
         }
     }

@@ -1,0 +1,63 @@
+import DharmaService
+import DharmaStore
+import Foundation
+import Hummingbird
+
+struct RunView {
+    var organisation: String
+    var id: String
+    var stack: String
+    var stackURL: String
+    var kind: String
+    var state: String
+    var actor: String
+    var created: String
+    var updated: String
+    var plan: PlanCounts?
+    var monthlyCost: String?
+    var policyVerdict: String?
+    var approvalsMissing: String?
+    var decidedBy: String?
+    var error: String?
+    var log: [String]
+    /// While the run can still change, the page reloads itself.
+    var live: Bool
+    var canApprove: Bool
+    var canDiscard: Bool
+    var canCancel: Bool
+    var decisionURL: String
+}
+
+/// A run's page, and the decisions a person makes on it.
+extension Console {
+    func runPage(_ organisation: String, _ id: String) async throws -> Response {
+        let (_, runs, session) = try acting()
+        let (run, lines) = try await runs.log(of: id, in: organisation, after: -1)
+        let scoped = session.principal.scoped(to: organisation)
+        let waiting = run.state == .needsApproval || run.state == .policyOverride
+        let stack = "\(run.stack.name).\(run.stack.environment)"
+        let view = RunView(
+            organisation: organisation, id: run.id, stack: stack, stackURL: "/console/orgs/\(organisation)/stacks/\(stack)", kind: run.kind.rawValue,
+            state: run.state.rawValue,
+            actor: run.actor, created: Self.time(run.createdAt), updated: Self.time(run.updatedAt), plan: run.plan,
+            monthlyCost: run.monthlyCost.map { String(format: "$%.2f", $0) }, policyVerdict: run.policyVerdict,
+            approvalsMissing: run.approvalsMissing.isEmpty ? nil : run.approvalsMissing.joined(separator: ", "), decidedBy: run.decidedBy,
+            error: run.error, log: lines.map(\.text), live: !run.state.isFinal && !waiting,
+            canApprove: run.state == .needsApproval && scoped.may(.approve), canDiscard: waiting && (scoped.may(.approve) || scoped.may(.apply)),
+            canCancel: !run.state.isFinal && !waiting && scoped.may(.apply), decisionURL: "/console/orgs/\(organisation)/runs/\(run.id)")
+        return pages.render(.run, title: run.id, view)
+    }
+
+    /// Approve (signed by the server's approval key for this user), discard or cancel.
+    func decide(_ request: Request, _ organisation: String, _ id: String, _ decision: String) async throws -> Response {
+        let (_, runs, session) = try acting()
+        let reason = session.form["reason"].flatMap { $0.isEmpty ? nil : String($0.prefix(500)) }
+        switch decision {
+        case "approve": _ = try await runs.approve(id, in: organisation, reason: reason ?? "approved in the console")
+        case "discard": _ = try await runs.discard(id, in: organisation, reason: reason ?? "discarded in the console")
+        case "cancel": _ = try await runs.cancel(id, in: organisation)
+        default: throw HTTPError(.notFound)
+        }
+        return Self.redirect(to: "/console/orgs/\(organisation)/runs/\(id)")
+    }
+}

@@ -1,0 +1,97 @@
+import DharmaAudit
+import DharmaSecurity
+import DharmaStore
+import Foundation
+import HummingbirdBcrypt
+
+/// Signing in to the web console with a password: passwords are kept as bcrypt hashes, a
+/// session is a 256-bit secret in an HttpOnly cookie whose SHA-256 the store keeps, and each
+/// session's CSRF token is derived from its secret. A failed sign-in is on the server's
+/// audit log, and takes as long for an unknown user as for a wrong password.
+public struct ConsoleSignIn: Sendable {
+    public let store: any TenantStore
+    public let data: ServerData
+    var now: @Sendable () -> Double
+
+    /// How long a session lasts without signing in again.
+    public static let sessionLifetime = 8 * 3600.0
+    /// bcrypt's work factor: about a quarter of a second per attempt on this machine's cores.
+    static let cost: UInt8 = 12
+    static let csrfPurpose = "dharma-console-csrf"
+
+    public init(store: any TenantStore, data: ServerData, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.store = store
+        self.data = data
+        self.now = now
+    }
+
+    /// Sets `user`'s console password (12 to 72 bytes: bcrypt reads no further) and ends their sessions.
+    public func setPassword(_ password: String, of user: String) async throws(ServiceError) {
+        guard (12...72).contains(password.utf8.count) else {
+            throw .invalidInput("a console password has 12 to 72 bytes (this one has \(password.utf8.count))")
+        }
+        let hash = await Self.offThePool { Bcrypt.hash(password, cost: Self.cost) }
+        guard try await serviceCall(doing: "setting the password", { try await store.setPasswordHash(hash, of: user) }) else {
+            throw .notFound("user `\(user)` not found")
+        }
+        try await record("console-password", actor: user, reason: "console password of \(user) set; their sessions ended")
+    }
+
+    /// A new session for `user` when `password` is theirs; nil (and an audit entry) otherwise.
+    public func signIn(_ user: String, password: String) async throws(ServiceError) -> APITokenSecret? {
+        let hash = try await serviceCall { try await store.passwordHash(of: user) }
+        // An unknown user costs one bcrypt too, so timing does not tell which users exist.
+        let matches = await Self.offThePool { Bcrypt.verify(password, hash: hash ?? Self.unusable) }
+        guard hash != nil, matches else {
+            try await record("console-sign-in-refused", actor: user, reason: "wrong user name or password for \(user)")
+            return nil
+        }
+        let secret = APITokenSecret.generate()
+        let time = now()
+        try await serviceCall {
+            try await store.createSession(ConsoleSession(secretHash: secret.hash, user: user, createdAt: time, expiresAt: time + Self.sessionLifetime))
+        }
+        _ = try? await store.removeSessions(endedBefore: time)
+        return secret
+    }
+
+    /// Who a session cookie stands for now (their current memberships), with its CSRF token.
+    public func principal(session text: String) async throws(ServiceError) -> (principal: Principal, csrf: String)? {
+        guard let secret = APITokenSecret(text) else { return nil }
+        return try await serviceCall {
+            guard let session = try await store.session(withHash: secret.hash), session.expiresAt > now(),
+                let user = try await store.user(named: session.user)
+            else { return nil }
+            let principal = try await Principal.member(
+                user, memberships: try await store.memberships(of: user.name), authentication: .session, resolvingIn: store)
+            return (principal, secret.derived(for: Self.csrfPurpose))
+        }
+    }
+
+    public func signOut(session text: String) async throws(ServiceError) {
+        guard let secret = APITokenSecret(text) else { return }
+        try await serviceCall { try await store.removeSession(withHash: secret.hash) }
+    }
+
+    /// Records a console request refused before any service saw it (a form without its CSRF token).
+    public func recordRefusal(actor: String, action: String, reason: String) async throws(ServiceError) {
+        try await record(action, actor: actor, reason: reason)
+    }
+
+    private func record(_ action: String, actor: String, reason: String) async throws(ServiceError) {
+        let location = data.serverState
+        try await serviceCall(doing: "recording on the server's audit log") {
+            _ = try await location.auditLog(try location.store()).append([AuditDraft(actor: actor, action: action, stack: "server", reason: reason)])
+        }
+    }
+
+    /// A well-formed bcrypt hash that no password matches.
+    static let unusable = "$2b$12$" + String(repeating: "A", count: 53)
+
+    /// bcrypt on a thread of its own: a quarter of a second would stall a concurrency thread.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: work()) }.start()
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import DharmaTestKit
+import Foundation
+import Testing
+
+/// The web console in a real browser (Debian's chromium, driven by Selenium) against a real
+/// `dharma server` over TLS: an operator queues a run that waits for approval, an approver
+/// approves it and watches it apply, a viewer finds no buttons and is refused when forging a
+/// POST, and a POST without the session's CSRF token is refused.
+@Suite("Server: web console in a browser", .serialized)
+struct ConsoleBrowserTests {
+    static let password = "correct horse battery staple"
+
+    struct Seen: Decodable {
+        struct Cookie: Decodable {
+            var secure: Bool?
+            var httpOnly: Bool?
+            var sameSite: String?
+        }
+        struct Post: Decodable {
+            var status: Int
+            var refusal: Bool?
+            var csrf: Bool?
+        }
+        var pages: [String: Int]
+        var cookie: Cookie
+        var operatorStackButtons: [String]
+        var operatorRunButtons: [String]
+        var states: [String]
+        var log: String
+        var viewerRunButtons: [String]
+        var viewerStackButtons: [String]
+        var graphNodes: Int
+        var resources: [String]
+        var viewerPost: Post
+        var noTokenPost: Post
+    }
+
+    @Test("operator queues, approver approves and sees it applied, viewer has no buttons and forged or token-less forms are refused")
+    func signInApproveAndRefuse() async throws {
+        let server = try await ServerProcess()
+        defer { server.kill() }
+        _ = try await Tenants.make(on: server, blueprint: fileBlueprint(extra: "approvals: {required: 1, from: [approver-user]}\n"))
+        for user in ["operator-user", "approver-user", "viewer-user"] {
+            _ = try runDharma(["server", "set-password", "--data", server.data, "--user", user], input: Self.password + "\n")
+        }
+        let shots = TestPaths.repository + "/.build/console-screenshots"
+        let script = TestPaths.repository + "/Tests/DharmaServerTests/Fixtures/console_browser.py"
+        let (status, output, errors) = try Self.run(["python3", script, "--url", server.url, "--password", Self.password, "--shots", shots])
+        try #require(status == 0, "the browser script failed:\n\(errors.suffix(3000))")
+        let seen = try JSONDecoder().decode(Seen.self, from: Data(output.utf8))
+
+        #expect(seen.cookie.secure == true && seen.cookie.httpOnly == true && seen.cookie.sameSite == "Strict", "\(seen.cookie)")
+        #expect(seen.operatorStackButtons.contains("Plan and apply") && !seen.operatorStackButtons.contains("Destroy"), "\(seen.operatorStackButtons)")
+        #expect(!seen.operatorRunButtons.contains("Approve"), "an operator may not approve: \(seen.operatorRunButtons)")
+        #expect(seen.states.last == "applied", "the approver's page followed the run: \(seen.states)\n\(seen.log)")
+        #expect(seen.log.contains("greeting"), "the log names the resource it applied")
+        #expect(seen.viewerRunButtons.isEmpty && seen.viewerStackButtons.isEmpty, "\(seen.viewerRunButtons) \(seen.viewerStackButtons)")
+        #expect(seen.resources == ["greeting"] && seen.graphNodes == 1, "the stack page shows what the run recorded: \(seen.resources)")
+        #expect(seen.viewerPost.status == 403 && seen.viewerPost.refusal == true, "the server refuses the viewer's forged form: \(seen.viewerPost)")
+        #expect(seen.noTokenPost.status == 403 && seen.noTokenPost.csrf == true, "\(seen.noTokenPost)")
+        for (page, bytes) in seen.pages { #expect(bytes < 100_000, "\(page) is \(bytes) bytes of HTML") }
+        for page in seen.pages.keys {
+            for width in ["desktop", "phone"] {
+                #expect(FileManager.default.fileExists(atPath: "\(shots)/\(page)-\(width).png"), "screenshot of \(page) at \(width) width")
+            }
+        }
+
+        // The refusals are on the server's audit log.
+        let audit = try runDharma(["audit", "log", "--state", server.data + "/server/dharma.db", "--json"])
+        #expect(audit.contains("console-csrf-refused"), "the token-less form is audited")
+    }
+
+    /// Runs a program, its output and errors apart (Selenium writes warnings to standard error).
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let errorsPath = Scratch.path("browser-errors", suffix: ".log")
+        FileManager.default.createFile(atPath: errorsPath, contents: nil)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle(forWritingAtPath: errorsPath)
+        process.standardInput = FileHandle.nullDevice
+        try process.start()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let errors = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), errors)
+    }
+}

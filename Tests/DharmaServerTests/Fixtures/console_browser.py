@@ -1,0 +1,151 @@
+"""Drives the web console in a real browser (Debian's chromium and chromedriver) and prints
+what it saw as one JSON object; ConsoleBrowserTests asserts on it.
+
+Steps: an operator signs in and queues an apply run that waits for approval, and finds no
+approve button; an approver signs in and approves it, and the page follows the run to
+`applied`; a viewer finds no action buttons, and a POST the viewer forges with its own CSRF
+token is refused by the server, as is one without the token. Every page is saved as a
+screenshot at desktop and phone widths.
+"""
+import argparse
+import json
+import os
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ready
+from selenium.webdriver.support.ui import WebDriverWait
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--url", required=True)
+parser.add_argument("--password", required=True)
+parser.add_argument("--shots", required=True)
+parser.add_argument("--org", default="acme")
+parser.add_argument("--stack", default="shop.dev")
+arguments = parser.parse_args()
+os.makedirs(arguments.shots, exist_ok=True)
+
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900"]:
+    options.add_argument(flag)
+# The server's certificate comes from its own internal CA, which this browser profile does not know.
+options.accept_insecure_certs = True
+browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+wait = WebDriverWait(browser, 60)
+seen = {"pages": {}}
+
+
+def shoot(name):
+    """The page at desktop and phone width, and its HTML's size."""
+    seen["pages"][name] = len(browser.page_source.encode())
+    for label, (width, height) in {"desktop": (1280, 900), "phone": (390, 844)}.items():
+        browser.set_window_size(width, height)
+        browser.save_screenshot(os.path.join(arguments.shots, f"{name}-{label}.png"))
+    browser.set_window_size(1280, 900)
+
+
+def sign_in(user):
+    browser.get(arguments.url + "/console")
+    wait.until(ready.presence_of_element_located((By.ID, "user")))
+    browser.find_element(By.ID, "user").send_keys(user)
+    browser.find_element(By.ID, "password").send_keys(arguments.password)
+    browser.find_element(By.CSS_SELECTOR, "form[action='/console/login'] button").click()
+    wait.until(ready.title_contains("Stacks"))
+
+
+def sign_out():
+    browser.find_element(By.CSS_SELECTOR, "form.signout button").click()
+    wait.until(ready.presence_of_element_located((By.ID, "user")))
+
+
+def state():
+    return browser.find_element(By.ID, "run-state").text
+
+
+def buttons():
+    return [button.text for button in browser.find_elements(By.CSS_SELECTOR, "main button")]
+
+
+def post(path, with_token):
+    """A form POST from the page's own origin, with or without the session's CSRF token."""
+    return browser.execute_async_script(
+        """
+        const [path, withToken, done] = arguments;
+        const body = new URLSearchParams({kind: 'apply'});
+        if (withToken) body.set('csrf', document.querySelector('form.signout input[name=csrf]').value);
+        fetch(path, {method: 'POST', body, credentials: 'same-origin', redirect: 'manual'})
+          .then(response => response.text().then(text => done({status: response.status, text})));
+        """,
+        path,
+        with_token,
+    )
+
+
+try:
+    browser.get(arguments.url + "/console")
+    wait.until(ready.presence_of_element_located((By.ID, "user")))
+    shoot("sign-in")
+
+    sign_in("operator-user")
+    cookie = next(c for c in browser.get_cookies() if c["name"] == "dharma_session")
+    seen["cookie"] = {"secure": cookie.get("secure"), "httpOnly": cookie.get("httpOnly"), "sameSite": cookie.get("sameSite")}
+    shoot("stacks")
+    browser.find_element(By.LINK_TEXT, arguments.stack).click()
+    wait.until(ready.title_contains(arguments.stack))
+    shoot("stack")
+    seen["operatorStackButtons"] = buttons()
+    apply_form = browser.find_element(By.CSS_SELECTOR, "form input[name=kind][value=apply]").find_element(By.XPATH, "..")
+    apply_form.find_element(By.TAG_NAME, "button").click()
+    wait.until(lambda _: browser.find_elements(By.ID, "run-state") and state() == "needs_approval")
+    run_url = browser.current_url
+    seen["operatorRunButtons"] = buttons()
+    shoot("run-waiting")
+    sign_out()
+
+    sign_in("approver-user")
+    browser.get(run_url)
+    wait.until(ready.element_to_be_clickable((By.ID, "approve")))
+    browser.find_element(By.ID, "approve-reason").send_keys("checked in the browser")
+    browser.find_element(By.ID, "approve").click()
+    states = []
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            current = state()
+        except Exception:  # the page is reloading itself
+            time.sleep(0.2)
+            continue
+        if not states or states[-1] != current:
+            states.append(current)
+        if current in ("applied", "errored", "discarded", "canceled"):
+            break
+        time.sleep(0.3)
+    seen["states"] = states
+    seen["log"] = browser.find_element(By.ID, "log").text
+    shoot("run-applied")
+    sign_out()
+
+    sign_in("viewer-user")
+    browser.get(run_url)
+    wait.until(ready.presence_of_element_located((By.ID, "run-state")))
+    seen["viewerRunButtons"] = buttons()
+    browser.get(arguments.url + f"/console/orgs/{arguments.org}/stacks/{arguments.stack}")
+    wait.until(ready.title_contains(arguments.stack))
+    seen["viewerStackButtons"] = buttons()
+    seen["graphNodes"] = len(browser.find_elements(By.CSS_SELECTOR, "svg.graph rect"))
+    seen["resources"] = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "details summary strong")]
+    shoot("stack-applied")
+    forged = post(f"/console/orgs/{arguments.org}/stacks/{arguments.stack}/runs", True)
+    seen["viewerPost"] = {"status": forged["status"], "refusal": "forbidden" in forged["text"] or "may not" in forged["text"]}
+    missing = post(f"/console/orgs/{arguments.org}/stacks/{arguments.stack}/runs", False)
+    seen["noTokenPost"] = {"status": missing["status"], "csrf": "CSRF" in missing["text"]}
+    browser.get(arguments.url + "/console/tokens")
+    wait.until(ready.title_contains("API tokens"))
+    shoot("tokens")
+finally:
+    browser.quit()
+
+print(json.dumps(seen))
