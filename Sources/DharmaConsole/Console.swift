@@ -46,6 +46,10 @@ public struct Console: Sendable {
         signedIn.post("/orgs/:org/runs/:run/:decision") { request, context in
             try await decide(request, context.parameters.require("org"), context.parameters.require("run"), context.parameters.require("decision"))
         }
+        signedIn.get("/orgs/:org/audit") { request, context in try await auditPage(request, context.parameters.require("org")) }
+        signedIn.get("/orgs/:org/audit/:seq/proof") { _, context in
+            try await auditProof(context.parameters.require("org"), context.parameters.require("seq"))
+        }
         signedIn.get("/tokens") { _, _ in try await tokensPage(created: nil) }
         signedIn.post("/tokens") { request, _ in try await createToken(request) }
         signedIn.post("/tokens/:id/revoke") { _, context in try await revokeToken(context.parameters.require("id")) }

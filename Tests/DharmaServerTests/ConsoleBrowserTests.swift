@@ -31,6 +31,13 @@ struct ConsoleBrowserTests {
         var viewerStackButtons: [String]
         var graphNodes: Int
         var resources: [String]
+        struct Tamper: Decodable {
+            var honest: Bool
+            var tampered: Bool
+        }
+        var auditActions: [String]
+        var verdict: String
+        var tamperedVerifies: Tamper
         var viewerPost: Post
         var noTokenPost: Post
     }
@@ -56,6 +63,9 @@ struct ConsoleBrowserTests {
         #expect(seen.log.contains("greeting"), "the log names the resource it applied")
         #expect(seen.viewerRunButtons.isEmpty && seen.viewerStackButtons.isEmpty, "\(seen.viewerRunButtons) \(seen.viewerStackButtons)")
         #expect(seen.resources == ["greeting"] && seen.graphNodes == 1, "the stack page shows what the run recorded: \(seen.resources)")
+        #expect(seen.auditActions.contains("apply") && seen.auditActions.contains("approve"), "\(seen.auditActions)")
+        #expect(seen.verdict.hasPrefix("✓"), "the browser checked the newest entry's proof: \(seen.verdict)")
+        #expect(seen.tamperedVerifies.honest && !seen.tamperedVerifies.tampered, "an entry changed by one character fails in the browser")
         #expect(seen.viewerPost.status == 403 && seen.viewerPost.refusal == true, "the server refuses the viewer's forged form: \(seen.viewerPost)")
         #expect(seen.noTokenPost.status == 403 && seen.noTokenPost.csrf == true, "\(seen.noTokenPost)")
         for (page, bytes) in seen.pages { #expect(bytes < 100_000, "\(page) is \(bytes) bytes of HTML") }

@@ -142,6 +142,26 @@ try:
     seen["viewerPost"] = {"status": forged["status"], "refusal": "forbidden" in forged["text"] or "may not" in forged["text"]}
     missing = post(f"/console/orgs/{arguments.org}/stacks/{arguments.stack}/runs", False)
     seen["noTokenPost"] = {"status": missing["status"], "csrf": "CSRF" in missing["text"]}
+    browser.get(arguments.url + f"/console/orgs/{arguments.org}/audit")
+    wait.until(ready.title_contains("Audit log"))
+    seen["auditActions"] = [row.find_elements(By.TAG_NAME, "td")[3].text for row in browser.find_elements(By.CSS_SELECTOR, "tbody tr[id^=entry-]")]
+    first = browser.find_element(By.CSS_SELECTOR, "button.verify")
+    first.click()
+    wait.until(lambda _: first.find_element(By.XPATH, "..").find_element(By.CLASS_NAME, "verdict").text.startswith(("✓", "✗")))
+    seen["verdict"] = first.find_element(By.XPATH, "..").find_element(By.CLASS_NAME, "verdict").text
+    # The same proof with one character of the entry changed must not verify in the browser.
+    seen["tamperedVerifies"] = browser.execute_async_script(
+        """
+        const [url, done] = arguments;
+        fetch(url, {credentials: 'same-origin'}).then(r => r.json()).then(async proof => {
+          const honest = await window.dharmaAudit.verify(proof);
+          proof.entry = proof.entry.replace('"actor":"', '"actor":"x');
+          done({honest, tampered: await window.dharmaAudit.verify(proof)});
+        });
+        """,
+        first.get_attribute("data-proof"),
+    )
+    shoot("audit")
     browser.get(arguments.url + "/console/tokens")
     wait.until(ready.title_contains("API tokens"))
     shoot("tokens")
