@@ -5,7 +5,9 @@ import Hummingbird
 enum Assets {
     static let files: [String: (type: String, body: ByteBuffer)] = {
         var files: [String: (String, ByteBuffer)] = [:]
-        for (name, type) in [("console.css", "text/css; charset=utf-8"), ("audit.js", "text/javascript; charset=utf-8")] {
+        for (name, type) in [
+            ("console.css", "text/css; charset=utf-8"), ("audit.js", "text/javascript; charset=utf-8"), ("run.js", "text/javascript; charset=utf-8"),
+        ] {
             guard let url = Bundle.module.url(forResource: "Assets/\(name)", withExtension: nil), let data = try? Data(contentsOf: url) else { continue }
             files[name] = (type, ByteBuffer(bytes: data))
         }

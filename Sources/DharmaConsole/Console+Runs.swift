@@ -20,8 +20,12 @@ struct RunView {
     var decidedBy: String?
     var error: String?
     var log: [String]
-    /// While the run can still change, the page reloads itself.
+    /// While the run moves on by itself, a page without JavaScript reloads itself.
     var live: Bool
+    /// While the run can still change, where its page's script follows it (a WebSocket), and
+    /// the first log line it has not shown.
+    var liveURL: String?
+    var after: Int
     var canApprove: Bool
     var canDiscard: Bool
     var canCancel: Bool
@@ -43,6 +47,7 @@ extension Console {
             monthlyCost: run.monthlyCost.map { String(format: "$%.2f", $0) }, policyVerdict: run.policyVerdict,
             approvalsMissing: run.approvalsMissing.isEmpty ? nil : run.approvalsMissing.joined(separator: ", "), decidedBy: run.decidedBy,
             error: run.error, log: lines.map(\.text), live: !run.state.isFinal && !waiting,
+            liveURL: run.state.isFinal ? nil : "/console/orgs/\(organisation)/runs/\(run.id)/live", after: (lines.last?.index ?? -1) + 1,
             canApprove: run.state == .needsApproval && scoped.may(.approve), canDiscard: waiting && (scoped.may(.approve) || scoped.may(.apply)),
             canCancel: !run.state.isFinal && !waiting && scoped.may(.apply), decisionURL: "/console/orgs/\(organisation)/runs/\(run.id)")
         return pages.render(.run, title: run.id, view)

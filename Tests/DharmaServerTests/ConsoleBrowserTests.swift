@@ -25,6 +25,8 @@ struct ConsoleBrowserTests {
         var cookie: Cookie
         var operatorStackButtons: [String]
         var operatorRunButtons: [String]
+        var liveMessages: Int
+        var runPath: String?
         var states: [String]
         var log: String
         var viewerRunButtons: [String]
@@ -59,6 +61,7 @@ struct ConsoleBrowserTests {
         #expect(seen.cookie.secure == true && seen.cookie.httpOnly == true && seen.cookie.sameSite == "Strict", "\(seen.cookie)")
         #expect(seen.operatorStackButtons.contains("Plan and apply") && !seen.operatorStackButtons.contains("Destroy"), "\(seen.operatorStackButtons)")
         #expect(!seen.operatorRunButtons.contains("Approve"), "an operator may not approve: \(seen.operatorRunButtons)")
+        #expect(seen.liveMessages >= 1, "the run page followed the run over its WebSocket")
         #expect(seen.states.last == "applied", "the approver's page followed the run: \(seen.states)\n\(seen.log)")
         #expect(seen.log.contains("greeting"), "the log names the resource it applied")
         #expect(seen.viewerRunButtons.isEmpty && seen.viewerStackButtons.isEmpty, "\(seen.viewerRunButtons) \(seen.viewerStackButtons)")
@@ -74,6 +77,21 @@ struct ConsoleBrowserTests {
                 #expect(FileManager.default.fileExists(atPath: "\(shots)/\(page)-\(width).png"), "screenshot of \(page) at \(width) width")
             }
         }
+
+        // A page of another site cannot open the run's socket with a visitor's cookie.
+        let jar = Scratch.path("cookies", suffix: ".txt")
+        _ = try Self.run(["curl", "-sk", "-c", jar, "-d", "user=viewer-user&password=\(Self.password)", server.url + "/console/login"])
+        let run = try #require(seen.runPath, "the run's page")
+        func upgrade(origin: String) throws -> String {
+            try Self.run([
+                "curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}", "-b", jar, "--max-time", "5", "-H", "Origin: \(origin)", "-H", "Connection: Upgrade",
+                "-H", "Upgrade: websocket", "-H", "Sec-WebSocket-Version: 13", "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                server.url + run + "/live",
+            ]).output
+        }
+        let foreign = try upgrade(origin: "https://evil.example")
+        #expect(foreign != "101" && foreign.hasPrefix("4"), "a foreign origin is not upgraded (\(foreign))")
+        #expect(try upgrade(origin: server.url) == "101", "the server's own pages may follow the run")
 
         // The refusals are on the server's audit log.
         let audit = try runDharma(["audit", "log", "--state", server.data + "/server/dharma.db", "--json"])

@@ -73,7 +73,8 @@ public struct ControlPlane: Sendable {
             return GraphContext(tenants: tenants, runs: RunService(tenants: tenants, coordinator: coordinator), stacks: ManagedStackService(tenants: tenants))
         }.register(on: router)
         TileRoutes { handler.tenants(acting: $0) }.register(on: router)
-        let console = try Console(signIn: ConsoleSignIn(store: store, data: settings.data), secureCookies: tls != nil) { principal in
+        let consoleSignIn = ConsoleSignIn(store: store, data: settings.data)
+        let console = try Console(signIn: consoleSignIn, secureCookies: tls != nil) { principal in
             let tenants = handler.tenants(acting: principal)
             return (tenants, RunService(tenants: tenants, coordinator: coordinator))
         }
@@ -91,7 +92,7 @@ public struct ControlPlane: Sendable {
                     url: "\(scheme)://\(hostInURL):\(port)", port: port, adminTokenPath: adminTokenPath, fingerprint: tls?.fingerprint,
                     authorityPath: tls?.authorityPath))
         }
-        let sockets = LiveSockets(authenticator: authenticator) { principal in
+        let sockets = LiveSockets(authenticator: authenticator, console: consoleSignIn) { principal in
             let tenants = handler.tenants(acting: principal)
             return (tenants, RunService(tenants: tenants, coordinator: coordinator))
         }

@@ -1,3 +1,4 @@
+import DharmaConsole
 import DharmaService
 import DharmaStore
 import Foundation
@@ -20,18 +21,35 @@ struct SocketRequestContext: RequestContext, WebSocketRequestContext {
     }
 }
 
-/// Resolves `Authorization: Bearer` for an upgrade. Without a valid token nothing upgrades,
+/// Resolves `Authorization: Bearer` for an upgrade, or, on the console's paths, the console's
+/// session cookie from a page of this same server (its `Origin` must be this host, so another
+/// site's page cannot open a socket with a visitor's cookie). Without either nothing upgrades,
 /// and the request is answered by the REST router, which says 401 as it does to any call.
 struct SocketAuthentication: RouterMiddleware {
     let authenticator: BearerAuthenticator
+    let console: ConsoleSignIn
 
     func handle(
         _ request: Request, context: SocketRequestContext, next: (Request, SocketRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard let principal = try await authenticator.principal(header: request.headers[.authorization]) else { return Response(status: .unauthorized) }
+        let principal: Principal?
+        if Console.owns(request.uri.path) {
+            principal = try await consolePrincipal(request)
+        } else {
+            principal = try await authenticator.principal(header: request.headers[.authorization])
+        }
+        guard let principal else { return Response(status: .unauthorized) }
         var context = context
         context.principal = principal
         return try await next(request, context)
+    }
+
+    private func consolePrincipal(_ request: Request) async throws -> Principal? {
+        guard let origin = request.headers[.origin].flatMap(URL.init(string:)), let host = request.head.authority,
+            origin.host.map({ $0 + (origin.port.map { ":\($0)" } ?? "") }) == host,
+            let secret = request.cookies[Console.cookieName]?.value
+        else { return nil }
+        return try await console.principal(session: secret)?.principal
     }
 }
 
@@ -42,16 +60,20 @@ struct SocketAuthentication: RouterMiddleware {
 /// entry), so a WebSocket client learns no more than a REST one.
 struct LiveSockets: Sendable {
     let authenticator: BearerAuthenticator
+    let console: ConsoleSignIn
     let services: @Sendable (Principal) -> (tenants: TenantService, runs: RunService)
 
     func router() -> Router<SocketRequestContext> {
         let router = Router(context: SocketRequestContext.self)
-        router.add(middleware: SocketAuthentication(authenticator: authenticator))
-        router.ws("/v1/orgs/:org/runs/:run/log", shouldUpgrade: { _, context in Self.mayRead(context) }) { inbound, outbound, context in
-            try await stream(inbound, outbound, context) { principal, parameters, query in
-                let after = try Self.integer(query, "after") ?? 0
-                let updates = try await services(principal).runs.follow(parameters.run, in: parameters.org, after: after)
-                return updates.map(LiveMessage.init)
+        router.add(middleware: SocketAuthentication(authenticator: authenticator, console: console))
+        // The API's run log, and the same stream for the console's run page.
+        for path in ["/v1/orgs/:org/runs/:run/log", "/console/orgs/:org/runs/:run/live"] {
+            router.ws(RouterPath(path), shouldUpgrade: { _, context in Self.mayRead(context) }) { inbound, outbound, context in
+                try await stream(inbound, outbound, context) { principal, parameters, query in
+                    let after = try Self.integer(query, "after") ?? 0
+                    let updates = try await services(principal).runs.follow(parameters.run, in: parameters.org, after: after)
+                    return updates.map(LiveMessage.init)
+                }
             }
         }
         router.ws("/v1/orgs/:org/events", shouldUpgrade: { _, context in Self.mayRead(context) }) { inbound, outbound, context in

@@ -101,6 +101,10 @@ try:
     apply_form.find_element(By.TAG_NAME, "button").click()
     wait.until(lambda _: browser.find_elements(By.ID, "run-state") and state() == "needs_approval")
     run_url = browser.current_url
+    seen["runPath"] = run_url[len(arguments.url):]
+    # The page follows the run over a WebSocket authenticated by the session cookie.
+    wait.until(lambda _: browser.find_element(By.ID, "log").get_attribute("data-received"))
+    seen["liveMessages"] = int(browser.find_element(By.ID, "log").get_attribute("data-received"))
     seen["operatorRunButtons"] = buttons()
     shoot("run-waiting")
     sign_out()
