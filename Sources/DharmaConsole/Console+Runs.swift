@@ -1,9 +1,28 @@
+import DharmaCore
 import DharmaService
 import DharmaStore
 import Foundation
 import Hummingbird
 
 struct RunView {
+    struct Change {
+        struct Attribute {
+            var name: String
+            var old: String?
+            var new: String?
+            var forcesReplacement: Bool
+        }
+        var resource: String
+        var type: String
+        var action: String
+        /// What the action means, in words and a sign, so colour is never the only cue.
+        var label: String
+        var sign: String
+        var reason: String?
+        var attributes: [Attribute]
+    }
+    var changes: [Change]
+    var hasChanges: Bool
     var organisation: String
     var id: String
     var stack: String
@@ -40,8 +59,10 @@ extension Console {
         let scoped = session.principal.scoped(to: organisation)
         let waiting = run.state == .needsApproval || run.state == .policyOverride
         let stack = "\(run.stack.name).\(run.stack.environment)"
+        let changes = (try await runs.planChanges(id, in: organisation) ?? []).map(Self.change)
         let view = RunView(
-            organisation: organisation, id: run.id, stack: stack, stackURL: "/console/orgs/\(organisation)/stacks/\(stack)", kind: run.kind.rawValue,
+            changes: changes, hasChanges: !changes.isEmpty, organisation: organisation, id: run.id, stack: stack,
+            stackURL: "/console/orgs/\(organisation)/stacks/\(stack)", kind: run.kind.rawValue,
             state: run.state.rawValue,
             actor: run.actor, created: Self.time(run.createdAt), updated: Self.time(run.updatedAt), plan: run.plan,
             monthlyCost: run.monthlyCost.map { String(format: "$%.2f", $0) }, policyVerdict: run.policyVerdict,
@@ -51,6 +72,20 @@ extension Console {
             canApprove: run.state == .needsApproval && scoped.may(.approve), canDiscard: waiting && (scoped.may(.approve) || scoped.may(.apply)),
             canCancel: !run.state.isFinal && !waiting && scoped.may(.apply), decisionURL: "/console/orgs/\(organisation)/runs/\(run.id)")
         return pages.render(.run, title: run.id, view)
+    }
+
+    static func change(_ change: ResourceChange) -> RunView.Change {
+        let (label, sign) =
+            switch change.action {
+            case .create: ("will be created", "+")
+            case .update: ("will be updated in place", "~")
+            case .replace: ("will be replaced", "-/+")
+            case .delete: ("will be destroyed", "-")
+            case .noop: ("unchanged", " ")
+            }
+        return RunView.Change(
+            resource: change.resource, type: change.type, action: change.action.rawValue, label: label, sign: sign, reason: change.reason,
+            attributes: change.diff.map { .init(name: $0.attribute, old: $0.old?.rendered, new: $0.new?.rendered, forcesReplacement: $0.forcesReplacement) })
     }
 
     /// Approve (signed by the server's approval key for this user), discard or cancel.

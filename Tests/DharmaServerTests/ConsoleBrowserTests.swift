@@ -26,6 +26,7 @@ struct ConsoleBrowserTests {
         var operatorStackButtons: [String]
         var operatorRunButtons: [String]
         var liveMessages: Int
+        var planChanges: [String]
         var runPath: String?
         var states: [String]
         var log: String
@@ -62,6 +63,9 @@ struct ConsoleBrowserTests {
         #expect(seen.operatorStackButtons.contains("Plan and apply") && !seen.operatorStackButtons.contains("Destroy"), "\(seen.operatorStackButtons)")
         #expect(!seen.operatorRunButtons.contains("Approve"), "an operator may not approve: \(seen.operatorRunButtons)")
         #expect(seen.liveMessages >= 1, "the run page followed the run over its WebSocket")
+        #expect(
+            seen.planChanges.count == 1 && seen.planChanges[0].contains("greeting") && seen.planChanges[0].contains("will be created")
+                && seen.planChanges[0].contains("data/greeting.txt"), "the plan's diff: \(seen.planChanges)")
         #expect(seen.states.last == "applied", "the approver's page followed the run: \(seen.states)\n\(seen.log)")
         #expect(seen.log.contains("greeting"), "the log names the resource it applied")
         #expect(seen.viewerRunButtons.isEmpty && seen.viewerStackButtons.isEmpty, "\(seen.viewerRunButtons) \(seen.viewerStackButtons)")

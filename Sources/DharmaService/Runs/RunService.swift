@@ -199,6 +199,28 @@ public struct RunService: Sendable {
 
     /// The run's saved plan, with the organisation's state it opens against; nil for a destroy,
     /// which is approved without one.
+    /// The changes of a run's saved plan as a person may see them: no-ops left out, secret
+    /// values (the catalog's, derived ones and the stack's sensitive variables) as `(sensitive)`.
+    /// Nil for a run without a saved plan (a destroy, or one not planned yet).
+    public func planChanges(_ id: String, in organisation: String) async throws(ServiceError) -> [ResourceChange]? {
+        _ = try await access.require(.read, in: organisation, to: "read run plans")
+        let run = try await existing(id, in: organisation)
+        guard let (plan, _) = try await savedPlan(of: run) else { return nil }
+        let mask = try await tenants.secretMask(for: try await tenants.managedStack("\(run.stack.name).\(run.stack.environment)", in: organisation))
+        let hidden = Value.string("(sensitive)")
+        return plan.changes.filter { $0.action != .noop }.map { change in
+            var shown = change
+            shown.desired = nil
+            shown.diff = change.diff.map { diff in
+                var diff = diff
+                diff.old = diff.old.map { diff.sensitive ? hidden : mask.mask($0) }
+                diff.new = diff.new.map { diff.sensitive ? hidden : mask.mask($0) }
+                return diff
+            }
+            return shown
+        }
+    }
+
     private func savedPlan(of run: Run) async throws(ServiceError) -> (Plan, StateLocation)? {
         let location = tenants.data.state(of: run.organisation)
         let planPath = StackWorkspace(data: tenants.data, stack: run.stack, organisation: run.organisation).planFile(of: run.id)

@@ -106,6 +106,7 @@ try:
     wait.until(lambda _: browser.find_element(By.ID, "log").get_attribute("data-received"))
     seen["liveMessages"] = int(browser.find_element(By.ID, "log").get_attribute("data-received"))
     seen["operatorRunButtons"] = buttons()
+    seen["planChanges"] = [change.text for change in browser.find_elements(By.CSS_SELECTOR, "li.change")]
     shoot("run-waiting")
     sign_out()
 
