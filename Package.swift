@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "DharmaConsole",
             dependencies: [
-                "DharmaCore", "DharmaStore", "DharmaService", "DharmaSecurity", "DharmaAudit",
+                "DharmaCore", "DharmaStore", "DharmaService", "DharmaSecurity", "DharmaAudit", "DharmaAutopilot",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],

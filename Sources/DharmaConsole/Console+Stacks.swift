@@ -68,6 +68,7 @@ struct StackView {
     var outputs: [Output]
     var hasOutputs: Bool
     var versions: [Version]
+    var incidents: [IncidentRow]
     /// The dependency graph, as SVG markup this server made (names escaped).
     var graph: String?
 }
@@ -107,7 +108,7 @@ extension Console {
             canPlan: scoped.may(.plan), canApply: scoped.may(.apply), canDestroy: scoped.may(.destroy),
             actionsURL: "/console/orgs/\(organisation)/stacks/\(reference)/runs", resources: state.resources, outputs: state.outputs,
             hasOutputs: !state.outputs.isEmpty,
-            versions: state.versions, graph: state.graph)
+            versions: state.versions, incidents: try await incidentRows(reference, in: organisation), graph: state.graph)
         return pages.render(.stack, title: reference, view)
     }
 

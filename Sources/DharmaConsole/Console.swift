@@ -42,6 +42,12 @@ public struct Console: Sendable {
         signedIn.post("/orgs/:org/stacks/:stack/runs") { request, context in
             try await queueRun(request, context.parameters.require("org"), context.parameters.require("stack"))
         }
+        signedIn.get("/orgs/:org/stacks/:stack/incidents/:id") { _, context in
+            try await incidentPage(context.parameters.require("org"), context.parameters.require("stack"), context.parameters.require("id"))
+        }
+        signedIn.post("/orgs/:org/stacks/:stack/incidents/:id/approve") { _, context in
+            try await approveIncident(context.parameters.require("org"), context.parameters.require("stack"), context.parameters.require("id"))
+        }
         signedIn.get("/orgs/:org/runs/:run") { _, context in try await runPage(context.parameters.require("org"), context.parameters.require("run")) }
         signedIn.post("/orgs/:org/runs/:run/:decision") { request, context in
             try await decide(request, context.parameters.require("org"), context.parameters.require("run"), context.parameters.require("decision"))

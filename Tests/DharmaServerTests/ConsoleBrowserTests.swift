@@ -102,6 +102,72 @@ struct ConsoleBrowserTests {
         #expect(audit.contains("console-csrf-refused"), "the token-less form is audited")
     }
 
+    @Test("a replica killed outside Dharma is an incident the stack's page lists, and its page follows it to resolved")
+    func followAnIncident() async throws {
+        let server = try await ServerProcess()
+        defer {
+            server.kill()
+            killProcesses(under: server.data)
+        }
+        let blueprint = """
+            apiVersion: dharma.dev/v3
+            kind: Blueprint
+            metadata: {name: svc}
+            target: {provider: local, region: local-1}
+            resources:
+              web:
+                type: compute.service
+                properties:
+                  command: [dharma, workload, --port, "${self.port}"]
+                  replicas: 1
+                  health: {http: /healthz, timeout: 20s}
+            """
+        try await server.withClient { admin in
+            _ = try await admin.api.createOrganisation(body: .json(.init(name: "acme"))).created
+            _ = try await admin.api.createProject(path: .init(org: "acme"), body: .json(.init(name: "web"))).created
+            _ = try await admin.api.createStack(path: .init(org: "acme"), body: .json(.init(project: "web", name: "svc", environment: "default"))).created
+            _ = try await admin.api.uploadBlueprint(path: .init(org: "acme", stack: "svc.default"), body: .yaml(.init(blueprint))).created
+            let run = try await admin.api.createRun(path: .init(org: "acme", stack: "svc.default"), body: .json(.init(kind: .apply))).created.body.json
+            _ = try await RunTests.waitForRun(run.id, to: [.applied], on: admin)
+        }
+        _ = try runDharma(["server", "set-password", "--data", server.data, "--user", "admin"], input: Self.password + "\n")
+        let resource = try await RawHTTP.send(
+            .GET, server.url + "/v1/orgs/acme/stacks/svc.default/state/resources/web", ca: server.ca, token: server.adminToken)
+        let outputs = ((try JSONSerialization.jsonObject(with: Data(resource.body.utf8)) as? [String: Any])?["outputs"] as? [String: Any]) ?? [:]
+        let pid = try #require((outputs["pids"] as? [Any])?.first.flatMap { ($0 as? NSNumber)?.int32Value }, "\(resource.body)")
+        kill(pid, SIGKILL)
+
+        let script = TestPaths.repository + "/Tests/DharmaServerTests/Fixtures/console_incident.py"
+        let shots = TestPaths.repository + "/.build/console-screenshots"
+        let (status, output, errors) = try Self.run([
+            "python3", script, "--url", server.url, "--user", "admin", "--password", Self.password, "--stack", "svc.default", "--shots", shots,
+        ])
+        try #require(status == 0, "the browser script failed:\n\(errors.suffix(3000))")
+        let seen = try JSONDecoder().decode([String: Value].self, from: Data(output.utf8))
+        #expect(seen["listed"]?.text?.contains("web") == true, "the stack's page lists the incident: \(seen)")
+        #expect(seen["statuses"]?.texts.last == "resolved", "the incident's page followed it: \(seen)")
+        #expect(seen["timeline"]?.texts.contains { $0.contains("detected") } == true, "\(seen)")
+
+        let destroyed = try await server.withClient { admin in
+            try await RunTests.waitForRun(try await RunTests.queue(.destroy, "svc.default", on: admin).id, to: [.applied, .errored], on: admin)
+        }
+        #expect(destroyed.state == .applied, "the service is destroyed again")
+    }
+
+    /// The few shapes the browser scripts print.
+    enum Value: Decodable {
+        case text(String)
+        case texts([String])
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) { self = .text(text) } else { self = .texts(try container.decode([String].self)) }
+        }
+
+        var text: String? { if case .text(let text) = self { text } else { nil } }
+        var texts: [String] { if case .texts(let texts) = self { texts } else { [] } }
+    }
+
     /// Runs a program, its output and errors apart (Selenium writes warnings to standard error).
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
         let process = Process()

@@ -1,0 +1,77 @@
+"""Follows an incident in the web console (Debian's chromium through Selenium): signs in,
+finds the incident on the stack's page, opens it and waits until its page, which follows it,
+says it was resolved. Prints what it saw as one JSON object."""
+import argparse
+import json
+import os
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ready
+from selenium.webdriver.support.ui import WebDriverWait
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--url", required=True)
+parser.add_argument("--user", required=True)
+parser.add_argument("--password", required=True)
+parser.add_argument("--stack", required=True)
+parser.add_argument("--shots", required=True)
+arguments = parser.parse_args()
+os.makedirs(arguments.shots, exist_ok=True)
+
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900"]:
+    options.add_argument(flag)
+options.accept_insecure_certs = True
+browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+wait = WebDriverWait(browser, 120)
+seen = {}
+
+
+def shoot(name):
+    for label, (width, height) in {"desktop": (1280, 900), "phone": (390, 844)}.items():
+        browser.set_window_size(width, height)
+        browser.save_screenshot(os.path.join(arguments.shots, f"{name}-{label}.png"))
+    browser.set_window_size(1280, 900)
+
+
+try:
+    browser.get(arguments.url + "/console/login")
+    browser.find_element(By.ID, "user").send_keys(arguments.user)
+    browser.find_element(By.ID, "password").send_keys(arguments.password)
+    browser.find_element(By.CSS_SELECTOR, "form[action='/console/login'] button").click()
+    wait.until(ready.title_contains("Stacks"))
+    stack_url = arguments.url + f"/console/orgs/acme/stacks/{arguments.stack}"
+
+    def incident_listed(_):
+        browser.get(stack_url)
+        return browser.find_elements(By.CSS_SELECTOR, "tr.incident a")
+
+    WebDriverWait(browser, 120, poll_frequency=1).until(incident_listed)
+    seen["listed"] = browser.find_element(By.CSS_SELECTOR, "tr.incident").text
+    shoot("stack-incident")
+    browser.find_element(By.CSS_SELECTOR, "tr.incident a").click()
+    wait.until(ready.presence_of_element_located((By.ID, "incident-status")))
+    statuses = []
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            status = browser.find_element(By.ID, "incident-status").text
+        except Exception:  # the page is reloading itself
+            time.sleep(0.3)
+            continue
+        if not statuses or statuses[-1] != status:
+            statuses.append(status)
+        if status != "open":
+            break
+        time.sleep(0.5)
+    seen["statuses"] = statuses
+    seen["timeline"] = [item.text for item in browser.find_elements(By.CSS_SELECTOR, "#timeline li")]
+    shoot("incident")
+finally:
+    browser.quit()
+
+print(json.dumps(seen))
