@@ -56,6 +56,8 @@ public struct Console: Sendable {
         signedIn.get("/orgs/:org/audit/:seq/proof") { _, context in
             try await auditProof(context.parameters.require("org"), context.parameters.require("seq"))
         }
+        signedIn.get("/dashboards/developer") { _, _ in try await developerDashboard() }
+        signedIn.get("/dashboards/operations") { _, _ in try await operationsDashboard() }
         signedIn.get("/tokens") { _, _ in try await tokensPage(created: nil) }
         signedIn.post("/tokens") { request, _ in try await createToken(request) }
         signedIn.post("/tokens/:id/revoke") { _, context in try await revokeToken(context.parameters.require("id")) }

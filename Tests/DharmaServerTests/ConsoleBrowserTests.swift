@@ -147,6 +147,9 @@ struct ConsoleBrowserTests {
         #expect(seen["listed"]?.text?.contains("web") == true, "the stack's page lists the incident: \(seen)")
         #expect(seen["statuses"]?.texts.last == "resolved", "the incident's page followed it: \(seen)")
         #expect(seen["timeline"]?.texts.contains { $0.contains("detected") } == true, "\(seen)")
+        #expect(seen["mttr"]?.text?.hasSuffix(" s") == true, "the operations dashboard has a time to resolve: \(seen)")
+        #expect(seen["operationsRows"]?.texts.contains { $0.contains("acme/svc.default") && $0.contains("100") } == true, "\(seen)")
+        #expect(seen["myRuns"]?.texts.contains { $0.contains("apply") && $0.contains("applied") } == true, "\(seen)")
 
         let destroyed = try await server.withClient { admin in
             try await RunTests.waitForRun(try await RunTests.queue(.destroy, "svc.default", on: admin).id, to: [.applied, .errored], on: admin)

@@ -71,6 +71,15 @@ try:
     seen["statuses"] = statuses
     seen["timeline"] = [item.text for item in browser.find_elements(By.CSS_SELECTOR, "#timeline li")]
     shoot("incident")
+    browser.get(arguments.url + "/console/dashboards/operations")
+    wait.until(ready.title_contains("Operations"))
+    seen["mttr"] = browser.find_element(By.ID, "mttr").text
+    seen["operationsRows"] = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    shoot("operations")
+    browser.get(arguments.url + "/console/dashboards/developer")
+    wait.until(ready.title_contains("My work"))
+    seen["myRuns"] = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    shoot("developer")
 finally:
     browser.quit()
 

@@ -1,0 +1,101 @@
+import DharmaAutopilot
+import DharmaCore
+import DharmaService
+import DharmaStore
+import Foundation
+import Hummingbird
+
+struct DeveloperDashboard {
+    var runs: [RunLink]
+    var failures: [RunLink]
+    var stacks: [String]
+    var noRuns: Bool
+    var noFailures: Bool
+}
+
+struct OperationsDashboard {
+    struct Stack {
+        var organisation: String
+        var ref: String
+        var url: String
+        var health: Int?
+        var availability: String?
+        var open: Int
+        var resolved: Int
+        var escalated: Int
+        /// Mean time to resolve, over the incidents resolved in the window.
+        var mttr: String?
+    }
+    var stacks: [Stack]
+    var openIncidents: [IncidentRow]
+    var totalOpen: Int
+    var mttr: String?
+    var none: Bool
+    var noOpen: Bool
+}
+
+/// Dashboards built from what the service layer already records: a developer's own runs and
+/// failures, and operations' health, open incidents and time to resolve across the stacks the
+/// signed-in person can read.
+extension Console {
+    /// Every stack of every organisation the person belongs to, with its organisation.
+    func readableStacks() async throws -> [(organisation: String, stack: ManagedStack)] {
+        let (tenants, _, session) = try acting()
+        var stacks: [(String, ManagedStack)] = []
+        for organisation in session.principal.memberships.keys.sorted() where session.principal.scoped(to: organisation).may(.read) {
+            stacks += try await tenants.stacks(in: organisation, project: nil, PageRequest(limit: 200)).items.map { (organisation, $0) }
+        }
+        return stacks
+    }
+
+    func developerDashboard() async throws -> Response {
+        let (_, runs, session) = try acting()
+        var mine: [Run] = []
+        var touched: Set<String> = []
+        for (organisation, stack) in try await readableStacks() {
+            let recent = try await runs.runs(of: stack.reference, in: organisation, PageRequest(limit: 50)).items.filter { $0.actor == session.principal.name }
+            if !recent.isEmpty { touched.insert("\(organisation)/\(stack.reference)") }
+            mine += recent
+        }
+        mine.sort { $0.createdAt > $1.createdAt }
+        let failures = mine.filter { $0.state == .errored }.prefix(10).map { Self.link($0) }
+        let view = DeveloperDashboard(
+            runs: mine.prefix(20).map { Self.link($0) }, failures: Array(failures), stacks: touched.sorted(), noRuns: mine.isEmpty,
+            noFailures: failures.isEmpty)
+        return pages.render(.developer, title: "My work", view)
+    }
+
+    func operationsDashboard() async throws -> Response {
+        let (tenants, _, _) = try acting()
+        let service = ManagedStackService(tenants: tenants)
+        let window = Date().timeIntervalSince1970 - 30 * 86_400
+        var rows: [OperationsDashboard.Stack] = []
+        var open: [IncidentRow] = []
+        var durations: [Double] = []
+        for (organisation, stack) in try await readableStacks() {
+            let incidents = try await service.incidents(stack.reference, in: organisation, openOnly: false)
+            let resolved = incidents.filter { $0.status == .resolved && ($0.closedAt ?? 0) >= window }
+            let times = resolved.compactMap { incident in incident.closedAt.map { $0 - incident.openedAt } }
+            durations += times
+            // A stack never applied has no health to score; it is listed without one.
+            let health = try? await service.health(stack.reference, in: organisation).score
+            rows.append(
+                .init(
+                    organisation: organisation, ref: stack.reference, url: "/console/orgs/\(organisation)/stacks/\(stack.reference)",
+                    health: health?.score, availability: health?.availability.map { String(format: "%.3f %%", $0 * 100) },
+                    open: incidents.filter(\.isOpen).count, resolved: resolved.count,
+                    escalated: incidents.filter { $0.status == .escalated && $0.openedAt >= window }.count, mttr: Self.mean(times)))
+            open += try await incidentRows(stack.reference, in: organisation).filter { $0.status == IncidentStatus.open.rawValue }
+        }
+        let view = OperationsDashboard(
+            stacks: rows, openIncidents: open, totalOpen: open.count, mttr: Self.mean(durations), none: rows.isEmpty, noOpen: open.isEmpty)
+        return pages.render(.operations, title: "Operations", view)
+    }
+
+    /// A mean duration in words, or nil for none.
+    static func mean(_ seconds: [Double]) -> String? {
+        guard !seconds.isEmpty else { return nil }
+        let mean = seconds.reduce(0, +) / Double(seconds.count)
+        return mean < 120 ? String(format: "%.0f s", mean) : mean < 7200 ? String(format: "%.1f min", mean / 60) : String(format: "%.1f h", mean / 3600)
+    }
+}
