@@ -20,6 +20,8 @@ struct StacksView {
         var locked: Bool
         var blueprintVersion: Int?
         var latestRun: RunLink?
+        /// The monthly cost its newest priced run estimated.
+        var monthlyCost: String?
     }
     var organisations: [Organisation]
     var none: Bool
@@ -84,12 +86,17 @@ extension Console {
             for stack in stacks {
                 let summary = try await tenants.stackSummary(stack.reference, in: organisation)
                 var latest: RunLink?
-                if let id = summary.latestRun { latest = try await runLink(id, in: organisation) }
+                var cost: String?
+                if let id = summary.latestRun {
+                    let run = try await acting().runs.run(id, in: organisation)
+                    latest = Self.link(run)
+                    cost = run.monthlyCost.map { String(format: "$%.2f", $0) }
+                }
                 rows.append(
                     .init(
                         ref: stack.reference, url: "/console/orgs/\(organisation)/stacks/\(stack.reference)", project: stack.project,
                         environment: stack.stack.environment, protected: stack.protected, locked: stack.lockedBy != nil,
-                        blueprintVersion: summary.latestBlueprint, latestRun: latest))
+                        blueprintVersion: summary.latestBlueprint, latestRun: latest, monthlyCost: cost))
             }
             organisations.append(.init(name: organisation, role: role.rawValue, stacks: rows, empty: rows.isEmpty))
         }
@@ -145,11 +152,6 @@ extension Console {
         }
         let run = try await runs.create(on: reference, in: organisation, kind: kind, blueprintVersion: nil, message: "queued in the console")
         return Self.redirect(to: "/console/orgs/\(organisation)/runs/\(run.id)")
-    }
-
-    func runLink(_ id: String, in organisation: String) async throws -> RunLink {
-        let (_, runs, _) = try acting()
-        return Self.link(try await runs.run(id, in: organisation))
     }
 
     static func link(_ run: Run) -> RunLink {

@@ -32,6 +32,7 @@ struct ConsoleBrowserTests {
         var log: String
         var viewerRunButtons: [String]
         var viewerStackButtons: [String]
+        var stackRows: [String]
         var graphNodes: Int
         var resources: [String]
         struct Tamper: Decodable {
@@ -69,6 +70,9 @@ struct ConsoleBrowserTests {
         #expect(seen.states.last == "applied", "the approver's page followed the run: \(seen.states)\n\(seen.log)")
         #expect(seen.log.contains("greeting"), "the log names the resource it applied")
         #expect(seen.viewerRunButtons.isEmpty && seen.viewerStackButtons.isEmpty, "\(seen.viewerRunButtons) \(seen.viewerStackButtons)")
+        #expect(
+            seen.stackRows.contains { $0.contains("shop.dev") && $0.contains("applied") && $0.contains("$0.00") },
+            "the list shows the stack's last run and its cost: \(seen.stackRows)")
         #expect(seen.resources == ["greeting"] && seen.graphNodes == 1, "the stack page shows what the run recorded: \(seen.resources)")
         #expect(seen.auditActions.contains("apply") && seen.auditActions.contains("approve"), "\(seen.auditActions)")
         #expect(seen.verdict.hasPrefix("✓"), "the browser checked the newest entry's proof: \(seen.verdict)")

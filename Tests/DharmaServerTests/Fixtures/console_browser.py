@@ -134,6 +134,7 @@ try:
     sign_out()
 
     sign_in("viewer-user")
+    seen["stackRows"] = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "tbody tr")]
     browser.get(run_url)
     wait.until(ready.presence_of_element_located((By.ID, "run-state")))
     seen["viewerRunButtons"] = buttons()
