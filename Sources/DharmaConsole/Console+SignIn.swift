@@ -1,3 +1,4 @@
+import DharmaSecurity
 import DharmaService
 import Hummingbird
 
@@ -12,7 +13,13 @@ extension Console {
         guard let user = form["user"], let password = form["password"], !user.isEmpty, !password.isEmpty else {
             return pages.render(.login, title: "Sign in", SignInView(error: "Enter your user name and password."), status: .badRequest)
         }
-        guard let secret = try await signIn.signIn(user, password: password) else {
+        let secret: APITokenSecret?
+        do {
+            secret = try await signIn.signIn(user, password: password)
+        } catch .conflict(let message) {
+            return pages.render(.login, title: "Sign in", SignInView(error: "Too many failed sign-ins: \(message)."), status: .tooManyRequests)
+        }
+        guard let secret else {
             return pages.render(.login, title: "Sign in", SignInView(error: "That user name and password do not match."), status: .unauthorized)
         }
         var response = Self.redirect(to: "/console")

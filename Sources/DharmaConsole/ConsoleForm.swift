@@ -10,8 +10,14 @@ struct ConsoleForm: Sendable {
         self.fields = fields
     }
 
+    /// A form larger than the limit is 413, as an API body over its limit is.
     init(_ request: Request) async throws {
-        let buffer = try await request.body.collect(upTo: Self.limit)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: Self.limit)
+        } catch {
+            throw HTTPError(.contentTooLarge, message: "a console form has at most \(Self.limit) bytes")
+        }
         self.init(encoded: String(buffer: buffer))
     }
 

@@ -61,4 +61,14 @@ struct ConsoleSignInTests {
         #expect(entries.filter { $0.action == "console-sign-in-refused" }.map(\.actor) == ["ada", "nobody", "ada"])
         #expect(entries.filter { $0.action == "console-password" }.count == 2)
     }
+
+    @Test("after 5 wrong passwords a user name is refused without a password check until 5 minutes have passed")
+    func lockout() async throws {
+        let (console, clock, _) = try await signIn()
+        try await console.setPassword("correct horse battery", of: "ada")
+        for _ in 0..<ConsoleSignIn.allowedFailures { #expect(try await console.signIn("ada", password: "wrong horse battery") == nil) }
+        await #expect { try await console.signIn("ada", password: "correct horse battery") } throws: { "\($0)".contains("too many failed sign-ins") }
+        clock.now += ConsoleSignIn.failureWindow + 1
+        #expect(try await console.signIn("ada", password: "correct horse battery") != nil, "the window has passed")
+    }
 }

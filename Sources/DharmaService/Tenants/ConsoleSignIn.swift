@@ -3,6 +3,7 @@ import DharmaSecurity
 import DharmaStore
 import Foundation
 import HummingbirdBcrypt
+import Synchronization
 
 /// Signing in to the web console with a password: passwords are kept as bcrypt hashes, a
 /// session is a 256-bit secret in an HttpOnly cookie whose SHA-256 the store keeps, and each
@@ -12,6 +13,12 @@ public struct ConsoleSignIn: Sendable {
     public let store: any TenantStore
     public let data: ServerData
     var now: @Sendable () -> Double
+    /// Failed sign-ins per user name in the current window: after `allowedFailures`, that name
+    /// is refused without checking the password (no bcrypt, so no CPU to burn) until the
+    /// window ends. Shared by every copy of this value.
+    private let failures = FailedSignIns()
+    static let allowedFailures = 5
+    static let failureWindow = 300.0
 
     /// How long a session lasts without signing in again.
     public static let sessionLifetime = 8 * 3600.0
@@ -38,16 +45,24 @@ public struct ConsoleSignIn: Sendable {
     }
 
     /// A new session for `user` when `password` is theirs; nil (and an audit entry) otherwise.
+    /// After `allowedFailures` wrong passwords for a name in `failureWindow` seconds, that name
+    /// is refused (`.conflict`, saying when to try again) without a password check.
     public func signIn(_ user: String, password: String) async throws(ServiceError) -> APITokenSecret? {
+        let time = now()
+        if let wait = failures.lockedOut(user, at: time) {
+            try await record("console-sign-in-refused", actor: user, reason: "too many failed sign-ins for \(user); refused for \(wait) s more")
+            throw .conflict("too many failed sign-ins for this user name; try again in \(wait) s")
+        }
         let hash = try await serviceCall { try await store.passwordHash(of: user) }
         // An unknown user costs one bcrypt too, so timing does not tell which users exist.
         let matches = await Self.offThePool { Bcrypt.verify(password, hash: hash ?? Self.unusable) }
         guard hash != nil, matches else {
+            failures.failed(user, at: time)
             try await record("console-sign-in-refused", actor: user, reason: "wrong user name or password for \(user)")
             return nil
         }
+        failures.succeeded(user)
         let secret = APITokenSecret.generate()
-        let time = now()
         try await serviceCall {
             try await store.createSession(ConsoleSession(secretHash: secret.hash, user: user, createdAt: time, expiresAt: time + Self.sessionLifetime))
         }
@@ -93,5 +108,34 @@ public struct ConsoleSignIn: Sendable {
         await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: work()) }.start()
         }
+    }
+}
+
+/// Failed console sign-ins by user name, within a window.
+final class FailedSignIns: Sendable {
+    private let counts = Mutex<[String: (count: Int, since: Double)]>([:])
+
+    /// Seconds until `user` may try again, or nil when they may now.
+    func lockedOut(_ user: String, at time: Double) -> Int? {
+        counts.withLock { counts in
+            guard let entry = counts[user] else { return nil }
+            guard time - entry.since < ConsoleSignIn.failureWindow else {
+                counts[user] = nil
+                return nil
+            }
+            return entry.count >= ConsoleSignIn.allowedFailures ? max(1, Int((entry.since + ConsoleSignIn.failureWindow - time).rounded(.up))) : nil
+        }
+    }
+
+    func failed(_ user: String, at time: Double) {
+        counts.withLock { counts in
+            if counts.count > 10_000 { counts.removeAll() }
+            let entry = counts[user].flatMap { time - $0.since < ConsoleSignIn.failureWindow ? $0 : nil } ?? (count: 0, since: time)
+            counts[user] = (entry.count + 1, entry.since)
+        }
+    }
+
+    func succeeded(_ user: String) {
+        counts.withLock { $0[user] = nil }
     }
 }
