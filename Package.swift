@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "DharmaConsole",
             dependencies: [
-                "DharmaCore", "DharmaStore", "DharmaService", "DharmaSecurity", "DharmaAudit", "DharmaAutopilot",
+                "DharmaCore", "DharmaStore", "DharmaService", "DharmaSecurity", "DharmaAudit", "DharmaAutopilot", "DharmaPolicy", "DharmaInsight",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
@@ -138,7 +138,8 @@ let package = Package(
         .testTarget(
             name: "DharmaServerTests",
             dependencies: [
-                "DharmaTestKit", "DharmaAPI", "DharmaClient", "DharmaCore", "DharmaAudit", "DharmaNet", "DharmaServer",
+                "DharmaTestKit", "DharmaAPI", "DharmaClient", "DharmaCore", "DharmaAudit", "DharmaNet", "DharmaServer", "DharmaConsole",
+                "DharmaInsight",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -142,7 +142,7 @@ final class BenchServer: Sendable {
         }
     }
 
-    private func waitUntilFinished(run: String, api: DharmaAPI.Client) async throws {
+    func waitUntilFinished(run: String, api: DharmaAPI.Client) async throws {
         let deadline = ContinuousClock.now + .seconds(600)
         while ContinuousClock.now < deadline {
             let state = try await api.getRun(path: .init(org: "bench", run: run)).ok.body.json.state
@@ -169,9 +169,12 @@ enum Wrk {
 
     /// Runs wrk without blocking one of Swift concurrency's few threads (the hello-world server
     /// in this process answers on them): its output goes to a file, read once it exits.
-    static func run(url: String, connections: Int, seconds: Int, token: String?, postFile: String?, scratch: String) async throws -> Result {
-        var arguments = ["wrk", "-t2", "-c\(connections)", "-d\(seconds)s", "--latency"]
+    static func run(
+        url: String, connections: Int, seconds: Int, token: String?, postFile: String?, scratch: String, headers: [String] = []
+    ) async throws -> Result {
+        var arguments = ["wrk", "-t\(min(2, connections))", "-c\(connections)", "-d\(seconds)s", "--latency"]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+        for header in headers { arguments += ["-H", header] }
         if let postFile {
             let script = scratch + "/post.lua"
             try """

@@ -90,4 +90,19 @@ extension Console {
         return Response(
             status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
+
+    /// The whole log as an evidence bundle, the file `dharma audit verify --bundle` checks offline.
+    func evidenceBundle(_ organisation: String) async throws -> Response {
+        let (tenants, _, _) = try acting()
+        let scope = try await tenants.auditScope(organisation, .read, to: "export the audit log")
+        let data = try AuditService.encoded(try await AuditService(context: scope.context).bundle(scope.selector))
+        let day = Date().formatted(.iso8601.year().month().day())
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/json", .cacheControl: "no-store",
+                .contentDisposition: "attachment; filename=\"dharma-evidence-\(organisation)-\(day).json\"",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
 }

@@ -34,6 +34,19 @@ struct RunView {
     var updated: String
     var plan: PlanCounts?
     var monthlyCost: String?
+    /// The change the plan makes to the monthly cost and carbon, signed (`+$12.40`).
+    var costDelta: String?
+    var carbon: String?
+    struct Finding {
+        var rule: String
+        var title: String
+        var severity: String
+        var resource: String
+        var remediation: String
+        var waiver: String?
+    }
+    var findings: [Finding]
+    var hasFindings: Bool
     var policyVerdict: String?
     var approvalsMissing: String?
     var decidedBy: String?
@@ -65,7 +78,11 @@ extension Console {
             stackURL: "/console/orgs/\(organisation)/stacks/\(stack)", kind: run.kind.rawValue,
             state: run.state.rawValue,
             actor: run.actor, created: Self.time(run.createdAt), updated: Self.time(run.updatedAt), plan: run.plan,
-            monthlyCost: run.monthlyCost.map { String(format: "$%.2f", $0) }, policyVerdict: run.policyVerdict,
+            monthlyCost: run.monthlyCost.map(Self.dollars), costDelta: run.monthlyCostDelta.map { Self.signed($0, Self.dollars) },
+            carbon: run.monthlyCarbonKg.map { Self.kilograms($0) + (run.monthlyCarbonDeltaKg.map { " (" + Self.signed($0, Self.kilograms) + ")" } ?? "") },
+            findings: (run.policyFindings ?? []).map {
+                .init(rule: $0.rule, title: $0.title, severity: $0.severity.rawValue, resource: $0.resource, remediation: $0.remediation, waiver: $0.waiver)
+            }, hasFindings: !(run.policyFindings ?? []).isEmpty, policyVerdict: run.policyVerdict,
             approvalsMissing: run.approvalsMissing.isEmpty ? nil : run.approvalsMissing.joined(separator: ", "), decidedBy: run.decidedBy,
             error: run.error, log: lines.map(\.text), live: !run.state.isFinal && !waiting,
             liveURL: run.state.isFinal ? nil : "/console/orgs/\(organisation)/runs/\(run.id)/live", after: (lines.last?.index ?? -1) + 1,

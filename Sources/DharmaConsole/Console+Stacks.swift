@@ -20,8 +20,9 @@ struct StacksView {
         var locked: Bool
         var blueprintVersion: Int?
         var latestRun: RunLink?
-        /// The monthly cost its newest priced run estimated.
+        /// The monthly cost and carbon its newest priced run estimated.
         var monthlyCost: String?
+        var carbon: String?
     }
     var organisations: [Organisation]
     var none: Bool
@@ -66,6 +67,7 @@ struct StackView {
     var canApply: Bool
     var canDestroy: Bool
     var actionsURL: String
+    var complianceURL: String
     var resources: [Resource]
     var outputs: [Output]
     var hasOutputs: Bool
@@ -87,16 +89,18 @@ extension Console {
                 let summary = try await tenants.stackSummary(stack.reference, in: organisation)
                 var latest: RunLink?
                 var cost: String?
+                var carbon: String?
                 if let id = summary.latestRun {
                     let run = try await acting().runs.run(id, in: organisation)
                     latest = Self.link(run)
-                    cost = run.monthlyCost.map { String(format: "$%.2f", $0) }
+                    cost = run.monthlyCost.map(Self.dollars)
+                    carbon = run.monthlyCarbonKg.map(Self.kilograms)
                 }
                 rows.append(
                     .init(
                         ref: stack.reference, url: "/console/orgs/\(organisation)/stacks/\(stack.reference)", project: stack.project,
                         environment: stack.stack.environment, protected: stack.protected, locked: stack.lockedBy != nil,
-                        blueprintVersion: summary.latestBlueprint, latestRun: latest, monthlyCost: cost))
+                        blueprintVersion: summary.latestBlueprint, latestRun: latest, monthlyCost: cost, carbon: carbon))
             }
             organisations.append(.init(name: organisation, role: role.rawValue, stacks: rows, empty: rows.isEmpty))
         }
@@ -113,7 +117,8 @@ extension Console {
             organisation: organisation, ref: reference, project: summary.stack.project, protected: summary.stack.protected,
             lockedBy: summary.stack.lockedBy, blueprintVersion: summary.latestBlueprint, runs: page.items.map { Self.link($0) },
             canPlan: scoped.may(.plan), canApply: scoped.may(.apply), canDestroy: scoped.may(.destroy),
-            actionsURL: "/console/orgs/\(organisation)/stacks/\(reference)/runs", resources: state.resources, outputs: state.outputs,
+            actionsURL: "/console/orgs/\(organisation)/stacks/\(reference)/runs",
+            complianceURL: "/console/orgs/\(organisation)/stacks/\(reference)/compliance", resources: state.resources, outputs: state.outputs,
             hasOutputs: !state.outputs.isEmpty,
             versions: state.versions, incidents: try await incidentRows(reference, in: organisation), graph: state.graph)
         return pages.render(.stack, title: reference, view)
@@ -158,6 +163,16 @@ extension Console {
         RunLink(
             id: run.id, url: "/console/orgs/\(run.organisation)/runs/\(run.id)", state: run.state.rawValue, kind: run.kind.rawValue,
             created: time(run.createdAt), actor: run.actor)
+    }
+
+    static func dollars(_ amount: Double) -> String { String(format: "$%.2f", amount) }
+
+    static func kilograms(_ amount: Double) -> String { String(format: "%.1f kg CO2e", amount) }
+
+    /// `+$3.00`, `-$1.50`, or `no change`: a delta says its direction in text, not by colour alone.
+    static func signed(_ amount: Double, _ format: (Double) -> String) -> String {
+        if abs(amount) < 0.005 { return "no change" }
+        return (amount > 0 ? "+" : "-") + format(abs(amount))
     }
 
     static func time(_ seconds: Double) -> String {

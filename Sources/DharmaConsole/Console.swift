@@ -42,6 +42,10 @@ public struct Console: Sendable {
         signedIn.post("/orgs/:org/stacks/:stack/runs") { request, context in
             try await queueRun(request, context.parameters.require("org"), context.parameters.require("stack"))
         }
+        signedIn.get("/orgs/:org/stacks/:stack/compliance") { request, context in
+            try await compliancePage(request, context.parameters.require("org"), context.parameters.require("stack"))
+        }
+        signedIn.get("/orgs/:org/metrics") { request, context in try await metricsPage(request, context.parameters.require("org")) }
         signedIn.get("/orgs/:org/stacks/:stack/incidents/:id") { _, context in
             try await incidentPage(context.parameters.require("org"), context.parameters.require("stack"), context.parameters.require("id"))
         }
@@ -53,6 +57,7 @@ public struct Console: Sendable {
             try await decide(request, context.parameters.require("org"), context.parameters.require("run"), context.parameters.require("decision"))
         }
         signedIn.get("/orgs/:org/audit") { request, context in try await auditPage(request, context.parameters.require("org")) }
+        signedIn.get("/orgs/:org/audit/evidence") { _, context in try await evidenceBundle(context.parameters.require("org")) }
         signedIn.get("/orgs/:org/audit/:seq/proof") { _, context in
             try await auditProof(context.parameters.require("org"), context.parameters.require("seq"))
         }

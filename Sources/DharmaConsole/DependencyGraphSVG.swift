@@ -50,31 +50,15 @@ enum DependencyGraphSVG {
         }
         for node in nodes {
             guard let at = position[node.name] else { continue }
-            svg += "<g><title>\(escape(node.name)) (\(escape(node.type)))</title>"
+            svg += "<g><title>\(SVGText.escape(node.name)) (\(SVGText.escape(node.type)))</title>"
             svg += "<rect x=\"\(at.x)\" y=\"\(at.y)\" width=\"\(width)\" height=\"\(height)\" rx=\"4\" fill=\"#fff\" stroke=\"#0b5cad\"/>"
-            svg += "<text x=\"\(at.x + 8)\" y=\"\(at.y + 18)\" font-size=\"13\" font-weight=\"600\" fill=\"#1b1f24\">\(escape(clip(node.name)))</text>"
-            svg += "<text x=\"\(at.x + 8)\" y=\"\(at.y + 35)\" font-size=\"11\" fill=\"#545d68\">\(escape(clip(node.type)))</text></g>\n"
+            svg += "<text x=\"\(at.x + 8)\" y=\"\(at.y + 18)\" font-size=\"13\" font-weight=\"600\" fill=\"#1b1f24\">\(SVGText.escape(clip(node.name)))</text>"
+            svg += "<text x=\"\(at.x + 8)\" y=\"\(at.y + 35)\" font-size=\"11\" fill=\"#545d68\">\(SVGText.escape(clip(node.type)))</text></g>\n"
         }
         return svg + "</svg>"
     }
 
     static func clip(_ text: String) -> String {
         text.count > 24 ? String(text.prefix(23)) + "…" : text
-    }
-
-    /// Text for SVG: the markup characters escaped, as the page's templates escape theirs.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
     }
 }

@@ -2,6 +2,8 @@ import DharmaTestKit
 import Foundation
 import Testing
 
+@testable import DharmaConsole
+
 /// The web console in a real browser (Debian's chromium, driven by Selenium) against a real
 /// `dharma server` over TLS: an operator queues a run that waits for approval, an approver
 /// approves it and watches it apply, a viewer finds no buttons and is refused when forging a
@@ -44,6 +46,45 @@ struct ConsoleBrowserTests {
         var tamperedVerifies: Tamper
         var viewerPost: Post
         var noTokenPost: Post
+        struct Evidence: Decodable {
+            var status: Int
+            var disposition: String
+            var entries: Int
+            var checkpoints: Int
+        }
+        var evidence: Evidence
+        struct Compliance: Decodable {
+            var title: String
+            var controls: Int
+            var statuses: [String]
+            var current: String
+        }
+        var compliance: Compliance
+        struct Metrics: Decodable {
+            var charts: Int
+            var bands: Int
+            var anomalies: [String]
+            var label: String
+            var rows: [String]
+        }
+        var metrics: Metrics
+        var metricsError: String
+    }
+
+    /// An hourly wave, a sample a minute for the last 1,000 minutes, with one spike 200 minutes
+    /// ago, into the organisation's metrics store as OTLP ingest would put it.
+    static func importWave(into server: ServerProcess) throws -> Date {
+        let now = Date().timeIntervalSince1970
+        let start = (now / 60).rounded(.down) * 60 - 1000 * 60
+        var csv = "timestamp,value\n"
+        for minute in 0..<1000 {
+            let wave = 40 + 10 * sin(Double(minute) * 2 * .pi / 60) + Double(minute * 7919 % 100) / 100
+            csv += "\(Int(start) + minute * 60),\(minute == 800 ? 95 : wave)\n"
+        }
+        let file = Scratch.path("cpu", suffix: ".csv")
+        try csv.write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try runDharma(["metrics", "import", file, "--name", "cpu", "--label", "resource=web", "--state", server.data + "/orgs/acme/dharma.db"])
+        return Date(timeIntervalSince1970: start + 800 * 60)
     }
 
     @Test("operator queues, approver approves and sees it applied, viewer has no buttons and forged or token-less forms are refused")
@@ -54,6 +95,7 @@ struct ConsoleBrowserTests {
         for user in ["operator-user", "approver-user", "viewer-user"] {
             _ = try runDharma(["server", "set-password", "--data", server.data, "--user", user], input: Self.password + "\n")
         }
+        let spike = try Self.importWave(into: server)
         let shots = TestPaths.repository + "/.build/console-screenshots"
         let script = TestPaths.repository + "/Tests/DharmaServerTests/Fixtures/console_browser.py"
         let (status, output, errors) = try Self.run(["python3", script, "--url", server.url, "--password", Self.password, "--shots", shots])
@@ -79,6 +121,19 @@ struct ConsoleBrowserTests {
         #expect(seen.tamperedVerifies.honest && !seen.tamperedVerifies.tampered, "an entry changed by one character fails in the browser")
         #expect(seen.viewerPost.status == 403 && seen.viewerPost.refusal == true, "the server refuses the viewer's forged form: \(seen.viewerPost)")
         #expect(seen.noTokenPost.status == 403 && seen.noTokenPost.csrf == true, "\(seen.noTokenPost)")
+        #expect(
+            seen.evidence.status == 200 && seen.evidence.disposition.hasPrefix("attachment; filename=\"dharma-evidence-acme-")
+                && seen.evidence.entries >= seen.auditActions.count && seen.evidence.checkpoints >= 1, "\(seen.evidence)")
+        #expect(
+            seen.compliance.current == "soc2" && seen.compliance.controls > 0 && !seen.compliance.statuses.isEmpty
+                && seen.compliance.statuses.allSatisfy { ["pass", "fail", "not-applicable"].contains($0) }, "\(seen.compliance)")
+        let minute = LineChartSVG.clock(Int64(spike.timeIntervalSince1970 * 1000))
+        #expect(seen.metrics.charts == 1 && seen.metrics.bands == 1, "one series, with its forecast band: \(seen.metrics)")
+        #expect(
+            seen.metrics.anomalies.count == 1 && seen.metrics.anomalies[0].hasPrefix("anomaly at \(minute): 95"),
+            "the spike at \(minute) is the one anomaly: \(seen.metrics.anomalies)")
+        #expect(seen.metrics.label.contains("1000 samples") && seen.metrics.rows.count == 1, "\(seen.metrics.label) \(seen.metrics.rows)")
+        #expect(seen.metricsError.contains("query"), "a query that does not parse says why: \(seen.metricsError)")
         for (page, bytes) in seen.pages { #expect(bytes < 100_000, "\(page) is \(bytes) bytes of HTML") }
         for page in seen.pages.keys {
             for width in ["desktop", "phone"] {

@@ -50,6 +50,12 @@ struct PolicyEnforcementTests {
             #expect(held.state == .policyOverride, "\(held.error ?? "")")
             #expect(held.policyOverridable == ["DH-BKT-PUBLIC"], "the advisory versioning rule does not hold the run")
             #expect(held.policyVerdict?.contains("soft-mandatory") == true, "\(held.policyVerdict ?? "")")
+            let findings = held.policyFindings ?? []
+            #expect(
+                Array(findings.map(\.rule).prefix(2)) == ["DH-BKT-PUBLIC", "DH-BKT-VERSIONING"] && findings.contains { $0.rule == "DH-TAG-OWNER" }
+                    && findings.allSatisfy { !$0.remediation.isEmpty } && findings[0].resource == "uploads",
+                "every failed check (below failOn too) with its resource and how to fix it, most severe first: \(findings)")
+            #expect(held.monthlyCost != nil && held.monthlyCostDelta == held.monthlyCost, "a first plan's cost is all new: \(held)")
             #expect(!FileManager.default.fileExists(atPath: server.data + "/orgs/acme/stacks/shop.dev/data/uploads"), "nothing applied while held")
 
             let byOperator = try await operatorClient.api.overrideRunPolicy(

@@ -1843,8 +1843,22 @@ extension Components {
             public var plan: Components.Schemas.PlanSummary?
             /// - Remark: Generated from `#/components/schemas/Run/monthly_cost`.
             public var monthlyCost: Swift.Double?
+            /// How much the plan changes the monthly cost.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Run/monthly_cost_delta`.
+            public var monthlyCostDelta: Swift.Double?
+            /// kg CO2e a month after the plan.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Run/monthly_carbon_kg`.
+            public var monthlyCarbonKg: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Run/monthly_carbon_delta_kg`.
+            public var monthlyCarbonDeltaKg: Swift.Double?
             /// - Remark: Generated from `#/components/schemas/Run/policy_verdict`.
             public var policyVerdict: Swift.String?
+            /// The checks that failed on the plan, most severe first; waived ones say who waived them.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Run/policy_findings`.
+            public var policyFindings: [Components.Schemas.RunPolicyFinding]?
             /// The soft-mandatory rules holding the run while it waits for an override.
             ///
             /// - Remark: Generated from `#/components/schemas/Run/policy_overridable`.
@@ -1876,7 +1890,11 @@ extension Components {
             ///   - updatedAt:
             ///   - plan:
             ///   - monthlyCost:
+            ///   - monthlyCostDelta: How much the plan changes the monthly cost.
+            ///   - monthlyCarbonKg: kg CO2e a month after the plan.
+            ///   - monthlyCarbonDeltaKg:
             ///   - policyVerdict:
+            ///   - policyFindings: The checks that failed on the plan, most severe first; waived ones say who waived them.
             ///   - policyOverridable: The soft-mandatory rules holding the run while it waits for an override.
             ///   - policyOverride:
             ///   - approvalsMissing:
@@ -1896,7 +1914,11 @@ extension Components {
                 updatedAt: Foundation.Date,
                 plan: Components.Schemas.PlanSummary? = nil,
                 monthlyCost: Swift.Double? = nil,
+                monthlyCostDelta: Swift.Double? = nil,
+                monthlyCarbonKg: Swift.Double? = nil,
+                monthlyCarbonDeltaKg: Swift.Double? = nil,
                 policyVerdict: Swift.String? = nil,
+                policyFindings: [Components.Schemas.RunPolicyFinding]? = nil,
                 policyOverridable: [Swift.String]? = nil,
                 policyOverride: Components.Schemas.PolicyOverride? = nil,
                 approvalsMissing: [Swift.String]? = nil,
@@ -1916,7 +1938,11 @@ extension Components {
                 self.updatedAt = updatedAt
                 self.plan = plan
                 self.monthlyCost = monthlyCost
+                self.monthlyCostDelta = monthlyCostDelta
+                self.monthlyCarbonKg = monthlyCarbonKg
+                self.monthlyCarbonDeltaKg = monthlyCarbonDeltaKg
                 self.policyVerdict = policyVerdict
+                self.policyFindings = policyFindings
                 self.policyOverridable = policyOverridable
                 self.policyOverride = policyOverride
                 self.approvalsMissing = approvalsMissing
@@ -1937,13 +1963,72 @@ extension Components {
                 case updatedAt = "updated_at"
                 case plan
                 case monthlyCost = "monthly_cost"
+                case monthlyCostDelta = "monthly_cost_delta"
+                case monthlyCarbonKg = "monthly_carbon_kg"
+                case monthlyCarbonDeltaKg = "monthly_carbon_delta_kg"
                 case policyVerdict = "policy_verdict"
+                case policyFindings = "policy_findings"
                 case policyOverridable = "policy_overridable"
                 case policyOverride = "policy_override"
                 case approvalsMissing = "approvals_missing"
                 case error
                 case decidedBy = "decided_by"
                 case stateVersion = "state_version"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RunPolicyFinding`.
+        public struct RunPolicyFinding: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RunPolicyFinding/rule`.
+            public var rule: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RunPolicyFinding/title`.
+            public var title: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RunPolicyFinding/severity`.
+            @frozen public enum SeverityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case info = "info"
+                case low = "low"
+                case medium = "medium"
+                case high = "high"
+                case critical = "critical"
+            }
+            /// - Remark: Generated from `#/components/schemas/RunPolicyFinding/severity`.
+            public var severity: Components.Schemas.RunPolicyFinding.SeverityPayload
+            /// - Remark: Generated from `#/components/schemas/RunPolicyFinding/resource`.
+            public var resource: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RunPolicyFinding/remediation`.
+            public var remediation: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RunPolicyFinding/waiver`.
+            public var waiver: Swift.String?
+            /// Creates a new `RunPolicyFinding`.
+            ///
+            /// - Parameters:
+            ///   - rule:
+            ///   - title:
+            ///   - severity:
+            ///   - resource:
+            ///   - remediation:
+            ///   - waiver:
+            public init(
+                rule: Swift.String,
+                title: Swift.String,
+                severity: Components.Schemas.RunPolicyFinding.SeverityPayload,
+                resource: Swift.String,
+                remediation: Swift.String,
+                waiver: Swift.String? = nil
+            ) {
+                self.rule = rule
+                self.title = title
+                self.severity = severity
+                self.resource = resource
+                self.remediation = remediation
+                self.waiver = waiver
+            }
+            public enum CodingKeys: String, CodingKey {
+                case rule
+                case title
+                case severity
+                case resource
+                case remediation
+                case waiver
             }
         }
         /// - Remark: Generated from `#/components/schemas/PolicyOverride`.

@@ -5,6 +5,12 @@ public enum SeriesAlarms {
         public var time: Int64
         public var value: Double
         public var score: Double
+
+        public init(time: Int64, value: Double, score: Double) {
+            self.time = time
+            self.value = value
+            self.score = score
+        }
     }
 
     /// A pattern not seen for `memory` seconds (0: never forgotten) starts to count as new

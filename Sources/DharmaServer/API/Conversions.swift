@@ -106,7 +106,13 @@ extension Components.Schemas.Run {
             state: .init(rawValue: run.state.rawValue) ?? .errored, actor: run.actor, message: run.message, blueprintVersion: run.blueprintVersion,
             createdAt: Date(epoch: run.createdAt), updatedAt: Date(epoch: run.updatedAt),
             plan: run.plan.map { .init(create: $0.create, update: $0.update, replace: $0.replace, delete: $0.delete) }, monthlyCost: run.monthlyCost,
-            policyVerdict: run.policyVerdict, policyOverridable: run.policyOverridable,
+            monthlyCostDelta: run.monthlyCostDelta, monthlyCarbonKg: run.monthlyCarbonKg, monthlyCarbonDeltaKg: run.monthlyCarbonDeltaKg,
+            policyVerdict: run.policyVerdict,
+            policyFindings: run.policyFindings?.map {
+                .init(
+                    rule: $0.rule, title: $0.title, severity: .init(rawValue: $0.severity.rawValue) ?? .info, resource: $0.resource,
+                    remediation: $0.remediation, waiver: $0.waiver)
+            }, policyOverridable: run.policyOverridable,
             policyOverride: run.policyOverride.map(Components.Schemas.PolicyOverride.init),
             approvalsMissing: run.approvalsMissing, error: run.error, decidedBy: run.decidedBy,
             stateVersion: run.stateVersion)

@@ -127,14 +127,20 @@ public struct AuditService: Sendable {
     /// Writes an evidence bundle that `verify --bundle` checks offline.
     public func export(_ selector: StackSelector, to path: String) async throws(ServiceError) -> EvidenceBundle {
         let bundle = try await bundle(selector)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try Self.encoded(bundle)
         do {
-            try encoder.encode(bundle).write(to: URL(fileURLWithPath: path))
+            try data.write(to: URL(fileURLWithPath: path))
         } catch {
             throw .failed("cannot write \(path): \(error.localizedDescription)")
         }
         return bundle
+    }
+
+    /// A bundle as the file `audit verify --bundle` reads.
+    public static func encoded(_ bundle: EvidenceBundle) throws(ServiceError) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do { return try encoder.encode(bundle) } catch { throw .failed("cannot encode the evidence bundle: \(error)") }
     }
 
     /// An evidence bundle of the whole log, as `export` writes it.

@@ -254,7 +254,7 @@ public struct MetricsService: Sendable {
 
     // MARK: shared
 
-    private func read(_ text: String, since: String, until: Double?, _ location: StackSelector) async throws(ServiceError) -> (
+    func read(_ text: String, since: String, until: Double?, _ location: StackSelector) async throws(ServiceError) -> (
         MetricQuery, [SeriesKey: [Sample]]
     ) {
         let parsed = try Self.parse(text)

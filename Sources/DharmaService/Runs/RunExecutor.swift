@@ -68,6 +68,11 @@ struct RunExecutor: Sendable {
             plan = outcome.plan
             await transition(&run, to: .planned, plan: plan)
             run.policyVerdict = outcome.verdict.message
+            run.policyFindings = Self.findings(outcome.policy)
+            run.monthlyCost = outcome.cost.after.total
+            run.monthlyCostDelta = outcome.cost.delta
+            run.monthlyCarbonKg = outcome.cost.after.totalCarbonKg
+            run.monthlyCarbonDeltaKg = outcome.cost.carbonDelta
             let failing = outcome.policy.failures.count
             await log(run, "policy: \(failing) failing check\(failing == 1 ? "" : "s")")
             switch outcome.verdict {
@@ -86,7 +91,6 @@ struct RunExecutor: Sendable {
                 if let message = outcome.verdict.message { throw ServiceError.policyViolation(message) }
             }
             await transition(&run, to: .policyChecked)
-            run.monthlyCost = outcome.cost.after.total
             await log(run, String(format: "cost: %.2f/month (%+.2f)", outcome.cost.after.total, outcome.cost.delta))
             if let exceeded = outcome.cost.budgetExceeded { throw ServiceError.policyViolation(exceeded) }
             await transition(&run, to: .costEstimated)
@@ -144,6 +148,17 @@ struct RunExecutor: Sendable {
     }
 
     // MARK: helpers
+
+    /// The failed checks worth keeping with the run: unwaived ones most severe first, then the
+    /// waived ones with who waived them and until when.
+    static func findings(_ report: PolicyReport) -> [RunPolicyFinding] {
+        (report.orderedFailures + report.waived).map { finding in
+            RunPolicyFinding(
+                rule: finding.rule.id, title: finding.rule.title, severity: finding.rule.severity, resource: finding.resource.address,
+                remediation: finding.rule.remediation,
+                waiver: finding.waiver.map { "waived by \($0.approver) until \($0.expires): \($0.justification)" })
+        }
+    }
 
     /// The organisation's enforcement levels, with the override the run was given.
     private func policy(for run: Run) async throws(ServiceError) -> PolicySettings {

@@ -55,6 +55,13 @@ public struct Run: Sendable, Codable, Hashable {
     public var updatedAt: Double
     public var plan: PlanCounts?
     public var monthlyCost: Double?
+    /// How much the plan changes the monthly cost, and the carbon (kg CO2e a month) after it
+    /// and its change.
+    public var monthlyCostDelta: Double?
+    public var monthlyCarbonKg: Double?
+    public var monthlyCarbonDeltaKg: Double?
+    /// The failed checks on the plan, waived ones included, most severe first.
+    public var policyFindings: [RunPolicyFinding]?
     /// Why the policy gate refused or held the run, when it did.
     public var policyVerdict: String?
     /// The soft-mandatory rules holding the run while it waits for an override.

@@ -10,6 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure planning and applying; prints figures (build with -c release).",
         subcommands: [
             PlanBench.self, ApplyBench.self, AuditBench.self, ExportBench.self, ScanBench.self, InsightBench.self, ServerBench.self, EventsBench.self,
+            ConsoleBench.self,
         ])
 
     struct ServerBench: AsyncParsableCommand {
@@ -57,6 +58,52 @@ struct BenchCommand: AsyncParsableCommand {
                             format: " %7.0f   %6.1f %%   %6.2f   %6.2f  %6d", scenario.requestsPerSecond,
                             hello > 0 ? scenario.requestsPerSecond / hello * 100 : 0,
                             scenario.p50Milliseconds, scenario.p99Milliseconds, scenario.errors))
+            }
+        }
+    }
+
+    struct ConsoleBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "console",
+            abstract: "The web console's pages for an organisation of many stacks: bytes downloaded and render time.",
+            discussion: """
+                Starts a `dharma server` (plain HTTP), makes organisation `bench` with --stacks stacks of a 10-resource blueprint (each planned, the first applied) and a day of metrics, signs in to the console, then for each page counts its HTML and the stylesheet and scripts it links, and runs wrk with one connection for --seconds against it: p50 and p99 are the time to render the page, one request at a time. wrk and curl must be on PATH. Build with -c release.
+
+                Example: dharma bench console --stacks 100 --seconds 5
+                """)
+
+        @Option(help: "Stacks in the organisation.") var stacks = 100
+        @Option(help: "Seconds of requests per page.") var seconds = 5
+        @Flag(help: "Print the figures as JSON.") var json = false
+
+        func run() async throws {
+            guard (1...1000).contains(stacks), seconds >= 1 else { throw ValidationError("--stacks is 1 to 1000 and --seconds at least 1") }
+            let executable =
+                CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
+            let figures = try await Benchmarks.console(dharma: executable, stacks: stacks, seconds: seconds)
+            if json {
+                print(
+                    Value.map([
+                        "stacks": .int(figures.stacks), "seconds": .int(figures.seconds),
+                        "pages": .list(
+                            figures.pages.map {
+                                .map([
+                                    "name": .string($0.name), "path": .string($0.path), "htmlBytes": .int($0.htmlBytes), "assetBytes": .int($0.assetBytes),
+                                    "p50Milliseconds": .double($0.p50Milliseconds), "p99Milliseconds": .double($0.p99Milliseconds),
+                                    "requestsPerSecond": .double($0.requestsPerSecond.rounded()),
+                                ])
+                            }),
+                    ]).jsonText)
+                return
+            }
+            print("organisation of \(figures.stacks) stacks; wrk -c1 for \(figures.seconds) s per page:")
+            print("page                  HTML KB   + CSS/JS KB   p50 ms   p99 ms   req/s")
+            for page in figures.pages {
+                print(
+                    page.name.padded(21)
+                        + String(
+                            format: " %7.1f   %11.1f   %6.2f   %6.2f  %6.0f", Double(page.htmlBytes) / 1024, Double(page.assetBytes) / 1024,
+                            page.p50Milliseconds, page.p99Milliseconds, page.requestsPerSecond))
             }
         }
     }

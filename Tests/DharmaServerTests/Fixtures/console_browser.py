@@ -4,8 +4,9 @@ what it saw as one JSON object; ConsoleBrowserTests asserts on it.
 Steps: an operator signs in and queues an apply run that waits for approval, and finds no
 approve button; an approver signs in and approves it, and the page follows the run to
 `applied`; a viewer finds no action buttons, and a POST the viewer forges with its own CSRF
-token is refused by the server, as is one without the token. Every page is saved as a
-screenshot at desktop and phone widths.
+token is refused by the server, as is one without the token; the viewer downloads the
+evidence bundle, reads the stack's compliance, and charts a metric with its forecast band and
+its anomaly. Every page is saved as a screenshot at desktop and phone widths.
 """
 import argparse
 import json
@@ -16,7 +17,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--url", required=True)
@@ -168,6 +169,47 @@ try:
         first.get_attribute("data-proof"),
     )
     shoot("audit")
+    # The evidence bundle downloads as the file `dharma audit verify --bundle` reads.
+    seen["evidence"] = browser.execute_async_script(
+        """
+        const [url, done] = arguments;
+        fetch(url, {credentials: 'same-origin'}).then(async r => {
+          const bundle = await r.json();
+          done({status: r.status, disposition: r.headers.get('Content-Disposition') || '', entries: bundle.entries.length, checkpoints: bundle.checkpoints.length});
+        });
+        """,
+        browser.find_element(By.ID, "evidence").get_attribute("href"),
+    )
+    browser.get(arguments.url + f"/console/orgs/{arguments.org}/stacks/{arguments.stack}")
+    browser.find_element(By.LINK_TEXT, "compliance").click()
+    wait.until(ready.presence_of_element_located((By.ID, "compliance-score")))
+    seen["compliance"] = {
+        "title": browser.title,
+        "controls": len(browser.find_elements(By.CSS_SELECTOR, "tr.control")),
+        "statuses": sorted({row.get_attribute("class").split()[-1] for row in browser.find_elements(By.CSS_SELECTOR, "tr.control")}),
+        "current": browser.find_element(By.CSS_SELECTOR, ".tabs [aria-current]").text,
+    }
+    shoot("compliance")
+    browser.get(arguments.url + f"/console/orgs/{arguments.org}/metrics")
+    wait.until(ready.presence_of_element_located((By.ID, "metric-query")))
+    browser.find_element(By.ID, "metric-query").send_keys('cpu{resource="web"}')
+    Select(browser.find_element(By.ID, "metric-since")).select_by_visible_text("24h")
+    browser.find_element(By.CSS_SELECTOR, "form[role=search] button").click()
+    wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "svg.chart")))
+    chart = browser.find_element(By.CSS_SELECTOR, "svg.chart")
+    seen["metrics"] = {
+        "charts": len(browser.find_elements(By.CSS_SELECTOR, "svg.chart")),
+        "bands": len(chart.find_elements(By.CSS_SELECTOR, "polygon.band")),
+        "anomalies": [a.find_element(By.TAG_NAME, "title").get_attribute("textContent") for a in chart.find_elements(By.CSS_SELECTOR, "circle.anomaly")],
+        "label": chart.get_attribute("aria-label"),
+        "rows": [row.text for row in browser.find_elements(By.CSS_SELECTOR, "tbody tr")],
+    }
+    shoot("metrics")
+    browser.find_element(By.ID, "metric-query").clear()
+    browser.find_element(By.ID, "metric-query").send_keys("rate(cpu")
+    browser.find_element(By.CSS_SELECTOR, "form[role=search] button").click()
+    wait.until(ready.presence_of_element_located((By.ID, "metric-error")))
+    seen["metricsError"] = browser.find_element(By.ID, "metric-error").text
     browser.get(arguments.url + "/console/tokens")
     wait.until(ready.title_contains("API tokens"))
     shoot("tokens")
