@@ -81,7 +81,9 @@ extension Console {
             monthlyCost: run.monthlyCost.map(Self.dollars), costDelta: run.monthlyCostDelta.map { Self.signed($0, Self.dollars) },
             carbon: run.monthlyCarbonKg.map { Self.kilograms($0) + (run.monthlyCarbonDeltaKg.map { " (" + Self.signed($0, Self.kilograms) + ")" } ?? "") },
             findings: (run.policyFindings ?? []).map {
-                .init(rule: $0.rule, title: $0.title, severity: $0.severity.rawValue, resource: $0.resource, remediation: $0.remediation, waiver: $0.waiver)
+                .init(
+                    rule: $0.rule, title: $0.title, severity: $0.severity.rawValue, resource: $0.resource, remediation: $0.remediation,
+                    waiver: $0.waiver.map { "waived by \($0.approver) until \($0.expires): \($0.justification)" })
             }, hasFindings: !(run.policyFindings ?? []).isEmpty, policyVerdict: run.policyVerdict,
             approvalsMissing: run.approvalsMissing.isEmpty ? nil : run.approvalsMissing.joined(separator: ", "), decidedBy: run.decidedBy,
             error: run.error, log: lines.map(\.text), live: !run.state.isFinal && !waiting,

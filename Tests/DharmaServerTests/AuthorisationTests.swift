@@ -139,7 +139,7 @@ struct AuthorisationTests {
         #expect(counter == Self.operations.count * 5)
 
         // Every refusal is an entry on the server's own audit log, naming actor and reason.
-        let log = try runDharma(["audit", "log", "--state", server.data + "/server/dharma.db", "--json"])
+        let log = try await runDharma(["audit", "log", "--state", server.data + "/server/dharma.db", "--json"])
         let entries = (try JSONSerialization.jsonObject(with: Data(log.utf8)) as? [[String: Any]]) ?? []
         let denials = entries.filter { $0["action"] as? String == "denied" }
         #expect(denials.count == denied, "\(denials.count) denials recorded, \(denied) refused")
@@ -165,30 +165,43 @@ struct AuthorisationTests {
 }
 
 /// Runs the built `dharma` and returns its standard output; a failure says what it printed.
-func runDharma(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> String {
-    let result = try runDharmaStatus(arguments, environment: environment, input: input)
+func runDharma(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) async throws -> String {
+    let result = try await runDharmaStatus(arguments, environment: environment, input: input)
     guard result.status == 0 else {
         throw ServerTestError("dharma \(arguments.joined(separator: " ")) exited \(result.status):\n\(result.stdout)\n\(result.stderr)")
     }
     return result.stdout
 }
 
-func runDharmaStatus(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> (
+/// Runs the CLI to its end without holding one of Swift concurrency's few threads while it
+/// runs (`apply --remote` follows a run for many seconds): on two cores, two blocked threads
+/// stall every other test's requests until the servers' idle timeout closes their connections.
+func runDharmaStatus(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) async throws -> (
     status: Int32, stdout: String, stderr: String
 ) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: TestPaths.dharma)
     process.arguments = arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe(), err = Pipe(), stdin = Pipe()
-    process.standardOutput = out
-    process.standardError = err
+    let outputPath = Scratch.path("dharma-output", suffix: ".log"), errorsPath = Scratch.path("dharma-errors", suffix: ".log")
+    for path in [outputPath, errorsPath] { FileManager.default.createFile(atPath: path, contents: nil) }
+    process.standardOutput = FileHandle(forWritingAtPath: outputPath)
+    process.standardError = FileHandle(forWritingAtPath: errorsPath)
+    let stdin = Pipe()
     process.standardInput = stdin
-    try process.start()
-    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-    try? stdin.fileHandleForWriting.close()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        process.terminationHandler = { _ in continuation.resume() }
+        do {
+            try process.start()
+        } catch {
+            process.terminationHandler = nil
+            continuation.resume(throwing: error)
+            return
+        }
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try? stdin.fileHandleForWriting.close()
+    }
+    let stdout = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    let stderr = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
+    return (process.terminationStatus, stdout, stderr)
 }

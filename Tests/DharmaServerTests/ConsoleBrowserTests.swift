@@ -69,11 +69,25 @@ struct ConsoleBrowserTests {
         }
         var metrics: Metrics
         var metricsError: String
+        struct Security: Decodable {
+            var severities: [String: Int]
+            var findings: [String]
+            var denials: [String]
+            var denialsHidden: Bool
+        }
+        var viewerSecurity: Security
+        var adminSecurity: Security
+        struct Executive: Decodable {
+            var cost: String
+            var charts: Int
+            var rows: [String]
+        }
+        var executive: Executive
     }
 
     /// An hourly wave, a sample a minute for the last 1,000 minutes, with one spike 200 minutes
     /// ago, into the organisation's metrics store as OTLP ingest would put it.
-    static func importWave(into server: ServerProcess) throws -> Date {
+    static func importWave(into server: ServerProcess) async throws -> Date {
         let now = Date().timeIntervalSince1970
         let start = (now / 60).rounded(.down) * 60 - 1000 * 60
         var csv = "timestamp,value\n"
@@ -83,7 +97,7 @@ struct ConsoleBrowserTests {
         }
         let file = Scratch.path("cpu", suffix: ".csv")
         try csv.write(toFile: file, atomically: true, encoding: .utf8)
-        _ = try runDharma(["metrics", "import", file, "--name", "cpu", "--label", "resource=web", "--state", server.data + "/orgs/acme/dharma.db"])
+        _ = try await runDharma(["metrics", "import", file, "--name", "cpu", "--label", "resource=web", "--state", server.data + "/orgs/acme/dharma.db"])
         return Date(timeIntervalSince1970: start + 800 * 60)
     }
 
@@ -92,13 +106,13 @@ struct ConsoleBrowserTests {
         let server = try await ServerProcess()
         defer { server.kill() }
         _ = try await Tenants.make(on: server, blueprint: fileBlueprint(extra: "approvals: {required: 1, from: [approver-user]}\n"))
-        for user in ["operator-user", "approver-user", "viewer-user"] {
-            _ = try runDharma(["server", "set-password", "--data", server.data, "--user", user], input: Self.password + "\n")
+        for user in ["operator-user", "approver-user", "viewer-user", "admin-user"] {
+            _ = try await runDharma(["server", "set-password", "--data", server.data, "--user", user], input: Self.password + "\n")
         }
-        let spike = try Self.importWave(into: server)
+        let spike = try await Self.importWave(into: server)
         let shots = TestPaths.repository + "/.build/console-screenshots"
         let script = TestPaths.repository + "/Tests/DharmaServerTests/Fixtures/console_browser.py"
-        let (status, output, errors) = try Self.run(["python3", script, "--url", server.url, "--password", Self.password, "--shots", shots])
+        let (status, output, errors) = try await Self.run(["python3", script, "--url", server.url, "--password", Self.password, "--shots", shots])
         try #require(status == 0, "the browser script failed:\n\(errors.suffix(3000))")
         let seen = try JSONDecoder().decode(Seen.self, from: Data(output.utf8))
 
@@ -134,6 +148,19 @@ struct ConsoleBrowserTests {
             "the spike at \(minute) is the one anomaly: \(seen.metrics.anomalies)")
         #expect(seen.metrics.label.contains("1000 samples") && seen.metrics.rows.count == 1, "\(seen.metrics.label) \(seen.metrics.rows)")
         #expect(seen.metricsError.contains("query"), "a query that does not parse says why: \(seen.metricsError)")
+        #expect(
+            seen.viewerSecurity.denialsHidden && seen.viewerSecurity.denials.isEmpty && !seen.viewerSecurity.findings.isEmpty
+                && seen.viewerSecurity.findings.count == seen.viewerSecurity.severities.values.reduce(0, +),
+            "a viewer sees the failed checks, not who was refused: \(seen.viewerSecurity)")
+        #expect(
+            seen.adminSecurity.findings.contains { $0.contains("DH-STACK-OWNER") && $0.contains("acme/shop.dev") },
+            "the applied plan's failed checks, with the stack: \(seen.adminSecurity.findings)")
+        #expect(
+            !seen.adminSecurity.denialsHidden && seen.adminSecurity.denials.contains { $0.contains("viewer-user") && $0.contains("acme") },
+            "the admin sees the viewer's refused form: \(seen.adminSecurity.denials)")
+        #expect(
+            seen.executive.cost == "$0.00" && seen.executive.charts == 2 && seen.executive.rows.count == 1
+                && seen.executive.rows[0].contains("acme/shop.dev"), "cost and carbon trends, and the applied stack: \(seen.executive)")
         for (page, bytes) in seen.pages { #expect(bytes < 100_000, "\(page) is \(bytes) bytes of HTML") }
         for page in seen.pages.keys {
             for width in ["desktop", "phone"] {
@@ -143,21 +170,22 @@ struct ConsoleBrowserTests {
 
         // A page of another site cannot open the run's socket with a visitor's cookie.
         let jar = Scratch.path("cookies", suffix: ".txt")
-        _ = try Self.run(["curl", "-sk", "-c", jar, "-d", "user=viewer-user&password=\(Self.password)", server.url + "/console/login"])
+        _ = try await Self.run(["curl", "-sk", "-c", jar, "-d", "user=viewer-user&password=\(Self.password)", server.url + "/console/login"])
         let run = try #require(seen.runPath, "the run's page")
-        func upgrade(origin: String) throws -> String {
-            try Self.run([
+        func upgrade(origin: String) async throws -> String {
+            try await Self.run([
                 "curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}", "-b", jar, "--max-time", "5", "-H", "Origin: \(origin)", "-H", "Connection: Upgrade",
                 "-H", "Upgrade: websocket", "-H", "Sec-WebSocket-Version: 13", "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
                 server.url + run + "/live",
             ]).output
         }
-        let foreign = try upgrade(origin: "https://evil.example")
+        let foreign = try await upgrade(origin: "https://evil.example")
         #expect(foreign != "101" && foreign.hasPrefix("4"), "a foreign origin is not upgraded (\(foreign))")
-        #expect(try upgrade(origin: server.url) == "101", "the server's own pages may follow the run")
+        let own = try await upgrade(origin: server.url)
+        #expect(own == "101", "the server's own pages may follow the run")
 
         // The refusals are on the server's audit log.
-        let audit = try runDharma(["audit", "log", "--state", server.data + "/server/dharma.db", "--json"])
+        let audit = try await runDharma(["audit", "log", "--state", server.data + "/server/dharma.db", "--json"])
         #expect(audit.contains("console-csrf-refused"), "the token-less form is audited")
     }
 
@@ -189,7 +217,7 @@ struct ConsoleBrowserTests {
             let run = try await admin.api.createRun(path: .init(org: "acme", stack: "svc.default"), body: .json(.init(kind: .apply))).created.body.json
             _ = try await RunTests.waitForRun(run.id, to: [.applied], on: admin)
         }
-        _ = try runDharma(["server", "set-password", "--data", server.data, "--user", "admin"], input: Self.password + "\n")
+        _ = try await runDharma(["server", "set-password", "--data", server.data, "--user", "admin"], input: Self.password + "\n")
         let resource = try await RawHTTP.send(
             .GET, server.url + "/v1/orgs/acme/stacks/svc.default/state/resources/web", ca: server.ca, token: server.adminToken)
         let outputs = ((try JSONSerialization.jsonObject(with: Data(resource.body.utf8)) as? [String: Any])?["outputs"] as? [String: Any]) ?? [:]
@@ -198,7 +226,7 @@ struct ConsoleBrowserTests {
 
         let script = TestPaths.repository + "/Tests/DharmaServerTests/Fixtures/console_incident.py"
         let shots = TestPaths.repository + "/.build/console-screenshots"
-        let (status, output, errors) = try Self.run([
+        let (status, output, errors) = try await Self.run([
             "python3", script, "--url", server.url, "--user", "admin", "--password", Self.password, "--stack", "svc.default", "--shots", shots,
         ])
         try #require(status == 0, "the browser script failed:\n\(errors.suffix(3000))")
@@ -231,20 +259,28 @@ struct ConsoleBrowserTests {
     }
 
     /// Runs a program, its output and errors apart (Selenium writes warnings to standard error).
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+    /// It waits without holding one of Swift concurrency's few threads: a browser script runs
+    /// for half a minute, and on two cores a blocked thread stalls every other test's requests
+    /// until the servers' idle timeout closes their connections.
+    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
+        let outputPath = Scratch.path("browser-output", suffix: ".log")
         let errorsPath = Scratch.path("browser-errors", suffix: ".log")
-        FileManager.default.createFile(atPath: errorsPath, contents: nil)
-        let out = Pipe()
-        process.standardOutput = out
+        for path in [outputPath, errorsPath] { FileManager.default.createFile(atPath: path, contents: nil) }
+        process.standardOutput = FileHandle(forWritingAtPath: outputPath)
         process.standardError = FileHandle(forWritingAtPath: errorsPath)
         process.standardInput = FileHandle.nullDevice
-        try process.start()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do { try process.start() } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         let errors = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), errors)
+        return (process.terminationStatus, output, errors)
     }
 }

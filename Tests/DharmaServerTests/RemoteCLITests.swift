@@ -26,41 +26,41 @@ struct RemoteCLITests {
         try await server.withClient { _ = try await $0.api.createOrganisation(body: .json(.init(name: "acme"))).created }
         let home = Scratch.directory("home")
         let environment = ["HOME": home, "XDG_CONFIG_HOME": "", "DHARMA_SERVER": "", "DHARMA_TOKEN": ""]
-        let login = try runDharma(["login", server.url, "--ca", server.ca], environment: environment, input: server.adminToken + "\n")
+        let login = try await runDharma(["login", server.url, "--ca", server.ca], environment: environment, input: server.adminToken + "\n")
         #expect(login.contains("Logged in to \(server.url) as admin (organisation acme)"))
         let config = home + "/.config/dharma/config.yaml"
         #expect((try FileManager.default.attributesOfItem(atPath: config)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
 
         let directory = Scratch.directory("remote-webapp")
         let blueprint = try copyWebapp(to: directory)
-        let applied = try runDharmaStatus(["apply", "--remote", blueprint], environment: environment)
+        let applied = try await runDharmaStatus(["apply", "--remote", blueprint], environment: environment)
         #expect(applied.status == 0, "\(applied.stdout)\n\(applied.stderr)")
         #expect(applied.stdout.contains("queued on \(server.url) (acme/webapp.default, blueprint v1)"))
         #expect(applied.stdout.contains("web: created") && applied.stdout.contains("applied: 6 changes"), "\(applied.stdout)")
 
-        let state = try runDharma(["state", "list", "--remote", "-f", blueprint], environment: environment)
+        let state = try await runDharma(["state", "list", "--remote", "-f", blueprint], environment: environment)
         #expect(state.contains("6 resources") && state.contains("orders") && state.contains("database.postgres"))
-        let url = try runDharma(["output", "url", "--remote", "-f", blueprint], environment: environment).trimmingCharacters(in: .whitespacesAndNewlines)
+        let url = try await runDharma(["output", "url", "--remote", "-f", blueprint], environment: environment).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(url.hasPrefix("http://127.0.0.1:"))
         let answer = try await RawHTTP.plain(url + "/healthz")
         #expect(answer == 200, "the web service the server started answers at \(url)")
 
-        let verify = try runDharmaStatus(["audit", "verify", "--remote"], environment: environment)
+        let verify = try await runDharmaStatus(["audit", "verify", "--remote"], environment: environment)
         #expect(verify.status == 0 && verify.stdout.contains("verified"), "\(verify.stdout)")
-        let log = try runDharma(["audit", "log", "--remote"], environment: environment)
+        let log = try await runDharma(["audit", "log", "--remote"], environment: environment)
         #expect(log.contains("admin  apply  webapp/default"))
 
         // The other stack commands read the same stack on the server.
-        let health = try runDharma(["health", "--remote", blueprint], environment: environment)
+        let health = try await runDharma(["health", "--remote", blueprint], environment: environment)
         #expect(health.contains("Health of webapp.default:"), "\(health)")
-        let incidents = try runDharma(["incidents", "--remote", "-f", blueprint], environment: environment)
+        let incidents = try await runDharma(["incidents", "--remote", "-f", blueprint], environment: environment)
         #expect(incidents.contains("No incidents recorded."), "\(incidents)")
-        let drift = try runDharmaStatus(["drift", "--remote", blueprint], environment: environment)
+        let drift = try await runDharmaStatus(["drift", "--remote", blueprint], environment: environment)
         #expect(drift.status == 0 && drift.stdout.contains("No drift on webapp.default"), "\(drift.stdout)\(drift.stderr)")
-        let cost = try runDharma(["cost", "--remote", blueprint], environment: environment)
+        let cost = try await runDharma(["cost", "--remote", blueprint], environment: environment)
         #expect(cost.contains("Total:"), "\(cost)")
         // A format that cannot express the stack says which resource, without the server's paths.
-        let export = try runDharmaStatus(
+        let export = try await runDharmaStatus(
             ["export", "--remote", blueprint, "--format", "kubernetes", "--out", Scratch.directory("export")], environment: environment)
         #expect(export.status == 2 && export.stderr.contains("blueprint-v1.yaml:20:3: resource `orders`"), "\(export.stderr)")
         #expect(!export.stderr.contains(server.data), "\(export.stderr)")
@@ -78,21 +78,22 @@ struct RemoteCLITests {
             ) { messages in messages.contains { (LiveSocketTests.object($0)["payload"] as? [String: Any])?["resource"] as? String == "web" } }
         }
         #expect(incidentEvents.allSatisfy { LiveSocketTests.object($0)["stack"] as? String == "webapp.default" })
-        let listed = try runDharma(["incidents", "--remote", "-f", blueprint], environment: environment)
+        let listed = try await runDharma(["incidents", "--remote", "-f", blueprint], environment: environment)
         #expect(listed.contains("web"), "\(listed)")
 
         // Applying the same file again changes nothing, and says so.
-        let again = try runDharmaStatus(["apply", "--remote", blueprint], environment: environment)
+        let again = try await runDharmaStatus(["apply", "--remote", blueprint], environment: environment)
         #expect(again.status == 0 && again.stdout.contains("no changes: nothing to apply"), "\(again.stdout)")
 
-        let destroyed = try runDharmaStatus(["destroy", "--remote", blueprint], environment: environment)
+        let destroyed = try await runDharmaStatus(["destroy", "--remote", blueprint], environment: environment)
         #expect(destroyed.status == 0, "\(destroyed.stdout)\n\(destroyed.stderr)")
         #expect(try await RawHTTP.plain(url + "/healthz") == nil, "nothing answers at \(url) after destroy")
 
         // Without a login, or with a bad token, commands say what to do.
-        let unconfigured = try runDharmaStatus(["state", "list", "--remote", "--stack", "webapp"], environment: ["HOME": Scratch.directory("empty-home")])
+        let unconfigured = try await runDharmaStatus(
+            ["state", "list", "--remote", "--stack", "webapp"], environment: ["HOME": Scratch.directory("empty-home")])
         #expect(unconfigured.status == 2 && unconfigured.stderr.contains("run `dharma login URL`"), "\(unconfigured.stderr)")
-        let badToken = try runDharmaStatus(
+        let badToken = try await runDharmaStatus(
             ["state", "list", "--remote", "--stack", "webapp"],
             environment: ["DHARMA_SERVER": server.url, "DHARMA_TOKEN": "dharma_" + String(repeating: "x", count: 43), "DHARMA_CA": server.ca])
         #expect(badToken.status == 1 && badToken.stderr.contains("the token is unknown, revoked or expired"), "\(badToken.stderr)")

@@ -73,7 +73,7 @@ struct ServerAPITests {
         // validate answers the same diagnostics the CLI prints for the same text.
         let file = Scratch.path("broken", suffix: ".yaml")
         try broken.write(toFile: file, atomically: true, encoding: .utf8)
-        let local = try runDharmaStatus(["validate", file])
+        let local = try await runDharmaStatus(["validate", file])
         let validated = try await RawHTTP.send(
             .POST, server.url + "/v1/orgs/acme/validate", ca: server.ca, token: server.adminToken, body: broken, contentType: "application/yaml")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(validated.body.utf8)) as? [String: Any])

@@ -24,12 +24,12 @@ struct SignedApprovalTests {
         ]
 
         // Unregistered keys sign nothing the server accepts.
-        let early = try runDharmaStatus(["approve", "--remote", run.id, "--sign"], environment: cli)
+        let early = try await runDharmaStatus(["approve", "--remote", run.id, "--sign"], environment: cli)
         #expect(early.status == 2 && early.stderr.contains("registered no approval keys"), "\(early.status): \(early.stderr)")
 
-        let shown = try runDharma(["keys", "show", "--remote"], environment: cli).split(separator: "\n").map(String.init)
+        let shown = try await runDharma(["keys", "show", "--remote"], environment: cli).split(separator: "\n").map(String.init)
         #expect(shown.count == 2 && shown.allSatisfy { $0.hasPrefix("approver-user+") }, "\(shown)")
-        _ = try runDharma(["keys", "register", "--remote"], environment: cli)
+        _ = try await runDharma(["keys", "register", "--remote"], environment: cli)
         let registered = try await server.withClient(token: tenants.tokens["approver-user"]) { try await $0.api.getApprovalKeys().ok.body.json.keys }
         #expect(registered == shown, "the server holds the public keys the CLI shows")
         let key = try String(contentsOfFile: home + "/.config/dharma/keys/approver-user.key", encoding: .utf8)
@@ -41,16 +41,16 @@ struct SignedApprovalTests {
             #expect(request.approvers == ["approver-user"] && request.approvedBy.isEmpty)
 
             // A note over this statement signed with keys the approver did not register is refused.
-            let stranger = try runDharma(["keys", "show", "--remote", "--keys", Scratch.directory("stranger-keys")], environment: cli)
+            let stranger = try await runDharma(["keys", "show", "--remote", "--keys", Scratch.directory("stranger-keys")], environment: cli)
             #expect(!stranger.isEmpty)
-            let forged = try runDharmaStatus(
+            let forged = try await runDharmaStatus(
                 ["approve", "--remote", run.id, "--sign", "--keys", Scratch.directory("stranger-keys")], environment: cli)
             #expect(forged.status == 2 && forged.stderr.contains("do not verify"), "\(forged.status): \(forged.stderr)")
             let garbage = try await approver.api.approveRun(path: .init(org: "acme", run: run.id), body: .json(.init(signature: "not a note")))
             #expect(AuthorisationTests.status(garbage) == 422)
         }
 
-        let approved = try runDharma(["approve", "--remote", run.id, "--sign", "--reason", "reviewed in CHG-42"], environment: cli)
+        let approved = try await runDharma(["approve", "--remote", run.id, "--sign", "--reason", "reviewed in CHG-42"], environment: cli)
         #expect(approved.contains("it applies now"), "\(approved)")
         try await server.withClient(token: tenants.tokens["approver-user"]) { approver in
             let done = try await RunTests.waitForRun(run.id, to: [.applied, .errored], on: approver)

@@ -175,7 +175,7 @@ struct StackOperationsTests {
             let bundle = try await api.getEvidenceBundle(path: .init(org: "acme")).ok.body.json
             let path = Scratch.path("bundle", suffix: ".json")
             try JSONEncoder().encode(bundle).write(to: URL(fileURLWithPath: path))
-            let verified = try runDharmaStatus(["audit", "verify", "--bundle", path])
+            let verified = try await runDharmaStatus(["audit", "verify", "--bundle", path])
             #expect(verified.status == 0 && verified.stdout.contains("verified"), "\(verified.stdout)\(verified.stderr)")
         }
     }

@@ -60,9 +60,9 @@ struct TLSTests {
         let server = try await ServerProcess(data: data, arguments: ["--client-certificates", "optional"])
         defer { server.kill() }
         let machines = Scratch.directory("machines")
-        _ = try runDharma(["server", "client-cert", "--data", data, "--name", "agent-1", "--out", machines])
+        _ = try await runDharma(["server", "client-cert", "--data", data, "--name", "agent-1", "--out", machines])
         // The same name from a CA this server never trusted.
-        _ = try runDharma(["server", "client-cert", "--data", Scratch.directory("other-server"), "--name", "agent-1", "--out", machines + "/other"])
+        _ = try await runDharma(["server", "client-cert", "--data", Scratch.directory("other-server"), "--name", "agent-1", "--out", machines + "/other"])
         #expect((try FileManager.default.attributesOfItem(atPath: machines + "/agent-1.key")[.posixPermissions] as? NSNumber)?.intValue == 0o600)
 
         let trusted = try Self.curl(server, certificate: machines + "/agent-1")

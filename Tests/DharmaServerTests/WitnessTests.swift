@@ -18,7 +18,7 @@ struct WitnessTests {
 
         init(name: String, logKeys: [String]) async throws {
             let directory = Scratch.directory("witness-\(name)")
-            keys = try runDharma(["witness", "key", "--name", name, "--keys", directory + "/keys"]).split(separator: "\n").map(String.init)
+            keys = try await runDharma(["witness", "key", "--name", name, "--keys", directory + "/keys"]).split(separator: "\n").map(String.init)
             let output = Scratch.path("witness-output", suffix: ".log")
             FileManager.default.createFile(atPath: output, contents: nil)
             let process = Process()
@@ -74,7 +74,7 @@ struct WitnessTests {
             #expect(witnesses.first?.lastError == nil)
         }
         let environment = ["DHARMA_SERVER": server.url, "DHARMA_TOKEN": tenants.tokens["viewer-user"] ?? "", "DHARMA_CA": server.ca, "DHARMA_ORG": "acme"]
-        let verify = try runDharmaStatus(
+        let verify = try await runDharmaStatus(
             ["audit", "verify", "--remote", "--witness", witness.keys[0], "--witness", witness.keys[1], "--quorum", "1"], environment: environment)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         let lastLine = verify.stdout.split(separator: "\n").last { $0.hasPrefix("checkpoint #") }

@@ -1997,7 +1997,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/RunPolicyFinding/remediation`.
             public var remediation: Swift.String
             /// - Remark: Generated from `#/components/schemas/RunPolicyFinding/waiver`.
-            public var waiver: Swift.String?
+            public var waiver: Components.Schemas.RunPolicyWaiver?
             /// Creates a new `RunPolicyFinding`.
             ///
             /// - Parameters:
@@ -2013,7 +2013,7 @@ extension Components {
                 severity: Components.Schemas.RunPolicyFinding.SeverityPayload,
                 resource: Swift.String,
                 remediation: Swift.String,
-                waiver: Swift.String? = nil
+                waiver: Components.Schemas.RunPolicyWaiver? = nil
             ) {
                 self.rule = rule
                 self.title = title
@@ -2029,6 +2029,37 @@ extension Components {
                 case resource
                 case remediation
                 case waiver
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RunPolicyWaiver`.
+        public struct RunPolicyWaiver: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RunPolicyWaiver/approver`.
+            public var approver: Swift.String
+            /// The last day it applies.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RunPolicyWaiver/expires`.
+            public var expires: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RunPolicyWaiver/justification`.
+            public var justification: Swift.String
+            /// Creates a new `RunPolicyWaiver`.
+            ///
+            /// - Parameters:
+            ///   - approver:
+            ///   - expires: The last day it applies.
+            ///   - justification:
+            public init(
+                approver: Swift.String,
+                expires: Swift.String,
+                justification: Swift.String
+            ) {
+                self.approver = approver
+                self.expires = expires
+                self.justification = justification
+            }
+            public enum CodingKeys: String, CodingKey {
+                case approver
+                case expires
+                case justification
             }
         }
         /// - Remark: Generated from `#/components/schemas/PolicyOverride`.

@@ -111,7 +111,8 @@ extension Components.Schemas.Run {
             policyFindings: run.policyFindings?.map {
                 .init(
                     rule: $0.rule, title: $0.title, severity: .init(rawValue: $0.severity.rawValue) ?? .info, resource: $0.resource,
-                    remediation: $0.remediation, waiver: $0.waiver)
+                    remediation: $0.remediation,
+                    waiver: $0.waiver.map { .init(approver: $0.approver, expires: $0.expires, justification: $0.justification) })
             }, policyOverridable: run.policyOverridable,
             policyOverride: run.policyOverride.map(Components.Schemas.PolicyOverride.init),
             approvalsMissing: run.approvalsMissing, error: run.error, decidedBy: run.decidedBy,

@@ -37,7 +37,7 @@ public struct MetricExploration: Sendable {
     static let fittedPoints = 400
 
     /// A band a quarter of the window long past the last sample, from the ETS model AICc picks.
-    static func band(_ samples: [Sample], window: Int64) -> ForecastBand? {
+    public static func band(_ samples: [Sample], window: Int64) -> ForecastBand? {
         let grid = RegularSeries(samples)
         guard grid.values.count >= 8, grid.step > 0, let last = samples.last else { return nil }
         let factor = max(1, (grid.values.count + fittedPoints - 1) / fittedPoints)

@@ -156,7 +156,7 @@ struct RunExecutor: Sendable {
             RunPolicyFinding(
                 rule: finding.rule.id, title: finding.rule.title, severity: finding.rule.severity, resource: finding.resource.address,
                 remediation: finding.rule.remediation,
-                waiver: finding.waiver.map { "waived by \($0.approver) until \($0.expires): \($0.justification)" })
+                waiver: finding.waiver.map { .init(approver: $0.approver, expires: $0.expires, justification: $0.justification) })
         }
     }
 

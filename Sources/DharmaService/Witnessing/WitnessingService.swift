@@ -15,8 +15,7 @@ public struct WitnessingService: Sendable {
     }
 
     public func witnesses(of organisation: String) async throws(ServiceError) -> [LogWitness] {
-        _ = try await tenants.access.require(.read, in: organisation, to: "list witnesses")
-        return try await serviceCall { try await tenants.store.witnesses(of: organisation) }
+        try await tenants.witnesses(of: organisation)
     }
 
     /// Registers the witness (or replaces the one of that name): both of its keys, Ed25519

@@ -8,10 +8,23 @@ public struct RunPolicyFinding: Sendable, Codable, Hashable {
     public var severity: FindingSeverity
     public var resource: String
     public var remediation: String
-    /// Who waived it and until when, when a current waiver covers it; the run is not held by it.
-    public var waiver: String?
+    /// The current waiver that covers it, when one does; the run is not held by it.
+    public var waiver: Waiver?
 
-    public init(rule: String, title: String, severity: FindingSeverity, resource: String, remediation: String, waiver: String?) {
+    public struct Waiver: Sendable, Codable, Hashable {
+        public var approver: String
+        /// `YYYY-MM-DD`, the last day it applies.
+        public var expires: String
+        public var justification: String
+
+        public init(approver: String, expires: String, justification: String) {
+            self.approver = approver
+            self.expires = expires
+            self.justification = justification
+        }
+    }
+
+    public init(rule: String, title: String, severity: FindingSeverity, resource: String, remediation: String, waiver: Waiver?) {
         self.rule = rule
         self.title = title
         self.severity = severity

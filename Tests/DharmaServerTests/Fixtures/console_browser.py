@@ -85,6 +85,17 @@ def post(path, with_token):
     )
 
 
+def security():
+    browser.get(arguments.url + "/console/dashboards/security")
+    wait.until(ready.title_contains("Security"))
+    return {
+        "severities": {e.get_attribute("id")[len("severity-"):]: int(e.text) for e in browser.find_elements(By.CSS_SELECTOR, "[id^=severity-]")},
+        "findings": [row.text for row in browser.find_elements(By.CSS_SELECTOR, "tr.finding")],
+        "denials": [row.text for row in browser.find_elements(By.CSS_SELECTOR, "tr.denial")],
+        "denialsHidden": "Organisation administrators see" in browser.page_source,
+    }
+
+
 try:
     browser.get(arguments.url + "/console")
     wait.until(ready.presence_of_element_located((By.ID, "user")))
@@ -213,6 +224,21 @@ try:
     browser.get(arguments.url + "/console/tokens")
     wait.until(ready.title_contains("API tokens"))
     shoot("tokens")
+    seen["viewerSecurity"] = security()
+    sign_out()
+
+    # An admin of the organisation sees the viewer's refused form on the security dashboard.
+    sign_in("admin-user")
+    seen["adminSecurity"] = security()
+    shoot("security")
+    browser.get(arguments.url + "/console/dashboards/executive")
+    wait.until(ready.title_contains("Executive"))
+    seen["executive"] = {
+        "cost": browser.find_element(By.ID, "total-cost").text,
+        "charts": len(browser.find_elements(By.CSS_SELECTOR, "svg.chart")),
+        "rows": [row.text for row in browser.find_elements(By.CSS_SELECTOR, "tr.stack-row")],
+    }
+    shoot("executive")
 finally:
     browser.quit()
 
