@@ -32,7 +32,7 @@ extension Benchmarks {
         let data = scratch + "/data"
         let server = try await BenchServer.start(dharma: dharma, data: data, tls: false)
         defer { server.stop() }
-        let seeded = try await server.seedOrganisation(stacks: stacks, blueprint: syntheticBlueprint(resources: 10))
+        let seeded = try await server.seedOrganisation(stacks: stacks) { syntheticBlueprint(resources: 10, name: $0) }
         try importMetrics(dharma: dharma, into: data + "/orgs/bench/dharma.db", scratch: scratch)
         let cookie = try signIn(dharma: dharma, server: server, data: data, scratch: scratch)
 
@@ -126,9 +126,10 @@ extension Benchmarks {
 }
 
 extension BenchServer {
-    /// Organisation `bench` with `stacks` stacks of the blueprint, each planned once; the first
+    /// Organisation `bench` with `stacks` stacks, each of the blueprint made for its name and
+    /// planned once; the first
     /// is applied too, so its page has resources, state versions and a run with a plan.
-    func seedOrganisation(stacks: Int, blueprint: String) async throws -> (firstStack: String, appliedRun: String) {
+    func seedOrganisation(stacks: Int, blueprint: (String) -> String) async throws -> (firstStack: String, appliedRun: String) {
         let client = try RemoteClient(profile: RemoteProfile(server: url, token: token, ca: ca))
         do {
             let api = client.api
@@ -138,7 +139,7 @@ extension BenchServer {
             for index in 0..<max(1, stacks) {
                 let name = String(format: "s%03d", index)
                 _ = try await api.createStack(path: .init(org: "bench"), body: .json(.init(project: "bench", name: name, environment: "default"))).created
-                _ = try await api.uploadBlueprint(path: .init(org: "bench", stack: "\(name).default"), body: .yaml(HTTPBody(blueprint))).created
+                _ = try await api.uploadBlueprint(path: .init(org: "bench", stack: "\(name).default"), body: .yaml(HTTPBody(blueprint(name)))).created
                 last = try await api.createRun(path: .init(org: "bench", stack: "\(name).default"), body: .json(.init(kind: .planOnly))).created.body.json.id
             }
             let applied = try await api.createRun(path: .init(org: "bench", stack: "s000.default"), body: .json(.init(kind: .apply))).created.body.json.id

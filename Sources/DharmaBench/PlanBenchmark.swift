@@ -19,11 +19,11 @@ public enum Benchmarks {
 
     /// A blueprint of `count` resources: chains of ten files, each chain hanging off a hub file
     /// (fan-out), every resource referring to its predecessor.
-    public static func syntheticBlueprint(resources count: Int) -> String {
+    public static func syntheticBlueprint(resources count: Int, name: String = "bench") -> String {
         var text = """
             apiVersion: dharma.dev/v3
             kind: Blueprint
-            metadata: {name: bench}
+            metadata: {name: \(name)}
             target: {provider: local, region: local-1}
             variables:
               greeting: {type: string, default: hello}

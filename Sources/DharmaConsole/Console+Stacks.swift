@@ -48,6 +48,8 @@ struct StackView {
     }
     struct Version {
         var version: Int
+        /// Its page: what it changed from the version before.
+        var url: String
         var created: String
         var summary: String
         var resources: Int
@@ -144,7 +146,9 @@ extension Console {
             StackView.Output(name: $0.key, value: mask.mask($0.value).rendered)
         }
         let versions = try await service.history(scope.selector).1.reversed().prefix(25).map {
-            StackView.Version(version: $0.version, created: Self.time($0.createdAt), summary: mask.mask($0.summary), resources: $0.resourceCount)
+            StackView.Version(
+                version: $0.version, url: "/console/orgs/\(organisation)/stacks/\(reference)/versions/\($0.version)", created: Self.time($0.createdAt),
+                summary: mask.mask($0.summary), resources: $0.resourceCount)
         }
         let graph = DependencyGraphSVG.render(recorded.map { .init(name: $0.name, type: $0.type, dependencies: $0.dependencies) })
         return (resources, outputs, Array(versions), graph)

@@ -36,7 +36,9 @@ struct LineChartSVG {
         var values = shown.map(\.value) + (band.map { $0.lower + $0.upper } ?? [])
         values = values.filter(\.isFinite)
         var low = values.min() ?? 0, high = values.max() ?? 1
-        if high - low < 1e-9 { (low, high) = (low - 1, high + 1) }
+        // A flat series gets a band of its own around it; a flat zero (nothing costs anything
+        // yet) stays at the bottom rather than showing negative money.
+        if high - low < 1e-9 { (low, high) = low == 0 ? (0, 1) : (low - abs(low) * 0.1 - 1e-9, high + abs(high) * 0.1 + 1e-9) }
         let padding = (high - low) * 0.05
         (low, high) = (low - padding, high + padding)
 

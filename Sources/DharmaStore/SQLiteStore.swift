@@ -115,6 +115,18 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func snapshot(of stack: StackID, version: Int) async throws -> StackState? {
+        try await database.read { db in
+            let text = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT v.snapshot FROM state_versions v JOIN stacks s ON s.id = v.stack_id
+                    WHERE s.name = ? AND s.environment = ? AND v.version = ?
+                    """, arguments: [stack.name, stack.environment, version])
+            return try text.map { try JSON.decode(StackState.self, from: $0) }
+        }
+    }
+
     public func versions(of stack: StackID) async throws -> [StateVersion] {
         try await database.read { db in
             try Row.fetchAll(

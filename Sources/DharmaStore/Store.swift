@@ -15,6 +15,9 @@ public protocol Store: Sendable {
     @discardableResult
     func commitVersion(of stack: StackID, outputs: [String: Value], operation: ApplyOperation, summary: String) async throws -> StateVersion
     func versions(of stack: StackID) async throws -> [StateVersion]
+    /// The whole stack as version `version` recorded it (secrets sealed as they are at rest);
+    /// nil when there is no such version.
+    func snapshot(of stack: StackID, version: Int) async throws -> StackState?
     func outputs(of stack: StackID) async throws -> [String: Value]
     func stacks() async throws -> [StackSummary]
 

@@ -83,6 +83,7 @@ struct ConsoleBrowserTests {
             var rows: [String]
         }
         var executive: Executive
+        var versionChanges: [String]
     }
 
     /// An hourly wave, a sample a minute for the last 1,000 minutes, with one spike 200 minutes
@@ -161,6 +162,9 @@ struct ConsoleBrowserTests {
         #expect(
             seen.executive.cost == "$0.00" && seen.executive.charts == 2 && seen.executive.rows.count == 1
                 && seen.executive.rows[0].contains("acme/shop.dev"), "cost and carbon trends, and the applied stack: \(seen.executive)")
+        #expect(
+            seen.versionChanges.count == 1 && seen.versionChanges[0].contains("greeting") && seen.versionChanges[0].contains("was created")
+                && seen.versionChanges[0].contains("inputs.content"), "state version 1 created the greeting: \(seen.versionChanges)")
         for (page, bytes) in seen.pages { #expect(bytes < 100_000, "\(page) is \(bytes) bytes of HTML") }
         for page in seen.pages.keys {
             for width in ["desktop", "phone"] {

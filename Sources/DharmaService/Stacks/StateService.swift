@@ -57,6 +57,16 @@ public struct StateService: Sendable {
         return (stack, try await serviceCall { try await store.versions(of: stack) })
     }
 
+    /// What state version `version` changed from the version before it.
+    public func diff(_ selector: StackSelector, version: Int) async throws(ServiceError) -> StateVersionDiff {
+        let (store, stack) = try await open(selector)
+        guard let after = try await serviceCall({ try await store.snapshot(of: stack, version: version) }) else {
+            throw .notFound("`\(stack)` has no state version \(version)")
+        }
+        let before = version > 1 ? try await serviceCall { try await store.snapshot(of: stack, version: version - 1) } : nil
+        return StateVersionDiff(version: version, previous: before == nil ? nil : version - 1, changes: StateVersionDiff.between(before, after))
+    }
+
     public func outputs(_ selector: StackSelector) async throws(ServiceError) -> (StackID, [String: Value]) {
         let (store, stack) = try await open(selector)
         return (stack, try await serviceCall { try await store.outputs(of: stack) })

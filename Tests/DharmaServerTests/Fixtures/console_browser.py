@@ -156,6 +156,12 @@ try:
     seen["graphNodes"] = len(browser.find_elements(By.CSS_SELECTOR, "svg.graph rect"))
     seen["resources"] = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "details summary strong")]
     shoot("stack-applied")
+    browser.find_element(By.LINK_TEXT, "v1").click()
+    wait.until(ready.title_contains("v1"))
+    seen["versionChanges"] = [change.text for change in browser.find_elements(By.CSS_SELECTOR, "li.change")]
+    shoot("version")
+    browser.back()
+    wait.until(ready.title_contains(arguments.stack))
     forged = post(f"/console/orgs/{arguments.org}/stacks/{arguments.stack}/runs", True)
     seen["viewerPost"] = {"status": forged["status"], "refusal": "forbidden" in forged["text"] or "may not" in forged["text"]}
     missing = post(f"/console/orgs/{arguments.org}/stacks/{arguments.stack}/runs", False)
