@@ -72,20 +72,22 @@ extension Console {
         var rows: [OperationsDashboard.Stack] = []
         var open: [IncidentRow] = []
         var durations: [Double] = []
+        var running: [String: Set<StackID>] = [:]
         for (organisation, stack) in try await readableStacks() {
+            if running[organisation] == nil { running[organisation] = try await tenants.stacksWithResources(in: organisation) }
             let incidents = try await service.incidents(stack.reference, in: organisation, openOnly: false)
             let resolved = incidents.filter { $0.status == .resolved && ($0.closedAt ?? 0) >= window }
             let times = resolved.compactMap { incident in incident.closedAt.map { $0 - incident.openedAt } }
             durations += times
-            // A stack never applied has no health to score; it is listed without one.
-            let health = try? await service.health(stack.reference, in: organisation).score
+            // A stack with nothing running has no health to score; it is listed without one.
+            let health = running[organisation]?.contains(stack.stack) == true ? try? await service.health(stack.reference, in: organisation).score : nil
             rows.append(
                 .init(
                     organisation: organisation, ref: stack.reference, url: "/console/orgs/\(organisation)/stacks/\(stack.reference)",
                     health: health?.score, availability: health?.availability.map { String(format: "%.3f %%", $0 * 100) },
                     open: incidents.filter(\.isOpen).count, resolved: resolved.count,
                     escalated: incidents.filter { $0.status == .escalated && $0.openedAt >= window }.count, mttr: Self.mean(times)))
-            open += try await incidentRows(stack.reference, in: organisation).filter { $0.status == IncidentStatus.open.rawValue }
+            open += incidents.filter { $0.status == .open }.map { Self.row($0, organisation, stack.reference) }
         }
         let view = OperationsDashboard(
             stacks: rows, openIncidents: open, totalOpen: open.count, mttr: Self.mean(durations), none: rows.isEmpty, noOpen: open.isEmpty)

@@ -51,12 +51,14 @@ extension Console {
     func incidentRows(_ reference: String, in organisation: String) async throws -> [IncidentRow] {
         let (tenants, _, _) = try acting()
         let incidents = try await ManagedStackService(tenants: tenants).incidents(reference, in: organisation, openOnly: false)
-        return incidents.sorted { $0.id > $1.id }.prefix(20).map { incident in
-            IncidentRow(
-                id: incident.id, url: "/console/orgs/\(organisation)/stacks/\(reference)/incidents/\(incident.id)",
-                severity: incident.severity.rawValue, resource: incident.resource, symptom: incident.symptom.rawValue,
-                status: incident.status.rawValue, phase: incident.phase.rawValue, summary: incident.summary, opened: Self.time(incident.openedAt))
-        }
+        return incidents.sorted { $0.id > $1.id }.prefix(20).map { Self.row($0, organisation, reference) }
+    }
+
+    static func row(_ incident: Incident, _ organisation: String, _ reference: String) -> IncidentRow {
+        IncidentRow(
+            id: incident.id, url: "/console/orgs/\(organisation)/stacks/\(reference)/incidents/\(incident.id)",
+            severity: incident.severity.rawValue, resource: incident.resource, symptom: incident.symptom.rawValue,
+            status: incident.status.rawValue, phase: incident.phase.rawValue, summary: incident.summary, opened: Self.time(incident.openedAt))
     }
 
     func incidentPage(_ organisation: String, _ reference: String, _ id: String) async throws -> Response {
