@@ -22,7 +22,7 @@ struct ContractTests {
         _ = try await Tenants.make(on: server, blueprint: fileBlueprint())
         let configuration = TestPaths.repository + "/Tests/DharmaServerTests/Fixtures/schemathesis.toml"
         let report = Scratch.path("schemathesis-report")
-        let (status, output) = try TLSTests.run(
+        let (status, output) = try await TLSTests.run(
             "/usr/bin/env",
             [
                 "schemathesis", "--config-file", configuration, "run", server.url + "/openapi.json", "--tls-verify", server.ca,

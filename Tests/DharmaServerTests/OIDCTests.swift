@@ -28,9 +28,9 @@ struct OIDCTests {
         }
 
         /// An ID token for `sub`, issued to `client`, after the login form and the code exchange.
-        func idToken(sub: String, client: String = "dharma", claims: [String: Any]) throws -> String {
+        func idToken(sub: String, client: String = "dharma", claims: [String: Any]) async throws -> String {
             let json = String(decoding: try JSONSerialization.data(withJSONObject: claims), as: UTF8.self)
-            let (status, output) = try TLSTests.run(
+            let (status, output) = try await TLSTests.run(
                 "/usr/bin/env", ["python3", TestPaths.repository + "/Tests/DharmaServerTests/Fixtures/oidc_token.py", issuer, client, sub, json])
             guard status == 0 else { throw ServerTestError("no ID token: \(output)") }
             return output.split(separator: "\n").last.map(String.init) ?? ""
@@ -50,7 +50,7 @@ struct OIDCTests {
         let tenants = try await Tenants.make(on: server, blueprint: fileBlueprint())
         try await server.withClient { _ = try await $0.api.createUser(body: .json(.init(name: "oidc-alice"))).created }
 
-        let token = try provider.idToken(sub: "alice", claims: ["preferred_username": "oidc-alice", "groups": ["acme:operator", "nowhere:bogus"]])
+        let token = try await provider.idToken(sub: "alice", claims: ["preferred_username": "oidc-alice", "groups": ["acme:operator", "nowhere:bogus"]])
         let me = try await RawHTTP.send(.GET, server.url + "/v1/me", ca: server.ca, token: token)
         #expect(me.status == 200 && me.body.contains("\"name\":\"oidc-alice\"") && me.body.contains("\"role\":\"operator\""), "\(me.body)")
         let planned = try await RawHTTP.send(
@@ -61,12 +61,12 @@ struct OIDCTests {
         let outside = try await RawHTTP.send(.GET, server.url + "/v1/orgs/globex/stacks", ca: server.ca, token: token)
         #expect(outside.status == 404)
 
-        let otherAudience = try provider.idToken(sub: "alice", client: "someone-else", claims: ["preferred_username": "oidc-alice"])
+        let otherAudience = try await provider.idToken(sub: "alice", client: "someone-else", claims: ["preferred_username": "oidc-alice"])
         #expect(try await RawHTTP.send(.GET, server.url + "/v1/me", ca: server.ca, token: otherAudience).status == 401)
         var tampered = Array(token)
         tampered[tampered.count - 5] = tampered[tampered.count - 5] == "A" ? "B" : "A"
         #expect(try await RawHTTP.send(.GET, server.url + "/v1/me", ca: server.ca, token: String(tampered)).status == 401)
-        let stranger = try provider.idToken(sub: "mallory", claims: ["preferred_username": "mallory", "groups": ["acme:admin"]])
+        let stranger = try await provider.idToken(sub: "mallory", claims: ["preferred_username": "mallory", "groups": ["acme:admin"]])
         #expect(try await RawHTTP.send(.GET, server.url + "/v1/me", ca: server.ca, token: stranger).status == 401, "a user the server does not know")
         _ = tenants
     }

@@ -25,7 +25,7 @@ struct OTLPTests {
         ]
         // requests lets REQUESTS_CA_BUNDLE (set machine-wide here) win over the exporter's
         // certificate, so the child runs without it, as an exporter configured only by OTEL_* would.
-        let (status, output) = try TLSTests.run(
+        let (status, output) = try await TLSTests.run(
             "/usr/bin/env",
             ["-u", "REQUESTS_CA_BUNDLE", "-u", "CURL_CA_BUNDLE"] + environment.map { "\($0.key)=\($0.value)" }
                 + ["python3", TestPaths.repository + "/Tests/DharmaServerTests/Fixtures/otlp_export.py"])

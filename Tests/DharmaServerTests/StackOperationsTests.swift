@@ -136,7 +136,7 @@ struct StackOperationsTests {
             guard case .applicationXTar(let body) = exported else { throw ServerTestError("not a tar archive") }
             let archive = Scratch.path("export", suffix: ".tar")
             try await Data(collecting: body, upTo: 16 << 20).write(to: URL(fileURLWithPath: archive))
-            let listing = try TLSTests.run("/usr/bin/tar", ["-tvf", archive])
+            let listing = try await TLSTests.run("/usr/bin/tar", ["-tvf", archive])
             #expect(listing.status == 0 && listing.output.contains(".yaml"), "\(listing.output)")
 
             let terraform = """
