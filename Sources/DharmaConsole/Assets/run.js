@@ -24,10 +24,12 @@ if (log && log.dataset.live) {
       log.scrollTop = log.scrollHeight;
     } else if (message.event === "state" && state) {
       const now = message.data.state;
+      const waits = now === "needs_approval" || now === "policy_override";
+      // The reloaded page shows the state; showing it here first would let a reader take the
+      // old page, about to go, for the new one.
+      if (now !== shown && (final.has(now) || waits)) return location.reload();
       state.textContent = now;
       state.className = "state " + now;
-      const waits = now === "needs_approval" || now === "policy_override";
-      if (now !== shown && (final.has(now) || waits)) location.reload();
     }
   });
   socket.addEventListener("close", event => {

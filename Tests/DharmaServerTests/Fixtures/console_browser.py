@@ -15,6 +15,7 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -63,7 +64,14 @@ def sign_out():
 
 
 def state():
-    return browser.find_element(By.ID, "run-state").text
+    """The run's state as the page shows it, or None while the page is replacing itself.
+
+    The run page reloads when the run moves on, so the element is read in one script call:
+    finding it and then asking for its text can straddle the reload and fail."""
+    try:
+        return browser.execute_script("const e = document.getElementById('run-state'); return e && e.textContent.trim();")
+    except WebDriverException:
+        return None
 
 
 def buttons():
@@ -111,12 +119,12 @@ try:
     seen["operatorStackButtons"] = buttons()
     apply_form = browser.find_element(By.CSS_SELECTOR, "form input[name=kind][value=apply]").find_element(By.XPATH, "..")
     apply_form.find_element(By.TAG_NAME, "button").click()
-    wait.until(lambda _: browser.find_elements(By.ID, "run-state") and state() == "needs_approval")
+    wait.until(lambda _: state() == "needs_approval")
     run_url = browser.current_url
     seen["runPath"] = run_url[len(arguments.url):]
     # The page follows the run over a WebSocket authenticated by the session cookie.
-    wait.until(lambda _: browser.find_element(By.ID, "log").get_attribute("data-received"))
-    seen["liveMessages"] = int(browser.find_element(By.ID, "log").get_attribute("data-received"))
+    wait.until(lambda _: browser.execute_script("return document.getElementById('log').dataset.received"))
+    seen["liveMessages"] = int(browser.execute_script("return document.getElementById('log').dataset.received"))
     seen["operatorRunButtons"] = buttons()
     seen["planChanges"] = [change.text for change in browser.find_elements(By.CSS_SELECTOR, "li.change")]
     shoot("run-waiting")
@@ -130,9 +138,8 @@ try:
     states = []
     deadline = time.time() + 90
     while time.time() < deadline:
-        try:
-            current = state()
-        except Exception:  # the page is reloading itself
+        current = state()
+        if current is None:
             time.sleep(0.2)
             continue
         if not states or states[-1] != current:
