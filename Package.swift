@@ -134,7 +134,9 @@ let package = Package(
             name: "DharmaAutopilotTests",
             dependencies: ["DharmaTestKit", "DharmaAutopilot", "DharmaNet", "DharmaEngine", "DharmaStore", "DharmaAudit", "DharmaCore", "DharmaTestSupport"]),
         .testTarget(name: "DharmaChaosTests", dependencies: ["DharmaChaos", "DharmaCore", "DharmaInsight"]),
-        .testTarget(name: "DharmaServiceTests", dependencies: ["DharmaTestKit", "DharmaService", "DharmaCore", "DharmaPolicy", "DharmaAudit", "DharmaStore"]),
+        .testTarget(
+            name: "DharmaServiceTests",
+            dependencies: ["DharmaTestKit", "DharmaService", "DharmaCore", "DharmaCost", "DharmaPolicy", "DharmaAudit", "DharmaStore"]),
         .testTarget(
             name: "DharmaServerTests",
             dependencies: [

@@ -46,17 +46,15 @@ extension Console {
         var totals = (cost: 0.0, carbon: 0.0, savings: 0.0)
         var availabilities: [Double] = []
         for (organisation, stack) in try await readableStacks() {
-            // What each applied run left running, oldest first: a destroy leaves nothing.
-            let applied = try await runs.runs(of: stack.reference, in: organisation, PageRequest(limit: 200)).items
-                .filter { $0.state == .applied }.sorted { $0.updatedAt < $1.updatedAt }
-            guard let latest = applied.last else { continue }
+            let history = SpendHistory(runs: try await runs.runs(of: stack.reference, in: organisation, PageRequest(limit: 200)).items)
+            guard !history.isEmpty else { continue }
             for (index, end) in days.enumerated() {
-                guard let standing = applied.last(where: { $0.updatedAt <= end }), standing.kind != .destroy else { continue }
-                costByDay[index] += standing.monthlyCost ?? 0
-                carbonByDay[index] += standing.monthlyCarbonKg ?? 0
+                let rates = history.rates(at: end)
+                costByDay[index] += rates.cost
+                carbonByDay[index] += rates.carbonKg
             }
-            let live = latest.kind != .destroy
-            let cost = live ? latest.monthlyCost ?? 0 : 0, carbon = live ? latest.monthlyCarbonKg ?? 0 : 0
+            let live = history.isRunning
+            let (cost, carbon) = history.rates(at: .infinity)
             // Savings need the blueprint to price; a stack whose blueprint no longer prices shows none.
             var savings: Double?
             var health: HealthScore?

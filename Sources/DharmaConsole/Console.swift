@@ -68,6 +68,8 @@ public struct Console: Sendable {
         signedIn.get("/dashboards/operations") { _, _ in try await operationsDashboard() }
         signedIn.get("/dashboards/security") { _, _ in try await securityDashboard() }
         signedIn.get("/dashboards/executive") { _, _ in try await executiveDashboard() }
+        signedIn.get("/dashboards/business") { _, _ in try await businessDashboard() }
+        signedIn.get("/dashboards/aiops") { _, _ in try await aiopsDashboard() }
         signedIn.get("/tokens") { _, _ in try await tokensPage(created: nil) }
         signedIn.post("/tokens") { request, _ in try await createToken(request) }
         signedIn.post("/tokens/:id/revoke") { _, context in try await revokeToken(context.parameters.require("id")) }

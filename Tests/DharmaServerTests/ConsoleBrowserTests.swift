@@ -1,3 +1,4 @@
+import DharmaInsight
 import DharmaTestKit
 import Foundation
 import Testing
@@ -203,7 +204,7 @@ struct ConsoleBrowserTests {
         let blueprint = """
             apiVersion: dharma.dev/v3
             kind: Blueprint
-            metadata: {name: svc}
+            metadata: {name: svc, owner: storefront, labels: {tier: web}, budget: {monthly: 50}}
             target: {provider: local, region: local-1}
             resources:
               web:
@@ -241,6 +242,15 @@ struct ConsoleBrowserTests {
         #expect(seen["mttr"]?.text?.hasSuffix(" s") == true, "the operations dashboard has a time to resolve: \(seen)")
         #expect(seen["operationsRows"]?.texts.contains { $0.contains("acme/svc.default") && $0.contains("100") } == true, "\(seen)")
         #expect(seen["myRuns"]?.texts.contains { $0.contains("apply") && $0.contains("applied") } == true, "\(seen)")
+        #expect(seen["models"]?.texts.count == ModelCard.published.count, "every model's card: \(seen)")
+        #expect(
+            seen["remediations"]?.texts.contains { $0.hasPrefix("crash") && $0.contains("100 % of 1") } == true,
+            "the one restart that healed the crash: \(seen)")
+        #expect(seen["teams"]?.texts == ["storefront 1 $0.00 – $0.00"], "the owner's team, at the local provider's $0: \(seen)")
+        #expect(seen["labels"]?.texts.first?.hasPrefix("tier=web 1") == true, "\(seen)")
+        #expect(
+            seen["burns"]?.texts.first?.contains("acme/svc.default storefront $50.00 $0.00") == true
+                && seen["burns"]?.texts.first?.contains("within budget") == true, "the budget's burn and its forecast at the running rate: \(seen)")
 
         let destroyed = try await server.withClient { admin in
             try await RunTests.waitForRun(try await RunTests.queue(.destroy, "svc.default", on: admin).id, to: [.applied, .errored], on: admin)

@@ -43,6 +43,11 @@ public struct Budget: Sendable, Hashable {
     public var monthly: Double
     public var currency: String
 
+    public init(monthly: Double, currency: String) {
+        self.monthly = monthly
+        self.currency = currency
+    }
+
     public static func of(_ blueprint: Blueprint, catalogCurrency: String) throws(CostError) -> Budget? {
         guard let value = blueprint.metadata.extra["budget"] else { return nil }
         let place = "\(blueprint.path): metadata.budget"

@@ -31,6 +31,15 @@ public enum CapacityForecaster {
         public var upper: Double
         public var overBudget: Bool?
         public var model: String
+
+        public init(spent: Double, total: Double, lower: Double, upper: Double, overBudget: Bool?, model: String) {
+            self.spent = spent
+            self.total = total
+            self.lower = lower
+            self.upper = upper
+            self.overBudget = overBudget
+            self.model = model
+        }
     }
 
     /// Month-end spend from this month's daily costs so far (and earlier days for the model):

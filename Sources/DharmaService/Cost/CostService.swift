@@ -60,19 +60,15 @@ public struct CostService: Sendable {
         if let problem = imported.problems.first { throw .invalidInput("\(path):\(problem.line): \(problem.message)") }
         let days = imported.samples.map(\.1).sorted { $0.time < $1.time }
         guard let last = days.last else { throw .invalidInput("\(path) has no rows") }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        let date = Date(timeIntervalSince1970: Double(last.time) / 1000)
-        let day = calendar.component(.day, from: date)
-        let length = calendar.range(of: .day, in: .month, for: date)?.count ?? 30
+        let month = BillingMonth(containing: Double(last.time) / 1000)
         guard
             let forecast = CapacityForecaster.monthEnd(
-                daily: days.map(\.value), daysThisMonth: min(day, days.count), daysInMonth: length,
+                daily: days.map(\.value), daysThisMonth: min(month.today, days.count), daysInMonth: month.days,
                 budget: budget?.monthly)
         else {
             throw .invalidInput("\(path): not enough days to forecast")
         }
-        return SpendForecast(dayOfMonth: day, forecast: forecast, budget: budget)
+        return SpendForecast(dayOfMonth: month.today, forecast: forecast, budget: budget)
     }
 
     public enum Objective: String, Sendable, CaseIterable {
@@ -126,8 +122,18 @@ public struct CostService: Sendable {
 
     // MARK: shared with plan
 
+    /// The bundled catalog, read once: it is 190 KB of JSON, and every plan and dashboard prices with it.
+    private static let bundledCatalog = try? PriceCatalog.bundled()
+
     static func catalog() throws(ServiceError) -> PriceCatalog {
+        if let bundledCatalog { return bundledCatalog }
         do { return try PriceCatalog.bundled() } catch { throw .failed("the price catalog does not load: \(error)") }
+    }
+
+    /// The blueprint's `metadata.budget`, checked against the catalog's currency.
+    public static func budget(of blueprint: Blueprint) throws(ServiceError) -> Budget? {
+        let catalog = try catalog()
+        do { return try Budget.of(blueprint, catalogCurrency: catalog.currency) } catch { throw .invalidInput(error.message) }
     }
 
     /// A usage file: `{resources: {NAME: {storageGB: 500, egressGB: 100, …}}}`.

@@ -54,6 +54,25 @@ public struct ManagedStackService: Sendable {
         return try CostService(context: scope.context).estimate(scope.input, usage: nil)
     }
 
+    /// Who owns the stack, its labels and its budget, as its newest blueprint declares them.
+    public struct Profile: Sendable {
+        public var owner: String?
+        public var labels: [String: String]
+        public var budget: Budget?
+
+        public init(owner: String?, labels: [String: String], budget: Budget?) {
+            self.owner = owner
+            self.labels = labels
+            self.budget = budget
+        }
+    }
+
+    public func profile(_ reference: String, in organisation: String) async throws(ServiceError) -> Profile {
+        let scope = try await scope(reference, organisation, .read, "read stacks")
+        let blueprint = try scope.input.prepare().blueprint
+        return Profile(owner: blueprint.metadata.owner, labels: blueprint.metadata.labels, budget: try CostService.budget(of: blueprint))
+    }
+
     public func placement(_ reference: String, in organisation: String, objective: CostService.Objective) async throws(ServiceError)
         -> CostService.Optimisation
     {
@@ -69,6 +88,12 @@ public struct ManagedStackService: Sendable {
     public func incidents(_ reference: String, in organisation: String, openOnly: Bool) async throws(ServiceError) -> [Incident] {
         let scope = try await tenants.stackScope(reference, in: organisation, .read, to: "list incidents")
         return try await IncidentService(context: scope.context).list(scope.selector, openOnly: openOnly, limit: 200)
+    }
+
+    /// How each remediation the autopilot tried on the stack turned out.
+    public func remediationOutcomes(_ reference: String, in organisation: String) async throws(ServiceError) -> [RemediationOutcome] {
+        let scope = try await tenants.stackScope(reference, in: organisation, .read, to: "read incidents")
+        return try await IncidentService(context: scope.context).outcomes(scope.selector)
     }
 
     public func incident(_ id: Int, of reference: String, in organisation: String) async throws(ServiceError) -> Incident {
