@@ -23,9 +23,34 @@ struct StacksView {
         /// The monthly cost and carbon its newest priced run estimated.
         var monthlyCost: String?
         var carbon: String?
+        /// Scored only for a stack with resources recorded.
+        var health: Int?
+        var drift: DriftSummary
     }
     var organisations: [Organisation]
     var none: Bool
+}
+
+/// A stack's newest drift check in words: never run, everything matched, or what differed.
+struct DriftSummary {
+    var text: String
+    var drifted: Bool
+    var checkedAt: String?
+    var actor: String?
+    var resources: [String]
+
+    init(_ check: DriftCheck?) {
+        drifted = check.map { !$0.drifted.isEmpty } ?? false
+        checkedAt = check.map { Console.time($0.checkedAt) }
+        actor = check?.actor
+        resources = check?.drifted ?? []
+        text =
+            switch check {
+            case nil: "not checked"
+            case let check? where check.drifted.isEmpty: "in sync (\(check.checked) checked)"
+            case let check?: "drifted: " + check.drifted.joined(separator: ", ")
+            }
+    }
 }
 
 struct RunLink {
@@ -75,6 +100,8 @@ struct StackView {
     var hasOutputs: Bool
     var versions: [Version]
     var incidents: [IncidentRow]
+    var drift: DriftSummary
+    var driftURL: String
     /// The dependency graph, as SVG markup this server made (names escaped).
     var graph: String?
 }
@@ -83,11 +110,16 @@ struct StackView {
 extension Console {
     func stacksPage() async throws -> Response {
         let (tenants, _, session) = try acting()
+        let service = ManagedStackService(tenants: tenants)
         var organisations: [StacksView.Organisation] = []
         for (organisation, role) in session.principal.memberships.sorted(by: { $0.key < $1.key }) {
             let stacks = try await tenants.stacks(in: organisation, project: nil, PageRequest(limit: 200)).items
+            let running = try await tenants.stacksWithResources(in: organisation)
+            let drift = try await service.driftChecks(in: organisation)
             var rows: [StacksView.StackRow] = []
             for stack in stacks {
+                // A stack with nothing running has no health to score.
+                let health = running.contains(stack.stack) ? try? await service.health(stack.reference, in: organisation).score.score : nil
                 let summary = try await tenants.stackSummary(stack.reference, in: organisation)
                 var latest: RunLink?
                 var cost: String?
@@ -102,7 +134,8 @@ extension Console {
                     .init(
                         ref: stack.reference, url: "/console/orgs/\(organisation)/stacks/\(stack.reference)", project: stack.project,
                         environment: stack.stack.environment, protected: stack.protected, locked: stack.lockedBy != nil,
-                        blueprintVersion: summary.latestBlueprint, latestRun: latest, monthlyCost: cost, carbon: carbon))
+                        blueprintVersion: summary.latestBlueprint, latestRun: latest, monthlyCost: cost, carbon: carbon, health: health,
+                        drift: DriftSummary(drift[stack.stack])))
             }
             organisations.append(.init(name: organisation, role: role.rawValue, stacks: rows, empty: rows.isEmpty))
         }
@@ -122,8 +155,17 @@ extension Console {
             actionsURL: "/console/orgs/\(organisation)/stacks/\(reference)/runs",
             complianceURL: "/console/orgs/\(organisation)/stacks/\(reference)/compliance", resources: state.resources, outputs: state.outputs,
             hasOutputs: !state.outputs.isEmpty,
-            versions: state.versions, incidents: try await incidentRows(reference, in: organisation), graph: state.graph)
+            versions: state.versions, incidents: try await incidentRows(reference, in: organisation),
+            drift: DriftSummary(try await ManagedStackService(tenants: tenants).driftChecks(in: organisation)[summary.stack.stack]),
+            driftURL: "/console/orgs/\(organisation)/stacks/\(reference)/drift", graph: state.graph)
         return pages.render(.stack, title: reference, view)
+    }
+
+    /// Checks the stack for drift now, then shows its page with the result.
+    func checkDrift(_ organisation: String, _ reference: String) async throws -> Response {
+        let (tenants, _, _) = try acting()
+        _ = try await ManagedStackService(tenants: tenants).drift(reference, in: organisation)
+        return Self.redirect(to: "/console/orgs/\(organisation)/stacks/\(reference)#drift")
     }
 
     /// What the stack's state records: resources with their inputs (secrets, and the stack's

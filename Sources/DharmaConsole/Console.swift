@@ -42,6 +42,9 @@ public struct Console: Sendable {
         signedIn.post("/orgs/:org/stacks/:stack/runs") { request, context in
             try await queueRun(request, context.parameters.require("org"), context.parameters.require("stack"))
         }
+        signedIn.post("/orgs/:org/stacks/:stack/drift") { _, context in
+            try await checkDrift(context.parameters.require("org"), context.parameters.require("stack"))
+        }
         signedIn.get("/orgs/:org/stacks/:stack/versions/:version") { _, context in
             try await versionPage(context.parameters.require("org"), context.parameters.require("stack"), context.parameters.require("version"))
         }

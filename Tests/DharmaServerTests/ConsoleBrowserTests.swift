@@ -85,6 +85,9 @@ struct ConsoleBrowserTests {
         }
         var executive: Executive
         var versionChanges: [String]
+        var driftBefore: String
+        var driftAfter: String
+        var listedStack: String
     }
 
     /// An hourly wave, a sample a minute for the last 1,000 minutes, with one spike 200 minutes
@@ -166,6 +169,10 @@ struct ConsoleBrowserTests {
         #expect(
             seen.versionChanges.count == 1 && seen.versionChanges[0].contains("greeting") && seen.versionChanges[0].contains("was created")
                 && seen.versionChanges[0].contains("inputs.content"), "state version 1 created the greeting: \(seen.versionChanges)")
+        #expect(seen.driftBefore == "not checked", "no check is not shown as in sync: \(seen.driftBefore)")
+        #expect(seen.driftAfter.hasPrefix("in sync (1 checked)") && seen.driftAfter.contains("by admin-user"), "\(seen.driftAfter)")
+        let health = seen.listedStack.split(separator: " ").compactMap { Int($0) }.first { (0...100).contains($0) && $0 > 1 }
+        #expect(seen.listedStack.contains("in sync") && health != nil, "the list shows the check and the stack's health: \(seen.listedStack)")
         for (page, bytes) in seen.pages { #expect(bytes < 100_000, "\(page) is \(bytes) bytes of HTML") }
         for page in seen.pages.keys {
             for width in ["desktop", "phone"] {

@@ -20,18 +20,30 @@ public struct ManagedStackService: Sendable {
 
     /// The caller's context for `permission` on the stack, its input and its selector.
     private func scope(_ reference: String, _ organisation: String, _ permission: Permission, _ what: String) async throws(ServiceError) -> (
-        context: ServiceContext, input: BlueprintInput, selector: StackSelector
+        context: ServiceContext, input: BlueprintInput, selector: StackSelector, stack: ManagedStack
     ) {
         let scope = try await tenants.stackScope(reference, in: organisation, permission, to: what)
         let (input, _) = try await tenants.input(for: scope.stack)
-        return (scope.context, input, scope.selector)
+        return (scope.context, input, scope.selector, scope.stack)
     }
 
+    /// Compares the stack's recorded resources with the real world, and keeps the result as the
+    /// stack's newest drift check.
     public func drift(_ reference: String, in organisation: String) async throws(ServiceError) -> StackService.DriftReport {
         let scope = try await scope(reference, organisation, .read, "check drift")
         let report = try await StackService(context: scope.context).drift(scope.input)
+        let check = DriftCheck(
+            organisation: organisation, stack: scope.stack.stack, checkedAt: Date().timeIntervalSince1970, checked: report.checked,
+            drifted: report.drifted.map(\.name).sorted(), actor: scope.context.principal.name)
+        try await serviceCall { try await tenants.store.recordDriftCheck(check) }
         if report.hasDrift { await publish(.drift, reference, organisation, payload: report.json) }
         return report
+    }
+
+    /// The newest drift check of each stack of the organisation that has one.
+    public func driftChecks(in organisation: String) async throws(ServiceError) -> [StackID: DriftCheck] {
+        _ = try await tenants.access.require(.read, in: organisation, to: "read drift checks")
+        return try await serviceCall { try await tenants.store.driftChecks(in: organisation) }
     }
 
     /// Tells the organisation's followers (`/v1/events`) what changed on the stack.

@@ -101,6 +101,7 @@ public final class SQLiteTenantStore: TenantStore {
         registerApprovalKeyMigration(&migrator)
         registerCustomRoleMigration(&migrator)
         registerConsoleSessionMigration(&migrator)
+        registerDriftCheckMigration(&migrator)
         return migrator
     }
 

@@ -3,7 +3,7 @@ import DharmaCore
 /// The control plane's own records: organisations and their projects, users, memberships,
 /// API tokens, the stacks it manages with their blueprint versions, and runs with their logs.
 /// Every query about a tenant's objects takes the organisation, so none can leak across.
-public protocol TenantStore: WebhookStore, WitnessStore, PolicyEnforcementStore, ApprovalKeyStore, CustomRoleStore, ConsoleSessionStore {
+public protocol TenantStore: WebhookStore, WitnessStore, PolicyEnforcementStore, ApprovalKeyStore, CustomRoleStore, ConsoleSessionStore, DriftCheckStore {
     func createUser(_ user: User) async throws
     func user(named name: String) async throws -> User?
     func users(_ page: PageRequest) async throws -> Page<User>

@@ -252,6 +252,17 @@ try:
         "rows": [row.text for row in browser.find_elements(By.CSS_SELECTOR, "tr.stack-row")],
     }
     shoot("executive")
+    # A drift check from the stack's page, then the list shows it beside the stack's health.
+    browser.get(arguments.url + f"/console/orgs/{arguments.org}/stacks/{arguments.stack}")
+    wait.until(ready.title_contains(arguments.stack))
+    seen["driftBefore"] = browser.find_element(By.ID, "drift-state").text
+    browser.find_element(By.XPATH, "//button[normalize-space()='Check drift now']").click()
+    wait.until(lambda _: "checked" in browser.find_element(By.ID, "drift-state").text)
+    seen["driftAfter"] = browser.find_element(By.ID, "drift-state").text
+    browser.get(arguments.url + "/console")
+    wait.until(ready.title_contains("Stacks"))
+    seen["listedStack"] = browser.find_element(By.CSS_SELECTOR, "tr.stack-row").text
+    shoot("stacks-checked")
 finally:
     browser.quit()
 
