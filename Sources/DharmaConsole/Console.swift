@@ -12,6 +12,8 @@ public struct Console: Sendable {
     public typealias Services = @Sendable (Principal) -> (tenants: TenantService, runs: RunService)
 
     let signIn: ConsoleSignIn
+    /// Sign-in through the server's OpenID provider, when it has one.
+    let singleSignOn: (any SingleSignOn)?
     let services: Services
     let pages: PageRenderer
     /// Session cookies are `Secure` when the server speaks TLS.
@@ -19,8 +21,9 @@ public struct Console: Sendable {
 
     public static let cookieName = "dharma_session"
 
-    public init(signIn: ConsoleSignIn, secureCookies: Bool, services: @escaping Services) throws {
+    public init(signIn: ConsoleSignIn, singleSignOn: (any SingleSignOn)? = nil, secureCookies: Bool, services: @escaping Services) throws {
         self.signIn = signIn
+        self.singleSignOn = singleSignOn
         self.services = services
         self.secureCookies = secureCookies
         self.pages = try PageRenderer()
@@ -33,8 +36,10 @@ public struct Console: Sendable {
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/console/assets/:file") { _, context in try Assets.response(for: context.parameters.get("file") ?? "") }
-        router.get("/console/login") { _, _ in pages.render(.login, title: "Sign in", SignInView(error: nil)) }
+        router.get("/console/login") { _, _ in signInPage(error: nil) }
         router.post("/console/login") { request, _ in try await signInSubmitted(request) }
+        router.get("/console/oidc/start") { request, _ in try await singleSignOnStarted(request) }
+        router.get("/console/oidc/callback") { request, _ in try await singleSignOnReturned(request) }
         let signedIn = router.group("/console").add(middleware: ConsoleSessionMiddleware<Context>(signIn: signIn, pages: pages))
         signedIn.post("/logout") { request, _ in try await signOut(request) }
         signedIn.get("") { _, _ in try await stacksPage() }

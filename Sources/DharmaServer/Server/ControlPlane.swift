@@ -74,7 +74,9 @@ public struct ControlPlane: Sendable {
         }.register(on: router)
         TileRoutes { handler.tenants(acting: $0) }.register(on: router)
         let consoleSignIn = ConsoleSignIn(store: store, data: settings.data)
-        let console = try Console(signIn: consoleSignIn, secureCookies: tls != nil) { principal in
+        // The console signs in through the provider the API trusts for bearer tokens.
+        let singleSignOn = authenticator.oidc.map { OIDCSignOn(verifier: $0, store: store) }
+        let console = try Console(signIn: consoleSignIn, singleSignOn: singleSignOn, secureCookies: tls != nil) { principal in
             let tenants = handler.tenants(acting: principal)
             return (tenants, RunService(tenants: tenants, coordinator: coordinator))
         }

@@ -21,13 +21,41 @@ public actor OIDCVerifier {
         public var userClaim: String
         /// A claim listing groups; a group `ORG:ROLE` makes the user ROLE in ORG.
         public var groupsClaim: String?
+        /// Where the provider sends the browser back after a console sign-in
+        /// (`https://HOST:PORT/console/oidc/callback`, as registered with the provider).
+        public var redirectURL: String?
+        /// The console's client secret at the provider; nil for a public client, which PKCE
+        /// alone protects.
+        public var clientSecret: String?
 
-        public init(issuer: String, audience: String, userClaim: String = "preferred_username", groupsClaim: String? = "groups") {
+        public init(
+            issuer: String, audience: String, userClaim: String = "preferred_username", groupsClaim: String? = "groups", redirectURL: String? = nil,
+            clientSecret: String? = nil
+        ) {
             self.issuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
             self.audience = audience
             self.userClaim = userClaim
             self.groupsClaim = groupsClaim
+            self.redirectURL = redirectURL
+            self.clientSecret = clientSecret
         }
+    }
+
+    /// The console's client secret: the first line of `file`, else `DHARMA_OIDC_CLIENT_SECRET`;
+    /// nil when neither is given. Kept out of the command line, where `ps` would show it.
+    public static func clientSecretFrom(file: String?, environment: [String: String]) throws(ServiceError) -> String? {
+        guard let file else { return environment["DHARMA_OIDC_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 } }
+        guard let data = FileManager.default.contents(atPath: file) else { throw .invalidInput("--oidc-client-secret-file: cannot read \(file)") }
+        let secret = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let secret, !secret.isEmpty else { throw .invalidInput("--oidc-client-secret-file: \(file) is empty") }
+        return secret
+    }
+
+    /// The provider's endpoints, from its discovery document.
+    struct Endpoints: Sendable {
+        var authorization: String
+        var token: String
+        var jwks: String
     }
 
     /// Why a token was not accepted, for the server's log; the caller only hears 401.
@@ -38,6 +66,7 @@ public actor OIDCVerifier {
     let settings: Settings
     private var keys: JWTKeyCollection?
     private var fetchedAt: Date?
+    private var discovered: Endpoints?
 
     public init(settings: Settings) {
         self.settings = settings
@@ -45,25 +74,55 @@ public actor OIDCVerifier {
 
     /// The server user the token stands for, with their memberships.
     func principal(for token: String, store: any TenantStore) async throws -> Principal {
-        let claims = try await verified(token)
+        let (user, grants) = try await identity(try await verified(token), store: store)
+        let memberships = try await store.memberships(of: user.name) + grants
+        return try await Principal.member(user, memberships: memberships, authentication: .oidc, resolvingIn: store)
+    }
+
+    /// The server user an ID token from a console sign-in names, and the memberships its groups
+    /// grant; the token must carry the nonce the sign-in sent.
+    func signIn(idToken: String, nonce: String, store: any TenantStore) async throws -> (user: String, grants: [Membership]) {
+        let claims = try await verified(idToken)
+        guard case .string(nonce)? = claims.claims["nonce"] else { throw Refusal(description: "the ID token does not carry this sign-in's nonce") }
+        let (user, grants) = try await identity(claims, store: store)
+        return (user.name, grants)
+    }
+
+    /// The user the claims name, and the memberships the groups claim grants in organisations
+    /// where the server keeps none for them (a membership kept on the server wins).
+    private func identity(_ claims: IdentityClaims, store: any TenantStore) async throws -> (user: User, grants: [Membership]) {
         guard case .string(let name)? = claims.claims[settings.userClaim] else {
             throw Refusal(description: "the token has no `\(settings.userClaim)` claim naming a user")
         }
         guard let user = try await store.user(named: name.lowercased()) else {
             throw Refusal(description: "the token's user `\(name)` is not a user of this server")
         }
-        var memberships = try await store.memberships(of: user.name)
+        let kept = try await store.memberships(of: user.name)
+        var grants: [Membership] = []
         if let groupsClaim = settings.groupsClaim, case .strings(let groups)? = claims.claims[groupsClaim] {
             for group in groups {
                 let parts = group.split(separator: ":").map(String.init)
-                // A membership kept on the server wins over one a group grants.
-                guard parts.count == 2, let role = Role(rawValue: parts[1]), !memberships.contains(where: { $0.organisation == parts[0] }) else {
-                    continue
-                }
-                memberships.append(Membership(organisation: parts[0], user: user.name, role: role))
+                guard parts.count == 2, let role = Role(rawValue: parts[1]),
+                    !(kept + grants).contains(where: { $0.organisation == parts[0] })
+                else { continue }
+                grants.append(Membership(organisation: parts[0], user: user.name, role: role))
             }
         }
-        return try await Principal.member(user, memberships: memberships, authentication: .oidc, resolvingIn: store)
+        return (user, grants)
+    }
+
+    /// The provider's endpoints, read once from its discovery document.
+    func endpoints() async throws -> Endpoints {
+        if let discovered { return discovered }
+        let discovery = try await Self.json(settings.issuer + "/.well-known/openid-configuration")
+        guard discovery["issuer"] as? String == settings.issuer, let jwks = discovery["jwks_uri"] as? String,
+            let authorization = discovery["authorization_endpoint"] as? String, let token = discovery["token_endpoint"] as? String
+        else {
+            throw Refusal(description: "the discovery document of \(settings.issuer) names another issuer, or lacks jwks_uri or an endpoint")
+        }
+        let endpoints = Endpoints(authorization: authorization, token: token, jwks: jwks)
+        discovered = endpoints
+        return endpoints
     }
 
     private func verified(_ token: String) async throws -> IdentityClaims {
@@ -82,11 +141,7 @@ public actor OIDCVerifier {
 
     private func keyCollection(refresh: Bool) async throws -> JWTKeyCollection {
         if let keys, !refresh || (fetchedAt.map { Date().timeIntervalSince($0) < 60 } ?? false) { return keys }
-        let discovery = try await Self.json(settings.issuer + "/.well-known/openid-configuration")
-        guard discovery["issuer"] as? String == settings.issuer, let jwksURI = discovery["jwks_uri"] as? String else {
-            throw Refusal(description: "the discovery document of \(settings.issuer) names another issuer or no jwks_uri")
-        }
-        let jwks = try await Self.fetch(jwksURI)
+        let jwks = try await Self.fetch(try await endpoints().jwks)
         let collection = try await JWTKeyCollection().add(jwksJSON: String(decoding: jwks, as: UTF8.self))
         keys = collection
         fetchedAt = Date()
@@ -102,8 +157,13 @@ public actor OIDCVerifier {
 
     static func fetch(_ url: String) async throws -> Data {
         guard let address = URL(string: url) else { throw Refusal(description: "`\(url)` is not a URL") }
+        return try await send(URLRequest(url: address, timeoutInterval: 10))
+    }
+
+    static func send(_ request: URLRequest) async throws -> Data {
+        let url = request.url?.absoluteString ?? "?"
         return try await withCheckedThrowingContinuation { continuation in
-            URLSession.shared.dataTask(with: URLRequest(url: address, timeoutInterval: 10)) { data, response, error in
+            URLSession.shared.dataTask(with: request) { data, response, error in
                 if let error {
                     continuation.resume(throwing: Refusal(description: "\(url): \(error.localizedDescription)"))
                 } else if let status = (response as? HTTPURLResponse)?.statusCode, status != 200 {

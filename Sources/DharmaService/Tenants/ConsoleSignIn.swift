@@ -70,15 +70,33 @@ public struct ConsoleSignIn: Sendable {
         return secret
     }
 
-    /// Who a session cookie stands for now (their current memberships), with its CSRF token.
+    /// A new session for `user`, whom the server's OpenID provider vouched for (the caller
+    /// verified the ID token); `grants` are the memberships its groups claim gave. On the
+    /// server's audit log, as every sign-in without a password is.
+    public func signIn(verified user: String, grants: [Membership], issuer: String) async throws(ServiceError) -> APITokenSecret {
+        let time = now()
+        let secret = APITokenSecret.generate()
+        try await serviceCall {
+            try await store.createSession(
+                ConsoleSession(secretHash: secret.hash, user: user, createdAt: time, expiresAt: time + Self.sessionLifetime, grants: grants))
+        }
+        let granted = grants.map { "\($0.role.rawValue) in \($0.organisation)" }.joined(separator: ", ")
+        try await record("console-sign-in", actor: user, reason: "signed in through \(issuer)" + (granted.isEmpty ? "" : "; its groups grant \(granted)"))
+        _ = try? await store.removeSessions(endedBefore: time)
+        return secret
+    }
+
+    /// Who a session cookie stands for now (their current memberships, and what the identity
+    /// provider's groups granted where they have none), with its CSRF token.
     public func principal(session text: String) async throws(ServiceError) -> (principal: Principal, csrf: String)? {
         guard let secret = APITokenSecret(text) else { return nil }
         return try await serviceCall {
             guard let session = try await store.session(withHash: secret.hash), session.expiresAt > now(),
                 let user = try await store.user(named: session.user)
             else { return nil }
-            let principal = try await Principal.member(
-                user, memberships: try await store.memberships(of: user.name), authentication: .session, resolvingIn: store)
+            let kept = try await store.memberships(of: user.name)
+            let granted = session.grants.filter { grant in grant.user == user.name && !kept.contains { $0.organisation == grant.organisation } }
+            let principal = try await Principal.member(user, memberships: kept + granted, authentication: .session, resolvingIn: store)
             return (principal, secret.derived(for: Self.csrfPurpose))
         }
     }

@@ -5,12 +5,16 @@ public struct ConsoleSession: Sendable, Hashable {
     public var user: String
     public var createdAt: Double
     public var expiresAt: Double
+    /// Memberships the identity provider's groups claim granted at sign-in, in organisations
+    /// where the server keeps none for the user; they last as long as the session.
+    public var grants: [Membership]
 
-    public init(secretHash: String, user: String, createdAt: Double, expiresAt: Double) {
+    public init(secretHash: String, user: String, createdAt: Double, expiresAt: Double, grants: [Membership] = []) {
         self.secretHash = secretHash
         self.user = user
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.grants = grants
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Console passwords and sessions, in the control database.
@@ -12,6 +13,9 @@ extension SQLiteTenantStore {
                         created_at REAL NOT NULL, expires_at REAL NOT NULL);
                     CREATE INDEX console_sessions_by_end ON console_sessions (expires_at);
                     """)
+        }
+        migrator.registerMigration("v10-session-grants") { db in
+            try db.execute(sql: "ALTER TABLE console_sessions ADD COLUMN grants TEXT")
         }
     }
 
@@ -32,17 +36,25 @@ extension SQLiteTenantStore {
     }
 
     public func createSession(_ session: ConsoleSession) async throws {
+        let grants = session.grants.isEmpty ? nil : String(decoding: try JSONEncoder().encode(session.grants), as: UTF8.self)
         try await database.write { db in
             try db.execute(
-                sql: "INSERT INTO console_sessions (secret_hash, user, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                arguments: [session.secretHash, session.user, session.createdAt, session.expiresAt])
+                sql: "INSERT INTO console_sessions (secret_hash, user, created_at, expires_at, grants) VALUES (?, ?, ?, ?, ?)",
+                arguments: [session.secretHash, session.user, session.createdAt, session.expiresAt, grants])
         }
     }
 
     public func session(withHash hash: String) async throws -> ConsoleSession? {
         try await database.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM console_sessions WHERE secret_hash = ?"), arguments: [hash]).map { row in
-                ConsoleSession(secretHash: row["secret_hash"], user: row["user"], createdAt: row["created_at"], expiresAt: row["expires_at"])
+                let grants: String? = row["grants"]
+                return ConsoleSession(
+                    secretHash: row["secret_hash"], user: row["user"], createdAt: row["created_at"], expiresAt: row["expires_at"],
+                    grants: try grants.map { text in
+                        do { return try JSONDecoder().decode([Membership].self, from: Data(text.utf8)) } catch {
+                            throw StoreError("a console session's granted memberships are unreadable: \(error)")
+                        }
+                    } ?? [])
             }
         }
     }

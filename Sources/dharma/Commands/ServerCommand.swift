@@ -36,6 +36,14 @@ struct ServerCommand: AsyncParsableCommand {
         @Option(help: "The client ID the issuer's tokens must be issued to.") var oidcAudience: String?
         @Option(help: "The claim that names the server user.") var oidcUserClaim = "preferred_username"
         @Option(help: "A claim of groups; a group ORG:ROLE grants ROLE in ORG where the user has no membership.") var oidcGroupsClaim = "groups"
+        @Option(
+            help:
+                "Where the provider sends browsers back after a console sign-in, as registered with it (default: the listen address's /console/oidc/callback)."
+        ) var oidcRedirectUrl: String?
+        @Option(
+            help:
+                "A file holding the console's client secret at the provider (or DHARMA_OIDC_CLIENT_SECRET); without one the console signs in as a public client, with PKCE."
+        ) var oidcClientSecretFile: String?
         @Option(help: "Runs that may execute at once (one per stack).") var workers = 4
         @Option(help: "Requests each user may make per minute.") var rateLimit = 6000
         @Option(help: "Log lines on standard error as json (one object a line) or text.") var logFormat = "json"
@@ -51,6 +59,14 @@ struct ServerCommand: AsyncParsableCommand {
             if let oidcIssuer, !(oidcIssuer.hasPrefix("https://") || oidcIssuer.hasPrefix("http://")) {
                 throw ValidationError("--oidc-issuer: an http(s) URL")
             }
+            if let oidcRedirectUrl,
+                !(oidcRedirectUrl.hasPrefix("https://") || oidcRedirectUrl.hasPrefix("http://")) || !oidcRedirectUrl.hasSuffix("/console/oidc/callback")
+            {
+                throw ValidationError("--oidc-redirect-url: an http(s) URL ending in /console/oidc/callback")
+            }
+            if oidcIssuer == nil && (oidcRedirectUrl != nil || oidcClientSecretFile != nil) {
+                throw ValidationError("--oidc-redirect-url and --oidc-client-secret-file need --oidc-issuer")
+            }
         }
 
         func run() async throws {
@@ -61,8 +77,10 @@ struct ServerCommand: AsyncParsableCommand {
                 let settings = ServerSettings(
                     host: host, port: port, data: ServerData(directory: data), tls: tls, allowTLS12: tls12, postQuantumOnly: pqOnly,
                     clientCertificates: clientCertificates,
-                    oidc: oidcIssuer.map {
-                        OIDCVerifier.Settings(issuer: $0, audience: oidcAudience ?? "", userClaim: oidcUserClaim, groupsClaim: oidcGroupsClaim)
+                    oidc: try oidcIssuer.map {
+                        OIDCVerifier.Settings(
+                            issuer: $0, audience: oidcAudience ?? "", userClaim: oidcUserClaim, groupsClaim: oidcGroupsClaim, redirectURL: oidcRedirectUrl,
+                            clientSecret: try OIDCVerifier.clientSecretFrom(file: oidcClientSecretFile, environment: ProcessInfo.processInfo.environment))
                     }, workers: workers,
                     requestsPerMinute: rateLimit, environment: ProcessInfo.processInfo.environment)
                 if logFormat == "json" { LoggingSystem.bootstrap(JSONLogHandler.init) }
