@@ -5,7 +5,7 @@ import Foundation
 ///
 ///     GET  /healthz          200 "ok"
 ///     GET  /work?ms=N        burns CPU for N ms (at most 10 s)
-///     POST /fault/NAME       toggles a fault: crash, leak, cpu, slow, hang (?on=1 / ?on=0 sets it)
+///     POST /fault/NAME       toggles a fault: crash, leak, cpu (half a core), slow, hang (?on=1 / ?on=0 sets it)
 ///     GET  /metrics          Prometheus text: requests, latency histogram, RSS, CPU
 ///
 /// One thread per connection keeps it dependency-free; it serves tests and demos, not traffic.
@@ -52,15 +52,17 @@ public final class WorkloadServer: @unchecked Sendable {
                 Thread.sleep(forTimeInterval: 0.1)
             }
         }
+        // Half a core: busy 50 ms, idle 50 ms. Far above any CPU target the autopilot scales on,
+        // and two hot replicas still leave a core of a 2-core machine to everything else (a
+        // full spin each starved the whole test suite for minutes).
         Thread.detachNewThread { [state] in
             while true {
                 if state.isOn(.cpu) {
-                    let until = Date().addingTimeInterval(0.1)
+                    let until = Date().addingTimeInterval(0.05)
                     var spin = 0.0
                     while Date() < until { spin += 1 }
-                } else {
-                    Thread.sleep(forTimeInterval: 0.05)
                 }
+                Thread.sleep(forTimeInterval: 0.05)
             }
         }
     }
