@@ -141,7 +141,7 @@ let package = Package(
             name: "DharmaServerTests",
             dependencies: [
                 "DharmaTestKit", "DharmaAPI", "DharmaClient", "DharmaCore", "DharmaAudit", "DharmaNet", "DharmaServer", "DharmaConsole",
-                "DharmaInsight",
+                "DharmaInsight", "DharmaPolicy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,5 +1,6 @@
 import DharmaAutopilot
 import DharmaInsight
+import DharmaPolicy
 import DharmaService
 import DharmaStore
 import Foundation
@@ -20,7 +21,17 @@ struct ExecutiveDashboard {
         var savings: String?
         var availability: String?
     }
+    /// Each framework's compliance score over the running stacks: the mean, and the lowest.
+    struct FrameworkScore {
+        var framework: String
+        var mean: String
+        var lowest: String
+        var lowestStack: String
+        var stacks: Int
+    }
     var trends: [Trend]
+    var compliance: [FrameworkScore]
+    var noCompliance: Bool
     var monthlyCost: String
     var carbon: String
     var savings: String
@@ -45,6 +56,7 @@ extension Console {
         var rows: [ExecutiveDashboard.StackRow] = []
         var totals = (cost: 0.0, carbon: 0.0, savings: 0.0)
         var availabilities: [Double] = []
+        var scores: [String: [(stack: String, score: Double)]] = [:]
         for (organisation, stack) in try await readableStacks() {
             let history = SpendHistory(runs: try await runs.runs(of: stack.reference, in: organisation, PageRequest(limit: 200)).items)
             guard !history.isEmpty else { continue }
@@ -63,6 +75,10 @@ extension Console {
                     $0 + max(0, ($1.asWritten.monthly ?? 0) - ($1.cheapest.cost.monthly ?? 0))
                 }
                 health = try? await service.health(stack.reference, in: organisation).score
+                let frameworks = Framework.allCases.map(\.rawValue)
+                for report in (try? await service.compliance(stack.reference, in: organisation, frameworks: frameworks).reports) ?? [] {
+                    scores[report.framework.rawValue, default: []].append(("\(organisation)/\(stack.reference)", report.score))
+                }
             }
             if let availability = health?.availability { availabilities.append(availability) }
             totals.cost += cost
@@ -78,8 +94,16 @@ extension Console {
             Self.trend("Monthly cost", costByDay, days: days, format: Self.dollars),
             Self.trend("Carbon a month (kg CO2e)", carbonByDay, days: days, format: Self.kilograms),
         ]
+        let compliance = scores.sorted { $0.key < $1.key }.compactMap { framework, stacks -> ExecutiveDashboard.FrameworkScore? in
+            guard let lowest = stacks.min(by: { $0.score < $1.score }) else { return nil }
+            let mean = stacks.reduce(0) { $0 + $1.score } / Double(stacks.count)
+            return .init(
+                framework: framework, mean: String(format: "%.0f %%", mean), lowest: String(format: "%.0f %%", lowest.score), lowestStack: lowest.stack,
+                stacks: stacks.count)
+        }
         let view = ExecutiveDashboard(
-            trends: trends, monthlyCost: Self.dollars(totals.cost), carbon: Self.kilograms(totals.carbon), savings: Self.dollars(totals.savings),
+            trends: trends, compliance: compliance, noCompliance: compliance.isEmpty, monthlyCost: Self.dollars(totals.cost),
+            carbon: Self.kilograms(totals.carbon), savings: Self.dollars(totals.savings),
             availability: availabilities.min().map { String(format: "%.3f %% (the lowest of %d stacks)", $0 * 100, availabilities.count) },
             stacks: rows.sorted { $0.stack < $1.stack }, none: rows.isEmpty)
         return pages.render(.executive, title: "Executive", view)

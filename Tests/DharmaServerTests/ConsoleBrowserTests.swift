@@ -1,4 +1,5 @@
 import DharmaInsight
+import DharmaPolicy
 import DharmaTestKit
 import Foundation
 import Testing
@@ -82,6 +83,7 @@ struct ConsoleBrowserTests {
             var cost: String
             var charts: Int
             var rows: [String]
+            var frameworks: [String]
         }
         var executive: Executive
         var versionChanges: [String]
@@ -166,6 +168,10 @@ struct ConsoleBrowserTests {
         #expect(
             seen.executive.cost == "$0.00" && seen.executive.charts == 2 && seen.executive.rows.count == 1
                 && seen.executive.rows[0].contains("acme/shop.dev"), "cost and carbon trends, and the applied stack: \(seen.executive)")
+        #expect(
+            seen.executive.frameworks.count == Framework.allCases.count
+                && seen.executive.frameworks.allSatisfy { $0.contains("%") && $0.contains("acme/shop.dev") && $0.hasSuffix(" 1") },
+            "every framework's score over the one running stack: \(seen.executive.frameworks)")
         #expect(
             seen.versionChanges.count == 1 && seen.versionChanges[0].contains("greeting") && seen.versionChanges[0].contains("was created")
                 && seen.versionChanges[0].contains("inputs.content"), "state version 1 created the greeting: \(seen.versionChanges)")

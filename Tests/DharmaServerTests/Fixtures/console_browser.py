@@ -250,6 +250,7 @@ try:
         "cost": browser.find_element(By.ID, "total-cost").text,
         "charts": len(browser.find_elements(By.CSS_SELECTOR, "svg.chart")),
         "rows": [row.text for row in browser.find_elements(By.CSS_SELECTOR, "tr.stack-row")],
+        "frameworks": [row.text for row in browser.find_elements(By.CSS_SELECTOR, "tr.framework")],
     }
     shoot("executive")
     # A drift check from the stack's page, then the list shows it beside the stack's health.
