@@ -41,10 +41,9 @@ struct AIOpsDashboard {
 extension Console {
     func aiopsDashboard() async throws -> Response {
         let (tenants, _, _) = try acting()
-        let service = ManagedStackService(tenants: tenants)
         var outcomes: [RemediationOutcome] = []
-        for (organisation, stack) in try await readableStacks() {
-            outcomes += try await service.remediationOutcomes(stack.reference, in: organisation)
+        for organisation in try readableOrganisations() {
+            outcomes += try await tenants.remediationOutcomes(in: organisation)
         }
         let table = RemediationStats.table(outcomes)
         let actions = RemediationAction.allCases.filter { action in table.contains { $0.action == action } }

@@ -38,11 +38,17 @@ struct OperationsDashboard {
 /// failures, and operations' health, open incidents and time to resolve across the stacks the
 /// signed-in person can read.
 extension Console {
+    /// The organisations the person belongs to and may read, by name.
+    func readableOrganisations() throws -> [String] {
+        let session = try acting().session
+        return session.principal.memberships.keys.sorted().filter { session.principal.scoped(to: $0).may(.read) }
+    }
+
     /// Every stack of every organisation the person belongs to, with its organisation.
     func readableStacks() async throws -> [(organisation: String, stack: ManagedStack)] {
-        let (tenants, _, session) = try acting()
+        let (tenants, _, _) = try acting()
         var stacks: [(String, ManagedStack)] = []
-        for organisation in session.principal.memberships.keys.sorted() where session.principal.scoped(to: organisation).may(.read) {
+        for organisation in try readableOrganisations() {
             stacks += try await tenants.stacks(in: organisation, project: nil, PageRequest(limit: 200)).items.map { (organisation, $0) }
         }
         return stacks
@@ -73,9 +79,14 @@ extension Console {
         var open: [IncidentRow] = []
         var durations: [Double] = []
         var running: [String: Set<StackID>] = [:]
+        var incidentsByStack: [String: [StackID: [Incident]]] = [:]
         for (organisation, stack) in try await readableStacks() {
-            if running[organisation] == nil { running[organisation] = try await tenants.stacksWithResources(in: organisation) }
-            let incidents = try await service.incidents(stack.reference, in: organisation, openOnly: false)
+            if running[organisation] == nil {
+                running[organisation] = try await tenants.stacksWithResources(in: organisation)
+                // One query of the organisation's incidents, not one per stack.
+                incidentsByStack[organisation] = Dictionary(grouping: try await tenants.incidents(in: organisation), by: \.stack)
+            }
+            let incidents = incidentsByStack[organisation]?[stack.stack] ?? []
             let resolved = incidents.filter { $0.status == .resolved && ($0.closedAt ?? 0) >= window }
             let times = resolved.compactMap { incident in incident.closedAt.map { $0 - incident.openedAt } }
             durations += times

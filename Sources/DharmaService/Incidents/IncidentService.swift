@@ -42,13 +42,8 @@ public struct IncidentService: Sendable {
 
     /// Success rate and time to recover per symptom and remediation.
     public func stats(_ selector: StackSelector) async throws(ServiceError) -> [RemediationStats] {
-        RemediationStats.table(try await outcomes(selector))
-    }
-
-    /// Every remediation attempt's outcome, for tables across stacks.
-    public func outcomes(_ selector: StackSelector) async throws(ServiceError) -> [RemediationOutcome] {
         let (book, stack) = try await open(selector)
-        return try await serviceCall { try await book.store.outcomes(stack: stack?.description) }
+        return RemediationStats.table(try await serviceCall { try await book.store.outcomes(stack: stack?.description) })
     }
 
     private func incident(_ id: Int, in book: IncidentBook) async throws(ServiceError) -> Incident {

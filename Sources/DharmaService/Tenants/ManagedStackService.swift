@@ -102,12 +102,6 @@ public struct ManagedStackService: Sendable {
         return try await IncidentService(context: scope.context).list(scope.selector, openOnly: openOnly, limit: 200)
     }
 
-    /// How each remediation the autopilot tried on the stack turned out.
-    public func remediationOutcomes(_ reference: String, in organisation: String) async throws(ServiceError) -> [RemediationOutcome] {
-        let scope = try await tenants.stackScope(reference, in: organisation, .read, to: "read incidents")
-        return try await IncidentService(context: scope.context).outcomes(scope.selector)
-    }
-
     public func incident(_ id: Int, of reference: String, in organisation: String) async throws(ServiceError) -> Incident {
         let scope = try await tenants.stackScope(reference, in: organisation, .read, to: "read incidents")
         let incident = try await IncidentService(context: scope.context).show(id, scope.selector)

@@ -22,16 +22,3 @@ extension TenantService {
         return try await serviceCall { try await store.witnesses(of: organisation) }
     }
 }
-
-extension TenantService {
-    /// The organisation's stacks that have resources recorded, from one query of its state:
-    /// what a dashboard scores for health, without preparing the blueprint of every stack that
-    /// was never applied (or was destroyed) only to find nothing to score.
-    public func stacksWithResources(in organisation: String) async throws(ServiceError) -> Set<StackID> {
-        _ = try await access.require(.read, in: organisation, to: "read state")
-        let location = data.state(of: organisation)
-        guard FileManager.default.fileExists(atPath: location.databasePath) else { return [] }
-        let store = try location.store()
-        return Set(try await serviceCall { try await store.stacks() }.filter { $0.resourceCount > 0 }.map(\.stack))
-    }
-}
