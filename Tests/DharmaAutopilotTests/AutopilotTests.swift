@@ -98,7 +98,7 @@ struct AutopilotTests {
 
     @Test("replicas running hot are scaled out with the HPA formula behind the proxy, and scaled back in when the load goes")
     func scalesOutAndIn() async throws {
-        let project = try ScratchProject(blueprint(workloadService(extra: "heal: {scale: {cpu: 20%, min: 2, max: 4, scaleDownAfter: 0s}}")))
+        let project = try ScratchProject(blueprint(workloadService(extra: "heal: {scale: {cpu: 5%, min: 2, max: 4, scaleDownAfter: 0s}}")))
         try await project.apply()
         try await project.destroyingAfter {
             let clock = ManualClock()
@@ -115,7 +115,7 @@ struct AutopilotTests {
                 clock.advance(0.5)
                 lines += await autopilot.tick().lines
             }
-            #expect(lines.contains { $0.contains("opened (major): web runs hot: CPU above its 20% target on 2 replicas") }, "\(lines)")
+            #expect(lines.contains { $0.contains("opened (major): web runs hot: CPU above its 5% target on 2 replicas") }, "\(lines)")
             let scaled = try await project.pids(of: "web")
             #expect(scaled.count > 2, "\(lines)")
             #expect(ReadinessProbe.httpStatus(port: proxyPort, path: "/healthz") == 200, "the proxy serves the new replicas too")

@@ -41,7 +41,7 @@ struct PolicyGateTests {
     @Test("a scale-out the gate refuses is not made: the incident is escalated, naming the rule")
     func scaleOutRefused() async throws {
         let project = try ScratchProject(
-            blueprint(workloadService(extra: "heal: {scale: {cpu: 20%, min: 2, max: 4, scaleDownAfter: 0s}}")) + "\npolicy: {failOn: high}\n")
+            blueprint(workloadService(extra: "heal: {scale: {cpu: 5%, min: 2, max: 4, scaleDownAfter: 0s}}")) + "\npolicy: {failOn: high}\n")
         try rule("TEAM-REPLICAS", kinds: "compute.service", assert: "replicas <= 2", in: project)
         try await project.apply()
         try await project.destroyingAfter {

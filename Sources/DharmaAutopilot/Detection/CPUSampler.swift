@@ -5,7 +5,7 @@ import Foundation
 /// change in CPU seconds over the change in wall-clock seconds, as a percentage of the cores
 /// each replica is given (`cpu`, default one core). Like the HPA, it averages over the
 /// replicas measured twice at least `minimumSpan` apart, so a replica that just started does
-/// not count until it has a rate.
+/// not count until it has a rate. Ticks further apart than the window measure over the gap.
 struct CPUSampler: Sendable {
     var minimumSpan: Double = 1
     /// How far back the rate looks: long enough to smooth, short enough to react.
@@ -21,7 +21,10 @@ struct CPUSampler: Sendable {
                 samples[pid] = nil
                 continue
             }
-            var history = (samples[pid] ?? []).filter { $0.start == info.startTicks && now - $0.time <= window }
+            var history = (samples[pid] ?? []).filter { $0.start == info.startTicks }
+            // The window, and the newest sample before it: when ticks come further apart than
+            // the window (a busy machine), the rate spans the gap instead of never forming.
+            if let lastBefore = history.lastIndex(where: { now - $0.time > window }) { history.removeFirst(lastBefore) }
             history.append((now, info.cpuSeconds, info.startTicks))
             samples[pid] = history
             if let oldest = history.first, now - oldest.time >= minimumSpan {
