@@ -189,18 +189,10 @@ func runDharmaStatus(_ arguments: [String], environment: [String: String] = [:],
     process.standardError = FileHandle(forWritingAtPath: errorsPath)
     let stdin = Pipe()
     process.standardInput = stdin
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-        process.terminationHandler = { _ in continuation.resume() }
-        do {
-            try process.start()
-        } catch {
-            process.terminationHandler = nil
-            continuation.resume(throwing: error)
-            return
-        }
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try? stdin.fileHandleForWriting.close()
-    }
+    // The input (a password, a line or two) fits the pipe's buffer before the program starts.
+    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+    try? stdin.fileHandleForWriting.close()
+    try await process.startAndWait()
     let stdout = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     let stderr = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
     return (process.terminationStatus, stdout, stderr)

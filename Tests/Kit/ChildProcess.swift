@@ -24,4 +24,17 @@ extension Process {
         kill(processIdentifier, SIGKILL)
         waitUntilExit()
     }
+
+    /// `start()`, then waits for the program to end without holding one of Swift
+    /// concurrency's few threads: on two cores a blocked thread stalls every other test's
+    /// requests until the servers' idle timeouts close their connections.
+    public func startAndWait() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            terminationHandler = { _ in continuation.resume() }
+            do { try start() } catch {
+                terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+    }
 }
