@@ -6,11 +6,11 @@ import json
 import os
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
+
+import chromium
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--url", required=True)
@@ -21,12 +21,7 @@ parser.add_argument("--shots", required=True)
 arguments = parser.parse_args()
 os.makedirs(arguments.shots, exist_ok=True)
 
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900"]:
-    options.add_argument(flag)
-options.accept_insecure_certs = True
-browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+browser = chromium.start()
 wait = WebDriverWait(browser, 120)
 seen = {}
 

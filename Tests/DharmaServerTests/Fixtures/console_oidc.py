@@ -10,11 +10,11 @@ import json
 import urllib.parse
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
+
+import chromium
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--url", required=True)
@@ -22,12 +22,7 @@ parser.add_argument("--issuer", required=True)
 parser.add_argument("--shots", required=True)
 arguments = parser.parse_args()
 
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900"]:
-    options.add_argument(flag)
-options.accept_insecure_certs = True
-browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+browser = chromium.start()
 wait = WebDriverWait(browser, 60)
 seen = {}
 
