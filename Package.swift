@@ -55,6 +55,7 @@ let package = Package(
             name: "DharmaAutopilot",
             dependencies: [
                 "DharmaCore", "DharmaStore", "DharmaProviders", "DharmaNet", "DharmaProxy", "DharmaEngine", "DharmaAudit", "DharmaInsight", "DharmaPolicy",
+                "DharmaMetrics",
             ]),
         .target(name: "DharmaMetrics", dependencies: ["DharmaCore", "DharmaStore", "DharmaInsight"]),
         .target(
@@ -79,6 +80,7 @@ let package = Package(
             name: "DharmaConsole",
             dependencies: [
                 "DharmaCore", "DharmaStore", "DharmaService", "DharmaSecurity", "DharmaAudit", "DharmaAutopilot", "DharmaPolicy", "DharmaInsight",
+                "DharmaMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
@@ -132,7 +134,10 @@ let package = Package(
         .testTarget(name: "DharmaEngineTests", dependencies: ["DharmaTestKit", "DharmaEngine", "DharmaAudit", "DharmaTestSupport"]),
         .testTarget(
             name: "DharmaAutopilotTests",
-            dependencies: ["DharmaTestKit", "DharmaAutopilot", "DharmaNet", "DharmaEngine", "DharmaStore", "DharmaAudit", "DharmaCore", "DharmaTestSupport"]),
+            dependencies: [
+                "DharmaTestKit", "DharmaAutopilot", "DharmaNet", "DharmaEngine", "DharmaStore", "DharmaAudit", "DharmaCore", "DharmaTestSupport",
+                "DharmaMetrics", "DharmaInsight",
+            ]),
         .testTarget(name: "DharmaChaosTests", dependencies: ["DharmaChaos", "DharmaCore", "DharmaInsight"]),
         .testTarget(
             name: "DharmaServiceTests",

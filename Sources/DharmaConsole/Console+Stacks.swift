@@ -102,6 +102,9 @@ struct StackView {
     var incidents: [IncidentRow]
     var drift: DriftSummary
     var driftURL: String
+    /// Each objective of each service with an `slo`.
+    var serviceLevels: [ServiceLevelRow]
+    var hasServiceLevels: Bool
     /// The dependency graph, as SVG markup this server made (names escaped).
     var graph: String?
 }
@@ -148,6 +151,7 @@ extension Console {
         let page = try await runs.runs(of: reference, in: organisation, PageRequest(limit: 25))
         let scoped = session.principal.scoped(to: organisation)
         let state = try await stateSections(reference, in: organisation)
+        let serviceLevels = try await serviceLevelRows(reference, in: organisation)
         let view = StackView(
             organisation: organisation, ref: reference, project: summary.stack.project, protected: summary.stack.protected,
             lockedBy: summary.stack.lockedBy, blueprintVersion: summary.latestBlueprint, runs: page.items.map { Self.link($0) },
@@ -157,7 +161,8 @@ extension Console {
             hasOutputs: !state.outputs.isEmpty,
             versions: state.versions, incidents: try await incidentRows(reference, in: organisation),
             drift: DriftSummary(try await ManagedStackService(tenants: tenants).driftChecks(in: organisation)[summary.stack.stack]),
-            driftURL: "/console/orgs/\(organisation)/stacks/\(reference)/drift", graph: state.graph)
+            driftURL: "/console/orgs/\(organisation)/stacks/\(reference)/drift",
+            serviceLevels: serviceLevels, hasServiceLevels: !serviceLevels.isEmpty, graph: state.graph)
         return pages.render(.stack, title: reference, view)
     }
 

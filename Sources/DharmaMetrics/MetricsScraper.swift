@@ -20,7 +20,10 @@ public struct MetricsScraper: Sendable {
             self.labels = labels
         }
 
-        /// The replica a stack target stands for (`web[1]`), else its URL.
+        /// The `replica` label of a service's proxy, whose series are what its clients saw.
+        public static let proxy = "proxy"
+
+        /// The replica a stack target stands for (`web[1]`, `web[proxy]`), else its URL.
         public var name: String {
             guard let resource = labels["resource"], let replica = labels["replica"] else { return url.absoluteString }
             return "\(resource)[\(replica)]"
@@ -67,6 +70,10 @@ public struct MetricsScraper: Sendable {
             for (replica, port) in (resource.outputs["ports"]?.listValue ?? []).enumerated() {
                 guard let port = port.intValue, let url = URL(string: "http://127.0.0.1:\(port)/metrics") else { continue }
                 targets.append(Target(url: url, labels: ["stack": stack.description, "resource": resource.name, "replica": String(replica)]))
+            }
+            // The proxy in front counts what clients see: the source of the service's SLIs.
+            if let admin = resource.outputs["proxy"]?.mapValue?["adminPort"]?.intValue, let url = URL(string: "http://127.0.0.1:\(admin)/metrics") {
+                targets.append(Target(url: url, labels: ["stack": stack.description, "resource": resource.name, "replica": Target.proxy]))
             }
         }
         return targets

@@ -17,7 +17,7 @@ final class BackendPool: @unchecked Sendable {
     private var requests = 0
     private var failures = 0
     private var statusCounts: [Int: Int] = [:]
-    private var latency = LatencyHistogram()
+    private var latency: LatencyHistogram
     private var chaosLatency = 0
 
     /// Milliseconds a chaos experiment adds to every request.
@@ -28,12 +28,18 @@ final class BackendPool: @unchecked Sendable {
 
     init(_ config: ProxyConfig) {
         self.config = config
+        latency = LatencyHistogram(objective: config.latencyObjective)
     }
 
     var current: ProxyConfig { lock.withLock { config } }
 
     func replace(_ new: ProxyConfig) {
         lock.withLock {
+            if new.latencyObjective != config.latencyObjective {
+                // Other buckets count differently from now on: like a restarted process, the
+                // histogram starts again from zero, which readers of counters take as a reset.
+                latency = LatencyHistogram(objective: new.latencyObjective)
+            }
             config = new
             let ports = Set(new.backends.map(\.port))
             // Keep what is known about backends that stay, and about removed ones with
@@ -114,26 +120,5 @@ final class BackendPool: @unchecked Sendable {
             out += latency.exposition(name: "dharma_proxy_request_duration_seconds", help: "Client request latency through the proxy.")
             return out
         }
-    }
-}
-
-/// Cumulative latency buckets, as Prometheus histograms count them.
-struct LatencyHistogram {
-    static let bounds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-    private var counts = [Int](repeating: 0, count: LatencyHistogram.bounds.count)
-    private var count = 0
-    private var sum = 0.0
-
-    mutating func observe(_ seconds: Double) {
-        for (index, bound) in Self.bounds.enumerated() where seconds <= bound { counts[index] += 1 }
-        count += 1
-        sum += seconds
-    }
-
-    func exposition(name: String, help: String) -> String {
-        var out = "# HELP \(name) \(help)\n# TYPE \(name) histogram\n"
-        for (index, bound) in Self.bounds.enumerated() { out += "\(name)_bucket{le=\"\(bound)\"} \(counts[index])\n" }
-        out += "\(name)_bucket{le=\"+Inf\"} \(count)\n\(name)_sum \(sum)\n\(name)_count \(count)\n"
-        return out
     }
 }

@@ -30,13 +30,20 @@ public struct ProxyConfig: Codable, Sendable, Hashable {
     public var healthInterval: Double
     /// Added to every request: latency injection for chaos experiments.
     public var latencyMilliseconds: Int
+    /// The service's latency objective in seconds: the latency histogram gets buckets around
+    /// it, so the share of requests within it is counted, not guessed between buckets.
+    public var latencyObjective: Double?
 
-    public init(generation: Int, backends: [Backend], healthPath: String?, healthInterval: Double = 1, latencyMilliseconds: Int = 0) {
+    public init(
+        generation: Int, backends: [Backend], healthPath: String?, healthInterval: Double = 1, latencyMilliseconds: Int = 0,
+        latencyObjective: Double? = nil
+    ) {
         self.generation = generation
         self.backends = backends
         self.healthPath = healthPath
         self.healthInterval = healthInterval
         self.latencyMilliseconds = latencyMilliseconds
+        self.latencyObjective = latencyObjective
     }
 
     public struct LoadError: Error, CustomStringConvertible {

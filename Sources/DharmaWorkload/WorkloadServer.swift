@@ -5,7 +5,8 @@ import Foundation
 ///
 ///     GET  /healthz          200 "ok"
 ///     GET  /work?ms=N        burns CPU for N ms (at most 10 s)
-///     POST /fault/NAME       toggles a fault: crash, leak, cpu (half a core), slow, hang (?on=1 / ?on=0 sets it)
+///     POST /fault/NAME       toggles a fault: crash, leak, cpu (half a core), slow, hang, errors (503 for all
+///                            but /healthz and /metrics) (?on=1 / ?on=0 sets it)
 ///     GET  /metrics          Prometheus text: requests, latency histogram, RSS, CPU
 ///
 /// One thread per connection keeps it dependency-free; it serves tests and demos, not traffic.
@@ -90,7 +91,8 @@ public final class WorkloadServer: @unchecked Sendable {
         if request.method == "POST", request.path.hasPrefix("/fault/") {
             let name = String(request.path.dropFirst("/fault/".count))
             guard let fault = WorkloadState.Fault(rawValue: name) else {
-                return HTTPResponse(status: 404, body: "unknown fault `\(name)`; faults: crash, leak, cpu, slow, hang\n")
+                return HTTPResponse(
+                    status: 404, body: "unknown fault `\(name)`; faults: \(WorkloadState.Fault.allCases.map(\.rawValue).joined(separator: ", "))\n")
             }
             if fault == .crash {
                 var response = HTTPResponse(status: 200, body: "crashing\n")
@@ -112,6 +114,10 @@ public final class WorkloadServer: @unchecked Sendable {
             while state.isOn(.hang) { Thread.sleep(forTimeInterval: 0.1) }
         }
         if state.isOn(.slow) { Thread.sleep(forTimeInterval: 0.5) }
+        // The health check still passes: only what clients see fails, which an SLO catches.
+        if state.isOn(.errors), request.path != "/healthz" {
+            return HTTPResponse(status: 503, body: "unavailable (errors fault)\n")
+        }
         switch (request.method, request.path) {
         case ("GET", "/healthz"), ("HEAD", "/healthz"):
             return HTTPResponse(status: 200, body: "ok\n")

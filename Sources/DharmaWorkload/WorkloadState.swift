@@ -3,7 +3,7 @@ import Foundation
 /// The workload's counters and fault switches, shared by connection threads.
 final class WorkloadState: @unchecked Sendable {
     enum Fault: String, CaseIterable {
-        case crash, leak, cpu, slow, hang
+        case crash, leak, cpu, slow, hang, errors
     }
 
     static let latencyBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]

@@ -226,6 +226,7 @@ struct ConsoleBrowserTests {
                   command: [dharma, workload, --port, "${self.port}"]
                   replicas: 1
                   health: {http: /healthz, timeout: 20s}
+                  slo: {availability: 99.9%, latencyP99: 300ms}
             """
         try await server.withClient { admin in
             _ = try await admin.api.createOrganisation(body: .json(.init(name: "acme"))).created
@@ -250,6 +251,12 @@ struct ConsoleBrowserTests {
         try #require(status == 0, "the browser script failed:\n\(errors.suffix(3000))")
         let seen = try JSONDecoder().decode([String: Value].self, from: Data(output.utf8))
         #expect(seen["listed"]?.text?.contains("web") == true, "the stack's page lists the incident: \(seen)")
+        // The service's objectives, on the stack's page; its proxy has had no client yet.
+        #expect(
+            seen["serviceLevels"]?.texts == [
+                "web 99.9% without a 5xx over 30 d no requests yet — 5 min — · 30 min — · 1 h — · 6 h —",
+                "web 99% within 300 ms over 30 d no requests yet — 5 min — · 30 min — · 1 h — · 6 h —",
+            ], "\(seen)")
         #expect(seen["statuses"]?.texts.last == "resolved", "the incident's page followed it: \(seen)")
         #expect(seen["timeline"]?.texts.contains { $0.contains("detected") } == true, "\(seen)")
         #expect(seen["mttr"]?.text?.hasSuffix(" s") == true, "the operations dashboard has a time to resolve: \(seen)")

@@ -1,4 +1,5 @@
 import DharmaCore
+import DharmaMetrics
 
 /// One thing observed to be wrong with a resource: the difference between what was applied
 /// and what runs, as refresh reports it.
@@ -23,6 +24,8 @@ public struct Symptom: Sendable, Hashable {
     public var slowQuery: SlowQuery?
     /// For a vulnerable version: the advisories and the fixing version.
     public var vulnerability: Vulnerability?
+    /// For a burning error budget: the burn-rate alerts that fire.
+    public var burnAlerts: [ServiceLevelStatus.Alert] = []
 
     public init(kind: Kind, resource: String, resourceType: String, diff: [AttributeDiff], affected: [Int] = [], replicas: Int = 1) {
         self.kind = kind
@@ -41,10 +44,23 @@ public struct Symptom: Sendable, Hashable {
         self.load = load
     }
 
+    public init(burning alerts: [ServiceLevelStatus.Alert], of state: ResourceState) {
+        self.init(
+            kind: .sloBurn, resource: state.name, resourceType: state.type,
+            diff: alerts.map { alert in
+                AttributeDiff(
+                    attribute: "\(alert.indicator) burn rate", old: .string("below \(ServiceLevelStatus.Alert.times(alert.rule.threshold))"),
+                    new: .string(ServiceLevelStatus.Alert.times(alert.longBurn)))
+            })
+        burnAlerts = alerts
+    }
+
     public var severity: Incident.Severity {
         switch kind {
         case .crash: affected.count >= replicas ? .critical : .major
         case .missing, .cpu, .unhealthy, .memory, .slowQuery, .vulnerable: .major
+        // The workbook pages for both; the fast burn spends a month's budget in two days.
+        case .sloBurn: burnAlerts.contains { $0.rule.speed == .fast } ? .critical : .major
         case .drift: .minor
         case .expiring:
             diff.contains { $0.new?.stringValue?.hasPrefix("expired") == true || $0.new?.stringValue?.hasPrefix("not issued") == true }
@@ -77,6 +93,8 @@ public struct Symptom: Sendable, Hashable {
             guard let query = slowQuery else { return "\(resource): a query is slow" }
             return "\(resource): a query averages \(SlowQuery.milliseconds(query.meanMilliseconds)) over \(query.calls) calls, "
                 + "scanning \(query.proposal.schema).\(query.proposal.table) sequentially"
+        case .sloBurn:
+            return "\(resource): " + burnAlerts.map(\.summary).joined(separator: "; ")
         case .cpu:
             return "\(resource) runs hot: CPU above its \(Int(load?.target ?? 0))% target on \(replicas) replica\(replicas == 1 ? "" : "s")"
         }

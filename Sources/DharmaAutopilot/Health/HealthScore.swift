@@ -74,9 +74,6 @@ public struct HealthScore: Sendable, Codable, Hashable {
 
     /// `metadata.slo.availability` (e.g. `99.9%`), or 99.9 %.
     public static func objective(of blueprint: Blueprint) -> Double {
-        guard let value = blueprint.metadata.extra["slo"]?.mapValue?["availability"], let percent = Units.percent(value), percent > 0, percent < 100 else {
-            return defaultObjective
-        }
-        return percent / 100
+        ServiceLevelObjective(blueprint.metadata.extra["slo"])?.availability ?? defaultObjective
     }
 }

@@ -64,6 +64,9 @@ public struct Incident: Sendable, Codable, Hashable {
     public var slowQuery: SlowQuery?
     /// For a vulnerable version: the advisories, the fix, and the blueprint edit once made.
     public var vulnerability: Vulnerability?
+    /// For a burning error budget: the burn-rate alerts firing, as last seen (`availability
+    /// fast burn`); the rates themselves move with every reading.
+    public var burning: [String]?
     /// Who approved the proposed remediation (`dharma incident ID --approve`).
     public var approvedBy: String?
     /// The likely root causes, most likely first (the resource itself when nothing upstream is
@@ -85,6 +88,7 @@ public struct Incident: Sendable, Codable, Hashable {
         stoppedFromOutside = symptom.kind == .crash ? symptom.stoppedFromOutside : nil
         slowQuery = symptom.slowQuery
         vulnerability = symptom.vulnerability
+        burning = symptom.kind == .sloBurn ? symptom.burnAlerts.map(\.name) : nil
         self.openedAt = openedAt
         attempts = 0
         self.action = action

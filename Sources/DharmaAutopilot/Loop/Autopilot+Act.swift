@@ -15,8 +15,9 @@ extension Autopilot {
         on survey: StackEngine.Survey, findings: SymptomDetector.Findings, readings: [LoadReading],
         prepared: StackEngine.Prepared, report: inout TickReport
     ) async throws {
-        // Slow queries and vulnerable versions are acted on by their own steps, which ask for approval.
-        let waiting = open.filter { $0.value.phase == .waiting && ![.slowQuery, .vulnerable].contains($0.value.symptom) }
+        // Slow queries and vulnerable versions are acted on by their own steps, which ask for
+        // approval; a burning error budget is for people (what burns it has an incident of its own).
+        let waiting = open.filter { $0.value.phase == .waiting && ![.slowQuery, .vulnerable, .sloBurn].contains($0.value.symptom) }
         let busy = Set(open.values.map(\.resource)).union(findings.wanted)
         let scaleIns = readings.filter { $0.desired < $0.current && !busy.contains($0.resource) }
         guard !waiting.isEmpty || !findings.wanted.isEmpty || !scaleIns.isEmpty else { return }

@@ -68,6 +68,7 @@ extension Autopilot {
             if symptom.kind == .slowQuery { incident.slowQuery = symptom.slowQuery }
             if symptom.kind == .vulnerable { incident.vulnerability = symptom.vulnerability }
             if symptom.kind == .crash { incident.stoppedFromOutside = symptom.stoppedFromOutside }
+            if symptom.kind == .sloBurn { incident.burning = symptom.burnAlerts.map(\.name) }
             incident.severity = max(incident.severity, symptom.severity)
             try await book.save(incident)
             open[key] = incident
@@ -112,9 +113,11 @@ extension Autopilot {
     }
 
     /// Whether a symptom says something new about its open incident: a slow-query incident
-    /// changes only when another query is the slowest; its timings move with every look.
+    /// changes only when another query is the slowest, a burning budget only when other alerts
+    /// fire; timings and burn rates move with every look.
     static func changed(_ incident: Incident, to symptom: Symptom) -> Bool {
         if symptom.kind == .slowQuery { return incident.slowQuery?.queryID != symptom.slowQuery?.queryID }
+        if symptom.kind == .sloBurn { return incident.burning != symptom.burnAlerts.map(\.name) }
         return incident.summary != symptom.summary
     }
 }

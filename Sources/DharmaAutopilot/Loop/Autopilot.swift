@@ -1,6 +1,7 @@
 import DharmaAudit
 import DharmaCore
 import DharmaEngine
+import DharmaMetrics
 import DharmaPolicy
 import DharmaProviders
 import DharmaStore
@@ -22,16 +23,20 @@ public actor Autopilot {
         public var advisories: String?
         /// Team rules, waivers and a threshold over the blueprint's own `policy.failOn`.
         public var policy: PolicySettings
+        /// Seconds between readings of the services' SLIs; the metrics they come from are
+        /// scraped every 15 s by default, so reading more often finds nothing new.
+        public var serviceLevelInterval: Double
 
         public init(
             verifyWindow: Double = 3, backoff: RestartBackoff = RestartBackoff(), notifier: IncidentNotifier? = nil, advisories: String? = nil,
-            policy: PolicySettings = PolicySettings()
+            policy: PolicySettings = PolicySettings(), serviceLevelInterval: Double = 15
         ) {
             self.verifyWindow = verifyWindow
             self.backoff = backoff
             self.notifier = notifier
             self.advisories = advisories
             self.policy = policy
+            self.serviceLevelInterval = serviceLevelInterval
         }
     }
 
@@ -77,6 +82,10 @@ public actor Autopilot {
     var trouble = TroubleHistory()
     var slowQueries = SlowQueryWatch()
     var capacity = CapacityWatch()
+    /// Each service's standing against its objectives, as last read, and when.
+    public internal(set) var serviceLevels: [ServiceLevelStatus] = []
+    var serviceLevelsReadAt = -Double.infinity
+    let serviceLevelInterval: Double
     var vulnerabilities: VulnerabilityWatch
 
     public init(
@@ -95,6 +104,7 @@ public actor Autopilot {
         backoff = settings.backoff
         notifier = settings.notifier
         policy = settings.policy
+        serviceLevelInterval = settings.serviceLevelInterval
         vulnerabilities = VulnerabilityWatch(feed: settings.advisories)
         self.clock = clock
     }
@@ -127,7 +137,8 @@ public actor Autopilot {
             let slow = await observeSlowQueries(in: survey.recorded)
             let vulnerable = vulnerabilities.symptoms(in: survey.recorded, at: clock())
             if let problem = vulnerable.problem { report.problems.append("advisory feed: \(problem)") }
-            let symptoms = findings.symptoms + hot + unhealthy + leaks + slow + vulnerable.symptoms
+            let burning = await observeServiceLevels(in: survey.recorded, report: &report)
+            let symptoms = findings.symptoms + hot + unhealthy + leaks + slow + vulnerable.symptoms + burning
             trouble.record(symptoms, resources: survey.recorded.resources.keys)
             try await verifyPatches(against: symptoms, report: &report)
             try await track(symptoms, in: survey.recorded, report: &report)

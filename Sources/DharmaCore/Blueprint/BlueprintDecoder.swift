@@ -110,6 +110,12 @@ struct BlueprintDecoder {
         let labels = pairs["labels"].map { stringMap($0, "`metadata.labels`") } ?? [:]
         var extra: [String: Value] = [:]
         for pair in pairs where ["budget", "description", "annotations", "usage", "placement", "slo"].contains(pair.key) { extra[pair.key] = pair.value.value }
+        if let slo = pairs["slo"] {
+            // The stack's objectives take the shape a service's `slo` takes, checked alike.
+            var checker = PropertyChecker()
+            checker.check(slo, against: ServiceLevelObjective.kind, name: "metadata.slo")
+            diagnostics += checker.diagnostics
+        }
         return Metadata(name: name, environment: environment, owner: owner, labels: labels, extra: extra)
     }
 

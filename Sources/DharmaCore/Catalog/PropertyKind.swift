@@ -10,6 +10,8 @@ public indirect enum PropertyKind: Sendable {
     case size(min: Int64? = nil, max: Int64? = nil)
     case duration(min: Double? = nil, max: Double? = nil)
     case percent
+    /// A service-level objective: a percentage above 0 and below 100, such as 99.9%.
+    case objective
     case port
     case cidr
     case list(PropertyKind)
@@ -27,6 +29,7 @@ public indirect enum PropertyKind: Sendable {
         case .size: return "size such as 512Mi or 4Gi"
         case .duration: return "duration such as 30s or 5m"
         case .percent: return "percentage such as 70%"
+        case .objective: return "percentage below 100% such as 99.9%"
         case .port: return "port number 1-65535"
         case .cidr: return "CIDR block such as 10.0.0.0/16"
         case .list(let element): return "list of \(element.summary)"

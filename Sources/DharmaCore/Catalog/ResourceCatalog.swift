@@ -77,6 +77,9 @@ public enum ResourceCatalog {
                 PropertySchema("backups", .list(.string), "URLs the service's proxy fails over to while no replica is healthy"),
                 PropertySchema("version", .string, "version of the software the service runs"),
                 PropertySchema("package", .string, "the software as ECOSYSTEM/NAME (e.g. PyPI/flask), matched with `version` against advisory feeds"),
+                PropertySchema(
+                    "slo", ServiceLevelObjective.kind,
+                    "service-level objectives, over the stack's `metadata.slo`; the service then always runs behind its proxy, which measures them"),
             ]),
         ResourceType(
             "compute.function", "a serverless function", providers: clouds, outputs: ["url", "arn"],

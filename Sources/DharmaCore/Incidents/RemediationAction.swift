@@ -16,6 +16,9 @@ public enum RemediationAction: String, Sendable, Codable, Hashable, CaseIterable
     case renew
     /// Move a pinned version to the release that fixes an advisory.
     case patch
+    /// Tell people and change nothing: what a burning error budget calls for, since what burns
+    /// it (crashes, failing health checks, load) is an incident of its own, remediated as such.
+    case notify
 
     /// Whether the remediation changes the stack beyond restoring what was applied, so the
     /// policy gate must judge it first. Restoring what was applied (a restart, a reconcile, a
@@ -23,7 +26,7 @@ public enum RemediationAction: String, Sendable, Codable, Hashable, CaseIterable
     public var changesInfrastructure: Bool {
         switch self {
         case .scaleOut, .createIndex, .patch: true
-        case .restart, .reconcile, .recreate, .restartReplica, .renew: false
+        case .restart, .reconcile, .recreate, .restartReplica, .renew, .notify: false
         }
     }
 

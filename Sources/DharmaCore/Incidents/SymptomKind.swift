@@ -20,6 +20,9 @@ public enum SymptomKind: String, Sendable, Codable, Hashable, CaseIterable, Cust
     case expiring
     /// The version a service pins is affected by a published advisory.
     case vulnerable
+    /// A service's error budget burns faster than a burn-rate alert allows, over both of its
+    /// windows.
+    case sloBurn = "slo-burn"
 
     /// What the autopilot can do about it; when there are several, the chooser picks by what
     /// worked before. Never empty.
@@ -33,6 +36,7 @@ public enum SymptomKind: String, Sendable, Codable, Hashable, CaseIterable, Cust
         case .slowQuery: [.createIndex]
         case .expiring: [.renew]
         case .vulnerable: [.patch]
+        case .sloBurn: [.notify]
         }
     }
 

@@ -35,6 +35,9 @@ public struct Planner: Sendable {
             let firstPass = raw.mapValues { evaluator.evaluate($0, selfType: type) }
             var inputs = raw.mapValues { evaluator.evaluate($0, selfType: type, selfInputs: firstPass) }
             AutoscaledReplicas.adjust(&inputs, recorded: recorded.resources[name])
+            if spec.type == "compute.service", let slo = ServiceLevelObjective.merged(service: inputs["slo"], stack: blueprint.metadata.extra["slo"]) {
+                inputs["slo"] = slo
+            }
             var desired = DesiredResource(
                 name: name, type: spec.type, provider: spec.provider ?? blueprint.target.provider,
                 region: spec.region ?? blueprint.target.region, inputs: inputs,

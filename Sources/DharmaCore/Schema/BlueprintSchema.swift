@@ -44,12 +44,7 @@ public enum BlueprintSchema {
                                 "monthly": .map(["type": "number", "minimum": 0]), "currency": .map(["type": "string"]),
                             ]),
                         ]),
-                        "slo": .map([
-                            "type": "object",
-                            "properties": .map([
-                                "availability": .map(["type": "string", "description": "share of requests answered without a 5xx, e.g. 99.9%"])
-                            ]),
-                        ]),
+                        "slo": schema(for: ServiceLevelObjective.kind),
                     ]),
                 ]),
                 "target": .map([
@@ -197,6 +192,13 @@ public enum BlueprintSchema {
                 ]
             ])
         case .percent: return .map(["anyOf": [.map(["type": "number"]), .map(["type": "string", "pattern": "^[0-9.]+%$"])]])
+        case .objective:
+            return .map([
+                "anyOf": [
+                    .map(["type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 100]),
+                    .map(["type": "string", "pattern": "^[0-9]{1,2}(\\.[0-9]+)?%$"]),
+                ]
+            ])
         case .port: return orExpression(.map(["type": "integer", "minimum": 1, "maximum": 65_535]))
         case .cidr: return .map(["type": "string", "pattern": .string(#"^([0-9]{1,3}\.){3}[0-9]{1,3}/[0-9]{1,2}$|^\$\{[^}]+\}$"#)])
         case .list(let element): return orExpression(.map(["type": "array", "items": schema(for: element)]))

@@ -9,7 +9,7 @@ struct PropertyChecker {
             if (try? Template.parse(text))?.soleReference != nil { return }
             // A string with interpolations is a string; only string-like kinds accept it.
             switch kind {
-            case .string, .any, .size, .duration, .cidr, .oneOf, .percent: return
+            case .string, .any, .size, .duration, .cidr, .oneOf, .percent, .objective: return
             default:
                 wrongType(node, expected: kind, name: name)
                 return
@@ -55,6 +55,10 @@ struct PropertyChecker {
             checkRange(seconds, min: min, max: max, node: node, name: name, unit: "seconds", display: Self.seconds)
         case .percent:
             if Units.percent(value) == nil { invalid(node, name: name, "is not a percentage", hint: "write it as 70%") }
+        case .objective:
+            guard let percent = Units.percent(value), percent > 0, percent < 100 else {
+                return invalid(node, name: name, "is not a percentage above 0% and below 100%", hint: "write it as 99.9%; 100% leaves no error budget")
+            }
         case .port:
             guard case .int(let port) = value else { return wrongType(node, expected: kind, name: name) }
             checkRange(Double(port), min: 1, max: 65_535, node: node, name: name, unit: "")

@@ -152,3 +152,12 @@ public struct MetricQuery: Sendable {
         return increase / (Double(last.time - first.time) / 1000)
     }
 }
+
+extension MetricQuery {
+    /// The series named `name` whose labels include each of `labels`.
+    public static func selecting(_ name: String, labels: [String: String]) -> MetricQuery {
+        var query = MetricQuery(name: name, matchers: [])
+        query.matchers = labels.sorted { $0.key < $1.key }.map { .equal($0.key, $0.value) }
+        return query
+    }
+}

@@ -133,7 +133,7 @@ struct ServiceProxy: Sendable, Hashable {
         let generation = ((try? ProxyConfig.load(path))?.generation ?? 0) + 1
         let config = ProxyConfig(
             generation: generation, backends: backends, healthPath: spec.healthPath,
-            healthInterval: min(spec.healthInterval, 1))
+            healthInterval: min(spec.healthInterval, 1), latencyObjective: spec.objective?.latencyP99)
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try config.write(to: path)

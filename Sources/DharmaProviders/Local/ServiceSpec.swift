@@ -25,8 +25,11 @@ struct ServiceSpec: Sendable {
     var healthInterval: Double
     var healthTimeout: Double
     var marker: String
-    /// Runs behind a `dharma proxy`: more than one replica, autoscaling, or backups.
+    /// Runs behind a `dharma proxy`: more than one replica, autoscaling, backups, or
+    /// service-level objectives (the proxy is what measures them).
     var proxied: Bool
+    /// What the service's `slo` promises, for the proxy's latency buckets.
+    var objective: ServiceLevelObjective?
     /// Ports of the `backups` URLs, for the proxy's failover.
     var backupPorts: [Int]
 
@@ -62,7 +65,8 @@ struct ServiceSpec: Sendable {
             backupPorts.append(port)
         }
         self.backupPorts = backupPorts
-        proxied = replicas > 1 || resource.inputs["heal"]?.mapValue?["scale"] != nil || !backupPorts.isEmpty
+        objective = ServiceLevelObjective(resource.inputs["slo"])
+        proxied = replicas > 1 || resource.inputs["heal"]?.mapValue?["scale"] != nil || !backupPorts.isEmpty || objective != nil
         guard LocalPaths.isDirectory(workingDirectory) else {
             throw ProviderError(resource: resource.name, "working directory \(workingDirectory) does not exist")
         }

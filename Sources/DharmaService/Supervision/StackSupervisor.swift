@@ -5,7 +5,7 @@ import Foundation
 import Synchronization
 
 /// Supervision inside the server, as `dharma up` does on one machine: a stack whose blueprint
-/// gives the autopilot something to act on (a `health` or `heal` property) is supervised once
+/// gives the autopilot something to act on or watch (a `health`, `heal` or `slo`) is supervised once
 /// an apply run applied it, until a destroy run removes it or the server stops; a restarted
 /// server supervises again what it supervised. Incident changes are published as events, so
 /// `/v1/events` and webhooks see them.
@@ -90,7 +90,7 @@ public actor StackSupervisor {
             return
         }
         let blueprint = BlueprintLoader().load(path: input.path).blueprint
-        guard let blueprint, blueprint.resources.contains(where: { $0.properties.contains { ["health", "heal"].contains($0.name) } }) else { return }
+        guard let blueprint, Self.givesTheAutopilotWork(blueprint) else { return }
         let stop = StopFlag()
         let context = tenants.context
         let selector = StackSelector(stack: stack.stack.name, environment: stack.stack.environment, state: input.state)
@@ -114,6 +114,12 @@ public actor StackSupervisor {
         }
         supervised[key] = (task, stop)
         watchIncidents(stack, selector: selector, context: context, stop: stop)
+    }
+
+    /// Health checks and healing settings are for the autopilot to act on; service-level
+    /// objectives for it to watch.
+    static func givesTheAutopilotWork(_ blueprint: Blueprint) -> Bool {
+        blueprint.metadata.extra["slo"] != nil || blueprint.resources.contains { $0.properties.contains { ["health", "heal", "slo"].contains($0.name) } }
     }
 
     /// Publishes each incident of the stack whose status, phase or attempts changed, every second.

@@ -110,7 +110,8 @@ public struct SupervisionService: Sendable {
             variables: request.blueprint.variables,
             settings: Autopilot.Settings(
                 verifyWindow: request.verifyWindow, notifier: notifier, advisories: feed,
-                policy: request.policy))
+                // SLIs come from the proxies' scraped metrics: reading them is worth it once per scrape.
+                policy: request.policy, serviceLevelInterval: scrapeEvery > 0 ? max(1, scrapeEvery) : 15))
         let collecting = Task { [stack = prepared.stack, store = engine.store] in
             guard scrapeEvery > 0, let metrics = store as? any MetricsStore else { return }
             let health = SeriesKey(name: "dharma_health_score", labels: ["stack": stack.description])

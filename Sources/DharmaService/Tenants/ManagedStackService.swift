@@ -3,6 +3,7 @@ import DharmaAutopilot
 import DharmaCore
 import DharmaCost
 import DharmaExport
+import DharmaMetrics
 import DharmaPolicy
 import DharmaSecurity
 import DharmaStore
@@ -95,6 +96,11 @@ public struct ManagedStackService: Sendable {
     public func health(_ reference: String, in organisation: String) async throws(ServiceError) -> (stack: String, score: HealthScore) {
         let scope = try await scope(reference, organisation, .read, "read health")
         return try await HealthService(context: scope.context).health(scope.input)
+    }
+
+    public func serviceLevels(_ reference: String, in organisation: String) async throws(ServiceError) -> [ServiceLevelStatus] {
+        let scope = try await tenants.stackScope(reference, in: organisation, .read, to: "read service levels")
+        return try await ServiceLevelService(context: scope.context).statuses(scope.selector).1
     }
 
     public func incidents(_ reference: String, in organisation: String, openOnly: Bool) async throws(ServiceError) -> [Incident] {

@@ -47,6 +47,7 @@ try:
 
     WebDriverWait(browser, 120, poll_frequency=1).until(incident_listed)
     seen["listed"] = browser.find_element(By.CSS_SELECTOR, "tr.incident").text
+    seen["serviceLevels"] = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "#slo tr.slo")]
     shoot("stack-incident")
     browser.find_element(By.CSS_SELECTOR, "tr.incident a").click()
     wait.until(ready.presence_of_element_located((By.ID, "incident-status")))
