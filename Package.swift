@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(name: "DharmaChaosTests", dependencies: ["DharmaChaos", "DharmaCore", "DharmaInsight"]),
         .testTarget(
             name: "DharmaServiceTests",
-            dependencies: ["DharmaTestKit", "DharmaService", "DharmaCore", "DharmaCost", "DharmaPolicy", "DharmaAudit", "DharmaStore"]),
+            dependencies: ["DharmaTestKit", "DharmaService", "DharmaCore", "DharmaCost", "DharmaPolicy", "DharmaAudit", "DharmaStore", "DharmaAutopilot"]),
         .testTarget(
             name: "DharmaServerTests",
             dependencies: [

@@ -11,7 +11,7 @@ public struct StackMetricsCollector: Sendable {
     /// What the collector has to say, for the caller to show.
     public enum Event: Sendable, Equatable {
         /// The first round that found replicas to scrape.
-        case collecting(replicas: Int, interval: Double)
+        case collecting(replicas: Int, proxies: Int, interval: Double)
         /// A replica stopped answering (said once until it answers again).
         case notAnswering(replica: String, url: String, reason: String)
         case answersAgain(replica: String)
@@ -53,7 +53,8 @@ public struct StackMetricsCollector: Sendable {
                 try await metrics.write(&round.buffer)
                 lastProblem = nil
                 if !announced, !targets.isEmpty {
-                    report(.collecting(replicas: targets.count, interval: interval))
+                    let proxies = targets.filter { $0.labels["replica"] == MetricsScraper.Target.proxy }.count
+                    report(.collecting(replicas: targets.count - proxies, proxies: proxies, interval: interval))
                     announced = true
                 }
                 // By resource and replica, not URL: a restarted replica answering on its new port has recovered.

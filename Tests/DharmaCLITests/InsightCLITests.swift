@@ -210,7 +210,8 @@ import Testing
         #expect(applied.status == 0, "\(applied.stderr)")
         defer { _ = try? dharma(["destroy", path, "--auto-approve"]) }
         let scrape = try dharma(["metrics", "scrape", "-f", path, "--interval", "1s", "--rounds", "1"])
-        #expect(scrape.status == 0 && scrape.stdout.contains("from 2 of 2 targets"), "\(scrape.stdout)\(scrape.stderr)")
+        // Both replicas, and the proxy in front of them.
+        #expect(scrape.status == 0 && scrape.stdout.contains("from 3 of 3 targets"), "\(scrape.stdout)\(scrape.stderr)")
         let query = try dharma([
             "metrics", "query", #"max(process_resident_memory_bytes{stack="shop/default"}) by (resource, replica)"#,
             "--since", "5m", "-f", path, "--json",
@@ -251,7 +252,7 @@ import Testing
         let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         up.waitUntilExit()
         #expect(up.terminationStatus == 0)
-        #expect(printed.contains("collecting metrics from 2 replicas every 1s"), "\(printed)")
+        #expect(printed.contains("collecting metrics from 2 replicas and 1 proxy every 1s"), "\(printed)")
         #expect(rows.compactMap { ($0["labels"] as? [String: String])?["replica"] }.sorted() == ["0", "1"], "\(rows)")
         #expect(rows.allSatisfy { ($0["labels"] as? [String: String])?["resource"] == "web" && ($0["samples"] as? Int ?? 0) >= 2 }, "\(rows)")
     }

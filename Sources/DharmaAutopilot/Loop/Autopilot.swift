@@ -46,6 +46,11 @@ public actor Autopilot {
         public var problems: [String] = []
         /// Someone ran `dharma destroy`; supervising on would bring the stack back.
         public var destroyed = false
+        /// The stack's health as this tick scored it.
+        public var health: HealthScore?
+
+        /// Nothing was done, and nothing went wrong.
+        public var isQuiet: Bool { lines.isEmpty && problems.isEmpty && !destroyed }
 
         public init(lines: [String] = [], problems: [String] = [], destroyed: Bool = false) {
             self.lines = lines
@@ -147,6 +152,7 @@ public actor Autopilot {
                 objective: HealthScore.objective(of: prepared.blueprint),
                 expiringCertificates: symptoms.filter { $0.kind == .expiring }.map(\.resource),
                 forecastRisks: capacity.risks(in: survey.recorded, at: clock()).sorted { $0.key < $1.key }.map(\.value))
+            report.health = health
             try await act(on: survey, findings: findings, readings: readings, prepared: prepared, report: &report)
             try await createApprovedIndexes(in: survey.recorded, prepared: prepared, report: &report)
             try await patchVulnerable(report: &report)

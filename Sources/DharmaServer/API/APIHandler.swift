@@ -15,6 +15,8 @@ struct APIHandler: APIProtocol {
     let pusher: CheckpointPusher
     let environment: [String: String]
     let warn: @Sendable (String) -> Void
+    /// What the server's supervision scored last.
+    let health: HealthBoard?
 
     /// The services, acting for the request's principal.
     func tenants() throws(ServiceError) -> TenantService {
@@ -25,6 +27,7 @@ struct APIHandler: APIProtocol {
     func tenants(acting principal: Principal) -> TenantService {
         var tenants = TenantService(context: ServiceContext(principal: principal, environment: environment, warn: warn), store: store, data: data)
         tenants.events = coordinator.events
+        tenants.health = health
         return tenants
     }
 

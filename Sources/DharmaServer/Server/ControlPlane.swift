@@ -64,7 +64,8 @@ public struct ControlPlane: Sendable {
         documents.register(on: router)
         ServerMetrics.register(on: router)
         let handler = APIHandler(
-            store: store, data: settings.data, coordinator: coordinator, webhooks: webhooks, pusher: pusher, environment: settings.environment, warn: warn)
+            store: store, data: settings.data, coordinator: coordinator, webhooks: webhooks, pusher: pusher, environment: settings.environment, warn: warn,
+            health: supervisor.scores)
         // Compact JSON with sorted keys: indentation cost a sixth of a small response's encoding.
         try handler.registerHandlers(
             on: OptionalBodyTransport(base: router), configuration: Configuration(dateTranscoder: InternetDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))

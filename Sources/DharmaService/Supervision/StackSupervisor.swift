@@ -15,6 +15,8 @@ public actor StackSupervisor {
     let environment: [String: String]
     let events: EventBus
     let warn: @Sendable (String) -> Void
+    /// The health each supervised stack scored last, for pages that list many stacks.
+    public nonisolated let scores = HealthBoard()
     /// Supervised stacks (`ORG/NAME.ENV`) and how to stop each.
     private var supervised: [String: (task: Task<Void, Never>, stop: StopFlag)] = [:]
     private var listener: Task<Void, Never>?
@@ -94,7 +96,7 @@ public actor StackSupervisor {
         let stop = StopFlag()
         let context = tenants.context
         let selector = StackSelector(stack: stack.stack.name, environment: stack.stack.environment, state: input.state)
-        let task = Task { [warn] in
+        let task = Task { [warn, scores] in
             do {
                 try await SupervisionService(context: context).run(
                     SupervisionService.Request(blueprint: input, reason: "supervised by the server"), shouldStop: { stop.isSet }
@@ -102,6 +104,8 @@ public actor StackSupervisor {
                     switch event {
                     case .tick(let report) where report.destroyed:
                         stop.set()
+                    case .tick(let report):
+                        if let health = report.health { scores.record(health, of: stack.stack, in: stack.organisation) }
                     case .warning(let text):
                         warn("warning: \(key): \(text)")
                     default:
@@ -111,6 +115,7 @@ public actor StackSupervisor {
             } catch {
                 warn("warning: supervision of \(key) ended: \(error)")
             }
+            scores.forget(stack.stack, in: stack.organisation)
         }
         supervised[key] = (task, stop)
         watchIncidents(stack, selector: selector, context: context, stop: stop)

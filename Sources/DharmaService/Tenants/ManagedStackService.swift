@@ -95,6 +95,7 @@ public struct ManagedStackService: Sendable {
 
     public func health(_ reference: String, in organisation: String) async throws(ServiceError) -> (stack: String, score: HealthScore) {
         let scope = try await scope(reference, organisation, .read, "read health")
+        if let score = tenants.health?.score(of: scope.stack.stack, in: organisation) { return (scope.stack.stack.description, score) }
         return try await HealthService(context: scope.context).health(scope.input)
     }
 

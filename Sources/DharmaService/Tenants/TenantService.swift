@@ -15,6 +15,8 @@ public struct TenantService: Sendable {
     public var data: ServerData
     /// Where entries on an organisation's log are published, when a server runs.
     public var events: EventBus?
+    /// What the server's supervision scored last, when a server runs.
+    public var health: HealthBoard?
     var now: @Sendable () -> Double
 
     public init(context: ServiceContext, store: any TenantStore, data: ServerData, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {

@@ -89,8 +89,9 @@ struct UpCommand: AsyncParsableCommand {
 
     static func render(_ event: StackMetricsCollector.Event) {
         switch event {
-        case .collecting(let replicas, let interval):
-            print("collecting metrics from \(replicas) replica\(replicas == 1 ? "" : "s") every \(interval.formatted())s into the state database")
+        case .collecting(let replicas, let proxies, let interval):
+            let proxied = proxies == 0 ? "" : " and \(proxies) prox\(proxies == 1 ? "y" : "ies")"
+            print("collecting metrics from \(replicas) replica\(replicas == 1 ? "" : "s")\(proxied) every \(interval.formatted())s into the state database")
         case .notAnswering(let replica, let url, let reason): Terminal.error("metrics: \(replica) does not answer at \(url): \(reason)")
         case .answersAgain(let replica): print("metrics: \(replica) answers again")
         case .problem(let problem): Terminal.error("metrics: \(problem)")
