@@ -207,7 +207,7 @@ struct ConsoleBrowserTests {
         #expect(audit.contains("console-csrf-refused"), "the token-less form is audited")
     }
 
-    @Test("a replica killed outside Dharma is an incident the stack's page lists, and its page follows it to resolved")
+    @Test("a replica killed by a chaos experiment is an incident the stack's page lists, and its page follows it to resolved")
     func followAnIncident() async throws {
         let server = try await ServerProcess()
         defer {
@@ -237,11 +237,21 @@ struct ConsoleBrowserTests {
             _ = try await RunTests.waitForRun(run.id, to: [.applied], on: admin)
         }
         _ = try await runDharma(["server", "set-password", "--data", server.data, "--user", "admin"], input: Self.password + "\n")
-        let resource = try await RawHTTP.send(
-            .GET, server.url + "/v1/orgs/acme/stacks/svc.default/state/resources/web", ca: server.ca, token: server.adminToken)
-        let outputs = ((try JSONSerialization.jsonObject(with: Data(resource.body.utf8)) as? [String: Any])?["outputs"] as? [String: Any]) ?? [:]
-        let pid = try #require((outputs["pids"] as? [Any])?.first.flatMap { ($0 as? NSNumber)?.int32Value }, "\(resource.body)")
-        kill(pid, SIGKILL)
+        // A chaos experiment kills the replica, as a person would against the stack the server runs.
+        let experiment = server.data + "/kill-web.yaml"
+        try """
+            apiVersion: dharma.dev/v3
+            kind: Experiment
+            metadata: {name: kill-web}
+            blueprint: \(server.data)/orgs/acme/stacks/svc.default/blueprint-v1.yaml
+            method:
+              - fault: kill
+                target: {resource: web, replica: 0}
+                duration: 1s
+            settle: 1s
+            """.write(toFile: experiment, atomically: true, encoding: .utf8)
+        let chaos = try await runDharmaStatus(["chaos", "run", experiment, "--state", server.data + "/orgs/acme/dharma.db"])
+        #expect(chaos.status == 0 && chaos.stdout.contains("kill"), "\(chaos.stdout)\(chaos.stderr)")
 
         let script = TestPaths.repository + "/Tests/DharmaServerTests/Fixtures/console_incident.py"
         let shots = TestPaths.repository + "/.build/console-screenshots"
