@@ -39,7 +39,8 @@ extension Benchmarks {
         let stack = "/console/orgs/bench/stacks/\(seeded.firstStack)"
         let pages: [(String, String)] = [
             ("stacks (\(stacks))", "/console"), ("stack", stack), ("run", "/console/orgs/bench/runs/\(seeded.appliedRun)"),
-            ("audit log", "/console/orgs/bench/audit"), ("my work", "/console/dashboards/developer"), ("operations", "/console/dashboards/operations"),
+            ("audit log", "/console/orgs/bench/audit"), ("runs", "/console/runs"), ("my work", "/console/dashboards/developer"),
+            ("operations", "/console/dashboards/operations"),
             ("security", "/console/dashboards/security"), ("executive", "/console/dashboards/executive"),
             ("business", "/console/dashboards/business"), ("AIOps", "/console/dashboards/aiops"),
             ("compliance", stack + "/compliance?framework=soc2"), ("metrics, 1 day", "/console/orgs/bench/metrics?since=24h&query=cpu"),

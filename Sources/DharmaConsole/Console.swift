@@ -72,6 +72,7 @@ public struct Console: Sendable {
         signedIn.get("/orgs/:org/audit/:seq/proof") { _, context in
             try await auditProof(context.parameters.require("org"), context.parameters.require("seq"))
         }
+        signedIn.get("/runs") { _, _ in try await runQueuePage() }
         signedIn.get("/dashboards/developer") { _, _ in try await developerDashboard() }
         signedIn.get("/dashboards/operations") { _, _ in try await operationsDashboard() }
         signedIn.get("/dashboards/security") { _, _ in try await securityDashboard() }

@@ -8,7 +8,8 @@ import Mustache
 /// escapes every value by default, and a page's markup changes without recompiling Swift.
 struct PageRenderer: Sendable {
     enum Page: String, CaseIterable {
-        case login, welcome, stacks, stack, run, tokens, audit, incident, developer, operations, security, executive, business, aiops, compliance, metrics,
+        case login, welcome, stacks, stack, run, runs, tokens, audit, incident, developer, operations, security, executive, business, aiops, compliance,
+            metrics,
             version,
             problem
     }

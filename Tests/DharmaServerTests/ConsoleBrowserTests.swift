@@ -31,6 +31,7 @@ struct ConsoleBrowserTests {
         var operatorRunButtons: [String]
         var liveMessages: Int
         var planChanges: [String]
+        var queue: [String]
         var runPath: String?
         var states: [String]
         var log: String
@@ -126,6 +127,10 @@ struct ConsoleBrowserTests {
         #expect(seen.cookie.secure == true && seen.cookie.httpOnly == true && seen.cookie.sameSite == "Strict", "\(seen.cookie)")
         #expect(seen.operatorStackButtons.contains("Plan and apply") && !seen.operatorStackButtons.contains("Destroy"), "\(seen.operatorStackButtons)")
         #expect(!seen.operatorRunButtons.contains("Approve"), "an operator may not approve: \(seen.operatorRunButtons)")
+        let waitingRun = String(seen.runPath?.split(separator: "/").last ?? "")
+        #expect(
+            seen.queue.count == 1 && seen.queue[0].contains(waitingRun) && seen.queue[0].contains("needs_approval"),
+            "the queue lists the run waiting for approval: \(seen.queue)")
         #expect(seen.liveMessages >= 1, "the run page followed the run over its WebSocket")
         #expect(
             seen.planChanges.count == 1 && seen.planChanges[0].contains("greeting") && seen.planChanges[0].contains("will be created")
@@ -240,16 +245,16 @@ struct ConsoleBrowserTests {
         // A chaos experiment kills the replica, as a person would against the stack the server runs.
         let experiment = server.data + "/kill-web.yaml"
         try """
-            apiVersion: dharma.dev/v3
-            kind: Experiment
-            metadata: {name: kill-web}
-            blueprint: \(server.data)/orgs/acme/stacks/svc.default/blueprint-v1.yaml
-            method:
-              - fault: kill
-                target: {resource: web, replica: 0}
-                duration: 1s
-            settle: 1s
-            """.write(toFile: experiment, atomically: true, encoding: .utf8)
+        apiVersion: dharma.dev/v3
+        kind: Experiment
+        metadata: {name: kill-web}
+        blueprint: \(server.data)/orgs/acme/stacks/svc.default/blueprint-v1.yaml
+        method:
+          - fault: kill
+            target: {resource: web, replica: 0}
+            duration: 1s
+        settle: 1s
+        """.write(toFile: experiment, atomically: true, encoding: .utf8)
         let chaos = try await runDharmaStatus(["chaos", "run", experiment, "--state", server.data + "/orgs/acme/dharma.db"])
         #expect(chaos.status == 0 && chaos.stdout.contains("kill"), "\(chaos.stdout)\(chaos.stderr)")
 

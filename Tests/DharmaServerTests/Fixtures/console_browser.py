@@ -122,6 +122,10 @@ try:
     seen["operatorRunButtons"] = buttons()
     seen["planChanges"] = [change.text for change in browser.find_elements(By.CSS_SELECTOR, "li.change")]
     shoot("run-waiting")
+    # The queue lists the run while it waits for its approval.
+    browser.get(arguments.url + "/console/runs")
+    seen["queue"] = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "#queue tr.queued")]
+    shoot("runs")
     sign_out()
 
     sign_in("approver-user")
