@@ -71,8 +71,8 @@ extension SQLiteStore: IncidentStore {
                 }
             return try rows.map { row in
                 RemediationOutcome(
-                    stack: row["stack"], symptom: try Self.decode(row["symptom"], in: "remediation_outcomes.symptom"),
-                    action: try Self.decode(row["action"], in: "remediation_outcomes.action"), succeeded: row["succeeded"],
+                    stack: row["stack"], symptom: try StoredName.decode(row["symptom"], in: "remediation_outcomes.symptom"),
+                    action: try StoredName.decode(row["action"], in: "remediation_outcomes.action"), succeeded: row["succeeded"],
                     seconds: row["seconds"], time: row["time"])
             }
         }
@@ -80,17 +80,8 @@ extension SQLiteStore: IncidentStore {
 
     private static func incident(from row: Row) throws -> StoredIncident {
         StoredIncident(
-            id: row["id"], stack: row["stack"], resource: row["resource"], symptom: try decode(row["symptom"], in: "incidents.symptom"),
-            status: try decode(row["status"], in: "incidents.status"), openedAt: row["opened_at"], updatedAt: row["updated_at"],
+            id: row["id"], stack: row["stack"], resource: row["resource"], symptom: try StoredName.decode(row["symptom"], in: "incidents.symptom"),
+            status: try StoredName.decode(row["status"], in: "incidents.status"), openedAt: row["opened_at"], updatedAt: row["updated_at"],
             closedAt: row["closed_at"], body: row["body"])
-    }
-
-    /// A stored name read back as its enum; a name no version of Dharma writes means the
-    /// database was edited or damaged, which is said rather than guessed around.
-    static func decode<Kind: RawRepresentable>(_ text: String, in column: String) throws -> Kind where Kind.RawValue == String {
-        guard let kind = Kind(rawValue: text) else {
-            throw StoreError("\(column) holds `\(text)`, which is not a value Dharma writes; the state database may be damaged")
-        }
-        return kind
     }
 }

@@ -19,7 +19,7 @@ extension SQLiteStore: MetricsStore {
                 sql: """
                     SELECT * FROM metric_chunks WHERE resolution = ? AND (series = ? OR series LIKE ? ESCAPE '!')
                       AND last_time >= ? AND first_time <= ? ORDER BY series, first_time
-                    """, arguments: [resolution.rawValue, name, Self.likePrefix(name) + "{%", from, to]
+                    """, arguments: [resolution.rawValue, name, LikePattern.prefix(name) + "{%", from, to]
             ).map(Self.chunk(from:))
         }
     }
@@ -53,11 +53,7 @@ extension SQLiteStore: MetricsStore {
 
     private static func chunk(from row: Row) throws -> StoredMetricChunk {
         StoredMetricChunk(
-            series: row["series"], resolution: try decode(row["resolution"], in: "metric_chunks.resolution"),
+            series: row["series"], resolution: try StoredName.decode(row["resolution"], in: "metric_chunks.resolution"),
             firstTime: row["first_time"], lastTime: row["last_time"], count: row["count"], data: Array(row["data"] as Data))
-    }
-
-    static func likePrefix(_ text: String) -> String {
-        text.replacingOccurrences(of: "!", with: "!!").replacingOccurrences(of: "%", with: "!%").replacingOccurrences(of: "_", with: "!_")
     }
 }

@@ -2,15 +2,13 @@ import DharmaCore
 import Foundation
 import GRDB
 
-/// Sensitive values at rest: a resource's sensitive inputs are encrypted (AES-GCM) with its
-/// stack's data key before they are written — in `resources` and so in every state version —
-/// and decrypted when read. The data key is kept sealed to the key pair of the store's sealer
-/// (X-Wing), in `stack_keys`. Without the key pair a sealed value is an error, never clear text.
+/// Sensitive values at rest (see `SecretCodec`): each stack's data key is kept sealed to the key
+/// pair of the store's sealer (X-Wing), in `stack_keys`.
 extension SQLiteStore {
     /// Encrypts `value` with the stack's data key, made on first use.
     public func seal(_ value: Value, in stack: StackID) async throws -> Value {
         try await database.write { db in
-            try self.seal(value, key: try self.dataKey(stackRow: try Self.stackID(stack, in: db), in: db))
+            try self.codec.seal(value, key: try self.dataKey(stackRow: try Self.stackID(stack, in: db), in: db))
         }
     }
 
@@ -20,71 +18,18 @@ extension SQLiteStore {
         return try await database.read { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM stacks WHERE name = ? AND environment = ?", arguments: [stack.name, stack.environment])
             else { throw SealingError("\(stack) has no data key; the sealed values were made for another state database") }
-            return try self.unseal(value, key: try self.dataKey(stackRow: id, in: db))
+            return try self.codec.unseal(value, key: try self.dataKey(stackRow: id, in: db))
         }
     }
 
     /// `resource` as it is written: its sensitive inputs sealed.
     func sealed(_ resource: ResourceState, stackRow id: Int64, in db: Database) throws -> ResourceState {
-        let sensitive = Self.sensitiveInputs(of: resource)
-        guard !sensitive.isEmpty else { return resource }
-        guard sealer != nil else {
-            throw SealingError("`\(resource.name)` has a sensitive value, this state store has no sealing key, and a sensitive value is never stored in clear")
-        }
-        let key = try dataKey(stackRow: id, in: db)
-        var sealed = resource
-        for name in sensitive { sealed.inputs[name] = try seal(resource.inputs[name] ?? .null, key: key) }
-        return sealed
+        try codec.sealed(resource) { try dataKey(stackRow: id, in: db) }
     }
 
     /// `resource` as it was read: its sealed inputs opened.
     func opened(_ resource: ResourceState, stackRow id: Int64, in db: Database) throws -> ResourceState {
-        guard resource.inputs.values.contains(where: SealedValue.containsSealed) else { return resource }
-        guard sealer != nil else { throw SealingError("the state holds sealed secrets, and this store was opened without their key") }
-        let key = try dataKey(stackRow: id, in: db)
-        var opened = resource
-        for (name, value) in resource.inputs where SealedValue.containsSealed(value) { opened.inputs[name] = try unseal(value, key: key) }
-        // What was sealed beyond the catalog's sensitive properties carried a secret: it stays one.
-        let catalog = Set(ResourceCatalog.type(named: resource.type)?.sensitiveProperties ?? [])
-        let derived = resource.inputs.filter { !catalog.contains($0.key) && SealedValue.containsSealed($0.value) }.keys.sorted()
-        if !derived.isEmpty { opened.derivedSecrets = derived }
-        return opened
-    }
-
-    /// The inputs stored sealed: the catalog's sensitive properties and those derived from
-    /// secrets, when set in clear.
-    static func sensitiveInputs(of resource: ResourceState) -> [String] {
-        resource.secretInputs.filter { name in
-            guard let value = resource.inputs[name] else { return false }
-            return !SealedValue.containsSealed(value) && value != .null
-        }.sorted()
-    }
-
-    private func seal(_ value: Value, key: [UInt8]) throws -> Value {
-        guard let sealer else {
-            throw SealingError("this state store has no sealing key, and a sensitive value is never stored in clear")
-        }
-        if SealedValue.ciphertext(of: value) != nil { return value }
-        let ciphertext = try sealer.encrypt(Array(value.jsonText.utf8), with: key)
-        return SealedValue.wrap(Data(ciphertext).base64EncodedString())
-    }
-
-    private func unseal(_ value: Value, key: [UInt8]) throws -> Value {
-        if let text = SealedValue.ciphertext(of: value) {
-            guard let sealer else { throw SealingError("the state holds sealed secrets, and this store was opened without their key") }
-            guard let ciphertext = Data(base64Encoded: text) else { throw SealingError("a sealed value is damaged (not base64)") }
-            let plaintext = try sealer.decrypt(Array(ciphertext), with: key)
-            do {
-                return try JSONDecoder().decode(Value.self, from: Data(plaintext))
-            } catch {
-                throw SealingError("a sealed value decrypted to something that is not a value: \(error)")
-            }
-        }
-        switch value {
-        case .list(let items): return .list(try items.map { try unseal($0, key: key) })
-        case .map(let entries): return .map(try entries.mapValues { try unseal($0, key: key) })
-        default: return value
-        }
+        try codec.opened(resource) { try dataKey(stackRow: id, in: db) }
     }
 
     /// The stack's data key: from the cache, opened from `stack_keys`, or made now. A key pair
@@ -118,7 +63,7 @@ extension SQLiteStore {
             guard try String.fetchOne(db, sql: "SELECT value FROM store_settings WHERE name = 'secrets-sealed'") == nil else { return }
             for row in try Row.fetchAll(db, sql: "SELECT * FROM resources") {
                 let resource = try Self.resource(from: row)
-                guard !Self.sensitiveInputs(of: resource).isEmpty else { continue }
+                guard !SecretCodec.sensitiveInputs(of: resource).isEmpty else { continue }
                 let stackRow: Int64 = row["stack_id"]
                 let sealed = try sealed(resource, stackRow: stackRow, in: db)
                 try db.execute(
@@ -129,7 +74,7 @@ extension SQLiteStore {
                 var snapshot = try JSON.decode(StackState.self, from: row["snapshot"])
                 let stackRow: Int64 = row["stack_id"]
                 var changed = false
-                for (name, resource) in snapshot.resources where !Self.sensitiveInputs(of: resource).isEmpty {
+                for (name, resource) in snapshot.resources where !SecretCodec.sensitiveInputs(of: resource).isEmpty {
                     snapshot.resources[name] = try sealed(resource, stackRow: stackRow, in: db)
                     changed = true
                 }
@@ -157,18 +102,7 @@ extension SQLiteStore {
                 let stackRow: Int64 = row["stack_id"]
                 let old = try sealer.openDataKey(Array(row["sealed"] as Data), keyID: row["key_id"])
                 let (fresh, sealed) = try next.newDataKey()
-                func reseal(_ value: Value) throws -> Value {
-                    if let text = SealedValue.ciphertext(of: value), let ciphertext = Data(base64Encoded: text) {
-                        count += 1
-                        let plaintext = try sealer.decrypt(Array(ciphertext), with: old)
-                        return SealedValue.wrap(Data(try next.encrypt(plaintext, with: fresh)).base64EncodedString())
-                    }
-                    switch value {
-                    case .list(let items): return .list(try items.map(reseal))
-                    case .map(let entries): return .map(try entries.mapValues(reseal))
-                    default: return value
-                    }
-                }
+                func reseal(_ value: Value) throws -> Value { try self.codec.resealed(value, old: old, next: next, fresh: fresh, count: &count) }
                 for resource in try Row.fetchAll(db, sql: "SELECT name, inputs FROM resources WHERE stack_id = ?", arguments: [stackRow]) {
                     let inputs = try JSON.decode([String: Value].self, from: resource["inputs"])
                     guard inputs.values.contains(where: SealedValue.containsSealed) else { continue }

@@ -11,6 +11,7 @@ public final class SQLiteStore: Store {
     /// Encrypts sensitive values; nil only for stores that hold none (benchmarks, tests of other
     /// tables): such a store refuses to record a secret rather than keep it in clear.
     let sealer: (any SecretSealer)?
+    var codec: SecretCodec { SecretCodec(sealer: sealer) }
     /// Opened data keys by stack row, so a key is unsealed once per process.
     let dataKeys = Mutex<[Int64: [UInt8]]>([:])
 
