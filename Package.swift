@@ -29,10 +29,13 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "DharmaCore", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "DharmaStore", dependencies: ["DharmaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "DharmaStore",
+            dependencies: ["DharmaCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio")]),
         .target(name: "DharmaNet"),
         .target(
             name: "DharmaProviders",
@@ -124,7 +127,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "DharmaCoreTests", dependencies: ["DharmaTestKit", "DharmaCore"]),
-        .testTarget(name: "DharmaStoreTests", dependencies: ["DharmaTestKit", "DharmaStore", "DharmaSecurity", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "DharmaStoreTests",
+            dependencies: ["DharmaTestKit", "DharmaStore", "DharmaSecurity", "DharmaNet", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "DharmaProvidersTests", dependencies: ["DharmaTestKit", "DharmaProviders", "DharmaWorkload", "DharmaNet", "DharmaProxy", "DharmaTestSupport"]),
         .target(name: "DharmaTestKit", path: "Tests/Kit"),

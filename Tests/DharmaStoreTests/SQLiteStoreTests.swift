@@ -6,6 +6,8 @@ import Testing
 
 @testable import DharmaStore
 
+/// What only the SQLite file has: reopening, a damaged file, older databases. What every store
+/// does is in `StoreConformanceTests`.
 @Suite("SQLite store")
 struct SQLiteStoreTests {
     let stack = StackID(name: "shop", environment: "default")
@@ -21,60 +23,12 @@ struct SQLiteStoreTests {
             outputs: ["sha256": "abc"], dependencies: [], lifecycle: Lifecycle(ignoreChanges: ["mode"]))
     }
 
-    @Test("records round-trip, every change bumps the serial, versions snapshot the stack")
-    func roundTrip() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
-        #expect(try await store.state(of: stack) == StackState(stack: stack))
-        #expect(try await store.record(resource("a"), in: stack) == 1)
-        #expect(try await store.record(resource("b"), in: stack) == 2)
-        #expect(try await store.record(resource("a", content: "y"), in: stack) == 3)
-        let version = try await store.commitVersion(of: stack, outputs: ["url": "http://x"], operation: .apply, summary: "apply: 2 created")
-        #expect(version.version == 1 && version.resourceCount == 2 && version.serial == 3)
-        #expect(try await store.remove("b", in: stack) == 4)
-        try await store.commitVersion(of: stack, outputs: [:], operation: .apply, summary: "apply: 1 deleted")
-
-        let state = try await store.state(of: stack)
-        #expect(state.serial == 4)
-        #expect(state.resources.keys.sorted() == ["a"])
-        #expect(state.resources["a"] == resource("a", content: "y"))
-        #expect(try await store.versions(of: stack).map(\.resourceCount) == [2, 1])
-        #expect(try await store.stacks().map(\.stack) == [stack])
-    }
-
     @Test("state survives reopening the database, and migrations run once")
     func reopen() async throws {
         let path = temporaryDatabase()
         try await SQLiteStore(path: path).record(resource("a"), in: stack)
         let reopened = try SQLiteStore(path: path)
         #expect(try await reopened.state(of: stack).resources.count == 1)
-    }
-
-    @Test("a second lock fails at once naming the holder; a dead holder's lock is broken")
-    func locks() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
-        let me = LockHolder.current("apply")
-        #expect(try await store.lock(stack, as: me) == .acquired)
-        let other = LockHolder(pid: me.pid, host: me.host, operation: "apply", since: 0)
-        do {
-            _ = try await store.lock(stack, as: other)
-            Issue.record("a held lock was taken twice")
-        } catch let error as LockError {
-            #expect(error.description.contains("locked by pid \(me.pid) on \(me.host) (apply"))
-            #expect(error.description.contains("dharma state unlock"))
-        }
-        try await store.unlock(stack, holder: me)
-        #expect(try await store.lockHolder(of: stack) == nil)
-
-        // A holder that no longer exists on this host: the next lock breaks it and says so.
-        let dead = LockHolder(pid: 999_999, host: me.host, operation: "apply", since: 1)
-        #expect(try await store.lock(stack, as: dead) == .acquired)
-        #expect(try await store.lock(stack, as: me) == .brokeStale(dead))
-        // Another host's lock is never assumed dead.
-        _ = try await store.breakLock(stack)
-        let remote = LockHolder(pid: 1, host: "elsewhere", operation: "apply", since: 1)
-        _ = try await store.lock(stack, as: remote)
-        await #expect(throws: LockError.self) { try await store.lock(stack, as: me) }
-        #expect(try await store.breakLock(stack) == remote)
     }
 
     @Test("a file that is not a database is refused with a clear error and left untouched")
