@@ -8,12 +8,15 @@ public struct BlueprintInput: Sendable, Hashable {
     public var environment: String?
     public var variables: [String: String]
     public var state: String?
+    /// A PostgreSQL database to keep the state in (`--database`); nil reads `DHARMA_DATABASE`.
+    public var database: String?
 
-    public init(path: String, environment: String? = nil, variables: [String: String] = [:], state: String? = nil) {
+    public init(path: String, environment: String? = nil, variables: [String: String] = [:], state: String? = nil, database: String? = nil) {
         self.path = path
         self.environment = environment
         self.variables = variables
         self.state = state
+        self.database = database
     }
 
     /// `NAME=VALUE` assignments as overrides; one without `=` is refused, naming it.
@@ -37,7 +40,7 @@ public struct BlueprintInput: Sendable, Hashable {
     }
 
     func location(_ context: ServiceContext) -> StateLocation {
-        StateLocation.resolve(explicit: state, blueprint: path, environment: context.environment)
+        StateLocation.resolve(explicit: state, blueprint: path, environment: context.environment, database: database)
     }
 }
 
@@ -48,19 +51,22 @@ public struct StackSelector: Sendable, Hashable {
     public var stack: String?
     public var environment: String?
     public var state: String?
+    /// A PostgreSQL database the state is in (`--database`); nil reads `DHARMA_DATABASE`.
+    public var database: String?
 
-    public init(file: String? = nil, stack: String? = nil, environment: String? = nil, state: String? = nil) {
+    public init(file: String? = nil, stack: String? = nil, environment: String? = nil, state: String? = nil, database: String? = nil) {
         self.file = file
         self.stack = stack
         self.environment = environment
         self.state = state
+        self.database = database
     }
 
     /// Whether a stack is named; without one, listings cover every stack.
     public var namesStack: Bool { file != nil || stack != nil }
 
     func location(_ context: ServiceContext) -> StateLocation {
-        StateLocation.resolve(explicit: state, blueprint: file, environment: context.environment)
+        StateLocation.resolve(explicit: state, blueprint: file, environment: context.environment, database: database)
     }
 
     /// The selected stack, read from the blueprint, the name, or the store's only stack.

@@ -5,21 +5,46 @@ import DharmaStore
 import Foundation
 
 /// Where a stack's state lives: a SQLite database, with the stack's runtime files beside it
-/// (audit keys, logs, the internal CA, the chaos journal).
+/// (audit keys, logs, the internal CA, the chaos journal) — or, with `--database postgres://…`
+/// or `DHARMA_DATABASE`, a schema of a PostgreSQL database, the runtime files staying in the
+/// directory the SQLite file would be in.
 public struct StateLocation: Sendable, Hashable {
     public var databasePath: String
+    /// A postgres:// URL, as given; nil for SQLite at `databasePath`.
+    public var database: String?
+    /// Where `database` came from, for errors: `--database` or `DHARMA_DATABASE`.
+    var databaseSource = "--database"
+    /// The PostgreSQL schema the stacks live in.
+    public var schema = "dharma"
+    /// `PGPASSWORD`, libpq's way to keep the password out of the URL (and so out of `ps`).
+    var environmentPassword: String?
 
-    public init(databasePath: String) {
+    public init(databasePath: String, database: String? = nil) {
         self.databasePath = databasePath
+        self.database = database
     }
 
     /// `--state` when given, else `$DHARMA_STATE`, else `.dharma/dharma.db` next to the
-    /// blueprint (or in the current directory).
-    public static func resolve(explicit: String?, blueprint: String?, environment: [String: String]) -> StateLocation {
-        if let explicit { return StateLocation(databasePath: explicit) }
-        if let fromEnvironment = environment["DHARMA_STATE"], !fromEnvironment.isEmpty { return StateLocation(databasePath: fromEnvironment) }
-        let directory = blueprint.map { ($0 as NSString).deletingLastPathComponent } ?? ""
-        return StateLocation(databasePath: ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(".dharma/dharma.db"))
+    /// blueprint (or in the current directory); PostgreSQL when `--database` or
+    /// `$DHARMA_DATABASE` names one.
+    public static func resolve(explicit: String?, blueprint: String?, environment: [String: String], database: String? = nil) -> StateLocation {
+        var location: StateLocation
+        if let explicit {
+            location = StateLocation(databasePath: explicit)
+        } else if let fromEnvironment = environment["DHARMA_STATE"], !fromEnvironment.isEmpty {
+            location = StateLocation(databasePath: fromEnvironment)
+        } else {
+            let directory = blueprint.map { ($0 as NSString).deletingLastPathComponent } ?? ""
+            location = StateLocation(databasePath: ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(".dharma/dharma.db"))
+        }
+        location.environmentPassword = environment["PGPASSWORD"]
+        if let database, !database.isEmpty {
+            location.database = database
+        } else if let fromEnvironment = environment["DHARMA_DATABASE"], !fromEnvironment.isEmpty {
+            location.database = fromEnvironment
+            location.databaseSource = "DHARMA_DATABASE"
+        }
+        return location
     }
 
     /// The directory of the database, absolute.
@@ -28,7 +53,9 @@ public struct StateLocation: Sendable, Hashable {
         return URL(fileURLWithPath: relative.isEmpty ? "." : relative).standardizedFileURL.path
     }
 
-    public var exists: Bool { FileManager.default.fileExists(atPath: databasePath) }
+    /// Whether there is recorded state to read; a PostgreSQL schema is made on first use, so
+    /// it always counts as there.
+    public var exists: Bool { database != nil || FileManager.default.fileExists(atPath: databasePath) }
 
     /// Refuses a database that is not there: reading never creates one as a side effect.
     func requireExisting(_ hint: String = "apply a blueprint first, or point at one with --state or -f") throws(ServiceError) {
@@ -36,7 +63,13 @@ public struct StateLocation: Sendable, Hashable {
     }
 
     /// The store, created on first use, with its directory private to the user.
-    func store() throws(ServiceError) -> SQLiteStore {
+    func store() throws(ServiceError) -> any StateStore {
+        if let database {
+            var settings: PostgresSettings
+            do { settings = try PostgresSettings.parse(database, source: databaseSource) } catch { throw .invalidInput(error.description) }
+            if settings.password == nil { settings.password = environmentPassword }
+            return try serviceCall { try StateDatabase.open(settings, schema: schema, stateDirectory: directory) }
+        }
         let store = try serviceCall { try StateDatabase.open(databasePath) }
         chmod(directory, 0o700)
         return store
@@ -60,7 +93,7 @@ public struct StateLocation: Sendable, Hashable {
         return engine
     }
 
-    func auditLog(_ store: SQLiteStore) throws(ServiceError) -> AuditLog {
+    func auditLog(_ store: any StateStore) throws(ServiceError) -> AuditLog {
         try serviceCall(doing: "the audit log") { try AuditLog.local(store: store, stateDirectory: directory, databasePath: databasePath) }
     }
 }

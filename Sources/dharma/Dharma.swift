@@ -19,7 +19,8 @@ struct Dharma: AsyncParsableCommand {
             UpCommand.self, StateCommand.self, OutputCommand.self, GraphCommand.self, SchemaCommand.self,
             AuditCommand.self, ApproveCommand.self, WitnessCommand.self, WorkloadCommand.self, BenchCommand.self, VersionCommand.self, ExportCommand.self,
             CostCommand.self, OptimizeCommand.self, ScanCommand.self, ComplianceCommand.self, InsightCommand.self, MetricsCommand.self,
-            IncidentsCommand.self, IncidentCommand.self, AutopilotCommand.self, HealthCommand.self, SLOCommand.self, ChaosCommand.self, ProxyCommand.self,
+            IncidentsCommand.self, IncidentCommand.self, AutopilotCommand.self, HealthCommand.self, SLOCommand.self, MigrateCommand.self, ChaosCommand.self,
+            ProxyCommand.self,
             ServerCommand.self, LoginCommand.self, KeysCommand.self,
         ])
 }

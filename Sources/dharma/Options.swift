@@ -14,11 +14,14 @@ struct StackOptions: ParsableArguments {
     @Option(help: "State database (default: .dharma/dharma.db next to the blueprint, or $DHARMA_STATE).")
     var state: String?
 
+    @Option(help: "Keep the state in PostgreSQL: postgres://USER@HOST:PORT/DATABASE (or $DHARMA_DATABASE; the password from $PGPASSWORD keeps it out of `ps`).")
+    var database: String?
+
     @Option(help: "Post audit entries here (or $DHARMA_AUDIT_WEBHOOK), signed with $DHARMA_AUDIT_WEBHOOK_SECRET.")
     var auditWebhook: String?
 
     func input(_ file: String) throws(ServiceError) -> BlueprintInput {
-        BlueprintInput(path: file, environment: environment, variables: try BlueprintInput.variables(variables), state: state)
+        BlueprintInput(path: file, environment: environment, variables: try BlueprintInput.variables(variables), state: state, database: database)
     }
 }
 
@@ -47,7 +50,10 @@ struct StackSelection: ParsableArguments {
     @Option(help: "State database (default: .dharma/dharma.db next to the blueprint or here, or $DHARMA_STATE).")
     var state: String?
 
-    var selector: StackSelector { StackSelector(file: file, stack: stack, environment: environment, state: state) }
+    @Option(help: "Keep the state in PostgreSQL: postgres://USER@HOST:PORT/DATABASE (or $DHARMA_DATABASE; the password from $PGPASSWORD keeps it out of `ps`).")
+    var database: String?
+
+    var selector: StackSelector { StackSelector(file: file, stack: stack, environment: environment, state: state, database: database) }
 }
 
 /// Where a state database is, for commands that need no stack: a blueprint's (`-f`) or `--state`.
@@ -58,7 +64,10 @@ struct StateDatabaseOption: ParsableArguments {
     @Option(help: "State database (default: .dharma/dharma.db next to the blueprint or here, or $DHARMA_STATE).")
     var state: String?
 
-    var selector: StackSelector { StackSelector(file: file, state: state) }
+    @Option(help: "Keep the state in PostgreSQL: postgres://USER@HOST:PORT/DATABASE (or $DHARMA_DATABASE; the password from $PGPASSWORD keeps it out of `ps`).")
+    var database: String?
+
+    var selector: StackSelector { StackSelector(file: file, state: state, database: database) }
 }
 
 /// Rules, waivers and the failure threshold, shared by `validate`, `plan`, `apply`, `up`, `scan`
