@@ -2,6 +2,7 @@ import ArgumentParser
 import DharmaBench
 import DharmaCore
 import DharmaInsight
+import DharmaStore
 import Foundation
 
 struct BenchCommand: AsyncParsableCommand {
@@ -153,27 +154,42 @@ struct BenchCommand: AsyncParsableCommand {
 
         @Option(help: "Entries to append.") var entries = 100_000
         @Option(help: "Entries per transaction and signed checkpoint.") var batch = 10_000
+        @Option(help: "Also run on this PostgreSQL database (postgres://USER@HOST:PORT/DATABASE; password from $PGPASSWORD), beside SQLite.")
+        var database: String?
         @Flag(help: "Print the figures as JSON.") var json = false
 
         func run() async throws {
             guard entries >= 1, batch >= 1 else { throw ValidationError("--entries and --batch must be at least 1") }
-            let timings = try await Benchmarks.audit(entries: entries, batch: batch)
-            let appendsPerSecond = Double(entries) / max(seconds(timings.append), 1e-9)
+            var postgres: PostgresSettings?
+            if let database {
+                do { postgres = try PostgresSettings.parse(database, source: "--database") } catch { throw ValidationError(error.description) }
+                if postgres?.password == nil { postgres?.password = ProcessInfo.processInfo.environment["PGPASSWORD"] }
+            }
+            let runs = try await Benchmarks.audit(entries: entries, batch: batch, postgres: postgres)
             if json {
                 print(
-                    Value.map([
-                        "entries": .int(entries), "batch": .int(batch), "appendsPerSecond": .double(appendsPerSecond),
-                        "proofMicroseconds": .double(timings.proofMicroseconds), "verifySeconds": .double(seconds(timings.verify)),
-                        "verified": .bool(timings.verifiedOK),
-                    ]).jsonText)
+                    Value.list(
+                        runs.map { timings in
+                            .map([
+                                "database": .string(timings.database), "entries": .int(entries), "batch": .int(batch),
+                                "appendsPerSecond": .double(Double(entries) / max(seconds(timings.append), 1e-9)),
+                                "proofMicroseconds": .double(timings.proofMicroseconds), "verifySeconds": .double(seconds(timings.verify)),
+                                "verified": .bool(timings.verifiedOK),
+                            ])
+                        }
+                    ).jsonText)
                 return
             }
-            print(
-                String(
-                    format: "append: %d entries in %.2f s = %.0f entries/s (batches of %d, one signed checkpoint each)",
-                    entries, seconds(timings.append), appendsPerSecond, batch))
-            print(String(format: "inclusion proof at %d entries: %.1f µs (mean of 200, read from stored hashes)", entries, timings.proofMicroseconds))
-            print(String(format: "full verify: %.2f s", seconds(timings.verify)) + (timings.verifiedOK ? " (ok)" : " (FAILED)"))
+            for timings in runs {
+                let appendsPerSecond = Double(entries) / max(seconds(timings.append), 1e-9)
+                print("\(timings.database):")
+                print(
+                    String(
+                        format: "  append: %d entries in %.2f s = %.0f entries/s (batches of %d, one signed checkpoint each)",
+                        entries, seconds(timings.append), appendsPerSecond, batch))
+                print(String(format: "  inclusion proof at %d entries: %.1f µs (mean of 200, read from stored hashes)", entries, timings.proofMicroseconds))
+                print(String(format: "  full verify: %.2f s", seconds(timings.verify)) + (timings.verifiedOK ? " (ok)" : " (FAILED)"))
+            }
         }
     }
 
