@@ -160,12 +160,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard entries >= 1, batch >= 1 else { throw ValidationError("--entries and --batch must be at least 1") }
-            var postgres: PostgresSettings?
-            if let database {
-                do { postgres = try PostgresSettings.parse(database, source: "--database") } catch { throw ValidationError(error.description) }
-                if postgres?.password == nil { postgres?.password = ProcessInfo.processInfo.environment["PGPASSWORD"] }
-            }
-            let runs = try await Benchmarks.audit(entries: entries, batch: batch, postgres: postgres)
+            let runs = try await Benchmarks.audit(entries: entries, batch: batch, postgres: try postgresSettings(database))
             if json {
                 print(
                     Value.list(
@@ -357,17 +352,22 @@ extension BenchCommand {
 
         @Option(help: "Samples to ingest.") var samples = 2_000_000
         @Option(help: "Series they are spread over.") var series = 1000
+        @Option(help: "Also ingest into this PostgreSQL database (postgres://USER@HOST:PORT/DATABASE; password from $PGPASSWORD).")
+        var database: String?
 
         func run() async throws {
             guard samples >= 1000, series >= 1, series <= samples else {
                 throw ValidationError("--samples must be at least 1000 and --series between 1 and --samples")
             }
-            let figures = try await Benchmarks.insight(samples: samples, series: series)
+            let figures = try await Benchmarks.insight(samples: samples, series: series, postgres: try postgresSettings(database))
             print(
                 String(
                     format: "ingest, memory      %10.0f samples/s   (%d samples, %d series, Gorilla chunks of %d)", figures.ingestInMemory, figures.samples,
                     figures.series, SeriesBuffer.chunkSize))
             print(String(format: "ingest, persisted   %10.0f samples/s   (SQLite, WAL, chunks written in batches of 500)", figures.ingestPersisted))
+            if let postgres = figures.ingestPostgres {
+                print(String(format: "ingest, PostgreSQL  %10.0f samples/s   (the same batches, one transaction each)", postgres))
+            }
             print(String(format: "compression         %10.2f bytes/sample (15 s interval, small integer wander)", figures.bytesPerSample))
             print(String(format: "anomaly scoring     %10.0f points/s    (pattern novelty with times, 1,000,000 points, one core)", figures.patternScoring))
             print(
@@ -380,4 +380,14 @@ extension BenchCommand {
                     figures.forecastMilliseconds, figures.candidateMethods, figures.forecastMethods.joined(separator: "+")))
         }
     }
+}
+
+/// `--database` of a benchmark: the PostgreSQL to measure beside SQLite, its password from
+/// `PGPASSWORD` when the URL has none.
+private func postgresSettings(_ database: String?) throws -> PostgresSettings? {
+    guard let database else { return nil }
+    var settings: PostgresSettings
+    do { settings = try PostgresSettings.parse(database, source: "--database") } catch { throw ValidationError(error.description) }
+    if settings.password == nil { settings.password = ProcessInfo.processInfo.environment["PGPASSWORD"] }
+    return settings
 }
