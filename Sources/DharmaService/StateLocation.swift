@@ -65,9 +65,10 @@ public struct StateLocation: Sendable, Hashable {
     /// The store, created on first use, with its directory private to the user.
     func store() throws(ServiceError) -> any StateStore {
         if let database {
-            var settings: PostgresSettings
-            do { settings = try PostgresSettings.parse(database, source: databaseSource) } catch { throw .invalidInput(error.description) }
-            if settings.password == nil { settings.password = environmentPassword }
+            let settings: PostgresSettings
+            do {
+                settings = try PostgresSettings.parse(database, source: databaseSource, fallbackPassword: environmentPassword)
+            } catch { throw .invalidInput(error.description) }
             return try serviceCall { try StateDatabase.open(settings, schema: schema, stateDirectory: directory) }
         }
         let store = try serviceCall { try StateDatabase.open(databasePath) }

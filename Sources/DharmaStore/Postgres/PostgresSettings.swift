@@ -30,7 +30,9 @@ public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Reads `text`; `source` names where it came from (`--database`, `DHARMA_DATABASE`) in errors.
-    public static func parse(_ text: String, source: String) throws(StoreError) -> PostgresSettings {
+    /// A URL without a password takes `fallbackPassword` (libpq's `PGPASSWORD`, which keeps the
+    /// password out of the URL and so out of `ps`).
+    public static func parse(_ text: String, source: String, fallbackPassword: String? = nil) throws(StoreError) -> PostgresSettings {
         guard let components = URLComponents(string: text), let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme) else {
             throw StoreError("\(source) `\(Self.redacted(text))` is not a postgres:// URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)")
         }
@@ -58,7 +60,7 @@ public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
             }
         }
         return PostgresSettings(
-            host: host, port: components.port ?? 5432, user: user, password: components.password, database: database, tls: tls)
+            host: host, port: components.port ?? 5432, user: user, password: components.password ?? fallbackPassword, database: database, tls: tls)
     }
 
     public var description: String {

@@ -386,8 +386,7 @@ extension BenchCommand {
 /// `PGPASSWORD` when the URL has none.
 private func postgresSettings(_ database: String?) throws -> PostgresSettings? {
     guard let database else { return nil }
-    var settings: PostgresSettings
-    do { settings = try PostgresSettings.parse(database, source: "--database") } catch { throw ValidationError(error.description) }
-    if settings.password == nil { settings.password = ProcessInfo.processInfo.environment["PGPASSWORD"] }
-    return settings
+    do {
+        return try PostgresSettings.parse(database, source: "--database", fallbackPassword: ProcessInfo.processInfo.environment["PGPASSWORD"])
+    } catch { throw ValidationError(error.description) }
 }
